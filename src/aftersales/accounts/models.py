@@ -1,0 +1,55 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.models import BaseModel
+
+from .choices import COMPANY_WIDE_ROLES, STAFF_ROLES, Role
+
+
+class ServiceCentre(BaseModel):
+    """A service centre or branch (服务中心/分公司): it owns its requests and its staff."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        if action == "view" or user.role in COMPANY_WIDE_ROLES or user.is_superuser:
+            return queryset
+        return queryset.none()
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    service_centre = models.ForeignKey(
+        ServiceCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("service centre"),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES or self.is_superuser
+
+    @property
+    def sees_all_centres(self) -> bool:
+        return self.is_superuser or self.role in COMPANY_WIDE_ROLES

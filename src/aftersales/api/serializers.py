@@ -1,0 +1,170 @@
+"""Serializers check the shape of input and present output; the rules live in services."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from aftersales.accounts.models import ServiceCentre, User
+from aftersales.customers.models import Customer, InstalledProduct, ProductModel
+from aftersales.parts.models import Part
+from aftersales.service.choices import Cause
+from aftersales.service.models import LaborEntry, PartUsage, ServiceRequest
+
+from .fields import RestrictedPrimaryKeyRelatedField
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(max_length=40)
+    birthday = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "phone", "address", "region_kind", "kind", "birthday",
+                  "phone_alt", "email", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class ProductModelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProductModel
+        fields = ["id", "code", "name", "category", "warranty_months", "service_fee", "version"]
+        read_only_fields = ["id", "version"]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class InstalledProductSerializer(serializers.ModelSerializer):
+    customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
+    model = serializers.PrimaryKeyRelatedField(queryset=ProductModel.objects.all())
+    phase = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InstalledProduct
+        fields = ["id", "customer", "model", "serial", "purchased_on", "installed_on",
+                  "warranty_ends_on", "phase", "dealer", "address", "version"]
+        read_only_fields = ["id", "warranty_ends_on", "phase", "version"]
+        validators = []  # one serial per model is checked by the service, with its own message
+
+    @extend_schema_field(serializers.ChoiceField(choices=["unboxing", "in_warranty", "out_of_warranty"]))
+    def get_phase(self, obj) -> str:
+        return obj.phase
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer):
+    customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
+    installed_product = RestrictedPrimaryKeyRelatedField(
+        queryset=InstalledProduct.objects.all(), required=False, allow_null=True)
+    service_centre = serializers.PrimaryKeyRelatedField(
+        queryset=ServiceCentre.objects.all(), required=False)
+    cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)
+    reported_at = serializers.DateTimeField(required=False)
+    internal = serializers.BooleanField(required=False, default=False)
+    customer_agreed = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="The customer has already agreed to a charge (SR-4); skips awaiting_agreement.")
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id", "number", "customer", "installed_product", "channel", "description",
+            "reported_at", "internal", "cause", "in_warranty", "chargeable", "category",
+            "status", "arrive_by", "service_centre", "urgency", "estimated_charge",
+            "customer_agreed", "customer_agreed_at", "assigned_technician", "appointment_at",
+            "fault_found", "fault_cause", "action_taken", "completed_at", "closed_at",
+            "created_at", "updated_at", "version",
+        ]
+        read_only_fields = [
+            "id", "number", "in_warranty", "chargeable", "category", "status", "arrive_by",
+            "estimated_charge", "customer_agreed_at", "assigned_technician", "appointment_at",
+            "fault_found", "fault_cause", "action_taken", "completed_at", "closed_at",
+            "created_at", "updated_at", "version",
+        ]
+
+
+class ServiceRequestUpdateSerializer(serializers.Serializer):
+    description = serializers.CharField(required=False)
+    urgency = serializers.ChoiceField(choices=ServiceRequest._meta.get_field("urgency").choices,
+                                      required=False)
+    cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)
+    installed_product = RestrictedPrimaryKeyRelatedField(
+        queryset=InstalledProduct.objects.all(), required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class AssignSerializer(NoteSerializer):
+    technician = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role="technician"))
+    appointment_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class SignSerializer(NoteSerializer):
+    signer_name = serializers.CharField()
+    signature = serializers.CharField(help_text="PNG image as a data: URL")
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RescheduleSerializer(NoteSerializer):
+    note = serializers.CharField()
+    next_visit_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class CarryInSerializer(NoteSerializer):
+    items = serializers.CharField()
+    signer_name = serializers.CharField()
+    signature = serializers.CharField()
+    return_due_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FinishRepairSerializer(serializers.Serializer):
+    work_done = serializers.CharField()
+    version = serializers.IntegerField(required=False)
+
+
+class InspectSerializer(NoteSerializer):
+    passed = serializers.BooleanField()
+
+
+class RecordWorkSerializer(serializers.Serializer):
+    fault_found = serializers.CharField()
+    fault_cause = serializers.CharField()
+    action_taken = serializers.CharField()
+    cause = serializers.ChoiceField(choices=Cause.choices, required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class LaborSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LaborEntry
+        fields = ["id", "technician", "hours", "at_bench", "note", "created_at"]
+        read_only_fields = ["id", "technician", "at_bench", "created_at"]
+
+
+class PartUsageSerializer(serializers.ModelSerializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PartUsage
+        fields = ["id", "part", "quantity", "unit_price", "charged", "amount", "created_at"]
+        read_only_fields = ["id", "unit_price", "charged", "amount", "created_at"]
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+    data = serializers.JSONField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()

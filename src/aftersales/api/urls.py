@@ -1,0 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("product-models", views.ProductModelViewSet, basename="product-model")
+router.register("installed-products", views.InstalledProductViewSet, basename="installed-product")
+router.register("service-requests", views.ServiceRequestViewSet, basename="service-request")
+
+urlpatterns = [
+    path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

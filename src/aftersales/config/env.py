@@ -1,0 +1,54 @@
+"""Every setting that comes from the environment is read here, and only here."""
+
+import os
+from pathlib import Path
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ValueError(f"{name} must be true/false or 1/0, not {raw!r}")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("AFTERSALES_DATA_DIR", Path.cwd() / "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_config(default_sqlite: Path) -> dict:
+    """DATABASE_URL (sqlite:///… or postgres://…) → Django DATABASES['default']."""
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{default_sqlite}"
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Every transaction takes the write lock when it begins, so concurrent writers queue
+        # instead of failing on a lock upgrade; WAL lets readers go on meanwhile.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+        config["CONN_HEALTH_CHECKS"] = True
+    config["ATOMIC_REQUESTS"] = False
+    return config

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from aftersales.core.views import health
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", include("aftersales.api.urls")),
+    path("admin/", admin.site.urls),
+    path("portal/", include("aftersales.portal.urls")),
+    path("", include("aftersales.web.urls")),
+]

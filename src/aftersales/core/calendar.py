@@ -1,0 +1,98 @@
+"""Working-time arithmetic on a service centre's business calendar (DS-3).
+
+Default (api-contract.md): time zone Asia/Shanghai, working time 08:30–17:30 on working days;
+working days are Monday–Friday plus the officially adjusted working days (调休), minus the
+official public holidays of mainland China, both taken from the ``holidays`` package.
+All arithmetic is exact to the minute and done in the centre's local time.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+DEFAULT_TZ = "Asia/Shanghai"
+DEFAULT_OPEN = time(8, 30)
+DEFAULT_CLOSE = time(17, 30)
+
+
+@lru_cache(maxsize=64)
+def _official(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays incl. substituted days off, adjusted working weekend days) of a year."""
+    cn = holidays.China(years=year)
+    return frozenset(cn.keys()), frozenset(getattr(cn, "weekend_workdays", ()))
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    tz: ZoneInfo = ZoneInfo(DEFAULT_TZ)
+    opens: time = DEFAULT_OPEN
+    closes: time = DEFAULT_CLOSE
+    overrides: dict = field(default_factory=dict)  # date → True (working) / False (closed)
+
+    def __hash__(self):
+        return hash((self.tz.key, self.opens, self.closes, tuple(sorted(self.overrides.items()))))
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        closed, extra = _official(day.year)
+        if day in extra:
+            return True
+        if day in closed:
+            return False
+        return day.weekday() < 5
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        return (datetime.combine(day, self.opens, self.tz), datetime.combine(day, self.closes, self.tz))
+
+    def add(self, start: datetime, amount: timedelta) -> datetime:
+        """The instant ``amount`` of working time after ``start``."""
+        if start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")
+        remaining = amount
+        local = start.astimezone(self.tz)
+        day = local.date()
+        for _ in range(3660):
+            if self.is_working_day(day):
+                opens, closes = self._window(day)
+                cursor = max(local, opens)
+                if cursor < closes:
+                    available = closes - cursor
+                    if remaining <= available:
+                        return cursor + remaining
+                    remaining -= available
+            day += timedelta(days=1)
+            local = datetime.combine(day, time(0), self.tz)
+        raise ValueError("no working time within ten years")
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        """Working time from ``start`` to ``end`` (negative if end is earlier)."""
+        if end < start:
+            return -self.between(end, start)
+        total = timedelta(0)
+        local_start, local_end = start.astimezone(self.tz), end.astimezone(self.tz)
+        day = local_start.date()
+        while day <= local_end.date():
+            if self.is_working_day(day):
+                opens, closes = self._window(day)
+                lo, hi = max(opens, local_start), min(closes, local_end)
+                if hi > lo:
+                    total += hi - lo
+            day += timedelta(days=1)
+        return total
+
+
+@lru_cache(maxsize=256)
+def _calendar_for_tz(tz_name: str) -> BusinessCalendar:
+    return BusinessCalendar(tz=ZoneInfo(tz_name))
+
+
+def calendar_for(centre=None) -> BusinessCalendar:
+    return _calendar_for_tz(getattr(centre, "time_zone", None) or DEFAULT_TZ)
+
+
+def add_working_hours(start: datetime, hours: float, *, centre=None) -> datetime:
+    return calendar_for(centre).add(start, timedelta(hours=hours))

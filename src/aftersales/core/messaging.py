@@ -1,0 +1,14 @@
+"""Outbound messages to people, always sent after the transaction commits (rule 7)."""
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from .sms import get_sms_backend
+
+
+def sms_send_after_commit(phone: str, text: str) -> None:
+    transaction.on_commit(lambda: get_sms_backend().send(phone, text))
+
+
+def mail_send_after_commit(to: str, subject: str, text: str) -> None:
+    transaction.on_commit(lambda: send_mail(subject, text, None, [to]))

@@ -1,0 +1,184 @@
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import DESK_ROLES, RegionKind, Role
+from aftersales.core.dates import local_today
+from aftersales.core.models import BaseModel
+from aftersales.core.validators import phone_display
+
+from .choices import CustomerKind, Phase
+
+
+def _customer_rule(queryset, user, action, path: str = ""):
+    """Desk staff see every customer (any caller may reach any hotline); a technician the
+    customers of his jobs; a customer himself."""
+    prefix = f"{path}__" if path else ""
+    if user.is_superuser or user.role in DESK_ROLES:
+        return queryset
+    if user.role == Role.TECHNICIAN:
+        return queryset.filter(**{f"{prefix}pk__in": _technician_customer_ids(user)})
+    if user.role == Role.CUSTOMER:
+        return queryset.filter(**{f"{prefix}user": user})
+    return queryset.none()
+
+
+def _technician_customer_ids(user):
+    from aftersales.service.models import ServiceRequest
+
+    return ServiceRequest.objects.filter(assigned_technician=user).values("customer_id")
+
+
+class Customer(BaseModel):
+    """A customer (客户/业主): a person or company that owns products (AR-1)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, db_index=True,
+                             help_text=_("Mainland China numbers need no country code."))
+    phone_alt = models.CharField(_("other phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    region_kind = models.CharField(_("region"), max_length=10, choices=RegionKind.choices,
+                                   default=RegionKind.URBAN)
+    kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices,
+                            default=CustomerKind.INDIVIDUAL)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="referrals", verbose_name=_("referred by"))
+    service_centre = models.ForeignKey(
+        "accounts.ServiceCentre", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="customers", verbose_name=_("service centre"),
+    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="customer",
+                                verbose_name=_("portal login"))
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone)
+
+    restrict_rule = staticmethod(_customer_rule)
+
+
+class ProductModel(BaseModel):
+    """A product model in the catalogue; its warranty length applies to every unit (AR-2)."""
+
+    code = models.CharField(_("model code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    category = models.SlugField(_("category"), max_length=40,
+                                help_text=_("A short code of your choice, e.g. water_heater."))
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    service_fee = models.DecimalField(
+        _("standard service fee"), max_digits=10, decimal_places=2, default=Decimal("0.00"),
+        help_text=_("Rough charge quoted for out-of-warranty work (SR-4)."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product model")
+        verbose_name_plural = _("product models")
+        constraints = [
+            models.CheckConstraint(condition=Q(service_fee__gte=0), name="customers_fee_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        if action == "view":
+            return queryset
+        return queryset if user.is_superuser or user.role in {Role.ADMIN, Role.MANAGER} else queryset.none()
+
+
+class InstalledProduct(BaseModel):
+    """One unit a customer owns (AR-2). Its warranty end is fixed when it is registered."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="products",
+                                 verbose_name=_("customer"))
+    model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, related_name="units",
+                              verbose_name=_("model"))
+    serial = models.CharField(_("serial number"), max_length=60)
+    purchased_on = models.DateField(_("purchased on"))
+    installed_on = models.DateField(_("installed on"), null=True, blank=True,
+                                    help_text=_("Set when installation is accepted."))
+    warranty_ends_on = models.DateField(_("warranty ends on"), editable=False)
+    dealer = models.ForeignKey("dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="sold_units", verbose_name=_("selling dealer"))
+    address = models.CharField(_("installation address"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-purchased_on", "id"]
+        verbose_name = _("installed product")
+        verbose_name_plural = _("installed products")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "serial"], name="customers_serial_per_model"),
+            models.CheckConstraint(
+                condition=Q(installed_on__isnull=True) | Q(installed_on__gte=F("purchased_on")),
+                name="customers_installed_after_purchase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model.code} #{self.serial}"
+
+    def covers(self, day: date) -> bool:
+        """Warranty covers ``day`` (inclusive of both ends)."""
+        return self.purchased_on <= day <= self.warranty_ends_on
+
+    def phase_on(self, day: date) -> str:
+        if self.installed_on is None:
+            return Phase.UNBOXING
+        return Phase.IN_WARRANTY if day <= self.warranty_ends_on else Phase.OUT_OF_WARRANTY
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(local_today())
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _customer_rule(queryset, user, action, path="customer")
+
+
+class MaintenanceContract(BaseModel):
+    """A maintenance contract (保养合同, AR-6) covering some of a customer's products."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts",
+                                 verbose_name=_("customer"))
+    products = models.ManyToManyField(InstalledProduct, related_name="contracts",
+                                      verbose_name=_("products covered"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("maintenance contract")
+        verbose_name_plural = _("maintenance contracts")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="customers_contract_period"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="customers_contract_fee"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def active_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _customer_rule(queryset, user, action, path="customer")

@@ -1,0 +1,467 @@
+"""Every write to a service request and its work (house style rule 1).
+
+Each function is keyword-only, takes the acting user, runs in one transaction, and records an
+event for every state change (through core.workflow) and a change-log row for every edit.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ServiceCentre, User
+from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.events import event_append
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.numbering import next_number
+from aftersales.core.workflow import transition_apply, version_bump
+from aftersales.customers.models import Customer, InstalledProduct
+from aftersales.customers.selectors import contract_covering
+
+from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
+from .deadlines import arrival_deadline
+from .models import (
+    LaborEntry,
+    PartUsage,
+    ProductReceipt,
+    RegisterEntry,
+    RepairCard,
+    ServiceRequest,
+    Signature,
+    Visit,
+)
+from .rules import Terms, request_terms
+from .workflow import service_request_workflow as WF
+
+REQUEST_PREFIX = "SR"
+RECEIPT_PREFIX = "RC"
+MAX_SIGNATURE_BYTES = 400_000
+
+
+def _local_date(moment: datetime, centre: ServiceCentre) -> date:
+    return timezone.localtime(moment, ZoneInfo(centre.time_zone)).date()
+
+
+def _terms_for(*, product, reported_at, centre, cause, internal) -> Terms:
+    day = _local_date(reported_at, centre)
+    contract = contract_covering(product, day) if product is not None else None
+    return request_terms(product=product, reported_on=day, cause=cause, internal=internal,
+                         contract_active=contract is not None)
+
+
+def _default_centre(actor, customer: Customer) -> ServiceCentre:
+    centre = customer.service_centre or getattr(actor, "service_centre", None)
+    centre = centre or ServiceCentre.objects.order_by("pk").first()
+    if centre is None:
+        raise ValidationError({"service_centre": [_("No service centre is set up yet.")]})
+    return centre
+
+
+def _transition(request, name: str, actor, *, note: str = "", expected_version=None,
+                changes=None, data=None) -> ServiceRequest:
+    if actor.role == Role.TECHNICIAN and request.assigned_technician_id != actor.pk:
+        raise PermissionDenied(_("This job is assigned to another technician."))
+    if actor.role == Role.CUSTOMER and request.customer.user_id != actor.pk:
+        raise PermissionDenied()
+    return transition_apply(workflow=WF, instance=request, name=name, actor=actor, note=note,
+                            expected_version=expected_version, changes=changes, data=data)
+
+
+# --- registration -----------------------------------------------------------------------------
+
+def service_request_create(*, actor, customer: Customer, description: str,
+                           installed_product: InstalledProduct | None = None,
+                           channel: str = Channel.PHONE, reported_at: datetime | None = None,
+                           internal: bool = False, cause: str = "", urgency: str = Urgency.NORMAL,
+                           service_centre: ServiceCentre | None = None,
+                           customer_agreed: bool = False) -> ServiceRequest:
+    """Register a call (SR-1) with its warranty, category and rough charge (SR-2 … SR-4)."""
+    if actor.role == Role.CUSTOMER:
+        if customer.user_id != actor.pk:
+            raise PermissionDenied()
+        internal = False
+        channel = Channel.WEB
+    elif not actor.is_staff_role or actor.role == Role.TECHNICIAN:
+        raise PermissionDenied()
+    now = timezone.now()
+    reported_at = reported_at or now
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = [_("Describe what is wrong.")]
+    if reported_at > now + timezone.timedelta(minutes=5):
+        errors["reported_at"] = [_("A call cannot be reported in the future.")]
+    if installed_product is not None and installed_product.customer_id != customer.pk:
+        errors["installed_product"] = [_("This product belongs to another customer.")]
+    if errors:
+        raise ValidationError(errors)
+    centre = service_centre or _default_centre(actor, customer)
+    if (actor.role in {Role.AGENT, Role.SUPERVISOR} and actor.service_centre_id
+            and centre.pk != actor.service_centre_id):
+        raise PermissionDenied(_("You can register requests only for your own service centre."))
+    terms = _terms_for(product=installed_product, reported_at=reported_at, centre=centre,
+                       cause=cause, internal=internal)
+    waiting = terms.needs_agreement and not customer_agreed
+    with transaction.atomic():
+        request = ServiceRequest.objects.create(
+            number=next_number("service_request", REQUEST_PREFIX, reported_at),
+            service_centre=centre, customer=customer, installed_product=installed_product,
+            channel=channel, description=description.strip(), urgency=urgency,
+            reported_at=reported_at, internal=internal, cause=cause or "",
+            in_warranty=terms.in_warranty, chargeable=terms.chargeable, category=terms.category,
+            estimated_charge=terms.estimated_charge,
+            customer_agreed_at=now if (terms.needs_agreement and customer_agreed) else None,
+            status=Status.AWAITING_AGREEMENT if waiting else Status.REGISTERED,
+            arrive_by=arrival_deadline(reported_at, customer.region_kind, centre),
+            created_by=actor,
+        )
+        event_append(subject=request, action="register", actor=actor,
+                     to_state=request.status, at=now,
+                     data={"category": terms.category, "in_warranty": terms.in_warranty,
+                           "chargeable": terms.chargeable,
+                           "estimated_charge": str(terms.estimated_charge)})
+    return request
+
+
+def service_request_update(*, actor, request: ServiceRequest, expected_version=None,
+                           **data) -> ServiceRequest:
+    """Edit what was said at the call; warranty terms follow a change of product or cause."""
+    allowed = {"description", "urgency", "cause", "installed_product", "channel"}
+    changes = {k: v for k, v in data.items() if k in allowed}
+    if not request.is_open:
+        raise ValidationError(_("A closed or cancelled request cannot be edited."))
+    if actor.role == Role.TECHNICIAN and request.assigned_technician_id != actor.pk:
+        raise PermissionDenied()
+    if actor.role == Role.CUSTOMER:
+        raise PermissionDenied()
+    product = changes.get("installed_product", request.installed_product)
+    if product is not None and product.customer_id != request.customer_id:
+        raise ValidationError({"installed_product": [_("This product belongs to another customer.")]})
+    with transaction.atomic():
+        before = snapshot(request)
+        for key, value in changes.items():
+            setattr(request, key, value)
+        if {"cause", "installed_product"} & changes.keys():
+            terms = _terms_for(product=product, reported_at=request.reported_at,
+                               centre=request.service_centre, cause=request.cause,
+                               internal=request.internal)
+            request.in_warranty = terms.in_warranty
+            request.chargeable = terms.chargeable
+            request.category = terms.category
+            request.estimated_charge = terms.estimated_charge
+            changes |= {"in_warranty": 0, "chargeable": 0, "category": 0, "estimated_charge": 0}
+        version_bump(instance=request, expected_version=expected_version, fields=list(changes))
+        change_log(actor=actor, instance=request, action="update", before=before)
+    return request
+
+
+def service_request_agree(*, actor, request, note="", expected_version=None):
+    return _transition(request, "agree", actor, note=note, expected_version=expected_version,
+                       changes={"customer_agreed_at": timezone.now()})
+
+
+def service_request_decline(*, actor, request, note="", expected_version=None):
+    return _transition(request, "decline", actor, note=note, expected_version=expected_version)
+
+
+def service_request_cancel(*, actor, request, note="", expected_version=None):
+    with transaction.atomic():
+        request = _transition(request, "cancel", actor, note=note, expected_version=expected_version)
+        request.visits.filter(outcome=VisitOutcome.PENDING).update(
+            outcome=VisitOutcome.CANCELLED, reason=note)
+    return request
+
+
+# --- dispatch (DS-1: the supervisor assigns) ---------------------------------------------------
+
+def service_request_assign(*, actor, request, technician: User, appointment_at=None, note="",
+                           expected_version=None):
+    if technician.role != Role.TECHNICIAN or not technician.is_active:
+        raise ValidationError({"technician": [_("Choose an active technician.")]})
+    if technician.service_centre_id != request.service_centre_id:
+        raise ValidationError({"technician": [_("This technician works for another service centre.")]})
+    with transaction.atomic():
+        previous = request.assigned_technician_id
+        request = _transition(
+            request, "assign", actor, note=note, expected_version=expected_version,
+            changes={"assigned_technician": technician, "appointment_at": appointment_at},
+            data={"technician": technician.pk, "technician_name": str(technician),
+                  "previous_technician": previous},
+        )
+        request.visits.filter(outcome=VisitOutcome.PENDING).update(
+            outcome=VisitOutcome.CANCELLED, reason=_("Reassigned"))
+        Visit.objects.create(request=request, technician=technician, scheduled_for=appointment_at)
+    return request
+
+
+def service_request_unassign(*, actor, request, note="", expected_version=None):
+    with transaction.atomic():
+        request = _transition(request, "unassign", actor, note=note,
+                              expected_version=expected_version,
+                              changes={"assigned_technician": None, "appointment_at": None})
+        request.visits.filter(outcome=VisitOutcome.PENDING).update(
+            outcome=VisitOutcome.CANCELLED, reason=note)
+    return request
+
+
+# --- field work --------------------------------------------------------------------------------
+
+def _current_visit(request) -> Visit:
+    visit = request.visits.filter(outcome=VisitOutcome.PENDING).order_by("-id").first()
+    if visit is None:
+        visit = Visit.objects.create(request=request, technician=request.assigned_technician)
+    return visit
+
+
+def service_request_depart(*, actor, request, note="", expected_version=None):
+    with transaction.atomic():
+        request = _transition(request, "depart", actor, note=note, expected_version=expected_version)
+        visit = _current_visit(request)
+        visit.departed_at = timezone.now()
+        visit.save(update_fields=["departed_at", "updated_at"])
+    return request
+
+
+def service_request_arrive(*, actor, request, note="", expected_version=None):
+    with transaction.atomic():
+        request = _transition(request, "arrive", actor, note=note, expected_version=expected_version)
+        visit = _current_visit(request)
+        visit.arrived_at = timezone.now()
+        visit.save(update_fields=["arrived_at", "updated_at"])
+    return request
+
+
+WORK_STATES = {Status.ON_SITE, Status.CARRIED_IN, Status.REPAIRED}
+
+
+def _check_work_actor(actor, request):
+    if actor.role == Role.TECHNICIAN and request.assigned_technician_id != actor.pk:
+        raise PermissionDenied(_("This job is assigned to another technician."))
+    if actor.role not in {Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN} and not actor.is_superuser:
+        raise PermissionDenied()
+
+
+def service_request_record_work(*, actor, request, fault_found: str, fault_cause: str,
+                                action_taken: str, cause: str | None = None,
+                                expected_version=None) -> ServiceRequest:
+    """AR-4: fault description → cause → action, and the cause that decides the charge."""
+    _check_work_actor(actor, request)
+    if request.status not in WORK_STATES:
+        from aftersales.core.exceptions import IllegalTransition
+
+        raise IllegalTransition(_("Work can be recorded only on site or at the workshop."))
+    errors = {}
+    for name, value in (("fault_found", fault_found), ("fault_cause", fault_cause),
+                        ("action_taken", action_taken)):
+        if not (value or "").strip():
+            errors[name] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    fields = {"fault_found": fault_found.strip(), "fault_cause": fault_cause.strip(),
+              "action_taken": action_taken.strip()}
+    with transaction.atomic():
+        if cause is not None and cause != request.cause:
+            request = service_request_update(actor=actor, request=request, cause=cause,
+                                             expected_version=expected_version)
+            expected_version = request.version
+        before = snapshot(request)
+        for key, value in fields.items():
+            setattr(request, key, value)
+        version_bump(instance=request, expected_version=expected_version, fields=list(fields))
+        change_log(actor=actor, instance=request, action="update", before=before)
+        event_append(subject=request, action="record_work", actor=actor, data=fields)
+    return request
+
+
+def labor_add(*, actor, request, hours: Decimal, note: str = "") -> LaborEntry:
+    _check_work_actor(actor, request)
+    if request.status not in WORK_STATES:
+        from aftersales.core.exceptions import IllegalTransition
+
+        raise IllegalTransition(_("Hours can be recorded only on site or at the workshop."))
+    hours = Decimal(hours)
+    if not (Decimal("0") < hours <= Decimal("24")):
+        raise ValidationError({"hours": [_("Hours must be more than 0 and at most 24.")]})
+    with transaction.atomic():
+        entry = LaborEntry.objects.create(
+            request=request, technician=request.assigned_technician or actor, hours=hours,
+            note=note, at_bench=request.status != Status.ON_SITE)
+        change_log(actor=actor, instance=entry, action="create")
+    return entry
+
+
+def part_add(*, actor, request, part, quantity: int = 1) -> PartUsage:
+    """PT-1: in warranty parts are free; otherwise charged at the price-list price."""
+    _check_work_actor(actor, request)
+    if request.status not in WORK_STATES:
+        from aftersales.core.exceptions import IllegalTransition
+
+        raise IllegalTransition(_("Parts can be recorded only on site or at the workshop."))
+    if not part.active:
+        raise ValidationError({"part": [_("This part is no longer on the price list.")]})
+    if int(quantity) < 1:
+        raise ValidationError({"quantity": [_("Quantity must be at least 1.")]})
+    with transaction.atomic():
+        usage = PartUsage.objects.create(
+            request=request, part=part, quantity=int(quantity), unit_price=part.unit_price,
+            charged=request.chargeable, at_bench=request.status != Status.ON_SITE,
+            recorded_by=actor)
+        change_log(actor=actor, instance=usage, action="create")
+    return usage
+
+
+def _signature(request, *, kind, signer_name, opinion, image) -> Signature:
+    errors = {}
+    if not (signer_name or "").strip():
+        errors["signer_name"] = [_("Enter the name of the person who signs.")]
+    if not (image or "").startswith("data:image/png;base64,") or len(image) < 100:
+        errors["signature"] = [_("The customer's signature is missing.")]
+    elif len(image) > MAX_SIGNATURE_BYTES:
+        errors["signature"] = [_("The signature image is too large.")]
+    if errors:
+        raise ValidationError(errors)
+    return Signature.objects.create(request=request, kind=kind, signer_name=signer_name.strip(),
+                                    opinion=(opinion or "").strip(), image=image,
+                                    signed_at=timezone.now())
+
+
+def service_request_complete(*, actor, request, signer_name: str, signature: str,
+                             opinion: str = "", note: str = "", expected_version=None):
+    """WK-1: the customer signs the voucher and gives an opinion; the job is done."""
+    if not request.work_recorded:
+        raise ValidationError(_("Record the fault, its cause and the action taken first (AR-4)."))
+    with transaction.atomic():
+        request = _transition(request, "complete", actor, note=note,
+                              expected_version=expected_version,
+                              changes={"completed_at": timezone.now()})
+        _signature(request, kind=Signature.Kind.COMPLETION, signer_name=signer_name,
+                   opinion=opinion, image=signature)
+        visit = _current_visit(request)
+        visit.left_at, visit.outcome = timezone.now(), VisitOutcome.COMPLETED
+        visit.save(update_fields=["left_at", "outcome", "updated_at"])
+    return request
+
+
+def service_request_reschedule(*, actor, request, note: str, next_visit_at=None,
+                               expected_version=None):
+    """WK-4: unfinished — tell the customer why, agree the next visit, note the reason."""
+    if next_visit_at is not None and next_visit_at <= timezone.now():
+        raise ValidationError({"next_visit_at": [_("The next visit must be in the future.")]})
+    with transaction.atomic():
+        request = _transition(request, "reschedule", actor, note=note,
+                              expected_version=expected_version,
+                              changes={"appointment_at": next_visit_at},
+                              data={"next_visit_at": next_visit_at})
+        visit = _current_visit(request)
+        visit.left_at, visit.outcome, visit.reason = timezone.now(), VisitOutcome.UNFINISHED, note
+        visit.save(update_fields=["left_at", "outcome", "reason", "updated_at"])
+        Visit.objects.create(request=request, technician=request.assigned_technician,
+                             scheduled_for=next_visit_at)
+    return request
+
+
+# --- carry-in repair (WK-3) --------------------------------------------------------------------
+
+def service_request_carry_in(*, actor, request, items: str, signer_name: str, signature: str,
+                             return_due_on: date | None = None, note: str = "",
+                             expected_version=None):
+    """Not fixable on site: receipt to the customer, who signs; register in; repair card."""
+    errors = {}
+    if not (items or "").strip():
+        errors["items"] = [_("List what is taken: product, accessories, condition.")]
+    if return_due_on is not None and return_due_on < timezone.localdate():
+        errors["return_due_on"] = [_("The return date cannot be in the past.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        request = _transition(request, "carry_in", actor, note=note,
+                              expected_version=expected_version)
+        _signature(request, kind=Signature.Kind.CARRY_OUT, signer_name=signer_name, opinion="",
+                   image=signature)
+        receipt = ProductReceipt.objects.create(
+            number=next_number("product_receipt", RECEIPT_PREFIX, now), request=request,
+            items=items.strip(), issued_at=now, issued_by=actor)
+        RegisterEntry.objects.create(request=request, receipt=receipt,
+                                     direction=RegisterDirection.IN, at=now, by=actor)
+        RepairCard.objects.update_or_create(request=request,
+                                            defaults={"return_due_on": return_due_on})
+        visit = _current_visit(request)
+        visit.left_at, visit.outcome = now, VisitOutcome.CARRIED_IN
+        visit.save(update_fields=["left_at", "outcome", "updated_at"])
+    return request
+
+
+def service_request_finish_repair(*, actor, request, work_done: str, expected_version=None):
+    if not (work_done or "").strip():
+        raise ValidationError({"work_done": [_("Say what was done on the repair card.")]})
+    if not request.labor.filter(at_bench=True).exists():
+        raise ValidationError({"hours": [_("Record the actual hours on the repair card first.")]})
+    with transaction.atomic():
+        request = _transition(request, "finish_repair", actor, expected_version=expected_version)
+        RepairCard.objects.filter(request=request).update(work_done=work_done.strip(),
+                                                          updated_at=timezone.now())
+    return request
+
+
+def service_request_inspect(*, actor, request, passed: bool, note: str = "",
+                            expected_version=None):
+    """The supervisor inspects the repaired product; a failed inspection sends it back."""
+    with transaction.atomic():
+        request = _transition(request, "inspect_pass" if passed else "inspect_fail", actor,
+                              note=note, expected_version=expected_version)
+        RepairCard.objects.filter(request=request).update(
+            inspected_by=actor if passed else None, inspected_at=timezone.now() if passed else None,
+            inspection_note=note, updated_at=timezone.now())
+    return request
+
+
+def service_request_hand_back(*, actor, request, signer_name: str, signature: str,
+                              opinion: str = "", note: str = "", expected_version=None):
+    """Return: the customer signs, the receipt is cancelled, the register records it out."""
+    now = timezone.now()
+    with transaction.atomic():
+        request = _transition(request, "hand_back", actor, note=note,
+                              expected_version=expected_version, changes={"completed_at": now})
+        _signature(request, kind=Signature.Kind.RETURN, signer_name=signer_name, opinion=opinion,
+                   image=signature)
+        receipt = request.receipts.filter(cancelled_at__isnull=True).order_by("-issued_at").first()
+        if receipt is not None:
+            receipt.cancelled_at = now
+            receipt.save(update_fields=["cancelled_at", "updated_at"])
+            RegisterEntry.objects.create(request=request, receipt=receipt,
+                                         direction=RegisterDirection.OUT, at=now, by=actor)
+        RepairCard.objects.filter(request=request).update(returned_at=now, updated_at=now)
+    return request
+
+
+def service_request_close(*, actor, request, note="", expected_version=None):
+    """WK-1: the clerk closes the call-log line once the signed voucher is in."""
+    return _transition(request, "close", actor, note=note, expected_version=expected_version,
+                       changes={"closed_at": timezone.now()})
+
+
+# The actions the web pages and the API expose, by workflow transition name.
+ACTIONS = {
+    "agree": service_request_agree,
+    "decline": service_request_decline,
+    "assign": service_request_assign,
+    "unassign": service_request_unassign,
+    "depart": service_request_depart,
+    "arrive": service_request_arrive,
+    "complete": service_request_complete,
+    "reschedule": service_request_reschedule,
+    "carry_in": service_request_carry_in,
+    "finish_repair": service_request_finish_repair,
+    "inspect": service_request_inspect,
+    "hand_back": service_request_hand_back,
+    "close": service_request_close,
+    "cancel": service_request_cancel,
+}
+
+__all__ = ["ACTIONS", "Category", "labor_add", "part_add", "service_request_create",
+           "service_request_record_work", "service_request_update"]
