@@ -1,2 +1,33 @@
+"""Navigation by role, for every page. Links whose pages are not installed are left out."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import Role
+
+NAV = [
+    # (url name, label, roles)
+    ("service:intake", _("New call"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("service:queue", _("Dispatch"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("service:list", _("Requests"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("customers:list", _("Customers"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("field:jobs", _("My jobs"), {Role.TECHNICIAN}),
+    ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
+    ("admin:index", _("Administration"), {Role.ADMIN}),
+]
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.role == Role.CUSTOMER:
+        return {"nav_items": []}
+    items = []
+    for name, label, roles in NAV:
+        if user.role not in roles and not (user.is_superuser and name == "admin:index"):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+    return {"nav_items": items}

@@ -1,0 +1,93 @@
+"""Test set-up shared by every suite: database availability, the browser, common fixtures.
+
+Database-server and browser tests skip with a clear message on a machine that lacks them,
+except under CI=true, where a missing service fails the run.
+"""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _postgres_unreachable() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=3):
+            return None
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL at DATABASE_URL is not reachable ({exc.__class__.__name__}: {exc})"
+
+
+def pytest_configure(config):
+    problem = _postgres_unreachable()
+    if problem:
+        if IN_CI:
+            raise pytest.UsageError(f"CI=true and {problem}")
+        config._aftersales_skip_db = problem
+
+
+def pytest_collection_modifyitems(config, items):
+    problem = getattr(config, "_aftersales_skip_db", None)
+    if problem:
+        marker = pytest.mark.skip(reason=f"{problem}; skipping database tests")
+        for item in items:
+            item.add_marker(marker)
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            raise pytest.UsageError(f"CI=true and no Chromium at {CHROMIUM}")
+        marker = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(marker)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, live_server, username, password="secret-pass-1"):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,34 @@
+// Small behaviours shared by the pages. No framework; htmx does the partial updates.
+(function () {
+  "use strict";
+  // Signature pads: <canvas class="sigpad" data-target="input-id">
+  function initPad(canvas) {
+    if (canvas.dataset.ready) return;
+    canvas.dataset.ready = "1";
+    const target = document.getElementById(canvas.dataset.target);
+    const ratio = window.devicePixelRatio || 1;
+    const rect = canvas.getBoundingClientRect();
+    canvas.width = rect.width * ratio; canvas.height = rect.height * ratio;
+    const ctx = canvas.getContext("2d");
+    ctx.scale(ratio, ratio); ctx.lineWidth = 2.2; ctx.lineCap = "round"; ctx.strokeStyle = "#111";
+    let drawing = false, drawn = false;
+    function pos(e) { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; }
+    canvas.addEventListener("pointerdown", (e) => { drawing = true; canvas.setPointerCapture(e.pointerId); const [x, y] = pos(e); ctx.beginPath(); ctx.moveTo(x, y); });
+    canvas.addEventListener("pointermove", (e) => { if (!drawing) return; const [x, y] = pos(e); ctx.lineTo(x, y); ctx.stroke(); drawn = true; });
+    const end = () => { if (!drawing) return; drawing = false; if (drawn && target) target.value = canvas.toDataURL("image/png"); };
+    canvas.addEventListener("pointerup", end); canvas.addEventListener("pointerleave", end);
+    const clear = document.querySelector(`[data-clear="${canvas.id}"]`);
+    if (clear) clear.addEventListener("click", (e) => { e.preventDefault(); ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = false; if (target) target.value = ""; });
+  }
+  function init(root) { root.querySelectorAll("canvas.sigpad").forEach(initPad); }
+  document.addEventListener("DOMContentLoaded", () => init(document));
+  document.addEventListener("htmx:afterSwap", (e) => init(e.target));
+  // Keyboard: "/" focuses the page's search box; Alt+N opens a new call.
+  document.addEventListener("keydown", (e) => {
+    const tag = (e.target.tagName || "").toLowerCase();
+    if (e.key === "/" && !["input", "textarea", "select"].includes(tag)) {
+      const box = document.querySelector("[data-search]"); if (box) { e.preventDefault(); box.focus(); }
+    }
+    if (e.altKey && (e.key === "n" || e.key === "N")) { const link = document.querySelector("[data-new-call]"); if (link) { e.preventDefault(); link.click(); } }
+  });
+})();
