@@ -31,4 +31,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 messages: $(STAMP)
-	cd src/aftersales && ../../$(BIN)/aftersales makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && ../../$(BIN)/aftersales compilemessages
+	$(BIN)/python scripts/i18n.py

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -10,5 +11,12 @@ urlpatterns = [
     path("api/", include("aftersales.api.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("aftersales.portal.urls")),
+    path("customers/", include("aftersales.customers.urls")),
+    path("field/", include("aftersales.field.urls")),
+    path("", include("aftersales.service.urls")),
     path("", include("aftersales.web.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # The framework's floor for bench/intake: a bare view that inserts one row.
+    urlpatterns.append(path("bench/", include("aftersales.demo.urls")))

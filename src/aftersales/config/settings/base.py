@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "aftersales.parts",
     "aftersales.dealers",
     "aftersales.service",
+    "aftersales.field",
     "aftersales.portal",
+    "aftersales.demo",
     "aftersales.api",
     "aftersales.web",
 ]
@@ -85,7 +87,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS: list = []  # each app keeps its own locale/ (scripts/i18n.py)
 TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -142,3 +144,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# bench/intake's floor endpoint; never on in production.
+BENCH_ENDPOINTS = env.env_bool("BENCH_ENDPOINTS", False)
