@@ -27,10 +27,18 @@ class AppendOnlyError(Exception):
     pass
 
 
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Events are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Events are append-only.")
+
+
 class Event(models.Model):
     """One state change of a domain object: who, when, from, to, why. Never updated or deleted.
 
-    A database trigger (migration 0002) refuses UPDATE and DELETE on both SQLite and PostgreSQL.
+    Database triggers (migration 0002) refuse changes below the ORM as well.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -46,6 +54,8 @@ class Event(models.Model):
     at = models.DateTimeField(_("at"), db_index=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

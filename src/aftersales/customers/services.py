@@ -102,7 +102,22 @@ def product_model_update(*, actor, product_model: ProductModel,
             setattr(product_model, key, value)
         version_bump(instance=product_model, expected_version=expected_version, fields=list(cleaned))
         change_log(actor=actor, instance=product_model, action="update", before=before)
+        if "warranty_months" in cleaned and cleaned["warranty_months"] != before["warranty_months"]:
+            _warranty_recompute(product_model)
     return product_model
+
+
+def _warranty_recompute(product_model: ProductModel, batch: int = 2000) -> None:
+    """AR-2: the warranty length is the catalogue's; its units follow a corrected catalogue."""
+    units = InstalledProduct.objects.filter(model=product_model).only("pk", "purchased_on")
+    changed = []
+    for unit in units.iterator(chunk_size=batch):
+        unit.warranty_ends_on = warranty_end(unit.purchased_on, product_model.warranty_months)
+        changed.append(unit)
+        if len(changed) >= batch:
+            InstalledProduct.objects.bulk_update(changed, ["warranty_ends_on"])
+            changed.clear()
+    InstalledProduct.objects.bulk_update(changed, ["warranty_ends_on"])
 
 
 def _clean_installed(values: dict, *, exclude_pk=None) -> None:

@@ -1,5 +1,7 @@
 """Tests: fast hashing, in-memory mail outbox unless a test sets up a real SMTP server."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -10,7 +12,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # SQLite tests use a file, not memory, so that parallel workers and the live server share it.
+# Each test process gets its own test database, so that several runs can go on at once.
+_RUN = os.environ.get("TEST_DB_SUFFIX") or str(os.getpid())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{_RUN}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_aftersales_{_RUN}"}  # noqa: F405
 SMS_BACKEND = "aftersales.core.sms.FileSmsBackend"
 SMS_FILE_PATH = DATA_DIR / "test-sms"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
