@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import local_today, warranty_end
 from aftersales.core.exceptions import PermissionDenied
@@ -45,7 +46,7 @@ def _clean_customer(data: dict) -> dict:
 
 
 def customer_create(*, actor, **data) -> Customer:
-    _require(actor, actor.is_staff_role)
+    _require(actor, actor.is_superuser or actor.role in DESK_ROLES)
     cleaned = _clean_customer({k: v for k, v in data.items() if k in CUSTOMER_FIELDS})
     with transaction.atomic():
         customer = Customer.objects.create(**cleaned)

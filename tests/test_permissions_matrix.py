@@ -1,0 +1,114 @@
+"""Role × endpoint matrix: every allowed cell works, every denied cell is refused and changes
+nothing (house style: permission tests check that a denied action changed nothing)."""
+
+import pytest
+from django.db.models import Sum
+from rest_framework.test import APIClient
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.models import Event, ObjectChange
+from aftersales.customers.models import Customer, ProductModel
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.service.choices import Status
+from aftersales.service.models import ServiceRequest
+from aftersales.service.tests.factories import Cast, drive, new_request
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "customer_own", "customer_other", "agent_a", "agent_b", "supervisor_a",
+         "supervisor_b", "technician_assigned", "technician_other", "manager", "admin"]
+
+
+@pytest.fixture
+def world():
+    a, b = Cast(), Cast()
+    owner = UserFactory(username="owner", role=Role.CUSTOMER, service_centre=None)
+    stranger = UserFactory(username="stranger", role=Role.CUSTOMER, service_centre=None)
+    customer = CustomerFactory(service_centre=a.centre, user=owner)
+    CustomerFactory(service_centre=a.centre, user=stranger)
+    registered = new_request(a, customer=customer)
+    assigned = drive(new_request(a, customer=customer), a, Status.ASSIGNED)
+    completed = drive(new_request(a, customer=customer), a, Status.COMPLETED)
+    users = {
+        "anonymous": None, "customer_own": owner, "customer_other": stranger,
+        "agent_a": a.agent, "agent_b": b.agent, "supervisor_a": a.supervisor,
+        "supervisor_b": b.supervisor, "technician_assigned": a.technician,
+        "technician_other": UserFactory(username="tech-a2", role=Role.TECHNICIAN, service_centre=a.centre),
+        "manager": a.manager, "admin": UserFactory(username="adm", role=Role.ADMIN, service_centre=None),
+    }
+    return {"users": users, "customer": customer, "registered": registered, "assigned": assigned,
+            "completed": completed, "tech": a.technician}
+
+
+def fingerprint():
+    return (
+        ServiceRequest.objects.count(), Customer.objects.count(), ProductModel.objects.count(),
+        Event.objects.count(), ObjectChange.objects.count(),
+        ServiceRequest.objects.aggregate(v=Sum("version"))["v"],
+        Customer.objects.aggregate(v=Sum("version"))["v"],
+        tuple(ServiceRequest.objects.order_by("pk").values_list("status", flat=True)),
+    )
+
+
+CELLS = {
+    # name: (method, url builder, body builder, roles allowed)
+    "request_detail": ("get", lambda w: f"/api/v1/service-requests/{w['assigned'].pk}/", None,
+                       {"customer_own", "agent_a", "supervisor_a", "technician_assigned", "manager", "admin"}),
+    "request_create": ("post", lambda w: "/api/v1/service-requests/",
+                       lambda w: {"customer": w["customer"].pk, "channel": "phone", "description": "新"},
+                       {"customer_own", "agent_a", "supervisor_a", "manager", "admin"}),
+    "request_edit": ("patch", lambda w: f"/api/v1/service-requests/{w['assigned'].pk}/",
+                     lambda w: {"description": "改了"},
+                     {"agent_a", "supervisor_a", "technician_assigned", "manager", "admin"}),
+    "request_assign": ("post", lambda w: f"/api/v1/service-requests/{w['registered'].pk}/assign/",
+                       lambda w: {"technician": w["tech"].pk}, {"supervisor_a", "manager", "admin"}),
+    "request_depart": ("post", lambda w: f"/api/v1/service-requests/{w['assigned'].pk}/depart/",
+                       lambda w: {}, {"technician_assigned", "supervisor_a", "admin"}),
+    "request_close": ("post", lambda w: f"/api/v1/service-requests/{w['completed'].pk}/close/",
+                      lambda w: {}, {"agent_a", "supervisor_a", "manager", "admin"}),
+    "request_events": ("get", lambda w: f"/api/v1/service-requests/{w['assigned'].pk}/events/", None,
+                       {"customer_own", "agent_a", "supervisor_a", "technician_assigned", "manager", "admin"}),
+    "customer_create": ("post", lambda w: "/api/v1/customers/",
+                        lambda w: {"name": "新客户", "phone": "13911112222", "address": "上海",
+                                   "region_kind": "urban", "kind": "individual"},
+                        {"agent_a", "agent_b", "supervisor_a", "supervisor_b", "manager", "admin"}),
+    "customer_edit": ("patch", lambda w: f"/api/v1/customers/{w['customer'].pk}/",
+                      lambda w: {"address": "新地址"},
+                      {"customer_own", "agent_a", "agent_b", "supervisor_a", "supervisor_b",
+                       "technician_assigned", "manager", "admin"}),
+    "model_create": ("post", lambda w: "/api/v1/product-models/",
+                     lambda w: {"code": "NEW-1", "name": "新型号", "category": "water_heater",
+                                "warranty_months": 12}, {"manager", "admin"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_matrix(world, role, cell):
+    method, url, body, allowed = CELLS[cell]
+    client = APIClient()
+    user = world["users"][role]
+    if user is not None:
+        client.force_authenticate(user)
+    before = fingerprint()
+    kwargs = {"format": "json"} if body else {}
+    response = getattr(client, method)(url(world), body(world) if body else None, **kwargs)
+    if role in allowed:
+        assert response.status_code in (200, 201), (role, cell, response.status_code, response.content)
+    else:
+        # 400 only where the body names an object this user cannot see ("does not exist").
+        refused = (401, 403, 404, 400) if cell == "request_create" else (401, 403, 404)
+        assert response.status_code in refused, (role, cell, response.status_code, response.content)
+        assert fingerprint() == before, f"{role} changed data through {cell}"
+
+
+@pytest.mark.parametrize(("role", "visible"), [
+    ("customer_own", 3), ("customer_other", 0), ("agent_a", 3), ("agent_b", 0),
+    ("supervisor_a", 3), ("technician_assigned", 2), ("technician_other", 0), ("manager", 3),
+    ("admin", 3),
+])
+def test_list_shows_only_what_each_role_may_see(world, role, visible):
+    client = APIClient()
+    client.force_authenticate(world["users"][role])
+    assert client.get("/api/v1/service-requests/").json()["count"] == visible
