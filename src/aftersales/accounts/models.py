@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +17,18 @@ class ServiceCentre(BaseModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+    opens_at = models.TimeField(_("working time starts"), default=time(8, 30))
+    closes_at = models.TimeField(_("working time ends"), default=time(17, 30))
+    calendar_version = models.PositiveIntegerField(
+        _("calendar version"), default=1, editable=False,
+        help_text=_("Raised whenever the centre's calendar changes, so cached calendars refresh."))
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                   name="accounts_centre_hours"),
+        ]
         verbose_name = _("service centre")
         verbose_name_plural = _("service centres")
 

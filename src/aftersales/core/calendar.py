@@ -86,12 +86,40 @@ class BusinessCalendar:
 
 
 @lru_cache(maxsize=256)
-def _calendar_for_tz(tz_name: str) -> BusinessCalendar:
-    return BusinessCalendar(tz=ZoneInfo(tz_name))
+def _cached(centre_id: int, version: int, tz_name: str, opens: time, closes: time) -> BusinessCalendar:
+    from .models import CalendarDay
+
+    overrides = dict(CalendarDay.objects.filter(service_centre_id=centre_id)
+                     .values_list("date", "is_working"))
+    return BusinessCalendar(tz=ZoneInfo(tz_name), opens=opens, closes=closes, overrides=overrides)
+
+
+DEFAULT_CALENDAR = BusinessCalendar()
+
+
+class WallClock:
+    """Clock hours, round the clock: for commitments counted in plain hours (DS-4, CP-15)."""
+
+    def add(self, start: datetime, amount: timedelta) -> datetime:
+        return start + amount
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        return end - start
+
+
+WALL_CLOCK = WallClock()
 
 
 def calendar_for(centre=None) -> BusinessCalendar:
-    return _calendar_for_tz(getattr(centre, "time_zone", None) or DEFAULT_TZ)
+    """The centre's calendar: its time zone and hours, the official calendar, its corrections.
+
+    Cached per process by (centre, calendar_version); services that change a centre's calendar
+    raise its version, so every process picks up the change on the next request.
+    """
+    if centre is None or centre.pk is None:
+        return DEFAULT_CALENDAR
+    return _cached(centre.pk, centre.calendar_version, centre.time_zone or DEFAULT_TZ,
+                   centre.opens_at, centre.closes_at)
 
 
 def add_working_hours(start: datetime, hours: float, *, centre=None) -> datetime:

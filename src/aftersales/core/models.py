@@ -127,3 +127,46 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_unique")
         ]
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction of a service centre's business calendar for one date:
+    a working day that the official calendar closes, or a closed day it keeps open."""
+
+    service_centre = models.ForeignKey("accounts.ServiceCentre", on_delete=models.CASCADE,
+                                       related_name="calendar_days", verbose_name=_("service centre"))
+    date = models.DateField(_("date"))
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_centre", "date"], name="core_calendar_day_unique")
+        ]
+        verbose_name = _("calendar correction")
+        verbose_name_plural = _("calendar corrections")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'+' if self.is_working else '-'}"
+
+
+class Notification(models.Model):
+    """A message to one user inside the product (warnings, escalations)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name=_("user"))
+    text = models.CharField(_("text"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    level = models.CharField(_("level"), max_length=20, default="info")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,13 +1,17 @@
-"""Arrival deadline of a request (DS-3). The business calendar lives in core.calendar."""
+"""Arrival deadline of a request (DS-3), from the editable deadline policy of its region."""
 
 from datetime import datetime
 
-from aftersales.accounts.choices import RegionKind
 from aftersales.core.calendar import add_working_hours
 
-ARRIVAL_HOURS = {RegionKind.URBAN: 6, RegionKind.SUBURBAN: 7}
+FALLBACK_HOURS = {"urban": 6, "suburban": 7}
 
 
 def arrival_deadline(reported_at: datetime, region_kind: str, centre) -> datetime:
-    hours = ARRIVAL_HOURS.get(region_kind, ARRIVAL_HOURS[RegionKind.URBAN])
-    return add_working_hours(reported_at, hours, centre=centre)
+    from aftersales.dispatch.clocks import deadline_from, policy_for
+    from aftersales.dispatch.choices import ClockKind
+
+    policy = policy_for(ClockKind.ARRIVAL, region_kind)
+    if policy is None:
+        return add_working_hours(reported_at, FALLBACK_HOURS.get(region_kind, 6), centre=centre)
+    return deadline_from(policy, reported_at, centre)

@@ -23,6 +23,8 @@ from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import contract_covering
 
+from aftersales.dispatch.clocks import clocks_follow, clocks_start
+
 from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
 from .deadlines import arrival_deadline
 from .models import (
@@ -68,8 +70,11 @@ def _transition(request, name: str, actor, *, note: str = "", expected_version=N
         raise PermissionDenied(_("This job is assigned to another technician."))
     if actor.role == Role.CUSTOMER and request.customer.user_id != actor.pk:
         raise PermissionDenied()
-    return transition_apply(workflow=WF, instance=request, name=name, actor=actor, note=note,
-                            expected_version=expected_version, changes=changes, data=data)
+    with transaction.atomic():
+        moved = transition_apply(workflow=WF, instance=request, name=name, actor=actor, note=note,
+                                 expected_version=expected_version, changes=changes, data=data)
+        clocks_follow(request=moved, action=name, actor=actor)
+    return moved
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -124,6 +129,7 @@ def service_request_create(*, actor, customer: Customer, description: str,
                      data={"category": terms.category, "in_warranty": terms.in_warranty,
                            "chargeable": terms.chargeable,
                            "estimated_charge": str(terms.estimated_charge)})
+        clocks_start(request=request)
     return request
 
 

@@ -26,12 +26,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.customers",
     "aftersales.parts",
     "aftersales.dealers",
     "aftersales.service",
+    "aftersales.dispatch",
     "aftersales.field",
     "aftersales.portal",
     "aftersales.demo",
@@ -147,3 +151,12 @@ LOGGING = {
 
 # bench/intake's floor endpoint; never on in production.
 BENCH_ENDPOINTS = env.env_bool("BENCH_ENDPOINTS", False)
+
+# Background tasks: the database by default (run `aftersales db_worker`); Redis/RQ when
+# TASKS_BACKEND=rq (run `aftersales rqworker --with-scheduler`).
+REDIS_URL = env.env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+if env.env_str("TASKS_BACKEND", "database") == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}

@@ -22,3 +22,6 @@ SMS_BACKEND = "aftersales.core.sms.FileSmsBackend"
 SMS_FILE_PATH = DATA_DIR / "test-sms"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Tests that use Redis (the RQ task backend) use their own database number.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}

@@ -1,0 +1,27 @@
+"""``aftersales worker``: run the background worker for the configured task backend.
+
+Database backend (the default): ``db_worker``. Redis (TASKS_BACKEND=rq): an RQ worker with its
+scheduler, so tasks due later (deadline warnings, escalations) run at their time.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (database or Redis, as configured)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--burst", action="store_true",
+                            help="Run what is due, then exit (cron-style or tests).")
+
+    def handle(self, *args, burst=False, **options):
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend.startswith("django_tasks_rq"):
+            extra = ["--burst"] if burst else []
+            call_command("rqworker", "default", "--with-scheduler",
+                         "--job-class", "django_tasks_rq.backend.Job", *extra)
+        else:
+            extra = ["--batch"] if burst else []
+            call_command("db_worker", "--interval", "1", *extra)

@@ -1,0 +1,256 @@
+"""Deadline clocks (DS-3, DS-4, DS-5, SR-6): started at registration, paused while the job waits
+on the customer, met by the step that fulfils them; a warning at a share of the time used and an
+escalation at the deadline, each scheduled as a task for its due time and fired at most once.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.core.calendar import WALL_CLOCK, calendar_for
+from aftersales.core.events import event_append
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.models import Notification
+from aftersales.core.tasks import enqueue
+from aftersales.service.choices import Channel, Status
+
+from .choices import AlertLevel, ClockKind, ClockState
+from .defaults import ensure_default_policies
+from .models import ClockAlert, DeadlineClock, DeadlinePolicy
+
+logger = logging.getLogger("aftersales.dispatch")
+
+NON_LIVE_CHANNELS = frozenset({Channel.WEB, Channel.EMAIL, Channel.SMS, Channel.LETTER,
+                               Channel.PLATFORM})
+FIRE_TOLERANCE = timedelta(seconds=5)
+DESK_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+
+
+def policy_for(kind: str, region_kind: str = "") -> DeadlinePolicy | None:
+    """The active policy for a kind and region (or for every region)."""
+    policies = {p.region_kind: p for p in DeadlinePolicy.objects.filter(kind=kind, active=True)}
+    if not policies and not DeadlinePolicy.objects.exists():
+        ensure_default_policies()  # an empty table means the documents' defaults
+        return policy_for(kind, region_kind)
+    return policies.get(region_kind) or policies.get("")
+
+
+def _calendar(clock: DeadlineClock, centre):
+    return calendar_for(centre) if clock.working_time else WALL_CLOCK
+
+
+def deadline_from(policy: DeadlinePolicy, start, centre):
+    clock = calendar_for(centre) if policy.working_time else WALL_CLOCK
+    return clock.add(start, policy.budget)
+
+
+def remaining(clock: DeadlineClock, centre, now=None) -> timedelta | None:
+    """Time left (working time for working-time clocks); negative when overdue."""
+    if clock.state in (ClockState.MET, ClockState.STOPPED):
+        return None
+    left = timedelta(seconds=clock.budget_seconds - clock.consumed_seconds)
+    if clock.state == ClockState.RUNNING and clock.resumed_at:
+        left -= _calendar(clock, centre).between(clock.resumed_at, now or timezone.now())
+    return left
+
+
+def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
+    """Recompute warn_at and due_at from where the clock stands; schedule their tasks."""
+    from .tasks import fire_clock_alert
+
+    cal = _calendar(clock, centre)
+    budget = timedelta(seconds=clock.budget_seconds)
+    consumed = timedelta(seconds=clock.consumed_seconds)
+    clock.due_at = cal.add(clock.resumed_at, max(budget - consumed, timedelta(0)))
+    warn_budget = budget * clock.warn_at_percent / 100
+    clock.warn_at = cal.add(clock.resumed_at, max(warn_budget - consumed, timedelta(0)))
+    fired = set(clock.alerts.values_list("level", flat=True)) if clock.pk else set()
+    for level, when in ((AlertLevel.WARNING, clock.warn_at), (AlertLevel.ESCALATION, clock.due_at)):
+        if level not in fired:
+            enqueue(fire_clock_alert, clock.pk, str(level), run_after=when)
+    return ["due_at", "warn_at"]
+
+
+def clocks_start(*, request) -> list[DeadlineClock]:
+    """Start the clocks that apply to a newly registered request (called by its service)."""
+    if request.internal:
+        return []
+    wanted = [(ClockKind.ARRIVAL, request.customer.region_kind)]
+    if request.channel == Channel.DEALER:
+        wanted.append((ClockKind.RESOLUTION, ""))
+    if request.channel in NON_LIVE_CHANNELS:
+        wanted.append((ClockKind.REPLY, ""))
+    waiting = request.status == Status.AWAITING_AGREEMENT
+    clocks = []
+    for kind, region in wanted:
+        policy = policy_for(kind, region)
+        if policy is None:
+            continue
+        clock = DeadlineClock.objects.create(
+            request=request, kind=kind, policy=policy, working_time=policy.working_time,
+            budget_seconds=int(policy.budget.total_seconds()),
+            warn_at_percent=policy.warn_at_percent, started_at=request.reported_at,
+            resumed_at=None if waiting else request.reported_at,
+            state=ClockState.PAUSED if waiting else ClockState.RUNNING)
+        if not waiting:
+            _plan_alerts(clock, request.service_centre)
+            clock.save(update_fields=["due_at", "warn_at"])
+        clocks.append(clock)
+    return clocks
+
+
+def _pause(clock, centre, now):
+    used = _calendar(clock, centre).between(clock.resumed_at, now)
+    clock.consumed_seconds = min(clock.budget_seconds * 10,
+                                 clock.consumed_seconds + max(0, int(used.total_seconds())))
+    clock.state, clock.resumed_at, clock.due_at, clock.warn_at = ClockState.PAUSED, None, None, None
+    clock.save(update_fields=["consumed_seconds", "state", "resumed_at", "due_at", "warn_at",
+                              "updated_at"])
+
+
+def _resume(clock, centre, now):
+    clock.state, clock.resumed_at = ClockState.RUNNING, now
+    fields = _plan_alerts(clock, centre)
+    clock.save(update_fields=["state", "resumed_at", *fields, "updated_at"])
+
+
+def _finish(clock, state, now):
+    clock.state = state
+    clock.met_at = now if state == ClockState.MET else None
+    if state == ClockState.MET and clock.due_at and now > clock.due_at:
+        clock.breached = True
+    clock.save(update_fields=["state", "met_at", "breached", "updated_at"])
+
+
+MET_BY = {
+    ClockKind.ARRIVAL: {"arrive"},
+    ClockKind.RESOLUTION: {"complete", "hand_back"},
+}
+
+
+def clocks_follow(*, request, action: str, actor) -> None:
+    """Keep the request's clocks in step with a workflow transition that just happened."""
+    now = timezone.now()
+    centre = request.service_centre
+    for clock in DeadlineClock.objects.select_for_update().filter(request=request):
+        if clock.state in (ClockState.MET, ClockState.STOPPED):
+            continue
+        if action in {"decline", "cancel"}:
+            _finish(clock, ClockState.STOPPED, now)
+        elif action in MET_BY.get(clock.kind, ()) or (
+                clock.kind == ClockKind.REPLY and getattr(actor, "role", None) in DESK_ROLES):
+            _finish(clock, ClockState.MET, now)
+        elif action == "agree" and clock.state == ClockState.PAUSED:
+            _resume(clock, centre, now)
+
+
+def _require_desk(actor):
+    if not (actor.is_superuser or actor.role in DESK_ROLES):
+        raise PermissionDenied()
+
+
+def clock_pause(*, actor, request, reason: str) -> int:
+    """The job waits on the customer (not at home, wants a later date …): the clocks stop."""
+    _require_desk(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the job waits on the customer.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        clocks = list(DeadlineClock.objects.select_for_update()
+                      .filter(request=request, state=ClockState.RUNNING))
+        for clock in clocks:
+            _pause(clock, request.service_centre, now)
+        if clocks:
+            event_append(subject=request, action="clock_pause", actor=actor, note=reason,
+                         data={"clocks": [c.kind for c in clocks]})
+    return len(clocks)
+
+
+def clock_resume(*, actor, request, reason: str = "") -> int:
+    _require_desk(actor)
+    now = timezone.now()
+    with transaction.atomic():
+        clocks = list(DeadlineClock.objects.select_for_update()
+                      .filter(request=request, state=ClockState.PAUSED))
+        if request.status == Status.AWAITING_AGREEMENT:
+            raise ValidationError(_("The clocks run again once the customer agrees to the charge."))
+        for clock in clocks:
+            _resume(clock, request.service_centre, now)
+        if clocks:
+            event_append(subject=request, action="clock_resume", actor=actor, note=reason,
+                         data={"clocks": [c.kind for c in clocks]})
+    return len(clocks)
+
+
+def clock_extend(*, actor, request, reason: str) -> DeadlineClock:
+    """DS-4: a dealer's 24 hours may become 48 in special cases, with the reason recorded."""
+    _require_desk(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("An extension needs a reason.")]})
+    with transaction.atomic():
+        clock = (DeadlineClock.objects.select_for_update()
+                 .filter(request=request, kind=ClockKind.RESOLUTION).first())
+        if clock is None or clock.policy.extended_hours is None:
+            raise ValidationError(_("This request has no deadline that may be extended."))
+        if clock.extension_reason:
+            raise ValidationError(_("This deadline was already extended."))
+        old_due = clock.due_at
+        clock.budget_seconds = int(float(clock.policy.extended_hours) * 3600)
+        clock.extension_reason = reason.strip()
+        fields = ["budget_seconds", "extension_reason", "updated_at"]
+        if clock.state == ClockState.RUNNING:
+            fields += _plan_alerts(clock, request.service_centre)
+        clock.save(update_fields=fields)
+        event_append(subject=request, action="clock_extend", actor=actor, note=reason,
+                     data={"kind": clock.kind, "from": old_due, "to": clock.due_at})
+    return clock
+
+
+def _recipients(centre, level):
+    """DS-5: the centre's supervisors; an escalation also goes to the service managers."""
+    who = Q(role=Role.SUPERVISOR, service_centre=centre)
+    if level == AlertLevel.ESCALATION:
+        who |= Q(role=Role.MANAGER)
+    return User.objects.filter(who, is_active=True)
+
+
+def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
+    """Fire a warning or escalation if it is due and has not fired yet (idempotent)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        clock = (DeadlineClock.objects.select_for_update()
+                 .select_related("request__service_centre").filter(pk=clock_id).first())
+        if clock is None or clock.state != ClockState.RUNNING:
+            return False
+        threshold = clock.warn_at if level == AlertLevel.WARNING else clock.due_at
+        if threshold is None or now + FIRE_TOLERANCE < threshold:
+            return False  # the clock moved (paused, extended): a task for the new time exists
+        try:
+            with transaction.atomic():
+                ClockAlert.objects.create(clock=clock, level=level, fired_at=now)
+        except IntegrityError as exc:
+            return False
+        if level == AlertLevel.ESCALATION:
+            clock.breached = True
+            clock.save(update_fields=["breached", "updated_at"])
+        request = clock.request
+        event_append(subject=request, action=f"deadline_{level}", at=now,
+                     data={"kind": clock.kind, "due_at": clock.due_at})
+        text = (_("%(number)s: %(kind)s deadline %(due)s is near") if level == AlertLevel.WARNING
+                else _("%(number)s: %(kind)s deadline %(due)s missed — escalated")) % {
+            "number": request.number, "kind": clock.get_kind_display(),
+            "due": timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")}
+        Notification.objects.bulk_create([
+            Notification(user=user, text=text[:300], link=f"/requests/{request.pk}/",
+                         level="warning" if level == AlertLevel.WARNING else "error")
+            for user in _recipients(request.service_centre, level)
+        ])
+    logger.info("deadline %s fired", level, extra={"path": request.number})
+    return True

@@ -1,0 +1,118 @@
+"""Deadline clocks: start, pause/resume, met, extension, and alerts that fire once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from aftersales.core.calendar import calendar_for
+from aftersales.core.models import Event, Notification
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.dispatch import clocks
+from aftersales.dispatch.choices import ClockKind, ClockState
+from aftersales.dispatch.models import ClockAlert, DeadlineClock, DeadlinePolicy
+from aftersales.service import services
+from aftersales.service.choices import Status
+from aftersales.service.tests.factories import Cast, drive, new_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast():
+    return Cast()
+
+
+def test_arrival_clock_follows_the_policy_and_schedules_two_alerts(cast):
+    request = new_request(cast)
+    clock = request.clocks.get()
+    assert clock.kind == ClockKind.ARRIVAL and clock.state == ClockState.RUNNING
+    assert clock.due_at == request.arrive_by
+    cal = calendar_for(cast.centre)
+    assert cal.between(request.reported_at, clock.warn_at) == timedelta(hours=6) * 0.75
+    tasks = DBTaskResult.objects.filter(task_path__endswith="fire_clock_alert")
+    assert sorted(t.args_kwargs["args"][1] for t in tasks) == ["escalation", "warning"]
+    assert {t.run_after for t in tasks} == {clock.warn_at, clock.due_at}
+
+
+def test_policy_edit_changes_new_deadlines(cast):
+    DeadlinePolicy.objects.filter(kind="arrival", region_kind="urban").update(hours=2)
+    request = new_request(cast)
+    assert calendar_for(cast.centre).between(request.reported_at, request.arrive_by) == timedelta(hours=2)
+
+
+def test_pause_and_resume_move_the_deadline(cast):
+    request = new_request(cast, reported_at=timezone.now() - timedelta(minutes=30))
+    before = request.clocks.get()
+    assert clocks.clock_pause(actor=cast.agent, request=request, reason="客户下周才在家") == 1
+    paused = request.clocks.get()
+    assert paused.state == ClockState.PAUSED and paused.due_at is None
+    assert clocks.remaining(paused, cast.centre) == timedelta(
+        seconds=paused.budget_seconds - paused.consumed_seconds)
+    clocks.clock_resume(actor=cast.agent, request=request, reason="客户回来了")
+    resumed = request.clocks.get()
+    assert resumed.state == ClockState.RUNNING and resumed.due_at >= before.due_at
+    actions = list(Event.objects.filter(object_id=request.pk).values_list("action", flat=True))
+    assert "clock_pause" in actions and "clock_resume" in actions
+
+
+def test_waiting_for_agreement_pauses_until_agreed(cast):
+    customer = CustomerFactory(service_centre=cast.centre)
+    old = InstalledProductFactory(customer=customer, purchased_on=timezone.localdate() - timedelta(days=900))
+    request = new_request(cast, customer=customer, product=old)
+    assert request.status == Status.AWAITING_AGREEMENT
+    assert request.clocks.get().state == ClockState.PAUSED
+    services.service_request_agree(actor=cast.agent, request=request)
+    assert request.clocks.get().state == ClockState.RUNNING
+
+
+def test_arrival_meets_the_clock_and_lateness_is_recorded(cast):
+    on_time = drive(new_request(cast), cast, Status.ON_SITE).clocks.get()
+    assert on_time.state == ClockState.MET and not on_time.breached
+    late = new_request(cast, reported_at=timezone.now() - timedelta(days=5))
+    late = drive(late, cast, Status.ON_SITE).clocks.get()
+    assert late.state == ClockState.MET and late.breached
+
+
+def test_dealer_resolution_extension_needs_a_reason(cast):
+    from django.core.exceptions import ValidationError
+
+    request = new_request(cast, channel="dealer")
+    assert set(request.clocks.values_list("kind", flat=True)) == {"arrival", "resolution"}
+    with pytest.raises(ValidationError):
+        clocks.clock_extend(actor=cast.agent, request=request, reason="")
+    clock = clocks.clock_extend(actor=cast.agent, request=request, reason="需从厂家调配件")
+    assert clock.budget_seconds == 48 * 3600
+    assert clock.due_at == clock.started_at + timedelta(hours=48)
+
+
+def test_reply_clock_for_web_requests_met_by_the_desk(cast):
+    request = new_request(cast, channel="web")
+    assert request.clocks.filter(kind="reply").exists()
+    services.service_request_assign(actor=cast.supervisor, request=request, technician=cast.technician)
+    assert request.clocks.get(kind="reply").state == ClockState.MET
+    assert request.clocks.get(kind="arrival").state == ClockState.RUNNING
+
+
+def test_alert_fires_only_when_due_and_only_once(cast):
+    request = new_request(cast, reported_at=timezone.now() - timedelta(days=4))
+    clock = request.clocks.get()
+    assert clocks.clock_alert_fire(clock_id=clock.pk, level="escalation")
+    assert not clocks.clock_alert_fire(clock_id=clock.pk, level="escalation")
+    assert ClockAlert.objects.filter(clock=clock).count() == 1
+    clock.refresh_from_db()
+    assert clock.breached
+    notified = set(Notification.objects.values_list("user__username", flat=True))
+    assert {cast.supervisor.username, cast.manager.username} <= notified
+    fresh = new_request(cast).clocks.get()
+    if fresh.warn_at > timezone.now() + timedelta(minutes=1):
+        assert not clocks.clock_alert_fire(clock_id=fresh.pk, level="warning")
+    clocks.clock_pause(actor=cast.agent, request=request, reason="等客户")
+    assert not clocks.clock_alert_fire(clock_id=clock.pk, level="warning")
+
+
+def test_cancel_stops_the_clocks(cast):
+    request = new_request(cast)
+    services.service_request_cancel(actor=cast.agent, request=request, note="重复登记")
+    assert DeadlineClock.objects.get(request=request).state == ClockState.STOPPED
