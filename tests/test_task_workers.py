@@ -9,13 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import IN_CI
 from django.db import connection
 from django.utils import timezone
 
 from aftersales.dispatch.models import ClockAlert
 from aftersales.service.tests.factories import Cast, new_request
-
-from conftest import IN_CI
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AFTERSALES = Path(sys.executable).parent / "aftersales"

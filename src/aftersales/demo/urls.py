@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "bench"
+# Mounted at /bench/ only when BENCH_ENDPOINTS is true (see config/urls.py).
+urlpatterns = [
+    path("insert/", views.bench_insert, name="insert"),
+]

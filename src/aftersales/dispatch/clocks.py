@@ -235,7 +235,7 @@ def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
         try:
             with transaction.atomic():
                 ClockAlert.objects.create(clock=clock, level=level, fired_at=now)
-        except IntegrityError as exc:
+        except IntegrityError:
             return False
         if level == AlertLevel.ESCALATION:
             clock.breached = True

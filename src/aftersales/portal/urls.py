@@ -1,9 +1,17 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "portal"
-# Placeholder until the portal pages land; keeps {% url 'portal:login' %} resolvable.
 urlpatterns = [
-    path("", RedirectView.as_view(url="/login/"), name="home"),
-    path("login/", RedirectView.as_view(url="/login/"), name="login"),
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.code_view, name="code"),
+    path("login/link/<str:token>/", views.link_view, name="link"),
+    path("logout/", views.logout_view, name="logout"),
+    path("new/", views.new_request, name="new"),
+    # Printed as a QR code on vouchers, receipts and repair cards: keep this path.
+    path("requests/<str:number>/", views.request_detail, name="request"),
+    path("requests/<str:number>/agree/", views.agree, name="agree"),
+    path("requests/<str:number>/decline/", views.decline, name="decline"),
 ]

@@ -8,8 +8,8 @@ FALLBACK_HOURS = {"urban": 6, "suburban": 7}
 
 
 def arrival_deadline(reported_at: datetime, region_kind: str, centre) -> datetime:
-    from aftersales.dispatch.clocks import deadline_from, policy_for
     from aftersales.dispatch.choices import ClockKind
+    from aftersales.dispatch.clocks import deadline_from, policy_for
 
     policy = policy_for(ClockKind.ARRIVAL, region_kind)
     if policy is None:

@@ -22,7 +22,6 @@ from aftersales.core.numbering import next_number
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import contract_covering
-
 from aftersales.dispatch.clocks import clocks_follow, clocks_start
 
 from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
