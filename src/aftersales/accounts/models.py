@@ -57,6 +57,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Chinese names read family name first, with no space (张师傅); others as usual."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any(ord(ch) > 0x2E80 for ch in first + last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES or self.is_superuser

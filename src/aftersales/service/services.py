@@ -23,6 +23,7 @@ from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import contract_covering
 from aftersales.dispatch.clocks import clocks_follow, clocks_start
+from aftersales.dispatch.technicians import technician_status_follow
 
 from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
 from .deadlines import arrival_deadline
@@ -73,6 +74,7 @@ def _transition(request, name: str, actor, *, note: str = "", expected_version=N
         moved = transition_apply(workflow=WF, instance=request, name=name, actor=actor, note=note,
                                  expected_version=expected_version, changes=changes, data=data)
         clocks_follow(request=moved, action=name, actor=actor)
+        technician_status_follow(request=moved, action=name)
     return moved
 
 
@@ -184,7 +186,7 @@ def service_request_cancel(*, actor, request, note="", expected_version=None):
 # --- dispatch (DS-1: the supervisor assigns) ---------------------------------------------------
 
 def service_request_assign(*, actor, request, technician: User, appointment_at=None, note="",
-                           expected_version=None):
+                           expected_version=None, extra_data: dict | None = None):
     if technician.role != Role.TECHNICIAN or not technician.is_active:
         raise ValidationError({"technician": [_("Choose an active technician.")]})
     if technician.service_centre_id != request.service_centre_id:
@@ -195,7 +197,7 @@ def service_request_assign(*, actor, request, technician: User, appointment_at=N
             request, "assign", actor, note=note, expected_version=expected_version,
             changes={"assigned_technician": technician, "appointment_at": appointment_at},
             data={"technician": technician.pk, "technician_name": str(technician),
-                  "previous_technician": previous},
+                  "previous_technician": previous, **(extra_data or {})},
         )
         request.visits.filter(outcome=VisitOutcome.PENDING).update(
             outcome=VisitOutcome.CANCELLED, reason=_("Reassigned"))
