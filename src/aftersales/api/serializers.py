@@ -48,6 +48,16 @@ class InstalledProductSerializer(serializers.ModelSerializer):
         return obj.phase
 
 
+class ClockSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    warn_at = serializers.DateTimeField(allow_null=True)
+    remaining_seconds = serializers.IntegerField(allow_null=True)
+    breached = serializers.BooleanField()
+    extension_reason = serializers.CharField()
+
+
 class ServiceRequestSerializer(serializers.ModelSerializer):
     customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
     installed_product = RestrictedPrimaryKeyRelatedField(
@@ -60,6 +70,8 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     customer_agreed = serializers.BooleanField(
         write_only=True, required=False, default=False,
         help_text="The customer has already agreed to a charge (SR-4); skips awaiting_agreement.")
+    clocks = serializers.SerializerMethodField(
+        help_text="Deadline clocks: arrival (DS-3), dealer resolution (DS-4), reply (SR-6).")
 
     class Meta:
         model = ServiceRequest
@@ -69,7 +81,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
             "status", "arrive_by", "service_centre", "urgency", "estimated_charge",
             "customer_agreed", "customer_agreed_at", "assigned_technician", "appointment_at",
             "fault_found", "fault_cause", "action_taken", "completed_at", "closed_at",
-            "created_at", "updated_at", "version",
+            "created_at", "updated_at", "version", "clocks",
         ]
         read_only_fields = [
             "id", "number", "in_warranty", "chargeable", "category", "status", "arrive_by",
@@ -77,6 +89,24 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
             "fault_found", "fault_cause", "action_taken", "completed_at", "closed_at",
             "created_at", "updated_at", "version",
         ]
+
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, obj):
+        from aftersales.dispatch.clocks import remaining
+
+        rows = []
+        for clock in obj.clocks.all():
+            left = remaining(clock, obj.service_centre)
+            rows.append({"kind": clock.kind, "state": clock.state, "due_at": clock.due_at,
+                         "warn_at": clock.warn_at, "breached": clock.breached,
+                         "remaining_seconds": int(left.total_seconds()) if left is not None else None,
+                         "extension_reason": clock.extension_reason})
+        return ClockSerializer(rows, many=True).data
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
 
 
 class ServiceRequestUpdateSerializer(serializers.Serializer):

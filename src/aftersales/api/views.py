@@ -16,6 +16,8 @@ from aftersales.core.events import event_list
 from aftersales.customers import services as customer_services
 from aftersales.customers.filtersets import CustomerFilterSet, InstalledProductFilterSet
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
+from aftersales.dispatch import clocks
+from aftersales.dispatch.rotation import service_request_assign_next
 from aftersales.service import services as request_services
 from aftersales.service.filtersets import ServiceRequestFilterSet
 from aftersales.service.models import ServiceRequest
@@ -133,7 +135,8 @@ class ServiceRequestViewSet(RestrictedViewSet):
     create_service = request_services.service_request_create
 
     def get_queryset(self):
-        return super().get_queryset().select_related("customer")
+        return (super().get_queryset().select_related("customer", "service_centre")
+                .prefetch_related("clocks"))
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -149,8 +152,7 @@ class ServiceRequestViewSet(RestrictedViewSet):
         updated = request_services.service_request_update(
             actor=request.user, request=instance, expected_version=expected_version(request),
             **fields)
-        updated.refresh_from_db()
-        return Response(s.ServiceRequestSerializer(updated, context=self.get_serializer_context()).data)
+        return self._respond(updated)
 
     def _run(self, request, name, serializer_class):
         instance = self.get_object()
@@ -160,8 +162,7 @@ class ServiceRequestViewSet(RestrictedViewSet):
         updated = request_services.ACTIONS[name](
             actor=request.user, request=instance, expected_version=expected_version(request),
             **params)
-        updated.refresh_from_db()
-        return Response(s.ServiceRequestSerializer(updated, context=self.get_serializer_context()).data)
+        return self._respond(updated)
 
     @_action_schema(s.NoteSerializer, "Customer agrees to the charge (SR-4)")
     @action(detail=True, methods=["post"])
@@ -247,6 +248,47 @@ class ServiceRequestViewSet(RestrictedViewSet):
     def cancel(self, request, pk=None):
         return self._run(request, "cancel", s.NoteSerializer)
 
+    @_action_schema(s.NoteSerializer, "Assign the next technician in the rotation (DS-2)")
+    @action(detail=True, methods=["post"], url_path="assign-next")
+    @idempotent
+    def assign_next(self, request, pk=None):
+        instance = self.get_object()
+        data = s.NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = service_request_assign_next(actor=request.user, request=instance,
+                                              note=data.validated_data["note"],
+                                              expected_version=expected_version(request))
+        return self._respond(updated)
+
+    @_action_schema(s.ReasonSerializer, "The job waits on the customer: pause its deadlines")
+    @action(detail=True, methods=["post"], url_path="pause-clocks")
+    @idempotent
+    def pause_clocks(self, request, pk=None):
+        return self._clock_action(request, clocks.clock_pause)
+
+    @_action_schema(s.ReasonSerializer, "Resume the paused deadlines")
+    @action(detail=True, methods=["post"], url_path="resume-clocks")
+    @idempotent
+    def resume_clocks(self, request, pk=None):
+        return self._clock_action(request, clocks.clock_resume)
+
+    @_action_schema(s.ReasonSerializer, "Extend a dealer's resolution deadline to 48 h (DS-4)")
+    @action(detail=True, methods=["post"], url_path="extend-deadline")
+    @idempotent
+    def extend_deadline(self, request, pk=None):
+        return self._clock_action(request, clocks.clock_extend)
+
+    def _clock_action(self, request, service):
+        instance = self.get_object()
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(actor=request.user, request=instance, reason=data.validated_data["reason"])
+        return self._respond(instance)
+
+    def _respond(self, instance):
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return Response(s.ServiceRequestSerializer(fresh, context=self.get_serializer_context()).data)
+
     @_action_schema(s.RecordWorkSerializer, "Record fault → cause → action (AR-4)")
     @action(detail=True, methods=["post"], url_path="record-work")
     @idempotent
@@ -258,8 +300,7 @@ class ServiceRequestViewSet(RestrictedViewSet):
         updated = request_services.service_request_record_work(
             actor=request.user, request=instance, expected_version=expected_version(request),
             **params)
-        updated.refresh_from_db()
-        return Response(s.ServiceRequestSerializer(updated, context=self.get_serializer_context()).data)
+        return self._respond(updated)
 
     @extend_schema(request=s.LaborSerializer, responses=s.LaborSerializer,
                    parameters=[IDEMPOTENCY_HEADER])

@@ -1,5 +1,47 @@
+"""Generic view helpers every app's pages share, and the health endpoint."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import connection
 from django.http import JsonResponse
+
+from aftersales.accounts.choices import DESK_ROLES, Role
+
+DISPATCH_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+PAGE_SIZE = 25
+
+
+def roles_required(roles=DESK_ROLES):
+    """Only these roles (or a superuser) may open the page; anyone else gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_superuser or user.role in roles):
+                raise Forbidden
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+desk_required = roles_required(DESK_ROLES)
+dispatch_required = roles_required(DISPATCH_ROLES)
+
+
+def page_query(request, drop=("page",)) -> str:
+    """The current query string without ``page``, for pagination links and exports."""
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
 
 
 def health(request):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
 from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.dates import warranty_end
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.numbering import next_number
@@ -45,19 +46,38 @@ RECEIPT_PREFIX = "RC"
 MAX_SIGNATURE_BYTES = 400_000
 
 
-def _local_date(moment: datetime, centre: ServiceCentre) -> date:
-    return timezone.localtime(moment, ZoneInfo(centre.time_zone)).date()
+def centre_local_date(moment: datetime, centre: ServiceCentre | None) -> date:
+    """The calendar date of ``moment`` in the service centre's time zone."""
+    tz = ZoneInfo(centre.time_zone) if centre is not None else timezone.get_current_timezone()
+    return timezone.localtime(moment, tz).date()
 
 
-def _terms_for(*, product, reported_at, centre, cause, internal) -> Terms:
-    day = _local_date(reported_at, centre)
-    contract = contract_covering(product, day) if product is not None else None
+def service_request_terms(*, product, reported_at, centre, cause: str = "",
+                          internal: bool = False) -> Terms:
+    """Warranty, chargeability, category and rough charge (SR-2 … SR-4) for a call.
+
+    ``product`` may be unsaved (being registered during the same call): its warranty end is then
+    derived exactly as ``installed_product_register`` will store it, and no contract covers it.
+    """
+    day = centre_local_date(reported_at, centre)
+    contract = None
+    if product is not None:
+        if product.pk is None:
+            product.warranty_ends_on = warranty_end(product.purchased_on,
+                                                    product.model.warranty_months)
+        else:
+            contract = contract_covering(product, day)
     return request_terms(product=product, reported_on=day, cause=cause, internal=internal,
                          contract_active=contract is not None)
 
 
-def _default_centre(actor, customer: Customer) -> ServiceCentre:
-    centre = customer.service_centre or getattr(actor, "service_centre", None)
+def request_centre(actor, customer: Customer | None) -> ServiceCentre:
+    """The centre a new request belongs to: the registering desk's own centre (it takes the
+    call), else the customer's centre, else the first centre."""
+    centre = None
+    if getattr(actor, "role", None) in {Role.AGENT, Role.SUPERVISOR}:
+        centre = actor.service_centre
+    centre = centre or getattr(customer, "service_centre", None) or getattr(actor, "service_centre", None)
     centre = centre or ServiceCentre.objects.order_by("pk").first()
     if centre is None:
         raise ValidationError({"service_centre": [_("No service centre is set up yet.")]})
@@ -105,12 +125,12 @@ def service_request_create(*, actor, customer: Customer, description: str,
         errors["installed_product"] = [_("This product belongs to another customer.")]
     if errors:
         raise ValidationError(errors)
-    centre = service_centre or _default_centre(actor, customer)
+    centre = service_centre or request_centre(actor, customer)
     if (actor.role in {Role.AGENT, Role.SUPERVISOR} and actor.service_centre_id
             and centre.pk != actor.service_centre_id):
         raise PermissionDenied(_("You can register requests only for your own service centre."))
-    terms = _terms_for(product=installed_product, reported_at=reported_at, centre=centre,
-                       cause=cause, internal=internal)
+    terms = service_request_terms(product=installed_product, reported_at=reported_at,
+                                  centre=centre, cause=cause, internal=internal)
     waiting = terms.needs_agreement and not customer_agreed
     with transaction.atomic():
         request = ServiceRequest.objects.create(
@@ -153,7 +173,7 @@ def service_request_update(*, actor, request: ServiceRequest, expected_version=N
         for key, value in changes.items():
             setattr(request, key, value)
         if {"cause", "installed_product"} & changes.keys():
-            terms = _terms_for(product=product, reported_at=request.reported_at,
+            terms = service_request_terms(product=product, reported_at=request.reported_at,
                                centre=request.service_centre, cause=request.cause,
                                internal=request.internal)
             request.in_warranty = terms.in_warranty

@@ -29,5 +29,9 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+        items.append({"url": url, "label": label, "active": False})
+    # The longest link that the current address starts with is the active one.
+    matches = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}
