@@ -181,6 +181,9 @@ def service_request_update(*, actor, request: ServiceRequest, expected_version=N
             request.category = terms.category
             request.estimated_charge = terms.estimated_charge
             changes |= {"in_warranty": 0, "chargeable": 0, "category": 0, "estimated_charge": 0}
+            # PT-1: parts already fitted follow the new terms (free in warranty, else charged).
+            request.parts.exclude(charged=terms.chargeable).update(
+                charged=terms.chargeable, updated_at=timezone.now())
         version_bump(instance=request, expected_version=expected_version, fields=list(changes))
         change_log(actor=actor, instance=request, action="update", before=before)
     return request
@@ -361,10 +364,13 @@ def service_request_complete(*, actor, request, signer_name: str, signature: str
     """WK-1: the customer signs the voucher and gives an opinion; the job is done."""
     if not request.work_recorded:
         raise ValidationError(_("Record the fault, its cause and the action taken first (AR-4)."))
+    changes = {"completed_at": timezone.now()}
+    if request.chargeable and request.customer_agreed_at is None:
+        # SR-4 for charges found on site: the customer signs the voucher that shows them.
+        changes["customer_agreed_at"] = changes["completed_at"]
     with transaction.atomic():
         request = _transition(request, "complete", actor, note=note,
-                              expected_version=expected_version,
-                              changes={"completed_at": timezone.now()})
+                              expected_version=expected_version, changes=changes)
         _signature(request, kind=Signature.Kind.COMPLETION, signer_name=signer_name,
                    opinion=opinion, image=signature)
         visit = _current_visit(request)

@@ -204,3 +204,20 @@ def test_cancel_needs_a_reason_and_closes_pending_visits(cast):
     assert request.status == Status.CANCELLED
     assert request.visits.get().outcome == VisitOutcome.CANCELLED
     assert not ServiceRequest.objects.open().filter(pk=request.pk).exists()
+
+
+def test_parts_follow_a_later_cause_change_and_signing_records_agreement(cast):
+    from aftersales.service.choices import Cause
+
+    request = drive(new_request(cast), cast, Status.ON_SITE)
+    usage = services.part_add(actor=cast.technician, request=request, part=PartFactory())
+    assert not usage.charged
+    services.service_request_record_work(actor=cast.technician, request=request, fault_found="摔裂",
+                                         fault_cause="外力", action_taken="更换外壳",
+                                         cause=Cause.MISUSE)
+    usage.refresh_from_db()
+    request.refresh_from_db()
+    assert usage.charged and request.chargeable and request.customer_agreed_at is None
+    request = services.service_request_complete(actor=cast.technician, request=request,
+                                                signer_name="张三", signature=SIGNATURE)
+    assert request.customer_agreed_at == request.completed_at
