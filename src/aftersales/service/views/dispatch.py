@@ -10,8 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.views import dispatch_required
+from aftersales.dispatch.rotation import service_request_assign_next
+from aftersales.dispatch.selectors import clock_counts
 
 from .. import selectors
 from ..forms import AssignForm
@@ -47,7 +50,27 @@ def _board_context(request, centre, *, error=None, error_pk=None, done=None):
         "error": error,
         "error_pk": error_pk,
         "done": done,
+        "clocks": clock_counts(user=user, centre=centre),
     }
+
+
+def _assign_by_rotation(request, service_request):
+    """DS-2: the next technician in the centre's rotation; who was skipped and why is recorded."""
+    try:
+        version = int(request.POST.get("version") or 0) or None
+        done_request = service_request_assign_next(actor=request.user, request=service_request,
+                                                   expected_version=version)
+    except ValidationError as exc:
+        return " ".join(exc.messages), None
+    except (ConflictError, PermissionDenied) as exc:
+        return str(exc.message), None
+    skipped = event_list(done_request).filter(action="assign").last().data.get("skipped", [])
+    done = _("%(number)s assigned to %(name)s by rotation.") % {
+        "number": done_request.number, "name": done_request.assigned_technician}
+    if skipped:
+        done += " " + _("Skipped: %(who)s.") % {
+            "who": "; ".join(f"{row['name']} ({row['reason']})" for row in skipped)}
+    return None, done
 
 
 @dispatch_required
@@ -71,7 +94,9 @@ def queue_assign(request, pk: int):
     technicians = selectors.centre_technicians(centre=centre)
     form = AssignForm(request.POST, technicians=technicians)
     error = done = None
-    if form.is_valid():
+    if request.POST.get("mode") == "rotation":
+        error, done = _assign_by_rotation(request, service_request)
+    elif form.is_valid():
         try:
             service_request = service_request_assign(
                 actor=request.user, request=service_request,

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
 from aftersales.core.views import PAGE_SIZE, desk_required, page_query
+from aftersales.dispatch import clocks
+from aftersales.dispatch.choices import ClockKind, ClockState
 
 from .. import selectors
 from ..filtersets import ServiceRequestFilterSet
@@ -152,8 +154,48 @@ def _detail(request, service_request, *, bound=None, status=200):
         "timeline": selectors.request_timeline(service_request),
         "actions": actions,
         "open_action": bound[0] if bound else "",
+        "clocks": selectors.request_clocks(service_request),
+        "clock_ops": _clock_ops(service_request),
     }
     return render(request, "service/request/detail.html", context, status=status)
+
+
+CLOCK_OPS = {"pause": clocks.clock_pause, "resume": clocks.clock_resume,
+             "extend": clocks.clock_extend}
+
+
+def _clock_ops(service_request) -> list[dict]:
+    states = {c.state for c in service_request.clocks.all()}
+    ops = []
+    if ClockState.RUNNING in states:
+        ops.append({"key": "pause", "label": _("Pause: waits on the customer"), "required": True,
+                    "placeholder": _("Why (customer away until …)")})
+    if ClockState.PAUSED in states and service_request.status != "awaiting_agreement":
+        ops.append({"key": "resume", "label": _("Resume"), "required": False,
+                    "placeholder": _("Note (optional)")})
+    if any(c.kind == ClockKind.RESOLUTION and not c.extension_reason
+           and c.state in (ClockState.RUNNING, ClockState.PAUSED) for c in service_request.clocks.all()):
+        ops.append({"key": "extend", "label": _("Extend to 48 h"), "required": True,
+                    "placeholder": _("Special case: why")})
+    return ops
+
+
+@require_POST
+@desk_required
+def request_clock(request, pk: int, op: str):
+    """Pause, resume or extend the request's deadlines (DS-4, waiting on the customer)."""
+    if op not in CLOCK_OPS:
+        raise Http404
+    service_request = selectors.service_request_get_for_page(user=request.user, pk=pk)
+    try:
+        CLOCK_OPS[op](actor=request.user, request=service_request,
+                      reason=request.POST.get("reason", ""))
+        messages.success(request, _("Deadlines updated."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except (ConflictError, PermissionDenied) as exc:
+        messages.error(request, str(exc.message))
+    return redirect("service:detail", pk=pk)
 
 
 @desk_required

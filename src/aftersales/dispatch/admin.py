@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import Certificate, DeadlinePolicy, Shift, Skill, TechnicianProfile
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "needs_certificate")
+
+
+class CertificateInline(admin.TabularInline):
+    model = Certificate
+    extra = 0
+
+
+class ShiftInline(admin.TabularInline):
+    model = Shift
+    extra = 0
+
+
+@admin.register(TechnicianProfile)
+class TechnicianProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "status", "daily_capacity", "rotation_rank", "home_lat", "home_lon")
+    list_filter = ("status", "user__service_centre", "skills")
+    filter_horizontal = ("skills",)
+    inlines = [CertificateInline, ShiftInline]
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    """The service commitments, with the documents' defaults (DS-3, DS-4, SR-6, CP-15).
+    A change applies to requests registered after it."""
+
+    list_display = ("kind", "region_kind", "hours", "extended_hours", "working_time",
+                    "warn_at_percent", "active")
+    list_filter = ("kind", "active")
