@@ -121,7 +121,7 @@ class DeadlinePolicy(BaseModel):
         _("counts working time only"), default=True,
         help_text=_("On: hours on the service centre's business calendar. Off: clock hours."))
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at % of time used"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)])
+        _("warning threshold (percent of time used)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)])
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('hours', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))], verbose_name='hours')),
                 ('extended_hours', models.DecimalField(blank=True, decimal_places=2, help_text='The longest it may be extended to, with a recorded reason (DS-4: 48).', max_digits=6, null=True, verbose_name='extended hours')),
                 ('working_time', models.BooleanField(default=True, help_text="On: hours on the service centre's business calendar. Off: clock hours.", verbose_name='counts working time only')),
-                ('warn_at_percent', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at % of time used')),
+                ('warn_at_percent', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warning threshold (percent of time used)')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
