@@ -34,4 +34,7 @@ def navigation(request):
     matches = [item for item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_items": items}
+    from aftersales.core.models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return {"nav_items": items, "unread_notifications": unread}

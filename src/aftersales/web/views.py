@@ -1,4 +1,10 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from aftersales.core.models import Notification
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
@@ -28,3 +34,14 @@ def home(request):
         except NoReverseMatch:
             continue
     return redirect("web:login")
+
+
+@login_required
+def notifications(request):
+    """The user's notifications (deadline warnings, escalations …), newest first."""
+    rows = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("web:notifications")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "web/notifications.html", {"page": page})
