@@ -31,6 +31,8 @@ class BusinessCalendar:
     opens: time = DEFAULT_OPEN
     closes: time = DEFAULT_CLOSE
     overrides: dict = field(default_factory=dict)  # date → True (working) / False (closed)
+    # date → (opens, closes) as aware datetimes, or None on a closed day; filled as used.
+    _windows: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __hash__(self):
         return hash((self.tz.key, self.opens, self.closes, tuple(sorted(self.overrides.items()))))
@@ -45,27 +47,39 @@ class BusinessCalendar:
             return False
         return day.weekday() < 5
 
-    def _window(self, day: date) -> tuple[datetime, datetime]:
-        return (datetime.combine(day, self.opens, self.tz), datetime.combine(day, self.closes, self.tz))
+    def _window(self, day: date) -> tuple[datetime, datetime] | None:
+        """(opens, closes) of a day as naive local wall-clock times, or None when closed."""
+        try:
+            return self._windows[day]
+        except KeyError:
+            window = ((datetime.combine(day, self.opens), datetime.combine(day, self.closes))
+                      if self.is_working_day(day) else None)
+            self._windows[day] = window
+            return window
+
+    # Arithmetic runs on naive local wall-clock times (fast), and the result is given the
+    # centre's zone. Working hours never straddle a daylight-saving jump, so this is exact.
 
     def add(self, start: datetime, amount: timedelta) -> datetime:
         """The instant ``amount`` of working time after ``start``."""
         if start.tzinfo is None:
             raise ValueError("start must be timezone-aware")
         remaining = amount
-        local = start.astimezone(self.tz)
+        local = start.astimezone(self.tz).replace(tzinfo=None)
         day = local.date()
+        one_day = timedelta(days=1)
         for _ in range(3660):
-            if self.is_working_day(day):
-                opens, closes = self._window(day)
-                cursor = max(local, opens)
+            window = self._window(day)
+            if window is not None:
+                opens, closes = window
+                cursor = local if local > opens else opens
                 if cursor < closes:
                     available = closes - cursor
                     if remaining <= available:
-                        return cursor + remaining
+                        return (cursor + remaining).replace(tzinfo=self.tz)
                     remaining -= available
-            day += timedelta(days=1)
-            local = datetime.combine(day, time(0), self.tz)
+            day += one_day
+            local = datetime.combine(day, time(0))
         raise ValueError("no working time within ten years")
 
     def between(self, start: datetime, end: datetime) -> timedelta:
@@ -73,11 +87,13 @@ class BusinessCalendar:
         if end < start:
             return -self.between(end, start)
         total = timedelta(0)
-        local_start, local_end = start.astimezone(self.tz), end.astimezone(self.tz)
+        local_start = start.astimezone(self.tz).replace(tzinfo=None)
+        local_end = end.astimezone(self.tz).replace(tzinfo=None)
         day = local_start.date()
         while day <= local_end.date():
-            if self.is_working_day(day):
-                opens, closes = self._window(day)
+            window = self._window(day)
+            if window is not None:
+                opens, closes = window
                 lo, hi = max(opens, local_start), min(closes, local_end)
                 if hi > lo:
                     total += hi - lo
