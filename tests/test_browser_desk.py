@@ -159,7 +159,7 @@ def test_call_to_assignment_with_the_keyboard(browser, live_server):
     expect(page.locator("#board")).to_contain_text(second.number)  # awaiting agreement
     row.locator("select[name=technician]").select_option(str(cast.technician.pk))
     shot(page, "queue")
-    row.get_by_role("button").click()
+    row.locator("button.primary").click()
     expect(page.locator("#board .msg-success")).to_contain_text(sr.number)
     expect(page.locator(f"#row-{sr.pk}")).to_have_count(0)
     expect(page.locator(".techs")).to_contain_text(sr.number)

@@ -57,7 +57,7 @@ def test_intake_assign_arrive_record_sign_close(browser, live_server):
     queue.goto(f"{live_server.url}/dispatch/")
     row = queue.locator(f"#row-{request.pk}")
     row.locator("select[name=technician]").select_option(str(cast.technician.pk))
-    row.get_by_role("button").click()
+    row.locator("button.primary").click()
     expect(queue.locator(f"#row-{request.pk}")).to_have_count(0)
     context.close()
 
@@ -95,7 +95,7 @@ def test_intake_assign_arrive_record_sign_close(browser, live_server):
     close.locator("button[type=submit]").click()
     expect(desk.locator("[data-status]")).to_have_attribute("data-status", Status.CLOSED)
     timeline = desk.locator("#timeline li")
-    for text in ("已登记", "已派工", "在途", "已到场", "已完工", "已结案"):
+    for text in ("已登记", "已派工", "在途", "在现场", "已完工", "已结案"):
         expect(desk.locator("#timeline")).to_contain_text(text)
     assert timeline.count() >= 7
     context.close()
