@@ -17,6 +17,8 @@ class ServiceCentre(BaseModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     opens_at = models.TimeField(_("working time starts"), default=time(8, 30))
     closes_at = models.TimeField(_("working time ends"), default=time(17, 30))
     calendar_version = models.PositiveIntegerField(

@@ -44,6 +44,9 @@ class Customer(BaseModel):
     address = models.CharField(_("address"), max_length=200)
     region_kind = models.CharField(_("region"), max_length=10, choices=RegionKind.choices,
                                    default=RegionKind.URBAN)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              help_text=_("Where the address is, for route planning."))
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices,
                             default=CustomerKind.INDIVIDUAL)
     birthday = models.DateField(_("birthday"), null=True, blank=True)

@@ -17,7 +17,7 @@ from aftersales.core.workflow import version_bump
 from .models import Customer, InstalledProduct, MaintenanceContract, ProductModel
 
 CUSTOMER_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind",
-                   "birthday", "referred_by", "service_centre")
+                   "birthday", "referred_by", "service_centre", "lat", "lon")
 PRODUCT_MODEL_FIELDS = ("code", "name", "category", "warranty_months", "service_fee")
 INSTALLED_FIELDS = ("customer", "model", "serial", "purchased_on", "installed_on", "dealer", "address")
 
