@@ -2,10 +2,13 @@
 
 The counter row is incremented inside the caller's transaction, so a rolled-back document also
 rolls back its serial (no gaps), and the row lock serialises concurrent creators (no repeats).
+The lock is held until the transaction ends, so a document that does more work after it is saved
+takes its number last (``number_assign``): the lock then covers only the commit.
 On PostgreSQL the lock is SELECT … FOR UPDATE; on SQLite every transaction already holds the
 database write lock from its start (transaction_mode IMMEDIATE, see config/env.py).
 """
 
+import secrets
 from datetime import datetime
 
 from django.db import transaction
@@ -24,10 +27,27 @@ def next_number(doc_type: str, prefix: str, moment: datetime | None = None) -> s
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the document's transaction")
     period = period_of(moment or timezone.now())
-    DocumentCounter.objects.bulk_create(
-        [DocumentCounter(doc_type=doc_type, period=period, last=0)], ignore_conflicts=True
-    )
-    counter = DocumentCounter.objects.select_for_update().get(doc_type=doc_type, period=period)
+    locked = DocumentCounter.objects.select_for_update()
+    counter = locked.filter(doc_type=doc_type, period=period).first()
+    if counter is None:  # the month's first document: create the row (once, under concurrency)
+        DocumentCounter.objects.bulk_create(
+            [DocumentCounter(doc_type=doc_type, period=period, last=0)], ignore_conflicts=True
+        )
+        counter = locked.get(doc_type=doc_type, period=period)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{prefix}{period}{counter.last:0{SERIAL_DIGITS}d}"
+
+
+def placeholder() -> str:
+    """A unique stand-in number for a document whose real number is assigned at the end."""
+    return "~" + secrets.token_hex(8)
+
+
+def number_assign(instance, *, doc_type: str, prefix: str, moment: datetime | None = None,
+                  field: str = "number") -> str:
+    """Give a saved document its number, as the last write of its transaction."""
+    number = next_number(doc_type, prefix, moment)
+    type(instance).objects.filter(pk=instance.pk).update(**{field: number})
+    setattr(instance, field, number)
+    return number

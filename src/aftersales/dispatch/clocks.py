@@ -61,21 +61,31 @@ def remaining(clock: DeadlineClock, centre, now=None) -> timedelta | None:
     return left
 
 
-def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
-    """Recompute warn_at and due_at from where the clock stands; schedule their tasks."""
-    from .tasks import fire_clock_alert
-
+def _compute_times(clock: DeadlineClock, centre) -> list[str]:
+    """Set warn_at and due_at from where the clock stands (running since ``resumed_at``)."""
     cal = _calendar(clock, centre)
     budget = timedelta(seconds=clock.budget_seconds)
     consumed = timedelta(seconds=clock.consumed_seconds)
     clock.due_at = cal.add(clock.resumed_at, max(budget - consumed, timedelta(0)))
     warn_budget = budget * clock.warn_at_percent / 100
     clock.warn_at = cal.add(clock.resumed_at, max(warn_budget - consumed, timedelta(0)))
-    fired = set(clock.alerts.values_list("level", flat=True)) if clock.pk else set()
+    return ["due_at", "warn_at"]
+
+
+def _schedule_alerts(clock: DeadlineClock, *, new: bool = False) -> None:
+    """Enqueue the warning and the escalation for their times (those not fired yet)."""
+    from .tasks import fire_clock_alert
+
+    fired = set() if new else set(clock.alerts.values_list("level", flat=True))
     for level, when in ((AlertLevel.WARNING, clock.warn_at), (AlertLevel.ESCALATION, clock.due_at)):
         if level not in fired:
             enqueue(fire_clock_alert, clock.pk, str(level), run_after=when)
-    return ["due_at", "warn_at"]
+
+
+def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
+    fields = _compute_times(clock, centre)
+    _schedule_alerts(clock)
+    return fields
 
 
 def clocks_start(*, request) -> list[DeadlineClock]:
@@ -93,15 +103,17 @@ def clocks_start(*, request) -> list[DeadlineClock]:
         policy = policy_for(kind, region)
         if policy is None:
             continue
-        clock = DeadlineClock.objects.create(
+        clock = DeadlineClock(
             request=request, kind=kind, policy=policy, working_time=policy.working_time,
             budget_seconds=int(policy.budget.total_seconds()),
             warn_at_percent=policy.warn_at_percent, started_at=request.reported_at,
             resumed_at=None if waiting else request.reported_at,
             state=ClockState.PAUSED if waiting else ClockState.RUNNING)
         if not waiting:
-            _plan_alerts(clock, request.service_centre)
-            clock.save(update_fields=["due_at", "warn_at"])
+            _compute_times(clock, request.service_centre)
+        clock.save()
+        if not waiting:
+            _schedule_alerts(clock, new=True)
         clocks.append(clock)
     return clocks
 

@@ -19,7 +19,7 @@ from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import warranty_end
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.core.numbering import next_number
+from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import contract_covering
@@ -134,7 +134,7 @@ def service_request_create(*, actor, customer: Customer, description: str,
     waiting = terms.needs_agreement and not customer_agreed
     with transaction.atomic():
         request = ServiceRequest.objects.create(
-            number=next_number("service_request", REQUEST_PREFIX, reported_at),
+            number=placeholder(),
             service_centre=centre, customer=customer, installed_product=installed_product,
             channel=channel, description=description.strip(), urgency=urgency,
             reported_at=reported_at, internal=internal, cause=cause or "",
@@ -151,6 +151,9 @@ def service_request_create(*, actor, customer: Customer, description: str,
                            "chargeable": terms.chargeable,
                            "estimated_charge": str(terms.estimated_charge)})
         clocks_start(request=request)
+        # Last: the counter's row lock is then held only until the commit.
+        number_assign(request, doc_type="service_request", prefix=REQUEST_PREFIX,
+                      moment=reported_at)
     return request
 
 
