@@ -62,6 +62,10 @@ class Customer(BaseModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [  # prefix search (LIKE 'x%') on PostgreSQL under any collation
+            models.Index(fields=["name"], name="customer_name_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
 
@@ -124,6 +128,7 @@ class InstalledProduct(BaseModel):
 
     class Meta:
         ordering = ["-purchased_on", "id"]
+        indexes = [models.Index(fields=["serial"], name="installed_serial")]
         verbose_name = _("installed product")
         verbose_name_plural = _("installed products")
         constraints = [

@@ -95,6 +95,9 @@ class ServiceRequest(BaseModel):
             models.Index(fields=["service_centre", "status", "reported_at"]),
             models.Index(fields=["status", "-reported_at"]),
             models.Index(fields=["assigned_technician", "status"]),
+            models.Index(fields=["number"], name="request_number_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["customer", "-reported_at"]),
         ]
         constraints = [
             models.CheckConstraint(

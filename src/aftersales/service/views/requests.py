@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
+from aftersales.core.pagination import CappedPaginator
 from aftersales.core.views import PAGE_SIZE, desk_required, page_query
 from aftersales.dispatch import clocks
 from aftersales.dispatch.choices import ClockKind, ClockState
@@ -41,8 +41,10 @@ def _filtered(request):
 def request_list(request):
     filterset = _filtered(request)
     queryset = filterset.qs
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
+        "capped": paginator.capped,
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
