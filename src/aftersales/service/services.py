@@ -25,6 +25,7 @@ from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import contract_covering
 from aftersales.dispatch.clocks import clocks_follow, clocks_start
 from aftersales.dispatch.technicians import technician_status_follow
+from aftersales.feedback.services import survey_schedule_for
 
 from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
 from .deadlines import arrival_deadline
@@ -379,6 +380,7 @@ def service_request_complete(*, actor, request, signer_name: str, signature: str
         visit = _current_visit(request)
         visit.left_at, visit.outcome = timezone.now(), VisitOutcome.COMPLETED
         visit.save(update_fields=["left_at", "outcome", "updated_at"])
+        survey_schedule_for(request)  # FB-1 survey tomorrow morning, FB-5 follow-up call
     return request
 
 
@@ -472,6 +474,7 @@ def service_request_hand_back(*, actor, request, signer_name: str, signature: st
             RegisterEntry.objects.create(request=request, receipt=receipt,
                                          direction=RegisterDirection.OUT, at=now, by=actor)
         RepairCard.objects.filter(request=request).update(returned_at=now, updated_at=now)
+        survey_schedule_for(request)  # FB-1 survey tomorrow morning, FB-5 follow-up call
     return request
 
 

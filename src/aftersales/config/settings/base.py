@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "aftersales.dealers",
     "aftersales.service",
     "aftersales.dispatch",
+    "aftersales.feedback",
     "aftersales.field",
     "aftersales.portal",
     "aftersales.demo",
