@@ -1,14 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aftersales.core.models import Notification
-from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
-
 from aftersales.accounts.choices import Role
+from aftersales.core.models import Notification
 
 HOME_BY_ROLE = {
     Role.TECHNICIAN: "field:jobs",
