@@ -210,3 +210,141 @@ class RotationState(models.Model):
     last_technician = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
     turns = models.PositiveIntegerField(default=0)
+
+
+# --- Day plan (issue 3): an optimised plan of a centre's day, reviewed and published -----------
+
+class DayPlanStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SOLVING = "solving", _("Planning")
+    READY = "ready", _("Ready for review")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+def _plan_rule(queryset, user, action, centre_path="service_centre"):
+    """Supervisors see their centre's plans; a branch manager his branch's; headquarters'
+    managers (no centre) and administrators every centre's. Nobody else."""
+    from aftersales.accounts.choices import Role
+
+    if user.is_superuser or user.role == Role.ADMIN:
+        return queryset
+    if user.role == Role.MANAGER and not user.service_centre_id:
+        return queryset
+    if user.role in {Role.SUPERVISOR, Role.MANAGER} and user.service_centre_id:
+        return queryset.filter(**{f"{centre_path}_id": user.service_centre_id})
+    return queryset.none()
+
+
+class DayPlan(BaseModel):
+    """A plan of one service centre's day: which technician does which open job, in what order,
+    at what expected time; what cannot fit is deferred (SR-5). Planned in the background."""
+
+    service_centre = models.ForeignKey("accounts.ServiceCentre", on_delete=models.PROTECT,
+                                       related_name="day_plans", verbose_name=_("service centre"))
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=12, choices=DayPlanStatus.choices,
+                              default=DayPlanStatus.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0,
+                                                validators=[MaxValueValidator(100)])
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("asked by"))
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="replans", verbose_name=_("re-plan of"))
+    time_limit = models.PositiveSmallIntegerField(
+        _("solver time limit (seconds)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(600)])
+    job_minutes = models.PositiveSmallIntegerField(
+        _("time on site per job (minutes)"), default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(480)])
+    keep_assignments = models.BooleanField(
+        _("keep assigned jobs with their technicians"), default=False,
+        help_text=_("Assigned jobs not yet started stay with their technician; only their order "
+                    "and times may change."))
+    as_of = models.DateTimeField(_("planned as of"), null=True, blank=True,
+                                 help_text=_("The moment the open jobs were read."))
+    problem = models.JSONField(_("planning problem"), default=dict, blank=True)
+    routes = models.JSONField(_("routes"), default=dict, blank=True)
+    # Summary figures (recomputed after every change by hand).
+    travel_km = models.FloatField(_("travel (km)"), default=0)
+    travel_min = models.FloatField(_("travel (minutes)"), default=0)
+    jobs_planned = models.PositiveIntegerField(_("jobs planned"), default=0)
+    jobs_deferred = models.PositiveIntegerField(_("jobs deferred"), default=0)
+    jobs_late = models.PositiveIntegerField(_("jobs late"), default=0)
+    solve_seconds = models.FloatField(_("solver time (seconds)"), default=0)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("published by"))
+
+    restrict_rule = staticmethod(_plan_rule)
+
+    class Meta:
+        ordering = ["-day", "-created_at", "-id"]
+        indexes = [models.Index(fields=["service_centre", "day", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="dispatch_plan_progress"),
+            models.UniqueConstraint(fields=["service_centre", "day"],
+                                    condition=Q(status="published"),
+                                    name="dispatch_one_published_plan_per_day"),
+        ]
+        verbose_name = _("day plan")
+        verbose_name_plural = _("day plans")
+
+    def __str__(self) -> str:
+        return f"{self.service_centre} {self.day:%Y-%m-%d}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {DayPlanStatus.QUEUED, DayPlanStatus.SOLVING}
+
+
+class PlanItem(BaseModel):
+    """One job in a day plan: its technician and place in his route with the expected times, or
+    deferred (no technician) with the reason; and why (explanation codes and figures)."""
+
+    plan = models.ForeignKey(DayPlan, on_delete=models.CASCADE, related_name="items",
+                             verbose_name=_("day plan"))
+    request = models.ForeignKey("service.ServiceRequest", on_delete=models.CASCADE,
+                                related_name="plan_items", verbose_name=_("request"))
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="plan_items",
+                                   verbose_name=_("technician"))
+    sequence = models.PositiveSmallIntegerField(_("position"), default=0)
+    expected_arrival = models.DateTimeField(_("expected arrival"), null=True, blank=True)
+    expected_start = models.DateTimeField(_("expected start"), null=True, blank=True)
+    expected_end = models.DateTimeField(_("expected end"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    late = models.BooleanField(_("late"), default=False)
+    reason = models.CharField(_("reason"), max_length=60, blank=True,
+                              help_text=_("Why this technician, or why deferred (a code)."))
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False,
+                                 help_text=_("Work already started: it stays where it is."))
+    moved_by_hand = models.BooleanField(_("moved by hand"), default=False)
+    # The request as it was when planned: publishing skips requests that changed since.
+    status_at_plan = models.CharField(_("status when planned"), max_length=20)
+    technician_at_plan = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("on publishing"), max_length=20, blank=True)
+    outcome_note = models.CharField(_("note on publishing"), max_length=300, blank=True)
+
+    restrict_rule = staticmethod(lambda qs, user, action: _plan_rule(
+        qs, user, action, centre_path="plan__service_centre"))
+
+    class Meta:
+        ordering = ["plan_id", "sequence", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "request"], name="dispatch_plan_item_once"),
+        ]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.request_id}"
+
+    @property
+    def deferred(self) -> bool:
+        return self.technician_id is None

@@ -8,3 +8,11 @@ def fire_clock_alert(clock_id: int, level: str) -> bool:
     from .clocks import clock_alert_fire
 
     return clock_alert_fire(clock_id=clock_id, level=level)
+
+
+@task()
+def solve_day_plan(plan_id: int) -> bool:
+    """Make a queued day plan: build the problem, run the solver, store the items."""
+    from .plans import day_plan_solve
+
+    return day_plan_solve(plan_id=plan_id)

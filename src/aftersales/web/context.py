@@ -9,6 +9,7 @@ NAV = [
     # (url name, label, roles)
     ("service:intake", _("New call"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("service:queue", _("Dispatch"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("dispatch:plans", _("Day plan"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("service:list", _("Requests"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("customers:list", _("Customers"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:calls", _("Follow-up calls"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "aftersales.dealers",
     "aftersales.service",
     "aftersales.dispatch",
+    "aftersales.reports",
     "aftersales.feedback",
     "aftersales.field",
     "aftersales.portal",
@@ -161,3 +162,6 @@ if env.env_str("TASKS_BACKEND", "database") == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+
+# How long the day planner searches (seconds); it runs in the background.
+DAY_PLAN_TIME_LIMIT = int(env.env_str("DAY_PLAN_TIME_LIMIT", "30"))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from aftersales.accounts.choices import Role
+from aftersales.dispatch.plans import route_positions
 from aftersales.service import services
 from aftersales.service.choices import Status
 
@@ -43,10 +44,13 @@ def job_list(request):
         technician = technicians.filter(pk=chosen).first() or request.user
     jobs = list(selectors.job_list(user=request.user, technician=technician))
     now = timezone.now()
+    # His place in today's published day plan: "Stop 1 of 5, expected 10:40" (issue 3).
+    positions = route_positions(technician=technician)
     for job in jobs:
         job.late = bool(job.arrive_by and job.arrive_by < now and job.status in
                         {Status.ASSIGNED, Status.EN_ROUTE})
         job.url = home_url(job)
+        job.route = positions.get(job.pk)
     visits = [j for j in jobs if j.status not in selectors.WORKSHOP_STATUSES]
     bench = [j for j in jobs if j.status in selectors.WORKSHOP_STATUSES]
     return render(request, "field/jobs.html", {
