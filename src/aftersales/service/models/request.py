@@ -98,6 +98,8 @@ class ServiceRequest(BaseModel):
             models.Index(fields=["number"], name="request_number_prefix",
                          opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["customer", "-reported_at"]),
+            models.Index(fields=["completed_at"]),  # reports (bench/reports)
+            models.Index(fields=["closed_at"]),
         ]
         constraints = [
             models.CheckConstraint(

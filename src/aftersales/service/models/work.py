@@ -36,6 +36,7 @@ class Visit(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["arrived_at"])]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 
@@ -56,6 +57,7 @@ class LaborEntry(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"])]
         verbose_name = _("hours")
         verbose_name_plural = _("hours")
         constraints = [
@@ -81,6 +83,7 @@ class PartUsage(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"])]
         verbose_name = _("part used")
         verbose_name_plural = _("parts used")
         constraints = [

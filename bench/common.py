@@ -1,0 +1,204 @@
+"""What bench/intake and bench/lists share: a throw-away PostgreSQL database, the production
+settings over plain HTTP, a gunicorn they start and stop themselves, the machine's description,
+and writing the results to bench/results/.
+"""
+
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+RESULTS = ROOT / "bench" / "results"
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
+
+
+def say(text: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {text}", flush=True)
+
+
+def database_url(name: str) -> str:
+    base, _slash, _db = ADMIN_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+def database_recreate(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return database_url(name)
+
+
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def django_env(db_url: str, data_dir: Path, **extra: str) -> dict:
+    """Production settings, but HTTP on 127.0.0.1, persistent connections, the bench floor on."""
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "aftersales.config.settings.production",
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": SECRET,
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CONN_MAX_AGE": "600",
+        "BENCH_ENDPOINTS": "true",
+        "AFTERSALES_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(ROOT),
+    })
+    env.update(extra)
+    return env
+
+
+def manage(env: dict, *args: str, quiet: bool = True) -> str:
+    done = subprocess.run([str(BIN / "aftersales"), *args], env=env, cwd=ROOT, text=True,
+                          capture_output=quiet)
+    if done.returncode != 0:
+        sys.stderr.write((done.stdout or "") + (done.stderr or ""))
+        raise SystemExit(f"aftersales {' '.join(args)} failed")
+    return done.stdout or ""
+
+
+def python(env: dict, module: str, *args: str) -> str:
+    done = subprocess.run([str(BIN / "python"), "-m", module, *args], env=env, cwd=ROOT,
+                          text=True, capture_output=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"python -m {module} failed")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, *, workers: int, threads: int, log: Path):
+    """gunicorn on a free port; yields the base URL; stopped (and waited for) on exit."""
+    port = free_port()
+    args = [str(BIN / "gunicorn"), "aftersales.config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--worker-class", "gthread" if threads > 1 else "sync", "--threads", str(threads),
+            "--keep-alive", "30", "--backlog", "256", "--error-logfile", str(log),
+            "--log-level", "warning"]
+    with open(log, "a") as out:
+        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(100):
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited early; see {log}")
+            try:
+                with urllib.request.urlopen(base + "/health/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"gunicorn did not answer on {base}; see {log}")
+        yield base, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def cpu_busy(seconds: float = 1.0) -> float:
+    """Share of all CPUs busy over ``seconds`` (0–1), from /proc/stat."""
+    def sample():
+        fields = [int(x) for x in _read("/proc/stat").splitlines()[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields), idle
+
+    total1, idle1 = sample()
+    time.sleep(seconds)
+    total2, idle2 = sample()
+    return 1 - (idle2 - idle1) / max(1, total2 - total1)
+
+
+def machine(env: dict | None = None) -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                  if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in _read("/proc/meminfo").splitlines()
+                if line.startswith("MemTotal")), "0")
+    info = {
+        "cpu": model, "cpus": os.cpu_count(), "memory_gb": round(int(mem) / 1024 / 1024, 1),
+        "os": platform.platform(), "python": platform.python_version(),
+        "load_average_before": os.getloadavg(),
+        "cpu_busy_before": round(cpu_busy(), 2),
+    }
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except ImportError:
+        pass
+    try:
+        import psycopg
+
+        with psycopg.connect(ADMIN_URL) as conn:
+            info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+            info["postgresql_settings"] = {
+                name: conn.execute(f"SHOW {name}").fetchone()[0]
+                for name in ("shared_buffers", "work_mem", "synchronous_commit",
+                             "effective_cache_size", "max_connections")}
+    except Exception as exc:  # noqa: BLE001
+        info["postgresql"] = f"unknown ({exc})"
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                         capture_output=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, text=True,
+                           capture_output=True).stdout.strip()
+    info["commit"] = git + (" + uncommitted changes" if dirty else "")
+    return info
+
+
+def shared_note(info: dict) -> str:
+    busy = info.get("cpu_busy_before", 0)
+    load = info.get("load_average_before", (0, 0, 0))[0]
+    if busy > 0.15 or load > 1.0:
+        return (f"The machine was shared during this run: other work kept the CPUs {busy:.0%} "
+                f"busy just before it started (load average {load:.1f} on {info['cpus']} CPUs), "
+                "so throughput is lower and latency higher than on an idle machine.")
+    return "The machine was otherwise idle when the run started."
+
+
+def results_write(name: str, data: dict, markdown: str) -> tuple[Path, Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    json_path = RESULTS / f"{name}-{stamp}.json"
+    md_path = RESULTS / f"{name}-{stamp}.md"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    md_path.write_text(markdown)
+    return md_path, json_path

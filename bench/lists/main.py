@@ -1,0 +1,326 @@
+"""bench/lists: the request list and a request's page with 1,000,000 requests on PostgreSQL.
+
+    bench/lists/run [--rows 1000000] [--samples 40] [--regenerate]
+
+Creates (or reuses, when it already holds the same number of rows) the database
+``bench_lists``, migrates it and fills it (generate.py); starts gunicorn with the production
+settings; then, one client at a time, times
+  - the request list: a page of 25 with a status filter and a text search — the page
+    ``/requests/?status=…&q=…`` when it exists, and the API ``/api/v1/service-requests/``;
+  - a request's page ``/requests/<pk>/`` and the API detail;
+as an agent of one service centre (the desk's usual view) and as the service manager (all
+centres). Then it counts the queries of each page at page sizes 10, 25 and 100 (queries.py).
+Results: bench/results/lists-<date>.md and .json.
+"""
+
+import argparse
+import http.client
+import json
+import random
+import re
+import statistics
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+
+from bench.common import (
+    ROOT,
+    database_exists,
+    database_recreate,
+    database_url,
+    django_env,
+    gunicorn,
+    machine,
+    manage,
+    python,
+    results_write,
+    say,
+    shared_note,
+)
+from bench.lists.generate import GENERATOR_VERSION
+
+DATABASE = "bench_lists"
+TARGET_P95_MS = 150.0
+PASSWORD = "bench-pass-1234"
+AGENT, MANAGER = "pd.agent1", "manager"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="service requests")
+    parser.add_argument("--samples", type=int, default=40,
+                        help="timed requests per scenario (after warm-up)")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="rebuild the database even if it holds the same number of rows")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    return parser.parse_args()
+
+
+class Client:
+    """One keep-alive HTTP connection with its own cookie jar (Secure cookies kept over HTTP)."""
+
+    def __init__(self, base: str):
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict | None = None) -> tuple[int, bytes, float]:
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, ConnectionError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            started = time.perf_counter()
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - started
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _eq, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, data, elapsed
+
+    def login(self, username: str, password: str) -> None:
+        status, page, _t = self.request("GET", "/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or token is None:
+            raise SystemExit(f"no login form ({status})")
+        body = urllib.parse.urlencode({"username": username, "password": password,
+                                       "csrfmiddlewaretoken": token.group(1).decode()}).encode()
+        status, _page, _t = self.request(
+            "POST", "/login/", body,
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "Referer": f"http://{self.host}:{self.port}/login/"})
+        if status != 302:
+            raise SystemExit(f"login as {username} failed ({status})")
+
+    def token(self, username: str, password: str) -> None:
+        body = json.dumps({"username": username, "password": password}).encode()
+        status, data, _t = self.request("POST", "/api/v1/auth/token/", body,
+                                        {"Content-Type": "application/json"})
+        if status != 200:
+            raise SystemExit(f"no API token for {username} ({status})")
+        self.headers = {"Authorization": f"Token {json.loads(data)['token']}",
+                        "Accept": "application/json"}
+
+
+def search_values(db_url: str, rng: random.Random) -> dict:
+    """Real values to search for, picked from the generated data."""
+    with psycopg.connect(db_url) as conn:
+        prefixes = [r[0] for r in conn.execute(
+            "SELECT left(name, 2) FROM customers_customer WHERE kind = 'individual' "
+            "AND char_length(name) >= 3 GROUP BY 1 ORDER BY count(*) DESC LIMIT 6")]
+        sample = conn.execute(
+            "SELECT c.name, c.phone, ip.serial FROM customers_customer c "
+            "JOIN customers_installedproduct ip ON ip.customer_id = c.id "
+            "WHERE c.service_centre_id = (SELECT id FROM accounts_servicecentre WHERE code = 'PD') "
+            "AND c.id % 97 = 0 LIMIT 200").fetchall()
+        months = [r[0] for r in conn.execute(
+            "SELECT DISTINCT substring(number from 1 for 6) FROM service_servicerequest "
+            "WHERE reported_at > now() - interval '90 days'")]
+        centre = conn.execute("SELECT id FROM accounts_servicecentre WHERE code = 'PD'").fetchone()[0]
+        pks = [r[0] for r in conn.execute(
+            "SELECT id FROM service_servicerequest WHERE service_centre_id = %s "
+            "AND id %% 101 = 7 LIMIT 2000", [centre])]
+    rng.shuffle(sample)
+    return {"prefixes": prefixes, "names": [s[0] for s in sample[:6]],
+            "phones": [s[1].removeprefix("+86") for s in sample[:6]],
+            "serials": [s[2] for s in sample[:6]], "months": sorted(months),
+            "pks": rng.sample(pks, min(len(pks), 400))}
+
+
+def scenarios(values: dict) -> dict[str, list[str]]:
+    """Query strings per scenario: a status filter and a text search, as the desk uses them."""
+    q = urllib.parse.quote
+    return {
+        "name prefix, closed": [f"status=closed&q={q(v)}" for v in values["prefixes"]],
+        "name prefix, registered": [f"status=registered&q={q(v)}" for v in values["prefixes"]],
+        "full name, open": [f"status=registered&status=assigned&q={q(v)}" for v in values["names"]],
+        "phone, closed": [f"status=closed&q={v}" for v in values["phones"]],
+        "number prefix, closed": [f"status=closed&q={v}" for v in values["months"]],
+        "serial, closed": [f"status=closed&q={v}" for v in values["serials"]],
+    }
+
+
+def timed(client: Client, paths: list[str], samples: int) -> dict:
+    for path in paths[:2]:  # warm-up: connection, caches
+        client.request("GET", path)
+    times, statuses, sizes = [], {}, []
+    for i in range(samples):
+        status, body, elapsed = client.request("GET", paths[i % len(paths)])
+        statuses[status] = statuses.get(status, 0) + 1
+        times.append(elapsed * 1000)
+        sizes.append(len(body))
+    return stats(times) | {"statuses": statuses, "bytes_mean": int(statistics.mean(sizes))}
+
+
+def stats(times: list[float]) -> dict:
+    ordered = sorted(times)
+
+    def pct(p):
+        return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 1)
+
+    return {"n": len(times), "p50": pct(50), "p95": pct(95), "p99": pct(99),
+            "max": round(ordered[-1], 1), "mean": round(statistics.mean(times), 1)}
+
+
+def ensure_database(rows: int, regenerate: bool, work: Path) -> tuple[str, dict]:
+    db_url = database_url(DATABASE)
+    meta = None
+    if not regenerate and database_exists(DATABASE):
+        with psycopg.connect(db_url) as conn:
+            try:
+                meta = conn.execute("SELECT rows, generator, generated_at, seconds "
+                                    "FROM bench_lists_meta").fetchone()
+            except psycopg.errors.UndefinedTable:
+                meta = None
+    env = django_env(db_url, work)
+    if meta and meta[0] == rows and meta[1] == GENERATOR_VERSION:
+        say(f"reusing {DATABASE}: {rows:,} requests generated {meta[2]:%Y-%m-%d %H:%M}")
+        manage(env, "migrate", "--noinput")
+        return db_url, {"reused": True, "generated_at": meta[2], "seconds": meta[3]}
+    say(f"creating {DATABASE} with {rows:,} requests (a few minutes for a million)")
+    db_url = database_recreate(DATABASE)
+    env = django_env(db_url, work)
+    manage(env, "migrate", "--noinput")
+    result = json.loads(python(env, "bench.lists.generate", str(rows)))
+    say(f"generated in {result['seconds']} s")
+    return db_url, {"reused": False, **result}
+
+
+def markdown(data: dict) -> str:
+    m = data["machine"]
+    lines = [
+        f"# bench/lists — {data['date']}",
+        "",
+        f"{data['rows']:,} service requests ({data['counts']['customers']:,} customers,"
+        f" {data['counts']['events']:,} events, {data['counts']['visits']:,} visits) on"
+        f" PostgreSQL {m.get('postgresql')}, database {data['database_size']}; requests"
+        " generated in SQL with realistic spreads (generate.py).",
+        "",
+        f"- Machine: {m['cpus']} × {m['cpu']}, {m['memory_gb']} GB; PostgreSQL untuned"
+        f" ({', '.join(f'{k} {v}' for k, v in m.get('postgresql_settings', {}).items())}).",
+        f"- {shared_note(m)}",
+        f"- Code: {m['commit']}.",
+        f"- Server: gunicorn {data['config']['workers']} × {data['config']['threads']}"
+        " (gthread), production settings, HTTP. One client at a time (latency, not"
+        f" throughput), {data['config']['samples']} timed requests per scenario after a warm-up;"
+        " times are from sending the request to reading the whole response.",
+        "",
+    ]
+    for title, key in (("The request list", "lists"), ("A request's page", "details")):
+        lines += [f"## {title}", "",
+                  "| page | user | scenario | p50 ms | p95 ms | p99 ms | max ms | statuses |",
+                  "|---|---|---|---:|---:|---:|---:|---|"]
+        for r in data[key]:
+            ok = "" if r["p95"] <= TARGET_P95_MS else " ⚠"
+            lines.append(f"| {r['page']} | {r['user']} | {r['scenario']} | {r['p50']} |"
+                         f" **{r['p95']}**{ok} | {r['p99']} | {r['max']} | {r['statuses']} |")
+        lines.append("")
+    q = data["queries"]
+    lines += ["## Queries per page", "",
+              f"List filtered by `{q['query']}` as {q['username']}:", "",
+              "| page | page size 10 | page size 25 | page size 100 |", "|---|---:|---:|---:|"]
+    for label, key in (("API list", "api_list"), ("list page", "page_list")):
+        if q.get(key):
+            lines.append(f"| {label} | " + " | ".join(
+                f"{q[key][str(s)]['queries']}" for s in (10, 25, 100)) + " |")
+    for label, key in (("request page", "page_detail"), ("API detail", "api_detail"),
+                       ("API events", "api_events")):
+        if key in q:
+            lines.append(f"| {label} | {q[key]['queries']} queries | | |")
+    lines += ["", "## Verdict", "", *data["verdict"], ""]
+    if q.get("plans"):
+        lines += ["## The list's slowest statements", ""]
+        for plan in q["plans"]:
+            lines += [f"{plan['seconds'] * 1000:.0f} ms in-process:", "", "```sql",
+                      plan["sql"][:1500], "```", "", "```", *plan["plan"][:40], "```", ""]
+    if data.get("notes"):
+        lines += ["## Notes", "", *data["notes"], ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    args = parse_args()
+    rng = random.Random(5)
+    info = machine()
+    work = Path(tempfile.mkdtemp(prefix="bench-lists-"))
+    db_url, generation = ensure_database(args.rows, args.regenerate, work)
+    env = django_env(db_url, work)
+    manage(env, "collectstatic", "--noinput")
+    values = search_values(db_url, rng)
+    lists, details = [], []
+    with gunicorn(env, workers=args.workers, threads=args.threads,
+                  log=work / "gunicorn.log") as (base, _server):
+        page_exists = Client(base).request("GET", "/requests/")[0] in (200, 302)
+        for username in (AGENT, MANAGER):
+            api, web = Client(base), Client(base)
+            api.token(username, PASSWORD)
+            if page_exists:
+                web.login(username, PASSWORD)
+            for name, queries in scenarios(values).items():
+                say(f"list: {username}, {name}")
+                clients = [("API", api, "/api/v1/service-requests/?{}&page_size=25")]
+                if page_exists:
+                    clients.append(("page", web, "/requests/?{}"))
+                for page, client, pattern in clients:
+                    result = timed(client, [pattern.format(x) for x in queries], args.samples)
+                    lists.append({"page": page, "user": username, "scenario": name, **result})
+            say(f"detail: {username}")
+            pks = values["pks"]
+            clients = [("API", api, "/api/v1/service-requests/{}/")]
+            if page_exists:
+                clients.append(("page", web, "/requests/{}/"))
+            for page, client, pattern in clients:
+                result = timed(client, [pattern.format(pk) for pk in pks], args.samples * 3)
+                details.append({"page": page, "user": username, "scenario": "random request",
+                                **result})
+    say("query counts and plans")
+    query = f"status=closed&q={urllib.parse.quote(values['prefixes'][0])}"
+    queries = json.loads(python(env, "bench.lists.queries",
+                                json.dumps({"query": query, "pk": values["pks"][0],
+                                            "username": AGENT})))
+    with psycopg.connect(db_url) as conn:
+        counts = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for name, table in (("customers", "customers_customer"),
+                                      ("events", "core_event"), ("visits", "service_visit"))}
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))"
+                            ).fetchone()[0]
+    verdict = []
+    for measured, title in ((lists, "list"), (details, "request page")):
+        rows = [r for r in measured if r["page"] == "page"] or measured
+        worst = max(rows, key=lambda r: r["p95"])
+        verdict.append(f"- {title}: worst p95 {worst['p95']} ms ({worst['page']}, {worst['user']},"
+                       f" {worst['scenario']}) — target ≤ {TARGET_P95_MS:.0f} ms:"
+                       f" **{'met' if worst['p95'] <= TARGET_P95_MS else 'MISSED'}**.")
+    for key, label in (("page_list", "list page"), ("api_list", "API list")):
+        if queries.get(key):
+            n = [queries[key][str(s)]["queries"] for s in (10, 25, 100)]
+            verdict.append(f"- {label} queries at page sizes 10/25/100: {n[0]}/{n[1]}/{n[2]} —"
+                           f" {'constant' if len(set(n)) == 1 else 'GROWS with the page size'}.")
+    data = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": info, "rows": args.rows,
+            "generation": generation, "counts": counts, "database_size": size,
+            "config": {"workers": args.workers, "threads": args.threads,
+                       "samples": args.samples, "page_exists": page_exists},
+            "search_values": {k: v for k, v in values.items() if k != "pks"},
+            "lists": lists, "details": details, "queries": queries, "verdict": verdict,
+            "notes": []}
+    md, js = results_write("lists", data, markdown(json.loads(json.dumps(data, default=str))))
+    say(f"results: {md.relative_to(ROOT)}, {js.relative_to(ROOT)}")
+    say(f"work files (gunicorn log): {work}")
+
+
+if __name__ == "__main__":
+    main()

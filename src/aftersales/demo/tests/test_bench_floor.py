@@ -1,0 +1,27 @@
+import pytest
+from django.test import override_settings
+
+from aftersales.demo.models import BenchRow
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(ROOT_URLCONF="aftersales.demo.tests.bench_urls")
+def test_floor_inserts_one_row_per_post(client):
+    first = client.post("/bench/insert/", data='{"n": 1}', content_type="application/json")
+    second = client.post("/bench/insert/", data='{"n": 2}', content_type="application/json")
+    assert first.status_code == second.status_code == 201
+    assert second.json()["id"] == first.json()["id"] + 1
+    assert list(BenchRow.objects.order_by("pk").values_list("payload", flat=True)) == [
+        '{"n": 1}', '{"n": 2}']
+
+
+@override_settings(ROOT_URLCONF="aftersales.demo.tests.bench_urls")
+def test_floor_refuses_other_methods(client):
+    assert client.get("/bench/insert/").status_code == 405
+    assert not BenchRow.objects.exists()
+
+
+def test_floor_is_not_mounted_by_default(client):
+    assert client.post("/bench/insert/").status_code == 404
+    assert not BenchRow.objects.exists()
