@@ -94,3 +94,13 @@ def login(page, live_server, username, password="secret-pass-1"):
     page.fill("input[name=password]", password)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """Deadline policies are cached per process; each test starts from the database."""
+    from aftersales.dispatch.clocks import policies_changed
+
+    policies_changed()
+    yield
+    policies_changed()

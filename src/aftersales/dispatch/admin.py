@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .clocks import policies_changed
 from .models import Certificate, DeadlinePolicy, Shift, Skill, TechnicianProfile
 
 
@@ -34,3 +35,7 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_display = ("kind", "region_kind", "hours", "extended_hours", "working_time",
                     "warn_at_percent", "active")
     list_filter = ("kind", "active")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        policies_changed()

@@ -4,6 +4,7 @@ escalation at the deadline, each scheduled as a task for its due time and fired 
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -33,13 +34,32 @@ FIRE_TOLERANCE = timedelta(seconds=5)
 DESK_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 
+POLICY_CACHE_SECONDS = 30
+_policy_cache: dict = {"at": 0.0, "rows": None}
+
+
+def _active_policies() -> dict:
+    """Active policies by (kind, region), read at most every 30 s per process (bench/intake:
+    two queries per registration otherwise). An edit in the admin applies within 30 s."""
+    now = time.monotonic()
+    if _policy_cache["rows"] is None or now - _policy_cache["at"] > POLICY_CACHE_SECONDS:
+        rows = {(p.kind, p.region_kind): p for p in DeadlinePolicy.objects.filter(active=True)}
+        if not rows and not DeadlinePolicy.objects.exists():
+            ensure_default_policies()  # an empty table means the documents' defaults
+            rows = {(p.kind, p.region_kind): p for p in DeadlinePolicy.objects.filter(active=True)}
+        _policy_cache.update(at=now, rows=rows)
+    return _policy_cache["rows"]
+
+
+def policies_changed() -> None:
+    """Forget the cached policies (after an edit in this process, and in tests)."""
+    _policy_cache["rows"] = None
+
+
 def policy_for(kind: str, region_kind: str = "") -> DeadlinePolicy | None:
     """The active policy for a kind and region (or for every region)."""
-    policies = {p.region_kind: p for p in DeadlinePolicy.objects.filter(kind=kind, active=True)}
-    if not policies and not DeadlinePolicy.objects.exists():
-        ensure_default_policies()  # an empty table means the documents' defaults
-        return policy_for(kind, region_kind)
-    return policies.get(region_kind) or policies.get("")
+    rows = _active_policies()
+    return rows.get((kind, region_kind)) or rows.get((kind, ""))
 
 
 def _calendar(clock: DeadlineClock, centre):

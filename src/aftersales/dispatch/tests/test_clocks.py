@@ -38,6 +38,7 @@ def test_arrival_clock_follows_the_policy_and_schedules_two_alerts(cast):
 
 def test_policy_edit_changes_new_deadlines(cast):
     DeadlinePolicy.objects.filter(kind="arrival", region_kind="urban").update(hours=2)
+    clocks.policies_changed()
     request = new_request(cast)
     assert calendar_for(cast.centre).between(request.reported_at, request.arrive_by) == timedelta(hours=2)
 

@@ -14,6 +14,7 @@ from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.exceptions import IllegalTransition, PermissionDenied
 from aftersales.core.models import Notification
 from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.dispatch.clocks import policies_changed
 from aftersales.dispatch.models import DeadlinePolicy
 from aftersales.feedback import rules, services
 from aftersales.feedback.choices import (
@@ -64,6 +65,7 @@ def test_low_score_opens_a_case_for_the_service_department(job, cast):
 
 def test_reply_deadline_follows_the_editable_policy(job):
     DeadlinePolicy.objects.filter(kind="complaint_reply").update(hours=8)
+    policies_changed()
     before = timezone.now()
     _answer(job, skill=2)
     case = FollowUpCase.objects.get()
