@@ -7,6 +7,7 @@ from aftersales.accounts.choices import Role
 
 NAV = [
     # (url name, label, roles)
+    ("reports:dashboard", _("Dashboard"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("service:intake", _("New call"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("service:queue", _("Dispatch"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("dispatch:plans", _("Day plan"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
@@ -16,7 +17,9 @@ NAV = [
     ("feedback:cases", _("Follow-up cases"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:visits", _("Supervisors' visits"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:surveys", _("Surveys"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("reports:index", _("Reports"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:jobs", _("My jobs"), {Role.TECHNICIAN}),
+    ("reports:mine", _("My reports"), {Role.TECHNICIAN}),
     ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
     ("admin:index", _("Administration"), {Role.ADMIN}),
 ]

@@ -12,6 +12,7 @@ HOME_BY_ROLE = {
     Role.TECHNICIAN: "field:jobs",
     Role.CUSTOMER: "portal:home",
     Role.SUPERVISOR: "service:queue",
+    Role.MANAGER: "reports:dashboard",
 }
 
 
