@@ -21,7 +21,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/aftersales migrate --noinput -v0
 	$(BIN)/aftersales demo_seed
-	$(BIN)/aftersales runserver $(HOST):$(PORT)
+	$(BIN)/aftersales reports_schedule
+	$(BIN)/aftersales feedback_sweep
+	@echo "Starting the background worker (deadline alerts, surveys, plans, reports) and the web server."
+	@trap 'kill 0' EXIT INT TERM; $(BIN)/aftersales worker & $(BIN)/aftersales runserver $(HOST):$(PORT)
 
 ## Run every test: SQLite, PostgreSQL (if reachable; required under CI=true), browser tests.
 test: $(STAMP)

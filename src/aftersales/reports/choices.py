@@ -54,7 +54,7 @@ FROZEN_STATES = frozenset({ReportState.SUBMITTED, ReportState.APPROVED, ReportSt
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", _("Computing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

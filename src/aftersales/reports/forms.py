@@ -11,9 +11,10 @@ class ReportFindForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
     date = forms.DateField(label=_("Day in the period"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     centre = forms.ModelChoiceField(label=_("Service centre"), required=False,
-                                    queryset=ServiceCentre.objects.order_by("code"))
+                                    queryset=ServiceCentre.objects.order_by("code"),
+                                    empty_label=_("— choose —"))
 
 
 class ReportFilterForm(forms.Form):
@@ -25,9 +26,9 @@ class ReportFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=[("", _("all"))] + list(ReportState.choices))
     since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     until = forms.DateField(label=_("To"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class StepForm(forms.Form):

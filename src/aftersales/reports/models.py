@@ -52,8 +52,8 @@ class Report(BaseModel):
     kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
     service_centre = models.ForeignKey("accounts.ServiceCentre", on_delete=models.PROTECT,
                                        related_name="reports", verbose_name=_("service centre"))
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"), help_text=_("Inclusive."))
+    period_start = models.DateField(_("period starts"))
+    period_end = models.DateField(_("period ends"), help_text=_("Inclusive."))
     state = models.CharField(_("state"), max_length=12, choices=ReportState.choices,
                              default=ReportState.DRAFT)
     current_run = models.ForeignKey("reports.ReportRun", null=True, blank=True,

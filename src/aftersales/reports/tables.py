@@ -54,7 +54,7 @@ def technician_columns(kind: str) -> list[Column]:
         return [NAME, _c("site_hours", _("Hours on site"), "hours"),
                 _c("bench_hours", _("Hours at the bench"), "hours"), _c("hours", _("Hours"), "hours"),
                 _c("visits", _("Visits")), _c("on_site_hours", _("Time on site (h)"), "hours"),
-                _c("jobs", _("Jobs")), _c("parts", _("Parts")),
+                _c("jobs", _("Jobs")), _c("parts", _("Parts fitted")),
                 _c("parts_value", _("Parts value"), "money"),
                 _c("parts_charged", _("Charged to customers"), "money"),
                 _c("parts_free", _("Free (warranty)"), "money")]

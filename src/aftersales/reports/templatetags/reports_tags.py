@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import template
+from django.utils import dateformat
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
@@ -29,10 +30,12 @@ def cell(row, column):
         return format_html('<td data-label="{}"><span class="badge cat-{}">{}</span></td>',
                            label, value, value)
     if kind == "text":
-        return format_html('<td data-label="{}">{}</td>', label, value)
+        css = "nowrap" if column.key in ("name", "number") else ""
+        return format_html('<td class="{}" data-label="{}">{}</td>', css, label, value)
     if kind == "date":
-        shown = date.fromisoformat(value).strftime("%m-%d %a") if isinstance(value, str) else value
-        return format_html('<td class="nowrap" data-label="{}">{}</td>', label, shown)
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        return format_html('<td class="nowrap" data-label="{}">{}</td>', label,
+                           dateformat.format(day, "m-d D"))
     if kind == "percent":
         shown = number_format(value * 100, 1) + "%"
     elif kind in ("hours", "money", "rating"):
