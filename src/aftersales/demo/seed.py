@@ -126,8 +126,11 @@ def reset() -> None:
     """Empty the whole database (demo databases only: the command checks first)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from aftersales.dispatch.clocks import policies_changed
+
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()
+    policies_changed()  # the cached deadline policies were just deleted
 
 
 @dataclass

@@ -39,3 +39,6 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         policies_changed()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: processes cache policies for 30 s
