@@ -21,6 +21,8 @@ import time
 
 import django
 
+from bench.bulk import indexes_drop, log, run
+
 GENERATOR_VERSION = 3
 CENTRES = [("PD", "上海浦东服务中心"), ("SJ", "松江服务中心"), ("MH", "闵行服务中心"),
            ("JD", "嘉定服务中心"), ("BS", "宝山服务中心"), ("XH", "徐汇服务中心")]
@@ -32,9 +34,6 @@ ESTATES = ["锦绣华城", "联洋年华", "泰晤士小镇", "春申景城", "�
 SIGNATURE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
              "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
-
-def log(text: str) -> None:
-    print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
 
 def reference_data() -> dict:
@@ -90,26 +89,8 @@ BULK_TABLES = ["customers_customer", "customers_installedproduct", "service_serv
                "service_signature"]
 
 
-def indexes_drop(cursor) -> list[str]:
-    """Drop the plain indexes of the bulk tables (rebuilt after loading, which is much faster
-    than maintaining them row by row); primary keys and unique constraints stay."""
-    cursor.execute("""
-        SELECT indexname, indexdef FROM pg_indexes i
-        WHERE schemaname = 'public' AND tablename = ANY(%s)
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
-                   [BULK_TABLES])
-    found = cursor.fetchall()
-    for name, _definition in found:
-        cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in found]
 
 
-def run(cursor, sql: str, params=None, label: str = "") -> None:
-    started = time.monotonic()
-    cursor.execute(sql, params)
-    if label:
-        log(f"{label}: {cursor.rowcount if cursor.rowcount >= 0 else ''} "
-            f"({time.monotonic() - started:.1f} s)")
 
 
 def generate(n_requests: int) -> dict:
@@ -141,7 +122,7 @@ def generate(n_requests: int) -> dict:
         cur.execute("SELECT setseed(0.42)")
         cur.execute("SET synchronous_commit = off")  # a bench fixture: no need to wait for disk
         cur.execute("SET maintenance_work_mem = '256MB'")
-        indexes = indexes_drop(cur)
+        indexes = indexes_drop(cur, BULK_TABLES)
         run(cur, """
             CREATE TEMP TABLE gen_customer AS
             SELECT g, now() - interval '8 years' + (g::float / %(c)s) * interval '7.9 years'

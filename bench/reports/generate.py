@@ -32,6 +32,8 @@ import time
 
 import django
 
+from bench.bulk import indexes_drop, log, run
+
 GENERATOR_VERSION = 3
 TECHS_PER_CENTRE = 20
 CENTRES = [("PD", "浦东服务中心", "Asia/Shanghai"), ("SJ", "松江服务中心", "Asia/Shanghai"),
@@ -44,9 +46,6 @@ BULK_TABLES = ["customers_customer", "customers_installedproduct", "service_serv
                "core_event", "service_visit", "service_laborentry", "service_partusage",
                "dispatch_deadlineclock", "feedback_survey"]
 
-
-def log(text: str) -> None:
-    print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
 
 def reference_data() -> dict:
@@ -102,27 +101,8 @@ def reference_data() -> dict:
     return ids
 
 
-def indexes_drop(cursor) -> list[str]:
-    """Drop the plain indexes of the bulk tables (rebuilt after loading); primary keys and
-    unique constraints stay."""
-    cursor.execute("""
-        SELECT indexname, indexdef FROM pg_indexes i
-        WHERE schemaname = 'public' AND tablename = ANY(%s)
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
-                   [BULK_TABLES])
-    found = cursor.fetchall()
-    for name, _definition in found:
-        cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in found]
 
 
-def run(cursor, sql: str, params=None, label: str = "") -> int:
-    started = time.monotonic()
-    cursor.execute(sql, params)
-    count = cursor.rowcount
-    if label:
-        log(f"{label}: {count if count >= 0 else ''} ({time.monotonic() - started:.1f} s)")
-    return count
 
 
 def generate(n_requests: int, n_events: int) -> dict:
@@ -151,7 +131,7 @@ def generate(n_requests: int, n_events: int) -> dict:
         cur.execute("SET synchronous_commit = off")
         cur.execute("SET maintenance_work_mem = '512MB'")
         cur.execute("SET work_mem = '64MB'")
-        indexes = indexes_drop(cur)
+        indexes = indexes_drop(cur, BULK_TABLES)
         run(cur, """
             INSERT INTO customers_customer (created_at, updated_at, version, name, phone,
                 phone_alt, email, address, region_kind, kind, birthday, referred_by_id,
