@@ -1,5 +1,7 @@
 """Serializers check the shape of input and present output; the rules live in services."""
 
+import copy
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +14,28 @@ from aftersales.service.models import LaborEntry, PartUsage, ServiceRequest
 from .fields import RestrictedPrimaryKeyRelatedField
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+def _holds_fields(field) -> bool:
+    return any(hasattr(field, name) for name in ("child", "child_relation", "fields"))
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF derives a model serializer's fields from the model on every instance (a third of the
+    serializer's time in bench/intake); they depend only on the class, so derive them once per
+    class. Each instance gets its own copy of each field, since ``bind`` sets the field's name and
+    parent on it: a shallow copy for plain fields (what they hold — choices, validators, a
+    queryset that is cloned on use — is only read), a deep one for fields holding other fields."""
+
+    def get_fields(self):
+        cls = type(self)
+        derived = cls.__dict__.get("_derived_fields")
+        if derived is None:
+            derived = super().get_fields()
+            cls._derived_fields = derived
+        return {name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
+                for name, field in derived.items()}
+
+
+class CustomerSerializer(ModelSerializer):
     phone = serializers.CharField(max_length=40)
     birthday = serializers.DateField(required=False, allow_null=True)
 
@@ -23,7 +46,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "version"]
 
 
-class ProductModelSerializer(serializers.ModelSerializer):
+class ProductModelSerializer(ModelSerializer):
     class Meta:
         model = ProductModel
         fields = ["id", "code", "name", "category", "warranty_months", "service_fee", "version"]
@@ -31,7 +54,7 @@ class ProductModelSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}
 
 
-class InstalledProductSerializer(serializers.ModelSerializer):
+class InstalledProductSerializer(ModelSerializer):
     customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
     model = serializers.PrimaryKeyRelatedField(queryset=ProductModel.objects.all())
     phase = serializers.SerializerMethodField()
@@ -58,10 +81,10 @@ class ClockSerializer(serializers.Serializer):
     extension_reason = serializers.CharField()
 
 
-class ServiceRequestSerializer(serializers.ModelSerializer):
+class ServiceRequestSerializer(ModelSerializer):
     customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
-    installed_product = RestrictedPrimaryKeyRelatedField(
-        queryset=InstalledProduct.objects.all(), required=False, allow_null=True)
+    installed_product = RestrictedPrimaryKeyRelatedField(  # the model gives warranty and fee
+        queryset=InstalledProduct.objects.select_related("model"), required=False, allow_null=True)
     service_centre = serializers.PrimaryKeyRelatedField(
         queryset=ServiceCentre.objects.all(), required=False)
     cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)
@@ -164,14 +187,14 @@ class RecordWorkSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class LaborSerializer(serializers.ModelSerializer):
+class LaborSerializer(ModelSerializer):
     class Meta:
         model = LaborEntry
         fields = ["id", "technician", "hours", "at_bench", "note", "created_at"]
         read_only_fields = ["id", "technician", "at_bench", "created_at"]
 
 
-class PartUsageSerializer(serializers.ModelSerializer):
+class PartUsageSerializer(ModelSerializer):
     part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
 

@@ -4,8 +4,9 @@ The counter row is incremented inside the caller's transaction, so a rolled-back
 rolls back its serial (no gaps), and the row lock serialises concurrent creators (no repeats).
 The lock is held until the transaction ends, so a document that does more work after it is saved
 takes its number last (``number_assign``): the lock then covers only the commit.
-On PostgreSQL the lock is SELECT … FOR UPDATE; on SQLite every transaction already holds the
-database write lock from its start (transaction_mode IMMEDIATE, see config/env.py).
+The increment is one ``UPDATE … RETURNING`` (PostgreSQL; SQLite ≥ 3.35): on PostgreSQL it takes
+the row lock; on SQLite every transaction already holds the database write lock from its start
+(transaction_mode IMMEDIATE, see config/env.py).
 """
 
 import secrets
@@ -23,20 +24,31 @@ def period_of(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%y%m")
 
 
+def _counter_increment(connection, doc_type: str, period: str) -> int | None:
+    """Add one to the counter and return the new value in one statement (the row stays locked
+    until the transaction ends); None if the month has no counter row yet."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(DocumentCounter._meta.db_table)} SET {qn('last')} = {qn('last')} + 1 "
+            f"WHERE {qn('doc_type')} = %s AND {qn('period')} = %s RETURNING {qn('last')}",
+            [doc_type, period])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def next_number(doc_type: str, prefix: str, moment: datetime | None = None) -> str:
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("next_number must run inside the document's transaction")
     period = period_of(moment or timezone.now())
-    locked = DocumentCounter.objects.select_for_update()
-    counter = locked.filter(doc_type=doc_type, period=period).first()
-    if counter is None:  # the month's first document: create the row (once, under concurrency)
+    serial = _counter_increment(connection, doc_type, period)
+    if serial is None:  # the month's first document: create the row (once, under concurrency)
         DocumentCounter.objects.bulk_create(
             [DocumentCounter(doc_type=doc_type, period=period, last=0)], ignore_conflicts=True
         )
-        counter = locked.get(doc_type=doc_type, period=period)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}{period}{counter.last:0{SERIAL_DIGITS}d}"
+        serial = _counter_increment(connection, doc_type, period)
+    return f"{prefix}{period}{serial:0{SERIAL_DIGITS}d}"
 
 
 def placeholder() -> str:

@@ -19,6 +19,7 @@ from aftersales.core.calendar import WALL_CLOCK, calendar_for
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
+from aftersales.core.querysets import related_known
 from aftersales.core.tasks import enqueue
 from aftersales.service.choices import Channel, Status
 
@@ -92,14 +93,23 @@ def _compute_times(clock: DeadlineClock, centre) -> list[str]:
     return ["due_at", "warn_at"]
 
 
+ALERT_ORDER = (AlertLevel.WARNING, AlertLevel.ESCALATION)
+
+
+def _alert_time(clock: DeadlineClock, level: str):
+    return clock.warn_at if level == AlertLevel.WARNING else clock.due_at
+
+
 def _schedule_alerts(clock: DeadlineClock, *, new: bool = False) -> None:
-    """Enqueue the warning and the escalation for their times (those not fired yet)."""
+    """Enqueue the clock's next alert not fired yet, for its time. One task at a time: firing the
+    warning enqueues the escalation (one task row per registration instead of two)."""
     from .tasks import fire_clock_alert
 
     fired = set() if new else set(clock.alerts.values_list("level", flat=True))
-    for level, when in ((AlertLevel.WARNING, clock.warn_at), (AlertLevel.ESCALATION, clock.due_at)):
+    for level in ALERT_ORDER:
         if level not in fired:
-            enqueue(fire_clock_alert, clock.pk, str(level), run_after=when)
+            enqueue(fire_clock_alert, clock.pk, str(level), run_after=_alert_time(clock, level))
+            return
 
 
 def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
@@ -111,6 +121,7 @@ def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
 def clocks_start(*, request) -> list[DeadlineClock]:
     """Start the clocks that apply to a newly registered request (called by its service)."""
     if request.internal:
+        related_known(request, "clocks", [])
         return []
     wanted = [(ClockKind.ARRIVAL, request.customer.region_kind)]
     if request.channel == Channel.DEALER:
@@ -135,6 +146,7 @@ def clocks_start(*, request) -> list[DeadlineClock]:
         if not waiting:
             _schedule_alerts(clock, new=True)
         clocks.append(clock)
+    related_known(request, "clocks", clocks)
     return clocks
 
 
@@ -261,7 +273,7 @@ def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
                  .select_related("request__service_centre").filter(pk=clock_id).first())
         if clock is None or clock.state != ClockState.RUNNING:
             return False
-        threshold = clock.warn_at if level == AlertLevel.WARNING else clock.due_at
+        threshold = _alert_time(clock, level)
         if threshold is None or now + FIRE_TOLERANCE < threshold:
             return False  # the clock moved (paused, extended): a task for the new time exists
         try:
@@ -272,6 +284,8 @@ def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
         if level == AlertLevel.ESCALATION:
             clock.breached = True
             clock.save(update_fields=["breached", "updated_at"])
+        else:
+            _schedule_alerts(clock)  # the escalation is next
         request = clock.request
         event_append(subject=request, action=f"deadline_{level}", at=now,
                      data={"kind": clock.kind, "due_at": clock.due_at})

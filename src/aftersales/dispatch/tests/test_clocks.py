@@ -24,7 +24,7 @@ def cast():
     return Cast()
 
 
-def test_arrival_clock_follows_the_policy_and_schedules_two_alerts(cast):
+def test_arrival_clock_follows_the_policy_and_schedules_its_alerts_in_turn(cast):
     request = new_request(cast)
     clock = request.clocks.get()
     assert clock.kind == ClockKind.ARRIVAL and clock.state == ClockState.RUNNING
@@ -32,8 +32,11 @@ def test_arrival_clock_follows_the_policy_and_schedules_two_alerts(cast):
     cal = calendar_for(cast.centre)
     assert cal.between(request.reported_at, clock.warn_at) == timedelta(hours=6) * 0.75
     tasks = DBTaskResult.objects.filter(task_path__endswith="fire_clock_alert")
-    assert sorted(t.args_kwargs["args"][1] for t in tasks) == ["escalation", "warning"]
-    assert {t.run_after for t in tasks} == {clock.warn_at, clock.due_at}
+    assert [(t.args_kwargs["args"][1], t.run_after) for t in tasks] == [("warning", clock.warn_at)]
+    # the warning, once fired, schedules the escalation for the deadline
+    assert clocks.clock_alert_fire(clock_id=clock.pk, level="warning", now=clock.warn_at)
+    assert sorted((t.args_kwargs["args"][1], t.run_after) for t in tasks.all()) == [
+        ("escalation", clock.due_at), ("warning", clock.warn_at)]
 
 
 def test_policy_edit_changes_new_deadlines(cast):
