@@ -1,6 +1,6 @@
 """What one request costs, one at a time, in-process (run by main.py after the load runs).
 
-For the floor and for the API create: the SQL statements of one request, and over 200
+For the floor, the DRF floor and the API create: the SQL statements of one request, and over 200
 requests the CPU time of this process (Django, DRF, the services) and of its PostgreSQL backend
 per request. No HTTP server, no concurrency: this is the work itself, which the load runs then
 multiply. Prints JSON.
@@ -51,11 +51,16 @@ def main() -> None:
                                content_type="application/json")
         assert response.status_code == 201, response.content
 
+    def drf(i):
+        response = client.post("/bench/api-insert/", json.dumps({"mark": f"#cost-{i}"}),
+                               content_type="application/json")
+        assert response.status_code == 201, response.content
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     result = {}
-    for name, call in (("floor", floor), ("api", api)):
+    for name, call in (("floor", floor), ("drf", drf), ("api", api)):
         for i in range(20):  # warm-up
             call(i)
         statements = []

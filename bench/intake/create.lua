@@ -1,5 +1,5 @@
--- wrk script for bench/intake: POST service requests (mode "api") or the floor's one-row insert
--- (mode "floor"). Every request carries a unique mark "#<tag>-<thread>-<n>" so the runner can
+-- wrk script for bench/intake: POST service requests (mode "api"), or one-row inserts: the bare
+-- Django floor (mode "floor") or the same through DRF with token authentication (mode "drf"). Every request carries a unique mark "#<tag>-<thread>-<n>" so the runner can
 -- match rows in the database to requests; each thread counts its 201s and, for the API, keeps
 -- the document numbers it got back. Settings come from the environment (see main.py).
 
@@ -21,6 +21,10 @@ function init(args)
   math.randomseed(tid * 7919)
   if mode == "api" then
     path = "/api/v1/service-requests/"
+    headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json",
+               ["Authorization"] = "Token " .. token}
+  elseif mode == "drf" then
+    path = "/bench/api-insert/"
     headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json",
                ["Authorization"] = "Token " .. token}
   else

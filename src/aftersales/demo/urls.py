@@ -6,4 +6,5 @@ app_name = "bench"
 # Mounted at /bench/ only when BENCH_ENDPOINTS is true (see config/urls.py).
 urlpatterns = [
     path("insert/", views.bench_insert, name="insert"),
+    path("api-insert/", views.BenchApiInsert.as_view(), name="api-insert"),
 ]

@@ -25,3 +25,19 @@ def test_floor_refuses_other_methods(client):
 def test_floor_is_not_mounted_by_default(client):
     assert client.post("/bench/insert/").status_code == 404
     assert not BenchRow.objects.exists()
+
+
+@override_settings(ROOT_URLCONF="aftersales.demo.tests.bench_urls")
+def test_api_floor_needs_a_token_and_inserts_one_row(client):
+    from rest_framework.authtoken.models import Token
+
+    from aftersales.accounts.tests.factories import UserFactory
+
+    assert client.post("/bench/api-insert/", data='{"mark": "#a"}',
+                       content_type="application/json").status_code in (401, 403)
+    token = Token.objects.create(user=UserFactory(role="agent"))
+    response = client.post("/bench/api-insert/", data='{"mark": "#b"}',
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 201
+    assert list(BenchRow.objects.values_list("payload", flat=True)) == ['{"mark": "#b"}']
