@@ -120,3 +120,21 @@ def test_cancel_stops_the_clocks(cast):
     request = new_request(cast)
     services.service_request_cancel(actor=cast.agent, request=request, note="重复登记")
     assert DeadlineClock.objects.get(request=request).state == ClockState.STOPPED
+
+
+def test_queue_counts_missed_deadlines_of_open_work_only(cast):
+    from aftersales.dispatch.selectors import clock_counts
+
+    now = timezone.now()
+    overdue = new_request(cast, reported_at=now - timedelta(days=5))  # running past its deadline
+    late_on_site = drive(new_request(cast, reported_at=now - timedelta(days=5)), cast,
+                         Status.ON_SITE)                             # met late, still open
+    late_closed = drive(new_request(cast, reported_at=now - timedelta(days=5)), cast,
+                        Status.CLOSED)                               # met late, closed: history
+    on_time = new_request(cast)                                      # due later
+    assert late_on_site.clocks.get().breached and late_closed.clocks.get().breached
+    counts = clock_counts(user=cast.supervisor, now=now)
+    assert counts == {"at_risk": 0, "missed": 2, "paused": 0}
+    assert on_time.clocks.get().state == ClockState.RUNNING
+    assert {c.request_id for c in DeadlineClock.objects.filter(breached=False, due_at__lte=now)} == {
+        overdue.pk}

@@ -13,9 +13,8 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.core.models import Event
-from aftersales.dispatch.choices import ClockState
 from aftersales.dispatch.models import DeadlineClock
-from aftersales.dispatch.selectors import clock_counts
+from aftersales.dispatch.selectors import clock_counts, clock_figures, clock_filters
 from aftersales.service.choices import OPEN_STATUSES, Status
 from aftersales.service.models import LaborEntry, ServiceRequest
 
@@ -55,12 +54,7 @@ def deadline_figures(*, user, centre, now) -> dict:
         and centre.pk == user.service_centre_id)
     if own_scope:
         return clock_counts(user=user, now=now)
-    clocks = DeadlineClock.objects.filter(request__service_centre=centre)
-    return clocks.aggregate(
-        at_risk=Count("pk", filter=Q(state=ClockState.RUNNING, warn_at__lte=now, due_at__gt=now)),
-        missed=Count("pk", filter=Q(breached=True) | Q(state=ClockState.RUNNING, due_at__lte=now)),
-        paused=Count("pk", filter=Q(state=ClockState.PAUSED)),
-    )
+    return clock_figures(DeadlineClock.objects.filter(request__service_centre=centre), now)
 
 
 def deadline_list(*, user, centre, state: str, now):
@@ -68,12 +62,8 @@ def deadline_list(*, user, centre, state: str, now):
     clocks = DeadlineClock.objects.restrict(user, "view")
     if centre is not None:
         clocks = clocks.filter(request__service_centre=centre)
-    if state == "missed":
-        clocks = clocks.filter(Q(breached=True) | Q(state=ClockState.RUNNING, due_at__lte=now))
-    elif state == "paused":
-        clocks = clocks.filter(state=ClockState.PAUSED)
-    else:
-        clocks = clocks.filter(state=ClockState.RUNNING, warn_at__lte=now, due_at__gt=now)
+    filters = clock_filters(now)
+    clocks = clocks.filter(filters.get(state, filters["at_risk"]))
     return (clocks.select_related("request", "request__customer", "request__assigned_technician",
                                   "request__service_centre")
             .order_by("due_at", "pk"))
