@@ -36,6 +36,7 @@ from aftersales.service.models import ServiceRequest
 from . import catalogue, people
 from .clock import SimulatedClock
 from .dispatch_seed import seed_dispatch
+from .feedback_seed import seed_feedback
 from .models import DemoRun
 from .signature import signature_data_url
 
@@ -672,6 +673,7 @@ class Seeder:
             self._requests()
             self._at(None)
             seed_dispatch(self.rng)
+            seed_feedback(self.rng, self.clock)
             statuses = Counter(ServiceRequest.objects.values_list("status", flat=True))
             return DemoRun.objects.create(
                 seeded_at=self.now, seed=self.seed, scale=self.scale,

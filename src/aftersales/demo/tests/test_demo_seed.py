@@ -141,3 +141,18 @@ def test_refuses_a_database_it_did_not_fill():
         seed("--reset")
     assert Customer.objects.count() == 1
     assert not DemoRun.objects.exists()
+
+
+def test_customers_have_answered_surveys_through_the_real_services(settings, tmp_path):
+    from aftersales.feedback.models import OutboundMessage, Survey
+
+    settings.DATA_DIR = tmp_path
+    seed()
+    surveys = Survey.objects.filter(due_at__lte=timezone.now() - timedelta(hours=2))
+    answered = surveys.filter(answered_at__isnull=False)
+    assert surveys.exists() and answered.count() >= surveys.count() // 2
+    for survey in answered:
+        assert survey.sent_at and survey.due_at <= survey.sent_at <= survey.answered_at
+        assert Event.objects.filter(object_id=survey.pk, action="answer").exists()
+    assert not OutboundMessage.objects.filter(survey__in=surveys, status="pending").exists()
+    assert (tmp_path / "sms" / "outbox.jsonl").exists()  # the past's messages, not the console
