@@ -135,7 +135,7 @@ class ServiceRequestViewSet(RestrictedViewSet):
     create_service = request_services.service_request_create
 
     def get_queryset(self):
-        return (super().get_queryset().select_related("customer", "service_centre")
+        return (super().get_queryset().select_related("service_centre")
                 .prefetch_related("clocks"))
 
     def get_serializer_class(self):

@@ -1,5 +1,8 @@
+from datetime import datetime, timedelta
+
 import django_filters
-from django.db.models import Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.validators import phone_search_key
@@ -7,14 +10,36 @@ from aftersales.customers.models import Customer, InstalledProduct
 
 from .choices import Category, Channel, Status
 from .models import ServiceRequest
+from .services import REQUEST_PREFIX
 
 ID_LIST_CAP = 5_000
 
 
+def _number_period(value: str) -> Q:
+    """A request number is SR + YYMM of ``reported_at`` + serial: a prefix with the year (and
+    month) bounds ``reported_at`` to that year (month) in the time zone numbers are made in."""
+    head = value.upper()
+    if not head.startswith(REQUEST_PREFIX):
+        return Q()
+    digits = head[len(REQUEST_PREFIX):len(REQUEST_PREFIX) + 4]
+    if not digits[:2].isdigit():
+        return Q()
+    year = 2000 + int(digits[:2])
+    if len(digits) == 4 and digits.isdigit() and 1 <= int(digits[2:]) <= 12:
+        month = int(digits[2:])
+        since = datetime(year, month, 1)
+        until = datetime(year + month // 12, month % 12 + 1, 1)
+    else:
+        since, until = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    zone = timezone.get_current_timezone()
+    return Q(reported_at__gte=since.replace(tzinfo=zone), reported_at__lt=until.replace(tzinfo=zone))
+
+
 def _ids(queryset):
     """The matching ids as a list, so that the OR of the search branches becomes a BitmapOr of
-    index scans (a subquery there makes PostgreSQL filter every row); a subquery only when
-    there are very many."""
+    index scans (a subquery there makes PostgreSQL filter every row), and a page of the matches
+    an index scan of their ids; a subquery only when there are very many (then they are dense
+    enough for the ordered scan)."""
     ids = list(queryset.values_list("pk", flat=True)[: ID_LIST_CAP + 1])
     return ids if len(ids) <= ID_LIST_CAP else queryset.values("pk")
 
@@ -40,23 +65,38 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         """One box finds a request by its number (prefix), the customer's name (prefix) or
-        phone, or the product's serial. Each branch is an indexed lookup on its own table,
-        joined with IN (subquery), so the plan stays cheap at a million requests."""
+        phone, or the product's serial. Each branch is an indexed lookup on its own table."""
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(number__startswith=value.upper())
+        number = Q(number__startswith=value.upper()) & _number_period(value)
+        condition = number
         digits = "".join(ch for ch in value if ch.isdigit())
         if len(digits) >= 7:
             key = phone_search_key(value)
             condition |= Q(customer_id__in=_ids(Customer.objects.filter(
                 Q(phone=key) | Q(phone_alt=key))))
-        if not value.upper().startswith("SR"):
+        if not value.upper().startswith(REQUEST_PREFIX):
             condition |= Q(customer_id__in=_ids(Customer.objects.filter(name__startswith=value)))
             if len(value) >= 3:
                 condition |= Q(installed_product_id__in=_ids(
                     InstalledProduct.objects.filter(serial=value)))
-        return queryset.filter(condition)
+        if condition is number:
+            # a number prefix alone: its months bound reported_at, so the newest page is a short
+            # walk back from the period's end
+            return queryset.filter(number)
+        # Otherwise the matches first, unordered (a BitmapOr of the branches' indexes), then the
+        # page among them: asked for the newest 25 directly, PostgreSQL walks the reported_at
+        # index backwards and filters tens of thousands of rows when the matches are old
+        # (bench/lists). Very many matches are dense enough for that walk.
+        ids = _ids(queryset.filter(condition).order_by())
+        if not isinstance(ids, list):
+            return queryset.filter(condition)
+        # Sorting a few thousand rows is quick; the planner would still walk the index for a
+        # LIMIT, so order by an expression no index serves (same order as Meta.ordering).
+        unindexed = ExpressionWrapper(F("reported_at") + Value(timedelta(0)),
+                                      output_field=DateTimeField())
+        return queryset.filter(pk__in=ids).order_by(unindexed.desc(), "-pk")
 
     def filter_open(self, queryset, name, value):
         return queryset.open() if value else queryset
