@@ -86,7 +86,8 @@ def run(seconds: float = 10.0, only: list[str] | None = None, seed: int = 1) -> 
         try:
             plan = solve(
                 problem,
-                options=SolverOptions(time_limit=seconds, seed=seed, ticks_per_minute=1000),
+                options=SolverOptions(time_limit=seconds, seed=seed, ticks_per_minute=1000,
+                                      workers=1),  # one core, as the issue measures
                 geometry=geo,
             )
         except Exception as exc:  # noqa: BLE001 - a failed instance is a result, not a crash

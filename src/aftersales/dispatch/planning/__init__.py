@@ -1,8 +1,9 @@
 """Planning of technicians' days, independent of Django and of any one solver.
 
 ``model`` holds the problem and the plan, ``travel`` the travel-time matrices, ``rotation`` the
-DS-2 baseline (jobs handed out in turn), ``pyvrp_solver`` the optimised day plan, ``evaluate``
-the measures and feasibility checks that every planner is judged by.
+DS-2 baseline (jobs handed out in turn), ``pyvrp_solver`` the optimised day plan (large days
+per district through ``partition`` and ``decompose``), ``evaluate`` the measures and feasibility
+checks that every planner is judged by.
 """
 
 from .evaluate import Evaluation, Violation, evaluate

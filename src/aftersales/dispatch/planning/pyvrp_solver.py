@@ -82,6 +82,19 @@ class SolverOptions:
     first_pass_share: float = 0.6  # two_pass: share of the time limit for the first pass
     progress: Callable[[float], None] | None = None  # called with 0..1 during the search
     display: bool = False
+    # Large days are planned per district (planning/decompose.py, ADR 0005): above
+    # ``decompose_above`` jobs (0 = never) the technicians are split into groups with about
+    # ``group_jobs`` jobs each, each group planned on its own (in parallel on ``workers``
+    # processes; 0 = one per core, 1 = in this process), then the merged plan is improved as a
+    # whole for the last ``polish_share`` of the time.
+    decompose_above: int = 400
+    group_jobs: int = 170
+    workers: int = 0
+    polish_share: float = 0.2
+    # Smaller days from ``seeds_from`` jobs on are searched from one seed per worker at once,
+    # the best plan kept (planning/portfolio.py); below it one search (processes would cost
+    # more than they bring).
+    seeds_from: int = 50
 
 
 @dataclass(slots=True)
@@ -106,14 +119,42 @@ def solve(
     options: SolverOptions | None = None,
     geometry: Geometry | None = None,
 ) -> Plan:
-    """Plan the day: assign and order every job it can, defer the rest with a reason."""
+    """Plan the day: assign and order every job it can, defer the rest with a reason.
+
+    Days above ``options.decompose_above`` jobs are planned per district
+    (:func:`.decompose.solve_in_parts`), smaller ones as one problem (:func:`solve_whole`),
+    from ``options.seeds_from`` jobs on searched from one seed per core at once
+    (:func:`.portfolio.solve_from_seeds`).
+    The time limit counts from this call either way.
+    """
     options = options or SolverOptions()
     began = time.perf_counter()
     geo = geometry or Geometry(problem, travel or GreatCircleTravel())
+    if 0 < options.decompose_above < len(problem.jobs):
+        from .decompose import solve_in_parts
+
+        return solve_in_parts(problem, geo, options, solve_whole, improve=improve, began=began)
+    if options.workers != 1 and 0 < options.seeds_from <= len(problem.jobs):
+        from .portfolio import solve_from_seeds
+
+        return solve_from_seeds(problem, geo, options, solve_whole, began=began)
+    return solve_whole(problem, options=options, geometry=geo, began=began)
+
+
+def solve_whole(
+    problem: Problem,
+    travel: TravelTimeMatrix | None = None,
+    options: SolverOptions | None = None,
+    geometry: Geometry | None = None,
+    began: float | None = None,
+) -> Plan:
+    """The whole problem in one search (never decomposed); ``began``: when the clock started."""
+    options = options or SolverOptions()
+    began = time.perf_counter() if began is None else began
+    geo = geometry or Geometry(problem, travel or GreatCircleTravel())
     built = _build(problem, geo, options)
     build_seconds = time.perf_counter() - began
-    routes_by_tech: dict[str, list[str]] = {t.id: [] for t in problem.technicians}
-    planned: set[str] = set()
+    best = None
     if built.clients:
         remaining = max(0.0, options.time_limit - build_seconds)
         two_pass = options.deadlines == "two_pass" and options.allow_late
@@ -152,6 +193,64 @@ def solve(
             )
         else:
             best = _search(built, remaining, options)
+    return _plan_from(problem, geo, built, best, began, build_seconds)
+
+
+def improve(
+    problem: Problem,
+    geometry: Geometry,
+    options: SolverOptions,
+    plan: Plan,
+    began: float | None = None,
+) -> Plan:
+    """Search on from ``plan`` (e.g. districts' plans merged) on the whole problem.
+
+    The deadlines are modelled as in the second pass: a due job that ``plan`` serves on time
+    keeps its deadline as a hard window, one it serves late or defers may be late. Every job
+    ``plan`` deferred is offered again to every technician. Never worse than ``plan`` by the
+    solver's objective: the search keeps its best, which starts as ``plan``.
+    """
+    began = time.perf_counter() if began is None else began
+    geo = geometry
+    late_ok = set()
+    for job in problem.jobs:
+        if not problem.due_in_horizon(job) or problem.is_started(job):
+            continue
+        visit = plan.visit(job.id)
+        if visit is None or visit.start > job.latest_on_time_start + 1e-6:
+            late_ok.add(job.id)
+    built = _build(problem, geo, options, late_ok=late_ok)
+    build_seconds = time.perf_counter() - began
+    if not built.clients:
+        return _plan_from(problem, geo, built, None, began, build_seconds)
+    index: dict[str, int] = {}
+    for i, client in enumerate(built.clients):
+        index.setdefault(client.job.id, i)
+    vehicle_type = {t.id: vt for vt, techs in enumerate(built.type_techs) for t in techs}
+    routes = []
+    for route in plan.routes:
+        visits = [index[j] for j in route.job_ids if j in index]
+        if visits and route.technician_id in vehicle_type:
+            routes.append(PyVRPRoute(built.data, visits, vehicle_type[route.technician_id]))
+    warm = Solution(built.data, routes)
+    built.stats["warm_start_feasible"] = warm.is_feasible()
+    rest = max(0.0, options.time_limit - (time.perf_counter() - began))
+    best = _search(built, rest, options, initial=warm)
+    return _plan_from(problem, geo, built, best, began, build_seconds)
+
+
+def _plan_from(
+    problem: Problem,
+    geo: Geometry,
+    built: _Built,
+    best: Solution | None,
+    began: float,
+    build_seconds: float,
+) -> Plan:
+    """The solver's best solution as a Plan: routes in minutes, every other job deferred."""
+    routes_by_tech: dict[str, list[str]] = {t.id: [] for t in problem.technicians}
+    planned: set[str] = set()
+    if best is not None:
         if not best.is_feasible():
             raise PlanningError("no feasible plan: required jobs cannot all be planned")
         used: dict[int, int] = {}
@@ -450,11 +549,15 @@ def _build(
             clients.append(_Client(job, True))
             max_prize = max(max_prize, prize)
             continue
+        # Kept work (published to its technician, not yet started, no fixed start) weighs as
+        # much as work with a pinned start on top of its own prize: it is dropped only if it
+        # cannot be served at all, and an on-time visit still beats a late one.
+        kept = unit * PINNED_FACTOR if job.pinned_technician is not None else 0
         due = problem.due_in_horizon(job) and not job.required
         on_time_late = ticks_down(job.latest_on_time_start)
         window_late = ticks_down(job.window_end)
         if not due or on_time_late >= window_late:
-            prize = unit * w * ((1 + ON_TIME_FACTOR) if due else 1)
+            prize = kept + unit * w * ((1 + ON_TIME_FACTOR) if due else 1)
             model.add_client(
                 loc, delivery=dem, service_duration=service, tw_early=early,
                 tw_late=window_late, prize=prize, required=job.required, name=job.id,
@@ -462,7 +565,7 @@ def _build(
             clients.append(_Client(job, True))
         elif not job.deadline_reachable() or on_time_late < early:
             if options.allow_late:
-                prize = unit * w * (1 + LATE_FACTOR)
+                prize = kept + unit * w * (1 + LATE_FACTOR)
                 model.add_client(
                     loc, delivery=dem, service_duration=service, tw_early=early,
                     tw_late=window_late, prize=prize, required=False, name=job.id,
@@ -474,7 +577,7 @@ def _build(
         elif options.deadlines == "two_pass" or not options.allow_late:
             late = late_ok is not None and job.id in late_ok
             deadline_clients += not late
-            prize = unit * w * (1 + (LATE_FACTOR if late else ON_TIME_FACTOR))
+            prize = kept + unit * w * (1 + (LATE_FACTOR if late else ON_TIME_FACTOR))
             model.add_client(
                 loc, delivery=dem, service_duration=service, tw_early=early,
                 tw_late=window_late if late else on_time_late, prize=prize, required=False,
@@ -483,7 +586,7 @@ def _build(
             clients.append(_Client(job, not late))
         else:
             deadline_clients += 1
-            prize = unit * w * (1 + ON_TIME_FACTOR)
+            prize = kept + unit * w * (1 + ON_TIME_FACTOR)
             group = model.add_client_group(required=False)
             model.add_client(
                 loc, delivery=dem, service_duration=service, tw_early=early,
@@ -492,7 +595,7 @@ def _build(
             clients.append(_Client(job, True))
             model.add_client(
                 loc, delivery=dem, service_duration=service, tw_early=early,
-                tw_late=window_late, prize=unit * w * (1 + LATE_FACTOR), required=False,
+                tw_late=window_late, prize=kept + unit * w * (1 + LATE_FACTOR), required=False,
                 group=group, name=job.id + "~late",
             )  # fmt: skip
             clients.append(_Client(job, False))

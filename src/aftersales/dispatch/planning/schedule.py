@@ -34,7 +34,12 @@ class Geometry:
     Indices: technician ``i``'s home is ``i``, his start point ``T + i``, job ``k`` is ``2T + k``.
     """
 
-    def __init__(self, problem: Problem, travel: TravelTimeMatrix):
+    def __init__(
+        self,
+        problem: Problem,
+        travel: TravelTimeMatrix,
+        matrices: tuple[np.ndarray, np.ndarray] | None = None,
+    ):
         self.problem = problem
         self.travel = travel
         techs, jobs = problem.technicians, problem.jobs
@@ -43,7 +48,7 @@ class Geometry:
         locations += [t.start_location or t.home for t in techs]
         locations += [j.location for j in jobs]
         self.locations = locations
-        self.km, self.minutes = travel.matrices(locations)
+        self.km, self.minutes = matrices if matrices is not None else travel.matrices(locations)
         self.km = np.asarray(self.km, dtype=float)
         self.minutes = np.asarray(self.minutes, dtype=float)
         if self.km.shape != (len(locations),) * 2 or self.minutes.shape != self.km.shape:
@@ -55,6 +60,16 @@ class Geometry:
         self.jobs = {j.id: j for j in jobs}
         self.techs = {t.id: t for t in techs}
         self._qualified: dict[str, list[str]] = {}
+
+    def subset(self, problem: Problem) -> Geometry:
+        """The geometry of ``problem``, a part of this one (its technicians and jobs are ours),
+        cut out of our matrices instead of asking the travel matrix again (a road-network
+        service may be slow or metered, and the part is sent to another process)."""
+        index = [self.home(t.id) for t in problem.technicians]
+        index += [self.origin(t.id) for t in problem.technicians]
+        index += [self.job(j.id) for j in problem.jobs]
+        cut = np.ix_(index, index)
+        return Geometry(problem, self.travel, matrices=(self.km[cut], self.minutes[cut]))
 
     def home(self, tech_id: str) -> int:
         return self.tech_pos[tech_id]

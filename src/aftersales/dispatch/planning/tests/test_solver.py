@@ -157,6 +157,19 @@ def test_pinned_technician_is_kept_even_when_another_is_nearer():
     assert result.visit("pinned").explanation.why == m.WHY_PINNED
 
 
+def test_kept_work_without_a_start_outweighs_any_new_job():
+    # Room for one job: the published (kept) one stays, although an emergency due today is worth
+    # more than a normal job by the usual prizes.
+    tech = Technician("t", at(0, 0), capacity=1)
+    jobs = (
+        Job("kept", at(5, 0), pinned_technician="t"),
+        Job("emergency", at(1, 0), deadline=600, priority=2),
+    )
+    result = plan(Problem((tech,), jobs))
+    assert result.assignment() == {"kept": "t"}
+    assert result.deferred == [m.Deferral("emergency", m.DEFER_CAPACITY)]
+
+
 def test_pinned_start_is_kept_exactly():
     tech = Technician("t", at(0, 0))
     jobs = (
