@@ -15,10 +15,10 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 SHARED_NOTE = (
-    "Machine: {cpus} cores shared with other developers' work running at the same time "
-    "(load average at start {load}); timings and solution quality within a fixed time limit "
-    "depend on that load. Solver runs are single-threaded, except the per-district plan (one "
-    "process per core)."
+    "Machine: {cpus} cores, load average at start {load} (above {cpus}: other work competed for "
+    "them); timings and solution quality within a fixed time limit depend on that load. Each "
+    "search is single-threaded; the day plan uses every core (one seed per core up to 400 jobs, "
+    "one district per core above), the reference one core."
 )
 
 

@@ -150,8 +150,9 @@ class DeadlinePolicy(BaseModel):
 class DeadlineClock(BaseModel):
     """A running deadline on one request. It pauses while the job waits on the customer."""
 
+    # indexed by the (request, kind) unique constraint
     request = models.ForeignKey("service.ServiceRequest", on_delete=models.CASCADE,
-                                related_name="clocks", verbose_name=_("request"))
+                                related_name="clocks", verbose_name=_("request"), db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=ClockKind.choices)
     policy = models.ForeignKey(DeadlinePolicy, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("policy"))
@@ -163,7 +164,7 @@ class DeadlineClock(BaseModel):
     consumed_seconds = models.PositiveIntegerField(
         _("used before the last pause (seconds)"), default=0)
     state = models.CharField(_("state"), max_length=10, choices=ClockState.choices,
-                             default=ClockState.RUNNING, db_index=True)
+                             default=ClockState.RUNNING)  # indexed with due_at (Meta)
     warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
