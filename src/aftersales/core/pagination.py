@@ -14,7 +14,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):  # which rows are counted up to the cap does not matter:
+            rows = rows.order_by()     # no sort in the count (a search sorts its matches)
+        counted = rows[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 

@@ -37,9 +37,8 @@ def _number_period(value: str) -> Q:
 
 def _ids(queryset):
     """The matching ids as a list, so that the OR of the search branches becomes a BitmapOr of
-    index scans (a subquery there makes PostgreSQL filter every row), and a page of the matches
-    an index scan of their ids; a subquery only when there are very many (then they are dense
-    enough for the ordered scan)."""
+    index scans (a subquery there makes PostgreSQL filter every row); a subquery only when
+    there are very many."""
     ids = list(queryset.values_list("pk", flat=True)[: ID_LIST_CAP + 1])
     return ids if len(ids) <= ID_LIST_CAP else queryset.values("pk")
 
@@ -65,38 +64,37 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         """One box finds a request by its number (prefix), the customer's name (prefix) or
-        phone, or the product's serial. Each branch is an indexed lookup on its own table."""
+        phone, or the product's serial. Each branch is an indexed lookup on its own table,
+        passed on as a list of ids (a BitmapOr of index scans on PostgreSQL)."""
         value = value.strip()
         if not value:
             return queryset
         number = Q(number__startswith=value.upper()) & _number_period(value)
-        condition = number
+        condition, branches = number, []
         digits = "".join(ch for ch in value if ch.isdigit())
         if len(digits) >= 7:
             key = phone_search_key(value)
-            condition |= Q(customer_id__in=_ids(Customer.objects.filter(
-                Q(phone=key) | Q(phone_alt=key))))
+            branches.append(_ids(Customer.objects.filter(Q(phone=key) | Q(phone_alt=key))))
+            condition |= Q(customer_id__in=branches[-1])
         if not value.upper().startswith(REQUEST_PREFIX):
-            condition |= Q(customer_id__in=_ids(Customer.objects.filter(name__startswith=value)))
+            branches.append(_ids(Customer.objects.filter(name__startswith=value)))
+            condition |= Q(customer_id__in=branches[-1])
             if len(value) >= 3:
-                condition |= Q(installed_product_id__in=_ids(
-                    InstalledProduct.objects.filter(serial=value)))
-        if condition is number:
+                branches.append(_ids(InstalledProduct.objects.filter(serial=value)))
+                condition |= Q(installed_product_id__in=branches[-1])
+        if not branches:
             # a number prefix alone: its months bound reported_at, so the newest page is a short
             # walk back from the period's end
             return queryset.filter(number)
-        # Otherwise the matches first, unordered (a BitmapOr of the branches' indexes), then the
-        # page among them: asked for the newest 25 directly, PostgreSQL walks the reported_at
-        # index backwards and filters tens of thousands of rows when the matches are old
-        # (bench/lists). Very many matches are dense enough for that walk.
-        ids = _ids(queryset.filter(condition).order_by())
-        if not isinstance(ids, list):
-            return queryset.filter(condition)
-        # Sorting a few thousand rows is quick; the planner would still walk the index for a
-        # LIMIT, so order by an expression no index serves (same order as Meta.ordering).
+        if not all(isinstance(ids, list) for ids in branches):
+            return queryset.filter(condition)  # very many matches: dense enough for the walk
+        # Few customers or products match: their requests are found through the indexes and
+        # sorted among themselves. Asked for the newest 25 in index order, PostgreSQL walks the
+        # reported_at index backwards and filters tens of thousands of rows when the matches are
+        # old (bench/lists); an order no index serves (same as Meta.ordering) makes it sort.
         unindexed = ExpressionWrapper(F("reported_at") + Value(timedelta(0)),
                                       output_field=DateTimeField())
-        return queryset.filter(pk__in=ids).order_by(unindexed.desc(), "-pk")
+        return queryset.filter(condition).order_by(unindexed.desc(), "-pk")
 
     def filter_open(self, queryset, name, value):
         return queryset.open() if value else queryset
