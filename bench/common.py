@@ -3,15 +3,18 @@ settings over plain HTTP, a gunicorn they start and stop themselves, the machine
 and writing the results to bench/results/.
 """
 
+import http.client
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from datetime import datetime
@@ -202,3 +205,60 @@ def results_write(name: str, data: dict, markdown: str) -> tuple[Path, Path]:
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
     md_path.write_text(markdown)
     return md_path, json_path
+
+
+class HttpClient:
+    """One keep-alive HTTP connection with its own cookie jar (Secure cookies kept over HTTP),
+    a desk login and an API token: how bench/lists and bench/reports time pages."""
+
+    def __init__(self, base: str, timeout: float = 60):
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict | None = None) -> tuple[int, bytes, float]:
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, ConnectionError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            started = time.perf_counter()
+            self.conn.request(method, path, body=body, headers=sent)
+            response = self.conn.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - started
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _eq, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, data, elapsed
+
+    def login(self, username: str, password: str) -> None:
+        status, page, _t = self.request("GET", "/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or token is None:
+            raise SystemExit(f"no login form ({status})")
+        body = urllib.parse.urlencode({"username": username, "password": password,
+                                       "csrfmiddlewaretoken": token.group(1).decode()}).encode()
+        status, _page, _t = self.request(
+            "POST", "/login/", body,
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "Referer": f"http://{self.host}:{self.port}/login/"})
+        if status != 302:
+            raise SystemExit(f"login as {username} failed ({status})")
+
+    def token(self, username: str, password: str) -> None:
+        body = json.dumps({"username": username, "password": password}).encode()
+        status, data, _t = self.request("POST", "/api/v1/auth/token/", body,
+                                        {"Content-Type": "application/json"})
+        if status != 200:
+            raise SystemExit(f"no API token for {username} ({status})")
+        self.headers = {"Authorization": f"Token {json.loads(data)['token']}",
+                        "Accept": "application/json"}

@@ -14,10 +14,8 @@ Results: bench/results/lists-<date>.md and .json.
 """
 
 import argparse
-import http.client
 import json
 import random
-import re
 import statistics
 import tempfile
 import time
@@ -28,6 +26,7 @@ import psycopg
 
 from bench.common import (
     ROOT,
+    HttpClient,
     database_exists,
     database_recreate,
     database_url,
@@ -58,62 +57,6 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
-
-
-class Client:
-    """One keep-alive HTTP connection with its own cookie jar (Secure cookies kept over HTTP)."""
-
-    def __init__(self, base: str):
-        parts = urllib.parse.urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        self.cookies: dict[str, str] = {}
-        self.headers: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict | None = None) -> tuple[int, bytes, float]:
-        sent = {**self.headers, **(headers or {})}
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        started = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=body, headers=sent)
-            response = self.conn.getresponse()
-        except (http.client.HTTPException, ConnectionError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-            started = time.perf_counter()
-            self.conn.request(method, path, body=body, headers=sent)
-            response = self.conn.getresponse()
-        data = response.read()
-        elapsed = time.perf_counter() - started
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _eq, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, data, elapsed
-
-    def login(self, username: str, password: str) -> None:
-        status, page, _t = self.request("GET", "/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if status != 200 or token is None:
-            raise SystemExit(f"no login form ({status})")
-        body = urllib.parse.urlencode({"username": username, "password": password,
-                                       "csrfmiddlewaretoken": token.group(1).decode()}).encode()
-        status, _page, _t = self.request(
-            "POST", "/login/", body,
-            {"Content-Type": "application/x-www-form-urlencoded",
-             "Referer": f"http://{self.host}:{self.port}/login/"})
-        if status != 302:
-            raise SystemExit(f"login as {username} failed ({status})")
-
-    def token(self, username: str, password: str) -> None:
-        body = json.dumps({"username": username, "password": password}).encode()
-        status, data, _t = self.request("POST", "/api/v1/auth/token/", body,
-                                        {"Content-Type": "application/json"})
-        if status != 200:
-            raise SystemExit(f"no API token for {username} ({status})")
-        self.headers = {"Authorization": f"Token {json.loads(data)['token']}",
-                        "Accept": "application/json"}
 
 
 def search_values(db_url: str, rng: random.Random) -> dict:
@@ -154,7 +97,7 @@ def scenarios(values: dict) -> dict[str, list[str]]:
     }
 
 
-def timed(client: Client, paths: list[str], samples: int) -> dict:
+def timed(client: HttpClient, paths: list[str], samples: int) -> dict:
     for path in paths[:2]:  # warm-up: connection, caches
         client.request("GET", path)
     times, statuses, sizes = [], {}, []
@@ -264,9 +207,9 @@ def main() -> None:
     lists, details = [], []
     with gunicorn(env, workers=args.workers, threads=args.threads,
                   log=work / "gunicorn.log") as (base, _server):
-        page_exists = Client(base).request("GET", "/requests/")[0] in (200, 302)
+        page_exists = HttpClient(base).request("GET", "/requests/")[0] in (200, 302)
         for username in (AGENT, MANAGER):
-            api, web = Client(base), Client(base)
+            api, web = HttpClient(base), HttpClient(base)
             api.token(username, PASSWORD)
             if page_exists:
                 web.login(username, PASSWORD)

@@ -18,18 +18,16 @@ Target: ≤ 2 s each (p95). Results: bench/results/reports-<date>.md and .json.
 """
 
 import argparse
-import http.client
 import json
-import re
 import statistics
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 import psycopg
 
 from bench.common import (
+    HttpClient,
     database_exists,
     database_recreate,
     database_url,
@@ -79,44 +77,6 @@ def parse_args():
     return parser.parse_args()
 
 
-class Client:
-    """One keep-alive HTTP connection with its own cookies (Secure cookies kept over HTTP)."""
-
-    def __init__(self, base: str):
-        parts = urllib.parse.urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict | None = None) -> tuple[int, bytes, float]:
-        sent = dict(headers or {})
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        started = time.perf_counter()
-        self.conn.request(method, path, body=body, headers=sent)
-        response = self.conn.getresponse()
-        data = response.read()
-        elapsed = time.perf_counter() - started
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _eq, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, data, elapsed
-
-    def login(self, username: str) -> None:
-        status, page, _t = self.request("GET", "/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if status != 200 or token is None:
-            raise SystemExit(f"no login form ({status})")
-        body = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": token.group(1).decode()}).encode()
-        status, _page, _t = self.request(
-            "POST", "/login/", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                      "Referer": f"http://{self.host}:{self.port}/login/"})
-        if status != 302:
-            raise SystemExit(f"login as {username} failed ({status})")
-
-
 def stats(seconds: list[float]) -> dict:
     ordered = sorted(seconds)
 
@@ -127,7 +87,7 @@ def stats(seconds: list[float]) -> dict:
             "mean": round(statistics.mean(seconds), 3)}
 
 
-def timed(client: Client, path: str, samples: int) -> dict:
+def timed(client: HttpClient, path: str, samples: int) -> dict:
     for _ in range(2):  # warm-up
         client.request("GET", path)
     times, statuses, sizes = [], {}, []
@@ -176,18 +136,18 @@ def recommended_indexes(db_url: str, create: bool) -> None:
             conn.execute("ANALYZE")
 
 
-def dashboard_timings(base: str, db_url: str, samples: int) -> tuple[dict, Client]:
+def dashboard_timings(base: str, db_url: str, samples: int) -> tuple[dict, HttpClient]:
     pages = {}
-    hq = Client(base)
-    hq.login(MANAGER)
+    hq = HttpClient(base, timeout=120)
+    hq.login(MANAGER, PASSWORD)
     with psycopg.connect(db_url) as conn:
         pd = conn.execute("SELECT id FROM accounts_servicecentre WHERE code = 'PD'").fetchone()[0]
     say("dashboard")
     pages["dashboard, service department, all centres"] = timed(hq, "/reports/dashboard/", samples)
     pages["dashboard, service department, one centre"] = timed(
         hq, f"/reports/dashboard/?centre={pd}", samples)
-    supervisor = Client(base)
-    supervisor.login(SUPERVISOR)
+    supervisor = HttpClient(base, timeout=120)
+    supervisor.login(SUPERVISOR, PASSWORD)
     pages["dashboard, supervisor, his centre"] = timed(supervisor, "/reports/dashboard/", samples)
     return pages, hq
 
