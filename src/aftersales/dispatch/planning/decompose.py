@@ -24,26 +24,21 @@ Solver-independent: the solver comes in as ``solve_part`` and ``improve`` (both 
 from __future__ import annotations
 
 import dataclasses
-import math
-import multiprocessing
-import os
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 
 from .model import Plan, Problem
 from .partition import Partition, group_count, partition
+from .processes import (
+    NO_PROCESSES,
+    Search,
+    available_cores,
+    monotonic_at,
+    rounds,
+    run_in_processes,
+    run_search,
+)
 from .schedule import Geometry, schedule_route
-
-PROGRESS_EVERY = 0.5  # seconds between progress reports while the parts run elsewhere
-
-
-def available_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def solve_in_parts(
@@ -122,75 +117,29 @@ def run_parts(
     With one worker (or when processes cannot be started): one after the other in this process.
     """
     order = sorted(range(len(parts)), key=lambda i: -len(parts[i].jobs))
-    stop_at = _monotonic(parts_end)
+    stop_at = monotonic_at(parts_end)
     if workers > 1 and len(parts) > 1:
+        n_rounds = rounds(len(parts), workers)
+        quiet = dataclasses.replace(options, progress=None)  # callbacks stay in this process
+        searches = [Search(parts[i], geo.subset(parts[i]), quiet, n_rounds - k // workers)
+                    for k, i in enumerate(order)]
         try:
-            done = _in_processes(parts, order, geo, options, solve_part, workers, stop_at, span)
-            return done, min(workers, len(parts))
-        except (OSError, BrokenProcessPool, AssertionError):
-            # No child processes here (a sandbox, a daemonic worker): plan in this process.
-            pass
+            done = run_in_processes(solve_part, searches, workers, stop_at, options.progress,
+                                    span)
+        except NO_PROCESSES:
+            pass  # no child processes here (a sandbox, a daemonic worker): plan in this process
+        else:
+            plans = dict(zip(order, done, strict=True))
+            return [plans[i] for i in range(len(parts))], min(workers, len(parts))
     plans: dict[int, Plan] = {}
     low, high = span
     n = len(order)
     for k, i in enumerate(order):
         part_span = (low + (high - low) * k / n, low + (high - low) * (k + 1) / n)
         part_options = dataclasses.replace(options, progress=_span(options.progress, part_span))
-        plans[i] = _run_part(
-            solve_part, parts[i], geo.subset(parts[i]), part_options, stop_at, n - k
-        )
+        plans[i] = run_search(solve_part, Search(parts[i], geo.subset(parts[i]), part_options,
+                                                 n - k), stop_at)
     return [plans[i] for i in range(len(parts))], 0
-
-
-def _in_processes(
-    parts: list[Problem],
-    order: list[int],
-    geo: Geometry,
-    options,
-    solve_part: Callable[..., Plan],
-    workers: int,
-    stop_at: float,
-    span: tuple[float, float],
-) -> list[Plan]:
-    """The parts in ``workers`` spawned processes (safe in a threaded task worker, unlike
-    fork), in rounds, the largest first; progress is reported from here by the clock."""
-    rounds = math.ceil(len(parts) / workers)
-    quiet = dataclasses.replace(options, progress=None)  # callbacks stay in this process
-    started = time.perf_counter()
-    until = started + (stop_at - time.monotonic())
-    plans: dict[int, Plan] = {}
-    with _pool(min(workers, len(parts))) as pool:
-        futures: dict[Future, int] = {
-            pool.submit(_run_part, solve_part, parts[i], geo.subset(parts[i]), quiet, stop_at,
-                        rounds - k // workers): i
-            for k, i in enumerate(order)
-        }  # fmt: skip
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=PROGRESS_EVERY, return_when=FIRST_COMPLETED)
-            for future in done:
-                plans[futures[future]] = future.result()
-            _report(options.progress, span, started, until)
-    return [plans[i] for i in range(len(parts))]
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _run_part(
-    solve_part: Callable[..., Plan],
-    part: Problem,
-    part_geo: Geometry,
-    options,
-    stop_at: float,
-    rounds_left: int,
-) -> Plan:
-    """One part, in whatever process runs it: its limit is an equal share of the time left to
-    ``stop_at`` (a ``time.monotonic()`` instant, the same clock in every process)."""
-    seconds = max(0.5, (stop_at - time.monotonic()) / max(1, rounds_left))
-    part_options = dataclasses.replace(options, time_limit=seconds, decompose_above=0)
-    return solve_part(part, options=part_options, geometry=part_geo)
 
 
 def merge(problem: Problem, geo: Geometry, plans: list[Plan]) -> Plan:
@@ -228,21 +177,6 @@ class _Span:
 
 def _span(callback, span: tuple[float, float]):
     return None if callback is None else _Span(callback, span)
-
-
-def _report(callback, span: tuple[float, float], started: float, until: float) -> None:
-    if callback is None:
-        return
-    total = max(until - started, 1e-9)
-    share = min(1.0, (time.perf_counter() - started) / total)
-    low, high = span
-    callback(low + (high - low) * share)
-
-
-def _monotonic(perf_instant: float) -> float:
-    """A ``time.perf_counter()`` instant on the ``time.monotonic()`` clock (which, unlike
-    ``perf_counter``, is guaranteed to be shared by the processes that run the parts)."""
-    return time.monotonic() + (perf_instant - time.perf_counter())
 
 
 __all__ = ["Partition", "available_cores", "merge", "run_parts", "solve_in_parts"]

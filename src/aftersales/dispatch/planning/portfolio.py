@@ -17,15 +17,11 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, wait
-from concurrent.futures.process import BrokenProcessPool
 
-from .decompose import _monotonic, _pool, _report, _run_part, available_cores
 from .evaluate import evaluate
 from .model import Plan, Problem
+from .processes import NO_PROCESSES, Search, available_cores, monotonic_at, run_in_processes
 from .schedule import Geometry
-
-PROGRESS_EVERY = 0.5  # seconds between progress reports while the searches run elsewhere
 
 
 def rank(problem: Problem, geo: Geometry, plan: Plan) -> tuple:
@@ -50,7 +46,7 @@ def solve_from_seeds(
     if workers > 1:
         try:
             plans = _in_processes(problem, geo, options, solve_one, workers, began)
-        except (OSError, BrokenProcessPool, AssertionError):
+        except NO_PROCESSES:
             plans = None  # no child processes here (a sandbox, a daemonic worker)
         if plans:
             ranked = sorted(enumerate(plans), key=lambda kv: rank(problem, geo, kv[1]))
@@ -64,18 +60,8 @@ def solve_from_seeds(
 
 
 def _in_processes(problem, geo, options, solve_one, workers, began) -> list[Plan]:
-    stop_at = _monotonic(began + options.time_limit)
-    started, until = time.perf_counter(), began + options.time_limit
-    with _pool(workers) as pool:
-        futures = [
-            pool.submit(_run_part, solve_one, problem, geo,
-                        dataclasses.replace(options, seed=options.seed + k, progress=None,
-                                            workers=1),
-                        stop_at, 1)
-            for k in range(workers)
-        ]  # fmt: skip
-        pending = set(futures)
-        while pending:
-            _done, pending = wait(pending, timeout=PROGRESS_EVERY, return_when=FIRST_COMPLETED)
-            _report(options.progress, (0.0, 1.0), started, until)
-    return [future.result() for future in futures]
+    quiet = dataclasses.replace(options, progress=None, workers=1)  # callbacks stay here
+    searches = [Search(problem, geo, dataclasses.replace(quiet, seed=options.seed + k))
+                for k in range(workers)]
+    return run_in_processes(solve_one, searches, workers,
+                            monotonic_at(began + options.time_limit), options.progress)

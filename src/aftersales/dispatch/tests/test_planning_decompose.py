@@ -250,12 +250,12 @@ def test_parts_run_in_parallel_processes():
 
 
 def test_parts_run_here_when_processes_cannot_start(monkeypatch):
-    from aftersales.dispatch.planning import decompose
+    from aftersales.dispatch.planning import processes
 
     def no_processes(workers):
         raise OSError("no processes in this sandbox")
 
-    monkeypatch.setattr(decompose, "_pool", no_processes)
+    monkeypatch.setattr(processes, "pool", no_processes)
     problem = two_towns(n_jobs=40)
     options = dataclasses.replace(SPLIT, time_limit=1.5, workers=2)
     result = solve_in_parts(problem, Geometry(problem, TRAVEL), options, solve_whole, improve)

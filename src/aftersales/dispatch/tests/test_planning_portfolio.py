@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from aftersales.dispatch.planning import portfolio
+from aftersales.dispatch.planning import portfolio, processes
 from aftersales.dispatch.planning.evaluate import evaluate
 from aftersales.dispatch.planning.model import Plan
 from aftersales.dispatch.planning.pyvrp_solver import SolverOptions, solve
@@ -61,7 +61,7 @@ def test_one_search_here_when_processes_cannot_start(monkeypatch):
     def no_processes(workers):
         raise OSError("no processes in this sandbox")
 
-    monkeypatch.setattr(portfolio, "_pool", no_processes)
+    monkeypatch.setattr(processes, "pool", no_processes)
     problem = random_problem(5, n_jobs=20, n_techs=3)
     plan = solve(problem, options=dataclasses.replace(SEEDS, time_limit=1.0), travel=TRAVEL)
     assert "seeds" not in plan.stats and plan.routes
