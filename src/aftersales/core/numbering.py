@@ -24,6 +24,24 @@ def period_of(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%y%m")
 
 
+def period_bounds(period: str) -> tuple[datetime, datetime] | None:
+    """The moments a period's numbers were made for, ``[since, until)``: "2611" is November 2026
+    and "26" all of 2026, in the time zone ``period_of`` uses; None if it is no period."""
+    if len(period) not in (2, 4) or not period.isdigit():
+        return None
+    year = 2000 + int(period[:2])
+    if len(period) == 2:
+        since, until = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    else:
+        month = int(period[2:])
+        if not 1 <= month <= 12:
+            return None
+        since = datetime(year, month, 1)
+        until = datetime(year + month // 12, month % 12 + 1, 1)
+    zone = timezone.get_current_timezone()
+    return since.replace(tzinfo=zone), until.replace(tzinfo=zone)
+
+
 def _counter_increment(connection, doc_type: str, period: str) -> int | None:
     """Add one to the counter and return the new value in one statement (the row stays locked
     until the transaction ends); None if the month has no counter row yet."""

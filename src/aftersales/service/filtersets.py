@@ -1,10 +1,10 @@
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import django_filters
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.numbering import period_bounds
 from aftersales.core.validators import phone_search_key
 from aftersales.customers.models import Customer, InstalledProduct
 
@@ -16,23 +16,18 @@ ID_LIST_CAP = 5_000
 
 
 def _number_period(value: str) -> Q:
-    """A request number is SR + YYMM of ``reported_at`` + serial: a prefix with the year (and
-    month) bounds ``reported_at`` to that year (month) in the time zone numbers are made in."""
+    """A request number is SR + the period (YYMM) of ``reported_at`` + serial: a prefix with the
+    year (and month) bounds ``reported_at`` to that period (``core.numbering.period_bounds``)."""
     head = value.upper()
     if not head.startswith(REQUEST_PREFIX):
         return Q()
     digits = head[len(REQUEST_PREFIX):len(REQUEST_PREFIX) + 4]
-    if not digits[:2].isdigit():
+    if len(digits) == 3 or (len(digits) == 4 and not digits[3].isdigit()):
+        digits = digits[:2]  # "SR261" or "SR26x": the year is all that is known
+    bounds = period_bounds(digits)
+    if bounds is None:
         return Q()
-    year = 2000 + int(digits[:2])
-    if len(digits) == 4 and digits.isdigit() and 1 <= int(digits[2:]) <= 12:
-        month = int(digits[2:])
-        since = datetime(year, month, 1)
-        until = datetime(year + month // 12, month % 12 + 1, 1)
-    else:
-        since, until = datetime(year, 1, 1), datetime(year + 1, 1, 1)
-    zone = timezone.get_current_timezone()
-    return Q(reported_at__gte=since.replace(tzinfo=zone), reported_at__lt=until.replace(tzinfo=zone))
+    return Q(reported_at__gte=bounds[0], reported_at__lt=bounds[1])
 
 
 def _ids(queryset):
