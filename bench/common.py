@@ -96,12 +96,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int, threads: int, log: Path):
-    """gunicorn on a free port; yields the base URL; stopped (and waited for) on exit."""
+def gunicorn(env: dict, *, workers: int, threads: int, log: Path, worker_class: str = ""):
+    """gunicorn on a free port; yields the base URL; stopped (and waited for) on exit. The worker
+    class is gthread for more than one thread, else sync, unless ``worker_class`` says."""
     port = free_port()
     args = [str(BIN / "gunicorn"), "aftersales.config.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--worker-class", "gthread" if threads > 1 else "sync", "--threads", str(threads),
+            "--worker-class", worker_class or ("gthread" if threads > 1 else "sync"), "--threads", str(threads),
             "--keep-alive", "30", "--backlog", "256", "--error-logfile", str(log),
             "--log-level", "warning"]
     with open(log, "a") as out:

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from aftersales.core.exceptions import StaleWrite
-from aftersales.core.numbering import next_number
+from aftersales.core.models import DocumentCounter
+from aftersales.core.numbering import next_number, number_assign
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service import services
 from aftersales.service.models import ServiceRequest
@@ -74,6 +75,30 @@ def test_rolled_back_document_leaves_no_gap_and_months_restart():
     assert (first, second, april) == ("T26030001", "T26030002", "T26040001")
     with pytest.raises(RuntimeError):
         next_number("test_doc", "T")  # outside a transaction it would not be gap-free
+
+
+def test_a_saved_document_takes_its_number_last_in_one_form_on_every_database():
+    """number_assign writes the serial into the saved row (one statement on PostgreSQL, two on
+    SQLite): the month's first number, the next, and past four digits the serial just grows."""
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre)
+    made = services.service_request_create(actor=cast.agent, customer=customer,
+                                           description="编号", internal=True)
+    moment = datetime(2026, 5, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    numbers = []
+    with transaction.atomic():
+        numbers.append(number_assign(made, doc_type="test_doc", prefix="Q", moment=moment))
+        numbers.append(number_assign(made, doc_type="test_doc", prefix="Q", moment=moment))
+        DocumentCounter.objects.filter(doc_type="test_doc", period="2605").update(last=9999)
+        numbers.append(number_assign(made, doc_type="test_doc", prefix="Q", moment=moment))
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                number_assign(made, doc_type="test_doc", prefix="Q", moment=moment)
+                raise RuntimeError("the document failed")
+    assert numbers == ["Q26050001", "Q26050002", "Q260510000"]
+    made.refresh_from_db()
+    assert made.number == "Q260510000"
+    assert DocumentCounter.objects.get(doc_type="test_doc", period="2605").last == 10000
 
 
 def test_concurrent_edits_one_wins_the_other_is_told():

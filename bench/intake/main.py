@@ -51,6 +51,8 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2,
                         help="threads per worker (gthread; 1 = sync workers)")
+    parser.add_argument("--worker-class", default="",
+                        help="gunicorn worker class (default: gthread, or sync for 1 thread)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per endpoint")
     parser.add_argument("--profile", action="store_true",
                         help="also record a py-spy profile of one worker during an API run")
@@ -358,7 +360,8 @@ def main() -> None:
     runs = []
     profile_path = None
     log = work / "gunicorn.log"
-    with gunicorn(env, workers=args.workers, threads=args.threads, log=log) as (base, server):
+    with gunicorn(env, workers=args.workers, threads=args.threads, log=log,
+                  worker_class=args.worker_class) as (base, server):
         token = token_get(base, fixture)
         for mode in MODE_PATHS:
             say(f"warm-up: {mode}")
@@ -399,7 +402,7 @@ def main() -> None:
     data = {
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": info,
         "config": {"workers": args.workers, "threads": args.threads,
-                   "worker_class": "gthread" if args.threads > 1 else "sync",
+                   "worker_class": args.worker_class or ("gthread" if args.threads > 1 else "sync"),
                    "duration": args.duration, "warmup": args.warmup,
                    "wrk": wrk_version.split()[1] if wrk_version else "?",
                    "customers": len(fixture["pairs"])},

@@ -1,8 +1,13 @@
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
 
 class RestrictedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id the requesting user may see; others read as 'does not exist' (no leak)."""
+    """A related id the requesting user may see; others read as 'does not exist' (no leak).
+
+    An object another field of the same input has already read, with the same restrictions, is
+    taken from ``context["read"]`` instead of being read again."""
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -10,3 +15,35 @@ class RestrictedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return queryset.none()
         return queryset.restrict(request.user, "view")
+
+    def to_internal_value(self, data):
+        known = self.context.get("read", {}).get((self.queryset.model, str(data)))
+        return known if known is not None else super().to_internal_value(data)
+
+
+class OwnerOfRelatedField(RestrictedPrimaryKeyRelatedField):
+    """The owner named beside one of its objects (a request's customer beside its installed
+    product): when the input names both, one query reads the object with its owner, the owner is
+    returned, and the object is left in ``context["read"]`` for its own field. Anything else
+    (no object, not this owner's, an id that is no number) is read the ordinary way, so the
+    errors are the ordinary ones. Visibility is the same, as the object's restriction is its
+    owner's."""
+
+    def __init__(self, *, object_field: str, owner_attr: str, **kwargs):
+        self.object_field, self.owner_attr = object_field, owner_attr
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        initial = getattr(self.parent, "initial_data", None)
+        object_id = initial.get(self.object_field) if isinstance(initial, Mapping) else None
+        if object_id not in (None, "") and not isinstance(data, bool):
+            field = self.parent.fields[self.object_field]
+            try:
+                found = (field.get_queryset().select_related(self.owner_attr)
+                         .filter(pk=object_id, **{f"{self.owner_attr}_id": data}).first())
+            except (TypeError, ValueError):
+                found = None
+            if found is not None:
+                self.context.setdefault("read", {})[(field.queryset.model, str(object_id))] = found
+                return getattr(found, self.owner_attr)
+        return super().to_internal_value(data)

@@ -11,7 +11,7 @@ from aftersales.parts.models import Part
 from aftersales.service.choices import Cause
 from aftersales.service.models import LaborEntry, PartUsage, ServiceRequest
 
-from .fields import RestrictedPrimaryKeyRelatedField
+from .fields import OwnerOfRelatedField, RestrictedPrimaryKeyRelatedField
 
 
 def _holds_fields(field) -> bool:
@@ -82,7 +82,8 @@ class ClockSerializer(serializers.Serializer):
 
 
 class ServiceRequestSerializer(ModelSerializer):
-    customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer = OwnerOfRelatedField(  # read with the product when both are given (one query)
+        queryset=Customer.objects.all(), object_field="installed_product", owner_attr="customer")
     installed_product = RestrictedPrimaryKeyRelatedField(  # the model gives warranty and fee
         queryset=InstalledProduct.objects.select_related("model"), required=False, allow_null=True)
     service_centre = serializers.PrimaryKeyRelatedField(

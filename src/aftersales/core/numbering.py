@@ -76,8 +76,42 @@ def placeholder() -> str:
 
 def number_assign(instance, *, doc_type: str, prefix: str, moment: datetime | None = None,
                   field: str = "number") -> str:
-    """Give a saved document its number, as the last write of its transaction."""
-    number = next_number(doc_type, prefix, moment)
-    type(instance).objects.filter(pk=instance.pk).update(**{field: number})
+    """Give a saved document its number, as the last write of its transaction.
+
+    On PostgreSQL the counter's increment and the document's update are one statement (a
+    data-modifying WITH): one round trip fewer on the busiest write, registering a call."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("number_assign must run inside the document's transaction")
+    period = period_of(moment or timezone.now())
+    number = None
+    if connection.vendor == "postgresql":
+        number = _counter_increment_into(connection, instance, field, doc_type,
+                                         f"{prefix}{period}", period)
+    if number is None:  # SQLite, or the month's first document on PostgreSQL
+        number = next_number(doc_type, prefix, moment)
+        type(instance).objects.filter(pk=instance.pk).update(**{field: number})
     setattr(instance, field, number)
     return number
+
+
+def _counter_increment_into(connection, instance, field: str, doc_type: str, head: str,
+                            period: str) -> str | None:
+    """Increment the counter and write ``head`` + the zero-padded serial into the document's
+    ``field`` in one statement; None if the month has no counter row yet."""
+    qn = connection.ops.quote_name
+    meta = instance._meta
+    column = qn(meta.get_field(field).column)
+    serial = "c.last::text"
+    padded = f"CASE WHEN c.last < {10 ** SERIAL_DIGITS} THEN lpad({serial}, {SERIAL_DIGITS}, '0') " \
+             f"ELSE {serial} END"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH c AS (UPDATE {qn(DocumentCounter._meta.db_table)} SET {qn('last')} = "
+            f"{qn('last')} + 1 WHERE {qn('doc_type')} = %s AND {qn('period')} = %s "
+            f"RETURNING {qn('last')} AS last) "
+            f"UPDATE {qn(meta.db_table)} SET {column} = %s || {padded} FROM c "
+            f"WHERE {qn(meta.db_table)}.{qn(meta.pk.column)} = %s RETURNING {column}",
+            [doc_type, period, head, instance.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -61,15 +61,15 @@ def service_request_terms(*, product, reported_at, centre, cause: str = "",
     derived exactly as ``installed_product_register`` will store it, and no contract covers it.
     """
     day = centre_local_date(reported_at, centre)
-    contract = None
-    if product is not None:
-        if product.pk is None:
-            product.warranty_ends_on = warranty_end(product.purchased_on,
-                                                    product.model.warranty_months)
-        else:
-            contract = contract_covering(product, day)
-    return request_terms(product=product, reported_on=day, cause=cause, internal=internal,
-                         contract_active=contract is not None)
+    if product is not None and product.pk is None:
+        product.warranty_ends_on = warranty_end(product.purchased_on, product.model.warranty_months)
+    terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal)
+    # A contract decides only between free categories (B, C): look it up for free work alone.
+    if (terms.category == Category.C and product is not None and product.pk is not None
+            and contract_covering(product, day) is not None):
+        terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal,
+                              contract_active=True)
+    return terms
 
 
 def request_centre(actor, customer: Customer | None) -> ServiceCentre:

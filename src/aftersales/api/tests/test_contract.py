@@ -145,6 +145,38 @@ def test_no_product_internal_and_cause(api, cast):
     assert misuse["status"] == "awaiting_agreement"
 
 
+def test_customer_and_product_are_read_in_one_query_and_mismatches_are_told(api, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = CustomerFactory(service_centre=cast.centre)
+    product = InstalledProductFactory(customer=customer)
+    other = InstalledProductFactory(customer=CustomerFactory(service_centre=cast.centre))
+    with CaptureQueriesContext(connection) as queries:
+        made = api.post("/api/v1/service-requests/", {
+            "customer": customer.pk, "installed_product": product.pk, "channel": "phone",
+            "description": "不出热水"}, format="json")
+    assert made.status_code == 201, made.json()
+    assert (made.json()["customer"], made.json()["installed_product"]) == (customer.pk, product.pk)
+    reads = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith("SELECT") and ('FROM "customers_customer"' in q["sql"]
+                                                   or 'FROM "customers_installedproduct"' in q["sql"])]
+    assert len(reads) == 1 and 'JOIN "customers_customer"' in reads[0], reads
+    mismatch = api.post("/api/v1/service-requests/", {
+        "customer": customer.pk, "installed_product": other.pk, "channel": "phone",
+        "description": "别人的产品"}, format="json")
+    assert mismatch.status_code == 400 and "installed_product" in mismatch.json()
+    for customer_id, product_id, field in ((999999, product.pk, "customer"),
+                                           ("abc", product.pk, "customer"),
+                                           (customer.pk, 999999, "installed_product"),
+                                           (customer.pk, "abc", "installed_product")):
+        bad = api.post("/api/v1/service-requests/", {
+            "customer": customer_id, "installed_product": product_id, "channel": "phone",
+            "description": "错误编号"}, format="json")
+        assert bad.status_code == 400 and field in bad.json(), (customer_id, product_id, bad.json())
+    assert ServiceRequest.objects.count() == 1
+
+
 def test_bad_request_bodies_name_the_fields(api, cast):
     response = api.post("/api/v1/service-requests/", {"customer": 999999, "channel": "pigeon",
                                                       "description": ""}, format="json")
