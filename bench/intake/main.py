@@ -51,6 +51,8 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2,
                         help="threads per worker (gthread; 1 = sync workers)")
+    parser.add_argument("--endpoints", default=",".join(MODE_PATHS),
+                        help="which of floor, drf, api to load (default: all three)")
     parser.add_argument("--worker-class", default="",
                         help="gunicorn worker class (default: gthread, or sync for 1 thread)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per endpoint")
@@ -346,6 +348,7 @@ def markdown(data: dict) -> str:
 def main() -> None:
     args = parse_args()
     clients = [int(c) for c in args.clients.split(",")]
+    endpoints = [m for m in MODE_PATHS if m in args.endpoints.split(",")]
     info = machine()
     say(f"machine: {info['cpus']} CPUs, {info['cpu_busy_before']:.0%} busy before start")
     db_url = database_recreate(DATABASE)
@@ -363,12 +366,12 @@ def main() -> None:
     with gunicorn(env, workers=args.workers, threads=args.threads, log=log,
                   worker_class=args.worker_class) as (base, server):
         token = token_get(base, fixture)
-        for mode in MODE_PATHS:
+        for mode in endpoints:
             say(f"warm-up: {mode}")
             wrk_run(base, mode, clients=8, duration=args.warmup, tag=f"warm{mode}", work=work,
                     token=token, master_pid=server.pid)
         for n in clients:
-            for mode in MODE_PATHS:
+            for mode in endpoints:
                 say(f"run: {mode}, {n} clients, {args.duration} s")
                 result = wrk_run(base, mode, clients=n, duration=args.duration,
                                  tag=f"{mode}c{n}", work=work, token=token,
