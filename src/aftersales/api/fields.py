@@ -39,8 +39,9 @@ class OwnerOfRelatedField(RestrictedPrimaryKeyRelatedField):
         if object_id not in (None, "") and not isinstance(data, bool):
             field = self.parent.fields[self.object_field]
             try:
-                found = (field.get_queryset().select_related(self.owner_attr)
-                         .filter(pk=object_id, **{f"{self.owner_attr}_id": data}).first())
+                # unordered, at most one row: first() would order by the model's ordering
+                found = next(iter(field.get_queryset().select_related(self.owner_attr).filter(
+                    pk=object_id, **{f"{self.owner_attr}_id": data}).order_by()[:1]), None)
             except (TypeError, ValueError):
                 found = None
             if found is not None:

@@ -24,8 +24,15 @@ def customer_list(*, user, q: str = "", phone: str = ""):
 
 
 def contract_covering(product: InstalledProduct, day) -> MaintenanceContract | None:
+    """The contract covering the product on that day (the latest-ending one), if any (AR-6)."""
     return (
         MaintenanceContract.objects.filter(products=product, starts_on__lte=day, ends_on__gte=day)
         .order_by("-ends_on")
         .first()
     )
+
+
+def under_contract(product: InstalledProduct, day) -> bool:
+    """Whether a maintenance contract covers the product on that day (AR-6)."""
+    return MaintenanceContract.objects.filter(products=product, starts_on__lte=day,
+                                              ends_on__gte=day).exists()

@@ -22,7 +22,7 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
-from aftersales.customers.selectors import contract_covering
+from aftersales.customers.selectors import under_contract
 from aftersales.dispatch.clocks import clocks_follow, clocks_start
 from aftersales.dispatch.technicians import technician_status_follow
 from aftersales.feedback.services import survey_schedule_for
@@ -66,7 +66,7 @@ def service_request_terms(*, product, reported_at, centre, cause: str = "",
     terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal)
     # A contract decides only between free categories (B, C): look it up for free work alone.
     if (terms.category == Category.C and product is not None and product.pk is not None
-            and contract_covering(product, day) is not None):
+            and under_contract(product, day)):
         terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal,
                               contract_active=True)
     return terms
