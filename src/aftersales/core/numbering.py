@@ -55,11 +55,16 @@ def _counter_increment(connection, doc_type: str, period: str) -> int | None:
     return row[0] if row else None
 
 
-def next_number(doc_type: str, prefix: str, moment: datetime | None = None) -> str:
+def _transaction_and_period(moment: datetime | None):
+    """The document's connection (which must be inside its transaction: gap-free) and period."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        raise RuntimeError("next_number must run inside the document's transaction")
-    period = period_of(moment or timezone.now())
+        raise RuntimeError("a document number must be taken inside the document's transaction")
+    return connection, period_of(moment or timezone.now())
+
+
+def next_number(doc_type: str, prefix: str, moment: datetime | None = None) -> str:
+    connection, period = _transaction_and_period(moment)
     serial = _counter_increment(connection, doc_type, period)
     if serial is None:  # the month's first document: create the row (once, under concurrency)
         DocumentCounter.objects.bulk_create(
@@ -80,10 +85,7 @@ def number_assign(instance, *, doc_type: str, prefix: str, moment: datetime | No
 
     On PostgreSQL the counter's increment and the document's update are one statement (a
     data-modifying WITH): one round trip fewer on the busiest write, registering a call."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("number_assign must run inside the document's transaction")
-    period = period_of(moment or timezone.now())
+    connection, period = _transaction_and_period(moment)
     number = None
     if connection.vendor == "postgresql":
         number = _counter_increment_into(connection, instance, field, doc_type,
