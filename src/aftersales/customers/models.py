@@ -89,7 +89,7 @@ class ProductModel(BaseModel):
     warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
     service_fee = models.DecimalField(
         _("standard service fee"), max_digits=10, decimal_places=2, default=Decimal("0.00"),
-        help_text=_("Rough charge quoted for out-of-warranty work (SR-4)."),
+        help_text=_("Rough charge quoted for out-of-warranty work."),
     )
 
     class Meta:

@@ -13,10 +13,10 @@ OUT_STATUSES = frozenset({TechnicianStatus.EN_ROUTE, TechnicianStatus.ON_SITE, T
 
 
 class ClockKind(models.TextChoices):
-    ARRIVAL = "arrival", _("Arrival (DS-3)")
-    RESOLUTION = "resolution", _("Dealer resolution (DS-4)")
-    REPLY = "reply", _("Hotline reply (SR-6)")
-    COMPLAINT_REPLY = "complaint_reply", _("Complaint reply (CP-15)")
+    ARRIVAL = "arrival", _("Arrival deadline")
+    RESOLUTION = "resolution", _("Dealer resolution deadline")
+    REPLY = "reply", _("Hotline reply deadline")
+    COMPLAINT_REPLY = "complaint_reply", _("Complaint reply deadline")
 
 
 class ClockState(models.TextChoices):

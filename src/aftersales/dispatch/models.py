@@ -116,7 +116,7 @@ class DeadlinePolicy(BaseModel):
                                 validators=[MinValueValidator(Decimal("0.25"))])
     extended_hours = models.DecimalField(
         _("extended hours"), max_digits=6, decimal_places=2, null=True, blank=True,
-        help_text=_("The longest it may be extended to, with a recorded reason (DS-4: 48)."))
+        help_text=_("The longest it may be extended to, with a recorded reason."))
     working_time = models.BooleanField(
         _("counts working time only"), default=True,
         help_text=_("On: hours on the service centre's business calendar. Off: clock hours."))

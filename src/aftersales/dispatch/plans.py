@@ -564,8 +564,8 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
                         if request.status == Status.ASSIGNED:
                             service_request_unassign(
                                 actor=actor, request=request,
-                                note=_("%(plan)s: no room today, first in tomorrow's queue "
-                                       "(SR-5).") % {"plan": label})
+                                note=_("%(plan)s: no room today, first in tomorrow's "
+                                       "queue.") % {"plan": label})
                             item.outcome = OUTCOME_RETURNED
                         else:
                             item.outcome = OUTCOME_DEFERRED

@@ -17,11 +17,11 @@ class FeedbackSettingsAdmin(admin.ModelAdmin):
 
     filter_horizontal = ("notify_users",)
     fieldsets = (
-        (_("Surveys (FB-1, FB-2)"), {"fields": ("survey_hour", "survey_valid_days",
+        (_("Surveys"), {"fields": ("survey_hour", "survey_valid_days",
                                                 "reminder_after_days")}),
-        (_("Routing (FB-4)"), {"fields": ("low_score_max", "serious_score_max", "complaint_words",
+        (_("Routing"), {"fields": ("low_score_max", "serious_score_max", "complaint_words",
                                           "serious_words", "notify_users", "visit_due_days")}),
-        (_("Follow-up calls (FB-5)"), {"fields": ("call_delay_days", "call_max_attempts",
+        (_("Follow-up calls"), {"fields": ("call_delay_days", "call_max_attempts",
                                                   "script_after_repair",
                                                   "script_after_complaint")}),
         (_("Sending"), {"fields": ("send_max_attempts", "retry_minutes")}),

@@ -64,7 +64,7 @@ class CallCloseForm(VersionForm):
 class TakeUpForm(VersionForm):
     note = forms.CharField(label=_("What you told the customer"),
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Your first reply to the customer (CP-15: within 24 hours)."))
+                           help_text=_("Your first reply to the customer (within 24 hours)."))
 
 
 class TellCustomerForm(VersionForm):

@@ -64,7 +64,7 @@ class FeedbackSettings(models.Model):
 
     survey_hour = models.TimeField(
         _("survey sent at"), default=defaults.SURVEY_HOUR,
-        help_text=_("The morning after the job, in the service centre's time zone (FB-1)."))
+        help_text=_("The morning after the job, in the service centre's time zone."))
     survey_valid_days = models.PositiveSmallIntegerField(
         _("survey link valid for (days)"), default=defaults.SURVEY_VALID_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(90)])
@@ -90,7 +90,7 @@ class FeedbackSettings(models.Model):
     notify_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+",
         verbose_name=_("notified of serious cases at once"),
-        help_text=_("The vice-president in charge (FB-4). Empty: the service department's "
+        help_text=_("The vice-president in charge. Empty: the service department's "
                     "managers."))
     visit_due_days = models.PositiveSmallIntegerField(
         _("supervisor visits within (working days)"), default=defaults.VISIT_DUE_DAYS,

@@ -206,7 +206,7 @@ def key_figures(figures: dict, *, viewer_id: int | None = None) -> list[Figure]:
                Figure(_("Completed"), centre.get("completed"), tone="ok"),
                Figure(_("Not dispatched"), centre.get("undispatched"),
                       tone="warn" if centre.get("undispatched") else "",
-                      sub=str(_("go first tomorrow (SR-5)"))),
+                      sub=str(_("go first tomorrow"))),
                Figure(_("Arrivals on time"), centre.get("punctuality"), "percent",
                       sub=str(_("%(on)s of %(all)s deadlines") % {"on": centre.get("on_time"),
                                                                  "all": centre.get("deadlines")})),

@@ -367,7 +367,7 @@ def service_request_complete(*, actor, request, signer_name: str, signature: str
                              opinion: str = "", note: str = "", expected_version=None):
     """WK-1: the customer signs the voucher and gives an opinion; the job is done."""
     if not request.work_recorded:
-        raise ValidationError(_("Record the fault, its cause and the action taken first (AR-4)."))
+        raise ValidationError(_("Record the fault, its cause and the action taken first."))
     changes = {"completed_at": timezone.now()}
     if request.chargeable and request.customer_agreed_at is None:
         # SR-4 for charges found on site: the customer signs the voucher that shows them.

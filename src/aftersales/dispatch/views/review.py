@@ -53,7 +53,7 @@ def why_text(item, skills: list[str]) -> str:
             "On his way: %(nearer)d of the %(n)d qualified live nearer, but this plan travels "
             "least overall.", nearer) % {"nearer": nearer, "n": n}
     if why == "rotation_turn":
-        return _("His turn in the rotation (DS-2).")
+        return _("His turn in the rotation.")
     return why
 
 
@@ -88,7 +88,7 @@ DEFER_TEXT = {
 def defer_text(item, skills: list[str]) -> str:
     text = DEFER_TEXT.get(item.reason)
     reason = text("、".join(skills) or "—") if text else item.reason
-    return f"{reason} " + _("Goes first tomorrow (SR-5).")
+    return f"{reason} " + _("Goes first tomorrow.")
 
 
 def outcome_label(code: str) -> str:
