@@ -7,11 +7,25 @@ from django.utils.translation import gettext as _
 DEFAULT_REGION = "CN"
 
 
+def _has_letters(text: str) -> bool:
+    """Letters of any script: phonenumbers would read Latin ones as keypad digits."""
+    return any(ch.isalpha() for ch in text)
+
+
 def phone_normalize(raw: str, region: str = DEFAULT_REGION) -> str:
-    """A valid phone number in E.164 form, or ValidationError in the user's language."""
+    """A valid phone number in E.164 form, or ValidationError in the user's language.
+
+    Letters are refused, not passed to phonenumbers: it maps them to keypad digits
+    ("138abcd0013" → +8613822230013) and would drop an extension ("x12", "ext 12") silently.
+    """
     text = (raw or "").strip()
     if not text:
         raise ValidationError(_("Enter a phone number."), code="required")
+    if _has_letters(text):
+        raise ValidationError(
+            _("“%(value)s” contains letters: a phone number has digits only.") % {"value": text},
+            code="invalid_phone",
+        )
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -36,7 +50,12 @@ def phone_display(e164: str) -> str:
 
 
 def phone_search_key(raw: str) -> str:
-    """Best-effort E.164 for look-ups: a partial number is returned as its digits."""
+    """Best-effort E.164 for look-ups: a partial number is returned as its digits.
+
+    Text with letters is returned as it is: it matches no stored number (never keypad digits).
+    """
+    if _has_letters(raw or ""):
+        return (raw or "").strip()
     try:
         return phone_normalize(raw)
     except ValidationError:
