@@ -170,3 +170,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class TaskWorker(models.Model):
+    """A running background worker (``aftersales worker``): who it is and when it was last seen.
+
+    The worker beats every few seconds; a task left RUNNING by a worker that stopped beating (or
+    whose process is gone on this host) is put back in the queue (core/task_recovery.py)."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen at"))
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
