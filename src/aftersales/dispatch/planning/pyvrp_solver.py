@@ -11,8 +11,9 @@ Mapping, in short:
   an unqualified technician can never carry the job in a feasible plan.
 - pinned jobs → eligibility dimensions too: one per technician with pinned work (or, when many
   technicians have pins, a binary code of 2·⌈log2 T⌉ dimensions); a pinned start becomes a
-  one-minute time window (rounding of travel to ticks; the schedule keeps the exact start). Started work is not given to the solver: the technician's route
-  starts where and when it ends.
+  zero-width time window at its tick (the schedule in minutes keeps the exact start, to the
+  second). Started work is not given to the solver: the technician's route starts where and
+  when it ends.
 - jobs → optional clients with prizes (deferrable), customer window as time window.
 - deadlines, two passes (default): first every due job's latest start is its deadline (hard);
   the due jobs that did not fit are then re-planned with their customer window only, as late,
@@ -53,7 +54,7 @@ from .model import (
     Problem,
     Technician,
 )
-from .schedule import Geometry, origin_time, schedule_route
+from .schedule import EPS, Geometry, origin_time, schedule_route
 from .travel import GreatCircleTravel, TravelTimeMatrix
 
 MAX_PRIORITY = 4
@@ -276,6 +277,10 @@ def _plan_from(
     routes = []
     for tech in problem.technicians:
         sequence = [j.id for j in built.started.get(tech.id, [])] + routes_by_tech[tech.id]
+        for job_id in _keep_pinned_starts(geo, tech, sequence):
+            job = geo.jobs[job_id]
+            deferred.append(Deferral(
+                job_id, DEFER_PINNED if job.pinned_technician is not None else DEFER_CAPACITY))
         routes.append(schedule_route(geo, tech, sequence).route)
     built.stats["build_seconds"] = round(build_seconds, 3)
     return Plan(
@@ -285,6 +290,29 @@ def _plan_from(
         solve_seconds=time.perf_counter() - began,
         stats=built.stats,
     )
+
+
+def _keep_pinned_starts(geo: Geometry, tech: Technician, sequence: list[str]) -> list[str]:
+    """Take out of ``sequence`` (in place) the jobs without a pinned start that make the route
+    reach a pinned start late in minutes, nearest before it first; returns them.
+
+    The solver rounds travel and work up to ticks and lets a pinned start slip by a few ticks
+    (the rounding of a chain of pinned jobs); in minutes, seconds late is still moved."""
+    dropped: list[str] = []
+    while True:
+        visits = schedule_route(geo, tech, sequence, why="").route.visits
+        late = next((
+            i for i, visit in enumerate(visits)
+            if geo.jobs[visit.job_id].pinned_start is not None
+            and not geo.problem.is_started(geo.jobs[visit.job_id])
+            and visit.start > geo.jobs[visit.job_id].pinned_start + EPS
+        ), None)  # fmt: skip
+        if late is None:
+            return dropped
+        free = [i for i in range(late) if geo.jobs[sequence[i]].pinned_start is None]
+        if not free:
+            return dropped  # the pins themselves do not fit: the evaluation says so
+        dropped.append(sequence.pop(free[-1]))
 
 
 def _search(
@@ -528,6 +556,11 @@ def _build(
         type_key[key] = len(type_techs)
         type_techs.append([tech])
 
+    pin_slack: dict[str, int] = {}
+    for job in open_jobs:
+        if job.pinned_start is not None:
+            pin_slack[job.pinned_technician] = pin_slack.get(job.pinned_technician, 0) + 2
+
     clients: list[_Client] = []
     max_prize = unit
     deadline_clients = 0  # clients whose latest start is a deadline, not the window's end
@@ -538,13 +571,20 @@ def _build(
         w = _weight(job)
         early = ticks_up(job.window_start)
         if job.pinned_start is not None:
-            # Zero-width window, widened by one minute for the rounding of travel times to
-            # ticks (the schedule in minutes keeps the exact pinned start).
+            # Pinned means that exact time. The window opens at the tick at or before the pinned
+            # start and stays open only for the rounding of a chain of pinned jobs (each leg and
+            # each service is rounded up to ticks: two ticks per pinned job of the technician),
+            # not a minute as before. The service runs to the tick at or after the real end, so
+            # nothing after it is earlier in the solver than in minutes. Read back in minutes,
+            # the job starts at its exact start; a route that would reach it late by those few
+            # ticks gives up the unpinned job before it (_keep_pinned_starts).
+            pin = ticks_down(job.pinned_start)
             prize = unit * PINNED_FACTOR
             model.add_client(
-                loc, delivery=dem, service_duration=service,
-                tw_early=ticks_down(job.pinned_start), tw_late=ticks_up(job.pinned_start + 1),
-                prize=prize, required=job.required, name=job.id,
+                loc, delivery=dem,
+                service_duration=ticks_up(job.pinned_start + job.duration_min) - pin,
+                tw_early=pin, tw_late=pin + pin_slack[job.pinned_technician], prize=prize,
+                required=job.required, name=job.id,
             )  # fmt: skip
             clients.append(_Client(job, True))
             max_prize = max(max_prize, prize)

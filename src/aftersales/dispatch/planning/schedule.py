@@ -152,6 +152,8 @@ def schedule_route(
                 t = depart
             arrival = t + leg_min
             start = max(arrival, earliest)
+            if job.pinned_start is not None and start <= job.pinned_start + EPS:
+                start = float(job.pinned_start)  # exactly, not a rounding error away
         end = start + job.duration_min
         if problem.is_started(job) and problem.now is not None:
             end = max(end, problem.now)

@@ -305,3 +305,27 @@ def test_two_pass_deadlines_give_feasible_plans_and_plan_unreachable_deadlines_l
     late = plan(far, options)
     assert late.stats["second_pass_jobs"] == 1
     assert not late.visit("far").explanation.on_time
+
+
+def test_replan_keeps_a_pinned_start_at_an_odd_second_exactly():
+    # Published for 10:00:37 (not started at 09:00). Doing "before" first would bring him 23 s
+    # late (09:15 + 41 min + 5 min drive = 10:01): pinned means that exact second, so "before"
+    # is deferred instead (a one-minute window let it through and the start moved).
+    tech = Technician("t", at(0, 0), shift_start=480, shift_end=1080)
+    pinned_start = 600 + 37 / 60
+    fixed = Job("fixed", at(5, 0), duration_min=45, pinned_technician="t",
+                pinned_start=pinned_start)
+    before = Job("before", at(2.5, 0), duration_min=41, window_start=555, window_end=560)
+    problem = Problem((tech,), (fixed, before), now=540)
+    result = plan(problem)
+    assert result.visit("fixed").start == pinned_start
+    assert result.assignment().get("before") is None
+    assert evaluate(problem, result, TRAVEL).violations == []
+    # Half a second late: within the solver's rounding of seconds, still late in minutes. The
+    # plan read back gives up "before" rather than move the pinned start.
+    before = Job("before", at(2.5, 0), duration_min=40.625, window_start=555, window_end=560)
+    problem = Problem((tech,), (fixed, before), now=540)
+    result = plan(problem)
+    assert result.visit("fixed").start == pinned_start
+    assert result.deferred == [m.Deferral("before", m.DEFER_CAPACITY)]
+    assert evaluate(problem, result, TRAVEL).violations == []
