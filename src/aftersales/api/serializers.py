@@ -2,6 +2,7 @@
 
 import copy
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,17 +21,26 @@ def _holds_fields(field) -> bool:
 
 class ModelSerializer(serializers.ModelSerializer):
     """DRF derives a model serializer's fields from the model on every instance (a third of the
-    serializer's time in bench/intake); they depend only on the class, so derive them once per
-    class. Each instance gets its own copy of each field, since ``bind`` sets the field's name and
-    parent on it: a shallow copy for plain fields (what they hold — choices, validators, a
-    queryset that is cloned on use — is only read), a deep one for fields holding other fields."""
+    serializer's time in bench/intake); they depend only on the class and the language, so derive
+    them once per class and language. Each instance gets its own copy of each field, since
+    ``bind`` sets the field's name and parent on it: a shallow copy for plain fields (what they
+    hold — choices, validators, a queryset that is cloned on use — is only read), a deep one for
+    fields holding other fields.
+
+    Per language, because building a field translates some of its messages for good: DRF's
+    validators format theirs once and keep the result (``lazy_format``), and a unique field's
+    message is %-formatted when built. Fields shared by all languages would answer every request
+    in the language of the first one a process served."""
 
     def get_fields(self):
         cls = type(self)
-        derived = cls.__dict__.get("_derived_fields")
+        derived_by_language = cls.__dict__.get("_derived_fields")
+        if derived_by_language is None:
+            derived_by_language = cls._derived_fields = {}
+        language = get_language()
+        derived = derived_by_language.get(language)
         if derived is None:
-            derived = super().get_fields()
-            cls._derived_fields = derived
+            derived = derived_by_language[language] = super().get_fields()
         return {name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
                 for name, field in derived.items()}
 
