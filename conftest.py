@@ -6,10 +6,22 @@ except under CI=true, where a missing service fails the run.
 
 import os
 import shutil
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+# AFTERSALES_TEST_CLOCK=10:40 shifts the wall clock of this process and of every Python process
+# it spawns to that Shanghai time (tests/wallclock/sitecustomize.py); scripts/test uses it.
+sys.path.insert(0, str(Path(__file__).parent / "tests" / "wallclock"))
+import aftersales_wallclock as wallclock  # noqa: E402
+
+sys.path.pop(0)
+wallclock.start()
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -25,6 +37,10 @@ def _postgres_unreachable() -> str | None:
             return None
     except Exception as exc:  # noqa: BLE001
         return f"PostgreSQL at DATABASE_URL is not reachable ({exc.__class__.__name__}: {exc})"
+
+
+def pytest_report_header(config):
+    return wallclock.describe()
 
 
 def pytest_configure(config):
@@ -94,6 +110,20 @@ def login(page, live_server, username, password="secret-pass-1"):
     page.fill("input[name=password]", password)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def clock_at(time_machine):
+    """Pins the wall clock to a Shanghai time of day: ``clock_at(19, 30)`` (today's Shanghai
+    date) or ``clock_at(9, 0, day=date)``; it ticks on unless ``tick=False``. Returns the time."""
+
+    def at(hh: int, mm: int = 0, *, day=None, tick: bool = True) -> datetime:
+        tz = ZoneInfo("Asia/Shanghai")
+        moment = datetime.combine(day or datetime.now(tz).date(), time(hh, mm), tz)
+        time_machine.move_to(moment.timestamp(), tick=tick)  # a timestamp: TZ stays untouched
+        return moment
+
+    return at
 
 
 @pytest.fixture(autouse=True)

@@ -85,7 +85,8 @@ def test_move_refuses_a_technician_without_the_skill(crew):
                                        "expected_arrival")) == before
 
 
-def test_move_warns_when_it_makes_a_job_late():
+def test_move_warns_when_it_makes_a_job_late(clock_at):
+    clock_at(19)  # registered the evening before: the fillers' deadlines fall in tomorrow's plan
     crew = Crew(1)
     rush = crew.job(urgency=Urgency.EMERGENCY)
     ServiceRequest.objects.filter(pk=rush.pk).update(arrive_by=crew.at(crew.tomorrow, 9, 30))
