@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # "aftersales.core.middleware.InputCheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -111,10 +112,15 @@ REST_FRAMEWORK = {
         "aftersales.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["aftersales.api.permissions.StaffOnly"],  # no customers
     "DEFAULT_PAGINATION_CLASS": "aftersales.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [  # size, depth and control-character limits (api/parsers.py)
+        "aftersales.api.parsers.JSONParser",
+        "aftersales.api.parsers.FormParser",
+        "aftersales.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
@@ -139,14 +145,19 @@ DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "service@aftersales.local
 SMS_BACKEND = env.env_str("SMS_BACKEND", "aftersales.core.sms.ConsoleSmsBackend")
 SMS_FILE_PATH = DATA_DIR / "sms"
 
+# How far back staff may date a call they register (reported_at, days); never into the future.
+REPORTED_AT_BACKDATE_DAYS = env.env_int("REPORTED_AT_BACKDATE_DAYS", 30, minimum=0)
+
 # The base address used in QR codes and links sent to customers.
 SITE_URL = env.env_str("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "aftersales.core.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "formatters": {"json": {"()": "aftersales.core.logging.JsonFormatter"},
+                   "text": {"()": "aftersales.core.logging.TextFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": env.env_str("LOG_FORMAT", "json")}},
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
@@ -154,14 +165,19 @@ LOGGING = {
 # bench/intake's floor endpoint; never on in production.
 BENCH_ENDPOINTS = env.env_bool("BENCH_ENDPOINTS", False)
 
-# Background tasks: the database by default (run `aftersales db_worker`); Redis/RQ when
-# TASKS_BACKEND=rq (run `aftersales rqworker --with-scheduler`).
+# Background tasks: the database by default, Redis/RQ when TASKS_BACKEND=rq; run `aftersales worker`.
 REDIS_URL = env.env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if env.env_str("TASKS_BACKEND", "database") == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# A worker beats every TASK_WORKER_HEARTBEAT seconds; a task left running by a worker not seen for
+# TASK_WORKER_LOST_AFTER seconds (or whose process is gone on this host) runs again, up to
+# TASK_MAX_ATTEMPTS starts in all (core/task_recovery.py).
+TASK_WORKER_HEARTBEAT = int(env.env_str("TASK_WORKER_HEARTBEAT", "10"))
+TASK_WORKER_LOST_AFTER = int(env.env_str("TASK_WORKER_LOST_AFTER", "60"))
+TASK_MAX_ATTEMPTS = int(env.env_str("TASK_MAX_ATTEMPTS", "3"))
 
 # How long the day planner searches (seconds); it runs in the background.
 DAY_PLAN_TIME_LIMIT = int(env.env_str("DAY_PLAN_TIME_LIMIT", "30"))

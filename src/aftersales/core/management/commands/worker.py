@@ -1,12 +1,16 @@
 """``aftersales worker``: run the background worker for the configured task backend.
 
-Database backend (the default): ``db_worker``. Redis (TASKS_BACKEND=rq): an RQ worker with its
-scheduler, so tasks due later (deadline warnings, escalations) run at their time.
+Database backend (the default): ``db_worker`` under a registered worker id with a heartbeat; at
+start-up and now and then it puts back the tasks that dead workers left running
+(core/task_recovery.py). Redis (TASKS_BACKEND=rq): an RQ worker with its scheduler, so tasks due
+later (deadline warnings, escalations) run at their time.
 """
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from aftersales.core import task_recovery
 
 
 class Command(BaseCommand):
@@ -24,4 +28,13 @@ class Command(BaseCommand):
                          "--job-class", "django_tasks_rq.backend.Job", *extra)
         else:
             extra = ["--batch"] if burst else []
-            call_command("db_worker", "--interval", "1", *extra)
+            worker_id = task_recovery.worker_id_new()
+            task_recovery.worker_register(worker_id=worker_id)
+            task_recovery.tasks_recover()
+            heartbeat = task_recovery.Heartbeat(worker_id)
+            heartbeat.start()
+            try:
+                call_command("db_worker", "--interval", "1", "--worker-id", worker_id, *extra)
+            finally:
+                heartbeat.stop()
+                task_recovery.worker_unregister(worker_id=worker_id)
