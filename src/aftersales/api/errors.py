@@ -2,10 +2,13 @@
 
 400: a body naming each offending field; 409: illegal state change or stale write;
 403/404: not allowed / not found. Domain exceptions are mapped here, and nowhere else.
+A body Django refuses (over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields: SuspiciousOperation)
+is a 400 in this format too, not Django's HTML page.
 """
 
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -15,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.middleware import body_error_message
 
 logger = logging.getLogger("aftersales.api")
 
@@ -34,6 +38,8 @@ def exception_handler(exc, context):
                         status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc.message)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, SuspiciousOperation):
+        return Response({"detail": body_error_message(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     if isinstance(exc, IntegrityError):

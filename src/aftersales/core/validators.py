@@ -1,4 +1,7 @@
-"""Shared field validation: phone numbers (phonenumbers, mainland China by default)."""
+"""Shared field validation: phone numbers (phonenumbers, mainland China by default) and the
+control characters no stored text may hold."""
+
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -60,3 +63,26 @@ def phone_search_key(raw: str) -> str:
         return phone_normalize(raw)
     except ValidationError:
         return "".join(ch for ch in raw if ch.isdigit())
+
+
+# --- control characters -----------------------------------------------------------------------
+
+# Characters no text of the product may hold: the C0 controls except tab, line feed and
+# carriage return, and the two non-characters XML 1.0 forbids. They cannot be written to an
+# Excel file (openpyxl refuses them) nor to XML, PostgreSQL refuses NUL, and none is typed.
+CONTROL_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_character(text: str) -> str | None:
+    """The first forbidden control character in ``text``, or None."""
+    found = CONTROL_CHARACTERS_RE.search(text)
+    return found.group() if found else None
+
+
+def control_characters_strip(text: str) -> str:
+    return CONTROL_CHARACTERS_RE.sub("", text)
+
+
+def control_character_message(char: str) -> str:
+    return _("This text contains a control character (U+%(code)04X), which cannot be stored; "
+             "remove it and send again.") % {"code": ord(char)}

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.filters import IsoDateTimeFilter
 from aftersales.core.numbering import period_bounds
 from aftersales.core.validators import phone_search_key
 from aftersales.customers.models import Customer, InstalledProduct
@@ -48,8 +49,8 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
                                                    distinct=False)
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
-    reported_after = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
-    reported_before = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt")
+    reported_after = IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
+    reported_before = IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt")
     open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
 
     class Meta:
