@@ -56,7 +56,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "aftersales.core.middleware.InputCheckMiddleware",
-    # "aftersales.core.middleware.InputCheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -117,11 +116,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "aftersales.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PARSER_CLASSES": [  # size, depth and control-character limits (api/parsers.py)
-        "aftersales.api.parsers.JSONParser",
-        "aftersales.api.parsers.FormParser",
-        "aftersales.api.parsers.MultiPartParser",
-    ],
     "DEFAULT_PARSER_CLASSES": [  # size, depth and control-character limits (api/parsers.py)
         "aftersales.api.parsers.JSONParser",
         "aftersales.api.parsers.FormParser",
