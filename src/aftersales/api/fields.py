@@ -1,6 +1,47 @@
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+
+@lru_cache(maxsize=64)
+def _standard_offset(zone) -> timedelta:
+    """The first offset of ``zone`` in whole minutes, i.e. once it left local mean time
+    (Asia/Shanghai: +08:00 from 1901)."""
+    for year in range(1850, 2001):
+        offset = datetime(year, 7, 1, tzinfo=UTC).astimezone(zone).utcoffset()
+        if offset is not None and offset.seconds % 60 == 0:
+            return offset
+    return timedelta(0)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A time in the current time zone (the service centre's) with an ordinary offset.
+
+    Before a zone had a standard time, the time-zone database gives its local mean time:
+    Shanghai's is +08:05:43, which no client expects and some cannot parse. Such a moment reads
+    in the zone's first standard offset instead (the same instant); a naive input time of that
+    age is taken in it too."""
+
+    default_error_messages = {"out_of_range": _("This date and time is out of range.")}
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:  # a moment at the end of the calendar, moved into our zone
+            self.fail("out_of_range")
+
+    def enforce_timezone(self, value):
+        naive = value.tzinfo is None
+        value = super().enforce_timezone(value)
+        offset = value.utcoffset()
+        if offset is None or not offset.seconds % 60:
+            return value
+        zone = self.timezone if hasattr(self, "timezone") else self.default_timezone()
+        fixed = timezone(_standard_offset(zone))
+        return value.replace(tzinfo=fixed) if naive else value.astimezone(fixed)
 
 
 class RestrictedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -2,6 +2,7 @@
 
 import copy
 
+from django.db import models
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,7 +13,7 @@ from aftersales.parts.models import Part
 from aftersales.service.choices import Cause
 from aftersales.service.models import LaborEntry, PartUsage, ServiceRequest
 
-from .fields import OwnerOfRelatedField, RestrictedPrimaryKeyRelatedField
+from .fields import DateTimeField, OwnerOfRelatedField, RestrictedPrimaryKeyRelatedField
 
 
 def _holds_fields(field) -> bool:
@@ -31,6 +32,9 @@ class ModelSerializer(serializers.ModelSerializer):
     validators format theirs once and keep the result (``lazy_format``), and a unique field's
     message is %-formatted when built. Fields shared by all languages would answer every request
     in the language of the first one a process served."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.DateTimeField: DateTimeField}
 
     def get_fields(self):
         cls = type(self)
@@ -84,8 +88,8 @@ class InstalledProductSerializer(ModelSerializer):
 class ClockSerializer(serializers.Serializer):
     kind = serializers.CharField()
     state = serializers.CharField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    warn_at = serializers.DateTimeField(allow_null=True)
+    due_at = DateTimeField(allow_null=True)
+    warn_at = DateTimeField(allow_null=True)
     remaining_seconds = serializers.IntegerField(allow_null=True)
     breached = serializers.BooleanField()
     extension_reason = serializers.CharField()
@@ -99,7 +103,7 @@ class ServiceRequestSerializer(ModelSerializer):
     service_centre = serializers.PrimaryKeyRelatedField(
         queryset=ServiceCentre.objects.all(), required=False)
     cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)
-    reported_at = serializers.DateTimeField(required=False)
+    reported_at = DateTimeField(required=False)
     internal = serializers.BooleanField(required=False, default=False)
     customer_agreed = serializers.BooleanField(
         write_only=True, required=False, default=False,
@@ -160,7 +164,7 @@ class NoteSerializer(serializers.Serializer):
 
 class AssignSerializer(NoteSerializer):
     technician = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role="technician"))
-    appointment_at = serializers.DateTimeField(required=False, allow_null=True)
+    appointment_at = DateTimeField(required=False, allow_null=True)
 
 
 class SignSerializer(NoteSerializer):
@@ -171,7 +175,7 @@ class SignSerializer(NoteSerializer):
 
 class RescheduleSerializer(NoteSerializer):
     note = serializers.CharField()
-    next_visit_at = serializers.DateTimeField(required=False, allow_null=True)
+    next_visit_at = DateTimeField(required=False, allow_null=True)
 
 
 class CarryInSerializer(NoteSerializer):
@@ -220,7 +224,7 @@ class EventSerializer(serializers.Serializer):
     from_state = serializers.CharField()
     to_state = serializers.CharField()
     actor = serializers.CharField(allow_null=True)
-    at = serializers.DateTimeField()
+    at = DateTimeField()
     note = serializers.CharField()
     data = serializers.JSONField()
 

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
@@ -116,12 +118,19 @@ def service_request_create(*, actor, customer: Customer, description: str,
     elif not actor.is_staff_role or actor.role == Role.TECHNICIAN:
         raise PermissionDenied()
     now = timezone.now()
-    reported_at = reported_at or now
+    # A customer reports now; staff may date a call back by REPORTED_AT_BACKDATE_DAYS at most
+    # (warranty and deadlines follow it), never ahead beyond a minute of clock skew.
+    reported_at = now if reported_at is None or actor.role == Role.CUSTOMER else reported_at
     errors = {}
     if not (description or "").strip():
         errors["description"] = [_("Describe what is wrong.")]
-    if reported_at > now + timezone.timedelta(minutes=5):
+    if reported_at > now + timezone.timedelta(minutes=1):
         errors["reported_at"] = [_("A call cannot be reported in the future.")]
+    elif reported_at < now - timezone.timedelta(days=settings.REPORTED_AT_BACKDATE_DAYS):
+        days = settings.REPORTED_AT_BACKDATE_DAYS
+        errors["reported_at"] = [ngettext("A call can be dated back by %(days)d day at most.",
+                                          "A call can be dated back by %(days)d days at most.",
+                                          days) % {"days": days}]
     if installed_product is not None and installed_product.customer_id != customer.pk:
         errors["installed_product"] = [_("This product belongs to another customer.")]
     if errors:

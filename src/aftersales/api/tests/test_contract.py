@@ -107,7 +107,8 @@ def test_installed_product_date_rules(cast, field, purchased, installed):
     assert response.status_code == 400 and field in response.json()
 
 
-def test_service_request_contract_fields(api, cast):
+def test_service_request_contract_fields(api, cast, clock_at):
+    clock_at(10, 0, day=date(2026, 12, 1))  # the call below is dated within the backdating window
     customer = CustomerFactory(service_centre=cast.centre, region_kind="urban")
     product = InstalledProductFactory(customer=customer)
     response = api.post("/api/v1/service-requests/", {

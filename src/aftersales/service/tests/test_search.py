@@ -1,6 +1,6 @@
 """The one search box of the request list and the API (ServiceRequestFilterSet.q)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,7 +37,8 @@ def test_each_branch_finds_its_request(cast):
     assert search("王晓", status=["closed"]) == set()
 
 
-def test_a_number_prefix_is_bounded_by_its_month_in_local_time(cast):
+def test_a_number_prefix_is_bounded_by_its_month_in_local_time(cast, clock_at):
+    clock_at(10, 0, day=date(2026, 8, 3))  # both calls are dated within the backdating window
     # 23:30 on 31 July in Shanghai is 15:30 UTC: the number and the search both say July
     late_july = new_request(cast, reported_at=datetime(2026, 7, 31, 23, 30, tzinfo=SHANGHAI))
     early_august = new_request(cast, reported_at=datetime(2026, 8, 1, 0, 30, tzinfo=SHANGHAI))
