@@ -13,7 +13,7 @@ urlpatterns = [
     path("portal/", include("aftersales.portal.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("field/", include("aftersales.field.urls")),
-    path("plans/", include("aftersales.dispatch.urls")),
+    path("", include("aftersales.dispatch.urls")),
     path("reports/", include("aftersales.reports.urls")),
     path("feedback/", include("aftersales.feedback.urls")),
     path("s/", include("aftersales.feedback.urls_public")),

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "aftersales.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Every app's handlers.HANDLERS and panels.PANELS, read once all apps are loaded.
+        from .handlers import handlers_load
+        from .panels import panels_load
+
+        handlers_load()
+        panels_load()

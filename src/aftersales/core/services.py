@@ -5,15 +5,13 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F
 
-from aftersales.accounts.choices import COMPANY_WIDE_ROLES
-
 from .changelog import change_log, snapshot
 from .exceptions import PermissionDenied
 from .models import CalendarDay
 
 
 def _require_admin(actor):
-    if not (actor.is_superuser or actor.role in COMPANY_WIDE_ROLES):
+    if not getattr(actor, "sees_all_centres", False):
         raise PermissionDenied()
 
 

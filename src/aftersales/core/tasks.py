@@ -9,6 +9,7 @@ change that asks for it (atomic: both or neither), with other backends right aft
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_tasks import task_backends
 
 
@@ -18,6 +19,10 @@ def _transactional(task) -> bool:
 
 
 def enqueue(task, *args, run_after: datetime | None = None, **kwargs) -> None:
+    """Enqueue ``task`` (a task, or its dotted path: a service names the task it schedules, so
+    that ``services`` and ``tasks`` modules, which call the services, do not import each other)."""
+    if isinstance(task, str):
+        task = import_string(task)
     scheduled = task.using(run_after=run_after) if run_after is not None else task
     if _transactional(task) or not transaction.get_connection().in_atomic_block:
         scheduled.enqueue(*args, **kwargs)

@@ -7,13 +7,10 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import connection
 from django.http import JsonResponse
 
-from aftersales.accounts.choices import DESK_ROLES, Role
-
-DISPATCH_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 PAGE_SIZE = 25
 
 
-def roles_required(roles=DESK_ROLES):
+def roles_required(roles):
     """Only these roles (or a superuser) may open the page; anyone else gets 403."""
 
     def decorator(view):
@@ -28,10 +25,6 @@ def roles_required(roles=DESK_ROLES):
         return wrapped
 
     return decorator
-
-
-desk_required = roles_required(DESK_ROLES)
-dispatch_required = roles_required(DISPATCH_ROLES)
 
 
 def page_query(request, drop=("page",)) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .events import event_append
 from .exceptions import IllegalTransition, PermissionDenied, StaleWrite
+from .handlers import react
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class Transition:
 
 
 class Workflow:
-    def __init__(self, *, state_field: str, states, transitions: list[Transition]):
+    def __init__(self, *, name: str, state_field: str, states, transitions: list[Transition]):
+        self.name = name  # the handlers' event prefix (core.handlers): "<name>.<transition>"
         self.state_field = state_field
         self.states = states
         self.transitions = {t.name: t for t in transitions}
@@ -87,6 +89,8 @@ def transition_apply(*, workflow: Workflow, instance, name: str, actor, note: st
         locked.save(update_fields=[*fields, "version", "updated_at"])
         event_append(subject=locked, action=t.name, actor=actor, from_state=current,
                      to_state=t.target, note=note, data=data)
+        react(f"{workflow.name}.{t.name}", locked, actor=actor, from_state=current,
+              to_state=t.target, note=note, data=data, transition=True)
         return locked
 
 

@@ -28,9 +28,9 @@ def _customer_rule(queryset, user, action, path: str = ""):
 
 
 def _technician_customer_ids(user):
-    from aftersales.service.models import ServiceRequest
-
-    return ServiceRequest.objects.filter(assigned_technician=user).values("customer_id")
+    """The customers of the requests assigned to him (through the requests' reverse relation:
+    customers know no app above them)."""
+    return Customer.objects.filter(requests__assigned_technician=user).values("pk")
 
 
 class Customer(BaseModel):
@@ -125,6 +125,10 @@ class InstalledProduct(BaseModel):
     dealer = models.ForeignKey("dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="sold_units", verbose_name=_("selling dealer"))
     address = models.CharField(_("installation address"), max_length=200, blank=True)
+    region_kind = models.CharField(
+        _("installation region"), max_length=10, choices=RegionKind.choices, blank=True,
+        help_text=_("Urban or suburban where the product is installed; empty: as the "
+                    "customer's address."))
 
     class Meta:
         ordering = ["-purchased_on", "id"]

@@ -19,7 +19,8 @@ from .models import Customer, InstalledProduct, MaintenanceContract, ProductMode
 CUSTOMER_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind",
                    "birthday", "referred_by", "service_centre", "lat", "lon")
 PRODUCT_MODEL_FIELDS = ("code", "name", "category", "warranty_months", "service_fee")
-INSTALLED_FIELDS = ("customer", "model", "serial", "purchased_on", "installed_on", "dealer", "address")
+INSTALLED_FIELDS = ("customer", "model", "serial", "purchased_on", "installed_on", "dealer", "address",
+                    "region_kind")
 
 
 def _require(user, allowed: bool):

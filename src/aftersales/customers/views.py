@@ -7,18 +7,17 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.permissions import desk_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import PAGE_SIZE, desk_required, page_query
-from aftersales.service.models import ServiceRequest
+from aftersales.core.views import PAGE_SIZE, page_query
 
 from .filtersets import CustomerFilterSet
 from .forms import CustomerEditForm, CustomerForm
 from .models import Customer, MaintenanceContract
 from .services import customer_create, customer_update
 
-RECENT_REQUESTS = 20
 FORM_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind", "birthday")
 
 
@@ -44,14 +43,10 @@ def customer_detail(request, pk: int):
                     .order_by("-purchased_on", "id"))
     contracts = (MaintenanceContract.objects.restrict(request.user, "view")
                  .filter(customer=customer).prefetch_related("products__model"))
-    requests = (ServiceRequest.objects.restrict(request.user, "view").filter(customer=customer)
-                .select_related("installed_product__model", "assigned_technician"))
     return render(request, "customers/detail.html", {
         "customer": customer,
         "products": products,
         "contracts": list(contracts),
-        "requests": list(requests[:RECENT_REQUESTS]),
-        "request_count": requests.count(),
     })
 
 

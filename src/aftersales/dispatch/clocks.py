@@ -27,6 +27,9 @@ from .choices import AlertLevel, ClockKind, ClockState
 from .defaults import ensure_default_policies
 from .models import ClockAlert, DeadlineClock, DeadlinePolicy
 
+# Tasks this module schedules, by name (the tasks module imports this one).
+FIRE_CLOCK_ALERT_TASK = "aftersales.dispatch.tasks.fire_clock_alert"
+
 logger = logging.getLogger("aftersales.dispatch")
 
 NON_LIVE_CHANNELS = frozenset({Channel.WEB, Channel.EMAIL, Channel.SMS, Channel.LETTER,
@@ -103,12 +106,11 @@ def _alert_time(clock: DeadlineClock, level: str):
 def _schedule_alerts(clock: DeadlineClock, *, new: bool = False) -> None:
     """Enqueue the clock's next alert not fired yet, for its time. One task at a time: firing the
     warning enqueues the escalation (one task row per registration instead of two)."""
-    from .tasks import fire_clock_alert
 
     fired = set() if new else set(clock.alerts.values_list("level", flat=True))
     for level in ALERT_ORDER:
         if level not in fired:
-            enqueue(fire_clock_alert, clock.pk, str(level), run_after=_alert_time(clock, level))
+            enqueue(FIRE_CLOCK_ALERT_TASK, clock.pk, str(level), run_after=_alert_time(clock, level))
             return
 
 
@@ -118,12 +120,48 @@ def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
     return fields
 
 
+def request_region(request) -> str:
+    """Urban or suburban (DS-3) where the work is: the installed product's place, else the
+    customer's address."""
+    product = request.installed_product
+    return (product.region_kind if product is not None and product.region_kind
+            else request.customer.region_kind)
+
+
+FALLBACK_HOURS = {"urban": 6, "suburban": 7}
+
+
+def arrive_by_set(*, request) -> None:
+    """The arrival deadline a request shows (``arrive_by``): its arrival clock's due time — none
+    while the clock is paused (waiting on the customer's agreement) or when no clock runs."""
+    if request.internal or request.status == Status.AWAITING_AGREEMENT:
+        request.arrive_by = None
+        return
+    policy = policy_for(ClockKind.ARRIVAL, request_region(request))
+    if policy is None:
+        request.arrive_by = calendar_for(request.service_centre).add(
+            request.reported_at, timedelta(hours=FALLBACK_HOURS.get(request_region(request), 6)))
+        return
+    request.arrive_by = deadline_from(policy, request.reported_at, request.service_centre)
+
+
+def _arrival_follow(clock: DeadlineClock, request) -> None:
+    """The request's ``arrive_by`` follows its arrival clock (paused: no deadline)."""
+    if clock.kind != ClockKind.ARRIVAL:
+        return
+    from aftersales.service.models import ServiceRequest
+
+    ServiceRequest.objects.filter(pk=clock.request_id).update(arrive_by=clock.due_at)
+    if request is not None:
+        request.arrive_by = clock.due_at
+
+
 def clocks_start(*, request) -> list[DeadlineClock]:
     """Start the clocks that apply to a newly registered request (called by its service)."""
     if request.internal:
         related_known(request, "clocks", [])
         return []
-    wanted = [(ClockKind.ARRIVAL, request.customer.region_kind)]
+    wanted = [(ClockKind.ARRIVAL, request_region(request))]
     if request.channel == Channel.DEALER:
         wanted.append((ClockKind.RESOLUTION, ""))
     if request.channel in NON_LIVE_CHANNELS:
@@ -150,19 +188,21 @@ def clocks_start(*, request) -> list[DeadlineClock]:
     return clocks
 
 
-def _pause(clock, centre, now):
+def _pause(clock, centre, now, request=None):
     used = _calendar(clock, centre).between(clock.resumed_at, now)
     clock.consumed_seconds = min(clock.budget_seconds * 10,
                                  clock.consumed_seconds + max(0, int(used.total_seconds())))
     clock.state, clock.resumed_at, clock.due_at, clock.warn_at = ClockState.PAUSED, None, None, None
     clock.save(update_fields=["consumed_seconds", "state", "resumed_at", "due_at", "warn_at",
                               "updated_at"])
+    _arrival_follow(clock, request)
 
 
-def _resume(clock, centre, now):
+def _resume(clock, centre, now, request=None):
     clock.state, clock.resumed_at = ClockState.RUNNING, now
     fields = _plan_alerts(clock, centre)
     clock.save(update_fields=["state", "resumed_at", *fields, "updated_at"])
+    _arrival_follow(clock, request)
 
 
 def _finish(clock, state, now):
@@ -192,7 +232,7 @@ def clocks_follow(*, request, action: str, actor) -> None:
                 clock.kind == ClockKind.REPLY and getattr(actor, "role", None) in DESK_ROLES):
             _finish(clock, ClockState.MET, now)
         elif action == "agree" and clock.state == ClockState.PAUSED:
-            _resume(clock, centre, now)
+            _resume(clock, centre, now, request)
 
 
 def _require_desk(actor):
@@ -210,7 +250,7 @@ def clock_pause(*, actor, request, reason: str) -> int:
         clocks = list(DeadlineClock.objects.select_for_update()
                       .filter(request=request, state=ClockState.RUNNING))
         for clock in clocks:
-            _pause(clock, request.service_centre, now)
+            _pause(clock, request.service_centre, now, request)
         if clocks:
             event_append(subject=request, action="clock_pause", actor=actor, note=reason,
                          data={"clocks": [c.kind for c in clocks]})
@@ -226,7 +266,7 @@ def clock_resume(*, actor, request, reason: str = "") -> int:
         if request.status == Status.AWAITING_AGREEMENT:
             raise ValidationError(_("The clocks run again once the customer agrees to the charge."))
         for clock in clocks:
-            _resume(clock, request.service_centre, now)
+            _resume(clock, request.service_centre, now, request)
         if clocks:
             event_append(subject=request, action="clock_resume", actor=actor, note=reason,
                          data={"clocks": [c.kind for c in clocks]})

@@ -67,6 +67,9 @@ from .problem import (
     problem_to_json,
 )
 
+# Tasks this module schedules, by name (the tasks module imports this one).
+SOLVE_DAY_PLAN_TASK = "aftersales.dispatch.tasks.solve_day_plan"
+
 logger = logging.getLogger("aftersales.dispatch")
 
 S = DayPlanStatus
@@ -80,6 +83,7 @@ WHY_BY_HAND = "by_hand"
 DEFER_BY_HAND = "deferred_by_hand"
 
 day_plan_workflow = Workflow(
+    name="day_plan",
     state_field="status",
     states=S,
     transitions=[
@@ -149,7 +153,6 @@ def day_plan_create(*, actor, centre, day: date | None = None, time_limit: int |
         errors["job_minutes"] = [_("A job takes between 5 and 480 minutes.")]
     if errors:
         raise ValidationError(errors)
-    from .tasks import solve_day_plan
 
     with transaction.atomic():
         busy = (DayPlan.objects.select_for_update()
@@ -165,7 +168,7 @@ def day_plan_create(*, actor, centre, day: date | None = None, time_limit: int |
                            "job_minutes": job_minutes, "keep_assignments": keep_assignments,
                            "previous": previous.pk if previous else None})
         change_log(actor=actor, instance=plan, action="create")
-        enqueue(solve_day_plan, plan.pk)
+        enqueue(SOLVE_DAY_PLAN_TASK, plan.pk)
     return plan
 
 

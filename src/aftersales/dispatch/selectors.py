@@ -1,9 +1,11 @@
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.service.choices import OPEN_STATUSES
 
 from .choices import ClockState
+from .clocks import remaining
 from .models import DeadlineClock
 
 
@@ -32,3 +34,28 @@ def clock_counts(*, user, centre=None, now=None) -> dict:
     if centre is not None:
         clocks = clocks.filter(request__service_centre=centre)
     return clock_figures(clocks, now or timezone.now())
+
+
+def _duration_text(left) -> str:
+    minutes = int(abs(left.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    text = _("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
+    return text if left.total_seconds() >= 0 else _("%(t)s overdue") % {"t": text}
+
+
+def request_clocks(service_request, now=None) -> list[dict]:
+    """The request's deadlines with the time left, for its page (working time where it counts)."""
+    now = now or timezone.now()
+    rows = []
+    for clock in service_request.clocks.all():
+        left = remaining(clock, service_request.service_centre, now)
+        rows.append({
+            "kind": clock.kind, "label": clock.get_kind_display(), "state": clock.state,
+            "state_label": clock.get_state_display(), "due_at": clock.due_at,
+            "breached": clock.breached, "extension_reason": clock.extension_reason,
+            "left_text": _duration_text(left) if left is not None else "",
+            "overdue": left is not None and left.total_seconds() < 0,
+            "at_risk": clock.state == ClockState.RUNNING and clock.warn_at is not None
+            and clock.warn_at <= now,
+        })
+    return rows

@@ -26,6 +26,7 @@ CALLERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 VISITORS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 case_workflow = Workflow(
+    name="followup_case",
     state_field="status",
     states=CaseStatus,
     transitions=[
@@ -41,6 +42,7 @@ case_workflow = Workflow(
 OPEN_CALL = tuple(OPEN_CALL_STATUSES)
 
 call_workflow = Workflow(
+    name="followup_call",
     state_field="status",
     states=CallStatus,
     transitions=[
@@ -56,6 +58,7 @@ call_workflow = Workflow(
 )
 
 visit_workflow = Workflow(
+    name="supervisor_visit",
     state_field="status",
     states=VisitStatus,
     transitions=[

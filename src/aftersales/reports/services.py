@@ -23,6 +23,10 @@ from .permissions import may_take_step
 from .selectors.common import no_jit
 from .workflow import workflow_for
 
+# Tasks this module schedules, by name (the tasks module imports this one).
+GENERATE_REPORT_TASK = "aftersales.reports.tasks.generate_report"
+RUN_REPORT_SCHEDULE_TASK = "aftersales.reports.tasks.run_report_schedule"
+
 logger = logging.getLogger("aftersales.reports")
 
 DEFAULT_SCHEDULES = {
@@ -70,7 +74,6 @@ def report_run_request(*, actor, report: Report, trigger: str = Trigger.ON_DEMAN
     """
     if actor is not None and not Report.objects.restrict(actor, "run").filter(pk=report.pk).exists():
         raise PermissionDenied()
-    from .tasks import generate_report
 
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -79,7 +82,7 @@ def report_run_request(*, actor, report: Report, trigger: str = Trigger.ON_DEMAN
         if active is not None:
             return active
         run = ReportRun.objects.create(report=locked, trigger=trigger, requested_by=actor)
-        enqueue(generate_report, run.pk)
+        enqueue(GENERATE_REPORT_TASK, run.pk)
     return run
 
 
@@ -191,7 +194,6 @@ def schedules_ensure() -> list[ReportSchedule]:
 
 def schedule_start(*, actor=None, schedule: ReportSchedule, now: datetime | None = None) -> ReportSchedule:
     """(Re)start a schedule's chain of wake-ups from its next run; older chains stand down."""
-    from .tasks import run_report_schedule
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -202,7 +204,7 @@ def schedule_start(*, actor=None, schedule: ReportSchedule, now: datetime | None
         locked.version += 1
         locked.save(update_fields=["chain", "next_run_at", "version", "updated_at"])
         if locked.enabled:
-            enqueue(run_report_schedule, locked.pk, locked.chain, run_after=locked.next_run_at)
+            enqueue(RUN_REPORT_SCHEDULE_TASK, locked.pk, locked.chain, run_after=locked.next_run_at)
     return locked
 
 
@@ -222,7 +224,6 @@ def _produce(kind: str, moment: datetime) -> int:
 def schedule_run(*, schedule_id: int, chain: int, now: datetime | None = None) -> int:
     """A schedule's wake-up: produce every period that fell due (catching up after downtime),
     then book the next wake-up. A wake-up of an older chain does nothing. Returns runs queued."""
-    from .tasks import run_report_schedule
 
     now = now or timezone.now()
     queued = 0
@@ -242,5 +243,5 @@ def schedule_run(*, schedule_id: int, chain: int, now: datetime | None = None) -
         schedule.next_run_at = due
         schedule.version += 1
         schedule.save(update_fields=["next_run_at", "last_run_at", "version", "updated_at"])
-        enqueue(run_report_schedule, schedule.pk, chain, run_after=due)
+        enqueue(RUN_REPORT_SCHEDULE_TASK, schedule.pk, chain, run_after=due)
     return queued

@@ -45,7 +45,8 @@ MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 REVIEWERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
-supervisor_daily_workflow = Workflow(state_field="state", states=S, transitions=[
+supervisor_daily_workflow = Workflow(
+    name="supervisor_daily", state_field="state", states=S, transitions=[
     Transition("submit", (S.DRAFT,), S.SUBMITTED, SUPERVISORS, _("Submit to the branch manager")),
     Transition("approve", (S.SUBMITTED,), S.APPROVED, MANAGERS,
                _("Approve and forward to the service department")),
@@ -54,13 +55,15 @@ supervisor_daily_workflow = Workflow(state_field="state", states=S, transitions=
                needs_note=True),
 ])
 
-monthly_hours_workflow = Workflow(state_field="state", states=S, transitions=[
+monthly_hours_workflow = Workflow(
+    name="monthly_hours", state_field="state", states=S, transitions=[
     Transition("review", (S.DRAFT,), S.REVIEWED, REVIEWERS, _("Mark as reviewed")),
     Transition("publish", (S.REVIEWED,), S.PUBLISHED, MANAGERS, _("Publish")),
     Transition("send_back", (S.REVIEWED,), S.DRAFT, MANAGERS, _("Send back"), needs_note=True),
 ])
 
-appraisal_workflow = Workflow(state_field="state", states=S, transitions=[
+appraisal_workflow = Workflow(
+    name="appraisal", state_field="state", states=S, transitions=[
     Transition("publish", (S.DRAFT,), S.PUBLISHED, MANAGERS, _("Publish")),
 ])
 

@@ -92,11 +92,16 @@ class NewProductForm(forms.Form):
     serial = forms.CharField(label=_("Serial number"), max_length=60)
     purchased_on = FlexibleDateField(label=_("Purchased on"))
     installed_on = FlexibleDateField(label=_("Installed on"), required=False)
+    address = forms.CharField(label=_("Installation address"), max_length=200, required=False)
+    region_kind = forms.ChoiceField(label=_("Installation region"), required=False,
+                                    choices=[("", _("As the customer's address")),
+                                             *RegionKind.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["installed_on"].widget.attrs["title"] = _(
             "Leave empty if installation is not accepted yet.")
+        self.fields["address"].widget.attrs["placeholder"] = _("Empty: the customer's address")
 
     def unsaved_product(self, customer=None) -> InstalledProduct | None:
         """An unsaved product for the terms preview, if model and purchase date are valid."""
@@ -105,7 +110,8 @@ class NewProductForm(forms.Form):
         if model is None or purchased is None:
             return None
         return InstalledProduct(customer=customer, model=model, serial=data.get("serial", ""),
-                                purchased_on=purchased, installed_on=data.get("installed_on"))
+                                purchased_on=purchased, installed_on=data.get("installed_on"),
+                                region_kind=data.get("region_kind") or "")
 
 
 # --- actions on a request ---------------------------------------------------------------------

@@ -163,7 +163,6 @@ class TimelineEntry:
 
 
 def _action_label(name: str) -> str:
-    from django.utils.translation import gettext as _
 
     extra = {"register": _("Registered"), "record_work": _("Work recorded")}
     if name in extra:
@@ -218,31 +217,3 @@ def request_work(request: ServiceRequest) -> WorkRecord:
         repair_card=card,
         visits=list(request.visits.select_related("technician")),
     )
-
-
-def _duration_text(left) -> str:
-    minutes = int(abs(left.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    text = _("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
-    return text if left.total_seconds() >= 0 else _("%(t)s overdue") % {"t": text}
-
-
-def request_clocks(service_request, now=None) -> list[dict]:
-    """The request's deadlines with the time left, for its page (working time where it counts)."""
-    from aftersales.dispatch.choices import ClockState
-    from aftersales.dispatch.clocks import remaining
-
-    now = now or timezone.now()
-    rows = []
-    for clock in service_request.clocks.all():
-        left = remaining(clock, service_request.service_centre, now)
-        rows.append({
-            "kind": clock.kind, "label": clock.get_kind_display(), "state": clock.state,
-            "state_label": clock.get_state_display(), "due_at": clock.due_at,
-            "breached": clock.breached, "extension_reason": clock.extension_reason,
-            "left_text": _duration_text(left) if left is not None else "",
-            "overdue": left is not None and left.total_seconds() < 0,
-            "at_risk": clock.state == ClockState.RUNNING and clock.warn_at is not None
-            and clock.warn_at <= now,
-        })
-    return rows

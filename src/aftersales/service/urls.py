@@ -12,7 +12,4 @@ urlpatterns = [
     path("requests/new/terms/", views.intake_terms, name="intake_terms"),
     path("requests/<int:pk>/", views.request_detail, name="detail"),
     path("requests/<int:pk>/do/<slug:action>/", views.request_action, name="action"),
-    path("requests/<int:pk>/clocks/<slug:op>/", views.request_clock, name="clock"),
-    path("dispatch/", views.queue, name="queue"),
-    path("dispatch/<int:pk>/assign/", views.queue_assign, name="queue_assign"),
 ]

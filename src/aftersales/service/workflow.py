@@ -39,6 +39,7 @@ FIELD = frozenset({Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN})
 INSPECTORS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 service_request_workflow = Workflow(
+    name="service_request",
     state_field="status",
     states=S,
     transitions=[

@@ -9,7 +9,7 @@ NAV = [
     # (url name, label, roles)
     ("reports:dashboard", _("Dashboard"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("service:intake", _("New call"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("service:queue", _("Dispatch"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("dispatch:queue", _("Dispatch"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("dispatch:plans", _("Day plan"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("service:list", _("Requests"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("customers:list", _("Customers"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),

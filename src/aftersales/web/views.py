@@ -11,7 +11,7 @@ from aftersales.core.models import Notification
 HOME_BY_ROLE = {
     Role.TECHNICIAN: "field:jobs",
     Role.CUSTOMER: "portal:home",
-    Role.SUPERVISOR: "service:queue",
+    Role.SUPERVISOR: "dispatch:queue",
     Role.MANAGER: "reports:dashboard",
 }
 

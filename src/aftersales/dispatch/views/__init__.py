@@ -1,5 +1,6 @@
-"""The dispatch app's pages: the day plan (issue 3)."""
+"""The dispatch app's pages: the dispatch queue, the deadlines on a request, the day plan."""
 
+from .clocks import request_clock
 from .plans import (
     plan_create,
     plan_detail,
@@ -9,8 +10,9 @@ from .plans import (
     plan_publish,
     plan_replan,
 )
+from .queue import queue, queue_assign
 
 __all__ = [
     "plan_create", "plan_detail", "plan_list", "plan_move", "plan_progress", "plan_publish",
-    "plan_replan",
+    "plan_replan", "queue", "queue_assign", "request_clock",
 ]

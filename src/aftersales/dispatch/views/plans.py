@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.accounts.permissions import dispatch_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
-from aftersales.core.views import PAGE_SIZE, dispatch_required, page_query
+from aftersales.core.views import PAGE_SIZE, page_query
 
 from .. import plans
 from ..forms import MoveForm, PlanDayForm, ReplanForm, VersionForm

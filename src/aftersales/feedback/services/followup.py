@@ -46,6 +46,10 @@ from .common import (
     working_day_start,
 )
 
+# Tasks this module schedules, by name (the tasks module imports this one).
+CHECK_CASE_REPLY_TASK = "aftersales.feedback.tasks.check_case_reply"
+DELIVER_MESSAGE_TASK = "aftersales.feedback.tasks.deliver_message"
+
 
 def follow_up_call_schedule(*, request: ServiceRequest, kind: str = CallKind.AFTER_REPAIR,
                             case: FollowUpCase | None = None,
@@ -79,7 +83,6 @@ def _reply_due(centre, start: datetime) -> datetime:
 
 def follow_up_case_open(*, request, source, summary, serious: bool, complaint: bool, reasons: list,
                survey=None, call=None, policy=None, actor=None) -> FollowUpCase:
-    from ..tasks import check_case_reply
 
     policy = policy or FeedbackSettings.load()
     now = timezone.now()
@@ -104,7 +107,7 @@ def follow_up_case_open(*, request, source, summary, serious: bool, complaint: b
             reverse("feedback:case", args=[case.pk]), "warning")
     if case.complaint:
         visit_task_create(case=case, policy=policy)
-    enqueue(check_case_reply, case.pk, run_after=case.reply_due_at)
+    enqueue(CHECK_CASE_REPLY_TASK, case.pk, run_after=case.reply_due_at)
     return case
 
 
@@ -115,7 +118,6 @@ def _serious_recipients(policy):
 
 def _serious_alert(case: FollowUpCase, policy) -> list:
     """FB-4: a serious complaint goes to the vice-president at once (in the product, SMS, e-mail)."""
-    from ..tasks import deliver_message
 
     recipients = _serious_recipients(policy)
     values = {"number": case.number, "customer": case.customer.name}
@@ -131,7 +133,7 @@ def _serious_alert(case: FollowUpCase, policy) -> list:
                 case=case, kind=MessageKind.SERIOUS_ALERT, channel=channel,
                 destination=destination, defaults={"subject": subject, "body": body})
             if new:
-                enqueue(deliver_message, message.pk)
+                enqueue(DELIVER_MESSAGE_TASK, message.pk)
     return recipients
 
 
@@ -153,7 +155,6 @@ def case_take_up(*, actor, case: FollowUpCase, note: str, expected_version=None)
 def case_tell_customer(*, actor, case: FollowUpCase, outcome: str,
                        expected_version=None) -> FollowUpCase:
     """FB-4: the customer is told the outcome, by SMS and e-mail where we have them."""
-    from ..tasks import deliver_message
 
     _check_case_access(actor, case)
     outcome = (outcome or "").strip()
@@ -171,7 +172,7 @@ def case_tell_customer(*, actor, case: FollowUpCase, outcome: str,
                 case=case, kind=MessageKind.CASE_OUTCOME, channel=channel,
                 destination=destination, defaults={"subject": subject, "body": body})
             if new:
-                enqueue(deliver_message, message.pk)
+                enqueue(DELIVER_MESSAGE_TASK, message.pk)
     return case
 
 

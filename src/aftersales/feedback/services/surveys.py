@@ -53,6 +53,12 @@ from .common import (
 )
 from .followup import follow_up_call_schedule, follow_up_case_open
 
+# Tasks this module schedules, by name (the tasks module imports this one).
+DELIVER_MESSAGE_TASK = "aftersales.feedback.tasks.deliver_message"
+REMIND_SURVEY_TASK = "aftersales.feedback.tasks.remind_survey"
+SCHEDULE_MISSING_SURVEYS_TASK = "aftersales.feedback.tasks.schedule_missing_surveys"
+SEND_SURVEY_TASK = "aftersales.feedback.tasks.send_survey"
+
 logger = logging.getLogger("aftersales.feedback")
 
 # --- scheduling (FB-1, FB-5) ------------------------------------------------------------------
@@ -63,7 +69,6 @@ def survey_schedule_for(request: ServiceRequest) -> Survey | None:
 
     Internal work (category D) has no customer to ask and gets neither.
     """
-    from ..tasks import send_survey
 
     if request.internal or request.status not in DONE_STATUSES or request.completed_at is None:
         return None
@@ -87,7 +92,7 @@ def survey_schedule_for(request: ServiceRequest) -> Survey | None:
             else:
                 event_append(subject=survey, action="schedule", data={"due_at": due,
                                                                       "channel": channel})
-                enqueue(send_survey, survey.pk, run_after=due)
+                enqueue(SEND_SURVEY_TASK, survey.pk, run_after=due)
         follow_up_call_schedule(request=request, kind=CallKind.AFTER_REPAIR)
     return survey
 
@@ -96,7 +101,6 @@ def surveys_schedule_missing(*, now: datetime | None = None) -> int:
     """The daily safety net: jobs completed since the day before yesterday without a survey get
     one; due surveys whose sending was lost are sent; stuck deliveries are retried. Idempotent.
     """
-    from ..tasks import deliver_message, schedule_missing_surveys, send_survey
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -115,13 +119,13 @@ def surveys_schedule_missing(*, now: datetime | None = None) -> int:
             .exclude(channel=SurveyChannel.QR)
             .annotate(n=Count("messages")).filter(n=0).values_list("pk", flat=True))
     for survey_id in lost:
-        enqueue(send_survey, survey_id)
+        enqueue(SEND_SURVEY_TASK, survey_id)
     stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING,
                                            created_at__lte=now - STALE_SENDING)
     for message_id in stale.values_list("pk", flat=True):
         if OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.SENDING).update(
                 status=MessageStatus.PENDING):
-            enqueue(deliver_message, message_id)
+            enqueue(DELIVER_MESSAGE_TASK, message_id)
     with transaction.atomic():
         policy = FeedbackSettings.objects.select_for_update().get(pk=FeedbackSettings.load().pk)
         if policy.last_sweep_on != today:
@@ -130,7 +134,7 @@ def surveys_schedule_missing(*, now: datetime | None = None) -> int:
             hour = (datetime.combine(today, policy.survey_hour) - timedelta(minutes=30)).time()
             tomorrow = datetime.combine(today + timedelta(days=1), hour,
                                         timezone.get_current_timezone())
-            enqueue(schedule_missing_surveys, run_after=tomorrow)
+            enqueue(SCHEDULE_MISSING_SURVEYS_TASK, run_after=tomorrow)
     return count
 
 
@@ -146,7 +150,6 @@ def survey_url(token: str) -> str:
 
 
 def _queue_messages(survey: Survey, kind: str) -> int:
-    from ..tasks import deliver_message
 
     created = 0
     for channel, destination in customer_destinations(survey.customer):
@@ -156,14 +159,13 @@ def _queue_messages(survey: Survey, kind: str) -> int:
             survey=survey, kind=kind, channel=channel,
             defaults={"destination": destination, "subject": subject, "body": body})
         if new:
-            enqueue(deliver_message, message.pk)
+            enqueue(DELIVER_MESSAGE_TASK, message.pk)
             created += 1
     return created
 
 
 def survey_send(*, survey_id: int, now: datetime | None = None) -> int:
     """Queue the survey's SMS and e-mail (both where both exist) at its due time (FB-1)."""
-    from ..tasks import send_survey
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -172,7 +174,7 @@ def survey_send(*, survey_id: int, now: datetime | None = None) -> int:
         if survey is None or survey.answered_at or survey.is_expired(now):
             return 0
         if now + EARLY_TOLERANCE < survey.due_at:  # moved later: its own task will come
-            enqueue(send_survey, survey.pk, run_after=survey.due_at)
+            enqueue(SEND_SURVEY_TASK, survey.pk, run_after=survey.due_at)
             return 0
         created = _queue_messages(survey, MessageKind.SURVEY)
         if created:
@@ -209,7 +211,6 @@ def _deliver(message: OutboundMessage, subject: str, body: str) -> None:
 
 def message_deliver(*, message_id: int) -> bool:
     """Send one message now (we are past the commit that queued it); retry later on failure."""
-    from ..tasks import deliver_message, remind_survey
 
     policy = FeedbackSettings.load()
     with transaction.atomic():
@@ -245,7 +246,7 @@ def message_deliver(*, message_id: int) -> bool:
             else:
                 message.status = MessageStatus.PENDING
                 delay = timedelta(minutes=policy.retry_minutes * 2 ** (message.attempts - 1))
-                enqueue(deliver_message, message.pk, run_after=timezone.now() + delay)
+                enqueue(DELIVER_MESSAGE_TASK, message.pk, run_after=timezone.now() + delay)
             message.save(update_fields=["status", "last_error"])
         return False
     now = timezone.now()
@@ -261,7 +262,7 @@ def message_deliver(*, message_id: int) -> bool:
                              data={"channel": message.channel})
                 remind_at = now + timedelta(days=policy.reminder_after_days)
                 if remind_at < survey.expires_at:
-                    enqueue(remind_survey, survey.pk, run_after=remind_at)
+                    enqueue(REMIND_SURVEY_TASK, survey.pk, run_after=remind_at)
             elif message.kind == MessageKind.REMINDER and survey.reminded_at is None:
                 survey.reminded_at = now
                 survey.save(update_fields=["reminded_at", "updated_at"])

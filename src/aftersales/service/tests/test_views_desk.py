@@ -53,7 +53,7 @@ def old_product(customer, **kwargs):
 # --- access -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["service:intake", "service:list", "service:export",
-                                  "service:queue"])
+                                  "dispatch:queue"])
 def test_technician_and_customer_are_refused(client, cast, name):
     customer_user = UserFactory(role=Role.CUSTOMER, service_centre=None)
     for user in (cast.technician, customer_user):
@@ -68,7 +68,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_agent_may_not_open_the_dispatch_queue(client, cast):
-    assert client_for(client, cast.agent).get(reverse("service:queue")).status_code == 403
+    assert client_for(client, cast.agent).get(reverse("dispatch:queue")).status_code == 403
 
 
 # --- intake -----------------------------------------------------------------------------------
@@ -488,7 +488,7 @@ def test_queue_puts_earlier_days_first_then_urgency(client, cast, other):
     theirs = new_request(other)
     customer = CustomerFactory(service_centre=cast.centre)
     waiting = new_request(cast, customer=customer, product=old_product(customer))
-    response = client_for(client, cast.supervisor).get(reverse("service:queue"))
+    response = client_for(client, cast.supervisor).get(reverse("dispatch:queue"))
     queue = [sr.number for sr in response.context["queue"]]
     assert queue == [late_normal.number, today_emergency.number, today_normal.number]
     assert theirs.number not in response.content.decode()
@@ -499,7 +499,7 @@ def test_queue_lists_technicians_with_open_jobs(client, cast):
     UserFactory(username="tech-2", role=Role.TECHNICIAN, service_centre=cast.centre,
                 first_name="李师傅")
     drive(new_request(cast), cast, Status.ASSIGNED)
-    response = client_for(client, cast.supervisor).get(reverse("service:queue"))
+    response = client_for(client, cast.supervisor).get(reverse("dispatch:queue"))
     counts = {t.username: t.open_jobs for t in response.context["technicians"]}
     assert counts == {cast.technician.username: 1, "tech-2": 0}
 
@@ -507,7 +507,7 @@ def test_queue_lists_technicians_with_open_jobs(client, cast):
 def test_htmx_assign_from_the_queue(client, cast):
     sr = new_request(cast)
     client_for(client, cast.supervisor)
-    response = client.post(reverse("service:queue_assign", args=[sr.pk]),
+    response = client.post(reverse("dispatch:queue_assign", args=[sr.pk]),
                            {"version": sr.version, "technician": cast.technician.pk,
                             "centre": cast.centre.pk}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -521,11 +521,11 @@ def test_htmx_assign_from_the_queue(client, cast):
 def test_queue_assign_refuses_stale_and_foreign_technicians(client, cast, other):
     sr = new_request(cast)
     client_for(client, cast.supervisor)
-    response = client.post(reverse("service:queue_assign", args=[sr.pk]),
+    response = client.post(reverse("dispatch:queue_assign", args=[sr.pk]),
                            {"version": sr.version + 5, "technician": cast.technician.pk},
                            HTTP_HX_REQUEST="true")
     assert "msg-error" in response.content.decode()
-    response = client.post(reverse("service:queue_assign", args=[sr.pk]),
+    response = client.post(reverse("dispatch:queue_assign", args=[sr.pk]),
                            {"version": sr.version, "technician": other.technician.pk},
                            HTTP_HX_REQUEST="true")
     assert "msg-error" in response.content.decode()
@@ -536,7 +536,7 @@ def test_queue_assign_refuses_stale_and_foreign_technicians(client, cast, other)
 def test_queue_assign_of_another_centres_request_is_404(client, cast, other):
     sr = new_request(other)
     response = client_for(client, cast.supervisor).post(
-        reverse("service:queue_assign", args=[sr.pk]),
+        reverse("dispatch:queue_assign", args=[sr.pk]),
         {"version": sr.version, "technician": cast.technician.pk})
     assert response.status_code == 404
     sr.refresh_from_db()

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import trigger_client_event
 
+from aftersales.accounts.permissions import desk_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
-from aftersales.core.views import desk_required
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import customer_list
 from aftersales.customers.services import customer_create, installed_product_register

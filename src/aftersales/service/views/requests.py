@@ -2,18 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aftersales.accounts.permissions import desk_required
+from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
 from aftersales.core.pagination import CappedPaginator
-from aftersales.core.views import PAGE_SIZE, desk_required, page_query
-from aftersales.dispatch import clocks
-from aftersales.dispatch.choices import ClockKind, ClockState
+from aftersales.core.views import PAGE_SIZE, page_query
 
 from .. import selectors
 from ..filtersets import ServiceRequestFilterSet
@@ -38,7 +38,7 @@ def _filtered(request):
 
 
 @desk_required
-def request_list(request):
+def request_list(request, *, status=200):
     filterset = _filtered(request)
     queryset = filterset.qs
     paginator = CappedPaginator(queryset, PAGE_SIZE)
@@ -53,23 +53,22 @@ def request_list(request):
         "selected_status": request.GET.getlist("status"),
         "selected_category": request.GET.getlist("category"),
     }
-    return render(request, "service/request/list.html", context)
-
-
-def _local(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+    return render(request, "service/request/list.html", context, status=status)
 
 
 @desk_required
 def request_export(request):
-    """The filtered list as an Excel workbook (same filterset, same access rule)."""
-    from openpyxl import Workbook
-
+    """The filtered list as an Excel workbook (same filterset, same access rule), written by
+    core.excel. A filter that is not valid is the list page with its error (400), never an
+    export of every row."""
     filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("Nothing was exported: a filter is not valid."))
+        return request_list(request, status=400)
     queryset = filterset.qs
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Service requests"))
-    sheet.append([
+    workbook = workbook_new(title=_("Service requests"), write_only=True)
+    sheet = sheet_add(workbook, _("Service requests"))
+    row_append(sheet, [
         _("Number"), _("Reported at"), _("Customer"), _("Phone"), _("Address"), _("Model"),
         _("Serial number"), _("Category"), _("Status"), _("In warranty"), _("Chargeable"),
         _("Rough charge"), _("Technician"), _("Arrive by"), _("What is wrong"),
@@ -77,19 +76,15 @@ def request_export(request):
     yes, no = _("yes"), _("no")
     for sr in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
         product = sr.installed_product
-        sheet.append([
-            sr.number, _local(sr.reported_at), sr.customer.name, sr.customer.phone_display,
+        row_append(sheet, [
+            sr.number, sr.reported_at, sr.customer.name, sr.customer.phone_display,
             sr.customer.address, product.model.code if product else "",
             product.serial if product else "", sr.category, sr.get_status_display(),
             yes if sr.in_warranty else no, yes if sr.chargeable else no, sr.estimated_charge,
-            str(sr.assigned_technician or ""), _local(sr.arrive_by), sr.description,
+            str(sr.assigned_technician or ""), sr.arrive_by, sr.description,
         ])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="service-requests-{stamp}.xlsx"'
-    workbook.save(response)
-    return response
+    return xlsx_response(workbook, f"service-requests-{stamp}.xlsx")
 
 
 # --- a request's page -------------------------------------------------------------------------
@@ -156,48 +151,8 @@ def _detail(request, service_request, *, bound=None, status=200):
         "timeline": selectors.request_timeline(service_request),
         "actions": actions,
         "open_action": bound[0] if bound else "",
-        "clocks": selectors.request_clocks(service_request),
-        "clock_ops": _clock_ops(service_request),
     }
     return render(request, "service/request/detail.html", context, status=status)
-
-
-CLOCK_OPS = {"pause": clocks.clock_pause, "resume": clocks.clock_resume,
-             "extend": clocks.clock_extend}
-
-
-def _clock_ops(service_request) -> list[dict]:
-    states = {c.state for c in service_request.clocks.all()}
-    ops = []
-    if ClockState.RUNNING in states:
-        ops.append({"key": "pause", "label": _("Pause: waits on the customer"), "required": True,
-                    "placeholder": _("Why (customer away until …)")})
-    if ClockState.PAUSED in states and service_request.status != "awaiting_agreement":
-        ops.append({"key": "resume", "label": _("Resume"), "required": False,
-                    "placeholder": _("Note (optional)")})
-    if any(c.kind == ClockKind.RESOLUTION and not c.extension_reason
-           and c.state in (ClockState.RUNNING, ClockState.PAUSED) for c in service_request.clocks.all()):
-        ops.append({"key": "extend", "label": _("Extend to 48 h"), "required": True,
-                    "placeholder": _("Special case: why")})
-    return ops
-
-
-@require_POST
-@desk_required
-def request_clock(request, pk: int, op: str):
-    """Pause, resume or extend the request's deadlines (DS-4, waiting on the customer)."""
-    if op not in CLOCK_OPS:
-        raise Http404
-    service_request = selectors.service_request_get_for_page(user=request.user, pk=pk)
-    try:
-        CLOCK_OPS[op](actor=request.user, request=service_request,
-                      reason=request.POST.get("reason", ""))
-        messages.success(request, _("Deadlines updated."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except (ConflictError, PermissionDenied) as exc:
-        messages.error(request, str(exc.message))
-    return redirect("service:detail", pk=pk)
 
 
 @desk_required

@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aftersales.accounts.permissions import dispatch_required
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
-from aftersales.core.views import dispatch_required
-from aftersales.dispatch.rotation import service_request_assign_next
-from aftersales.dispatch.selectors import clock_counts
+from aftersales.service import selectors
+from aftersales.service.forms import AssignForm
+from aftersales.service.services import service_request_assign
 
-from .. import selectors
-from ..forms import AssignForm
-from ..services import service_request_assign
+from ..rotation import service_request_assign_next
+from ..selectors import clock_counts
 
 
 def _centre(request, value=None):
@@ -117,7 +117,7 @@ def queue_assign(request, pk: int):
             messages.error(request, f"{service_request.number}: {error}")
         else:
             messages.success(request, done)
-        return redirect(f"{reverse('service:queue')}?centre={centre.pk}")
+        return redirect(f"{reverse('dispatch:queue')}?centre={centre.pk}")
     context = _board_context(request, centre, error=error,
                              error_pk=service_request.pk if error else None, done=done)
     return render(request, "service/dispatch/_board.html", context)

@@ -1,0 +1,10 @@
+"""Which roles may open which pages: the decorators every app's views use."""
+
+from aftersales.core.views import roles_required
+
+from .choices import DESK_ROLES, Role
+
+DISPATCH_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+
+desk_required = roles_required(DESK_ROLES)
+dispatch_required = roles_required(DISPATCH_ROLES)
