@@ -6,6 +6,7 @@ except under CI=true, where a missing service fails the run.
 
 import os
 import shutil
+import subprocess
 import sys
 from datetime import datetime, time
 from pathlib import Path
@@ -57,13 +58,30 @@ def pytest_collection_modifyitems(config, items):
         marker = pytest.mark.skip(reason=f"{problem}; skipping database tests")
         for item in items:
             item.add_marker(marker)
-    if not os.path.exists(CHROMIUM):
+    browser_items = [item for item in items if "browser" in item.keywords]
+    problem = _browser_unusable() if browser_items else None
+    if problem:
         if IN_CI:
-            raise pytest.UsageError(f"CI=true and no Chromium at {CHROMIUM}")
-        marker = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(marker)
+            raise pytest.UsageError(f"CI=true and {problem}")
+        marker = pytest.mark.skip(reason=problem)
+        for item in browser_items:
+            item.add_marker(marker)
+
+
+def _browser_unusable() -> str | None:
+    """Why the browser tests cannot run here: no Chromium, or no CJK font (every Chinese
+    character would be a box in the pages and screenshots). scripts/test installs both."""
+    if not os.path.exists(CHROMIUM):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return "no fc-list to look for a CJK font with (apt-get install fontconfig fonts-noto-cjk)"
+    found = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,
+                           timeout=60).stdout
+    if not found.strip():
+        return ("no CJK font: Chinese text would render as boxes in the browser tests "
+                "(fc-list :lang=zh is empty; apt-get install fonts-noto-cjk)")
+    return None
 
 
 @pytest.fixture(scope="session")
