@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from aftersales.accounts.choices import Role
-from aftersales.core.changelog import change_log
+from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import (
     ConflictError,
@@ -51,7 +51,7 @@ from aftersales.core.exceptions import (
 from aftersales.core.models import Notification
 from aftersales.core.querysets import get_restricted
 from aftersales.core.tasks import enqueue
-from aftersales.core.workflow import Transition, Workflow, transition_apply
+from aftersales.core.workflow import Transition, Workflow, transition_apply, version_bump
 from aftersales.service.choices import Status
 
 from .models import DayPlan, DayPlanStatus, PlanItem
@@ -506,6 +506,7 @@ def day_plan_item_move(*, actor, plan: DayPlan, item: PlanItem, technician=None,
 
 OUTCOME_ASSIGNED = "assigned"
 OUTCOME_UNCHANGED = "unchanged"
+OUTCOME_RESCHEDULED = "rescheduled"  # same technician, another time: one "visit moved" step
 OUTCOME_KEPT = "kept"  # started work: nothing to do
 OUTCOME_SKIPPED = "skipped"
 OUTCOME_RETURNED = "returned"  # assigned but deferred: back to the queue, first tomorrow
@@ -576,6 +577,13 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
                           and request.assigned_technician_id == item.technician_id
                           and _same_minute(request.appointment_at, item.expected_arrival)):
                         item.outcome = OUTCOME_UNCHANGED
+                    elif (request.status == Status.ASSIGNED
+                          and request.assigned_technician_id == item.technician_id):
+                        _appointment_move(
+                            actor=actor, request=request, appointment_at=item.expected_arrival,
+                            note=_("%(plan)s: same technician, new time.") % {"plan": label},
+                            data={"day_plan": plan.pk, "sequence": item.sequence})
+                        item.outcome = OUTCOME_RESCHEDULED
                     else:
                         service_request_assign(
                             actor=actor, request=request, technician=item.technician,
@@ -592,8 +600,8 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
                                             status__in=[S.READY, S.PUBLISHED]).exclude(pk=plan.pk):
             _transition(other, "supersede", actor, data={"by": plan.pk})
         counts = {k: sum(1 for i in items if i.outcome == k) for k in (
-            OUTCOME_ASSIGNED, OUTCOME_UNCHANGED, OUTCOME_KEPT, OUTCOME_SKIPPED, OUTCOME_RETURNED,
-            OUTCOME_DEFERRED)}
+            OUTCOME_ASSIGNED, OUTCOME_RESCHEDULED, OUTCOME_UNCHANGED, OUTCOME_KEPT,
+            OUTCOME_SKIPPED, OUTCOME_RETURNED, OUTCOME_DEFERRED)}
         plan = _transition(plan, "publish", actor,
                            changes={"published_at": timezone.now(), "published_by": actor},
                            data={**counts, "skipped": [{"number": n, "why": w} for n, w in skipped]})
@@ -601,14 +609,41 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
     return PublishResult(plan=plan, counts=counts, skipped=skipped)
 
 
+def _appointment_move(*, actor, request, appointment_at, note: str, data: dict) -> None:
+    """The same technician at another time: one "visit moved" step (event ``reschedule``,
+    assigned → assigned, which the customer's portal shows once with the new time), the
+    appointment and his pending visit re-timed — not cancelled and booked again.
+
+    Belongs in service.services (a ``service_request_appointment_move``); it is here while that
+    module's transitions are being reworked. ``request`` is locked by the caller."""
+    from aftersales.service.choices import VisitOutcome
+    from aftersales.service.models import Visit
+
+    before = snapshot(request)
+    previous = request.appointment_at
+    request.appointment_at = appointment_at
+    version_bump(instance=request, expected_version=request.version, fields=["appointment_at"])
+    change_log(actor=actor, instance=request, action="update", before=before)
+    if not Visit.objects.filter(request=request, outcome=VisitOutcome.PENDING).update(
+            scheduled_for=appointment_at):
+        Visit.objects.create(request=request, technician_id=request.assigned_technician_id,
+                             scheduled_for=appointment_at)
+    event_append(subject=request, action="reschedule", actor=actor, from_state=request.status,
+                 to_state=request.status, note=note, data={
+                     "next_visit_at": appointment_at.isoformat(),
+                     "previous_appointment_at": previous.isoformat() if previous else None,
+                     "technician": request.assigned_technician_id, **data})
+
+
 def _tell_technicians(plan: DayPlan, items: list[PlanItem]) -> None:
     tz = ZoneInfo(plan.service_centre.time_zone)
     routes: dict[int, list[PlanItem]] = {}
     for item in items:
-        if item.technician_id is not None and item.outcome in {OUTCOME_ASSIGNED,
-                                                               OUTCOME_UNCHANGED}:
+        if item.technician_id is not None and item.outcome in {
+                OUTCOME_ASSIGNED, OUTCOME_RESCHEDULED, OUTCOME_UNCHANGED}:
             routes.setdefault(item.technician_id, []).append(item)
-    told = {i.technician_id for i in items if i.outcome == OUTCOME_ASSIGNED}
+    told = {i.technician_id for i in items if i.outcome in {OUTCOME_ASSIGNED,
+                                                            OUTCOME_RESCHEDULED}}
     routes = {k: v for k, v in routes.items() if k in told}
     link = reverse("field:jobs")
     Notification.objects.bulk_create([

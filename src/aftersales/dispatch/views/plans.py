@@ -191,8 +191,9 @@ def plan_publish(request, pk: int):
     else:
         counts = result.counts
         messages.success(request, _(
-            "Plan published: %(assigned)d assigned, %(unchanged)d already as planned, "
-            "%(kept)d under way, %(returned)d back to the queue.") % counts)
+            "Plan published: %(assigned)d assigned, %(rescheduled)d at a new time with the same "
+            "technician, %(unchanged)d already as planned, %(kept)d under way, %(returned)d back "
+            "to the queue.") % counts)
         if result.skipped:
             messages.warning(request, ngettext(
                 "%(n)d job was skipped because it changed since planning: %(list)s",

@@ -94,6 +94,7 @@ def defer_text(item, skills: list[str]) -> str:
 def outcome_label(code: str) -> str:
     return {
         "assigned": _("assigned"), "unchanged": _("already as planned"),
+        "rescheduled": _("same technician, new time"),
         "kept": _("under way"), "skipped": _("skipped"),
         "returned": _("back to the queue"), "deferred": _("stays in the queue"),
     }.get(code, code)
