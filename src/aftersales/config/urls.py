@@ -21,6 +21,12 @@ urlpatterns = [
     path("", include("aftersales.web.urls")),
 ]
 
+# The product's own error pages; JSON under /api/ (web/errors.py).
+handler400 = "aftersales.web.errors.bad_request"
+handler403 = "aftersales.web.errors.permission_denied"
+handler404 = "aftersales.web.errors.page_not_found"
+handler500 = "aftersales.web.errors.server_error"
+
 if settings.BENCH_ENDPOINTS:
     # The framework's floor for bench/intake: a bare view that inserts one row.
     urlpatterns.append(path("bench/", include("aftersales.demo.urls")))
