@@ -17,14 +17,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the product on SQLite with demo data, and print the address and a login per role.
+## Start the product on SQLite with demo data, and print the address and a login per role;
+## the worker and the web server run until Ctrl-C (scripts/demo).
 demo: $(STAMP)
-	$(BIN)/aftersales migrate --noinput -v0
-	$(BIN)/aftersales demo_seed
-	$(BIN)/aftersales reports_schedule
-	$(BIN)/aftersales feedback_sweep
-	@echo "Starting the background worker (deadline alerts, surveys, plans, reports) and the web server."
-	@trap 'kill 0' EXIT INT TERM; $(BIN)/aftersales worker & $(BIN)/aftersales runserver $(HOST):$(PORT)
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) exec scripts/demo
 
 ## Run every test: SQLite, PostgreSQL (if reachable; required under CI=true), browser tests.
 test: $(STAMP)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from .console import console_print
 
 logger = logging.getLogger("aftersales.sms")
 
@@ -20,10 +23,10 @@ class BaseSmsBackend:
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
-    """Prints the message: the demo's backend."""
+    """Prints the message as a framed block (core/console.py): the demo's backend."""
 
     def send(self, phone: str, text: str) -> None:
-        print(f"[SMS to {phone}] {text}", flush=True)
+        console_print(_("SMS to %(phone)s") % {"phone": phone}, text)
         logger.info("sms sent", extra={"path": phone})
 
 
