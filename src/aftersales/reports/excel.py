@@ -1,13 +1,14 @@
-"""A report as an Excel workbook (openpyxl): one sheet per table, a header row in bold, frozen
-below the header, number formats per column kind, and a totals row from the stored totals."""
+"""A report as an Excel workbook: one sheet per table, a header row in bold, frozen
+below the header, number formats per column kind, and a totals row from the stored totals.
+Written through core.excel, the one writer of every export (text stays text)."""
 
 from datetime import date
-from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from aftersales.core.excel import row_append, sheet_add, workbook_bytes, workbook_new
 
 from .tables import Table
 
@@ -19,7 +20,6 @@ WIDTHS = {"text": 16, "category": 9, "date": 12}
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 TOTAL_FILL = PatternFill("solid", fgColor="F0F3F7")
 TOP = Border(top=Side(style="thin", color="5F6B7A"))
-INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def _cell_value(column, value):
@@ -30,33 +30,19 @@ def _cell_value(column, value):
     return value
 
 
-def _sheet_title(text: str, used: set[str]) -> str:
-    title = str(text).translate(INVALID_SHEET_CHARS)[:31] or "Sheet"
-    base, n = title, 2
-    while title in used:
-        title = f"{base[:28]} {n}"
-        n += 1
-    used.add(title)
-    return title
-
-
 def workbook_for(tables: list[Table], *, title: str, subtitle: str) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = title
-    workbook.properties.subject = subtitle
-    workbook.properties.creator = "aftersales"
+    workbook = workbook_new(title=title, subject=subtitle)
     used: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
+        sheet = sheet_add(workbook, table.title, used)
         header = [str(column.label) for column in table.columns]
-        sheet.append(header)
+        row_append(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table.rows:
-            sheet.append([_cell_value(column, row.get(column.key)) for column in table.columns])
+            row_append(sheet, [_cell_value(column, row.get(column.key)) for column in table.columns])
         if table.totals is not None:
             values = []
             for index, column in enumerate(table.columns):
@@ -66,7 +52,7 @@ def workbook_for(tables: list[Table], *, title: str, subtitle: str) -> bytes:
                     values.append(None)
                 else:
                     values.append(_cell_value(column, table.totals.get(column.key)))
-            sheet.append(values)
+            row_append(sheet, values)
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
                 cell.fill = TOTAL_FILL
@@ -83,8 +69,6 @@ def workbook_for(tables: list[Table], *, title: str, subtitle: str) -> bytes:
         if table.rows:  # the filter covers the lines, not the totals row below them
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{1 + len(table.rows)}"
     if not tables:
-        sheet = workbook.create_sheet(_sheet_title(title, used))
-        sheet.append([str(_("No figures"))])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet = sheet_add(workbook, title, used)
+        row_append(sheet, [_("No figures")])
+    return workbook_bytes(workbook)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.core.excel import xlsx_response
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
 from aftersales.core.views import PAGE_SIZE, page_query, roles_required
@@ -184,11 +185,8 @@ def report_excel(request, pk: int):
     title = f"{report.get_kind_display()} · {report.service_centre.name} · {_period_label(report)}"
     content = workbook_for(tables_for(run.figures, viewer_id=viewer), title=title,
                            subtitle=RULE_IDS[report.kind])
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"{report.kind}-{report.service_centre.code}-{report.period_start:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(content, name)
 
 
 @require_POST
