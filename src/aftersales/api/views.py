@@ -9,7 +9,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from aftersales.core.events import event_list
@@ -24,6 +23,7 @@ from aftersales.service.models import ServiceRequest
 
 from . import serializers as s
 from .idempotency import idempotent
+from .throttles import TokenPerIpThrottle, TokenPerUsernameThrottle
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
@@ -47,8 +47,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AnonRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [TokenPerIpThrottle, TokenPerUsernameThrottle]  # api/throttles.py
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer)
     def post(self, request):

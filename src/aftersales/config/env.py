@@ -65,3 +65,28 @@ def database_config(default_sqlite: Path) -> dict:
         config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = False
     return config
+
+
+CACHE_TABLE = "aftersales_cache"
+
+
+def cache_config(url: str | None = None) -> dict:
+    """CACHE_URL → Django CACHES['default']; rate limits keep their counts here, so it must be
+    shared by every process: ``redis://…`` (also the default when only REDIS_URL is set),
+    ``db://[table]`` (the default: the database, table ``aftersales_cache``, made by migrate),
+    or ``locmem://`` (one process only; for a single-process development server)."""
+    if url is None:
+        url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "db://"
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": prefix}
+    if url.startswith("db://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": url.removeprefix("db://").strip("/") or CACHE_TABLE,
+                "KEY_PREFIX": prefix,
+                # culling forgets counts: keep many rows (expired ones are culled first)
+                "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4}}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": prefix}
+    raise ValueError(f"CACHE_URL must start with redis://, db:// or locmem://, not {url!r}")

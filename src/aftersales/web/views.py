@@ -1,12 +1,17 @@
+import math
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from aftersales.accounts.choices import Role
 from aftersales.core.models import Notification
+from aftersales.core.ratelimit import login_limits, wait_of
 
 HOME_BY_ROLE = {
     Role.TECHNICIAN: "field:jobs",
@@ -17,8 +22,40 @@ HOME_BY_ROLE = {
 
 
 class LoginView(auth_views.LoginView):
+    """Staff log-in. After LOGIN_FAILURE_LIMIT wrong attempts for one username from one address
+    (or LOGIN_FAILURE_LIMIT_PER_IP from one address) within LOGIN_FAILURE_WINDOW seconds, the
+    page answers 429 without checking the password (core.ratelimit, in the shared cache)."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        self.limits = login_limits(request, request.POST.get("username", ""))
+        wait = wait_of(*self.limits)
+        if wait:
+            return self._refused(wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        self.limits[0].reset()  # this username from this address only: others keep counting
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        for limit in self.limits:
+            limit.failed()
+        return super().form_invalid(form)
+
+    def _refused(self, wait: float):
+        minutes = max(1, math.ceil(wait / 60))
+        form = self.get_form()  # bound to what was typed, never validated: no password check
+        form._errors, form.cleaned_data = ErrorDict(), {}
+        form.add_error(None, ngettext(
+            "Too many failed log-ins. Please try again in %(minutes)d minute.",
+            "Too many failed log-ins. Please try again in %(minutes)d minutes.",
+            minutes) % {"minutes": minutes})
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(math.ceil(wait))
+        return response
 
 
 def home(request):

@@ -107,6 +107,17 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Shared by every process (rate limits): Redis when CACHE_URL or REDIS_URL names one, else the
+# database (config/env.py cache_config). NUM_PROXIES: how many proxies in front of the
+# application add X-Forwarded-For (0: the header is ignored and REMOTE_ADDR is the client).
+CACHES = {"default": env.cache_config()}
+NUM_PROXIES = env.env_int("NUM_PROXIES", 0, minimum=0)
+# The staff log-in refuses, without checking the password, after this many failures in the
+# window (seconds) for one username from one address, or for one address overall.
+LOGIN_FAILURE_LIMIT = env.env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_IP = env.env_int("LOGIN_FAILURE_LIMIT_PER_IP", 50, minimum=1)
+LOGIN_FAILURE_WINDOW = env.env_int("LOGIN_FAILURE_WINDOW", 900, minimum=1)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "aftersales.api.authentication.TokenAuthentication",
@@ -125,6 +136,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
+    "NUM_PROXIES": NUM_PROXIES,
+    # POST /api/v1/auth/token/ (api/throttles.py): requests per address and per username
+    "DEFAULT_THROTTLE_RATES": {
+        "token_ip": env.env_str("API_TOKEN_RATE_PER_IP", "60/hour"),
+        "token_username": env.env_str("API_TOKEN_RATE_PER_USERNAME", "20/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "aftersales API",

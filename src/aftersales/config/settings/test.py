@@ -2,6 +2,8 @@
 
 import os
 
+from aftersales.config import env
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -22,6 +24,8 @@ SMS_BACKEND = "aftersales.core.sms.FileSmsBackend"
 SMS_FILE_PATH = DATA_DIR / "test-sms"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The cache (rate limits) lives in each run's own test database unless TEST_CACHE_URL says else.
+CACHES = {"default": env.cache_config(os.environ.get("TEST_CACHE_URL", "db://"))}
 # Tests that use Redis (the RQ task backend) use their own database number.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
