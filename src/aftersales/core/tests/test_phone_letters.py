@@ -8,6 +8,7 @@ through core.validators; these tests go through the real pages and the API.
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from aftersales.core.validators import phone_normalize, phone_search_key
@@ -31,7 +32,7 @@ def cast():
 @pytest.mark.parametrize("raw", [LETTERS, "138ABCD0013", "1-800-FLOWERS", "138 1234 5678 ext 12",
                                  "138 1234 5678x9", "13812345678转12"])
 def test_letters_are_refused_with_their_own_message(raw):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         phone_normalize(raw)
     assert caught.value.code == "invalid_phone"
     assert "letters" in caught.value.messages[0]
