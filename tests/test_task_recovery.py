@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env():
-    return _worker_env(PYTHONPATH=str(ROOT), TASK_WORKER_HEARTBEAT="1")
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return _worker_env(PYTHONPATH=path, TASK_WORKER_HEARTBEAT="1")
 
 
 def _wait_for(condition, what, timeout=90):

@@ -301,18 +301,20 @@ class ServiceRequestViewSet(RestrictedViewSet):
             **params)
         return self._respond(updated)
 
-    @extend_schema(request=s.LaborSerializer, responses=s.LaborSerializer,
+    @extend_schema(methods=["GET"], responses=s.LaborSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.LaborSerializer, responses={201: s.LaborSerializer},
                    parameters=[IDEMPOTENCY_HEADER])
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def labor(self, request, pk=None):
         instance = self.get_object()
         if request.method == "GET":
             return Response(s.LaborSerializer(instance.labor.all(), many=True).data)
         return self._add_line(request)
 
-    @extend_schema(request=s.PartUsageSerializer, responses=s.PartUsageSerializer,
-                   parameters=[IDEMPOTENCY_HEADER])
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=s.PartUsageSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.PartUsageSerializer,
+                   responses={201: s.PartUsageSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def parts(self, request, pk=None):
         instance = self.get_object()
         if request.method == "GET":
@@ -334,7 +336,7 @@ class ServiceRequestViewSet(RestrictedViewSet):
         return Response(s.PartUsageSerializer(line).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])  # a list
     def events(self, request, pk=None):
         instance = self.get_object()
         rows = [{"action": e.action, "from_state": e.from_state, "to_state": e.to_state,

@@ -132,7 +132,7 @@ REST_FRAMEWORK = {
         "aftersales.api.parsers.FormParser",
         "aftersales.api.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "aftersales.api.schema.AutoSchema",  # with the error responses
     "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
