@@ -1,0 +1,23 @@
+"""What the technician's app adds to other apps' pages (core.panels)."""
+
+from aftersales.core.panels import Panel
+from aftersales.service.choices import Status
+
+from .selectors import job_work
+
+FINISHED = frozenset({Status.COMPLETED, Status.CLOSED})
+
+
+def request_charges_panel(http_request, service_request) -> dict | None:
+    """A finished request's page: the final charge, the same figures as the signed voucher."""
+    if service_request.status not in FINISHED:
+        return None
+    return {"job": service_request, "work": job_work(service_request)}
+
+
+PANELS = {
+    "service_request.detail": [
+        Panel(template="field/panels/request_charges.html", context=request_charges_panel,
+              order=20),
+    ],
+}
