@@ -168,6 +168,9 @@ REPORTED_AT_BACKDATE_DAYS = env.env_int("REPORTED_AT_BACKDATE_DAYS", 30, minimum
 # The base address used in QR codes and links sent to customers.
 SITE_URL = env.env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# The service hotline customers are given in the portal where their service centre has no phone.
+SERVICE_HOTLINE = env.env_str("SERVICE_HOTLINE", "400-820-8820")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
