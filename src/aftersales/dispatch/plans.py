@@ -659,10 +659,24 @@ def _tell_technicians(plan: DayPlan, items: list[PlanItem]) -> None:
 # --- reads ------------------------------------------------------------------------------------
 
 def skill_names(codes) -> dict[str, str]:
-    """code → the skill's name (a product category without a skill record keeps its code)."""
+    """code → what people call the skill: its name; a product category whose skill has no name
+    of its own (no skill record, or one named by its code) by its product models' names, so a
+    page never shows a code. Two queries at most."""
+    from aftersales.customers.models import ProductModel
+
     from .models import Skill
 
-    names = dict(Skill.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    codes = set(codes)
+    names = {code: name for code, name in Skill.objects.filter(code__in=codes).values_list(
+        "code", "name") if name and name.strip() and name != code}
+    unnamed = codes - names.keys()
+    if unnamed:
+        models: dict[str, list[str]] = {}
+        for category, name in (ProductModel.objects.filter(category__in=unnamed)
+                               .order_by("category", "code").values_list("category", "name")):
+            models.setdefault(category, []).append(name)
+        for category, model_names in models.items():
+            names[category] = " / ".join(model_names[:2]) + (" …" if len(model_names) > 2 else "")
     return {code: names.get(code, code) for code in sorted(codes)}
 
 

@@ -85,9 +85,44 @@ DEFER_TEXT = {
 }
 
 
-def defer_text(item, skills: list[str]) -> str:
+def room_text(job: dict, techs: list[dict], load: dict[str, int], tech_meta: dict) -> str | None:
+    """Why there was no room for ``job``: the qualified technicians' daily capacity, the time
+    left in their shifts, or some of each (None: nobody qualified, the reason says so)."""
+    pinned = job.get("pinned_technician")
+    need = set(job.get("required_skills", []))
+    qualified = [t for t in techs if (t["id"] == pinned if pinned else need <= set(t["skills"]))]
+    if not qualified:
+        return None
+    full = [t for t in qualified if load.get(t["id"], 0) >= t["capacity"]]
+    if not full:
+        if pinned:
+            return _("His technician has no time left in his shift today.")
+        return _("No time left in the qualified technicians' shifts today.")
+    daily = sorted({t["capacity"] + tech_meta.get(t["id"], {}).get("finished_today", 0)
+                    for t in full})
+    n = str(daily[0]) if len(daily) == 1 else f"{daily[0]}–{daily[-1]}"
+    capacity = ngettext("%(n)s job", "%(n)s jobs", daily[-1]) % {"n": n}
+    if pinned:
+        return _("His technician has reached his daily capacity (%(capacity)s).") % {
+            "capacity": capacity}
+    if len(full) == len(qualified):
+        return _("Every qualified technician has reached his daily capacity (%(capacity)s).") % {
+            "capacity": capacity}
+    names = "、".join(tech_meta.get(t["id"], {}).get("name", t["id"]) for t in full)
+    return _("%(names)s reached the daily capacity (%(capacity)s); the other qualified "
+             "technicians have no time left in their shifts.") % {
+        "names": names, "capacity": capacity}
+
+
+ROOM_REASONS = {"no_room_today", "pinned_technician_cannot_fit"}
+
+
+def defer_text(item, skills: list[str], room: str | None = None) -> str:
     text = DEFER_TEXT.get(item.reason)
-    reason = text("、".join(skills) or "—") if text else item.reason
+    if room and item.reason in ROOM_REASONS:
+        reason = room
+    else:
+        reason = text("、".join(skills) or "—") if text else item.reason
     return f"{reason} " + _("Goes first tomorrow.")
 
 
@@ -168,6 +203,12 @@ def build_review(plan, items) -> Review:
     codes = {c for t in techs for c in t["skills"]} | {
         c for j in jobs.values() for c in j["required_skills"]}
     names = skill_names(codes)
+    tech_meta = problem.get("tech_meta", {})
+    load: dict[str, int] = {}
+    for item in items:
+        if item.technician_id is not None:
+            job = jobs.get(str(item.request_id), {})
+            load[str(item.technician_id)] = load.get(str(item.technician_id), 0) + job.get("load", 1)
 
     def minutes(moment):
         return minutes_from_midnight(moment, plan.day, tz) if moment else None
@@ -197,7 +238,9 @@ def build_review(plan, items) -> Review:
             travel = _("%(km)s km, %(min)s from the previous stop") % {
                 "km": f"{e['travel_km']:.1f}", "min": duration_text(e.get("travel_min", 0))}
         return Stop(
-            item=item, why=why_text(item, skills) if item.technician_id else defer_text(item, skills),
+            item=item, why=why_text(item, skills) if item.technician_id else defer_text(
+                item, skills, room_text(job, techs, load, tech_meta)
+                if item.reason in ROOM_REASONS else None),
             deadline=text, deadline_css=css, travel=travel, location=location_note(item),
             skills=skills,
             unqualified={int(t) for t, held in tech_skills.items() if not set(codes) <= held},
