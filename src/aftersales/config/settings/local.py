@@ -14,6 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (else WhiteNoise warns at start)
 
 # Plain lines, the product at INFO, the task framework (two lines for every task) only when it
 # warns. LOG_FORMAT=json gives production's JSON lines.
