@@ -18,7 +18,8 @@ def _review(plan):
     return build_review(plan, list(plan.items.select_related("request__customer", "technician")))
 
 
-def test_skills_show_their_names_not_their_codes(client):
+def test_skills_show_their_names_not_their_codes(client, clock_at):
+    clock_at(10, 40)
     crew = Crew(2)
     crew.job()
     # A category whose skill record is named by its code (as the demo's were), one with no skill
@@ -46,7 +47,8 @@ def test_skills_show_their_names_not_their_codes(client):
         assert f">{code}<" not in html
 
 
-def test_deferred_for_daily_capacity_says_so():
+def test_deferred_for_daily_capacity_says_so(clock_at):
+    clock_at(10, 40)
     crew = Crew(1, capacity=2)
     for _ in range(3):
         crew.job()
@@ -62,7 +64,8 @@ def test_deferred_for_daily_capacity_says_so():
     assert "每日容量" in deferred.why and "2 单" in deferred.why and "排满" not in deferred.why
 
 
-def test_deferred_for_time_says_the_shifts_are_full():
+def test_deferred_for_time_says_the_shifts_are_full(clock_at):
+    clock_at(10, 40)
     crew = Crew(1, capacity=20)
     for _ in range(14):  # an hour each in a shift of ten: not all fit, capacity is not the limit
         crew.job()

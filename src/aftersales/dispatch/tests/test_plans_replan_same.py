@@ -27,7 +27,8 @@ def _sms(folder) -> list[dict]:
 
 
 def test_replan_to_the_same_technician_moves_the_time_once(
-        settings, tmp_path, django_capture_on_commit_callbacks):
+        settings, tmp_path, django_capture_on_commit_callbacks, clock_at):
+    clock_at(10, 40)
     settings.SMS_BACKEND = "aftersales.core.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = tmp_path
     crew = Crew(2)
