@@ -67,3 +67,11 @@ def test_line_breaks_and_tabs_in_a_form_are_kept(client, cast):
         "region_kind": "urban", "kind": "individual"})
     assert response.status_code == 302
     assert Customer.objects.get().address.startswith("上海市")
+
+
+@pytest.mark.parametrize("url", ["/login/", "/portal/login/"])
+def test_a_control_character_before_signing_in_is_a_400_page(client, url):
+    response = client.post(url, {"username": "agent\x07", "identifier": "138\x00", "password": "x"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "control character" in response.content.decode()
