@@ -17,12 +17,13 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 # AFTERSALES_TEST_CLOCK=10:40 shifts the wall clock of this process and of every Python process
-# it spawns to that Shanghai time (tests/wallclock/sitecustomize.py); scripts/test uses it.
+# it spawns to that Shanghai time (tests/wallclock/, ADR 0006); scripts/test uses it.
 sys.path.insert(0, str(Path(__file__).parent / "tests" / "wallclock"))
 import aftersales_wallclock as wallclock  # noqa: E402
 
 sys.path.pop(0)
 wallclock.start()
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
