@@ -25,15 +25,15 @@ from aftersales.dispatch.models import ClockAlert, DeadlineClock
 from aftersales.dispatch.tasks import fire_clock_alert
 from aftersales.service.tests.factories import Cast, new_request
 from tests.recovery_tasks import fire_clock_alert_at_gate
-from tests.test_task_workers import AFTERSALES, _worker_env
+from tests.test_task_workers import AFTERSALES, _worker_env, redis_queue  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _env():
+def _env(**extra):
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return _worker_env(PYTHONPATH=path, TASK_WORKER_HEARTBEAT="1")
+    return _worker_env(**({"PYTHONPATH": path, "TASK_WORKER_HEARTBEAT": "1"} | extra))
 
 
 def _wait_for(condition, what, timeout=90):
@@ -45,9 +45,19 @@ def _wait_for(condition, what, timeout=90):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _burst():
-    return subprocess.run([AFTERSALES, "worker", "--burst"], env=_env(), check=True, timeout=120,
-                          capture_output=True, text=True)
+def _burst(**extra):
+    return subprocess.run([AFTERSALES, "worker", "--burst"], env=_env(**extra), check=True,
+                          timeout=120, capture_output=True, text=True)
+
+
+def _later(seconds: int) -> dict:
+    """The environment of a process whose wall clock runs ``seconds`` ahead of this one's
+    (tests/wallclock, ADR 0006)."""
+    offset = float(os.environ.get("AFTERSALES_TEST_CLOCK_OFFSET", "0")) + seconds
+    path = os.pathsep.join(filter(None, [str(ROOT / "tests" / "wallclock"),
+                                         os.environ.get("PYTHONPATH")]))
+    return {"AFTERSALES_TEST_CLOCK": os.environ.get("AFTERSALES_TEST_CLOCK", "00:00"),
+            "AFTERSALES_TEST_CLOCK_OFFSET": repr(offset), "PYTHONPATH": path}
 
 
 def test_task_of_a_killed_worker_runs_again_once(tmp_path):
@@ -169,3 +179,42 @@ def test_untracked_workers_tasks_are_lost_only_after_an_hour():
 def test_a_worker_taken_for_lost_signs_in_again_at_its_next_beat():
     task_recovery.worker_beat(worker_id="paused")
     assert TaskWorker.objects.get(pk="paused").host == task_recovery.host_key()
+
+
+def test_rq_job_of_a_killed_worker_runs_again_once(redis_queue, tmp_path):  # noqa: F811
+    """RQ: the worker and its work horse are killed; RQ calls the job abandoned once its heartbeat
+    has run out (about 90 s: the new worker's clock is moved on, not the test made to wait), and
+    the new worker runs it again instead of failing it."""
+    import redis
+
+    request = new_request(Cast(), reported_at=timezone.now() - timedelta(days=20))
+    clock = DeadlineClock.objects.filter(request=request).first()
+    redis.Redis.from_url(redis_queue).flushdb()  # only the gated alert is in the queue
+    gate = tmp_path / "gate"
+    starts = tmp_path / "gate.starts"
+    result = fire_clock_alert_at_gate.enqueue(clock.pk, "warning", str(gate))
+    rq = {"TASKS_BACKEND": "rq", "TEST_REDIS_URL": redis_queue}
+
+    worker = subprocess.Popen([AFTERSALES, "worker"], env=_env(**rq), start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: starts.exists() and starts.read_text().count("\n") == 1,
+                  "the first worker to start the job")
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    # The work horse has a process group of its own: it dies too (the machine went down).
+    horse = int(starts.read_text().split()[0])
+    os.kill(horse, signal.SIGKILL)
+    _wait_for(lambda: not task_recovery._process_exists(horse), "the work horse to die", 30)
+    result.refresh()
+    assert result.status == TaskResultStatus.RUNNING
+
+    gate.touch()
+    path = os.pathsep.join([str(ROOT), _later(300)["PYTHONPATH"]])
+    _burst(**rq, **(_later(300) | {"PYTHONPATH": path}))
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert starts.read_text().count("\n") == 2
+    assert ClockAlert.objects.filter(clock=clock, level="warning").count() == 1
+

@@ -18,6 +18,14 @@ heartbeat and no recovery, so ``aftersales worker`` adds both:
 Several workers may recover at once: each reset is one conditional UPDATE on the task's status and
 start time, so a task is put back once, and a task another worker has claimed since is left alone.
 A live worker keeps beating while it runs a long task, so its task is never taken from it.
+
+Redis (RQ) has its own heartbeat: a job whose worker died stays in the StartedJobRegistry until
+its execution's heartbeat runs out (about a minute and a half), and the next registry clean-up (at
+any worker's start-up, then every 10 minutes) calls it abandoned; a job whose work horse died
+under a live worker fails at once. Either way RQ moves it to the FailedJobRegistry unless it has
+retries left. ``RQWorker`` (what ``aftersales worker`` runs) gives such a job another attempt, up
+to ``TASK_MAX_ATTEMPTS`` starts in all, in one place (``rq_job_lost``); a job that raised is not
+retried, as with the database queue.
 """
 
 import logging
@@ -34,6 +42,8 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from rq import Worker
+from rq.exceptions import AbandonedJobError
 
 from .models import TaskWorker
 
@@ -162,3 +172,31 @@ class Heartbeat(threading.Thread):
     def stop(self) -> None:
         self.stopped.set()
         self.join(timeout=5)
+
+
+def rq_job_lost(job) -> bool:
+    """An RQ job's worker or work horse died: give it another attempt if it has starts left
+    (RQ then enqueues it again instead of failing it). Returns whether it gets one."""
+    lost = int(job.meta.get("lost", 0)) + 1
+    job.meta["lost"] = lost
+    again = lost < settings.TASK_MAX_ATTEMPTS
+    if again:
+        job.retries_left, job.retry_intervals = 1, None
+    job.save_meta()
+    logger.warning("job %s (%s) was left by a dead worker: %s", job.id, job.func_name,
+                   "queued again" if again else "failed")
+    return again
+
+
+def _rq_abandoned(job, exc_type, exc_value, traceback) -> None:
+    if exc_type is AbandonedJobError:
+        rq_job_lost(job)
+
+
+class RQWorker(Worker):
+    """RQ's worker, with lost jobs retried (rq_job_lost)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("work_horse_killed_handler", lambda job, *_: rq_job_lost(job))
+        super().__init__(*args, **kwargs)
+        self.push_exc_handler(_rq_abandoned)

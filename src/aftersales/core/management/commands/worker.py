@@ -25,6 +25,7 @@ class Command(BaseCommand):
         if backend.startswith("django_tasks_rq"):
             extra = ["--burst"] if burst else []
             call_command("rqworker", "default", "--with-scheduler",
+                         "--worker-class", "aftersales.core.task_recovery.RQWorker",
                          "--job-class", "django_tasks_rq.backend.Job", *extra)
         else:
             extra = ["--batch"] if burst else []
