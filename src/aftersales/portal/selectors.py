@@ -9,15 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.choices import Role
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
-from aftersales.customers.models import InstalledProduct
+from aftersales.customers.models import Customer, InstalledProduct
+from aftersales.feedback.models import Survey
 from aftersales.service.choices import OPEN_STATUSES, Status
 from aftersales.service.models import ServiceRequest
 
@@ -95,6 +98,25 @@ def portal_request_get(*, user, number: str) -> ServiceRequest:
         "installed_product__model", "assigned_technician", "customer", "service_centre"
     )
     return get_restricted(qs, user, "view", number=number)
+
+
+def portal_pending_surveys(*, user):
+    """The surveys of his finished jobs that still wait for his answer (not answered, not
+    expired), newest job first. The link goes through feedback's page for the request, which
+    issues a one-use survey link only when he opens it."""
+    finished = ServiceRequest.objects.restrict(user, "view").filter(
+        status__in=[Status.COMPLETED, Status.CLOSED])
+    return (Survey.objects.live().filter(request__in=finished).select_related("request")
+            .order_by("-request__completed_at", "-id"))
+
+
+def portal_hotline(user) -> str:
+    """The number a customer should call: his service centre's, else the service hotline."""
+    phone = ""
+    if user.is_authenticated and user.role == Role.CUSTOMER:
+        phone = (Customer.objects.filter(user=user)
+                 .values_list("service_centre__phone", flat=True).first() or "")
+    return phone or settings.SERVICE_HOTLINE
 
 
 def portal_products(*, user):

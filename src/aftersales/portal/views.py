@@ -167,6 +167,9 @@ def home(request):
         item.upcoming = selectors.upcoming_visit(item)
     return render(request, "portal/home.html", {
         "customer": customer, "page": page, "show": show, "open_count": open_count,
+        # Finished jobs are on the "all" tab, and so are their surveys.
+        "pending_surveys": list(selectors.portal_pending_surveys(user=request.user)[:5])
+        if show == "all" else [],
     })
 
 
