@@ -65,3 +65,10 @@ def test_500_page_needs_neither_context_nor_database(django_assert_num_queries):
     response = client.get("/api/v1/test-fail/")
     assert response.status_code == 500 and response["Content-Type"] == "application/json"
     assert set(response.json()) == {"detail"}
+
+
+def test_a_form_without_its_csrf_token_gets_the_products_403_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403 and "403_csrf.html" in _templates(response)
+    assert "表单已过期" in response.content.decode()
