@@ -299,6 +299,9 @@ def _keep_pinned_starts(geo: Geometry, tech: Technician, sequence: list[str]) ->
     The solver rounds travel and work up to ticks and lets a pinned start slip by a few ticks
     (the rounding of a chain of pinned jobs); in minutes, seconds late is still moved."""
     dropped: list[str] = []
+    if not any(geo.jobs[j].pinned_start is not None and not geo.problem.is_started(geo.jobs[j])
+               for j in sequence):
+        return dropped
     while True:
         visits = schedule_route(geo, tech, sequence, why="").route.visits
         late = next((
