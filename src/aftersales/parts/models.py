@@ -1,10 +1,15 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
+
+from .choices import MoveKind, WarehouseKind
 
 
 class Part(BaseModel):
@@ -16,6 +21,11 @@ class Part(BaseModel):
         _("unit price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     category = models.CharField(_("product category"), max_length=40, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, default="pcs",
+                            help_text=_("pcs, m, kg, l …"))
+    unit_decimals = models.PositiveSmallIntegerField(
+        _("decimal places"), default=0,
+        help_text=_("How finely the unit is counted: 0 for pieces, up to 3."))
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -23,7 +33,9 @@ class Part(BaseModel):
         verbose_name = _("part")
         verbose_name_plural = _("parts price list")
         constraints = [
-            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="parts_price_not_negative")
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="parts_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(unit_decimals__lte=3),
+                                   name="parts_unit_decimals_at_most_3"),
         ]
 
     def __str__(self) -> str:
@@ -32,3 +44,136 @@ class Part(BaseModel):
     @staticmethod
     def restrict_rule(queryset, user, action):
         return queryset if user.is_staff_role else queryset.none()
+
+
+class Warehouse(BaseModel):
+    """A place that holds parts: the central warehouse, a centre's store, a technician's van or a
+    dealer's stock (PT-2, PT-3)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=WarehouseKind.choices)
+    service_centre = models.ForeignKey(
+        "accounts.ServiceCentre", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="warehouses", verbose_name=_("service centre"))
+    technician = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="van", verbose_name=_("technician"))
+    dealer = models.ForeignKey(
+        "dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="warehouses", verbose_name=_("dealer"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=WarehouseKind.VAN) | Q(technician__isnull=False),
+                name="parts_van_has_technician"),
+            models.CheckConstraint(
+                condition=~Q(kind=WarehouseKind.CENTRE) | Q(service_centre__isnull=False),
+                name="parts_store_has_centre"),
+            models.CheckConstraint(
+                condition=~Q(kind=WarehouseKind.DEALER) | Q(dealer__isnull=False),
+                name="parts_dealer_stock_has_dealer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        """A technician sees and moves only his van; a centre's staff its centre's stores and
+        vans; the service department and administrators every place."""
+        if user.is_superuser or getattr(user, "sees_all_centres", False):
+            return queryset
+        role = getattr(user, "role", None)
+        if role == "technician":
+            return queryset.filter(technician=user)
+        if role in {"agent", "supervisor"} and user.service_centre_id:
+            return queryset.filter(Q(service_centre_id=user.service_centre_id)
+                                   | Q(technician__service_centre_id=user.service_centre_id))
+        return queryset.none()
+
+
+class StockBalance(models.Model):
+    """Stock on hand of one part in one place: the sum of its moves, kept in the moves'
+    transaction (docs/adr/0010-stock-on-hand-balance-row.md), and its reorder level."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances",
+                                  verbose_name=_("warehouse"))
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="balances",
+                             verbose_name=_("part"))
+    quantity = models.DecimalField(_("on hand"), max_digits=14, decimal_places=3, default=0)
+    reorder_level = models.DecimalField(_("reorder level"), max_digits=14, decimal_places=3,
+                                        default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock on hand")
+        verbose_name_plural = _("stock on hand")
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "part"], name="parts_balance_one_row"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="parts_stock_not_negative"),
+            models.CheckConstraint(condition=Q(reorder_level__gte=0),
+                                   name="parts_reorder_not_negative"),
+        ]
+        indexes = [
+            # the low-stock list: only rows with a reorder level are looked at
+            models.Index(fields=["warehouse", "part"], name="parts_low_stock",
+                         condition=Q(reorder_level__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse.code} · {self.part.code}: {self.quantity}"
+
+    @property
+    def low(self) -> bool:
+        return self.reorder_level > 0 and self.quantity <= self.reorder_level
+
+
+class StockMove(AppendOnlyModel):
+    """One line of the stock ledger: never changed; a correction is a new move."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="moves",
+                                  verbose_name=_("warehouse"))
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="moves",
+                             verbose_name=_("part"))
+    kind = models.CharField(_("kind"), max_length=15, choices=MoveKind.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3,
+                                   help_text=_("Signed: positive in, negative out."))
+    balance_after = models.DecimalField(_("on hand after"), max_digits=14, decimal_places=3)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=10, decimal_places=2, null=True,
+                                    blank=True)
+    counterpart = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("from / to"))
+    request = models.ForeignKey("service.ServiceRequest", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="stock_moves",
+                                verbose_name=_("service request"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
+        indexes = [
+            models.Index(fields=["warehouse", "part", "at"], name="parts_move_place_part"),
+            models.Index(fields=["at"], name="parts_move_at"),
+            models.Index(fields=["request"], name="parts_move_request",
+                         condition=Q(request__isnull=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="parts_move_not_zero"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0),
+                                   name="parts_move_never_below_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.part.code} {self.quantity:+}"

@@ -350,9 +350,26 @@ def part_add(*, actor, request, part, quantity: int = 1) -> PartUsage:
         raise ValidationError({"quantity": [_("Quantity must be at least 1.")]})
     with transaction.atomic():
         usage = PartUsage.objects.create(
+        # parts: the part leaves the van (or the centre's store) in this transaction
+        react("service_request.part_add", request, actor=actor, data={"usage": usage})
             request=request, part=part, quantity=int(quantity), unit_price=part.unit_price,
             charged=request.chargeable, at_bench=request.status != Status.ON_SITE,
             recorded_by=actor)
+def part_remove(*, actor, usage: PartUsage) -> None:
+    """A part recorded by mistake is taken off the job while the work is open; it goes back to
+    where it came from (the stock ledger records the return, the change log the removal)."""
+    request = usage.request
+    _check_work_actor(actor, request)
+    if request.status not in WORK_STATES:
+        from aftersales.core.exceptions import IllegalTransition
+
+        raise IllegalTransition(_("Parts can be taken off only while the work is open."))
+    with transaction.atomic():
+        react("service_request.part_remove", request, actor=actor, data={"usage": usage})
+        change_log(actor=actor, instance=usage, action="delete", before=snapshot(usage))
+        usage.delete()
+
+
         change_log(actor=actor, instance=usage, action="create")
     return usage
 

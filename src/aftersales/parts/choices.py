@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WarehouseKind(models.TextChoices):
+    CENTRAL = "central", _("Central warehouse")
+    CENTRE = "centre", _("Service centre store")
+    VAN = "van", _("Technician's van")
+    DEALER = "dealer", _("Dealer's stock")
+
+
+class MoveKind(models.TextChoices):
+    """Why stock moved. Every kind but a count adjustment has one sign: in (+) or out (−)."""
+
+    RECEIPT = "receipt", _("Receipt")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    ISSUE = "issue", _("Issued to a job")
+    RETURN = "return", _("Returned from a job")
+    LOAN_OUT = "loan_out", _("Lent out")
+    LOAN_BACK = "loan_back", _("Loan returned")
+    SCRAP = "scrap", _("Scrapped")
+    ADJUSTMENT = "adjustment", _("Count adjustment")
+
+
+INWARD = frozenset({MoveKind.RECEIPT, MoveKind.TRANSFER_IN, MoveKind.RETURN, MoveKind.LOAN_BACK})
+OUTWARD = frozenset({MoveKind.TRANSFER_OUT, MoveKind.ISSUE, MoveKind.LOAN_OUT, MoveKind.SCRAP})

@@ -1,0 +1,238 @@
+"""Every write to places and stock (house style rule 1): the stock ledger (PT-2, PT-3).
+
+Stock moves are an append-only ledger; each place's stock on hand of a part is one balance row
+(``StockBalance``), locked and changed in the same transaction as the move it sums, so the two
+never disagree and two writers drawing the last unit queue on the row lock: the second finds
+nothing left and is refused. No move may take stock below zero.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.changelog import change_log
+from aftersales.core.exceptions import PermissionDenied
+
+from .choices import INWARD, OUTWARD, MoveKind, WarehouseKind
+from .models import Part, StockBalance, StockMove, Warehouse
+
+WAREHOUSE_FIELDS = ("code", "name", "kind", "service_centre", "technician", "dealer", "active")
+
+
+# --- who may touch a place ----------------------------------------------------------------------
+
+def may_move(user, warehouse: Warehouse) -> bool:
+    """The rule of ``Warehouse.restrict_rule``, for one place already loaded (no query)."""
+    if user is None:
+        return True  # the system itself (tasks, commands)
+    if user.is_superuser or getattr(user, "sees_all_centres", False):
+        return True
+    role = getattr(user, "role", None)
+    if role == "technician":
+        return warehouse.technician_id == user.pk
+    if role in {"agent", "supervisor"} and user.service_centre_id:
+        return user.service_centre_id in {warehouse.service_centre_id,
+                                          getattr(warehouse.technician, "service_centre_id", None)}
+    return False
+
+
+def _require_place(actor, warehouse: Warehouse) -> None:
+    if not may_move(actor, warehouse):
+        raise PermissionDenied(_("You may not move stock in %(place)s.") % {"place": warehouse})
+    if not warehouse.active:
+        raise ValidationError({"warehouse": [_("%(place)s is closed.") % {"place": warehouse}]})
+
+
+def _require_manager(actor) -> None:
+    if not (actor.is_superuser or getattr(actor, "sees_all_centres", False)):
+        raise PermissionDenied()
+
+
+# --- quantities ---------------------------------------------------------------------------------
+
+def quantity_clean(part: Part, value, *, field: str = "quantity") -> Decimal:
+    """A positive quantity counted as finely as the part's unit allows (pieces: whole numbers)."""
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("Enter a number.")]}) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: [_("The quantity must be more than zero.")]})
+    if -amount.as_tuple().exponent > part.unit_decimals and amount != amount.to_integral_value():
+        if part.unit_decimals == 0:
+            message = _("%(part)s is counted in whole %(unit)s.")
+        else:
+            message = _("%(part)s is counted to %(places)d decimal places at most.")
+        raise ValidationError({field: [message % {"part": part.code, "unit": part.unit,
+                                                  "places": part.unit_decimals}]})
+    if amount >= Decimal("1e10"):
+        raise ValidationError({field: [_("The quantity is too large.")]})
+    return amount
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+def _balance_locked(warehouse: Warehouse, part: Part) -> StockBalance:
+    """The place's balance row of the part, locked for this transaction (created at zero)."""
+    try:
+        return StockBalance.objects.select_for_update().get(warehouse=warehouse, part=part)
+    except StockBalance.DoesNotExist:
+        # Two writers may both find no row: one insert wins, the other is ignored, both lock it.
+        StockBalance.objects.bulk_create([StockBalance(warehouse=warehouse, part=part)],
+                                         ignore_conflicts=True)
+        return StockBalance.objects.select_for_update().get(warehouse=warehouse, part=part)
+
+
+def _post(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity: Decimal,
+          balance: StockBalance | None = None, **fields) -> StockMove:
+    """Write one move and its balance; ``quantity`` is signed. Inside a transaction."""
+    balance = balance or _balance_locked(warehouse, part)
+    after = balance.quantity + quantity
+    if after < 0:
+        raise ValidationError({"quantity": [
+            _("Only %(on_hand)s %(unit)s of %(part)s in %(place)s: %(wanted)s cannot be taken.")
+            % {"on_hand": _plain(balance.quantity), "unit": part.unit, "part": part.code,
+               "place": warehouse.name, "wanted": _plain(-quantity)}]})
+    balance.quantity = after
+    balance.save(update_fields=["quantity", "updated_at"])
+    return StockMove.objects.create(
+        warehouse=warehouse, part=part, kind=kind, quantity=quantity, balance_after=after,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=timezone.now(), **fields)
+
+
+def _plain(amount: Decimal) -> str:
+    return f"{amount.normalize():f}"
+
+
+def stock_move(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity,
+               request=None, unit_cost=None, reference: str = "", note: str = "") -> StockMove:
+    """One move in or out of one place: receipt, issue to or return from a job, loan out or
+    back, scrap. Transfers and count adjustments have functions of their own."""
+    if kind not in INWARD | OUTWARD or kind in {MoveKind.TRANSFER_IN, MoveKind.TRANSFER_OUT}:
+        raise ValidationError({"kind": [_("Choose the kind of move.")]})
+    amount = quantity_clean(part, quantity)
+    _require_place(actor, warehouse)
+    if kind == MoveKind.SCRAP and not (note or "").strip():
+        raise ValidationError({"note": [_("Say why the part is scrapped.")]})
+    if kind in {MoveKind.ISSUE, MoveKind.RETURN} and request is None:
+        raise ValidationError({"request": [_("Name the job the part is for.")]})
+    with transaction.atomic():
+        return _post(actor=actor, warehouse=warehouse, part=part, kind=kind,
+                     quantity=amount if kind in INWARD else -amount, request=request,
+                     unit_cost=unit_cost, reference=reference[:60], note=(note or "")[:300])
+
+
+def stock_transfer(*, actor, source: Warehouse, target: Warehouse, part: Part, quantity,
+                   reference: str = "", note: str = "") -> tuple[StockMove, StockMove]:
+    """Move stock from one place to another: two moves in one transaction."""
+    amount = quantity_clean(part, quantity)
+    if source.pk == target.pk:
+        raise ValidationError({"target": [_("Choose another place to move the stock to.")]})
+    _require_place(actor, source)
+    if not target.active:
+        raise ValidationError({"target": [_("%(place)s is closed.") % {"place": target}]})
+    with transaction.atomic():
+        # Lock both rows in one order, so two opposite transfers cannot deadlock.
+        first, second = sorted((source, target), key=lambda w: w.pk)
+        balances = {first.pk: _balance_locked(first, part), second.pk: _balance_locked(second, part)}
+        out = _post(actor=actor, warehouse=source, part=part, kind=MoveKind.TRANSFER_OUT,
+                    quantity=-amount, balance=balances[source.pk], counterpart=target,
+                    reference=reference[:60], note=(note or "")[:300])
+        into = _post(actor=actor, warehouse=target, part=part, kind=MoveKind.TRANSFER_IN,
+                     quantity=amount, balance=balances[target.pk], counterpart=source,
+                     reference=reference[:60], note=(note or "")[:300])
+    return out, into
+
+
+def stock_adjust(*, actor, warehouse: Warehouse, part: Part, counted, note: str) -> StockMove | None:
+    """A count (stock-take, PT-3) sets stock on hand to what was counted: one adjustment move
+    of the difference, or none when the count agrees."""
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Say which count this is.")]})
+    counted = Decimal(0) if str(counted).strip() in {"0", "0.0"} else quantity_clean(
+        part, counted, field="counted")
+    _require_place(actor, warehouse)
+    with transaction.atomic():
+        balance = _balance_locked(warehouse, part)
+        difference = counted - balance.quantity
+        if difference == 0:
+            return None
+        return _post(actor=actor, warehouse=warehouse, part=part, kind=MoveKind.ADJUSTMENT,
+                     quantity=difference, balance=balance, note=note.strip()[:300])
+
+
+def reorder_level_set(*, actor, warehouse: Warehouse, part: Part, level) -> StockBalance:
+    level = Decimal(0) if str(level).strip() in {"0", ""} else quantity_clean(
+        part, level, field="reorder_level")
+    _require_place(actor, warehouse)
+    with transaction.atomic():
+        balance = _balance_locked(warehouse, part)
+        balance.reorder_level = level
+        balance.save(update_fields=["reorder_level", "updated_at"])
+    return balance
+
+
+# --- places -------------------------------------------------------------------------------------
+
+def warehouse_create(*, actor, **data) -> Warehouse:
+    _require_manager(actor)
+    values = {k: v for k, v in data.items() if k in WAREHOUSE_FIELDS}
+    errors = {}
+    kind = values.get("kind")
+    if kind == WarehouseKind.VAN and values.get("technician") is None:
+        errors["technician"] = [_("A van belongs to a technician.")]
+    if kind == WarehouseKind.CENTRE and values.get("service_centre") is None:
+        errors["service_centre"] = [_("A store belongs to a service centre.")]
+    if kind == WarehouseKind.DEALER and values.get("dealer") is None:
+        errors["dealer"] = [_("Dealer's stock belongs to a dealer.")]
+    if not (values.get("code") or "").strip():
+        errors["code"] = [_("Give the place a code.")]
+    elif Warehouse.objects.filter(code=values["code"].strip()).exists():
+        errors["code"] = [_("Another place has this code.")]
+    if errors:
+        raise ValidationError(errors)
+    values["code"] = values["code"].strip()
+    with transaction.atomic():
+        warehouse = Warehouse.objects.create(**values)
+        change_log(actor=actor, instance=warehouse, action="create")
+    return warehouse
+
+
+def job_stock_place(request, *, at_bench: bool) -> Warehouse | None:
+    """Where a job's parts come from: the centre's store for a workshop repair, else the
+    assigned technician's van; None where no such place is kept (stock is then not tracked)."""
+    if at_bench:
+        return (Warehouse.objects.filter(kind=WarehouseKind.CENTRE, active=True,
+                                         service_centre_id=request.service_centre_id)
+                .order_by("pk").first())
+    if request.assigned_technician_id is None:
+        return None
+    return Warehouse.objects.filter(kind=WarehouseKind.VAN, active=True,
+                                    technician_id=request.assigned_technician_id).first()
+
+
+def job_part_issue(*, actor, usage) -> StockMove | None:
+    """A part fitted on a job (a usage line) comes out of the place the job draws from."""
+    place = job_stock_place(usage.request, at_bench=usage.at_bench)
+    if place is None:
+        return None
+    with transaction.atomic():
+        return _post(actor=actor, warehouse=place, part=usage.part, kind=MoveKind.ISSUE,
+                     quantity=-Decimal(usage.quantity), request=usage.request,
+                     reference=f"usage:{usage.pk}")
+
+
+def job_part_return(*, actor, usage) -> StockMove | None:
+    """A usage line taken off the job puts the part back where it came from."""
+    issued = (StockMove.objects.filter(reference=f"usage:{usage.pk}", kind=MoveKind.ISSUE)
+              .select_related("warehouse").first())
+    if issued is None:
+        return None
+    with transaction.atomic():
+        return _post(actor=actor, warehouse=issued.warehouse, part=usage.part,
+                     kind=MoveKind.RETURN, quantity=-issued.quantity, request=usage.request,
+                     reference=f"usage:{usage.pk}")

@@ -1,0 +1,75 @@
+"""Two technicians drawing the last units at the same moment: exactly as many succeed as there
+are units, the others are refused; stock never goes below zero and no move is lost (real
+threads with their own connections, on SQLite and PostgreSQL)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from aftersales.parts import services
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import StockBalance, StockMove, Warehouse
+from aftersales.parts.tests.factories import PartFactory
+from aftersales.service import services as service
+from aftersales.service.choices import Status
+from aftersales.service.models import PartUsage
+from aftersales.service.tests.factories import Cast, drive, new_request
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+WORKERS = 8
+UNITS = 5
+
+
+def _race(fn, count):
+    barrier = threading.Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        try:
+            fn(index)
+            return "ok"
+        except ValidationError:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_transfers_from_a_store_never_take_more_than_it_holds():
+    cast = Cast()
+    part = PartFactory(code="LAST-1")
+    store = Warehouse.objects.create(code="S-RACE", name="中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    depots = [Warehouse.objects.create(code=f"D-RACE-{i}", name=f"区域仓{i}",
+                                       kind=WarehouseKind.CENTRAL) for i in range(WORKERS)]
+    services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
+                        quantity=UNITS)
+    results = _race(lambda i: services.stock_transfer(
+        actor=cast.manager, source=store, target=depots[i], part=part, quantity=1), WORKERS)
+    assert results.count("ok") == UNITS and results.count("refused") == WORKERS - UNITS
+    assert StockBalance.objects.get(warehouse=store, part=part).quantity == 0
+    assert StockMove.objects.filter(kind=MoveKind.TRANSFER_OUT).count() == UNITS
+    assert StockMove.objects.filter(kind=MoveKind.TRANSFER_IN).count() == UNITS
+    assert sum(StockBalance.objects.filter(part=part).values_list("quantity", flat=True)) == UNITS
+
+
+def test_parts_fitted_at_once_from_one_van_never_overdraw_it():
+    cast = Cast()
+    part = PartFactory(code="LAST-2")
+    van = Warehouse.objects.create(code="V-RACE", name="车载库", kind=WarehouseKind.VAN,
+                                   technician=cast.technician)
+    services.stock_move(actor=cast.manager, warehouse=van, part=part, kind=MoveKind.RECEIPT,
+                        quantity=UNITS)
+    jobs = [drive(new_request(cast), cast, Status.ON_SITE) for _ in range(WORKERS)]
+    results = _race(lambda i: service.part_add(actor=cast.technician, request=jobs[i], part=part),
+                    WORKERS)
+    assert results.count("ok") == UNITS
+    assert PartUsage.objects.count() == UNITS
+    assert StockMove.objects.filter(kind=MoveKind.ISSUE).count() == UNITS
+    assert StockBalance.objects.get(warehouse=van, part=part).quantity == 0
