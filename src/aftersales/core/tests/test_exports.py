@@ -117,3 +117,17 @@ def test_report_download_writes_formula_like_names_as_text():
     hostile = [cell for cell in names if str(cell.value).startswith("=")]
     assert len(hostile) == 1 and hostile[0].data_type == "s" and hostile[0].quotePrefix
     assert "HYPERLINK" in hostile[0].value and "\x07" not in hostile[0].value
+
+
+def test_no_module_writes_a_workbook_but_the_one_writer():
+    """A later export must go through core.excel too: nothing else creates a workbook."""
+    from pathlib import Path
+
+    import aftersales
+
+    root = Path(aftersales.__file__).parent
+    writers = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
+                     if "tests" not in path.parts
+                     and ("Workbook(" in (text := path.read_text(encoding="utf-8"))
+                          or "import Workbook" in text or "xlsxwriter" in text))
+    assert writers == ["core/excel.py"]
