@@ -76,7 +76,7 @@ class InstalledProductSerializer(ModelSerializer):
     class Meta:
         model = InstalledProduct
         fields = ["id", "customer", "model", "serial", "purchased_on", "installed_on",
-                  "warranty_ends_on", "phase", "dealer", "address", "version"]
+                  "warranty_ends_on", "phase", "dealer", "address", "region_kind", "version"]
         read_only_fields = ["id", "warranty_ends_on", "phase", "version"]
         validators = []  # one serial per model is checked by the service, with its own message
 

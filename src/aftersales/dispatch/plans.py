@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from aftersales.accounts.choices import Role
-from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.changelog import change_log
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import (
     ConflictError,
@@ -51,7 +51,7 @@ from aftersales.core.exceptions import (
 from aftersales.core.models import Notification
 from aftersales.core.querysets import get_restricted
 from aftersales.core.tasks import enqueue
-from aftersales.core.workflow import Transition, Workflow, transition_apply, version_bump
+from aftersales.core.workflow import Transition, Workflow, transition_apply
 from aftersales.service.choices import Status
 
 from .models import DayPlan, DayPlanStatus, PlanItem
@@ -531,7 +531,11 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
     jobs the plan defers go back to the queue (first tomorrow, SR-5). Other plans of the day
     are superseded; the technicians are told their route."""
     from aftersales.service.models import ServiceRequest
-    from aftersales.service.services import service_request_assign, service_request_unassign
+    from aftersales.service.services import (
+        service_request_appointment_move,
+        service_request_assign,
+        service_request_unassign,
+    )
 
     _require_planner(actor, plan.service_centre)
     with transaction.atomic():
@@ -579,7 +583,7 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
                         item.outcome = OUTCOME_UNCHANGED
                     elif (request.status == Status.ASSIGNED
                           and request.assigned_technician_id == item.technician_id):
-                        _appointment_move(
+                        service_request_appointment_move(
                             actor=actor, request=request, appointment_at=item.expected_arrival,
                             note=_("%(plan)s: same technician, new time.") % {"plan": label},
                             data={"day_plan": plan.pk, "sequence": item.sequence})
@@ -607,32 +611,6 @@ def day_plan_publish(*, actor, plan: DayPlan, expected_version: int | None = Non
                            data={**counts, "skipped": [{"number": n, "why": w} for n, w in skipped]})
         _tell_technicians(plan, items)
     return PublishResult(plan=plan, counts=counts, skipped=skipped)
-
-
-def _appointment_move(*, actor, request, appointment_at, note: str, data: dict) -> None:
-    """The same technician at another time: one "visit moved" step (event ``reschedule``,
-    assigned → assigned, which the customer's portal shows once with the new time), the
-    appointment and his pending visit re-timed — not cancelled and booked again.
-
-    Belongs in service.services (a ``service_request_appointment_move``); it is here while that
-    module's transitions are being reworked. ``request`` is locked by the caller."""
-    from aftersales.service.choices import VisitOutcome
-    from aftersales.service.models import Visit
-
-    before = snapshot(request)
-    previous = request.appointment_at
-    request.appointment_at = appointment_at
-    version_bump(instance=request, expected_version=request.version, fields=["appointment_at"])
-    change_log(actor=actor, instance=request, action="update", before=before)
-    if not Visit.objects.filter(request=request, outcome=VisitOutcome.PENDING).update(
-            scheduled_for=appointment_at):
-        Visit.objects.create(request=request, technician_id=request.assigned_technician_id,
-                             scheduled_for=appointment_at)
-    event_append(subject=request, action="reschedule", actor=actor, from_state=request.status,
-                 to_state=request.status, note=note, data={
-                     "next_visit_at": appointment_at.isoformat(),
-                     "previous_appointment_at": previous.isoformat() if previous else None,
-                     "technician": request.assigned_technician_id, **data})
 
 
 def _tell_technicians(plan: DayPlan, items: list[PlanItem]) -> None:

@@ -59,6 +59,7 @@ TIMELINE_TEXT = {
     "inspect_pass": _("Our supervisor checked the repair"),
     "hand_back": _("Your product was brought back to you"),
     "reschedule": _("The visit was moved"),
+    "appointment_move": _("The visit was moved"),
     "close": _("Your request is closed"),
     "cancel": _("The request was cancelled"),
 }
@@ -140,7 +141,7 @@ def portal_timeline(request: ServiceRequest) -> list[TimelineItem]:
             continue
         detail = ""
         values = {"technician": event.data.get("technician_name", "")}
-        if event.action == "reschedule":
+        if event.action in {"reschedule", "appointment_move"}:
             detail = event.note
             next_visit = parse_datetime(event.data.get("next_visit_at") or "")
             if next_visit:

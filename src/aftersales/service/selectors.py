@@ -164,7 +164,8 @@ class TimelineEntry:
 
 def _action_label(name: str) -> str:
 
-    extra = {"register": _("Registered"), "record_work": _("Work recorded")}
+    extra = {"register": _("Registered"), "record_work": _("Work recorded"),
+             "appointment_move": _("Visit time moved")}
     if name in extra:
         return extra[name]
     transition = service_request_workflow.transitions.get(name)

@@ -21,16 +21,13 @@ from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import warranty_end
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.handlers import react
 from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import under_contract
-from aftersales.dispatch.clocks import clocks_follow, clocks_start
-from aftersales.dispatch.technicians import technician_status_follow
-from aftersales.feedback.services import survey_schedule_for
 
 from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
-from .deadlines import arrival_deadline
 from .models import (
     LaborEntry,
     PartUsage,
@@ -93,12 +90,9 @@ def _transition(request, name: str, actor, *, note: str = "", expected_version=N
         raise PermissionDenied(_("This job is assigned to another technician."))
     if actor.role == Role.CUSTOMER and request.customer.user_id != actor.pk:
         raise PermissionDenied()
-    with transaction.atomic():
-        moved = transition_apply(workflow=WF, instance=request, name=name, actor=actor, note=note,
-                                 expected_version=expected_version, changes=changes, data=data)
-        clocks_follow(request=moved, action=name, actor=actor)
-        technician_status_follow(request=moved, action=name)
-    return moved
+    # The other apps follow through their handlers (core.handlers), run by transition_apply.
+    return transition_apply(workflow=WF, instance=request, name=name, actor=actor, note=note,
+                            expected_version=expected_version, changes=changes, data=data)
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -143,7 +137,7 @@ def service_request_create(*, actor, customer: Customer, description: str,
                                   centre=centre, cause=cause, internal=internal)
     waiting = terms.needs_agreement and not customer_agreed
     with transaction.atomic():
-        request = ServiceRequest.objects.create(
+        request = ServiceRequest(
             number=placeholder(),
             service_centre=centre, customer=customer, installed_product=installed_product,
             channel=channel, description=description.strip(), urgency=urgency,
@@ -152,15 +146,17 @@ def service_request_create(*, actor, customer: Customer, description: str,
             estimated_charge=terms.estimated_charge,
             customer_agreed_at=now if (terms.needs_agreement and customer_agreed) else None,
             status=Status.AWAITING_AGREEMENT if waiting else Status.REGISTERED,
-            arrive_by=arrival_deadline(reported_at, customer.region_kind, centre),
             created_by=actor,
         )
+        # Other apps fill in what they own (dispatch: the arrival deadline), then follow.
+        react("service_request.registering", request, actor=actor, to_state=request.status)
+        request.save(force_insert=True)
+        data = {"category": terms.category, "in_warranty": terms.in_warranty,
+                "chargeable": terms.chargeable, "estimated_charge": str(terms.estimated_charge)}
         event_append(subject=request, action="register", actor=actor,
-                     to_state=request.status, at=now,
-                     data={"category": terms.category, "in_warranty": terms.in_warranty,
-                           "chargeable": terms.chargeable,
-                           "estimated_charge": str(terms.estimated_charge)})
-        clocks_start(request=request)
+                     to_state=request.status, at=now, data=data)
+        react("service_request.register", request, actor=actor, to_state=request.status,
+              data=data)
         # Last: the counter's row lock is then held only until the commit.
         number_assign(request, doc_type="service_request", prefix=REQUEST_PREFIX,
                       moment=reported_at)
@@ -249,6 +245,36 @@ def service_request_unassign(*, actor, request, note="", expected_version=None):
         request.visits.filter(outcome=VisitOutcome.PENDING).update(
             outcome=VisitOutcome.CANCELLED, reason=note)
     return request
+
+
+def service_request_appointment_move(*, actor, request, appointment_at, note: str = "",
+                                     data: dict | None = None, expected_version=None):
+    """The same technician at another time (a re-planned day): the appointment and his pending
+    visit are re-timed and one "visit moved" step is recorded — not cancelled and booked again,
+    so the customer is told once."""
+    if not (actor.is_superuser or actor.role in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}):
+        raise PermissionDenied()
+    with transaction.atomic():
+        locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != Status.ASSIGNED:
+            from aftersales.core.exceptions import IllegalTransition
+
+            raise IllegalTransition(_("Only a booked visit can be moved."))
+        before = snapshot(locked)
+        previous = locked.appointment_at
+        locked.appointment_at = appointment_at
+        version_bump(instance=locked, expected_version=expected_version or locked.version,
+                     fields=["appointment_at"])
+        change_log(actor=actor, instance=locked, action="update", before=before)
+        if not locked.visits.filter(outcome=VisitOutcome.PENDING).update(
+                scheduled_for=appointment_at, updated_at=timezone.now()):
+            Visit.objects.create(request=locked, technician_id=locked.assigned_technician_id,
+                                 scheduled_for=appointment_at)
+        event_append(subject=locked, action="appointment_move", actor=actor,
+                     from_state=locked.status, to_state=locked.status, note=note, data={
+                         "next_visit_at": appointment_at, "previous_appointment_at": previous,
+                         "technician": locked.assigned_technician_id, **(data or {})})
+    return locked
 
 
 # --- field work --------------------------------------------------------------------------------
@@ -350,11 +376,15 @@ def part_add(*, actor, request, part, quantity: int = 1) -> PartUsage:
         raise ValidationError({"quantity": [_("Quantity must be at least 1.")]})
     with transaction.atomic():
         usage = PartUsage.objects.create(
-        # parts: the part leaves the van (or the centre's store) in this transaction
-        react("service_request.part_add", request, actor=actor, data={"usage": usage})
             request=request, part=part, quantity=int(quantity), unit_price=part.unit_price,
             charged=request.chargeable, at_bench=request.status != Status.ON_SITE,
             recorded_by=actor)
+        change_log(actor=actor, instance=usage, action="create")
+        # parts: the part leaves the van (or the centre's store) in this transaction
+        react("service_request.part_add", request, actor=actor, data={"usage": usage})
+    return usage
+
+
 def part_remove(*, actor, usage: PartUsage) -> None:
     """A part recorded by mistake is taken off the job while the work is open; it goes back to
     where it came from (the stock ledger records the return, the change log the removal)."""
@@ -368,10 +398,6 @@ def part_remove(*, actor, usage: PartUsage) -> None:
         react("service_request.part_remove", request, actor=actor, data={"usage": usage})
         change_log(actor=actor, instance=usage, action="delete", before=snapshot(usage))
         usage.delete()
-
-
-        change_log(actor=actor, instance=usage, action="create")
-    return usage
 
 
 def _signature(request, *, kind, signer_name, opinion, image) -> Signature:
@@ -406,7 +432,6 @@ def service_request_complete(*, actor, request, signer_name: str, signature: str
         visit = _current_visit(request)
         visit.left_at, visit.outcome = timezone.now(), VisitOutcome.COMPLETED
         visit.save(update_fields=["left_at", "outcome", "updated_at"])
-        survey_schedule_for(request)  # FB-1 survey tomorrow morning, FB-5 follow-up call
     return request
 
 
@@ -500,7 +525,6 @@ def service_request_hand_back(*, actor, request, signer_name: str, signature: st
             RegisterEntry.objects.create(request=request, receipt=receipt,
                                          direction=RegisterDirection.OUT, at=now, by=actor)
         RepairCard.objects.filter(request=request).update(returned_at=now, updated_at=now)
-        survey_schedule_for(request)  # FB-1 survey tomorrow morning, FB-5 follow-up call
     return request
 
 

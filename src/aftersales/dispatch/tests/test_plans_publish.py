@@ -167,7 +167,7 @@ def test_publish_returns_deferred_assigned_jobs_to_the_queue(crew):
     assert result.counts["returned"] == 1
     request = ServiceRequest.objects.get(pk=deferred.request_id)
     assert request.status == Status.REGISTERED and request.assigned_technician is None
-    assert "SR-5" in event_list(request).filter(action="unassign").last().note
+    assert "明日优先派工" in event_list(request).filter(action="unassign").last().note
 
 
 def test_only_the_centres_planners_and_denied_changes_nothing(crew):

@@ -13,6 +13,7 @@ from aftersales.dispatch.plans import day_plan_publish, day_plan_replan, day_pla
 from aftersales.portal.selectors import portal_timeline
 from aftersales.service.choices import Status, VisitOutcome
 from aftersales.service.models import ServiceRequest, Visit
+from aftersales.service.selectors import request_timeline
 
 from .test_plans_support import Crew, plan_now
 
@@ -71,15 +72,18 @@ def test_replan_to_the_same_technician_moves_the_time_once(
             told = [t.text for t in portal_timeline(request)]
         assert sum("booked" in t for t in told) == 1
         if pk in moved:
-            assert events.count("reschedule") == 1
-            step = event_list(request).get(action="reschedule")
+            assert events.count("appointment_move") == 1
+            step = event_list(request).get(action="appointment_move")
             assert step.from_state == step.to_state == Status.ASSIGNED
             assert step.data["day_plan"] == replan.pk
             assert sum("moved" in t for t in told) == 1
+            with translation.override("en"):
+                desk = [e.action for e in request_timeline(request)]
+            assert "Visit time moved" in desk and "Unfinished: reschedule" not in desk
             item.refresh_from_db()
             assert item.outcome == "rescheduled"
         else:
-            assert "reschedule" not in events
+            assert "appointment_move" not in events
     # No message to any customer for the move (and none twice); his route's new times go to
     # each technician whose times changed, once.
     assert len(_sms(tmp_path)) == sms_before
