@@ -22,3 +22,13 @@ def warranty_end(purchased_on: date, months: int) -> date:
 
 def local_today() -> date:
     return timezone.localdate()
+
+
+# The widest UTC offset any time zone uses (Kiribati, +14:00). A time written with a wider one
+# (``-21:49``) is no real local time, and PostgreSQL refuses offsets beyond ±15:59.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def utc_offset_ok(moment) -> bool:
+    offset = moment.utcoffset() if moment is not None else None
+    return offset is None or abs(offset) <= MAX_UTC_OFFSET

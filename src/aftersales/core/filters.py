@@ -6,14 +6,14 @@ on to the database, which PostgreSQL refuses (offsets beyond ±15:59): a 500. Of
 and a form error on a page; the time is handed on in UTC.
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields
 
-MAX_UTC_OFFSET = timedelta(hours=14)
+from .dates import utc_offset_ok
 
 
 class IsoDateTimeField(fields.IsoDateTimeField):
@@ -25,8 +25,7 @@ class IsoDateTimeField(fields.IsoDateTimeField):
         result = super().to_python(value)
         if result is None:
             return None
-        offset = result.utcoffset()
-        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        if not utc_offset_ok(result):
             raise ValidationError(self.error_messages["offset"], code="offset")
         return result.astimezone(UTC)
 

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .dates import utc_offset_ok
 
 
 def apply_errors(form: forms.Form, exc: ValidationError, *, rename: dict | None = None) -> None:
@@ -14,3 +17,20 @@ def apply_errors(form: forms.Form, exc: ValidationError, *, rename: dict | None 
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+class DateTimeField(forms.DateTimeField):
+    """A form's date and time: typed without an offset it is local time; an ISO time with a UTC
+    offset no time zone has (beyond ±14:00) is refused, not stored (core.filters does the same
+    for filters)."""
+
+    default_error_messages = {
+        "offset": _("Enter a time whose UTC offset is between -14:00 and +14:00."),
+    }
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not utc_offset_ok(result):
+            raise ValidationError(self.error_messages["offset"], code="offset")
+        return result
+

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.forms import DateTimeField
+
 from .choices import CallOutcome, Rating
 
 RATING_CHOICES = [(str(r.value), r.label) for r in sorted(Rating, reverse=True)]
@@ -48,7 +50,7 @@ class CallOutcomeForm(VersionForm):
                                 widget=forms.RadioSelect)
     note = forms.CharField(label=_("What the customer said"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    call_back_at = forms.DateTimeField(
+    call_back_at = DateTimeField(
         label=_("Call back at"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])

@@ -4,6 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.forms import DateTimeField
 from aftersales.service.choices import Cause, RegisterDirection
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -91,7 +92,7 @@ class RescheduleForm(VersionedForm):
 
     note = forms.CharField(label=_("Why is it unfinished?"),
                            widget=forms.Textarea(attrs={"rows": 2}))
-    next_visit_at = forms.DateTimeField(
+    next_visit_at = DateTimeField(
         label=_("Next visit agreed with the customer"), required=False,
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))

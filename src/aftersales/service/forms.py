@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.forms import DateTimeField
 from aftersales.customers.choices import CustomerKind, RegionKind
 from aftersales.customers.forms import FlexibleDateField
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
@@ -136,7 +137,7 @@ DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y/%m/%d %H:%M", 
 class AssignForm(VersionForm):
     technician = forms.ModelChoiceField(label=_("Technician"), queryset=None,
                                         empty_label=_("— choose —"))
-    appointment_at = forms.DateTimeField(
+    appointment_at = DateTimeField(
         label=_("Appointment"), required=False, input_formats=DATETIME_INPUT_FORMATS,
         widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M",
                                    attrs={"placeholder": "2024-03-15 09:30", "autocomplete": "off"}),
