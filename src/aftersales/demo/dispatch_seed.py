@@ -19,6 +19,8 @@ CENTRE_AT = {"PD": (31.2286, 121.5437), "SJ": (31.0323, 121.2277)}  # Pudong, So
 SKILL_NAMES = {
     "water_heater": "热水器", "electric_water_heater": "电热水器", "gas_water_heater": "燃气热水器",
     "toilet_seat": "智能马桶盖", "shower": "花洒", "bathroom_cabinet": "浴室柜",
+    "heat_pump": "空气能热水器", "smart_toilet_seat": "智能马桶盖", "smart_toilet": "智能马桶",
+    "bath_heater": "浴霸",
 }
 GAS = "gas_appliance"
 

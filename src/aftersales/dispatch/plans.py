@@ -66,6 +66,7 @@ from .problem import (
     problem_from_json,
     problem_to_json,
 )
+from .technicians import skill_names
 
 # Tasks this module schedules, by name (the tasks module imports this one).
 SOLVE_DAY_PLAN_TASK = "aftersales.dispatch.tasks.solve_day_plan"
@@ -635,28 +636,6 @@ def _tell_technicians(plan: DayPlan, items: list[PlanItem]) -> None:
 
 
 # --- reads ------------------------------------------------------------------------------------
-
-def skill_names(codes) -> dict[str, str]:
-    """code → what people call the skill: its name; a product category whose skill has no name
-    of its own (no skill record, or one named by its code) by its product models' names, so a
-    page never shows a code. Two queries at most."""
-    from aftersales.customers.models import ProductModel
-
-    from .models import Skill
-
-    codes = set(codes)
-    names = {code: name for code, name in Skill.objects.filter(code__in=codes).values_list(
-        "code", "name") if name and name.strip() and name != code}
-    unnamed = codes - names.keys()
-    if unnamed:
-        models: dict[str, list[str]] = {}
-        for category, name in (ProductModel.objects.filter(category__in=unnamed)
-                               .order_by("category", "code").values_list("category", "name")):
-            models.setdefault(category, []).append(name)
-        for category, model_names in models.items():
-            names[category] = " / ".join(model_names[:2]) + (" …" if len(model_names) > 2 else "")
-    return {code: names.get(code, code) for code in sorted(codes)}
-
 
 def planner_centres(*, user) -> list:
     """The centres whose day this user may plan: his own, or every one for headquarters."""

@@ -5,10 +5,11 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.customers.models import ProductModel
 from aftersales.service.choices import FIELD_STATUSES
 
 from .choices import OUT_STATUSES, TechnicianStatus
-from .models import TechnicianProfile
+from .models import Skill, TechnicianProfile
 
 STATUS_AFTER = {
     "depart": TechnicianStatus.EN_ROUTE,
@@ -39,7 +40,7 @@ def skill_gap(profile: TechnicianProfile, skill_code: str | None, day: date) -> 
         return None
     skill = next((s for s in profile.skills.all() if s.code == skill_code), None)
     if skill is None:
-        return _("lacks the skill “%(skill)s”") % {"skill": skill_code}
+        return _("lacks the skill “%(skill)s”") % {"skill": skill_names([skill_code])[skill_code]}
     if skill.needs_certificate and not any(
             c.skill_id == skill.pk and c.expires_on >= day for c in profile.certificates.all()):
         return _("certificate for “%(skill)s” missing or expired") % {"skill": skill.name}
@@ -70,3 +71,21 @@ def open_jobs_today(technician_ids, day: date) -> dict[int, int]:
                                           status__in=FIELD_STATUSES)
             .values("assigned_technician_id").annotate(n=Count("pk")))
     return {row["assigned_technician_id"]: row["n"] for row in rows}
+
+
+def skill_names(codes) -> dict[str, str]:
+    """code → what people call the skill: its name; a product category whose skill has no name
+    of its own (no skill record, or one named by its code) by its product models' names, so a
+    page never shows a code. Two queries at most."""
+    codes = set(codes)
+    names = {code: name for code, name in Skill.objects.filter(code__in=codes).values_list(
+        "code", "name") if name and name.strip() and name != code}
+    unnamed = codes - names.keys()
+    if unnamed:
+        models: dict[str, list[str]] = {}
+        for category, name in (ProductModel.objects.filter(category__in=unnamed)
+                               .order_by("category", "code").values_list("category", "name")):
+            models.setdefault(category, []).append(name)
+        for category, model_names in models.items():
+            names[category] = " / ".join(model_names[:2]) + (" …" if len(model_names) > 2 else "")
+    return {code: names.get(code, code) for code in sorted(codes)}

@@ -156,3 +156,11 @@ def test_customers_have_answered_surveys_through_the_real_services(settings, tmp
         assert Event.objects.filter(object_id=survey.pk, action="answer").exists()
     assert not OutboundMessage.objects.filter(survey__in=surveys, status="pending").exists()
     assert (tmp_path / "sms" / "outbox.jsonl").exists()  # the past's messages, not the console
+
+
+def test_every_skill_has_a_name_people_use():
+    seed()
+    from aftersales.dispatch.models import Skill
+
+    unnamed = [s.code for s in Skill.objects.all() if not s.name.strip() or s.name == s.code]
+    assert Skill.objects.exists() and unnamed == []

@@ -113,3 +113,15 @@ def test_capacity_counts(crew):
         _assign(cast, _job(cast))
     with pytest.raises(ValidationError):
         _assign(cast, _job(cast))
+
+
+def test_a_missing_skill_is_named_not_coded(crew):
+    """Nobody holds the category's skill: the reason names it as people do (its name, or the
+    product models of the category), never by its code."""
+    cast, techs = crew
+    Skill.objects.create(code="gas_stove", name="燃气灶")
+    request = _job(cast, category="gas_stove")
+    with pytest.raises(ValidationError) as error:
+        _assign(cast, request)
+    assert "燃气灶" in " ".join(error.value.messages)
+    assert "gas_stove" not in " ".join(error.value.messages)

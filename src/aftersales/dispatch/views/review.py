@@ -15,8 +15,9 @@ from django.utils.translation import ngettext
 from aftersales.accounts.models import User
 
 from ..planning import minutes_from_midnight
-from ..plans import DEFER_BY_HAND, WHY_BY_HAND, plan_changes, skill_names
+from ..plans import DEFER_BY_HAND, WHY_BY_HAND, plan_changes
 from ..problem import absent_reason_label
+from ..technicians import skill_names
 
 
 def duration_text(minutes: float) -> str:
