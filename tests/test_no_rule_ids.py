@@ -15,6 +15,8 @@ from django.utils import translation
 
 from aftersales.customers.tests.factories import InstalledProductFactory
 from aftersales.portal.tests.helpers import portal_user_for
+from aftersales.reports.choices import ReportKind
+from aftersales.reports.services import report_get_or_create
 from aftersales.service import services
 from aftersales.service.choices import Status
 from aftersales.service.tests.factories import Cast, drive, new_request
@@ -70,6 +72,8 @@ def test_main_pages_show_no_rule_ids(client, language):
     queued = drive(new_request(cast), cast, Status.REGISTERED)
     job = drive(new_request(cast), cast, Status.ON_SITE)
     done = drive(new_request(cast), cast, Status.COMPLETED)
+    report = report_get_or_create(kind=ReportKind.MONTHLY_HOURS, centre=cast.centre,
+                                  day=date.today())  # was headed "RP-3"
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
 
     client.force_login(cast.supervisor)
@@ -85,6 +89,7 @@ def test_main_pages_show_no_rule_ids(client, language):
         "surveys": reverse("feedback:surveys"),
         "visits": reverse("feedback:visits"),
         "reports": reverse("reports:index"),
+        "report": reverse("reports:detail", args=[report.pk]),
     }
     for where, url in pages.items():
         assert_no_rule_id(client.get(url, **headers), where)
