@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from aftersales.core.views import health
+from aftersales.web.views import admin_login
 
 urlpatterns = [
     path("health/", health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("aftersales.api.urls")),
+    path("admin/login/", admin_login),  # the admin's log-in, with the staff log-in's limits
     path("admin/", admin.site.urls),
     path("portal/", include("aftersales.portal.urls")),
     path("customers/", include("aftersales.customers.urls")),

@@ -1,5 +1,7 @@
 import math
+from functools import wraps
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -56,6 +58,31 @@ class LoginView(auth_views.LoginView):
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(math.ceil(wait))
         return response
+
+
+def login_limited(view):
+    """The staff log-in's limits for another log-in view (the admin's): past them, the staff
+    log-in page's 429 answer; otherwise the view, its failure counted or its pair cleared."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        limits = login_limits(request, request.POST.get("username", ""))
+        if wait_of(*limits):
+            return LoginView.as_view()(request)  # refuses without checking the password
+        response = view(request, *args, **kwargs)
+        if response.status_code == 302 and request.user.is_authenticated:
+            limits[0].reset()
+        else:
+            for limit in limits:
+                limit.failed()
+        return response
+
+    return wrapper
+
+
+admin_login = login_limited(admin.site.login)
 
 
 def home(request):

@@ -74,3 +74,18 @@ def test_a_forwarded_for_header_does_not_make_a_new_address(client):
     response = client.post("/login/", {"username": "erin", "password": PASSWORD},
                            REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.99")
     assert response.status_code == 429
+
+
+def test_the_admin_log_in_has_the_same_limits(client):
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    for _ in range(3):
+        response = client.post("/admin/login/", {"username": "root", "password": "wrong"},
+                               REMOTE_ADDR="10.0.0.5", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+    locked = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.5", HTTP_ACCEPT_LANGUAGE="en")
+    assert locked.status_code == 429 and "Too many failed log-ins" in locked.content.decode()
+    assert SESSION_KEY not in client.session
+    assert client.post("/admin/login/", {"username": "root", "password": PASSWORD},
+                       REMOTE_ADDR="10.0.0.6").status_code == 302
+    assert client.get("/admin/").status_code == 200
