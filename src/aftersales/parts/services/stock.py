@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from aftersales.core.changelog import change_log
 from aftersales.core.exceptions import PermissionDenied
 
-from .choices import INWARD, OUTWARD, MoveKind, WarehouseKind
-from .models import Part, StockBalance, StockMove, Warehouse
+from ..choices import INWARD, OUTWARD, MoveKind, WarehouseKind
+from ..models import Part, StockBalance, StockMove, Warehouse
 
 WAREHOUSE_FIELDS = ("code", "name", "kind", "service_centre", "technician", "dealer", "active")
 
