@@ -21,6 +21,7 @@ from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.feedback.models import Survey
+from aftersales.field.selectors import job_work
 from aftersales.service.choices import OPEN_STATUSES, Status
 from aftersales.service.models import ServiceRequest
 
@@ -162,14 +163,15 @@ class Charges:
     parts_total: Decimal
     hours: Decimal
     quoted: Decimal
+    total: Decimal  # what he signed for on the voucher (field.selectors.Work.total_charge)
 
 
 def portal_charges(request: ServiceRequest) -> Charges:
-    parts = list(request.parts.select_related("part").order_by("created_at", "id"))
-    hours = sum((entry.hours for entry in request.labor.all()), Decimal("0"))
+    work = job_work(request)  # the figures of the technician's page and the voucher
     return Charges(
-        parts=parts,
-        parts_total=sum((p.amount for p in parts), Decimal("0.00")),
-        hours=hours,
+        parts=work.parts,
+        parts_total=work.parts_charged,
+        hours=work.hours_total,
         quoted=request.estimated_charge,
+        total=work.total_charge,
     )
