@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftersales.accounts.choices import Role
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.ratelimit import client_ip
 from aftersales.customers.models import Customer
 from aftersales.service import services as service_services
 from aftersales.service.choices import Status
@@ -83,7 +84,7 @@ def login_view(request):
         identifier = form.cleaned_data["identifier"]
         try:
             services.login_code_request(identifier=identifier,
-                                        ip=request.META.get("REMOTE_ADDR"), next_url=next_url)
+                                        ip=client_ip(request), next_url=next_url)
         except services.TooManyRequests as exc:
             form.add_error("identifier", exc.message)
         else:

@@ -337,3 +337,18 @@ def test_same_phone_on_two_records_signs_in_the_one_whose_main_phone_it_is(clien
     main_holder.refresh_from_db()
     alt_holder.refresh_from_db()
     assert main_holder.user_id == int(signed_in_as(client)) and alt_holder.user_id is None
+
+
+def test_behind_a_proxy_the_limit_counts_the_customers_address_not_the_proxys(
+        client, settings, sms, db):
+    """With NUM_PROXIES set, the address the proxy saw counts (core.ratelimit.client_ip): one
+    busy address does not lock out every customer behind the same proxy."""
+    settings.NUM_PROXIES = 1
+    for n in range(services.PER_IP):
+        client.post(LOGIN, {"identifier": f"1390000{n:04d}"}, REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert set(LoginRequest.objects.values_list("ip", flat=True)) == {"203.0.113.7"}
+    response = client.post(LOGIN, {"identifier": "13900009999"}, REMOTE_ADDR="10.0.0.1",
+                           HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert response.status_code == 302
+    assert LoginRequest.objects.filter(ip="198.51.100.4").count() == 1
