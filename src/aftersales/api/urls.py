@@ -2,13 +2,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import parts, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("product-models", views.ProductModelViewSet, basename="product-model")
 router.register("installed-products", views.InstalledProductViewSet, basename="installed-product")
 router.register("service-requests", views.ServiceRequestViewSet, basename="service-request")
+router.register("parts", parts.PartViewSet, basename="part")
+router.register("warehouses", parts.WarehouseViewSet, basename="warehouse")
+router.register("stock", parts.StockBalanceViewSet, basename="stock")
+router.register("stock-moves", parts.StockMoveViewSet, basename="stock-move")
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),
