@@ -70,11 +70,14 @@ def test_task_of_a_killed_worker_runs_again_once(tmp_path):
     enqueue(fire_clock_alert_at_gate, clock.pk, "warning", str(gate))
     result = DBTaskResult.objects.get()
 
-    worker = subprocess.Popen([AFTERSALES, "worker"], env=_env(), start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # It looks for lost tasks every 5 s (half of TASK_WORKER_LOST_AFTER), its own among them.
+    worker = subprocess.Popen([AFTERSALES, "worker"], env=_env(TASK_WORKER_LOST_AFTER="10"),
+                              start_new_session=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     try:
         _wait_for(lambda: starts.exists() and starts.read_text().count("\n") == 1,
                   "the first worker to start the task")
+        time.sleep(12)  # two rounds of its recovery while it runs the task
         result.refresh_from_db()
         assert result.status == TaskResultStatus.RUNNING
         first_worker = result.worker_ids
@@ -156,6 +159,19 @@ def test_a_process_gone_on_this_host_is_lost_at_once():
     assert task_recovery.tasks_recover() == 2  # "me": an earlier process with this process's id
     assert set(DBTaskResult.objects.filter(pk__in=[dead.pk, me.pk]).values_list("status", flat=True)) \
         == {TaskResultStatus.READY}
+
+
+def test_a_worker_never_takes_its_own_task_for_lost():
+    task_recovery.worker_register(worker_id="this-one")
+    try:
+        TaskWorker.objects.filter(pk="this-one").update(
+            seen_at=timezone.now() - timedelta(hours=1))  # a long task, a slow beat
+        mine = _running(["this-one"])
+        assert task_recovery.tasks_recover() == 0
+        assert DBTaskResult.objects.get(pk=mine.pk).status == TaskResultStatus.RUNNING
+        assert TaskWorker.objects.filter(pk="this-one").exists()
+    finally:
+        task_recovery.worker_unregister(worker_id="this-one")
 
 
 def test_a_task_that_kills_every_worker_fails_after_the_last_attempt(settings):

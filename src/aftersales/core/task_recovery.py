@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 UNTRACKED_LOST_AFTER = timedelta(hours=1)
 LOST_EXCEPTION = "aftersales.core.task_recovery.WorkerLost"
+_registered_here: set[str] = set()  # this process's own workers: alive while it runs
 
 
 class WorkerLost(Exception):
@@ -73,6 +74,7 @@ def worker_id_new() -> str:
 
 def worker_register(*, worker_id: str) -> TaskWorker:
     now = timezone.now()
+    _registered_here.add(worker_id)
     worker, _created = TaskWorker.objects.update_or_create(
         worker_id=worker_id,
         defaults={"host": host_key(), "pid": os.getpid(), "started_at": now, "seen_at": now})
@@ -86,6 +88,7 @@ def worker_beat(*, worker_id: str) -> None:
 
 def worker_unregister(*, worker_id: str) -> None:
     TaskWorker.objects.filter(pk=worker_id).delete()
+    _registered_here.discard(worker_id)
 
 
 def _process_exists(pid: int) -> bool:
@@ -99,6 +102,8 @@ def _process_exists(pid: int) -> bool:
 
 
 def worker_gone(worker: TaskWorker, *, now, lost_after: timedelta) -> bool:
+    if worker.pk in _registered_here:
+        return False
     if worker.seen_at < now - lost_after:
         return True
     if worker.host == host_key():
