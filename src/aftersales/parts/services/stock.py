@@ -217,13 +217,53 @@ def job_stock_place(request, *, at_bench: bool) -> Warehouse | None:
 
 def job_part_issue(*, actor, usage) -> StockMove | None:
     """A part fitted on a job (a usage line) comes out of the place the job draws from."""
-    place = job_stock_place(usage.request, at_bench=usage.at_bench)
-    if place is None:
-        return None
-    with transaction.atomic():
+    request, amount = usage.request, Decimal(usage.quantity)
+    fields = {"request": request, "reference": f"usage:{usage.pk}"}
+    with transaction.atomic(savepoint=False):
+        move = _issue_in_two_statements(actor=actor, part=usage.part, amount=amount,
+                                        at_bench=usage.at_bench, **fields)
+        if move is not None:
+            return move
+        place = job_stock_place(request, at_bench=usage.at_bench)
+        if place is None:
+            return None
         return _post(actor=actor, warehouse=place, part=usage.part, kind=MoveKind.ISSUE,
-                     quantity=-Decimal(usage.quantity), request=usage.request,
-                     reference=f"usage:{usage.pk}")
+                     quantity=-amount, **fields)
+
+
+def _issue_in_two_statements(*, actor, part, amount, at_bench, request, **fields):
+    """The busy path of fitting a part, on PostgreSQL: one UPDATE finds the job's place, checks
+    and lowers its balance (the row lock is taken there), one INSERT writes the move. None when
+    it cannot (no such place, no balance row, not enough there, or SQLite): the general path
+    then finds out which and says so. SQLite keeps the general path, where decimal arithmetic
+    stays in Python."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return None
+    if at_bench:
+        place_sql, place_arg = "kind = %s AND service_centre_id = %s", [
+            WarehouseKind.CENTRE, request.service_centre_id]
+    elif request.assigned_technician_id is not None:
+        place_sql, place_arg = "kind = %s AND technician_id = %s", [
+            WarehouseKind.VAN, request.assigned_technician_id]
+    else:
+        return None
+    balances, places = StockBalance._meta.db_table, Warehouse._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {balances} SET quantity = quantity - %s, updated_at = %s "
+            f"WHERE part_id = %s AND quantity >= %s AND warehouse_id = ("
+            f"SELECT id FROM {places} WHERE active AND {place_sql} ORDER BY id LIMIT 1) "
+            f"RETURNING warehouse_id, quantity",
+            [amount, now, part.pk, amount, *place_arg])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return StockMove.objects.create(
+        warehouse_id=row[0], part=part, kind=MoveKind.ISSUE, quantity=-amount,
+        balance_after=row[1], actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=now, request=request, **fields)
 
 
 def job_part_return(*, actor, usage) -> StockMove | None:

@@ -65,3 +65,27 @@ def test_without_a_van_stock_is_not_tracked(job):
     service.part_add(actor=other.technician, request=plain, part=part, quantity=5)
     assert StockMove.objects.filter(kind="issue").count() == 0
     assert stock_on_hand(warehouse=van, part=part) == 2
+
+
+def test_fitting_a_part_adds_at_most_two_statements_on_postgresql(job):
+    """bench/parts' target, checked on every run: a usage line with stock costs at most two
+    statements more than the same line with no stock handler registered at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.core import handlers
+
+    cast, van, part, request = job
+    try:
+        handlers._registry["service_request.part_add"] = []
+        with CaptureQueriesContext(connection) as plain:
+            service.part_add(actor=cast.technician, request=request, part=part)
+    finally:
+        handlers.handlers_load()
+    with CaptureQueriesContext(connection) as stocked:
+        service.part_add(actor=cast.technician, request=request, part=part)
+    added = len(stocked) - len(plain)
+    if connection.vendor == "postgresql":
+        assert added <= 2, [q["sql"][:80] for q in stocked.captured_queries]
+    assert stock_on_hand(warehouse=van, part=part) == 1
+    assert StockMove.objects.filter(kind="issue").count() == 1
