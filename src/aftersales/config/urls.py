@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/", include("aftersales.portal.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("field/", include("aftersales.field.urls")),
+    path("parts/", include("aftersales.parts.urls")),
     path("", include("aftersales.dispatch.urls")),
     path("reports/", include("aftersales.reports.urls")),
     path("feedback/", include("aftersales.feedback.urls")),

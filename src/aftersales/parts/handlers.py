@@ -3,6 +3,7 @@
 from aftersales.core.handlers import Change
 
 from .services import job_part_issue, job_part_return
+from .services.requests import job_agreed, job_dropped
 
 
 def part_issue_for(change: Change) -> None:
@@ -15,7 +16,21 @@ def part_return_for(change: Change) -> None:
     job_part_return(actor=change.actor, usage=change.data["usage"])
 
 
+def material_requests_agreed_for(change: Change) -> None:
+    """The customer agreed to the charge: the job's material requests waiting for it go on."""
+    job_agreed(actor=change.actor, job=change.subject)
+
+
+def material_requests_dropped_for(change: Change) -> None:
+    """Declined or cancelled: the job's unshipped material requests are cancelled and
+    escalated to the centre's supervisors (PT-2)."""
+    job_dropped(actor=change.actor, job=change.subject, declined=change.action == "decline")
+
+
 HANDLERS = {
     "service_request.part_add": [part_issue_for],
     "service_request.part_remove": [part_return_for],
+    "service_request.agree": [material_requests_agreed_for],
+    "service_request.decline": [material_requests_dropped_for],
+    "service_request.cancel": [material_requests_dropped_for],
 }

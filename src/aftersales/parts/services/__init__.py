@@ -1,6 +1,14 @@
 """Every write of the parts app (house style rule 1), one module per area; each area's public
 functions are re-exported here."""
 
+from .requests import (
+    material_request_approve,
+    material_request_cancel,
+    material_request_create,
+    material_request_pick,
+    material_request_receive,
+    material_request_ship,
+)
 from .stock import (
     job_part_issue,
     job_part_return,
@@ -15,6 +23,8 @@ from .stock import (
 )
 
 __all__ = [
+    "material_request_approve", "material_request_cancel", "material_request_create",
+    "material_request_pick", "material_request_receive", "material_request_ship",
     "job_part_issue", "job_part_return", "job_stock_place", "may_move", "quantity_clean",
     "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]

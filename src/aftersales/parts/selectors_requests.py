@@ -1,0 +1,62 @@
+"""Reads of material requests that carry policy (house style rule 2)."""
+
+from aftersales.core.events import event_list
+from aftersales.core.querysets import get_restricted
+
+from .models import MaterialRequest, MaterialRequestStatus, Part
+from .services.stock import may_move
+from .workflow_requests import material_request_workflow
+
+
+def job_model():
+    """The service request model, through our foreign key (parts does not import service)."""
+    return MaterialRequest._meta.get_field("request").related_model
+
+
+def job_get(*, user, pk):
+    """A job the user may see (the same 404 for missing and not his)."""
+    return get_restricted(job_model().objects.all(), user, pk=pk)
+
+
+def material_request_list(*, user, status=None, job=None):
+    rows = (MaterialRequest.objects.restrict(user, "view")
+            .select_related("request", "source", "destination", "requested_by",
+                            "service_centre")
+            .prefetch_related("lines__part"))
+    if status == "open":
+        rows = rows.exclude(status__in=[MaterialRequestStatus.RECEIVED,
+                                        MaterialRequestStatus.CANCELLED])
+    elif status:
+        rows = rows.filter(status=status)
+    if job is not None:
+        rows = rows.filter(request=job)
+    return rows
+
+
+def material_request_get(*, user, pk) -> MaterialRequest:
+    return get_restricted(
+        MaterialRequest.objects.select_related("request", "source", "destination",
+                                               "requested_by", "service_centre"),
+        user, pk=pk)
+
+
+def material_request_actions(material: MaterialRequest, user) -> set[str]:
+    """The steps this user may take now (for buttons; the services decide)."""
+    names = {t.name for t in material_request_workflow.available(material, user)}
+    store = may_move(user, material.source)
+    allowed = set()
+    if store:
+        allowed |= names & {"approve", "pick", "ship"}
+    if may_move(user, material.destination):
+        allowed |= names & {"receive"}
+    if store or material.requested_by_id == user.pk:
+        allowed |= names & {"cancel"}
+    return allowed
+
+
+def material_request_events(material: MaterialRequest):
+    return event_list(material)
+
+
+def parts_by_code(codes) -> dict[str, Part]:
+    return {p.code.upper(): p for p in Part.objects.filter(code__in=list(codes))}

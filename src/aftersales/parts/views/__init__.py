@@ -1,0 +1,1 @@
+"""The parts app's pages, one module per area."""

@@ -1,0 +1,167 @@
+"""Material request pages (PT-2): the technician's form and list on his phone, the store's
+queue, a request's page with its steps, the printable pick list and shipping order."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aftersales.core.exceptions import ConflictError, PermissionDenied
+
+from .. import selectors_requests as selectors
+from ..models import MaterialRequestStatus
+from ..services import requests as services
+
+LINE_ROWS = 5
+
+
+def _staff(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not getattr(request.user, "is_staff_role", False):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _errors(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return " ".join(str(m) for messages_ in error.message_dict.values() for m in messages_)
+    return " ".join(str(m) for m in error.messages)
+
+
+@require_GET
+@_staff
+def material_request_list(request):
+    """The technician's own requests; the store's queue (its centre's; managers all)."""
+    status = request.GET.get("status", "open")
+    if status not in {"open", ""} | set(MaterialRequestStatus.values):
+        status = "open"
+    rows = selectors.material_request_list(user=request.user, status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    template = ("parts/requests/mine.html" if request.user.role == "technician"
+                else "parts/requests/queue.html")
+    return render(request, template, {"page": page, "status": status,
+                                      "statuses": MaterialRequestStatus.choices})
+
+
+def _lines_from_post(post) -> tuple[list[dict], list[str], list[dict]]:
+    rows, problems = [], []
+    for i in range(LINE_ROWS):
+        code = (post.get(f"code_{i}") or "").strip()
+        quantity = (post.get(f"quantity_{i}") or "").strip()
+        if code or quantity:
+            rows.append({"code": code, "quantity": quantity or "1"})
+    found = selectors.parts_by_code(r["code"] for r in rows)
+    lines = []
+    for row in rows:
+        part = found.get(row["code"])
+        if part is None:
+            problems.append(_("No part with the number “%(code)s”.") % {"code": row["code"]})
+        else:
+            lines.append({"part": part, "quantity": row["quantity"]})
+    return lines, problems, rows
+
+
+@require_http_methods(["GET", "POST"])
+@_staff
+def material_request_new(request, job=None):
+    """Parts for a job (the technician on his phone), or for the workshop (a supervisor)."""
+    service_request = selectors.job_get(user=request.user, pk=job) if job is not None else None
+    context = {"job": service_request, "rows": [{}] * LINE_ROWS, "note": ""}
+    if request.method == "POST":
+        lines, problems, rows = _lines_from_post(request.POST)
+        note = request.POST.get("note", "")
+        context.update(rows=rows + [{}] * (LINE_ROWS - len(rows)), note=note)
+        if problems:
+            context["error"] = " ".join(problems)
+        else:
+            try:
+                material = services.material_request_create(
+                    actor=request.user, request=service_request, lines=lines, note=note)
+            except PermissionDenied as error:
+                raise DjangoPermissionDenied(str(error.message)) from None
+            except ValidationError as error:
+                context["error"] = _errors(error)
+            else:
+                messages.success(request, _("Material request %(number)s sent.")
+                                 % {"number": material.number})
+                return redirect("parts:material_request", material.pk)
+    return render(request, "parts/requests/new.html", context)
+
+
+@require_GET
+@_staff
+def material_request_detail(request, pk):
+    material = selectors.material_request_get(user=request.user, pk=pk)
+    return render(request, "parts/requests/detail.html", {
+        "material": material,
+        "lines": list(material.lines.select_related("part")),
+        "actions": selectors.material_request_actions(material, request.user),
+        "events": selectors.material_request_events(material),
+    })
+
+
+@require_POST
+@_staff
+def material_request_step(request, pk, step):
+    if step not in services.ACTIONS:
+        raise Http404
+    material = selectors.material_request_get(user=request.user, pk=pk)
+    url = reverse("parts:material_request", args=[material.pk])
+    params = {"note": request.POST.get("note", "")}
+    version = request.POST.get("version", "")
+    if version.isdigit():
+        params["expected_version"] = int(version)
+    if step == "pick":
+        params["picked"] = {key.removeprefix("picked_"): value.strip()
+                            for key, value in request.POST.items()
+                            if key.startswith("picked_") and value.strip()}
+    try:
+        services.ACTIONS[step](actor=request.user, material_request=material, **params)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(str(error.message)) from None
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    except ConflictError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect(url)
+
+
+def _print_context(request, pk):
+    material = selectors.material_request_get(user=request.user, pk=pk)
+    return {"material": material, "lines": list(material.lines.select_related("part")),
+            "back_url": reverse("parts:material_request", args=[material.pk])}
+
+
+@require_GET
+@_staff
+def print_pick_list(request, pk):
+    """拣货单: what the store takes off its shelves for this request."""
+    context = _print_context(request, pk)
+    if context["material"].status in {MaterialRequestStatus.REQUESTED,
+                                      MaterialRequestStatus.WAITING_AGREEMENT,
+                                      MaterialRequestStatus.CANCELLED}:
+        raise Http404
+    return render(request, "parts/requests/print_pick_list.html", context)
+
+
+@require_GET
+@_staff
+def print_shipping_order(request, pk):
+    """发货单: the numbered shipping order that goes with the parts."""
+    context = _print_context(request, pk)
+    if not context["material"].shipping_number:
+        raise Http404
+    return render(request, "parts/requests/print_shipping_order.html", context)
