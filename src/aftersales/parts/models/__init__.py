@@ -1,8 +1,10 @@
 """The parts app's models, one module per area (each area adds its import here)."""
 
 from .catalogue import Part
+from .counts import StockCount, StockCountLine, StockCountStatus
 from .requests import MaterialRequest, MaterialRequestLine, MaterialRequestStatus
 from .stock import StockBalance, StockMove, Warehouse
 
-__all__ = ["MaterialRequest", "MaterialRequestLine", "MaterialRequestStatus", "Part",
+__all__ = ["StockCount", "StockCountLine", "StockCountStatus",
+           "MaterialRequest", "MaterialRequestLine", "MaterialRequestStatus", "Part",
            "StockBalance", "StockMove", "Warehouse"]

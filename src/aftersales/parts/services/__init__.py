@@ -1,6 +1,14 @@
 """Every write of the parts app (house style rule 1), one module per area; each area's public
 functions are re-exported here."""
 
+from .counts import (
+    stock_count_approve,
+    stock_count_cancel,
+    stock_count_finish,
+    stock_count_line_set,
+    stock_count_open,
+    stock_count_recount,
+)
 from .requests import (
     material_request_approve,
     material_request_cancel,
@@ -23,6 +31,8 @@ from .stock import (
 )
 
 __all__ = [
+    "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_set",
+    "stock_count_open", "stock_count_recount",
     "material_request_approve", "material_request_cancel", "material_request_create",
     "material_request_pick", "material_request_receive", "material_request_ship",
     "job_part_issue", "job_part_return", "job_stock_place", "may_move", "quantity_clean",

@@ -148,9 +148,10 @@ def stock_transfer(*, actor, source: Warehouse, target: Warehouse, part: Part, q
     return out, into
 
 
-def stock_adjust(*, actor, warehouse: Warehouse, part: Part, counted, note: str) -> StockMove | None:
+def stock_adjust(*, actor, warehouse: Warehouse, part: Part, counted, note: str,
+                 reference: str = "") -> StockMove | None:
     """A count (stock-take, PT-3) sets stock on hand to what was counted: one adjustment move
-    of the difference, or none when the count agrees."""
+    of the difference, or none when the count agrees. ``reference``: the count sheet."""
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say which count this is.")]})
     counted = Decimal(0) if str(counted).strip() in {"0", "0.0"} else quantity_clean(
@@ -162,7 +163,8 @@ def stock_adjust(*, actor, warehouse: Warehouse, part: Part, counted, note: str)
         if difference == 0:
             return None
         return _post(actor=actor, warehouse=warehouse, part=part, kind=MoveKind.ADJUSTMENT,
-                     quantity=difference, balance=balance, note=note.strip()[:300])
+                     quantity=difference, balance=balance, note=note.strip()[:300],
+                     reference=reference[:60])
 
 
 def reorder_level_set(*, actor, warehouse: Warehouse, part: Part, level) -> StockBalance:
