@@ -10,6 +10,8 @@ from django_htmx.http import trigger_client_event
 
 from aftersales.accounts.choices import Role
 from aftersales.dispatch.plans import route_positions
+from aftersales.parts import selectors_catalogue as parts_catalogue
+from aftersales.parts.models import Part
 from aftersales.service import services
 from aftersales.service.choices import Status
 
@@ -212,10 +214,18 @@ def job_totals(request, pk):
 @require_GET
 @staff_view
 def part_search(request, pk):
+    """PT-1: the parts that fit the job's product model (and those that fit any); ``all=1``
+    also shows the parts listed for other models only."""
     job = selectors.job_get(user=request.user, pk=pk)
     q = request.GET.get("q", "")
+    product = job.installed_product
+    show_all = request.GET.get("all") == "1"
+    results = parts_catalogue.part_search(
+        query=q, product_model=product.model if product else None, show_all=show_all,
+        queryset=Part.objects.restrict(request.user, "view"))
     return render(request, "field/_part_results.html", {
-        "job": job, "q": q, "results": selectors.part_search(user=request.user, q=q)})
+        "job": job, "q": q, "results": results, "show_all": show_all,
+        "product_model": product.model if product else None})
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,6 +24,9 @@ class Part(BaseModel):
         _("decimal places"), default=0,
         help_text=_("How finely the unit is counted: 0 for pieces, up to 3."))
     active = models.BooleanField(_("active"), default=True)
+    fits = models.ManyToManyField(
+        "customers.ProductModel", blank=True, related_name="parts", verbose_name=_("fits"),
+        help_text=_("The product models this part fits; none: it fits any."))
 
     class Meta:
         ordering = ["code"]

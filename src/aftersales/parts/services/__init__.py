@@ -9,6 +9,7 @@ from .counts import (
     stock_count_open,
     stock_count_recount,
 )
+from .prices import part_price_set, part_prices_apply
 from .requests import (
     material_request_approve,
     material_request_cancel,
@@ -35,6 +36,7 @@ __all__ = [
     "stock_count_open", "stock_count_recount",
     "material_request_approve", "material_request_cancel", "material_request_create",
     "material_request_pick", "material_request_receive", "material_request_ship",
+    "part_price_set", "part_prices_apply",
     "job_part_issue", "job_part_return", "job_stock_place", "may_move", "quantity_clean",
     "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]
