@@ -124,12 +124,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='stockmove',
             name='warehouse',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moves', to='parts.warehouse', verbose_name='warehouse'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='moves', to='parts.warehouse', verbose_name='warehouse'),
         ),
         migrations.AddField(
             model_name='stockbalance',
             name='warehouse',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='balances', to='parts.warehouse', verbose_name='warehouse'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='balances', to='parts.warehouse', verbose_name='warehouse'),
         ),
         migrations.AddConstraint(
             model_name='warehouse',

@@ -68,8 +68,9 @@ class StockBalance(models.Model):
     """Stock on hand of one part in one place: the sum of its moves, kept in the moves'
     transaction (docs/adr/0010-stock-on-hand-balance-row.md), and its reorder level."""
 
+    # db_index=False: the unique (warehouse, part) index serves lookups by place
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances",
-                                  verbose_name=_("warehouse"))
+                                  verbose_name=_("warehouse"), db_index=False)
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="balances",
                              verbose_name=_("part"))
     quantity = models.DecimalField(_("on hand"), max_digits=14, decimal_places=3, default=0)
@@ -103,8 +104,9 @@ class StockBalance(models.Model):
 class StockMove(AppendOnlyModel):
     """One line of the stock ledger: never changed; a correction is a new move."""
 
+    # db_index=False: the (warehouse, part, at) index serves lookups by place
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="moves",
-                                  verbose_name=_("warehouse"))
+                                  verbose_name=_("warehouse"), db_index=False)
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="moves",
                              verbose_name=_("part"))
     kind = models.CharField(_("kind"), max_length=15, choices=MoveKind.choices)
