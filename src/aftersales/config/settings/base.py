@@ -165,6 +165,11 @@ SMS_FILE_PATH = DATA_DIR / "sms"
 # How far back staff may date a call they register (reported_at, days); never into the future.
 REPORTED_AT_BACKDATE_DAYS = env.env_int("REPORTED_AT_BACKDATE_DAYS", 30, minimum=0)
 
+# Replaced warranty parts (PT-3): calendar days to send the faulty part back, and the one place
+# that receives them (a warehouse code; empty: the central warehouse). docs/parts.md.
+PART_RETURN_DAYS = env.env_int("PART_RETURN_DAYS", 15, minimum=1)
+PART_RETURN_POINT = env.env_str("PART_RETURN_POINT", "")
+
 # The base address used in QR codes and links sent to customers.
 SITE_URL = env.env_str("SITE_URL", "http://127.0.0.1:8000")
 

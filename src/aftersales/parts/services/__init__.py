@@ -9,6 +9,7 @@ from .counts import (
     stock_count_open,
     stock_count_recount,
 )
+from .loans import loan_create, loan_return, loans_remind
 from .prices import part_price_set, part_prices_apply
 from .requests import (
     material_request_approve,
@@ -17,6 +18,15 @@ from .requests import (
     material_request_pick,
     material_request_receive,
     material_request_ship,
+)
+from .returns import (
+    obligation_cancel_for_usage,
+    obligation_open_for_usage,
+    obligation_receive,
+    obligation_send,
+    obligation_serials_record,
+    obligations_sweep,
+    return_point,
 )
 from .stock import (
     job_part_issue,
@@ -34,6 +44,9 @@ from .stock import (
 __all__ = [
     "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_set",
     "stock_count_open", "stock_count_recount",
+    "loan_create", "loan_return", "loans_remind", "obligation_cancel_for_usage",
+    "obligation_open_for_usage", "obligation_receive", "obligation_send",
+    "obligation_serials_record", "obligations_sweep", "return_point",
     "material_request_approve", "material_request_cancel", "material_request_create",
     "material_request_pick", "material_request_receive", "material_request_ship",
     "part_price_set", "part_prices_apply",

@@ -1,0 +1,127 @@
+"""Loans of parts or spare units (PT-3): lent from a place with a loan_out move, back with a
+loan_back move; a reminder the day before it is due, once; an overdue list."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import translation
+
+from aftersales.core.exceptions import IllegalTransition, PermissionDenied
+from aftersales.core.models import Notification
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.dealers.models import Dealer
+from aftersales.parts import services
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import Loan, LoanStatus, StockMove, Warehouse
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.selectors_loans import loans_overdue
+from aftersales.parts.tests.factories import PartFactory
+from aftersales.service.tests.factories import Cast
+
+TODAY = date(2026, 12, 3)
+
+
+@pytest.fixture
+def store(db):
+    cast = Cast()
+    place = Warehouse.objects.create(code=f"S-{cast.centre.code}", name="门店仓",
+                                     kind=WarehouseKind.CENTRE, service_centre=cast.centre)
+    part = PartFactory(code=f"UNIT-{cast.centre.code}")
+    services.stock_move(actor=cast.manager, warehouse=place, part=part, kind=MoveKind.RECEIPT,
+                        quantity=2)
+    return cast, place, part
+
+
+def test_a_loan_takes_the_part_out_and_its_return_puts_it_back(store, clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    customer = CustomerFactory(service_centre=cast.centre)
+    loan = services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                                customer=customer, due_on=TODAY + timedelta(days=7))
+    assert loan.number.startswith("LN2612")
+    assert stock_on_hand(warehouse=place, part=part) == 1
+    out = StockMove.objects.get(kind=MoveKind.LOAN_OUT)
+    assert (out.quantity, out.reference) == (-1, loan.number)
+    back = services.loan_return(actor=cast.agent, loan=loan)
+    assert back.status == LoanStatus.RETURNED and back.returned_at is not None
+    assert stock_on_hand(warehouse=place, part=part) == 2
+    assert StockMove.objects.get(kind=MoveKind.LOAN_BACK).quantity == 1
+    with pytest.raises(IllegalTransition):
+        services.loan_return(actor=cast.agent, loan=loan)
+    assert stock_on_hand(warehouse=place, part=part) == 2
+
+
+def test_lending_more_than_there_is_refused_and_nothing_recorded(store, clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    dealer = Dealer.objects.create(code="D1", name="经销商", service_centre=cast.centre)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=3,
+                             dealer=dealer, due_on=TODAY + timedelta(days=3))
+    assert "Only 2" in error.value.message_dict["quantity"][0]
+    assert not Loan.objects.exists()
+
+
+def test_a_loan_needs_one_borrower_and_a_due_date(store, clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                             due_on=TODAY - timedelta(days=1))
+    assert set(error.value.message_dict) == {"borrower", "due_on"}
+
+
+def test_a_technician_may_not_lend_from_the_store(store, clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    with pytest.raises(PermissionDenied):
+        services.loan_create(actor=cast.technician, warehouse=place, part=part, quantity=1,
+                             customer=CustomerFactory(service_centre=cast.centre),
+                             due_on=TODAY + timedelta(days=30))
+    assert not Loan.objects.exists()
+
+
+def test_reminded_the_day_before_once_and_listed_when_overdue(store, clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    loan = services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                                customer=CustomerFactory(service_centre=cast.centre),
+                                due_on=TODAY + timedelta(days=2))
+    assert services.loans_remind(today=TODAY) == 0
+    assert services.loans_remind(today=TODAY + timedelta(days=1)) == 1
+    assert services.loans_remind(today=TODAY + timedelta(days=1)) == 0
+    assert Notification.objects.filter(user=cast.agent, text__contains=loan.number).count() == 1
+    assert list(loans_overdue(Loan.objects.all(), today=TODAY + timedelta(days=2))) == []
+    assert list(loans_overdue(Loan.objects.all(), today=TODAY + timedelta(days=3))) == [loan]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.concurrency
+def test_two_reminder_runs_at_once_remind_once(clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast = Cast()
+    place = Warehouse.objects.create(code="S-CC", name="门店仓", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    part = PartFactory(code="UNIT-CC")
+    services.stock_move(actor=cast.manager, warehouse=place, part=part, kind=MoveKind.RECEIPT,
+                        quantity=4)
+    customer = CustomerFactory(service_centre=cast.centre)
+    for _ in range(4):
+        services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                             customer=customer, due_on=TODAY + timedelta(days=1))
+    barrier = threading.Barrier(2)
+
+    def remind(_):
+        try:
+            barrier.wait()
+            return services.loans_remind(today=TODAY)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sum(pool.map(remind, range(2))) == 4
+    assert Notification.objects.filter(user=cast.agent).count() == 4

@@ -1,0 +1,48 @@
+"""The return obligation's and the loan's state machines (PT-3; docs/parts.md).
+
+```mermaid
+stateDiagram-v2
+    [*] --> open: warranty part fitted (service_request.part_add)
+    open --> sent: send (faulty serial recorded)
+    sent --> received: receive (at the receiving point)
+    open --> received: receive (handed in without a waybill)
+    open --> kept: keep (overdue sweep: charged)
+    open --> cancelled: cancel (service_request.part_remove)
+```
+
+A loan: ``out --> returned`` (return: the loan_back move).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import Role
+from aftersales.core.workflow import Transition, Workflow
+
+from .models import LoanStatus as L
+from .models import ReturnStatus as R
+
+STAFF = frozenset({Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+RECEIVERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+SYSTEM = frozenset({None})  # the background worker, acting without a user
+
+return_obligation_workflow = Workflow(
+    name="return_obligation",
+    state_field="status",
+    states=R,
+    transitions=[
+        Transition("send", (R.OPEN,), R.SENT, STAFF, _("Sent back")),
+        Transition("receive", (R.SENT, R.OPEN), R.RECEIVED, RECEIVERS, _("Received")),
+        Transition("keep", (R.OPEN,), R.KEPT, SYSTEM, _("Counted as kept")),
+        Transition("cancel", (R.OPEN,), R.CANCELLED, STAFF | SYSTEM, _("Cancel")),
+    ],
+)
+
+loan_workflow = Workflow(
+    name="loan",
+    state_field="status",
+    states=L,
+    transitions=[
+        Transition("return", (L.OUT,), L.RETURNED, RECEIVERS | {Role.TECHNICIAN},
+                   _("Returned")),
+    ],
+)
