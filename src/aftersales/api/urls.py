@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import parts, views
+from . import material_requests, parts, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -13,6 +13,8 @@ router.register("parts", parts.PartViewSet, basename="part")
 router.register("warehouses", parts.WarehouseViewSet, basename="warehouse")
 router.register("stock", parts.StockBalanceViewSet, basename="stock")
 router.register("stock-moves", parts.StockMoveViewSet, basename="stock-move")
+router.register("material-requests", material_requests.MaterialRequestViewSet,
+                basename="material-request")
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -1,0 +1,137 @@
+"""/api/v1/material-requests/ (PT-2): list, retrieve, create (idempotent with an
+``Idempotency-Key``) and the steps as ``POST …/{id}/{action}/``: approve, pick, ship, receive,
+cancel. Reads go through ``restrict``; every write calls parts.services."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from aftersales.accounts.models import ServiceCentre
+from aftersales.parts.models import MaterialRequest, MaterialRequestLine, Part, Warehouse
+from aftersales.parts.services import requests as mr_services
+from aftersales.service.models import ServiceRequest
+
+from .fields import RestrictedPrimaryKeyRelatedField
+from .idempotency import idempotent
+from .serializers import ModelSerializer
+from .views import IDEMPOTENCY_HEADER, expected_version
+
+
+class MaterialRequestLineSerializer(ModelSerializer):
+    class Meta:
+        model = MaterialRequestLine
+        fields = ["id", "part", "quantity", "picked_quantity"]
+        read_only_fields = fields
+
+
+class MaterialRequestSerializer(ModelSerializer):
+    lines = MaterialRequestLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MaterialRequest
+        fields = ["id", "number", "request", "service_centre", "source", "destination",
+                  "in_warranty", "chargeable", "status", "note", "requested_by",
+                  "shipping_number", "picked_at", "shipped_at", "received_at", "lines",
+                  "version", "created_at"]
+        read_only_fields = fields
+
+
+class LineInputSerializer(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    # the part's unit decides how fine a quantity may be (parts.services.quantity_clean)
+    quantity = serializers.CharField(max_length=20)
+
+
+class MaterialRequestCreateSerializer(serializers.Serializer):
+    request = RestrictedPrimaryKeyRelatedField(
+        queryset=ServiceRequest.objects.all(), required=False, allow_null=True,
+        help_text=_("The job; leave out for the workshop (the centre's store)."))
+    service_centre = RestrictedPrimaryKeyRelatedField(
+        queryset=ServiceCentre.objects.all(), required=False, allow_null=True)
+    source = RestrictedPrimaryKeyRelatedField(
+        queryset=Warehouse.objects.all(), required=False, allow_null=True,
+        help_text=_("The centre's store or the central warehouse; by default the store."))
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=100)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class StepSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
+class PickSerializer(StepSerializer):
+    picked = serializers.DictField(
+        child=serializers.CharField(max_length=20), required=False,
+        help_text=_("Line id → quantity picked; a line left out is picked in full."))
+
+
+def _step_schema(serializer_class, summary):
+    return extend_schema(request=serializer_class, responses=MaterialRequestSerializer,
+                         summary=summary, parameters=[IDEMPOTENCY_HEADER])
+
+
+class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             viewsets.GenericViewSet):
+    serializer_class = MaterialRequestSerializer
+    filterset_fields = ["status", "request", "service_centre", "source", "destination"]
+
+    def get_queryset(self):
+        return (MaterialRequest.objects.restrict(self.request.user, "view")
+                .prefetch_related("lines").order_by("-created_at", "-id"))
+
+    @extend_schema(request=MaterialRequestCreateSerializer,
+                   responses={201: MaterialRequestSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = MaterialRequestCreateSerializer(data=request.data,
+                                               context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        material = mr_services.material_request_create(
+            actor=request.user, request=v.get("request"),
+            service_centre=v.get("service_centre"), source=v.get("source"),
+            lines=[dict(line) for line in v["lines"]], note=v.get("note", ""))
+        return Response(MaterialRequestSerializer(material).data, status=status.HTTP_201_CREATED)
+
+    def _run(self, request, name, serializer_class):
+        material = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = {k: v for k, v in data.validated_data.items() if k != "version"}
+        updated = mr_services.ACTIONS[name](actor=request.user, material_request=material,
+                                            expected_version=expected_version(request), **params)
+        updated = self.get_queryset().get(pk=updated.pk)
+        return Response(MaterialRequestSerializer(updated).data)
+
+    @_step_schema(StepSerializer, "The store approves the request")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def approve(self, request, pk=None):
+        return self._run(request, "approve", StepSerializer)
+
+    @_step_schema(PickSerializer, "The store confirms what it picked")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def pick(self, request, pk=None):
+        return self._run(request, "pick", PickSerializer)
+
+    @_step_schema(StepSerializer, "Ship: a shipping order, the parts leave the store")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def ship(self, request, pk=None):
+        return self._run(request, "ship", StepSerializer)
+
+    @_step_schema(StepSerializer, "The receiver confirms the parts arrived")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def receive(self, request, pk=None):
+        return self._run(request, "receive", StepSerializer)
+
+    @_step_schema(StepSerializer, "Cancel the request (reason required)")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request, pk=None):
+        return self._run(request, "cancel", StepSerializer)

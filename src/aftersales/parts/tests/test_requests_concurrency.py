@@ -1,0 +1,59 @@
+"""Two store clerks ship the same material request at the same moment: one ships, the other is
+refused (409); the stock moves exactly once and one shipping order number is used."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from aftersales.core.exceptions import ConflictError
+from aftersales.core.models import DocumentCounter
+from aftersales.parts import services
+from aftersales.parts.choices import MoveKind
+from aftersales.parts.models import MaterialRequest, StockMove
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.service.choices import Status
+from aftersales.service.tests.factories import Cast, drive, new_request
+
+from .test_requests import Stores
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+WORKERS = 4
+
+
+def test_concurrent_ships_of_one_request_move_the_stock_once():
+    world = Stores(Cast())
+    cast = world.cast
+    job = drive(new_request(cast), cast, Status.ASSIGNED)
+    material = services.material_request_create(
+        actor=cast.technician, request=job, lines=[{"part": world.part, "quantity": 2}])
+    services.material_request_approve(actor=cast.supervisor, material_request=material)
+    services.material_request_pick(actor=cast.supervisor, material_request=material)
+    clerks = [cast.supervisor, cast.agent, cast.manager, cast.supervisor]
+    barrier = threading.Barrier(WORKERS)
+
+    def ship(index):
+        try:
+            barrier.wait()
+            mine = MaterialRequest.objects.get(pk=material.pk)
+            try:
+                return services.material_request_ship(actor=clerks[index],
+                                                      material_request=mine).shipping_number
+            except ConflictError:
+                return None
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = list(pool.map(ship, range(WORKERS)))
+
+    shipped = [n for n in outcomes if n]
+    assert len(shipped) == 1, outcomes
+    material.refresh_from_db()
+    assert material.shipping_number == shipped[0]
+    assert StockMove.objects.filter(kind=MoveKind.TRANSFER_OUT).count() == 1
+    assert stock_on_hand(warehouse=world.van, part=world.part) == 2
+    assert stock_on_hand(warehouse=world.store, part=world.part) == 3
+    assert DocumentCounter.objects.get(doc_type="shipping_order").last == 1  # no gap
