@@ -9,7 +9,6 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from aftersales.accounts.tests.factories import ServiceCentreFactory
-from aftersales.parts import services
 from aftersales.parts.models import MaterialRequest
 from aftersales.parts.models import MaterialRequestStatus as S
 from aftersales.parts.selectors import stock_on_hand
