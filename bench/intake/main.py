@@ -72,16 +72,27 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def _cpu_by_process(pids: list[int]) -> dict[tuple[int, int], float]:
+    """CPU seconds (user + system) of each live process, keyed by (pid, start time) so that a
+    pid the kernel reuses for another process is not mistaken for the first."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / ticks
+            continue  # exited
+        found[(pid, int(fields[19]))] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def _cpu_used(before: dict, after: dict) -> tuple[float, int]:
+    """CPU seconds used between two readings, and how many processes exited meanwhile. A process
+    that exited (a recycled database connection) counts nothing — its last seconds cannot be
+    read — instead of its whole lifetime counting against the others (the old sum went
+    negative)."""
+    used = sum(seconds - before.get(key, 0.0) for key, seconds in after.items())
+    return max(0.0, used), sum(1 for key in before if key not in after)
 
 
 def _postgres_backends() -> list[int]:
@@ -110,7 +121,7 @@ def wrk_run(base: str, mode: str, *, clients: int, duration: int, tag: str, work
     path = MODE_PATHS[mode]
     workers = _children(master_pid)
     backends = _postgres_backends()
-    app_cpu, db_cpu, busy = _cpu_seconds(workers), _cpu_seconds(backends), _machine_busy()
+    app_cpu, db_cpu, busy = _cpu_by_process(workers), _cpu_by_process(backends), _machine_busy()
     started = time.monotonic()
     done = subprocess.run(["wrk", "-t", str(min(2, clients)), "-c", str(clients),
                            "-d", f"{duration}s", "--timeout", "10s", "-s", str(HERE / "create.lua"),
@@ -130,8 +141,8 @@ def wrk_run(base: str, mode: str, *, clients: int, duration: int, tag: str, work
             other[status] = other.get(status, 0) + count
     seconds = raw["duration_us"] / 1e6
     lat = {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()}
-    app_used = _cpu_seconds(workers) - app_cpu
-    db_used = _cpu_seconds(backends) - db_cpu
+    app_used, _exited = _cpu_used(app_cpu, _cpu_by_process(workers))
+    db_used, backends_exited = _cpu_used(db_cpu, _cpu_by_process(backends))
     machine_used = busy_share * (os.cpu_count() or 1) * elapsed
     return {
         "endpoint": mode, "clients": clients, "seconds": round(seconds, 2),
@@ -144,7 +155,9 @@ def wrk_run(base: str, mode: str, *, clients: int, duration: int, tag: str, work
                         # wrk, PostgreSQL's background processes and whatever else runs here
                         "everything_else": round(max(0.0, machine_used - app_used - db_used), 1),
                         "machine_busy_share": round(busy_share, 2),
-                        "wall": round(elapsed, 1)},
+                        "wall": round(elapsed, 1),
+                        # connections recycled during the run: their CPU is not counted
+                        "postgres_backends_exited": backends_exited},
         "_numbers": numbers, "tag": tag,
     }
 
