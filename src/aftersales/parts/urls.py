@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import requests as mr
+from .views import stock as st
 
 app_name = "parts"
 urlpatterns = [
@@ -15,4 +16,12 @@ urlpatterns = [
          name="material_request_shipping_order"),
     path("material-requests/<int:pk>/<str:step>/", mr.material_request_step,
          name="material_request_step"),
+    path("stock/", st.stock_places, name="stock_places"),
+    path("stock/low/", st.stock_low, name="stock_low"),
+    path("stock/moves/", st.stock_moves, name="stock_moves"),
+    path("stock/moves/export/", st.stock_moves_export, name="stock_moves_export"),
+    path("stock/receipt/", st.stock_receipt, name="stock_receipt"),
+    path("stock/transfer/", st.stock_transfer, name="stock_transfer"),
+    path("stock/scrap/", st.stock_scrap, name="stock_scrap"),
+    path("stock/<int:pk>/", st.stock_place, name="stock_place"),
 ]

@@ -21,6 +21,8 @@ NAV = [
     ("field:jobs", _("My jobs"), {Role.TECHNICIAN}),
     ("reports:mine", _("My reports"), {Role.TECHNICIAN}),
     ("parts:material_requests", _("Material requests"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("parts:stock_places", _("Parts stock"),
+     {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
     ("admin:index", _("Administration"), {Role.ADMIN}),
 ]
