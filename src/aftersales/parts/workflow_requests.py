@@ -6,6 +6,8 @@ stateDiagram-v2
     requested --> waiting_agreement: wait (out of warranty, job awaits the customer's agreement)
     waiting_agreement --> approved: agreed (service_request.agree)
     waiting_agreement --> cancelled: refused (service_request.decline / cancel: escalated)
+    requested --> cancelled: refused (job declined / cancelled: escalated)
+    approved --> cancelled: refused (job declined / cancelled: escalated)
     requested --> approved: approve
     approved --> picked: pick (pick list)
     picked --> shipped: ship (shipping order; stock moves)

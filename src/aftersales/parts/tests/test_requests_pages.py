@@ -169,3 +169,11 @@ def test_api_bad_input_and_access(world):
     assert _api(other.supervisor).post(
         f"/api/v1/material-requests/{material.pk}/approve/").status_code == 404
     assert _api(other.technician).get("/api/v1/material-requests/").data["count"] == 0
+
+
+def test_the_desks_request_page_lists_the_jobs_material_requests(world, client):
+    job = _job(world)
+    material = _request(world, job)
+    client.force_login(world.cast.agent)
+    page = client.get(reverse("service:detail", args=[job.pk]))
+    assert b'id="material-requests"' in page.content and material.number.encode() in page.content
