@@ -1,6 +1,8 @@
 from django.urls import path
 
+from .views import loans as ln
 from .views import requests as mr
+from .views import returns as rt
 from .views import stock as st
 
 app_name = "parts"
@@ -24,4 +26,9 @@ urlpatterns = [
     path("stock/transfer/", st.stock_transfer, name="stock_transfer"),
     path("stock/scrap/", st.stock_scrap, name="stock_scrap"),
     path("stock/<int:pk>/", st.stock_place, name="stock_place"),
+    path("returns/", rt.return_list, name="returns"),
+    path("returns/<int:pk>/<str:step>/", rt.return_step, name="return_step"),
+    path("loans/", ln.loan_list, name="loans"),
+    path("loans/new/", ln.loan_new, name="loan_new"),
+    path("loans/<int:pk>/return/", ln.loan_back, name="loan_back"),
 ]

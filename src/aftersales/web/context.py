@@ -23,6 +23,9 @@ NAV = [
     ("parts:material_requests", _("Material requests"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("parts:stock_places", _("Parts stock"),
      {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("parts:returns", _("Faulty parts"),
+     {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("parts:loans", _("Loans"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
     ("admin:index", _("Administration"), {Role.ADMIN}),
 ]

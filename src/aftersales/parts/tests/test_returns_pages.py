@@ -1,0 +1,101 @@
+"""Pages of return obligations and loans (PT-3): lists, send / receive, lend / return."""
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.parts.choices import MoveKind
+from aftersales.parts.models import Loan, LoanStatus, ReturnObligation, ReturnStatus
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.services import stock_move
+from aftersales.parts.tests.test_returns import TODAY, _job
+from aftersales.service import services as service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fitted(clock_at):
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, van, central, part, request = _job(chargeable=False)
+    service.part_add(actor=cast.technician, request=request, part=part)
+    return cast, van, central, part, request
+
+
+def test_the_technician_sees_his_own_sends_it_and_the_central_warehouse_receives_it(
+        client, fitted):
+    cast, van, central, part, request = fitted
+    other = UserFactory(username="tech-else", role="technician", service_centre=cast.centre)
+    client.force_login(other)
+    assert "data-obligation" not in client.get("/parts/returns/").content.decode()
+    obligation = ReturnObligation.objects.get()
+    assert client.post(f"/parts/returns/{obligation.pk}/send/",
+                       {"faulty_serial": "X"}).status_code == 404
+
+    client.force_login(cast.technician)
+    page = client.get("/parts/returns/").content.decode()
+    assert f'data-obligation="{obligation.pk}"' in page and "data-send" in page
+    assert "data-receive" not in page
+    with translation.override("en"):
+        response = client.post(f"/parts/returns/{obligation.pk}/send/", {}, follow=True,
+                               HTTP_ACCEPT_LANGUAGE="en")
+    assert "serial number" in response.content.decode()
+    client.post(f"/parts/returns/{obligation.pk}/serials/",
+                {"new_serial": "N-1", "faulty_serial": "F-1"})
+    client.post(f"/parts/returns/{obligation.pk}/send/", {"tracking": "SF1"})
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.faulty_serial, obligation.tracking) == (
+        ReturnStatus.SENT, "F-1", "SF1")
+
+    client.force_login(cast.manager)
+    page = client.get("/parts/returns/?status=open").content.decode()
+    assert "data-receive" in page
+    client.post(f"/parts/returns/{obligation.pk}/receive/")
+    obligation.refresh_from_db()
+    assert obligation.status == ReturnStatus.RECEIVED
+    assert f'data-obligation="{obligation.pk}"' in client.get(
+        "/parts/returns/?status=received").content.decode()
+
+
+def test_the_overdue_filter_lists_open_obligations_past_their_day(client, fitted, clock_at):
+    cast, *_ = fitted
+    client.force_login(cast.supervisor)
+    assert "data-obligation" not in client.get("/parts/returns/?status=overdue").content.decode()
+    clock_at(10, 0, day=date(2026, 12, 19), tick=False)
+    client.force_login(cast.supervisor)  # the session of 16 days ago has expired
+    assert "data-obligation" in client.get("/parts/returns/?status=overdue").content.decode()
+
+
+def test_lend_and_bring_back_from_the_page(client, fitted):
+    cast, van, central, part, request = fitted
+    customer = CustomerFactory(service_centre=cast.centre, phone="13800000077")
+    stock_move(actor=cast.manager, warehouse=central, part=part, kind=MoveKind.RECEIPT,
+               quantity=1)
+    client.force_login(cast.manager)
+    page = client.get("/parts/loans/new/").content.decode()
+    assert "data-not-loans" in page
+    form = {"warehouse": central.pk, "part": part.code, "quantity": "1", "borrower": "customer",
+            "phone": customer.phone, "due_on": "2026-12-10"}
+    response = client.post("/parts/loans/new/", form)
+    assert response.status_code == 400 and 'data-error="confirm"' in response.content.decode()
+    assert not Loan.objects.exists()
+    response = client.post("/parts/loans/new/", {**form, "confirm": "on"})
+    assert response.status_code == 302
+    loan = Loan.objects.get()
+    assert loan.customer == customer and stock_on_hand(warehouse=central, part=part) == 0
+    assert loan.number in client.get("/parts/loans/").content.decode()
+    client.post(f"/parts/loans/{loan.pk}/return/")
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.RETURNED and stock_on_hand(warehouse=central, part=part) == 1
+
+
+def test_a_technician_cannot_lend_from_a_place_he_may_not_touch(client, fitted):
+    cast, van, central, part, request = fitted
+    client.force_login(cast.technician)
+    response = client.post("/parts/loans/new/", {
+        "warehouse": central.pk, "part": part.code, "quantity": "1", "borrower": "customer",
+        "phone": "1", "due_on": "2026-12-10", "confirm": "on"})
+    assert response.status_code == 400 and 'data-error="warehouse"' in response.content.decode()

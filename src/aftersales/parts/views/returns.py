@@ -1,0 +1,126 @@
+"""Return obligation pages (PT-3): the list (open / overdue / received …, the technician sees
+his own), recording serials and sending the faulty part back, receiving it at the receiving
+point."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.core.dates import local_today
+from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.querysets import get_restricted
+
+from ..models import ReturnObligation, ReturnStatus
+from ..services import returns as services
+from ..services.stock import may_move
+
+FILTERS = {
+    "open": (gettext_lazy("to be sent or received"),
+             Q(status__in=[ReturnStatus.OPEN, ReturnStatus.SENT])),
+    "overdue": (gettext_lazy("overdue"), None),  # open and past the due day (needs today)
+    "received": (gettext_lazy("received"), Q(status=ReturnStatus.RECEIVED)),
+    "kept": (gettext_lazy("kept (charged)"), Q(status=ReturnStatus.KEPT)),
+    "cancelled": (gettext_lazy("cancelled"), Q(status=ReturnStatus.CANCELLED)),
+    "all": (gettext_lazy("all"), Q()),
+}
+STEPS = {"serials", "send", "receive"}
+
+
+def _staff(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not getattr(request.user, "is_staff_role", False):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _errors(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return " ".join(str(m) for ms in error.message_dict.values() for m in ms)
+    return " ".join(str(m) for m in error.messages)
+
+
+@require_GET
+@_staff
+def return_list(request):
+    """Faulty parts owed back: a technician sees his own, a centre its own, HQ all."""
+    user = request.user
+    status = request.GET.get("status") or "open"
+    if status not in FILTERS:
+        status = "open"
+    rows = (ReturnObligation.objects.restrict(user)
+            .select_related("part", "request", "owed_by", "receiving_point"))
+    today = local_today()
+    if status == "overdue":
+        rows = rows.filter(status=ReturnStatus.OPEN, due_on__lt=today)
+    else:
+        rows = rows.filter(FILTERS[status][1])
+    technician = request.GET.get("technician") or ""
+    if technician.isdigit():
+        rows = rows.filter(owed_by_id=int(technician))
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        rows = rows.filter(Q(part__code__icontains=q) | Q(request__number__icontains=q)
+                           | Q(faulty_serial__icontains=q) | Q(new_serial__icontains=q))
+    technicians = []
+    if user.role != Role.TECHNICIAN:
+        owed = ReturnObligation.objects.restrict(user).values("owed_by")
+        technicians = User.objects.filter(pk__in=owed).order_by("username")
+    page = Paginator(rows.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.overdue = row.status == ReturnStatus.OPEN and row.due_on < today
+        row.may_send = row.status == ReturnStatus.OPEN and (
+            row.owed_by_id == user.pk or user.role != Role.TECHNICIAN)
+        row.may_receive = (row.status in {ReturnStatus.OPEN, ReturnStatus.SENT}
+                           and user.role != Role.TECHNICIAN
+                           and row.receiving_point is not None
+                           and may_move(user, row.receiving_point))
+    return render(request, "parts/returns/list.html", {
+        "page": page, "status": status, "filters": [(k, v[0]) for k, v in FILTERS.items()],
+        "technicians": technicians, "technician": technician, "q": q,
+        "receiving_point": services.return_point()})
+
+
+@require_POST
+@_staff
+def return_step(request, pk, step):
+    if step not in STEPS:
+        raise Http404
+    obligation = get_restricted(ReturnObligation.objects.all(), request.user, pk=pk)
+    post = request.POST
+    try:
+        if step == "serials":
+            services.obligation_serials_record(
+                actor=request.user, obligation=obligation, new_serial=post.get("new_serial", ""),
+                faulty_serial=post.get("faulty_serial", ""))
+        elif step == "send":
+            services.obligation_send(actor=request.user, obligation=obligation,
+                                     faulty_serial=post.get("faulty_serial"),
+                                     tracking=post.get("tracking", ""))
+        else:
+            services.obligation_receive(actor=request.user, obligation=obligation,
+                                        faulty_serial=post.get("faulty_serial") or None)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(str(error.message or "")) from None
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    except ConflictError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Done."))
+    back = post.get("next") or ""
+    return redirect(back if back.startswith("/parts/returns/") else "parts:returns")
