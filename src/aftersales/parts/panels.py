@@ -2,6 +2,7 @@
 
 from aftersales.core.panels import Panel
 
+from .models import ReturnObligation
 from .selectors_requests import material_request_list
 
 
@@ -13,9 +14,20 @@ def request_material_requests_panel(http_request, service_request) -> dict | Non
     return {"material_requests": rows}
 
 
+def request_returns_panel(http_request, service_request) -> dict | None:
+    """A request's page: the faulty parts its free (warranty) parts owe back (PT-3)."""
+    rows = list(ReturnObligation.objects.restrict(http_request.user)
+                .filter(request=service_request).select_related("part", "owed_by"))
+    if not rows:
+        return None
+    return {"obligations": rows}
+
+
 PANELS = {
     "service_request.detail": [
         Panel(template="parts/panels/request_material_requests.html",
               context=request_material_requests_panel, order=30),
+        Panel(template="parts/panels/request_returns.html", context=request_returns_panel,
+              order=31),
     ],
 }

@@ -99,3 +99,10 @@ def test_a_technician_cannot_lend_from_a_place_he_may_not_touch(client, fitted):
         "warehouse": central.pk, "part": part.code, "quantity": "1", "borrower": "customer",
         "phone": "1", "due_on": "2026-12-10", "confirm": "on"})
     assert response.status_code == 400 and 'data-error="warehouse"' in response.content.decode()
+
+
+def test_the_request_page_shows_the_faulty_parts_it_owes_back(client, fitted):
+    cast, van, central, part, request = fitted
+    client.force_login(cast.supervisor)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert 'id="faulty-parts"' in page and part.code in page
