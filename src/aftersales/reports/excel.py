@@ -14,7 +14,7 @@ from .tables import Table
 
 FORMATS = {
     "int": "0", "hours": "0.00", "money": "#,##0.00", "percent": "0.0%", "score": "0.0",
-    "rating": "0.00", "rank": "0", "date": "yyyy-mm-dd",
+    "rating": "0.00", "rank": "0", "date": "yyyy-mm-dd", "quantity": "General",
 }
 WIDTHS = {"text": 16, "category": 9, "date": 12}
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")

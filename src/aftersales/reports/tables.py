@@ -227,3 +227,29 @@ def key_figures(figures: dict, *, viewer_id: int | None = None) -> list[Figure]:
         out.insert(0, Figure(_("Survey score"), lines.get("survey_score"), "score",
                              sub=str(_("%(n)s answers") % {"n": lines.get("surveys")})))
     return out
+
+
+def _parts_columns(first: Column) -> list[Column]:
+    return [first, _c("out_quantity", _("Parts out"), "quantity"),
+            _c("out_value", _("Value out"), "money"),
+            _c("charged_quantity", _("Charged"), "quantity"),
+            _c("charged_value", _("Charged value"), "money"),
+            _c("free_quantity", _("Free (warranty)"), "quantity"),
+            _c("free_value", _("Free value"), "money"),
+            _c("returned_quantity", _("Returned"), "quantity"),
+            _c("returned_value", _("Returned value"), "money"),
+            _c("net_value", _("Net value"), "money")]
+
+
+def parts_monthly_tables(figures: dict) -> list[Table]:
+    """配件月报 (PT-4): parts out, charged / free, returned and their value, by service centre and
+    by product model (``reports.selectors.parts``)."""
+    totals = figures["totals"]
+    return [
+        Table("centres", _("Parts by service centre"),
+              _parts_columns(_c("name", _("Service centre"), "text")), figures["by_centre"],
+              totals, _("Total"), key="centres"),
+        Table("models", _("Parts by product model"),
+              _parts_columns(_c("name", _("Product model"), "text")), figures["by_model"],
+              totals, _("Total"), key="models"),
+    ]

@@ -1,6 +1,7 @@
 """Showing report figures: a cell by its column's kind, and dictionary lookups in templates."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import template
 from django.utils import dateformat
@@ -42,6 +43,8 @@ def cell(row, column):
         shown = number_format(value, 2, force_grouping=kind == "money")
     elif kind == "score":
         shown = number_format(value, 1)
+    elif kind == "quantity":  # as finely as it was counted: 3, 2.5
+        shown = number_format(f"{Decimal(str(value)).normalize():f}", force_grouping=True)
     else:
         shown = number_format(value, 0, force_grouping=True)
     return format_html('<td class="num" data-label="{}">{}</td>', label, shown)
