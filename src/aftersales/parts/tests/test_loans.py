@@ -125,3 +125,21 @@ def test_two_reminder_runs_at_once_remind_once(clock_at):
     with ThreadPoolExecutor(2) as pool:
         assert sum(pool.map(remind, range(2))) == 4
     assert Notification.objects.filter(user=cast.agent).count() == 4
+
+
+def test_the_daily_command_and_tasks_run_the_sweep_and_the_reminders(store, clock_at):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from aftersales.parts.tasks import remind_loans, sweep_return_obligations
+
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                         customer=CustomerFactory(service_centre=cast.centre),
+                         due_on=TODAY + timedelta(days=1))
+    out = StringIO()
+    call_command("parts_sweep", stdout=out)
+    assert "1 loan reminder" in out.getvalue()
+    assert remind_loans.call() == 0 and sweep_return_obligations.call() == 0

@@ -1,0 +1,20 @@
+"""``aftersales parts_sweep``: the parts app's daily work, run now (PT-3).
+
+Open return obligations past their due day count as kept and are charged; loans due tomorrow are
+reminded. Both are idempotent (each obligation is charged once, each loan reminded once, however
+often or concurrently this runs): run it daily from cron, or enqueue the tasks
+``aftersales.parts.tasks.sweep_return_obligations`` and ``remind_loans`` from a scheduler.
+"""
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Count overdue faulty parts as kept and charge them; remind loans due tomorrow."
+
+    def handle(self, *args, **options):
+        from aftersales.parts.services import loans_remind, obligations_sweep
+
+        kept = obligations_sweep()
+        reminded = loans_remind()
+        self.stdout.write(f"{kept} faulty part(s) counted as kept; {reminded} loan reminder(s).")
