@@ -1,8 +1,56 @@
 from django.contrib import admin
 
-from .models import Part, StockBalance, StockMove, Warehouse
+from .models import Part, PartPrice, StockBalance, StockMove, Warehouse
+from .services.prices import part_price_set
 
-admin.site.register(Part)
+
+class PartPriceInline(admin.TabularInline):
+    """The price history, read only: a change is a new price (below, "part prices")."""
+
+    model = PartPrice
+    fields = ("valid_from", "cost", "price", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Part)
+class PartAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "unit_price", "unit", "category", "active")
+    list_filter = ("active", "category")
+    search_fields = ("code", "name")
+    filter_horizontal = ("fits",)
+    inlines = [PartPriceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # once a part has a price history its unit price follows it (part_price_set)
+        return ("unit_price",) if obj is not None and obj.prices.exists() else ()
+
+
+@admin.register(PartPrice)
+class PartPriceAdmin(admin.ModelAdmin):
+    """Prices are added, never changed: saving calls parts.services.part_price_set."""
+
+    list_display = ("part", "valid_from", "cost", "price", "created_by", "created_at")
+    list_filter = ("valid_from",)
+    search_fields = ("part__code", "part__name")
+    autocomplete_fields = ("part",)
+    fields = ("part", "valid_from", "cost", "price")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # the form has checked the amounts and the one-price-a-day constraint already
+        row = part_price_set(actor=request.user, part=obj.part, cost=obj.cost,
+                             price=obj.price, valid_from=obj.valid_from)
+        obj.pk = row.pk
 
 
 @admin.register(Warehouse)

@@ -155,3 +155,25 @@ def test_search_for_a_job_shows_what_fits_then_any_model(catalogue):
     assert codes(part_search(query="-", product_model=heater, show_all=True, limit=8)) == [
         "IGN-20", "SEAL-1", "FUSE-1", "MOT-200"]
     assert codes(part_search(query="-", product_model=heater, limit=2)) == ["IGN-20", "SEAL-1"]
+
+
+def test_admin_adds_a_price_through_the_service(client, pinned):
+    admin_user = UserFactory(username="price-admin", role=Role.ADMIN, service_centre=None,
+                             is_staff=True, is_superuser=True)
+    part = PartFactory(code="IGN-06", unit_price=Decimal("30.00"))
+    client.force_login(admin_user)
+    url = "/admin/parts/partprice/add/"
+    response = client.post(url, {"part": part.pk, "valid_from": "2026-06-01", "cost": "20",
+                                 "price": "33.00"})
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert part.unit_price == Decimal("33.00")
+    row = PartPrice.objects.get(part=part)
+    assert row.created_by == admin_user
+    # the same day again is refused on the form, nothing added
+    response = client.post(url, {"part": part.pk, "valid_from": "2026-06-01", "cost": "20",
+                                 "price": "34.00"})
+    assert response.status_code == 200 and PartPrice.objects.filter(part=part).count() == 1
+    # the part's page shows the history and no longer edits the unit price
+    body = client.get(f"/admin/parts/part/{part.pk}/change/").content.decode()
+    assert 'name="unit_price"' not in body and "33.00" in body
