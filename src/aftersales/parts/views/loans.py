@@ -99,8 +99,8 @@ def loan_new(request):
             if not found:
                 errors["phone"] = _("No customer with this phone number.")
             elif len(found) > 1:
-                errors["phone"] = _("Several customers have this phone number; lend from the "
-                                    "customer's page.")
+                errors["phone"] = _("Several customers have this phone number; enter another "
+                                    "phone number of the customer.")
             else:
                 customer = found[0]
         due_on = None
