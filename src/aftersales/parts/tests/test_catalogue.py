@@ -177,3 +177,19 @@ def test_admin_adds_a_price_through_the_service(client, pinned):
     # the part's page shows the history and no longer edits the unit price
     body = client.get(f"/admin/parts/part/{part.pk}/change/").content.decode()
     assert 'name="unit_price"' not in body and "33.00" in body
+
+
+def test_the_daily_sweep_brings_in_a_price_on_its_day(manager, pinned, clock_at):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    part = PartFactory(code="IGN-07", unit_price=Decimal("30.00"))
+    services.part_price_set(actor=manager, part=part, cost="25", price="45",
+                            valid_from=DAY + timedelta(days=1))
+    clock_at(0, 10, day=DAY + timedelta(days=1))
+    out = StringIO()
+    call_command("parts_sweep", stdout=out)
+    assert "1 part price(s) now valid" in out.getvalue()
+    part.refresh_from_db()
+    assert part.unit_price == Decimal("45.00")
