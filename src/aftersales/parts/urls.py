@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import counts as ct
 from .views import loans as ln
 from .views import requests as mr
 from .views import returns as rt
@@ -7,6 +8,12 @@ from .views import stock as st
 
 app_name = "parts"
 urlpatterns = [
+    path("counts/", ct.stock_count_list, name="counts"),
+    path("counts/open/", ct.stock_count_open, name="count_open"),
+    path("counts/<int:pk>/", ct.stock_count_detail, name="count"),
+    path("counts/<int:pk>/print/", ct.stock_count_print, name="count_print"),
+    path("counts/<int:pk>/lines/<int:line>/", ct.stock_count_line, name="count_line"),
+    path("counts/<int:pk>/<str:step>/", ct.stock_count_step, name="count_step"),
     path("material-requests/", mr.material_request_list, name="material_requests"),
     path("material-requests/new/", mr.material_request_new, name="material_request_new"),
     path("material-requests/new/<int:job>/", mr.material_request_new,

@@ -16,6 +16,11 @@ from .catalogue import Part
 from .stock import StockMove, Warehouse
 
 
+def plain(amount: Decimal | None) -> str:
+    """A quantity as it was counted: 10, 2.5 (no trailing zeros, no exponent)."""
+    return "" if amount is None else f"{amount.normalize():f}"
+
+
 class StockCountStatus(models.TextChoices):
     OPEN = "open", _("Counting")
     COUNTED = "counted", _("Counted, awaiting approval")
@@ -107,3 +112,21 @@ class StockCountLine(models.Model):
     def value(self) -> Decimal | None:
         difference = self.difference
         return None if difference is None else (difference * self.unit_cost).quantize(Decimal("0.01"))
+
+    @property
+    def expected_text(self) -> str:
+        return plain(self.expected)
+
+    @property
+    def counted_text(self) -> str:
+        return plain(self.counted)
+
+    @property
+    def difference_text(self) -> str:
+        difference = self.difference
+        return "" if difference is None else ("+" if difference > 0 else "") + plain(difference)
+
+    @property
+    def input_step(self) -> str:
+        """The step of the number input: 1 for pieces, 0.01 for a unit counted to 2 places."""
+        return f"{Decimal(1).scaleb(-self.part.unit_decimals):f}"

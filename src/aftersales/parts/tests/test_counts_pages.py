@@ -1,0 +1,72 @@
+"""Stock-take pages: open a sheet, enter counts with htmx (the line and the totals come back),
+finish and approve, the printable sheet; a bad entry is a clear message."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import ServiceCentreFactory, UserFactory
+from aftersales.parts import services
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import StockBalance, StockCount, Warehouse
+from aftersales.parts.tests.factories import PartFactory
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def store():
+    centre = ServiceCentreFactory()
+    supervisor = UserFactory(username="sup-c", role=Role.SUPERVISOR, service_centre=centre)
+    place = Warehouse.objects.create(code="S-1", name="中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=centre)
+    part = PartFactory(code="IGN-01", unit_price=Decimal("35.50"))
+    services.stock_move(actor=supervisor, warehouse=place, part=part, kind=MoveKind.RECEIPT,
+                        quantity=4)
+    return supervisor, place, part
+
+
+def test_open_count_approve_through_the_pages(client, store):
+    supervisor, place, part = store
+    client.force_login(supervisor)
+    assert client.get(reverse("parts:counts"), **EN).status_code == 200
+    response = client.post(reverse("parts:count_open"), {"warehouse": place.pk}, **EN)
+    count = StockCount.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("parts:count",
+                                                                          args=[count.pk])
+    line = count.lines.get()
+    url = reverse("parts:count_line", args=[count.pk, line.pk])
+    bad = client.post(url, {"counted": "1.5"}, HTTP_HX_REQUEST="true", **EN)
+    assert bad.status_code == 200 and "counted in whole pcs" in bad.content.decode()
+    good = client.post(url, {"counted": "3"}, HTTP_HX_REQUEST="true", **EN)
+    html = good.content.decode()
+    assert good.status_code == 200 and "deficit -1 · ¥-35.50" in html
+    assert 'id="count-summary"' in html and 'hx-swap-oob="true"' in html
+    page = client.get(reverse("parts:count", args=[count.pk]), **EN).content.decode()
+    assert 'data-step="counted"' in page and count.number in page
+    sheet = client.get(reverse("parts:count_print", args=[count.pk]), **EN)
+    assert sheet.status_code == 200 and "IGN-01" in sheet.content.decode()
+    client.post(reverse("parts:count_step", args=[count.pk, "counted"]), **EN)
+    client.post(reverse("parts:count_step", args=[count.pk, "approve"]), **EN)
+    count.refresh_from_db()
+    assert count.status == "approved"
+    assert StockBalance.objects.get(warehouse=place, part=part).quantity == 3
+    again = client.post(reverse("parts:count_step", args=[count.pk, "approve"]), follow=True, **EN)
+    assert "not possible" in again.content.decode()
+    assert StockBalance.objects.get(warehouse=place, part=part).quantity == 3
+
+
+def test_another_centre_cannot_see_the_sheet(client, store):
+    supervisor, place, part = store
+    count = services.stock_count_open(actor=supervisor, warehouse=place)
+    stranger = UserFactory(username="sup-x", role=Role.SUPERVISOR,
+                           service_centre=ServiceCentreFactory())
+    client.force_login(stranger)
+    assert client.get(reverse("parts:count", args=[count.pk])).status_code == 404
+    line = count.lines.get()
+    assert client.post(reverse("parts:count_line", args=[count.pk, line.pk]),
+                       {"counted": "0"}).status_code == 404
+    assert client.post(reverse("parts:count_open"), {"warehouse": place.pk}).status_code == 404

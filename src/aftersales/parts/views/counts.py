@@ -1,0 +1,154 @@
+"""Stock-take pages (PT-3): the count sheets of the places a user sees, opening one, the sheet on
+a phone (one number per line, saved as it is typed in with htmx), its surplus/deficit analysis,
+the steps (counted, approve, recount, cancel) and the printable sheet."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core.exceptions import ConflictError, PermissionDenied
+
+from .. import selectors_counts as selectors
+from ..models import StockCountStatus
+from ..services import counts as services
+from ..services.stock import may_move
+from ..workflow_counts import LEADS
+
+
+def _staff(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not getattr(request.user, "is_staff_role", False):
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _errors(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return " ".join(str(m) for messages_ in error.message_dict.values() for m in messages_)
+    return " ".join(str(m) for m in error.messages)
+
+
+def _is_lead(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) in LEADS)
+
+
+@require_GET
+@_staff
+def stock_count_list(request):
+    status = request.GET.get("status", "open")
+    if status not in {"open", ""} | set(StockCountStatus.values):
+        status = "open"
+    page = Paginator(selectors.stock_count_list(user=request.user, status=status), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "parts/counts/list.html", {
+        "page": page, "status": status, "statuses": StockCountStatus.choices,
+        "places": selectors.places_to_count(user=request.user) if _is_lead(request.user) else [],
+    })
+
+
+@require_POST
+@_staff
+def stock_count_open(request):
+    place = get_object_or_404(selectors.places_to_count(user=request.user),
+                              pk=request.POST.get("warehouse") or 0)
+    try:
+        count = services.stock_count_open(actor=request.user, warehouse=place,
+                                          note=request.POST.get("note", ""))
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(str(error.message)) from None
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect("parts:counts")
+    messages.success(request, _("Count sheet %(number)s opened.") % {"number": count.number})
+    return redirect("parts:count", count.pk)
+
+
+def _context(request, count):
+    lines = selectors.stock_count_lines(count)
+    return {
+        "count": count, "lines": lines, "summary": selectors.stock_count_summary(lines),
+        "actions": {t.name for t in selectors.stock_count_actions(count, request.user)},
+        "may_enter": count.status == StockCountStatus.OPEN and may_move(request.user,
+                                                                         count.warehouse),
+    }
+
+
+@require_GET
+@_staff
+def stock_count_detail(request, pk):
+    count = selectors.stock_count_get(user=request.user, pk=pk)
+    context = _context(request, count)
+    context["events"] = selectors.stock_count_events(count)
+    return render(request, "parts/counts/detail.html", context)
+
+
+@require_POST
+@_staff
+def stock_count_line(request, pk, line):
+    """One counted quantity. htmx: the line back (with its difference) and the totals."""
+    count = selectors.stock_count_get(user=request.user, pk=pk)
+    row = get_object_or_404(count.lines.select_related("part", "count__warehouse"), pk=line)
+    error = ""
+    try:
+        services.stock_count_line_set(actor=request.user, line=row,
+                                      counted=request.POST.get("counted", ""))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+    except ValidationError as exc:
+        error = _errors(exc)
+    except ConflictError as exc:
+        error = str(exc.message)
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, f"{row.part.code}: {error}")
+        return redirect("parts:count", count.pk)
+    context = _context(request, count)
+    context.update(line=next(x for x in context["lines"] if x.pk == row.pk), error=error,
+                   entered=request.POST.get("counted", ""), oob=True)
+    # 200 with the message in the line: htmx swaps only successful answers
+    return render(request, "parts/counts/_line_saved.html", context)
+
+
+@require_POST
+@_staff
+def stock_count_step(request, pk, step):
+    if step not in services.ACTIONS:
+        raise Http404
+    count = selectors.stock_count_get(user=request.user, pk=pk)
+    params = {"note": request.POST.get("note", "")}
+    version = request.POST.get("version", "")
+    if version.isdigit():
+        params["expected_version"] = int(version)
+    try:
+        services.ACTIONS[step](actor=request.user, count=count, **params)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(str(error.message)) from None
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    except ConflictError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("parts:count", count.pk)
+
+
+@require_GET
+@_staff
+def stock_count_print(request, pk):
+    """盘点表: the sheet on paper, to count with a pen (or, once counted, the analysis)."""
+    count = selectors.stock_count_get(user=request.user, pk=pk)
+    context = _context(request, count)
+    context["back_url"] = reverse("parts:count", args=[count.pk])
+    return render(request, "parts/counts/print.html", context)
