@@ -18,7 +18,7 @@ from .. import selectors_requests as selectors
 from ..models import MaterialRequestStatus
 from ..services import requests as services
 
-LINE_ROWS = 5
+LINE_ROWS = 4
 
 
 def _staff(view):

@@ -1,0 +1,68 @@
+"""A material request in a real browser: the technician asks for a part from his job page on his
+phone, the centre's supervisor approves, picks and ships it (printable shipping order), the
+technician confirms receipt; the part is then in his van. Screenshots go to /tmp/shots/parts/;
+set SCREENSHOT_DIR=docs/screenshots to keep them (parts-material-request-*.png)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import login
+from playwright.sync_api import expect
+
+from aftersales.parts.models import MaterialRequest
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.tests.test_requests import Stores
+from aftersales.service.choices import Status
+from aftersales.service.tests.factories import Cast, drive, new_request
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/tmp/shots/parts")
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    target = os.environ.get("SCREENSHOT_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / name)
+
+
+def test_request_ship_and_receive_a_part(phone_page, page, live_server):
+    world = Stores(Cast())
+    cast = world.cast
+    job = drive(new_request(cast), cast, Status.ON_SITE)
+
+    phone = phone_page
+    login(phone, live_server, cast.technician.username)
+    phone.goto(f"{live_server.url}/field/jobs/{job.pk}/")
+    phone.locator("[data-request-parts]").click()
+    phone.fill("#code_0", "IGN-02")
+    phone.fill("#quantity_0", "2")
+    shot(phone, "parts-material-request-phone.png")
+    phone.locator("form.form button[type=submit]").click()
+    expect(phone.locator("[data-status]")).to_have_attribute("data-status", "requested")
+    material = MaterialRequest.objects.get()
+    expect(phone.locator("[data-number]")).to_have_text(material.number)
+
+    login(page, live_server, cast.supervisor.username)
+    page.goto(f"{live_server.url}/parts/material-requests/")
+    page.locator(f"[data-material-request='{material.number}'] a").first.click()
+    page.locator("[data-step=approve]").click()
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "approved")
+    page.locator("[data-step=pick]").click()
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "picked")
+    page.locator("[data-step=ship]").click()
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "shipped")
+    material.refresh_from_db()
+    page.goto(f"{live_server.url}/parts/material-requests/{material.pk}/shipping-order/")
+    expect(page.locator("[data-doc-number]")).to_have_text(material.shipping_number)
+    shot(page, "parts-material-request-shipping-order.png")
+
+    phone.reload()
+    phone.locator("[data-step=receive]").click()
+    expect(phone.locator("[data-status]")).to_have_attribute("data-status", "received")
+    assert stock_on_hand(warehouse=world.van, part=world.part) == 2
