@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Part, PartPrice, StockBalance, StockMove, Warehouse
+from .models import Loan, Part, PartPrice, ReturnObligation, StockBalance, StockMove, Warehouse
 from .services.prices import part_price_set
 
 
@@ -87,3 +87,24 @@ class StockMoveAdmin(ReadOnly):
     list_filter = ("kind", "warehouse__kind")
     search_fields = ("part__code", "warehouse__code", "reference")
     date_hierarchy = "at"
+
+
+@admin.register(ReturnObligation)
+class ReturnObligationAdmin(ReadOnly):
+    """Faulty parts owed back (PT-3): made with the usage line, moved only by the services."""
+
+    list_display = ("request", "part", "quantity", "owed_by", "due_on", "status",
+                    "faulty_serial", "charge_amount")
+    list_filter = ("status",)
+    search_fields = ("part__code", "request__number", "faulty_serial", "new_serial")
+    date_hierarchy = "due_on"
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnly):
+    """Loans (PT-3) move stock: they are made and returned only through the services."""
+
+    list_display = ("number", "warehouse", "part", "quantity", "customer", "dealer", "due_on",
+                    "status")
+    list_filter = ("status",)
+    search_fields = ("number", "part__code", "customer__name", "dealer__name")

@@ -106,3 +106,11 @@ def test_the_request_page_shows_the_faulty_parts_it_owes_back(client, fitted):
     client.force_login(cast.supervisor)
     page = client.get(f"/requests/{request.pk}/").content.decode()
     assert 'id="faulty-parts"' in page and part.code in page
+
+
+def test_the_admin_lists_obligations_and_loans_read_only(admin_client, fitted):
+    for path in ("/admin/parts/returnobligation/", "/admin/parts/loan/"):
+        assert admin_client.get(path).status_code == 200
+    obligation = ReturnObligation.objects.get()
+    page = admin_client.get(f"/admin/parts/returnobligation/{obligation.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
