@@ -18,7 +18,7 @@ def job_get(*, user, pk):
     return get_restricted(job_model().objects.all(), user, pk=pk)
 
 
-def material_request_list(*, user, status=None, job=None):
+def material_request_list(*, user, status=None, job=None, centre=None):
     rows = (MaterialRequest.objects.restrict(user, "view")
             .select_related("request", "source", "destination", "requested_by",
                             "service_centre")
@@ -30,6 +30,8 @@ def material_request_list(*, user, status=None, job=None):
         rows = rows.filter(status=status)
     if job is not None:
         rows = rows.filter(request=job)
+    if centre is not None:
+        rows = rows.filter(service_centre=centre)
     return rows
 
 

@@ -177,3 +177,14 @@ def test_the_desks_request_page_lists_the_jobs_material_requests(world, client):
     client.force_login(world.cast.agent)
     page = client.get(reverse("service:detail", args=[job.pk]))
     assert b'id="material-requests"' in page.content and material.number.encode() in page.content
+
+
+def test_the_service_department_sees_every_centres_queue_and_filters_by_centre(world, client):
+    material = _request(world, _job(world))
+    other = Cast(ServiceCentreFactory())
+    client.force_login(world.cast.manager)
+    url = reverse("parts:material_requests")
+    assert material.number.encode() in client.get(url).content
+    assert material.number.encode() in client.get(url, {"centre": world.cast.centre.pk}).content
+    assert material.number.encode() not in client.get(url, {"centre": other.centre.pk}).content
+    assert client.get(url, {"centre": "x", "status": "nonsense"}).status_code == 200

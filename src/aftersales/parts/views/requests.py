@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aftersales.accounts.models import ServiceCentre
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 
 from .. import selectors_requests as selectors
@@ -46,11 +47,16 @@ def material_request_list(request):
     status = request.GET.get("status", "open")
     if status not in {"open", ""} | set(MaterialRequestStatus.values):
         status = "open"
-    rows = selectors.material_request_list(user=request.user, status=status)
+    centres = (ServiceCentre.objects.order_by("code") if request.user.sees_all_centres
+               else ServiceCentre.objects.none())
+    centre = request.GET.get("centre", "")
+    centre = centres.filter(pk=centre).first() if centre.isdigit() else None
+    rows = selectors.material_request_list(user=request.user, status=status, centre=centre)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     template = ("parts/requests/mine.html" if request.user.role == "technician"
                 else "parts/requests/queue.html")
-    return render(request, template, {"page": page, "status": status,
+    return render(request, template, {"page": page, "status": status, "centre": centre,
+                                      "centres": centres,
                                       "statuses": MaterialRequestStatus.choices})
 
 
