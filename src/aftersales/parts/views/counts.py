@@ -19,7 +19,7 @@ from .. import selectors_counts as selectors
 from ..models import StockCountStatus
 from ..services import counts as services
 from ..services.stock import may_move
-from ..workflow_counts import LEADS
+from ..workflow_counts import LEADS, stock_count_workflow
 
 
 def _staff(view):
@@ -90,7 +90,10 @@ def _context(request, count):
 def stock_count_detail(request, pk):
     count = selectors.stock_count_get(user=request.user, pk=pk)
     context = _context(request, count)
-    context["events"] = selectors.stock_count_events(count)
+    labels = {"open": _("Opened"), **{t.name: t.label
+                                      for t in stock_count_workflow.transitions.values()}}
+    context["events"] = [(event, labels.get(event.action, event.action))
+                         for event in selectors.stock_count_events(count)]
     return render(request, "parts/counts/detail.html", context)
 
 
