@@ -1,6 +1,8 @@
 """Forms of the stock pages (docs/parts.md, "Stock pages"): the ledger's filters, and receipt,
 transfer and scrap, which hand their values to ``parts.services``."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,17 +13,27 @@ from .models import Part, Warehouse
 class PartCodeField(forms.CharField):
     """A part typed by its number; the part itself, or a specific error."""
 
-    default_error_messages = {"unknown": _("No active part has the number “%(code)s”.")}
+    default_error_messages = {"unknown": _("No active part has the number “%(code)s”."),
+                              "unknown_any": _("No part has the number “%(code)s”.")}
+
+    def __init__(self, *args, active_only=True, **kwargs):
+        self.active_only = active_only
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         code = super().clean(value)
         if not code:
             return None
-        part = Part.objects.filter(code__iexact=code.strip(), active=True).first()
+        parts = Part.objects.filter(code__iexact=code.strip())
+        part = (parts.filter(active=True) if self.active_only else parts).first()
         if part is None:
-            raise forms.ValidationError(self.error_messages["unknown"], code="unknown",
+            key = "unknown" if self.active_only else "unknown_any"
+            raise forms.ValidationError(self.error_messages[key], code=key,
                                         params={"code": code.strip()})
         return part
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def _places(user):
@@ -33,7 +45,8 @@ class MoveFilterForm(forms.Form):
 
     place = forms.ModelChoiceField(label=_("Place"), queryset=Warehouse.objects.none(),
                                    required=False)
-    part = PartCodeField(label=_("Part number"), required=False, max_length=40)
+    part = PartCodeField(label=_("Part number"), required=False, max_length=40,
+                         active_only=False)  # the ledger keeps the moves of retired parts
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("all"))] + MoveKind.choices,
                              required=False)
     date_from = forms.DateField(label=_("From"), required=False)
@@ -45,6 +58,12 @@ class MoveFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day is not None and not (FIRST_DAY <= day <= LAST_DAY):
+                self.add_error(name, _("Enter a date between %(first)s and %(last)s.") % {
+                    "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+                data.pop(name, None)
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))

@@ -103,6 +103,10 @@ def test_moves_ledger_filters_pagination_and_export(client, world):
     assert client.get(url, {"date_from": DAY, "date_to": DAY}).content.decode().count(
         "<tr data-move=") == 4
 
+    world["fan"].active = False
+    world["fan"].save(update_fields=["active"])
+    assert client.get(url, {"part": "FAN-02"}).content.decode().count("<tr data-move=") == 1
+
     export = client.get(reverse("parts:stock_moves_export"), {"place": world["store"].pk,
                                                                "kind": "transfer_out"})
     assert export.status_code == 200
@@ -112,7 +116,8 @@ def test_moves_ledger_filters_pagination_and_export(client, world):
 
     for bad in ({"part": "NOPE"}, {"kind": "x"}, {"date_from": "2026-13-01"},
                 {"date_from": DAY, "date_to": DAY - timedelta(days=1)},
-                {"place": world["elsewhere"].pk}):
+                {"place": world["elsewhere"].pk}, {"date_to": "9999-12-31"},
+                {"date_from": "0001-01-01"}):
         response = client.get(reverse("parts:stock_moves_export"), bad,
                               HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400, bad
@@ -204,3 +209,31 @@ def test_navigation_entry(client, world):
     customer = UserFactory(username="cust-stock", role=Role.CUSTOMER, service_centre=None)
     client.force_login(customer)
     assert client.get(reverse("parts:stock_places")).status_code == 403
+
+
+def test_list_pages_do_not_query_per_row(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["sup"])
+    pages = [reverse("parts:stock_places"), reverse("parts:stock_low"),
+             reverse("parts:stock_moves"), reverse("parts:stock_place", args=[world["store"].pk])]
+
+    def counts():
+        result = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    for i in range(8):
+        part = PartFactory(code=f"QC-{i}")
+        services.stock_move(actor=world["sup"], warehouse=world["store"], part=part,
+                            kind="receipt", quantity=1)
+        services.reorder_level_set(actor=world["sup"], warehouse=world["store"], part=part,
+                                   level=3)
+        services.stock_transfer(actor=world["sup"], source=world["store"], target=world["van"],
+                                part=part, quantity=1)
+    assert counts() == before

@@ -3,6 +3,8 @@ low-stock list, the moves ledger with its Excel export, and receipt, transfer an
 Every place comes through ``Warehouse.objects.restrict``: a technician sees only his van; every
 move through ``parts.services``."""
 
+from datetime import datetime, time, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
@@ -77,6 +79,10 @@ def stock_low(request):
     return render(request, "parts/stock/low.html", {"page": page, "query": page_query(request)})
 
 
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def _moves_filtered(request):
     form = MoveFilterForm(request.GET or None, user=request.user)
     rows = selectors.move_list(user=request.user)
@@ -88,10 +94,11 @@ def _moves_filtered(request):
             rows = rows.filter(part=data["part"])
         if data["kind"]:
             rows = rows.filter(kind=data["kind"])
+        # local days as a range of times, so the index on ``at`` serves it
         if data["date_from"]:
-            rows = rows.filter(at__date__gte=data["date_from"])
+            rows = rows.filter(at__gte=_day_start(data["date_from"]))
         if data["date_to"]:
-            rows = rows.filter(at__date__lte=data["date_to"])
+            rows = rows.filter(at__lt=_day_start(data["date_to"] + timedelta(days=1)))
     return form, rows
 
 
