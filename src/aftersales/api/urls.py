@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import material_requests, parts, views
+from . import material_requests, parts, returns_loans, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -15,6 +15,9 @@ router.register("stock", parts.StockBalanceViewSet, basename="stock")
 router.register("stock-moves", parts.StockMoveViewSet, basename="stock-move")
 router.register("material-requests", material_requests.MaterialRequestViewSet,
                 basename="material-request")
+router.register("return-obligations", returns_loans.ReturnObligationViewSet,
+                basename="return-obligation")
+router.register("loans", returns_loans.LoanViewSet, basename="loan")
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),
