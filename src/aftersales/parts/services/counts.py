@@ -28,6 +28,7 @@ from aftersales.core.workflow import transition_apply
 
 from ..models import StockBalance, StockCount, StockCountLine, Warehouse
 from ..models import StockCountStatus as S
+from ..selectors_catalogue import part_price_on
 from ..workflow_counts import LEADS, stock_count_workflow
 from .stock import _balance_locked, may_move, quantity_clean, stock_adjust
 
@@ -36,19 +37,11 @@ PREFIX = "ST"
 
 
 def count_unit_cost(part, day=None) -> Decimal:
-    """What a unit of ``part`` is valued at in a count: its cost price on ``day`` where the price
-    history has one (``parts.selectors_catalogue.part_price_on``), else the price list's unit
+    """What a unit of ``part`` is valued at in a count: its cost price on ``day`` from the price
+    history (``part_price_on``), else — a part without a price row — the price list's unit
     price."""
-    try:
-        from ..selectors_catalogue import part_price_on  # the price history, where installed
-    except ImportError:
-        part_price_on = None
-    if part_price_on is not None:
-        price = part_price_on(part, day or timezone.localdate())
-        cost = getattr(price, "cost", None)
-        if cost is not None:
-            return cost
-    return part.unit_price
+    price = part_price_on(part, day or timezone.localdate())
+    return price.cost if price is not None else part.unit_price
 
 
 def _may_lead(actor, warehouse: Warehouse) -> bool:

@@ -2,6 +2,7 @@
 difference to stock as it stands then (moves made during the count are kept), once."""
 
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -64,6 +65,16 @@ def test_open_freezes_expected_and_numbers_the_sheet(world):
         ("VALVE-3", Decimal("3"), Decimal("80.00"))]
     with pytest.raises(ValidationError, match="already being counted"):
         services.stock_count_open(actor=world["supervisor"], warehouse=world["store"])
+
+
+def test_lines_are_valued_at_the_cost_price_where_the_history_has_one(world):
+    manager = UserFactory(username="mgr-cost", role=Role.MANAGER, service_centre=None)
+    services.part_price_set(actor=manager, part=world["ign"], cost="20.00", price="35.50",
+                            valid_from=date(2020, 1, 1))
+    count = services.stock_count_open(actor=world["supervisor"], warehouse=world["store"])
+    costs = {x.part.code: x.unit_cost for x in stock_count_lines(count)}
+    assert costs == {"IGN-01": Decimal("20.00"), "PIPE-M": Decimal("12.00"),
+                     "VALVE-3": Decimal("80.00")}  # no price row: the price list's price
 
 
 def test_deficit_and_surplus_approved_make_the_adjustment_moves(world):
