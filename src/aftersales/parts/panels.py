@@ -8,10 +8,14 @@ from .selectors_requests import material_request_list
 
 def request_material_requests_panel(http_request, service_request) -> dict | None:
     """A request's page: its material requests (PT-2), with their state and shipping order."""
-    rows = list(material_request_list(user=http_request.user, job=service_request))
-    if not rows:
+    user = http_request.user
+    rows = list(material_request_list(user=user, job=service_request))
+    may_request = service_request.is_open and (
+        getattr(user, "sees_all_centres", False)
+        or (user.role == "supervisor" and user.service_centre_id == service_request.service_centre_id))
+    if not rows and not may_request:
         return None
-    return {"material_requests": rows}
+    return {"material_requests": rows, "job": service_request, "may_request": may_request}
 
 
 def request_returns_panel(http_request, service_request) -> dict | None:

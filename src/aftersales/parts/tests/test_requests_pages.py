@@ -188,3 +188,17 @@ def test_the_service_department_sees_every_centres_queue_and_filters_by_centre(w
     assert material.number.encode() in client.get(url, {"centre": world.cast.centre.pk}).content
     assert material.number.encode() not in client.get(url, {"centre": other.centre.pk}).content
     assert client.get(url, {"centre": "x", "status": "nonsense"}).status_code == 200
+
+
+def test_a_supervisor_requests_parts_from_the_desks_request_page(world, client):
+    job = _job(world)
+    client.force_login(world.cast.supervisor)
+    page = client.get(reverse("service:detail", args=[job.pk]))
+    link = reverse("parts:material_request_new_for_job", args=[job.pk])
+    assert link.encode() in page.content
+    client.post(link, {"code_0": "VLV-01", "quantity_0": "1"})
+    material = MaterialRequest.objects.get()
+    assert (material.requested_by, material.destination) == (world.cast.supervisor, world.van)
+    client.force_login(world.cast.agent)  # an agent sees the list, without the link
+    page = client.get(reverse("service:detail", args=[job.pk]))
+    assert material.number.encode() in page.content and link.encode() not in page.content
