@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Loan, Part, PartPrice, ReturnObligation, StockBalance, StockMove, Warehouse
+from .models import (
+    Loan,
+    MaterialRequest,
+    MaterialRequestLine,
+    Part,
+    PartPrice,
+    ReturnObligation,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
 from .services.prices import part_price_set
 
 
@@ -108,3 +118,31 @@ class LoanAdmin(ReadOnly):
                     "status")
     list_filter = ("status",)
     search_fields = ("number", "part__code", "customer__name", "dealer__name")
+
+
+class MaterialRequestLineInline(admin.TabularInline):
+    model = MaterialRequestLine
+    fields = ("part", "quantity", "picked_quantity")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MaterialRequest)
+class MaterialRequestAdmin(ReadOnly):
+    """Material requests (PT-2) move through their workflow and ship stock: the admin only
+    reads them."""
+
+    list_display = ("number", "request", "service_centre", "source", "destination", "status",
+                    "chargeable", "shipping_number", "created_at")
+    list_filter = ("status", "chargeable")
+    search_fields = ("number", "shipping_number", "request__number")
+    inlines = [MaterialRequestLineInline]

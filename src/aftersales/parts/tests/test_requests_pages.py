@@ -202,3 +202,10 @@ def test_a_supervisor_requests_parts_from_the_desks_request_page(world, client):
     client.force_login(world.cast.agent)  # an agent sees the list, without the link
     page = client.get(reverse("service:detail", args=[job.pk]))
     assert material.number.encode() in page.content and link.encode() not in page.content
+
+
+def test_the_admin_shows_material_requests_read_only(world, admin_client):
+    material = _request(world, _job(world))
+    page = admin_client.get(reverse("admin:parts_materialrequest_change", args=[material.pk]))
+    assert page.status_code == 200 and b"IGN-02" in page.content
+    assert admin_client.get(reverse("admin:parts_materialrequest_add")).status_code == 403
