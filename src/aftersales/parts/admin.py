@@ -8,6 +8,8 @@ from .models import (
     PartPrice,
     ReturnObligation,
     StockBalance,
+    StockCount,
+    StockCountLine,
     StockMove,
     Warehouse,
 )
@@ -146,3 +148,20 @@ class MaterialRequestAdmin(ReadOnly):
     list_filter = ("status", "chargeable")
     search_fields = ("number", "shipping_number", "request__number")
     inlines = [MaterialRequestLineInline]
+
+
+class StockCountLineInline(MaterialRequestLineInline):
+    model = StockCountLine
+    fields = ("part", "expected", "counted", "unit_cost", "move")
+    readonly_fields = fields
+
+
+@admin.register(StockCount)
+class StockCountAdmin(ReadOnly):
+    """Count sheets (PT-3) change stock only through their approval: the admin only reads them."""
+
+    list_display = ("number", "warehouse", "status", "opened_by", "created_at", "approved_by",
+                    "approved_at")
+    list_filter = ("status", "warehouse__kind")
+    search_fields = ("number", "warehouse__code", "warehouse__name")
+    inlines = [StockCountLineInline]

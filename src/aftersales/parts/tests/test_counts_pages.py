@@ -70,3 +70,12 @@ def test_another_centre_cannot_see_the_sheet(client, store):
     assert client.post(reverse("parts:count_line", args=[count.pk, line.pk]),
                        {"counted": "0"}).status_code == 404
     assert client.post(reverse("parts:count_open"), {"warehouse": place.pk}).status_code == 404
+
+
+def test_the_admin_shows_count_sheets_read_only(admin_client, store):
+    supervisor, place, part = store
+    count = services.stock_count_open(actor=supervisor, warehouse=place)
+    assert admin_client.get(reverse("admin:parts_stockcount_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:parts_stockcount_change", args=[count.pk]))
+    assert page.status_code == 200 and "IGN-01" in page.content.decode()
+    assert admin_client.get(reverse("admin:parts_stockcount_add")).status_code == 403
