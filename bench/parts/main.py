@@ -220,7 +220,26 @@ def statements() -> dict:
         transaction.set_rollback(True)
     return {"usage_line_without_stock": len(plain), "usage_line_with_stock": len(stocked),
             "added": len(stocked) - len(plain),
-            "added_sql": [q["sql"][:120] for q in stocked.captured_queries[len(plain):]]}
+            "added_sql": _difference(stocked.captured_queries, plain.captured_queries)}
+
+
+def _difference(more: list[dict], fewer: list[dict]) -> list[str]:
+    """The statements of ``more`` that ``fewer`` lacks (savepoint names and values aside)."""
+    import re
+    from collections import Counter
+
+    def shape(sql: str) -> str:
+        return re.sub(r'"s\d+_x\d+"', "sp", sql)[:120]
+
+    left = Counter(shape(q["sql"]) for q in fewer)
+    extra = []
+    for query in more:
+        key = shape(query["sql"])
+        if left[key]:
+            left[key] -= 1
+        else:
+            extra.append(key)
+    return extra
 
 
 def main() -> None:
