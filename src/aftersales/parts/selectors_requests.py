@@ -1,5 +1,7 @@
 """Reads of material requests that carry policy (house style rule 2)."""
 
+from django.db.models import Q
+
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 
@@ -58,6 +60,16 @@ def material_request_actions(material: MaterialRequest, user) -> set[str]:
 
 def material_request_events(material: MaterialRequest):
     return event_list(material)
+
+
+def parts_offered(job=None, *, limit: int = 300):
+    """The parts the request form suggests: for a job, those that fit its product's model and
+    those that fit any; for the workshop, every active part."""
+    parts = Part.objects.filter(active=True)
+    model_id = getattr(getattr(job, "installed_product", None), "model_id", None)
+    if model_id is not None:
+        parts = parts.filter(Q(fits__pk=model_id) | Q(fits__isnull=True)).distinct()
+    return parts.order_by("code").only("code", "name")[:limit]
 
 
 def parts_by_code(codes) -> dict[str, Part]:

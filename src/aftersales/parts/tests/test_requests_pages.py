@@ -209,3 +209,16 @@ def test_the_admin_shows_material_requests_read_only(world, admin_client):
     page = admin_client.get(reverse("admin:parts_materialrequest_change", args=[material.pk]))
     assert page.status_code == 200 and b"IGN-02" in page.content
     assert admin_client.get(reverse("admin:parts_materialrequest_add")).status_code == 403
+
+
+def test_the_form_offers_the_parts_that_fit_the_jobs_product(world, client):
+    from aftersales.customers.tests.factories import ProductModelFactory
+    from aftersales.parts.tests.factories import PartFactory
+
+    job = _job(world)
+    world.part.fits.add(job.installed_product.model)  # IGN-02 fits; VLV-01 fits any
+    PartFactory(code="OTHER-9").fits.add(ProductModelFactory())
+    client.force_login(world.cast.technician)
+    page = client.get(reverse("parts:material_request_new_for_job", args=[job.pk])).content
+    assert b'<option value="IGN-02">' in page and b'<option value="VLV-01">' in page
+    assert b"OTHER-9" not in page

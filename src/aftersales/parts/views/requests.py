@@ -83,7 +83,8 @@ def _lines_from_post(post) -> tuple[list[dict], list[str], list[dict]]:
 def material_request_new(request, job=None):
     """Parts for a job (the technician on his phone), or for the workshop (a supervisor)."""
     service_request = selectors.job_get(user=request.user, pk=job) if job is not None else None
-    context = {"job": service_request, "rows": [{}] * LINE_ROWS, "note": ""}
+    context = {"job": service_request, "rows": [{}] * LINE_ROWS, "note": "",
+               "offered": selectors.parts_offered(service_request)}
     if request.method == "POST":
         lines, problems, rows = _lines_from_post(request.POST)
         note = request.POST.get("note", "")
