@@ -207,6 +207,7 @@ def statements() -> dict:
         stock.stock_move(actor=cast.manager, warehouse=van, part=part, kind="receipt",
                          quantity=10)
         request = drive(new_request(cast), cast, Status.ON_SITE)
+        services.part_add(actor=cast.technician, request=request, part=part)  # warm caches
         try:
             handlers._registry["service_request.part_add"] = [
                 h for h in handlers._registry["service_request.part_add"]
@@ -220,7 +221,8 @@ def statements() -> dict:
         transaction.set_rollback(True)
     return {"usage_line_without_stock": len(plain), "usage_line_with_stock": len(stocked),
             "added": len(stocked) - len(plain),
-            "added_sql": _difference(stocked.captured_queries, plain.captured_queries)}
+            "added_sql": _difference(stocked.captured_queries, plain.captured_queries),
+            "dropped_sql": _difference(plain.captured_queries, stocked.captured_queries)}
 
 
 def _difference(more: list[dict], fewer: list[dict]) -> list[str]:
@@ -285,6 +287,9 @@ Fitting a part on a job: the usage line alone {counted['usage_line_without_stock
 with its stock move {counted['usage_line_with_stock']} — {counted['added']} added (target ≤
 {TARGET_STATEMENTS}):
 {chr(10).join('- `' + q + '`' for q in counted['added_sql'])}
+
+and without it, instead:
+{chr(10).join('- `' + q + '`' for q in counted['dropped_sql']) or '- nothing'}
 
 Targets met: {"yes" if ok else "NO"}.
 """
