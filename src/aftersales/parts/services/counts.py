@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,22 +27,13 @@ from aftersales.core.exceptions import IllegalTransition, PermissionDenied
 from aftersales.core.numbering import number_assign, placeholder
 from aftersales.core.workflow import transition_apply
 
-from ..models import StockBalance, StockCount, StockCountLine, Warehouse
+from ..models import PartPrice, StockBalance, StockCount, StockCountLine, Warehouse
 from ..models import StockCountStatus as S
-from ..selectors_catalogue import part_price_on
 from ..workflow_counts import LEADS, stock_count_workflow
 from .stock import _balance_locked, may_move, quantity_clean, stock_adjust
 
 DOC_TYPE = "stock_count"
 PREFIX = "ST"
-
-
-def count_unit_cost(part, day=None) -> Decimal:
-    """What a unit of ``part`` is valued at in a count: its cost price on ``day`` from the price
-    history (``part_price_on``), else — a part without a price row — the price list's unit
-    price."""
-    price = part_price_on(part, day or timezone.localdate())
-    return price.cost if price is not None else part.unit_price
 
 
 def _may_lead(actor, warehouse: Warehouse) -> bool:
@@ -65,12 +57,15 @@ def stock_count_open(*, actor, warehouse: Warehouse, note: str = "") -> StockCou
                 _("%(place)s is already being counted.") % {"place": warehouse}]})
         count = StockCount.objects.create(number=placeholder(), warehouse=warehouse,
                                           opened_by=actor, note=(note or "").strip()[:300])
+        # the cost price valid today (selectors_catalogue.part_price_on's row), for every part
+        # in one query; a part without a price row is valued at the price list's price
+        cost = (PartPrice.objects.filter(part=OuterRef("part"), valid_from__lte=timezone.localdate())
+                .order_by("-valid_from").values("cost")[:1])
         balances = (StockBalance.objects.filter(warehouse=warehouse, part__active=True)
-                    .select_related("part").order_by("part__code"))
-        today = timezone.localdate()
+                    .select_related("part").annotate(cost=Subquery(cost)).order_by("part__code"))
         StockCountLine.objects.bulk_create([
             StockCountLine(count=count, part=b.part, expected=b.quantity,
-                           unit_cost=count_unit_cost(b.part, today))
+                           unit_cost=b.cost if b.cost is not None else b.part.unit_price)
             for b in balances])
         event_append(subject=count, action="open", actor=actor, to_state=S.OPEN, note=count.note)
         number_assign(count, doc_type=DOC_TYPE, prefix=PREFIX)

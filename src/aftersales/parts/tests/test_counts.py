@@ -77,6 +77,25 @@ def test_lines_are_valued_at_the_cost_price_where_the_history_has_one(world):
                      "VALVE-3": Decimal("80.00")}  # no price row: the price list's price
 
 
+def test_opening_takes_the_same_queries_for_many_parts(world):
+    from django.test.utils import CaptureQueriesContext
+
+    sup, store = world["supervisor"], world["store"]
+    # the first document of the month makes its counter row: not what is measured
+    services.stock_count_cancel(actor=sup, note="test", count=services.stock_count_open(
+        actor=sup, warehouse=store))
+    with CaptureQueriesContext(connection) as few:
+        services.stock_count_cancel(actor=sup, note="test", count=services.stock_count_open(
+            actor=sup, warehouse=store))
+    for n in range(20):
+        services.stock_move(actor=sup, warehouse=store, part=PartFactory(code=f"X-{n}"),
+                            kind=MoveKind.RECEIPT, quantity=1)
+    with CaptureQueriesContext(connection) as many:
+        services.stock_count_cancel(actor=sup, note="test", count=services.stock_count_open(
+            actor=sup, warehouse=store))
+    assert len(many) == len(few)
+
+
 def test_deficit_and_surplus_approved_make_the_adjustment_moves(world):
     sup, store = world["supervisor"], world["store"]
     count = services.stock_count_open(actor=sup, warehouse=store)
