@@ -136,7 +136,8 @@ class LoanSerializer(ModelSerializer):
     class Meta:
         model = Loan
         fields = ["id", "number", "warehouse", "part", "quantity", "customer", "dealer",
-                  "due_on", "status", "note", "lent_by", "returned_at", "reminded_at",
+                  "due_on", "status", "note", "lent_by", "returned_at", "reminded_at", "kept_at",
+                  "charge_amount",
                   "version", "created_at"]
         read_only_fields = fields
 

@@ -17,3 +17,11 @@ def remind_loans() -> int:
     from .services.loans import loans_remind
 
     return loans_remind()
+
+
+@task()
+def sweep_loans() -> int:
+    """Loans long past their due date count as kept and are charged (once)."""
+    from .services.loans import loans_sweep
+
+    return loans_sweep()

@@ -10,7 +10,8 @@ stateDiagram-v2
     open --> cancelled: cancel (service_request.part_remove)
 ```
 
-A loan: ``out --> returned`` (return: the loan_back move).
+A loan: ``out --> returned`` (return: the loan_back move), or ``out --> kept`` (the sweep, once
+``LOAN_KEPT_AFTER_DAYS`` have passed after the due date: charged).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -44,5 +45,6 @@ loan_workflow = Workflow(
     transitions=[
         Transition("return", (L.OUT,), L.RETURNED, RECEIVERS | {Role.TECHNICIAN},
                    _("Returned")),
+        Transition("keep", (L.OUT,), L.KEPT, SYSTEM, _("Counted as kept")),
     ],
 )

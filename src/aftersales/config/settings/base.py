@@ -169,6 +169,8 @@ REPORTED_AT_BACKDATE_DAYS = env.env_int("REPORTED_AT_BACKDATE_DAYS", 30, minimum
 # that receives them (a warehouse code; empty: the central warehouse). docs/parts.md.
 PART_RETURN_DAYS = env.env_int("PART_RETURN_DAYS", 15, minimum=1)
 PART_RETURN_POINT = env.env_str("PART_RETURN_POINT", "")
+# Loans (PT-3): days after a loan's due date before one not brought back counts as kept (charged).
+LOAN_KEPT_AFTER_DAYS = env.env_int("LOAN_KEPT_AFTER_DAYS", 30, minimum=0)
 
 # The base address used in QR codes and links sent to customers.
 SITE_URL = env.env_str("SITE_URL", "http://127.0.0.1:8000")

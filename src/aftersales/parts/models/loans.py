@@ -1,5 +1,6 @@
 """Loans of parts or spare units to a customer or a dealer (PT-3): lent from a place with a due
-date, a reminder the day before, and an overdue list (docs/parts.md, "Loans")."""
+date, a reminder the day before, an overdue list; not back ``LOAN_KEPT_AFTER_DAYS`` after the
+due date, a loan counts as kept and is charged (docs/parts.md, "Loans")."""
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from .stock import Warehouse
 class LoanStatus(models.TextChoices):
     OUT = "out", _("Lent out")
     RETURNED = "returned", _("Returned")
+    KEPT = "kept", _("Kept (charged)")
 
 
 def loan_rule(queryset, user, action):
@@ -45,6 +47,9 @@ class Loan(BaseModel):
                                 related_name="+", verbose_name=_("lent by"))
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    kept_at = models.DateTimeField(_("counted as kept at"), null=True, blank=True)
+    charge_amount = models.DecimalField(_("charge"), max_digits=10, decimal_places=2, null=True,
+                                        blank=True)
 
     restrict_rule = staticmethod(loan_rule)
 
@@ -59,6 +64,9 @@ class Loan(BaseModel):
                 condition=Q(customer__isnull=False, dealer__isnull=True)
                 | Q(customer__isnull=True, dealer__isnull=False),
                 name="parts_loan_one_borrower"),
+            models.CheckConstraint(
+                condition=~Q(status=LoanStatus.KEPT) | Q(charge_amount__isnull=False),
+                name="parts_loan_kept_is_charged"),
         ]
 
     def __str__(self) -> str:

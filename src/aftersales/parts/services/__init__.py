@@ -9,7 +9,7 @@ from .counts import (
     stock_count_open,
     stock_count_recount,
 )
-from .loans import loan_create, loan_return, loans_remind
+from .loans import loan_create, loan_return, loans_remind, loans_sweep
 from .prices import part_price_set, part_prices_apply
 from .requests import (
     material_request_approve,
@@ -44,7 +44,8 @@ from .stock import (
 __all__ = [
     "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_set",
     "stock_count_open", "stock_count_recount",
-    "loan_create", "loan_return", "loans_remind", "obligation_cancel_for_usage",
+    "loan_create", "loan_return", "loans_remind", "loans_sweep",
+    "obligation_cancel_for_usage",
     "obligation_open_for_usage", "obligation_receive", "obligation_send",
     "obligation_serials_record", "obligations_sweep", "return_point",
     "material_request_approve", "material_request_cancel", "material_request_create",

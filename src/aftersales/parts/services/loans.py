@@ -2,17 +2,23 @@
 
 A loan takes the part out of the place with a ``loan_out`` move and a return puts it back with a
 ``loan_back`` move, in the loan's transaction. Gifts, office supplies, brochures, parts already
-charged and special approvals are not loans (PT-3): they are never lent through here.
+charged and special approvals are not loans (PT-3): they are never lent through here. A loan not
+brought back ``LOAN_KEPT_AFTER_DAYS`` days after its due date counts as kept and is charged to the
+borrower (``loans_sweep``): the part's price-list price times the quantity. Its stock left with
+the loan_out move already; nothing moves.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.dates import local_today
+from aftersales.core.exceptions import IllegalTransition
 from aftersales.core.models import Notification
 from aftersales.core.numbering import number_assign, placeholder
 from aftersales.core.workflow import transition_apply
@@ -82,3 +88,32 @@ def loans_remind(*, today: date | None = None) -> int:
                 % {"number": loan.number, "part": loan.part.code, "borrower": loan.borrower})
         sent += 1
     return sent
+
+
+def loans_sweep(*, today: date | None = None) -> int:
+    """Loans still out ``LOAN_KEPT_AFTER_DAYS`` days after their due date count as kept and are
+    charged (the part's price-list price × the quantity); whoever lent them is told. Returns how
+    many this run turned; two runs at once turn each loan once (``transition_apply`` locks the
+    row and checks it is still out)."""
+    today = today or local_today()
+    last_due = today - timedelta(days=settings.LOAN_KEPT_AFTER_DAYS + 1)
+    turned = 0
+    ids = list(Loan.objects.filter(status=LoanStatus.OUT, due_on__lte=last_due)
+               .values_list("pk", flat=True))
+    for pk in ids:
+        loan = Loan.objects.select_related("part", "customer", "dealer").get(pk=pk)
+        charge = (Decimal(loan.part.unit_price) * loan.quantity).quantize(Decimal("0.01"))
+        try:
+            with transaction.atomic():
+                transition_apply(workflow=loan_workflow, instance=loan, name="keep", actor=None,
+                                 changes={"kept_at": timezone.now(), "charge_amount": charge})
+                Notification.objects.create(
+                    user_id=loan.lent_by_id, level="warning",
+                    link=f"/parts/loans/?status={LoanStatus.KEPT}",
+                    text=_("Loan %(number)s was not brought back: it counts as kept and "
+                           "%(amount)s is charged to %(borrower)s.")
+                    % {"number": loan.number, "amount": charge, "borrower": loan.borrower})
+        except IllegalTransition:
+            continue  # another sweep got there first
+        turned += 1
+    return turned

@@ -99,9 +99,28 @@ def test_reminded_the_day_before_once_and_listed_when_overdue(store, clock_at):
     assert list(loans_overdue(Loan.objects.all(), today=TODAY + timedelta(days=3))) == [loan]
 
 
+def test_a_loan_long_overdue_counts_as_kept_and_is_charged_once(store, clock_at, settings):
+    clock_at(10, 0, day=TODAY, tick=False)
+    settings.LOAN_KEPT_AFTER_DAYS = 30
+    cast, place, part = store
+    loan = services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=2,
+                                customer=CustomerFactory(service_centre=cast.centre),
+                                due_on=TODAY + timedelta(days=1))
+    assert services.loans_sweep(today=TODAY + timedelta(days=31)) == 0  # 30 days late: not yet
+    assert services.loans_sweep(today=TODAY + timedelta(days=32)) == 1
+    assert services.loans_sweep(today=TODAY + timedelta(days=40)) == 0
+    loan.refresh_from_db()
+    assert (loan.status, loan.charge_amount) == (LoanStatus.KEPT, part.unit_price * 2)
+    assert stock_on_hand(warehouse=place, part=part) == 0  # it left with the loan
+    assert StockMove.objects.filter(kind=MoveKind.LOAN_BACK).count() == 0
+    assert Notification.objects.filter(user=cast.agent, level="warning").count() == 1
+    with pytest.raises(IllegalTransition):
+        services.loan_return(actor=cast.agent, loan=loan)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.concurrency
-def test_two_reminder_runs_at_once_remind_once(clock_at):
+def test_two_reminder_or_sweep_runs_at_once_act_once(clock_at):
     clock_at(10, 0, day=TODAY, tick=False)
     cast = Cast()
     place = Warehouse.objects.create(code="S-CC", name="门店仓", kind=WarehouseKind.CENTRE,
@@ -125,6 +144,18 @@ def test_two_reminder_runs_at_once_remind_once(clock_at):
     with ThreadPoolExecutor(2) as pool:
         assert sum(pool.map(remind, range(2))) == 4
     assert Notification.objects.filter(user=cast.agent).count() == 4
+
+    def sweep(_):
+        try:
+            barrier.wait()
+            return services.loans_sweep(today=TODAY + timedelta(days=60))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sum(pool.map(sweep, range(2))) == 4
+    assert Loan.objects.filter(status=LoanStatus.KEPT).count() == 4
+    assert Notification.objects.filter(user=cast.agent, level="warning").count() == 4
 
 
 def test_the_daily_command_and_tasks_run_the_sweep_and_the_reminders(store, clock_at):

@@ -26,6 +26,7 @@ FILTERS = {
     "out": gettext_lazy("lent out"),
     "overdue": gettext_lazy("overdue"),
     "returned": gettext_lazy("returned"),
+    "kept": gettext_lazy("kept (charged)"),
     "all": gettext_lazy("all"),
 }
 # dealers sit above parts (docs/architecture.md): their model is reached through the loan's FK
@@ -52,6 +53,8 @@ def loan_list(request):
         rows = rows.filter(status=LoanStatus.OUT, due_on__lt=today)
     elif status == "returned":
         rows = rows.filter(status=LoanStatus.RETURNED)
+    elif status == "kept":
+        rows = rows.filter(status=LoanStatus.KEPT)
     q = (request.GET.get("q") or "").strip()
     if q:
         rows = rows.filter(Q(number__icontains=q) | Q(part__code__icontains=q)
