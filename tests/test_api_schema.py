@@ -119,3 +119,25 @@ def test_api_answers_as_its_schema_says(in_process, demo, role):
             _run(operation, _strategy(operation, mode, ids), headers, failures)
     assert not failures, f"{len(failures)} answers disagree with the schema:\n" + "\n".join(
         failures[:25])
+
+
+def test_every_time_filter_refuses_an_offset_no_zone_has(in_process, demo):
+    """What the schema search found on PostgreSQL (stock moves' ``at_after``): each date-time
+    query parameter of every operation answers an offset beyond ±14:00 with a 400 naming it."""
+    from rest_framework.test import APIClient
+
+    cast, _ids = demo
+    client = APIClient()
+    client.force_authenticate(cast.agent)
+    schema = client.get("/api/schema/?format=json").json()
+    checked = []
+    for path, operations in schema["paths"].items():
+        if "{" in path or "get" not in operations:
+            continue
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] == "query" and parameter["schema"].get("format") == "date-time":
+                response = client.get(path, {parameter["name"]: "2026-01-01T00:00:00-18:10"})
+                assert response.status_code == 400, (path, parameter["name"], response.content)
+                assert parameter["name"] in response.json()
+                checked.append(f"{path}?{parameter['name']}")
+    assert "/api/v1/stock-moves/?at_after" in checked

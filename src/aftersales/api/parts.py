@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from aftersales.core.filters import IsoDateTimeFilter
 from aftersales.parts import services as stock_services
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.models import Part, StockBalance, StockMove, Warehouse
@@ -85,8 +86,8 @@ class StockMoveCreateSerializer(serializers.Serializer):
 
 
 class StockMoveFilterSet(filters.FilterSet):
-    at_after = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    at_before = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    at_after = IsoDateTimeFilter(field_name="at", lookup_expr="gte")  # offsets within ±14:00
+    at_before = IsoDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = StockMove
