@@ -174,3 +174,25 @@ def test_the_daily_command_and_tasks_run_the_sweep_and_the_reminders(store, cloc
     call_command("parts_sweep", stdout=out)
     assert "1 loan reminder" in out.getvalue()
     assert remind_loans.call() == 0 and sweep_return_obligations.call() == 0
+
+
+def test_the_count_of_what_each_borrower_has(store, clock_at):
+    from aftersales.parts.selectors_loans import loans_out_by_borrower
+
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast, place, part = store
+    services.stock_move(actor=cast.manager, warehouse=place, part=part, kind=MoveKind.RECEIPT,
+                        quantity=3)
+    customer = CustomerFactory(service_centre=cast.centre, name="王先生")
+    dealer = Dealer.objects.create(code="D9", name="城东经销商", service_centre=cast.centre)
+    due = TODAY + timedelta(days=5)
+    for _ in range(2):
+        services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                             customer=customer, due_on=due)
+    back = services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
+                                customer=customer, due_on=due)
+    services.loan_return(actor=cast.agent, loan=back)
+    services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=2, dealer=dealer,
+                         due_on=due)
+    assert [(r["name"], r["dealer"], r["loans"], r["quantity"])
+            for r in loans_out_by_borrower()] == [("王先生", False, 2, 2), ("城东经销商", True, 1, 2)]

@@ -86,7 +86,8 @@ def test_lend_and_bring_back_from_the_page(client, fitted):
     assert response.status_code == 302
     loan = Loan.objects.get()
     assert loan.customer == customer and stock_on_hand(warehouse=central, part=part) == 0
-    assert loan.number in client.get("/parts/loans/").content.decode()
+    page = client.get("/parts/loans/").content.decode()
+    assert loan.number in page and "data-by-borrower" in page and customer.name in page
     client.post(f"/parts/loans/{loan.pk}/return/")
     loan.refresh_from_db()
     assert loan.status == LoanStatus.RETURNED and stock_on_hand(warehouse=central, part=part) == 1

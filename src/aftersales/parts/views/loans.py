@@ -19,6 +19,7 @@ from aftersales.core.querysets import get_restricted
 from aftersales.customers.models import Customer
 
 from ..models import Loan, LoanStatus, Part, Warehouse
+from ..selectors_loans import loans_out_by_borrower
 from ..services import loans as services
 from .returns import _errors, _staff
 
@@ -45,8 +46,8 @@ def loan_list(request):
     if status not in FILTERS:
         status = "out"
     today = local_today()
-    rows = (Loan.objects.restrict(request.user)
-            .select_related("part", "warehouse", "customer", "dealer", "lent_by"))
+    visible = Loan.objects.restrict(request.user)
+    rows = visible.select_related("part", "warehouse", "customer", "dealer", "lent_by")
     if status == "out":
         rows = rows.filter(status=LoanStatus.OUT)
     elif status == "overdue":
@@ -64,7 +65,8 @@ def loan_list(request):
     for row in page.object_list:
         row.overdue = row.status == LoanStatus.OUT and row.due_on < today
     return render(request, "parts/loans/list.html", {
-        "page": page, "status": status, "filters": list(FILTERS.items()), "q": q})
+        "page": page, "status": status, "filters": list(FILTERS.items()), "q": q,
+        "by_borrower": loans_out_by_borrower(visible)[:20]})
 
 
 def _places(user):
