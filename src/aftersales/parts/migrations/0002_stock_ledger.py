@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='part',
             name='unit',
-            field=models.CharField(default='pcs', help_text='pcs, m, kg, l …', max_length=10, verbose_name='unit'),
+            field=models.CharField(default='个', help_text='pcs, m, kg, l …', max_length=10, verbose_name='unit'),
         ),
         migrations.AddField(
             model_name='part',

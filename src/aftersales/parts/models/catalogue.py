@@ -18,7 +18,7 @@ class Part(BaseModel):
         _("unit price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     category = models.CharField(_("product category"), max_length=40, blank=True)
-    unit = models.CharField(_("unit"), max_length=10, default="pcs",
+    unit = models.CharField(_("unit"), max_length=10, default="个",
                             help_text=_("pcs, m, kg, l …"))
     unit_decimals = models.PositiveSmallIntegerField(
         _("decimal places"), default=0,

@@ -202,7 +202,7 @@ def test_entries_are_checked_and_closed_after_counting(world):
     sup, store = world["supervisor"], world["store"]
     count = services.stock_count_open(actor=sup, warehouse=store)
     lines = {x.part.code: x for x in stock_count_lines(count)}
-    with pytest.raises(ValidationError, match="whole pcs"):
+    with pytest.raises(ValidationError, match="whole 个"):
         services.stock_count_line_set(actor=sup, line=lines["IGN-01"], counted="1.5")
     with pytest.raises(ValidationError, match="cannot be negative"):
         services.stock_count_line_set(actor=sup, line=lines["IGN-01"], counted="-1")

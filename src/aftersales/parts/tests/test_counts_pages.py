@@ -40,7 +40,7 @@ def test_open_count_approve_through_the_pages(client, store):
     line = count.lines.get()
     url = reverse("parts:count_line", args=[count.pk, line.pk])
     bad = client.post(url, {"counted": "1.5"}, HTTP_HX_REQUEST="true", **EN)
-    assert bad.status_code == 200 and "counted in whole pcs" in bad.content.decode()
+    assert bad.status_code == 200 and "counted in whole 个" in bad.content.decode()
     good = client.post(url, {"counted": "3"}, HTTP_HX_REQUEST="true", **EN)
     html = good.content.decode()
     assert good.status_code == 200 and "deficit -1 · ¥-35.50" in html
