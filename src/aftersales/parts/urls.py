@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import counts as ct
+from .views import home
 from .views import loans as ln
 from .views import requests as mr
 from .views import returns as rt
@@ -8,6 +9,7 @@ from .views import stock as st
 
 app_name = "parts"
 urlpatterns = [
+    path("", home.parts_home, name="home"),
     path("counts/", ct.stock_count_list, name="counts"),
     path("counts/open/", ct.stock_count_open, name="count_open"),
     path("counts/<int:pk>/", ct.stock_count_detail, name="count"),

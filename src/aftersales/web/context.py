@@ -20,13 +20,8 @@ NAV = [
     ("reports:index", _("Reports"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:jobs", _("My jobs"), {Role.TECHNICIAN}),
     ("reports:mine", _("My reports"), {Role.TECHNICIAN}),
-    ("parts:material_requests", _("Material requests"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("parts:stock_places", _("Parts stock"),
-     {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("parts:returns", _("Faulty parts"),
-     {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("parts:loans", _("Loans"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("parts:counts", _("Stock-take"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    # one entry for the parts area: its start page leads to requests, stock, returns, loans, counts
+    ("parts:home", _("Parts"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
     ("admin:index", _("Administration"), {Role.ADMIN}),
 ]

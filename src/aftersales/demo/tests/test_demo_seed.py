@@ -164,3 +164,18 @@ def test_every_skill_has_a_name_people_use():
 
     unnamed = [s.code for s in Skill.objects.all() if not s.name.strip() or s.name == s.code]
     assert Skill.objects.exists() and unnamed == []
+
+
+def test_places_hold_stock_through_the_ledger_and_some_are_low():
+    seed()
+    from aftersales.accounts.models import User
+    from aftersales.parts.models import StockBalance, StockMove, Warehouse
+    from aftersales.parts.selectors import low_stock_list
+
+    technicians = User.objects.filter(role="technician", is_active=True)
+    assert Warehouse.objects.filter(kind="van").count() == technicians.count()
+    for balance in StockBalance.objects.all():
+        moves = StockMove.objects.filter(warehouse=balance.warehouse, part=balance.part)
+        assert sum(moves.values_list("quantity", flat=True)) == balance.quantity >= 0
+    manager = User.objects.filter(role="manager").first()
+    assert low_stock_list(user=manager).exists()
