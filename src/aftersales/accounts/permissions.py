@@ -2,9 +2,10 @@
 
 from aftersales.core.views import roles_required
 
-from .choices import DESK_ROLES, Role
+from .choices import DESK_ROLES, STAFF_ROLES, Role
 
 DISPATCH_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 desk_required = roles_required(DESK_ROLES)
 dispatch_required = roles_required(DISPATCH_ROLES)
+staff_required = roles_required(STAFF_ROLES)  # every staff role, customers not

@@ -34,3 +34,10 @@ class DateTimeField(forms.DateTimeField):
             raise ValidationError(self.error_messages["offset"], code="offset")
         return result
 
+
+def error_text(error: ValidationError) -> str:
+    """A service's ValidationError as one line for a page message."""
+    if hasattr(error, "message_dict"):
+        return " ".join(str(m) for messages in error.message_dict.values() for m in messages)
+    return " ".join(str(m) for m in error.messages)
+

@@ -3,7 +3,6 @@ a phone (one number per line, saved as it is typed in with htmx), its surplus/de
 the steps (counted, approve, recount, cancel) and the printable sheet."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.accounts.permissions import staff_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import error_text
 
 from .. import selectors_counts as selectors
 from ..models import StockCountStatus
@@ -22,30 +23,12 @@ from ..services.stock import may_move
 from ..workflow_counts import LEADS, stock_count_workflow
 
 
-def _staff(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not getattr(request.user, "is_staff_role", False):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def _errors(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return " ".join(str(m) for messages_ in error.message_dict.values() for m in messages_)
-    return " ".join(str(m) for m in error.messages)
-
-
 def _is_lead(user) -> bool:
     return bool(user.is_superuser or getattr(user, "role", None) in LEADS)
 
 
 @require_GET
-@_staff
+@staff_required
 def stock_count_list(request):
     status = request.GET.get("status", "open")
     if status not in {"open", ""} | set(StockCountStatus.values):
@@ -59,7 +42,7 @@ def stock_count_list(request):
 
 
 @require_POST
-@_staff
+@staff_required
 def stock_count_open(request):
     place = get_object_or_404(selectors.places_to_count(user=request.user),
                               pk=request.POST.get("warehouse") or 0)
@@ -69,7 +52,7 @@ def stock_count_open(request):
     except PermissionDenied as error:
         raise DjangoPermissionDenied(str(error.message)) from None
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
         return redirect("parts:counts")
     messages.success(request, _("Count sheet %(number)s opened.") % {"number": count.number})
     return redirect("parts:count", count.pk)
@@ -86,7 +69,7 @@ def _context(request, count):
 
 
 @require_GET
-@_staff
+@staff_required
 def stock_count_detail(request, pk):
     count = selectors.stock_count_get(user=request.user, pk=pk)
     context = _context(request, count)
@@ -98,7 +81,7 @@ def stock_count_detail(request, pk):
 
 
 @require_POST
-@_staff
+@staff_required
 def stock_count_line(request, pk, line):
     """One counted quantity. htmx: the line back (with its difference) and the totals."""
     count = selectors.stock_count_get(user=request.user, pk=pk)
@@ -110,7 +93,7 @@ def stock_count_line(request, pk, line):
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from None
     except ValidationError as exc:
-        error = _errors(exc)
+        error = error_text(exc)
     except ConflictError as exc:
         error = str(exc.message)
     if not request.headers.get("HX-Request"):
@@ -125,7 +108,7 @@ def stock_count_line(request, pk, line):
 
 
 @require_POST
-@_staff
+@staff_required
 def stock_count_step(request, pk, step):
     if step not in services.ACTIONS:
         raise Http404
@@ -139,7 +122,7 @@ def stock_count_step(request, pk, step):
     except PermissionDenied as error:
         raise DjangoPermissionDenied(str(error.message)) from None
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     except ConflictError as error:
         messages.error(request, str(error.message))
     else:
@@ -148,7 +131,7 @@ def stock_count_step(request, pk, step):
 
 
 @require_GET
-@_staff
+@staff_required
 def stock_count_print(request, pk):
     """盘点表: the sheet on paper, to count with a pen (or, once counted, the analysis)."""
     count = selectors.stock_count_get(user=request.user, pk=pk)

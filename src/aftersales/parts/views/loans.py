@@ -13,15 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.customers.models import Customer
 
 from ..models import Loan, LoanStatus, Part, Warehouse
 from ..selectors_loans import loans_out_by_borrower
 from ..services import loans as services
-from .returns import _errors, _staff
 
 FILTERS = {
     "out": gettext_lazy("lent out"),
@@ -40,7 +41,7 @@ NOT_LOANS = [gettext_lazy("gifts"), gettext_lazy("office supplies"), gettext_laz
 
 
 @require_GET
-@_staff
+@staff_required
 def loan_list(request):
     status = request.GET.get("status") or "out"
     if status not in FILTERS:
@@ -74,7 +75,7 @@ def _places(user):
 
 
 @require_http_methods(["GET", "POST"])
-@_staff
+@staff_required
 def loan_new(request):
     """Lend a part or a spare unit to a customer (by phone) or a dealer."""
     user = request.user
@@ -123,7 +124,7 @@ def loan_new(request):
             except PermissionDenied as error:
                 raise DjangoPermissionDenied(str(error.message or "")) from None
             except ValidationError as error:
-                errors["form"] = _errors(error)
+                errors["form"] = error_text(error)
             else:
                 messages.success(request, _("Loan %(number)s recorded.") % {"number": loan.number})
                 return redirect("parts:loans")
@@ -134,7 +135,7 @@ def loan_new(request):
 
 
 @require_POST
-@_staff
+@staff_required
 def loan_back(request, pk):
     loan = get_restricted(Loan.objects.all(), request.user, pk=pk)
     try:
@@ -142,7 +143,7 @@ def loan_back(request, pk):
     except PermissionDenied as error:
         raise DjangoPermissionDenied(str(error.message or "")) from None
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     except ConflictError as error:
         messages.error(request, str(error.message))
     else:

@@ -2,7 +2,6 @@
 queue, a request's page with its steps, the printable pick list and shipping order."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.models import ServiceCentre
+from aftersales.accounts.permissions import staff_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import error_text
 
 from .. import selectors_requests as selectors
 from ..models import MaterialRequestStatus
@@ -22,26 +23,10 @@ from ..services import requests as services
 LINE_ROWS = 4
 
 
-def _staff(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not getattr(request.user, "is_staff_role", False):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def _errors(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return " ".join(str(m) for messages_ in error.message_dict.values() for m in messages_)
-    return " ".join(str(m) for m in error.messages)
 
 
 @require_GET
-@_staff
+@staff_required
 def material_request_list(request):
     """The technician's own requests; the store's queue (its centre's; managers all)."""
     status = request.GET.get("status", "open")
@@ -79,7 +64,7 @@ def _lines_from_post(post) -> tuple[list[dict], list[str], list[dict]]:
 
 
 @require_http_methods(["GET", "POST"])
-@_staff
+@staff_required
 def material_request_new(request, job=None):
     """Parts for a job (the technician on his phone), or for the workshop (a supervisor)."""
     service_request = selectors.job_get(user=request.user, pk=job) if job is not None else None
@@ -98,7 +83,7 @@ def material_request_new(request, job=None):
             except PermissionDenied as error:
                 raise DjangoPermissionDenied(str(error.message)) from None
             except ValidationError as error:
-                context["error"] = _errors(error)
+                context["error"] = error_text(error)
             else:
                 messages.success(request, _("Material request %(number)s sent.")
                                  % {"number": material.number})
@@ -107,7 +92,7 @@ def material_request_new(request, job=None):
 
 
 @require_GET
-@_staff
+@staff_required
 def material_request_detail(request, pk):
     material = selectors.material_request_get(user=request.user, pk=pk)
     return render(request, "parts/requests/detail.html", {
@@ -119,7 +104,7 @@ def material_request_detail(request, pk):
 
 
 @require_POST
-@_staff
+@staff_required
 def material_request_step(request, pk, step):
     if step not in services.ACTIONS:
         raise Http404
@@ -138,7 +123,7 @@ def material_request_step(request, pk, step):
     except PermissionDenied as error:
         raise DjangoPermissionDenied(str(error.message)) from None
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     except ConflictError as error:
         messages.error(request, str(error.message))
     else:
@@ -153,7 +138,7 @@ def _print_context(request, pk):
 
 
 @require_GET
-@_staff
+@staff_required
 def print_pick_list(request, pk):
     """拣货单: what the store takes off its shelves for this request."""
     context = _print_context(request, pk)
@@ -165,7 +150,7 @@ def print_pick_list(request, pk):
 
 
 @require_GET
-@_staff
+@staff_required
 def print_shipping_order(request, pk):
     """发货单: the numbered shipping order that goes with the parts."""
     context = _print_context(request, pk)

@@ -3,7 +3,6 @@ his own), recording serials and sending the faulty part back, receiving it at th
 point."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,8 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
+from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
 
 from ..models import ReturnObligation, ReturnStatus
@@ -36,26 +37,10 @@ FILTERS = {
 STEPS = {"serials", "send", "receive"}
 
 
-def _staff(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not getattr(request.user, "is_staff_role", False):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-def _errors(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return " ".join(str(m) for ms in error.message_dict.values() for m in ms)
-    return " ".join(str(m) for m in error.messages)
 
 
 @require_GET
-@_staff
+@staff_required
 def return_list(request):
     """Faulty parts owed back: a technician sees his own, a centre its own, HQ all."""
     user = request.user
@@ -96,7 +81,7 @@ def return_list(request):
 
 
 @require_POST
-@_staff
+@staff_required
 def return_step(request, pk, step):
     if step not in STEPS:
         raise Http404
@@ -117,7 +102,7 @@ def return_step(request, pk, step):
     except PermissionDenied as error:
         raise DjangoPermissionDenied(str(error.message or "")) from None
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     except ConflictError as error:
         messages.error(request, str(error.message))
     else:

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aftersales.accounts.choices import DESK_ROLES, STAFF_ROLES
+from aftersales.accounts.choices import DESK_ROLES
+from aftersales.accounts.permissions import staff_required
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import apply_errors
@@ -30,7 +31,6 @@ from ..services import stock as services
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
-staff_required = roles_required(STAFF_ROLES)
 desk_required = roles_required(DESK_ROLES)
 
 
