@@ -43,3 +43,27 @@ def seed_parts(rng, admin) -> None:
                 if quantity > 0:
                     stock.stock_transfer(actor=admin, source=store, target=van, part=part,
                                          quantity=quantity, reference="随车备件")
+
+
+def seed_returns(rng, admin, today) -> None:
+    """Most faulty parts of past jobs came back in time: sent by the technician who owes them
+    and received at the central warehouse (the last one still on its way); those not yet due stay
+    open, and the oldest overdue one is left for the daily sweep to count as kept (so every state
+    has an example)."""
+    from aftersales.parts import services as parts_services
+    from aftersales.parts.models import ReturnObligation, ReturnStatus
+
+    overdue = list(ReturnObligation.objects.filter(status=ReturnStatus.OPEN, due_on__lt=today)
+                   .select_related("owed_by", "part").order_by("due_on", "pk"))
+    several = len(overdue) >= 3
+    for index, obligation in enumerate(overdue):
+        if several and index == 0:
+            continue  # kept: the sweep charges it
+        owner = obligation.owed_by or admin
+        serial = f"{obligation.part.code}-{rng.randint(100000, 999999)}"
+        parts_services.obligation_serials_record(
+            actor=owner, obligation=obligation, new_serial=f"N{serial}", faulty_serial=serial)
+        parts_services.obligation_send(actor=owner, obligation=obligation,
+                                       tracking=f"SF{rng.randint(10**11, 10**12 - 1)}")
+        if not (several and index == len(overdue) - 1):  # the last one is still on its way
+            parts_services.obligation_receive(actor=admin, obligation=obligation)

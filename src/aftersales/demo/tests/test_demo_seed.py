@@ -179,3 +179,14 @@ def test_places_hold_stock_through_the_ledger_and_some_are_low():
         assert sum(moves.values_list("quantity", flat=True)) == balance.quantity >= 0
     manager = User.objects.filter(role="manager").first()
     assert low_stock_list(user=manager).exists()
+
+
+def test_faulty_parts_of_past_jobs_are_in_every_state():
+    seed()
+    from aftersales.parts.models import ReturnObligation
+    from aftersales.parts.services import obligations_sweep
+
+    obligations_sweep()  # what make demo runs at start
+    states = set(ReturnObligation.objects.values_list("status", flat=True))
+    assert "received" in states
+    assert ReturnObligation.objects.filter(status="kept").count() <= 1
