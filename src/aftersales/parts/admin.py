@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from aftersales.core.admin import ReadOnlyAdmin  # ledgers and documents: read, never edited here
+
 from .models import (
     Loan,
     MaterialRequest,
@@ -72,28 +74,15 @@ class WarehouseAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Stock changes only through parts.services (moves are a ledger): the admin only reads."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(StockBalance)
-class StockBalanceAdmin(ReadOnly):
+class StockBalanceAdmin(ReadOnlyAdmin):
     list_display = ("warehouse", "part", "quantity", "reorder_level", "updated_at")
     list_filter = ("warehouse__kind",)
     search_fields = ("part__code", "part__name", "warehouse__code")
 
 
 @admin.register(StockMove)
-class StockMoveAdmin(ReadOnly):
+class StockMoveAdmin(ReadOnlyAdmin):
     list_display = ("at", "warehouse", "part", "kind", "quantity", "balance_after", "request",
                     "actor")
     list_filter = ("kind", "warehouse__kind")
@@ -102,7 +91,7 @@ class StockMoveAdmin(ReadOnly):
 
 
 @admin.register(ReturnObligation)
-class ReturnObligationAdmin(ReadOnly):
+class ReturnObligationAdmin(ReadOnlyAdmin):
     """Faulty parts owed back (PT-3): made with the usage line, moved only by the services."""
 
     list_display = ("request", "part", "quantity", "owed_by", "due_on", "status",
@@ -113,7 +102,7 @@ class ReturnObligationAdmin(ReadOnly):
 
 
 @admin.register(Loan)
-class LoanAdmin(ReadOnly):
+class LoanAdmin(ReadOnlyAdmin):
     """Loans (PT-3) move stock: they are made and returned only through the services."""
 
     list_display = ("number", "warehouse", "part", "quantity", "customer", "dealer", "due_on",
@@ -139,7 +128,7 @@ class MaterialRequestLineInline(admin.TabularInline):
 
 
 @admin.register(MaterialRequest)
-class MaterialRequestAdmin(ReadOnly):
+class MaterialRequestAdmin(ReadOnlyAdmin):
     """Material requests (PT-2) move through their workflow and ship stock: the admin only
     reads them."""
 
@@ -157,7 +146,7 @@ class StockCountLineInline(MaterialRequestLineInline):
 
 
 @admin.register(StockCount)
-class StockCountAdmin(ReadOnly):
+class StockCountAdmin(ReadOnlyAdmin):
     """Count sheets (PT-3) change stock only through their approval: the admin only reads them."""
 
     list_display = ("number", "warehouse", "status", "opened_by", "created_at", "approved_by",
