@@ -17,8 +17,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
 
 # Each app may import only apps listed before it (config is the project, not an app).
 LAYERS = [
-    "core", "accounts", "customers", "parts", "dealers", "service",
-    "dispatch", "feedback", "reports", "field", "portal", "demo", "api", "web",
+    "core", "accounts", "customers", "parts", "service", "dispatch", "dealers",
+    "billing", "invoicing", "warranty", "feedback", "complaints", "maintenance", "care", "shop",
+    "reports", "field", "portal", "demo", "api", "web",
 ]
 
 

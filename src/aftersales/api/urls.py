@@ -2,7 +2,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import material_requests, parts, returns_loans, views
+from . import (
+    billing, care, complaints, contracts, dealers, invoicing, maintenance, material_requests,
+    parts, returns_loans, shop, views, warranty,
+)
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -18,6 +21,10 @@ router.register("material-requests", material_requests.MaterialRequestViewSet,
 router.register("return-obligations", returns_loans.ReturnObligationViewSet,
                 basename="return-obligation")
 router.register("loans", returns_loans.LoanViewSet, basename="loan")
+# Each area's API module lists its own routes.
+for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care, shop):
+    for prefix, viewset, basename in module.ROUTES:
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),

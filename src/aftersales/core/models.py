@@ -190,3 +190,51 @@ class TaskWorker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Where a file is stored: by month and a random name (the user's name is kept in ``name``)."""
+    import uuid
+
+    from django.utils import timezone
+
+    suffix = instance.EXTENSIONS.get(instance.mime, "")
+    return f"attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file (photo, scan, PDF) attached to any domain object: an installation's photos, a
+    complaint's samples, a returned parcel's inspection. Stored through Django's storage API
+    (local disk by default, an S3-compatible store by settings); served only to people who may
+    see the object it belongs to (``core.views.attachment_download``). Never edited; removed
+    only with what it belongs to."""
+
+    EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
+                  "application/pdf": ".pdf"}
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.BigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    mime = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")

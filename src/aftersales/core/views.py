@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 
 PAGE_SIZE = 25
 
@@ -45,3 +45,29 @@ def health(request):
         return JsonResponse({"status": "ok", "database": "ok"})
     except Exception as exc:  # noqa: BLE001  (report, do not raise: this is the health check)
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """A stored attachment, only for a user who may see the object it belongs to (the same 404
+    for a missing file and one that is not theirs)."""
+    from .models import Attachment
+
+    attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    model = attachment.content_type.model_class()
+    manager = getattr(model, "objects", None)
+    if model is None or not hasattr(manager, "restrict") or not manager.restrict(
+            request.user, "view").filter(pk=attachment.object_id).exists():
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.mime,
+                            as_attachment=not attachment.is_image, filename=attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

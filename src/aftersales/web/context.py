@@ -23,6 +23,15 @@ NAV = [
     # one entry for the parts area: its start page leads to requests, stock, returns, loans, counts
     ("parts:home", _("Parts"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
+    # the second wave's areas: each start page leads on to the rest of its area
+    ("billing:home", _("Billing"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("invoicing:home", _("Invoices"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("customers:contracts", _("Contracts"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("complaints:list", _("Complaints"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("dealers:home", _("Dealers"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("maintenance:home", _("Maintenance"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("care:home", _("Customer care"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("shop:home", _("Online shops"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("admin:index", _("Administration"), {Role.ADMIN}),
 ]
 

@@ -33,11 +33,18 @@ INSTALLED_APPS = [
     "aftersales.accounts",
     "aftersales.customers",
     "aftersales.parts",
-    "aftersales.dealers",
     "aftersales.service",
     "aftersales.dispatch",
-    "aftersales.reports",
+    "aftersales.dealers",
+    "aftersales.billing",
+    "aftersales.invoicing",
+    "aftersales.warranty",
     "aftersales.feedback",
+    "aftersales.complaints",
+    "aftersales.maintenance",
+    "aftersales.care",
+    "aftersales.shop",
+    "aftersales.reports",
     "aftersales.field",
     "aftersales.portal",
     "aftersales.demo",
@@ -106,6 +113,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Attachments (core/attachments.py): photos and PDFs up to this size. Files go to MEDIA_ROOT, or
+# to an S3-compatible store when ATTACHMENT_S3_BUCKET is set (pip install 'aftersales[s3]';
+# endpoint and keys from AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+ATTACHMENT_MAX_BYTES = env.env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+if env.env_str("ATTACHMENT_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": env.env_str("ATTACHMENT_S3_BUCKET"),
+                    "endpoint_url": env.env_str("AWS_S3_ENDPOINT_URL") or None,
+                    "querystring_auth": True, "file_overwrite": False},
+    }
 
 # Shared by every process (rate limits): Redis when CACHE_URL or REDIS_URL names one, else the
 # database (config/env.py cache_config). NUM_PROXIES: how many proxies in front of the

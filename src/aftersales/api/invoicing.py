@@ -1,0 +1,4 @@
+"""The integration API's endpoints for invoicing (their rules live in the app's services)."""
+
+# (prefix, viewset, basename): api/urls.py registers every route listed here.
+ROUTES: list = []

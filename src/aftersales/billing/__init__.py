@@ -1,0 +1,1 @@
+"""Charge sheets, quotes, payments on site and their hand-over (WK-2, BL-2)."""

@@ -1,0 +1,1 @@
+"""Complaints as corrective action (CP-1 … CP-16)."""

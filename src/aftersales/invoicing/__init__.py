@@ -1,0 +1,1 @@
+"""Invoices, credit and return notes, receivables (BL-1, BL-3, BL-4)."""

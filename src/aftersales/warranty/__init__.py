@@ -1,0 +1,1 @@
+"""三包 outcomes of a request: repair, replacement or refund."""
