@@ -9,9 +9,13 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Service manager")
     ADMIN = "admin", _("Administrator")
     CUSTOMER = "customer", _("Customer")
+    ACCOUNTANT = "accountant", _("Accountant")
+    DEALER = "dealer", _("Dealer")
 
 
-STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.TECHNICIAN, Role.MANAGER, Role.ADMIN})
+# The company's own staff. A dealer's login is not staff: it sees only its own region (dealers/).
+STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.TECHNICIAN, Role.MANAGER, Role.ADMIN,
+                         Role.ACCOUNTANT})
 COMPANY_WIDE_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 DESK_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
