@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InvoicingMode(models.TextChoices):
+    """When a customer's charged work is invoiced (BL-1)."""
+
+    NOW = "now", _("Invoice each job when its charge sheet is issued")
+    LATER = "later", _("Collect into one invoice per month")
+    NEVER = "never", _("No invoice")
+
+
+class InvoiceKind(models.TextChoices):
+    SINGLE = "single", _("One job")
+    BATCH = "batch", _("Batch for a period")
+
+
+class CreditKind(models.TextChoices):
+    """A credit note corrects an invoice; an allowance grants a discount; a refund pays money
+    back (三包 refund, an online-shop refund)."""
+
+    CREDIT = "credit", _("Credit note")
+    ALLOWANCE = "allowance", _("Allowance")
+    REFUND = "refund", _("Refund")
+
+
+AGEING_BUCKETS = (
+    ("0_30", _("0–30 days"), 0, 30),
+    ("31_60", _("31–60 days"), 31, 60),
+    ("61_90", _("61–90 days"), 61, 90),
+    ("over_90", _("over 90 days"), 91, None),
+)

@@ -1,0 +1,14 @@
+"""The invoicing app's models: documents (append-only) and customers' preferences."""
+
+from .documents import (
+                        CreditNote,
+                        CreditNoteLine,
+                        Invoice,
+                        ReturnNote,
+                        ReturnNoteLine,
+                        ReturnReceipt,
+)
+from .preferences import InvoicingPreference
+
+__all__ = ["CreditNote", "CreditNoteLine", "Invoice", "InvoicingPreference", "ReturnNote",
+           "ReturnNoteLine", "ReturnReceipt"]

@@ -1,0 +1,178 @@
+"""Invoices (BL-1), credit notes and return notes (BL-4): numbered, issued and never changed.
+
+A correction is a new document: a credit note against an invoice, never an edit of it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import CreditKind, InvoiceKind
+from .base import DocumentMixin, DocumentQuerySet, back_office_rule
+
+
+class Invoice(DocumentMixin, models.Model):
+    """发票: one job's charge sheet, or a customer's sheets of a period collected into one."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="invoices", verbose_name=_("customer"))
+    kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    net = models.DecimalField(_("amount before tax"), max_digits=12, decimal_places=2)
+    tax_rate = models.DecimalField(_("tax rate (%)"), max_digits=5, decimal_places=2)
+    tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    issuer = models.CharField(_("issued through"), max_length=60, blank=True)
+    external_number = models.CharField(_("tax platform number"), max_length=60, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+
+    objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        indexes = [models.Index(fields=["customer", "issued_at"], name="inv_invoice_customer")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total=models.F("net") + models.F("tax")),
+                                   name="inv_invoice_total_is_net_plus_tax"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="inv_invoice_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNote(DocumentMixin, models.Model):
+    """销货折让证明单: money taken off what a customer owes (credit, allowance) or paid back
+    (refund). A credit never exceeds what its invoice has left to credit."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CreditKind.choices)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="credit_notes", verbose_name=_("customer"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="credit_notes", verbose_name=_("invoice"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=300)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    source_id = models.BigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    source_label = models.CharField(_("because of"), max_length=200, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+
+    objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        indexes = [models.Index(fields=["source_type", "source_id"], name="inv_credit_source")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="inv_credit_positive"),
+            models.CheckConstraint(condition=~Q(kind=CreditKind.CREDIT)
+                                   | Q(invoice__isnull=False), name="inv_credit_has_invoice"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNoteLine(DocumentMixin, models.Model):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
+
+
+class ReturnNote(DocumentMixin, models.Model):
+    """成品退货单: goods the customer gave back against an invoice; the warehouse's receipt is
+    a row of its own (:class:`ReturnReceipt`), the money a credit note whose source is the return
+    note, issued with it."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="return_notes", verbose_name=_("customer"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="return_notes",
+                                verbose_name=_("invoice"))
+    reason = models.CharField(_("reason"), max_length=300)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    issued_at = models.DateTimeField(_("issued at"), db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+
+    objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("return note")
+        verbose_name_plural = _("return notes")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="inv_return_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReturnNoteLine(DocumentMixin, models.Model):
+    return_note = models.ForeignKey(ReturnNote, on_delete=models.PROTECT, related_name="lines")
+    part = models.ForeignKey("parts.Part", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("part"))
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3,
+                                   default=Decimal("1"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("return note line")
+        verbose_name_plural = _("return note lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inv_return_line_positive"),
+        ]
+
+
+class ReturnReceipt(DocumentMixin, models.Model):
+    """The warehouse's receipt of a return note's goods (BL-4): once per note."""
+
+    return_note = models.OneToOneField(ReturnNote, on_delete=models.PROTECT,
+                                       related_name="receipt", verbose_name=_("return note"))
+    warehouse = models.ForeignKey("parts.Warehouse", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("received into"))
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("received by"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("return receipt")
+        verbose_name_plural = _("return receipts")
