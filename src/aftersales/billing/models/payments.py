@@ -1,0 +1,49 @@
+"""Money taken (WK-2): a payment is recorded once and never changed; a refund is a credit
+document in invoicing."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.ledger import AppendOnlyModel
+
+from ..choices import Method
+from .rules import by_technician
+
+
+class Payment(AppendOnlyModel):
+    number = models.CharField(_("receipt number"), max_length=20, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="payments", verbose_name=_("customer"))
+    sheet = models.ForeignKey("billing.ChargeSheet", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="payments",
+                              verbose_name=_("charge sheet"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="payments_received",
+                                    verbose_name=_("received by"))
+    received_at = models.DateTimeField(_("received at"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    handover = models.ForeignKey("billing.Handover", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="payments",
+                                 verbose_name=_("hand-over"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True,
+                                 help_text=_("The QR payment's transaction number, if any."))
+
+    restrict_rule = staticmethod(by_technician("received_by"))
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["received_by", "received_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["received_by", "idempotency_key"],
+                                    name="billing_payment_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
