@@ -1,0 +1,346 @@
+"""Every write of billing (house style rule 1): expenses, charge sheets, quotes, payments and
+hand-overs. Keyword-only, with the acting user, one transaction, an event."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import Role
+from aftersales.core.events import event_append
+from aftersales.core.exceptions import ConflictError, IllegalTransition, PermissionDenied
+from aftersales.core.numbering import next_number
+from aftersales.core.workflow import transition_apply
+from aftersales.service import services as request_services
+from aftersales.service.choices import Status
+from aftersales.service.models import ServiceRequest
+from aftersales.service.services import centre_local_date
+
+from .choices import ON_SITE_METHODS, AgreedVia, ExpenseKind, HandoverState, Method, QuoteState
+from .models import ChargeExpense, ChargeLine, ChargeSheet, Handover, Payment, Quote, QuoteLine
+from .models.rules import sees_all
+from .selectors import charge_sheet_preview, money
+from .workflow import ACCOUNTING, handover_workflow
+
+SHEET_PREFIX = "CS"
+QUOTE_PREFIX = "QT"
+PAYMENT_PREFIX = "SK"  # 收款
+MAX_SIGNATURE_BYTES = 400_000
+WORK_OPEN = frozenset({Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE, Status.CARRIED_IN,
+                       Status.REPAIRED, Status.INSPECTED})
+DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+TAKERS = frozenset({Role.TECHNICIAN}) | ACCOUNTING
+
+
+def _amount(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: [_("Enter an amount such as 25.50.")]}) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: [_("The amount must be more than 0.")]})
+    if amount != money(amount):
+        raise ValidationError({field: [_("An amount has at most two decimal places.")]})
+    if amount >= Decimal("10000000000"):
+        raise ValidationError({field: [_("This amount is too large.")]})
+    return amount
+
+
+def _own_job(actor, request: ServiceRequest) -> None:
+    """A technician works on his own jobs only; the desk and the company-wide roles on any it
+    may see."""
+    if actor.is_superuser:
+        return
+    if actor.role == Role.TECHNICIAN:
+        if request.assigned_technician_id != actor.pk:
+            raise PermissionDenied(_("This job is assigned to another technician."))
+        return
+    if not ServiceRequest.objects.restrict(actor, "change").filter(pk=request.pk).exists():
+        raise PermissionDenied()
+
+
+# --- expenses ---------------------------------------------------------------------------------
+
+def expense_add(*, actor, request: ServiceRequest, kind: str, description: str,
+                amount) -> ChargeExpense:
+    """Travel or another expense on the job, while the work is open."""
+    _own_job(actor, request)
+    if request.status not in WORK_OPEN:
+        raise IllegalTransition(_("Expenses can be entered only while the work is open."))
+    errors = {}
+    if kind not in ExpenseKind.values:
+        errors["kind"] = [_("Choose travel or another expense.")]
+    if not (description or "").strip():
+        errors["description"] = [_("Say what the expense was for.")]
+    if errors:
+        raise ValidationError(errors)
+    amount = _amount(amount, "amount")
+    with transaction.atomic():
+        expense = ChargeExpense.objects.create(request=request, kind=kind,
+                                               description=description.strip()[:200],
+                                               amount=amount, entered_by=actor)
+        event_append(subject=request, action="expense_add", actor=actor,
+                     note=f"{expense.description} ¥{amount}")
+    return expense
+
+
+def expense_remove(*, actor, expense: ChargeExpense) -> None:
+    request = expense.request
+    _own_job(actor, request)
+    if request.status not in WORK_OPEN:
+        raise IllegalTransition(_("Expenses can be taken off only while the work is open."))
+    with transaction.atomic():
+        event_append(subject=request, action="expense_remove", actor=actor,
+                     note=f"{expense.description} ¥{expense.amount}")
+        expense.delete()
+
+
+# --- the charge sheet -------------------------------------------------------------------------
+
+def charge_sheet_issue(*, actor, request: ServiceRequest) -> ChargeSheet:
+    """Issue the job's sheet from its preview: numbered, immutable, an event. Once per job: a
+    second call returns the sheet already issued (the one-to-one field keeps it so under
+    concurrency)."""
+    existing = ChargeSheet.objects.filter(request=request).first()
+    if existing is not None:
+        return existing
+    preview = charge_sheet_preview(request)
+    now = timezone.now()
+    with transaction.atomic():
+        sheet = ChargeSheet.objects.create(
+            request=request, customer_id=request.customer_id, category=request.category,
+            number=next_number("charge_sheet", SHEET_PREFIX, now), follow_up=preview.follow_up,
+            dealer=preview.dealer, total=preview.total, issued_at=now,
+            issued_by=actor if actor is not None and actor.is_authenticated else None)
+        lines = []
+        for line in preview.lines:
+            line.sheet = sheet
+            lines.append(line)
+        ChargeLine.objects.bulk_create(lines)
+        event_append(subject=sheet, action="issue", actor=actor, to_state=sheet.state,
+                     note=f"¥{sheet.total}", data={"request": request.number})
+    return sheet
+
+
+# --- quotes (SR-4) ----------------------------------------------------------------------------
+
+def quote_make(*, actor, request: ServiceRequest) -> Quote:
+    """A quote from the job's preview; an open quote before it is superseded."""
+    _own_job(actor, request)
+    if request.status in {Status.COMPLETED, Status.CLOSED, Status.CANCELLED}:
+        raise IllegalTransition(_("A quote is made only for work still to be done."))
+    preview = charge_sheet_preview(request)
+    if not preview.lines:
+        raise ValidationError(_("There is nothing to quote yet: no fee, part or expense."))
+    with transaction.atomic():
+        ServiceRequest.objects.select_for_update().filter(pk=request.pk).first()
+        Quote.objects.filter(request=request, state=QuoteState.OPEN).update(
+            state=QuoteState.SUPERSEDED, updated_at=timezone.now())
+        quote = Quote.objects.create(request=request, total=preview.total, created_by=actor,
+                                     number=next_number("quote", QUOTE_PREFIX))
+        QuoteLine.objects.bulk_create([
+            QuoteLine(quote=quote, position=line.position, kind=line.kind,
+                      description=line.description, quantity=line.quantity,
+                      unit_price=line.unit_price, value=line.value, amount=line.amount,
+                      part=line.part, free=line.free, free_reason=line.free_reason)
+            for line in preview.lines])
+        event_append(subject=quote, action="make", actor=actor, to_state=quote.state,
+                     note=f"¥{quote.total}")
+        event_append(subject=request, action="quote_make", actor=actor,
+                     note=f"{quote.number} ¥{quote.total}")
+    return quote
+
+
+def _decide_check(actor, quote: Quote, via: str) -> None:
+    request = quote.request
+    role = getattr(actor, "role", None)
+    if via == AgreedVia.PORTAL:
+        if role != Role.CUSTOMER or request.customer.user_id != actor.pk:
+            raise PermissionDenied()
+    elif via == AgreedVia.SIGNATURE:
+        _own_job(actor, request)
+    elif via == AgreedVia.PHONE:
+        if not (actor.is_superuser or role in DESK):
+            raise PermissionDenied()
+        _own_job(actor, request)
+    else:
+        raise ValidationError({"via": [_("Choose how the customer answered.")]})
+
+
+def _signature_check(via, signer_name, signature) -> dict:
+    errors = {}
+    if via == AgreedVia.SIGNATURE:
+        if not (signer_name or "").strip():
+            errors["signer_name"] = [_("Enter the name of the person who signs.")]
+        if not (signature or "").startswith("data:image/png;base64,") or len(signature) < 100:
+            errors["signature"] = [_("The customer's signature is missing.")]
+        elif len(signature) > MAX_SIGNATURE_BYTES:
+            errors["signature"] = [_("The signature image is too large.")]
+    elif via == AgreedVia.PHONE and not (signer_name or "").strip():
+        errors["signer_name"] = [_("Enter the name of the person who agreed on the phone.")]
+    return errors
+
+
+def _decide(*, actor, quote: Quote, via: str, state: str, signer_name: str, signature: str,
+            note: str) -> Quote:
+    _decide_check(actor, quote, via)
+    errors = _signature_check(via, signer_name, signature) if state == QuoteState.AGREED else {}
+    if state == QuoteState.DECLINED and via == AgreedVia.PHONE and not (note or "").strip():
+        errors["note"] = [_("Give the customer's reason.")]
+    if errors:
+        raise ValidationError(errors)
+    if via == AgreedVia.PORTAL and not signer_name:
+        signer_name = quote.request.customer.name
+    with transaction.atomic():
+        locked = Quote.objects.select_for_update().select_related("request").get(pk=quote.pk)
+        if locked.state != QuoteState.OPEN:
+            raise ConflictError(_("This quote was already answered or replaced."))
+        before = locked.state
+        locked.state, locked.decided_via, locked.decided_at = state, via, timezone.now()
+        locked.decided_by = actor
+        locked.signer_name = (signer_name or "").strip()[:100]
+        locked.signature = signature if via == AgreedVia.SIGNATURE else ""
+        locked.note = (note or "").strip()
+        locked.version += 1
+        locked.save(update_fields=["state", "decided_via", "decided_at", "decided_by",
+                                   "signer_name", "signature", "note", "version", "updated_at"])
+        event_append(subject=locked, action="agree" if state == QuoteState.AGREED else "decline",
+                     actor=actor, from_state=before, to_state=state, note=locked.note,
+                     data={"via": via, "signer": locked.signer_name})
+        request = locked.request
+        if request.status == Status.AWAITING_AGREEMENT:
+            # the service's own transition: agree → registered; decline → cancelled
+            if state == QuoteState.AGREED:
+                request_services.service_request_agree(actor=actor, request=request,
+                                                       note=locked.number)
+            else:
+                request_services.service_request_decline(actor=actor, request=request,
+                                                         note=locked.note or locked.number)
+        else:
+            event_append(subject=request, actor=actor,
+                         action="quote_agree" if state == QuoteState.AGREED else "quote_decline",
+                         note=f"{locked.number} {locked.note}".strip())
+    return locked
+
+
+def quote_agree(*, actor, quote: Quote, via: str, signer_name: str = "", signature: str = "",
+                note: str = "") -> Quote:
+    """The customer agrees: signed on the phone, in the portal, or told the agent (SR-4)."""
+    return _decide(actor=actor, quote=quote, via=via, state=QuoteState.AGREED,
+                   signer_name=signer_name, signature=signature, note=note)
+
+
+def quote_decline(*, actor, quote: Quote, via: str, note: str = "", signer_name: str = "") -> Quote:
+    """The customer refuses; a request still awaiting agreement follows its decline path."""
+    return _decide(actor=actor, quote=quote, via=via, state=QuoteState.DECLINED,
+                   signer_name=signer_name, signature="", note=note)
+
+
+# --- payments (WK-2) --------------------------------------------------------------------------
+
+def _handover_open(technician, day) -> Handover:
+    """The technician's open hand-over of ``day``, made once even under concurrency, locked."""
+    Handover.objects.bulk_create([Handover(technician=technician, day=day)],
+                                 ignore_conflicts=True)
+    return Handover.objects.select_for_update().get(technician=technician, day=day,
+                                                    state=HandoverState.OPEN)
+
+
+def _same(payment: Payment, *, sheet, amount, method) -> bool:
+    return (payment.sheet_id == sheet.pk and payment.amount == amount
+            and payment.method == method)
+
+
+def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotency_key: str,
+                   reference: str = "") -> tuple[Payment, bool]:
+    """Record money taken for an issued sheet, once per idempotency key: a repeat of the same
+    key returns the first payment (created False); the same key with other figures, or an
+    amount beyond what is still due, is refused. Cash and QR taken by a technician join his
+    hand-over of the day."""
+    key = (idempotency_key or "").strip()
+    errors = {}
+    if not key or len(key) > 100:
+        errors["idempotency_key"] = [_("An idempotency key (1–100 characters) is required.")]
+    if method not in Method.values:
+        errors["method"] = [_("Choose cash, QR payment, transfer or card.")]
+    if errors:
+        raise ValidationError(errors)
+    amount = _amount(amount, "amount")
+    role = getattr(actor, "role", None)
+    if not (actor.is_superuser or role in TAKERS):
+        raise PermissionDenied()
+    if role == Role.TECHNICIAN:
+        if method not in ON_SITE_METHODS:
+            raise ValidationError({"method": [_("On site a payment is cash or a QR payment.")]})
+        _own_job(actor, sheet.request)
+    elif not sees_all(actor):
+        raise PermissionDenied()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # the sheet's row lock orders every payment of one sheet, so what is due holds
+            locked = ChargeSheet.objects.select_for_update().get(pk=sheet.pk)
+            first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
+            if first is not None:
+                if not _same(first, sheet=locked, amount=amount, method=method):
+                    raise ValidationError({"idempotency_key": [
+                        _("This key was already used for a different payment.")]})
+                return first, False
+            paid = sum((p.amount for p in Payment.objects.filter(sheet=locked)), Decimal("0.00"))
+            due = locked.total - paid
+            if amount > due:
+                raise ValidationError({"amount": [
+                    _("Only ¥%(due)s is still due on %(sheet)s.") % {"due": max(due, 0),
+                                                                      "sheet": locked.number}]})
+            handover = None
+            if role == Role.TECHNICIAN and method in ON_SITE_METHODS:
+                handover = _handover_open(actor, centre_local_date(now, actor.service_centre))
+            payment = Payment.objects.create(
+                number=next_number("payment", PAYMENT_PREFIX, now), customer_id=locked.customer_id,
+                sheet=locked, amount=amount, method=method, received_by=actor, received_at=now,
+                idempotency_key=key, handover=handover, reference=(reference or "").strip()[:100])
+            event_append(subject=payment, action="record", actor=actor,
+                         note=f"¥{amount} {payment.get_method_display()}",
+                         data={"sheet": locked.number})
+            event_append(subject=locked.request, action="payment_record", actor=actor,
+                         note=f"{payment.number} ¥{amount}")
+            return payment, True
+    except IntegrityError:
+        # a concurrent twin with the same key committed first (unique constraint)
+        first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
+        if first is None:
+            raise
+        if not _same(first, sheet=sheet, amount=amount, method=method):
+            raise ValidationError({"idempotency_key": [
+                _("This key was already used for a different payment.")]}) from None
+        return first, False
+
+
+# --- hand-overs -------------------------------------------------------------------------------
+
+def handover_confirm(*, actor, handover: Handover, counted, reason: str = "",
+                     expected_version=None) -> Handover:
+    """The accountant received the day's cash/QR: the counted sum equals what was taken, or the
+    difference is recorded with a reason."""
+    counted = Decimal(str(counted).strip()) if str(counted).strip() not in ("", "None") else None
+    if counted is None or not counted.is_finite() or counted < 0 or counted != money(counted):
+        raise ValidationError({"counted": [_("Enter the amount received, such as 350.00.")]})
+    if not (actor.is_superuser or getattr(actor, "role", None) in ACCOUNTING):
+        raise PermissionDenied()
+    with transaction.atomic():
+        locked = Handover.objects.select_for_update().get(pk=handover.pk)
+        taken = sum((p.amount for p in locked.payments.all()), Decimal("0.00"))
+        difference = counted - taken
+        if difference and not (reason or "").strip():
+            raise ValidationError({"reason": [
+                _("¥%(taken)s was taken; give the reason for the difference of ¥%(diff)s.")
+                % {"taken": taken, "diff": difference}]})
+        return transition_apply(
+            workflow=handover_workflow, instance=locked, name="confirm", actor=actor,
+            note=(reason or "").strip(), expected_version=expected_version,
+            changes={"expected": taken, "counted": counted, "difference": difference,
+                     "reason": (reason or "").strip() if difference else "",
+                     "confirmed_by": actor, "confirmed_at": timezone.now()},
+            data={"taken": str(taken), "counted": str(counted)})
