@@ -24,6 +24,9 @@ def _customer_rule(queryset, user, action, path: str = ""):
         return queryset.filter(**{f"{prefix}pk__in": _technician_customer_ids(user)})
     if user.role == Role.CUSTOMER:
         return queryset.filter(**{f"{prefix}user": user})
+    if user.role == Role.DEALER:  # its region's customers (dealers.DealerUser, a reverse relation)
+        link = getattr(user, "dealer_link", None)
+        return queryset.filter(**{f"{prefix}pk__in": link.customer_ids()}) if link else queryset.none()
     return queryset.none()
 
 

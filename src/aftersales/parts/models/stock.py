@@ -61,6 +61,9 @@ class Warehouse(BaseModel):
         if role in {"agent", "supervisor"} and user.service_centre_id:
             return queryset.filter(Q(service_centre_id=user.service_centre_id)
                                    | Q(technician__service_centre_id=user.service_centre_id))
+        if role == "dealer":  # its dealer's stock (dealers.DealerUser, a reverse relation)
+            link = getattr(user, "dealer_link", None)
+            return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
         return queryset.none()
 
 

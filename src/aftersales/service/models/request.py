@@ -33,6 +33,9 @@ def request_rule(queryset, user, action):
         return queryset.filter(assigned_technician=user)
     if user.role == Role.CUSTOMER:
         return queryset.filter(customer__user=user)
+    if user.role == Role.DEALER:  # the jobs handed to its dealer (dealers.DealerUser, reverse)
+        link = getattr(user, "dealer_link", None)
+        return queryset.filter(pk__in=link.request_ids()) if link else queryset.none()
     return queryset.none()
 
 

@@ -1,0 +1,592 @@
+"""Every write of the dealer network (house style rule 1): keyword-only, ``actor=``, one
+transaction, an event. DL-1…DL-3, DS-4, RP-4."""
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import Role
+from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.dates import local_today
+from aftersales.core.events import event_append
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.models import Notification
+from aftersales.core.workflow import transition_apply, version_bump
+from aftersales.dispatch.choices import ClockKind, ClockState
+from aftersales.dispatch.clocks import _compute_times, _schedule_alerts, deadline_from, policy_for
+from aftersales.dispatch.models import ClockAlert, DeadlineClock
+from aftersales.service.choices import Status
+
+from .choices import AuditOutcome, DealerState, JobKind, JobSource, JobState, ReportState
+from .models import (
+    AuditSample,
+    Dealer,
+    DealerContract,
+    DealerFee,
+    DealerJob,
+    DealerUser,
+    MonthlyReport,
+    Region,
+)
+from .workflow import dealer_job_workflow as WF
+
+HQ_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+NETWORK_ROLES = frozenset({Role.MANAGER, Role.ADMIN})  # who edits dealers, regions, contracts
+REPORT_DUE_DAY = 3  # RP-4: last month's report by the 3rd
+AUDIT_SAMPLE_SIZE = 3  # jobs drawn per dealer and month for call-back checks
+
+
+def _require(actor, roles):
+    if not (actor.is_superuser or actor.role in roles):
+        raise PermissionDenied()
+
+
+def _dealer_of(actor) -> Dealer | None:
+    link = getattr(actor, "dealer_link", None)
+    return link.dealer if link is not None else None
+
+
+def _require_own_dealer(actor, dealer_id: int):
+    """A dealer's login acts only for its own dealer; HQ acts for any."""
+    if actor.is_superuser or actor.role == Role.ADMIN:
+        return
+    if actor.role != Role.DEALER or getattr(_dealer_of(actor), "pk", None) != dealer_id:
+        raise PermissionDenied()
+
+
+# --- regions, dealers, contracts, logins ------------------------------------------------------
+
+def region_save(*, actor, code: str, name: str, places: str, region: Region | None = None,
+                expected_version=None) -> Region:
+    _require(actor, NETWORK_ROLES)
+    code, name, places = (code or "").strip(), (name or "").strip(), (places or "").strip()
+    errors = {}
+    if not code:
+        errors["code"] = [_("Enter a code.")]
+    if not name:
+        errors["name"] = [_("Enter a name.")]
+    if not Region(places=places).keywords():
+        errors["places"] = [_("Name at least one district or town of the region.")]
+    clash = Region.objects.filter(code=code).exclude(pk=getattr(region, "pk", None))
+    if code and clash.exists():
+        errors["code"] = [_("Another region has this code.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if region is None:
+            region = Region.objects.create(code=code, name=name, places=places)
+            change_log(actor=actor, instance=region, action="create")
+            return region
+        before = snapshot(region)
+        region.code, region.name, region.places = code, name, places
+        version_bump(instance=region, expected_version=expected_version,
+                     fields=["code", "name", "places"])
+        change_log(actor=actor, instance=region, action="update", before=before)
+    return region
+
+
+DEALER_FIELDS = ("code", "name", "phone", "contact", "address")
+
+
+def dealer_save(*, actor, code: str, name: str, phone: str = "", contact: str = "",
+                address: str = "", service_centre=None, regions=(), dealer: Dealer | None = None,
+                expected_version=None) -> Dealer:
+    """Create or edit a dealer and the regions it serves."""
+    _require(actor, NETWORK_ROLES)
+    values = {"code": (code or "").strip(), "name": (name or "").strip(),
+              "phone": (phone or "").strip(), "contact": (contact or "").strip(),
+              "address": (address or "").strip()}
+    errors = {}
+    if not values["code"]:
+        errors["code"] = [_("Enter a code.")]
+    elif Dealer.objects.filter(code=values["code"]).exclude(pk=getattr(dealer, "pk", None)).exists():
+        errors["code"] = [_("Another dealer has this code.")]
+    if not values["name"]:
+        errors["name"] = [_("Enter a name.")]
+    regions = list(regions)
+    if not regions:
+        errors["regions"] = [_("Choose at least one region the dealer serves.")]
+    if errors:
+        raise ValidationError(errors)
+    names = ", ".join(r.name for r in regions)[:100]
+    with transaction.atomic():
+        if dealer is None:
+            dealer = Dealer.objects.create(service_centre=service_centre, region=names, **values)
+            dealer.regions.set(regions)
+            change_log(actor=actor, instance=dealer, action="create")
+            event_append(subject=dealer, action="create", actor=actor, to_state=dealer.state)
+            return dealer
+        before = snapshot(dealer)
+        for key, value in values.items():
+            setattr(dealer, key, value)
+        dealer.service_centre, dealer.region = service_centre, names
+        version_bump(instance=dealer, expected_version=expected_version,
+                     fields=[*DEALER_FIELDS, "service_centre", "region"])
+        dealer.regions.set(regions)
+        change_log(actor=actor, instance=dealer, action="update", before=before)
+    return dealer
+
+
+def dealer_state_set(*, actor, dealer: Dealer, state: str, note: str = "") -> Dealer:
+    """Suspend a dealer (it gets no new jobs) or make it active again."""
+    _require(actor, NETWORK_ROLES)
+    if state not in DealerState.values:
+        raise ValidationError({"state": [_("Unknown state.")]})
+    if state == DealerState.SUSPENDED and not (note or "").strip():
+        raise ValidationError({"note": [_("Give a reason for this step.")]})
+    with transaction.atomic():
+        locked = Dealer.objects.select_for_update().get(pk=dealer.pk)
+        if locked.state == state:
+            return locked
+        previous, locked.state = locked.state, state
+        version_bump(instance=locked, expected_version=locked.version, fields=["state"])
+        event_append(subject=locked, action="state", actor=actor, from_state=previous,
+                     to_state=state, note=note)
+    return locked
+
+
+def _money(raw, field: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("Enter an amount such as 80 or 80.50.")]}) from None
+    if not value.is_finite() or value < 0 or value >= Decimal("100000000"):
+        raise ValidationError({field: [_("Enter an amount such as 80 or 80.50.")]})
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def contract_save(*, actor, dealer: Dealer, number: str, starts_on: date, ends_on: date,
+                  terms: str = "", fees: list[tuple[str, object]] = (),
+                  contract: DealerContract | None = None) -> DealerContract:
+    """The dealer's contract and its local fee schedule (the schedule is replaced as a whole)."""
+    _require(actor, NETWORK_ROLES)
+    number = (number or "").strip()
+    errors = {}
+    if not number:
+        errors["number"] = [_("Enter the contract number.")]
+    elif DealerContract.objects.filter(number=number).exclude(
+            pk=getattr(contract, "pk", None)).exists():
+        errors["number"] = [_("Another contract has this number.")]
+    if starts_on is None:
+        errors["starts_on"] = [_("Enter a date (YYYY-MM-DD).")]
+    if ends_on is None:
+        errors["ends_on"] = [_("Enter a date (YYYY-MM-DD).")]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("The contract cannot end before it starts.")]
+    lines, seen = [], set()
+    for item, amount in fees:
+        item = (item or "").strip()
+        if not item and str(amount or "").strip() == "":
+            continue
+        if not item:
+            errors["fees"] = [_("Every fee needs the service it is for.")]
+            continue
+        if item in seen:
+            errors["fees"] = [_("“%(item)s” is listed twice.") % {"item": item}]
+            continue
+        seen.add(item)
+        try:
+            lines.append((item, _money(amount, "fees")))
+        except ValidationError as error:
+            errors["fees"] = error.message_dict["fees"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if contract is None:
+            contract = DealerContract.objects.create(dealer=dealer, number=number,
+                                                     starts_on=starts_on, ends_on=ends_on,
+                                                     terms=(terms or "").strip())
+            change_log(actor=actor, instance=contract, action="create")
+        else:
+            before = snapshot(contract)
+            contract.number, contract.starts_on, contract.ends_on = number, starts_on, ends_on
+            contract.terms = (terms or "").strip()
+            version_bump(instance=contract, expected_version=contract.version,
+                         fields=["number", "starts_on", "ends_on", "terms"])
+            change_log(actor=actor, instance=contract, action="update", before=before)
+            contract.fees.all().delete()
+        DealerFee.objects.bulk_create([DealerFee(contract=contract, item=item, amount=amount)
+                                       for item, amount in lines])
+        event_append(subject=dealer, action="contract", actor=actor,
+                     data={"number": number, "fees": len(lines)})
+    return contract
+
+
+def dealer_login_link(*, actor, dealer: Dealer, user) -> DealerUser:
+    """Make ``user`` (role dealer) a login of ``dealer``."""
+    _require(actor, NETWORK_ROLES)
+    if user.role != Role.DEALER:
+        raise ValidationError({"user": [_("Only a user with the dealer role can log in for a dealer.")]})
+    with transaction.atomic():
+        link, _created = DealerUser.objects.update_or_create(user=user, defaults={"dealer": dealer})
+        change_log(actor=actor, instance=link, action="create")
+        event_append(subject=dealer, action="login_link", actor=actor,
+                     data={"user": user.pk, "username": user.username})
+    return link
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+def customer_in_region(dealer: Dealer, customer) -> bool:
+    return type(customer).objects.filter(dealer.region_q(), pk=customer.pk).exists()
+
+
+def _notify_logins(dealer: Dealer, text: str, link: str) -> None:
+    Notification.objects.bulk_create([
+        Notification(user_id=user_id, text=text[:300], link=link)
+        for user_id in dealer.logins.filter(user__is_active=True).values_list("user_id", flat=True)
+    ])
+
+
+def _dealer_clock(request, at: datetime) -> DeadlineClock | None:
+    """DS-4 through dispatch's clocks: the dealer's resolution clock runs from the hand-over.
+    A call that came in through a dealer already has it running since registration (the dealer
+    took the call then) and keeps it; a clock finished by an earlier hand-over starts again."""
+    policy = policy_for(ClockKind.RESOLUTION)
+    if policy is None:
+        return None
+    clock = (DeadlineClock.objects.select_for_update()
+             .filter(request=request, kind=ClockKind.RESOLUTION).first())
+    if clock is not None and clock.state in (ClockState.RUNNING, ClockState.PAUSED):
+        return clock
+    if clock is None:
+        clock = DeadlineClock(request=request, kind=ClockKind.RESOLUTION)
+    else:
+        ClockAlert.objects.filter(clock=clock).delete()  # a new hand-over warns afresh
+    clock.policy, clock.working_time = policy, policy.working_time
+    clock.budget_seconds = int(policy.budget.total_seconds())
+    clock.warn_at_percent, clock.started_at, clock.resumed_at = policy.warn_at_percent, at, at
+    clock.consumed_seconds, clock.state, clock.met_at = 0, ClockState.RUNNING, None
+    clock.breached, clock.extension_reason = False, ""
+    _compute_times(clock, request.service_centre)
+    clock.save()
+    _schedule_alerts(clock, new=True)
+    return clock
+
+
+def _hq_clocks_stop(request, now) -> None:
+    """The dealer now answers for the job: our own arrival clock stops (and with it the
+    request's arrival deadline, which follows that clock)."""
+    stopped = DeadlineClock.objects.filter(
+        request=request, kind=ClockKind.ARRIVAL,
+        state__in=[ClockState.RUNNING, ClockState.PAUSED]).update(
+        state=ClockState.STOPPED, updated_at=now)
+    if stopped:
+        type(request).objects.filter(pk=request.pk).update(arrive_by=None)
+
+
+def job_hand_to_dealer(*, actor, job, dealer: Dealer, note: str = "",
+                       kind: str = JobKind.REPAIR) -> DealerJob:
+    """Hand a registered service request (``job``) to a dealer of its customer's region; the
+    dealer's 24-hour clock starts now (DS-4)."""
+    _require(actor, HQ_ROLES)
+    if actor.role == Role.SUPERVISOR and actor.service_centre_id != job.service_centre_id:
+        raise PermissionDenied()
+    errors = {}
+    if not dealer.is_active:
+        errors["dealer"] = [_("This dealer is suspended and takes no new jobs.")]
+    elif not customer_in_region(dealer, job.customer):
+        errors["dealer"] = [_("The customer's address is not in a region this dealer serves.")]
+    if kind not in JobKind.values:
+        errors["kind"] = [_("Unknown kind of job.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        request = type(job).objects.select_for_update().get(pk=job.pk)
+        if request.status != Status.REGISTERED:
+            raise ValidationError(_("Only a registered job that no technician has yet can be "
+                                    "handed to a dealer."))
+        try:
+            with transaction.atomic():
+                row = DealerJob.objects.create(
+                    dealer=dealer, request=request, customer_id=request.customer_id, kind=kind,
+                    source=JobSource.HANDED, description=request.description, handed_at=now,
+                    handed_by=actor, note=(note or "").strip()[:300])
+        except IntegrityError:
+            raise ValidationError(_("This job is already with a dealer.")) from None
+        clock = _dealer_clock(request, now)
+        row.due_at = clock.due_at if clock is not None else None
+        row.save(update_fields=["due_at", "updated_at"])
+        _hq_clocks_stop(request, now)
+        event_append(subject=request, action="hand_to_dealer", actor=actor, note=note,
+                     from_state=request.status, to_state=request.status,
+                     data={"dealer": dealer.pk, "dealer_name": dealer.name,
+                           "due_at": row.due_at})
+        event_append(subject=row, action="hand_over", actor=actor, to_state=row.state, note=note)
+        _notify_logins(dealer, _("Job %(number)s handed to you: %(customer)s")
+                       % {"number": request.number, "customer": request.customer.name},
+                       f"/dealers/jobs/{row.pk}/")
+    return row
+
+
+def dealer_job_record(*, actor, dealer: Dealer, customer, description: str,
+                      kind: str = JobKind.REPAIR, reference: str = "",
+                      received_at: datetime | None = None) -> DealerJob:
+    """A call the dealer took itself (DL-1), recorded for the maker (DL-2); its 24 hours run
+    from when the dealer took it."""
+    _require_own_dealer(actor, dealer.pk)
+    now = timezone.now()
+    received_at = received_at or now
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = [_("Describe what is wrong.")]
+    if kind not in JobKind.values:
+        errors["kind"] = [_("Unknown kind of job.")]
+    if received_at > now + timedelta(minutes=1):
+        errors["received_at"] = [_("A call cannot be reported in the future.")]
+    elif received_at < now - timedelta(days=31):
+        errors["received_at"] = [_("A call can be dated back by a month at most.")]
+    if not dealer.is_active:
+        errors["dealer"] = [_("This dealer is suspended and takes no new jobs.")]
+    elif not customer_in_region(dealer, customer):
+        errors["customer"] = [_("The customer's address is not in a region this dealer serves.")]
+    if errors:
+        raise ValidationError(errors)
+    policy = policy_for(ClockKind.RESOLUTION)
+    due = deadline_from(policy, received_at, dealer.service_centre) if policy else None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = DealerJob.objects.create(
+                    dealer=dealer, customer=customer, kind=kind, source=JobSource.OWN,
+                    description=description.strip(), reference=(reference or "").strip()[:60],
+                    handed_at=received_at, handed_by=actor, due_at=due, accepted_at=received_at,
+                    state=JobState.ACCEPTED)
+        except IntegrityError:
+            raise ValidationError({"reference": [_("A job with this reference was already sent.")]}) from None
+        event_append(subject=row, action="record", actor=actor, to_state=row.state)
+    return row
+
+
+def dealer_job_accept(*, actor, job: DealerJob) -> DealerJob:
+    _require_own_dealer(actor, job.dealer_id)
+    return transition_apply(workflow=WF, instance=job, name="accept", actor=actor,
+                            changes={"accepted_at": timezone.now()})
+
+
+def dealer_job_complete(*, actor, job: DealerJob, fault_found: str, fault_cause: str,
+                        action_taken: str, confirmed_by: str, rating=None) -> DealerJob:
+    """DL-2: the dealer records the repair (fault → cause → action) and the customer confirms
+    it; the request's dealer clock is met."""
+    _require_own_dealer(actor, job.dealer_id)
+    values = {"fault_found": fault_found, "fault_cause": fault_cause,
+              "action_taken": action_taken, "confirmed_by": confirmed_by}
+    errors = {key: [_("This field is required.")] for key, value in values.items()
+              if not (value or "").strip()}
+    if rating not in (None, ""):
+        try:
+            rating = int(rating)
+        except (TypeError, ValueError):
+            rating = 0
+        if not 1 <= rating <= 4:
+            errors["rating"] = [_("A rating is 1 to 4.")]
+    else:
+        rating = None
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        changes = {key: value.strip() for key, value in values.items()}
+        done = transition_apply(workflow=WF, instance=job, name="complete", actor=actor,
+                                changes={**changes, "rating": rating, "completed_at": now})
+        if done.request_id:
+            clock = (DeadlineClock.objects.select_for_update()
+                     .filter(request_id=done.request_id, kind=ClockKind.RESOLUTION,
+                             state__in=[ClockState.RUNNING, ClockState.PAUSED]).first())
+            if clock is not None:
+                late = clock.due_at is not None and now > clock.due_at
+                clock.state, clock.met_at, clock.breached = ClockState.MET, now, clock.breached or late
+                clock.save(update_fields=["state", "met_at", "breached", "updated_at"])
+                if clock.due_at and clock.due_at != done.due_at:  # extended meanwhile
+                    done.due_at = clock.due_at
+                    done.save(update_fields=["due_at", "updated_at"])
+            event_append(subject=done.request, action="dealer_complete", actor=actor,
+                         data={"dealer": done.dealer_id, **changes, "rating": rating})
+    return done
+
+
+def dealer_job_withdraw(*, actor, job: DealerJob, note: str) -> DealerJob:
+    """HQ takes a job back from the dealer (wrong region, dealer cannot come); its dealer
+    clock stops and the request is the desk's again."""
+    if actor.role == Role.SUPERVISOR and job.request_id and \
+            actor.service_centre_id != job.request.service_centre_id:
+        raise PermissionDenied()
+    with transaction.atomic():
+        done = transition_apply(workflow=WF, instance=job, name="withdraw", actor=actor, note=note)
+        if done.request_id:
+            DeadlineClock.objects.filter(
+                request_id=done.request_id, kind=ClockKind.RESOLUTION,
+                state__in=[ClockState.RUNNING, ClockState.PAUSED]).update(
+                state=ClockState.STOPPED, updated_at=timezone.now())
+            event_append(subject=done.request, action="dealer_withdraw", actor=actor, note=note,
+                         data={"dealer": done.dealer_id})
+    return done
+
+
+# --- monthly reports (DL-3, RP-4) -------------------------------------------------------------
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def previous_month(day: date) -> date:
+    return month_start(month_start(day) - timedelta(days=1))
+
+
+def monthly_reports_open(*, today: date | None = None) -> int:
+    """Make last month's report row of every active dealer (once: unique per dealer and month).
+    The counts start from what the dealer's jobs say; the dealer corrects and submits them."""
+    today = today or local_today()
+    month = previous_month(today)
+    due_on = month_start(today).replace(day=REPORT_DUE_DAY)
+    made = 0
+    for dealer in Dealer.objects.filter(state=DealerState.ACTIVE):
+        if MonthlyReport.objects.filter(dealer=dealer, month=month).exists():
+            continue
+        counts = _month_counts(dealer, month)
+        try:
+            with transaction.atomic():
+                MonthlyReport.objects.create(dealer=dealer, month=month, due_on=due_on,
+                                             installs=counts["installs"],
+                                             repairs=counts["repairs"])
+        except IntegrityError:
+            continue  # another run made it
+        made += 1
+    return made
+
+
+def _month_counts(dealer: Dealer, month: date) -> dict:
+    end = (month + timedelta(days=32)).replace(day=1)
+    done = DealerJob.objects.filter(dealer=dealer, state=JobState.COMPLETED,
+                                    completed_at__date__gte=month, completed_at__date__lt=end)
+    return {"installs": done.filter(kind=JobKind.INSTALL).count(),
+            "repairs": done.filter(kind=JobKind.REPAIR).count()}
+
+
+def monthly_report_submit(*, actor, report: MonthlyReport, installs, repairs, follow_ups=0,
+                          training=0, parts_replaced=0, note: str = "") -> MonthlyReport:
+    """The dealer sends its month (once; a correction after that goes through HQ)."""
+    _require_own_dealer(actor, report.dealer_id)
+    numbers = {"installs": installs, "repairs": repairs, "follow_ups": follow_ups,
+               "training": training, "parts_replaced": parts_replaced}
+    errors, clean = {}, {}
+    for key, value in numbers.items():
+        try:
+            clean[key] = int(value)
+            if not 0 <= clean[key] <= 1_000_000:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[key] = [_("Enter a whole number, 0 or more.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        if locked.state == ReportState.SUBMITTED:
+            raise ValidationError(_("This report was already submitted."))
+        for key, value in clean.items():
+            setattr(locked, key, value)
+        locked.note = (note or "").strip()
+        locked.state, locked.submitted_at, locked.submitted_by = (
+            ReportState.SUBMITTED, timezone.now(), actor)
+        locked.version += 1
+        locked.save()
+        event_append(subject=locked, action="submit", actor=actor, from_state=ReportState.DUE,
+                     to_state=ReportState.SUBMITTED, data=clean)
+    return locked
+
+
+def _hq_users():
+    from aftersales.accounts.models import User
+
+    return User.objects.filter(role=Role.MANAGER, is_active=True)
+
+
+def reports_remind(*, today: date | None = None) -> dict:
+    """Daily: open last month's rows; before the due day, remind the dealer's logins once; after
+    it, tell the service department once that the report is overdue. Each notice is claimed with
+    a conditional update, so two runs at once send it once."""
+    today = today or local_today()
+    monthly_reports_open(today=today)
+    now = timezone.now()
+    sent = {"reminded": 0, "overdue": 0}
+    due = MonthlyReport.objects.filter(state=ReportState.DUE).select_related("dealer")
+    for report in due.filter(reminded_at__isnull=True, due_on__gte=today):
+        with transaction.atomic():
+            if not MonthlyReport.objects.filter(pk=report.pk, reminded_at__isnull=True).update(
+                    reminded_at=now):
+                continue
+            _notify_logins(report.dealer,
+                           _("Your report for %(month)s is due by %(due)s.")
+                           % {"month": f"{report.month:%Y-%m}", "due": f"{report.due_on:%m-%d}"},
+                           f"/dealers/reports/{report.pk}/")
+        sent["reminded"] += 1
+    for report in due.filter(overdue_noticed_at__isnull=True, due_on__lt=today):
+        with transaction.atomic():
+            if not MonthlyReport.objects.filter(pk=report.pk,
+                                                overdue_noticed_at__isnull=True).update(
+                    overdue_noticed_at=now):
+                continue
+            text = (_("%(dealer)s has not sent its report for %(month)s (due %(due)s).")
+                    % {"dealer": report.dealer.name, "month": f"{report.month:%Y-%m}",
+                       "due": f"{report.due_on:%m-%d}"})
+            Notification.objects.bulk_create([
+                Notification(user=user, text=text[:300], link="/dealers/reports/?state=overdue",
+                             level="warning") for user in _hq_users()])
+            event_append(subject=report, action="overdue", data={"due_on": report.due_on})
+        sent["overdue"] += 1
+    return sent
+
+
+# --- HQ audit (DL-3) --------------------------------------------------------------------------
+
+def audit_sample_draw(*, actor, month: date, size: int = AUDIT_SAMPLE_SIZE,
+                      rng: random.Random | None = None) -> list[AuditSample]:
+    """Draw ``size`` completed jobs of each dealer in ``month`` for call-back checks (jobs drawn
+    before stay; drawing again adds only up to ``size`` per dealer)."""
+    _require(actor, NETWORK_ROLES | {Role.SUPERVISOR})
+    rng = rng or random.SystemRandom()
+    month = month_start(month)
+    end = (month + timedelta(days=32)).replace(day=1)
+    now = timezone.now()
+    drawn = []
+    with transaction.atomic():
+        jobs = (DealerJob.objects.select_for_update()
+                .filter(state=JobState.COMPLETED, completed_at__date__gte=month,
+                        completed_at__date__lt=end))
+        by_dealer: dict[int, list[DealerJob]] = {}
+        for job in jobs.order_by("pk"):
+            by_dealer.setdefault(job.dealer_id, []).append(job)
+        taken = set(AuditSample.objects.filter(month=month).values_list("job_id", flat=True))
+        for rows in by_dealer.values():
+            have = sum(1 for job in rows if job.pk in taken)
+            free = [job for job in rows if job.pk not in taken]
+            for job in rng.sample(free, max(0, min(size - have, len(free)))):
+                drawn.append(AuditSample.objects.create(job=job, month=month, drawn_at=now))
+        if drawn:
+            for sample in drawn:
+                event_append(subject=sample.job, action="audit_draw", actor=actor)
+    return drawn
+
+
+def audit_sample_record(*, actor, sample: AuditSample, outcome: str, note: str = "") -> AuditSample:
+    _require(actor, NETWORK_ROLES | {Role.SUPERVISOR, Role.AGENT})
+    if outcome not in AuditOutcome.values or outcome == AuditOutcome.PENDING:
+        raise ValidationError({"outcome": [_("Choose what the customer said.")]})
+    if outcome == AuditOutcome.DISPUTED and not (note or "").strip():
+        raise ValidationError({"note": [_("Say what the customer disputes.")]})
+    with transaction.atomic():
+        locked = AuditSample.objects.select_for_update().get(pk=sample.pk)
+        previous = locked.outcome
+        locked.outcome, locked.note = outcome, (note or "").strip()[:300]
+        locked.checked_at, locked.checked_by = timezone.now(), actor
+        locked.version += 1
+        locked.save()
+        event_append(subject=locked.job, action="audit_check", actor=actor, from_state=previous,
+                     to_state=outcome, note=note)
+    return locked
