@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.ledger import AppendOnlyModel
 
 from ..choices import Method
-from .rules import by_technician
+from .rules import LedgerQuerySet, by_technician
 
 
 class Payment(AppendOnlyModel):
@@ -32,6 +32,7 @@ class Payment(AppendOnlyModel):
     reference = models.CharField(_("reference"), max_length=100, blank=True,
                                  help_text=_("The QR payment's transaction number, if any."))
 
+    objects = LedgerQuerySet.as_manager()
     restrict_rule = staticmethod(by_technician("received_by"))
 
     class Meta:

@@ -1,8 +1,14 @@
 """Who sees which money documents (one place, house style rule 8)."""
 
 from aftersales.accounts.choices import COMPANY_WIDE_ROLES, Role
+from aftersales.core.ledger import AppendOnlyQuerySet
+from aftersales.core.querysets import RestrictedQuerySet
 
 MONEY_WIDE_ROLES = COMPANY_WIDE_ROLES | {Role.ACCOUNTANT}
+
+
+class LedgerQuerySet(AppendOnlyQuerySet, RestrictedQuerySet):
+    """Append-only rows that users reach through ``restrict``."""
 
 
 def sees_all(user) -> bool:

@@ -14,7 +14,7 @@ from aftersales.core.models import BaseModel
 from aftersales.service.choices import Category
 
 from ..choices import ExpenseKind, FreeReason, LineKind, SheetState
-from .rules import via_request
+from .rules import LedgerQuerySet, via_request
 
 
 class ChargeExpense(BaseModel):
@@ -58,6 +58,7 @@ class ChargeSheet(AppendOnlyModel):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("issued by"))
 
+    objects = LedgerQuerySet.as_manager()
     restrict_rule = staticmethod(via_request("request"))
 
     class Meta:
@@ -96,6 +97,7 @@ class ChargeLine(AppendOnlyModel):
     free_reason = models.CharField(_("why free"), max_length=20, choices=FreeReason.choices,
                                    blank=True)
 
+    objects = LedgerQuerySet.as_manager()
     restrict_rule = staticmethod(via_request("sheet__request"))
 
     class Meta:
