@@ -1,14 +1,15 @@
 """The invoicing app's models: documents (append-only) and customers' preferences."""
 
 from .documents import (
-                        CreditNote,
-                        CreditNoteLine,
-                        Invoice,
-                        ReturnNote,
-                        ReturnNoteLine,
-                        ReturnReceipt,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+    ReturnNote,
+    ReturnNoteLine,
+    ReturnReceipt,
 )
 from .preferences import InvoicingPreference
 
-__all__ = ["CreditNote", "CreditNoteLine", "Invoice", "InvoicingPreference", "ReturnNote",
-           "ReturnNoteLine", "ReturnReceipt"]
+__all__ = ["CreditNote", "CreditNoteLine", "Invoice", "InvoiceLine", "InvoicingPreference",
+           "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]

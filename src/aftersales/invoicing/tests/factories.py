@@ -28,3 +28,26 @@ def invoice_make(customer, total, *, actor=None, at=None) -> Invoice:
             number=next_number("invoice", "IV", at), customer=customer, kind=InvoiceKind.SINGLE,
             net=net, tax_rate=Decimal("13"), tax=tax, total=total,
             issued_at=at or timezone.now(), issued_by=actor)
+
+
+def sheet_make(customer, total, *, category="A", at=None, cast=None, lines=None):
+    """An issued charge sheet of ``total`` for a new job of ``customer`` (made as billing
+    issues one: numbered, with lines that add up to the total)."""
+    from aftersales.billing.models import ChargeLine, ChargeSheet
+    from aftersales.service.tests.factories import Cast, new_request
+
+    cast = cast or Cast(customer.service_centre)
+    request = new_request(cast, customer=customer)
+    total = Decimal(total)
+    with transaction.atomic():
+        sheet = ChargeSheet.objects.create(
+            request=request, customer=customer, category=category,
+            number=next_number("charge_sheet", "CS", at), total=total,
+            issued_at=at or timezone.now(), issued_by=cast.technician)
+        for position, (kind, value, amount, free) in enumerate(
+                lines or [("labour", total, total, False)], start=1):
+            ChargeLine.objects.create(
+                sheet=sheet, position=position, kind=kind, description=kind,
+                quantity=Decimal("1"), unit_price=Decimal(value), value=Decimal(value),
+                amount=Decimal(amount), free=free, free_reason="warranty" if free else "")
+    return sheet
