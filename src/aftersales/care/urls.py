@@ -1,2 +1,18 @@
+from django.urls import path
+
+from .views import accounts, home, referrals
+
 app_name = "care"
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.care_home, name="home"),
+    path("key-accounts/", accounts.key_account_list_view, name="key_accounts"),
+    path("key-accounts/<int:pk>/", accounts.key_account_detail, name="key_account"),
+    path("key-accounts/<int:pk>/edit/", accounts.key_account_edit, name="key_account_edit"),
+    path("key-accounts/kpis/", accounts.manager_kpi_view, name="kpis"),
+    path("customers/<int:customer>/key-account/", accounts.key_account_mark, name="mark"),
+    path("customers/<int:customer>/visits/", accounts.visit_record, name="visit_record"),
+    path("customers/<int:customer>/visit-plans/", accounts.visit_plan_add, name="visit_plan_add"),
+    path("referrals/", referrals.referral_list, name="referrals"),
+    path("referrals/<int:pk>/close/", referrals.referral_close, name="referral_close"),
+    path("value/", referrals.value_view, name="value"),
+]

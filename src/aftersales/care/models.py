@@ -1,0 +1,254 @@
+"""Key accounts and customer care (RP-6, FB-6, CR-1 … CR-4).
+
+Care keeps its own rows next to the customer (a key account is a one-to-one to Customer):
+customers knows nothing of care.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.core.models import BaseModel
+
+from . import defaults
+from .choices import (
+    Language,
+    MessageChannel,
+    Occasion,
+    ReferralStatus,
+    VisitKind,
+    VisitorLevel,
+)
+
+CARE_EDITORS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+
+
+def _desk_rule(queryset, user, action, own: str | None = None):
+    """Desk staff (agents, supervisors, managers) see and keep care rows; any other staff user
+    sees the rows that are his own (``own``: the field naming him: account manager, visitor)."""
+    if user.is_superuser or user.role in DESK_ROLES:
+        return queryset
+    return queryset.filter(**{own: user}) if own else queryset.none()
+
+
+class CareSettings(models.Model):
+    """The service department's care policy: one row, edited in the admin (house style 11)."""
+
+    check_in_days = models.PositiveSmallIntegerField(
+        _("\"is it working well?\" after (days)"), default=defaults.CHECK_IN_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days after installation."))
+    warranty_notice_days = models.PositiveSmallIntegerField(
+        _("warranty reminder (days before)"), default=defaults.WARRANTY_NOTICE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(180)])
+    contract_notice_days = models.PositiveSmallIntegerField(
+        _("contract expiry shown (days before)"), default=defaults.CONTRACT_NOTICE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(180)])
+    churn_months = models.PositiveSmallIntegerField(
+        _("churn signal after (months without contact)"), default=defaults.CHURN_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)])
+    visit_after_install_days = models.PositiveSmallIntegerField(
+        _("key accounts visited within (days after installation)"),
+        default=defaults.VISIT_AFTER_INSTALL_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(120)])
+    language = models.CharField(_("language of messages"), max_length=10,
+                                choices=Language.choices, default=Language.ZH_HANS)
+    channel = models.CharField(_("send through"), max_length=10, choices=MessageChannel.choices,
+                               default=MessageChannel.SMS,
+                               help_text=_("E-mail only reaches customers with an address; "
+                                           "the others get an SMS."))
+    holidays_to_all = models.BooleanField(
+        _("holiday greetings to every customer"), default=False,
+        help_text=_("Off: holiday greetings go to key accounts only."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("care settings")
+        verbose_name_plural = _("care settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="care_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Care settings"))
+
+    @classmethod
+    def load(cls) -> "CareSettings":
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class MessageTemplate(BaseModel):
+    """What a care message says, per occasion and language; placeholders {customer}
+    {product} {date} {holiday} {company}."""
+
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["occasion", "language"]
+        verbose_name = _("care message template")
+        verbose_name_plural = _("care message templates")
+        constraints = [models.UniqueConstraint(fields=["occasion", "language"],
+                                               name="care_template_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} ({self.language})"
+
+
+class KeyAccount(BaseModel):
+    """A customer marked as a key account (大客户) with an account manager (RP-6)."""
+
+    customer = models.OneToOneField("customers.Customer", on_delete=models.PROTECT,
+                                    related_name="key_account", verbose_name=_("customer"))
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="key_accounts", verbose_name=_("account manager"))
+    since = models.DateField(_("key account since"))
+    active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["customer__name", "id"]
+        verbose_name = _("key account")
+        verbose_name_plural = _("key accounts")
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _desk_rule(queryset, user, action, own="manager")
+
+
+class CareMessage(models.Model):
+    """One care message sent to a customer: at most one per customer and occasion
+    (``key`` names the occasion's instance: the year of a birthday, the holiday's date, the
+    product). The unique constraint is what makes two schedulers send it once."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
+                                 related_name="care_messages", verbose_name=_("customer"))
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    key = models.CharField(_("occasion key"), max_length=40)
+    channel = models.CharField(_("sent through"), max_length=10, choices=MessageChannel.choices)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    text = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("care message")
+        verbose_name_plural = _("care messages")
+        constraints = [models.UniqueConstraint(fields=["customer", "occasion", "key"],
+                                               name="care_message_once")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.occasion} {self.key}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        if action != "view":
+            return queryset.none()
+        return _desk_rule(queryset, user, action)
+
+
+class VisitPlan(BaseModel):
+    """CR-2: who visits a customer regularly — senior staff every half year, staff monthly."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
+                                 related_name="visit_plans", verbose_name=_("customer"))
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="visit_plans", verbose_name=_("visitor"))
+    level = models.CharField(_("level"), max_length=10, choices=VisitorLevel.choices)
+    starts_on = models.DateField(_("first visit due"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["customer__name", "level"]
+        verbose_name = _("visit plan")
+        verbose_name_plural = _("visit plans")
+        constraints = [models.UniqueConstraint(fields=["customer", "visitor"],
+                                               name="care_plan_per_visitor")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.visitor}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _desk_rule(queryset, user, action, own="visitor")
+
+
+class CareVisit(BaseModel):
+    """A visit to a customer: a due item (``visited_on`` empty) or a recorded visit."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
+                                 related_name="care_visits", verbose_name=_("customer"))
+    kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices)
+    plan = models.ForeignKey(VisitPlan, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="visits", verbose_name=_("visit plan"))
+    product = models.ForeignKey("customers.InstalledProduct", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="care_visits",
+                                verbose_name=_("installed product"))
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="care_visits",
+                                verbose_name=_("visitor"))
+    due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
+    visited_on = models.DateField(_("visited on"), null=True, blank=True, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-visited_on", "due_on", "-id"]
+        verbose_name = _("customer visit")
+        verbose_name_plural = _("customer visits")
+        constraints = [
+            # FB-6: one visit after each installation of a key account's product.
+            models.UniqueConstraint(fields=["product"], name="care_visit_after_installation_once",
+                                    condition=Q(kind="after_installation")),
+            models.CheckConstraint(condition=Q(due_on__isnull=False) | Q(visited_on__isnull=False),
+                                   name="care_visit_due_or_done"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.get_kind_display()}"
+
+    @property
+    def done(self) -> bool:
+        return self.visited_on is not None
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _desk_rule(queryset, user, action, own="visitor")
+
+
+class Referral(BaseModel):
+    """CR-3: who brought whom — a customer recommends a prospect, who may become a customer."""
+
+    referrer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="referrals_made", verbose_name=_("referred by"))
+    prospect_name = models.CharField(_("prospect"), max_length=100)
+    prospect_phone = models.CharField(_("prospect's phone"), max_length=20, blank=True)
+    referred = models.OneToOneField("customers.Customer", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="referral",
+                                    verbose_name=_("became customer"))
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.OPEN)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [models.CheckConstraint(
+            condition=~Q(status="won") | Q(referred__isnull=False), name="care_won_has_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.referrer} → {self.prospect_name}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _desk_rule(queryset, user, action)

@@ -1,0 +1,255 @@
+"""Reads of customer care that carry policy (house style rule 2): the calendar, due visits,
+churn signals, the key account's archive, managers' KPIs and the 80/20 value analysis."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.dates import add_months, local_today
+from aftersales.customers.models import Customer
+from aftersales.feedback.models import FollowUpCall, Survey
+from aftersales.service.models import ServiceRequest
+
+from . import occasions
+from .choices import Occasion
+from .models import CareMessage, CareSettings, CareVisit, KeyAccount, VisitPlan
+from .services import plan_next_due
+
+CALENDAR_LIMIT = 300  # rows per page of the calendar; the rest are counted
+
+
+def care_calendar(*, start: date, end: date, policy: CareSettings | None = None) -> list:
+    """Every care occasion between ``start`` and ``end``, by day, with whether its message went
+    out (``item.sent``). Contract expiry is shown only (the contracts area sends its notice)."""
+    policy = policy or CareSettings.load()
+    items = [
+        *occasions.birthdays(start, end),
+        *occasions.holiday_items(start, end, language=policy.language,
+                                 to_all=policy.holidays_to_all),
+        *occasions.warranty_items(start, end, notice_days=policy.warranty_notice_days),
+        *occasions.check_in_items(start, end, after_days=policy.check_in_days),
+        *occasions.contract_items(start, end),
+    ]
+    sent = set(CareMessage.objects.filter(customer__in={i.customer.pk for i in items})
+               .values_list("customer_id", "occasion", "key"))
+    for item in items:
+        item.sent = (item.customer.pk, item.occasion, item.key) in sent
+        item.sends = item.occasion != Occasion.CONTRACT_EXPIRY
+    items.sort(key=lambda i: (i.day, i.occasion, i.customer.name))
+    return items
+
+
+def holidays_between(start: date, end: date, language: str = "zh-hans") -> dict[date, str]:
+    return occasions.holiday_greeting_days(start, end, language)
+
+
+@dataclass
+class DueVisit:
+    customer: Customer
+    due_on: date
+    kind: str
+    visitor: object
+    visit: CareVisit | None = None   # an FB-6 due item
+    plan: VisitPlan | None = None    # a CR-2 plan
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < local_today()
+
+
+def visits_due(*, user, until: date | None = None) -> list[DueVisit]:
+    """Visits due by ``until``: open FB-6 items and visit plans whose next visit is due."""
+    until = until or local_today() + timedelta(days=7)
+    rows = [DueVisit(v.customer, v.due_on, v.kind, v.visitor, visit=v)
+            for v in CareVisit.objects.restrict(user, "view")
+            .filter(visited_on__isnull=True, due_on__lte=until)
+            .select_related("customer", "visitor", "product__model")]
+    plans = (VisitPlan.objects.restrict(user, "view").filter(active=True)
+             .annotate(last=Max("visits__visited_on")).select_related("customer", "visitor"))
+    for plan in plans:
+        due = plan_next_due(plan, plan.last)
+        if due <= until:
+            rows.append(DueVisit(plan.customer, due, "planned", plan.visitor, plan=plan))
+    rows.sort(key=lambda r: (r.due_on, r.customer.name))
+    return rows
+
+
+def last_contacts(customers=None):
+    """Customers annotated with their last request, care message, visit and follow-up call."""
+    queryset = customers if customers is not None else Customer.objects.all()
+    return queryset.annotate(
+        last_request=Max("requests__reported_at"),
+        last_message=Max("care_messages__sent_at"),
+        last_visit=Max("care_visits__visited_on"),
+    )
+
+
+def churn_list(*, months: int | None = None, today: date | None = None, key_accounts_only=False):
+    """Churn signals: customers with a product and neither a request, nor a care message, nor
+    a recorded visit, nor a follow-up call in ``months`` months (CareSettings.churn_months)."""
+    months = months or CareSettings.load().churn_months
+    today = today or local_today()
+    since = add_months(today, -months)
+    customers = Customer.objects.filter(products__isnull=False).distinct()
+    if key_accounts_only:
+        customers = customers.filter(key_account__active=True)
+    recent_call = FollowUpCall.objects.filter(called_at__date__gte=since).values(
+        "request__customer_id")
+    return (customers
+            .exclude(requests__reported_at__date__gte=since)
+            .exclude(care_messages__sent_at__date__gte=since)
+            .exclude(care_visits__visited_on__gte=since)
+            .exclude(pk__in=recent_call)
+            .annotate(last_request=Max("requests__reported_at"))
+            .order_by(F("last_request").asc(nulls_first=True), "name"))
+
+
+def lost_contract_customers():
+    """Customers whose contract renewal was lost: the contracts area's model has no lost
+    outcome yet, so this is empty (docs/care.md)."""
+    return Customer.objects.none()
+
+
+def key_account_archive(account: KeyAccount, *, user) -> dict:
+    """RP-6/AR: what a key account's page shows: contracts, equipment, contacts and history."""
+    customer = account.customer
+    return {
+        "account": account,
+        "customer": customer,
+        "products": list(customer.products.select_related("model").order_by("-installed_on",
+                                                                             "-id")),
+        "contracts": list(customer.contracts.order_by("-ends_on")),
+        "requests": list(ServiceRequest.objects.restrict(user, "view").filter(customer=customer)
+                         .select_related("installed_product__model")
+                         .order_by("-reported_at")[:20]),
+        "visits": list(customer.care_visits.select_related("visitor", "product__model")
+                       .order_by(F("visited_on").desc(nulls_first=True), "-id")[:20]),
+        "care_messages": list(customer.care_messages.all()[:20]),
+        "plans": list(customer.visit_plans.select_related("visitor")),
+        "surveys": list(Survey.objects.restrict(user, "view").filter(customer=customer)
+                        .answered().select_related("request").order_by("-answered_at")[:10]),
+        "referrals": list(customer.referrals_made.select_related("referred")),
+    }
+
+
+REVENUE_NOTE = _("No billing data yet: revenue growth is 0 until charge sheets or invoices "
+                 "are recorded.")
+ARREARS_NOTE = _("No receivables yet: arrears are 0 until invoicing is in use.")
+
+
+@dataclass
+class ManagerKpi:
+    manager: object
+    accounts: int
+    revenue: Decimal
+    revenue_before: Decimal
+    satisfaction: float | None
+    surveys: int
+    arrears: Decimal
+    churn: int
+    visits_overdue: int
+
+    @property
+    def revenue_growth(self) -> float | None:
+        if not self.revenue_before:
+            return None if self.revenue else 0.0
+        return round(float((self.revenue - self.revenue_before) / self.revenue_before * 100), 1)
+
+
+def manager_kpis(*, user, today: date | None = None) -> list[ManagerKpi]:
+    """RP-6 per account manager over the last twelve months: revenue growth against the
+    twelve before (billing is not built: 0, see REVENUE_NOTE), satisfaction (mean survey score
+    of his accounts, 0–100), arrears (0 until invoicing), churn signals, overdue FB-6 visits."""
+    today = today or local_today()
+    year_ago = add_months(today, -12)
+    accounts = KeyAccount.objects.restrict(user, "view").filter(active=True)
+    churned = set(churn_list(key_accounts_only=True, today=today).values_list("pk", flat=True))
+    by_manager: dict = {}
+    for account in accounts.select_related("manager"):
+        by_manager.setdefault(account.manager, []).append(account.customer_id)
+    rows = []
+    for manager, customers in sorted(by_manager.items(), key=lambda kv: str(kv[0])):
+        surveys = Survey.objects.answered().filter(customer_id__in=customers,
+                                                   answered_at__date__gte=year_ago)
+        scores = [s.score for s in surveys.only("attitude", "skill", "punctuality", "promise")]
+        scores = [s for s in scores if s is not None]
+        rows.append(ManagerKpi(
+            manager=manager, accounts=len(customers), revenue=Decimal("0.00"),
+            revenue_before=Decimal("0.00"),
+            satisfaction=round(sum(scores) / len(scores), 1) if scores else None,
+            surveys=len(scores), arrears=Decimal("0.00"),
+            churn=len(churned.intersection(customers)),
+            visits_overdue=CareVisit.objects.filter(customer_id__in=customers,
+                                                    visited_on__isnull=True,
+                                                    due_on__lt=today).count()))
+    return rows
+
+
+@dataclass
+class ValueRow:
+    rank: int
+    customer: Customer
+    value: int
+    share: float          # this customer's share of the total, %
+    cumulative: float     # cumulative share up to this customer, %
+    top: bool             # among the few that bring the first 80 %
+
+
+def value_analysis(*, top_share: int = 80, limit: int | None = None) -> dict:
+    """CR-4: customers ranked by value. Billing is not built, so value = service requests +
+    installed products (the measure is named on the page); cumulative share for the chart."""
+    customers = (Customer.objects
+                 .annotate(n_requests=Count("requests", distinct=True),
+                           n_products=Count("products", distinct=True))
+                 .annotate(value=F("n_requests") + F("n_products"))
+                 .filter(value__gt=0).order_by("-value", "name"))
+    rows_all = list(customers.values_list("pk", "value"))
+    total = sum(v for _pk, v in rows_all) or 1
+    ranks, running, top_count = [], 0, 0
+    for index, (pk, value) in enumerate(rows_all, start=1):
+        before = running
+        running += value
+        ranks.append((index, pk, value, running))
+        if before * 100 < top_share * total:
+            top_count = index
+    shown = ranks[:limit] if limit else ranks
+    names = Customer.objects.in_bulk([pk for _i, pk, _v, _r in shown])
+    rows = [ValueRow(i, names[pk], v, round(v * 100 / total, 1), round(r * 100 / total, 1),
+                     i <= top_count) for i, pk, v, r in shown]
+    count = len(rows_all)
+    return {"rows": rows, "customers": count, "total": total, "top_count": top_count,
+            "top_percent": round(top_count * 100 / count, 1) if count else 0,
+            "top_share": top_share,
+            "curve": _curve(ranks, total, count)}
+
+
+def _curve(ranks, total, count, points: int = 50) -> list[tuple[float, float]]:
+    """(customers %, value %) points of the cumulative share (Lorenz-like) chart."""
+    if not count:
+        return []
+    step = max(1, count // points)
+    curve = [(0.0, 0.0)]
+    for index, _pk, _value, running in ranks[step - 1::step]:
+        curve.append((round(index * 100 / count, 1), round(running * 100 / total, 1)))
+    if curve[-1][0] < 100:
+        curve.append((100.0, 100.0))
+    return curve
+
+
+def key_account_list(*, user, q: str = "", manager: str = ""):
+    accounts = (KeyAccount.objects.restrict(user, "view")
+                .select_related("customer", "manager")
+                .annotate(products=Count("customer__products", distinct=True),
+                          open_visits=Count("customer__care_visits", distinct=True,
+                                            filter=Q(customer__care_visits__visited_on__isnull=True)),
+                          ))
+    if q:
+        accounts = accounts.filter(Q(customer__name__icontains=q) | Q(customer__phone__contains=q))
+    if manager:
+        accounts = accounts.filter(manager_id=manager) if manager.isdigit() else accounts.none()
+    return accounts.order_by("-active", "customer__name", "id")
+
+

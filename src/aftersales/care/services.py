@@ -1,0 +1,348 @@
+"""Every write of customer care (house style rule 1): keyword-only, ``actor=``, one transaction,
+an event; bad input is a ValidationError naming the field."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import DESK_ROLES, STAFF_ROLES
+from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.dates import add_months, local_today
+from aftersales.core.events import event_append
+from aftersales.core.messaging import mail_send_after_commit, sms_send_after_commit
+from aftersales.core.workflow import version_bump
+from aftersales.customers import services as customer_services
+from aftersales.customers.models import Customer, InstalledProduct
+
+from . import defaults, occasions
+from .choices import LEVEL_MONTHS, MessageChannel, Occasion, ReferralStatus, VisitKind
+from .models import (
+    CARE_EDITORS,
+    CareMessage,
+    CareSettings,
+    CareVisit,
+    KeyAccount,
+    MessageTemplate,
+    Referral,
+    VisitPlan,
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied()
+
+
+def _is_desk(user) -> bool:
+    return user.is_superuser or user.role in DESK_ROLES
+
+
+def _staff_user(user, field: str) -> None:
+    if user is None or not user.is_active or not (user.is_superuser or user.role in STAFF_ROLES):
+        raise ValidationError({field: [_("Choose an active member of staff.")]})
+
+
+# --- key accounts (RP-6, FB-6) ------------------------------------------------------------------
+
+
+def key_account_mark(*, actor, customer: Customer, manager, since: date | None = None,
+                     note: str = "") -> KeyAccount:
+    """Make ``customer`` a key account with ``manager`` as account manager (again, if it was
+    one before)."""
+    _require(actor.is_superuser or actor.role in CARE_EDITORS)
+    _staff_user(manager, "manager")
+    since = since or local_today()
+    with transaction.atomic():
+        account = KeyAccount.objects.select_for_update().filter(customer=customer).first()
+        if account is not None and account.active:
+            raise ValidationError({"customer": [_("This customer is already a key account.")]})
+        if account is None:
+            try:
+                with transaction.atomic():
+                    account = KeyAccount.objects.create(customer=customer, manager=manager,
+                                                        since=since, note=note)
+            except IntegrityError:
+                raise ValidationError(
+                    {"customer": [_("This customer is already a key account.")]}) from None
+            change_log(actor=actor, instance=account, action="create")
+        else:
+            before = snapshot(account)
+            account.manager, account.since, account.note, account.active = manager, since, note, True
+            version_bump(instance=account, expected_version=None,
+                         fields=["manager", "since", "note", "active"])
+            change_log(actor=actor, instance=account, action="update", before=before)
+        event_append(subject=account, action="key_account_mark", actor=actor,
+                     data={"manager": manager.pk})
+        visits_after_installation_ensure(customer=customer)
+    return account
+
+
+def key_account_update(*, actor, key_account: KeyAccount, expected_version: int | None = None,
+                       **data) -> KeyAccount:
+    """Change the account manager, the note, or end the key account (``active=False``)."""
+    _require(actor.is_superuser or actor.role in CARE_EDITORS)
+    fields = [f for f in ("manager", "note", "active") if f in data]
+    if "manager" in data:
+        _staff_user(data["manager"], "manager")
+    with transaction.atomic():
+        before = snapshot(key_account)
+        for name in fields:
+            setattr(key_account, name, data[name])
+        if fields:
+            version_bump(instance=key_account, expected_version=expected_version, fields=fields)
+            change_log(actor=actor, instance=key_account, action="update", before=before)
+            event_append(subject=key_account, action="key_account_update", actor=actor,
+                         data={f: getattr(data[f], "pk", data[f]) for f in fields})
+    return key_account
+
+
+def visits_after_installation_ensure(*, customer: Customer | None = None,
+                                     today: date | None = None) -> int:
+    """FB-6: each key account's product installed in the last ``visit_after_install_days``
+    gets one visit due within that time after installation — exactly once (a partial unique
+    constraint), whether a handler, the daily scan or both find it. Returns how many were made."""
+    policy = CareSettings.load()
+    today = today or local_today()
+    window = policy.visit_after_install_days
+    products = (InstalledProduct.objects
+                .filter(customer__key_account__active=True, installed_on__isnull=False,
+                        installed_on__gte=today - timedelta(days=window))
+                .exclude(care_visits__kind=VisitKind.AFTER_INSTALLATION)
+                .select_related("customer__key_account"))
+    if customer is not None:
+        products = products.filter(customer=customer)
+    made = 0
+    for product in products:
+        try:
+            with transaction.atomic():
+                visit = CareVisit.objects.create(
+                    customer=product.customer, kind=VisitKind.AFTER_INSTALLATION, product=product,
+                    visitor=product.customer.key_account.manager,
+                    due_on=product.installed_on + timedelta(days=window))
+                event_append(subject=visit, action="visit_due", data={"product": product.pk})
+            made += 1
+        except IntegrityError:
+            continue  # another scheduler made it first
+    return made
+
+
+# --- visit plans and visits (CR-2) --------------------------------------------------------------
+
+
+def visit_plan_create(*, actor, customer: Customer, visitor, level: str,
+                      starts_on: date | None = None) -> VisitPlan:
+    _require(_is_desk(actor))
+    _staff_user(visitor, "visitor")
+    if level not in LEVEL_MONTHS:
+        raise ValidationError({"level": [_("Choose senior staff or staff.")]})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                plan = VisitPlan.objects.create(customer=customer, visitor=visitor, level=level,
+                                                starts_on=starts_on or local_today())
+        except IntegrityError:
+            raise ValidationError(
+                {"visitor": [_("This person already has a visit plan for this customer.")]}
+            ) from None
+        change_log(actor=actor, instance=plan, action="create")
+        event_append(subject=plan, action="visit_plan_create", actor=actor)
+    return plan
+
+
+def plan_next_due(plan: VisitPlan, last_visit: date | None) -> date:
+    """The next visit of a plan: its interval after the last visit, else its first due day."""
+    if last_visit is None:
+        return plan.starts_on
+    return add_months(last_visit, LEVEL_MONTHS[plan.level])
+
+
+def visit_record(*, actor, customer: Customer, visited_on: date, note: str = "",
+                 visit: CareVisit | None = None, plan: VisitPlan | None = None,
+                 kind: str = VisitKind.OTHER) -> CareVisit:
+    """Record a visit: closes a due item (``visit``) or adds one (to ``plan``, if given)."""
+    errors = {}
+    if visited_on is None:
+        errors["visited_on"] = [_("Enter the day of the visit.")]
+    elif visited_on > local_today():
+        errors["visited_on"] = [_("A visit cannot be recorded for a future day.")]
+    if plan is not None and plan.customer_id != customer.pk:
+        errors["plan"] = [_("This visit plan belongs to another customer.")]
+    if visit is not None and visit.customer_id != customer.pk:
+        errors["visit"] = [_("This visit belongs to another customer.")]
+    if kind not in VisitKind.values:
+        errors["kind"] = [_("Choose a kind of visit.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if visit is not None:
+            visit = CareVisit.objects.select_for_update().get(pk=visit.pk)
+            _require(_is_desk(actor) or visit.visitor_id == actor.pk)
+            if visit.visited_on is not None:
+                raise ValidationError({"visit": [_("This visit is already recorded.")]})
+            before = snapshot(visit)
+            visit.visited_on, visit.note = visited_on, note
+            if visit.visitor_id is None:
+                visit.visitor = actor
+            version_bump(instance=visit, expected_version=None,
+                         fields=["visited_on", "note", "visitor"])
+            change_log(actor=actor, instance=visit, action="update", before=before)
+        else:
+            _require(_is_desk(actor) or (plan is not None and plan.visitor_id == actor.pk)
+                     or KeyAccount.objects.filter(customer=customer, manager=actor).exists())
+            visit = CareVisit.objects.create(
+                customer=customer, kind=VisitKind.PLANNED if plan is not None else kind,
+                plan=plan, visitor=actor, visited_on=visited_on, note=note)
+            change_log(actor=actor, instance=visit, action="create")
+        event_append(subject=visit, action="visit_record", actor=actor, note=note,
+                     data={"visited_on": visited_on.isoformat()})
+    return visit
+
+
+# --- referrals (CR-3) ---------------------------------------------------------------------------
+
+
+def referral_create(*, actor, referrer: Customer, prospect_name: str, prospect_phone: str = "",
+                    note: str = "", referred: Customer | None = None) -> Referral:
+    _require(_is_desk(actor))
+    errors = {}
+    if not (prospect_name or "").strip():
+        errors["prospect_name"] = [_("Enter who was recommended.")]
+    if referred is not None and referred.pk == referrer.pk:
+        errors["referred"] = [_("A customer cannot refer himself.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            referrer=referrer, prospect_name=prospect_name.strip(),
+            prospect_phone=(prospect_phone or "").strip(), note=note, recorded_by=actor)
+        change_log(actor=actor, instance=referral, action="create")
+        event_append(subject=referral, action="referral_create", actor=actor)
+        if referred is not None:
+            referral_close(actor=actor, referral=referral, status=ReferralStatus.WON,
+                           referred=referred)
+    return referral
+
+
+def referral_close(*, actor, referral: Referral, status: str,
+                   referred: Customer | None = None) -> Referral:
+    """The prospect became a customer (``referred``; the customer's record then says who
+    brought him) or was lost."""
+    _require(_is_desk(actor))
+    if status not in (ReferralStatus.WON, ReferralStatus.LOST):
+        raise ValidationError({"status": [_("Choose won or lost.")]})
+    if status == ReferralStatus.WON and referred is None:
+        raise ValidationError({"referred": [_("Choose the customer the prospect became.")]})
+    if referred is not None and referred.pk == referral.referrer_id:
+        raise ValidationError({"referred": [_("A customer cannot refer himself.")]})
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status != ReferralStatus.OPEN:
+            raise ValidationError({"status": [_("This referral is already closed.")]})
+        before = snapshot(referral)
+        referral.status = status
+        referral.referred = referred if status == ReferralStatus.WON else None
+        try:
+            with transaction.atomic():
+                version_bump(instance=referral, expected_version=None,
+                             fields=["status", "referred"])
+        except IntegrityError:
+            raise ValidationError(
+                {"referred": [_("Another referral already brought this customer.")]}) from None
+        change_log(actor=actor, instance=referral, action="update", before=before)
+        event_append(subject=referral, action="referral_close", actor=actor, to_state=status)
+        if referred is not None and status == ReferralStatus.WON and not referred.referred_by_id:
+            customer_services.customer_update(actor=actor, customer=referred,
+                                              referred_by=referral.referrer)
+    return referral
+
+
+# --- care messages (CR-1) -----------------------------------------------------------------------
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def message_render(occasion: str, language: str, values: dict) -> tuple[str, str]:
+    """(subject, text) of a care message from its template (the admin's, else the default)."""
+    row = MessageTemplate.objects.filter(occasion=occasion, language=language).first()
+    if row is not None:
+        subject, body = row.subject, row.body
+    else:
+        subject, body = defaults.TEMPLATES[occasion].get(language,
+                                                         defaults.TEMPLATES[occasion]["zh-hans"])
+    with translation.override(language):
+        values = {"company": str(defaults.COMPANY), "product": "", "date": "", "holiday": "",
+                  **values}
+    values = _Blank(values)
+    return subject.format_map(values), body.format_map(values)
+
+
+def _item_values(item: occasions.Item) -> dict:
+    values = {"customer": item.customer.name, **item.values}
+    if item.product is not None:
+        values["product"] = item.product.model.name
+    return values
+
+
+def care_items_due(day: date, policy: CareSettings | None = None):
+    """The messages due on ``day`` (contract expiry is not among them: contracts sends it)."""
+    policy = policy or CareSettings.load()
+    yield from occasions.birthdays(day, day)
+    yield from occasions.holiday_items(day, day, language=policy.language,
+                                       to_all=policy.holidays_to_all)
+    yield from occasions.warranty_items(day, day, notice_days=policy.warranty_notice_days)
+    yield from occasions.check_in_items(day, day, after_days=policy.check_in_days)
+
+
+def care_message_send(*, item: occasions.Item, policy: CareSettings) -> CareMessage | None:
+    """Send one care message, once: the row and the after-commit delivery are one transaction;
+    a second sender (another scheduler, a re-run) hits the unique constraint and sends nothing."""
+    customer = item.customer
+    use_mail = policy.channel == MessageChannel.EMAIL and customer.email
+    to = customer.email if use_mail else customer.phone
+    if not to:
+        return None
+    subject, text = message_render(item.occasion, policy.language, _item_values(item))
+    try:
+        with transaction.atomic():
+            message = CareMessage.objects.create(
+                customer=customer, occasion=item.occasion, key=item.key,
+                channel=MessageChannel.EMAIL if use_mail else MessageChannel.SMS, to=to,
+                subject=subject, text=text, sent_at=timezone.now())
+            event_append(subject=customer, action="care_message",
+                         data={"occasion": item.occasion, "key": item.key,
+                               "message": message.pk})
+            if use_mail:
+                mail_send_after_commit(to, subject, text)
+            else:
+                sms_send_after_commit(to, text)
+    except IntegrityError:
+        return None
+    return message
+
+
+def care_messages_send(*, day: date | None = None) -> int:
+    """The daily sending (task ``send_care_messages``): every message due today, each once.
+    Returns how many were sent by this run."""
+    day = day or local_today()
+    policy = CareSettings.load()
+    sent = 0
+    for item in care_items_due(day, policy):
+        if item.occasion == Occasion.CONTRACT_EXPIRY:
+            continue
+        if care_message_send(item=item, policy=policy) is not None:
+            sent += 1
+    return sent
+
+
+def care_daily(*, day: date | None = None) -> dict:
+    """Everything care does once a day: FB-6 visits due, then the day's messages."""
+    day = day or local_today()
+    return {"visits": visits_after_installation_ensure(today=day),
+            "messages": care_messages_send(day=day)}
+

@@ -1,0 +1,64 @@
+"""Two schedulers running care's daily work at the same moment: every message is sent once and
+every FB-6 visit made once (real threads with their own connections, SQLite and PostgreSQL)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from aftersales.care import services
+from aftersales.care.models import CareMessage, CareVisit
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+
+from .conftest import DAY, outbox
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+SCHEDULERS = 2
+CUSTOMERS = 6
+
+
+def _race(fn, count=SCHEDULERS):
+    barrier = threading.Barrier(count)
+
+    def run(_index):
+        barrier.wait()
+        try:
+            return fn()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_two_schedulers_send_each_greeting_once(sms, cast, account_manager):
+    for n in range(CUSTOMERS):
+        customer = CustomerFactory(birthday=date(1970 + n, DAY.month, DAY.day))
+        InstalledProductFactory(customer=customer, purchased_on=DAY - timedelta(days=40),
+                                installed_on=DAY - timedelta(days=30))
+    results = _race(lambda: services.care_messages_send(day=DAY))
+    assert sum(results) == 2 * CUSTOMERS  # a birthday and a check-in each, once in all
+    assert CareMessage.objects.count() == 2 * CUSTOMERS
+    lines = outbox(sms)
+    assert len(lines) == 2 * CUSTOMERS
+    assert len({(line["to"], line["text"]) for line in lines}) == 2 * CUSTOMERS
+    assert _race(lambda: services.care_messages_send(day=DAY)) == [0, 0]
+    assert len(outbox(sms)) == 2 * CUSTOMERS
+
+
+def test_two_scans_make_each_installation_visit_once(cast, account_manager):
+    today = date.today()
+    customers = [CustomerFactory() for _ in range(CUSTOMERS)]
+    for customer in customers:
+        InstalledProductFactory(customer=customer, purchased_on=today - timedelta(days=6),
+                                installed_on=today - timedelta(days=5))
+    from aftersales.care.models import KeyAccount
+
+    for customer in customers:  # key accounts made without the service's own scan
+        KeyAccount.objects.create(customer=customer, manager=account_manager, since=today)
+    results = _race(lambda: services.visits_after_installation_ensure())
+    assert sum(results) == CUSTOMERS
+    assert CareVisit.objects.count() == CUSTOMERS

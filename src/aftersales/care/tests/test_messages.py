@@ -1,0 +1,93 @@
+"""Care messages (CR-1): each occasion sent once per customer; contract expiry only shown."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from aftersales.care import services
+from aftersales.care.choices import Occasion
+from aftersales.care.models import CareMessage, CareSettings, MessageTemplate
+from aftersales.care.selectors import care_calendar
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+
+from .conftest import DAY, outbox
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """The daily sending, with its after-commit deliveries run (as in production)."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.care_messages_send(**kwargs)
+
+    return run
+
+
+def test_birthday_warranty_and_check_in_are_sent_once(sms, cast, send):
+    born = CustomerFactory(name="王芳", birthday=date(1980, DAY.month, DAY.day))
+    CustomerFactory(name="张伟", birthday=date(1980, DAY.month, DAY.day + 1))
+    ending = InstalledProductFactory(purchased_on=DAY + timedelta(days=30) - timedelta(days=364))
+    ending.warranty_ends_on = DAY + timedelta(days=30)
+    ending.save(update_fields=["warranty_ends_on"])
+    installed = InstalledProductFactory(purchased_on=DAY - timedelta(days=40),
+                                        installed_on=DAY - timedelta(days=30))
+    assert send(day=DAY) == 3
+    assert send(day=DAY) == 0
+    sent = {(m.customer_id, m.occasion) for m in CareMessage.objects.all()}
+    assert sent == {(born.pk, Occasion.BIRTHDAY), (ending.customer_id, Occasion.WARRANTY_EXPIRY),
+                    (installed.customer_id, Occasion.CHECK_IN)}
+    lines = outbox(sms)
+    assert len(lines) == 3
+    assert any("王芳" in line["text"] and "生日快乐" in line["text"] for line in lines)
+    assert any((DAY + timedelta(days=30)).isoformat() in line["text"] for line in lines)
+
+
+def test_holiday_greetings_go_to_key_accounts_on_the_first_day(sms, cast, account_manager, send):
+    national_day = date(2026, 10, 1)
+    key = CustomerFactory()
+    CustomerFactory()
+    services.key_account_mark(actor=cast.manager, customer=key, manager=account_manager)
+    assert send(day=national_day) == 1
+    assert send(day=national_day + timedelta(days=1)) == 0  # 2nd day
+    [line] = outbox(sms)
+    assert "国庆节" in line["text"]
+
+
+def test_an_administrators_template_is_used_in_the_chosen_language(sms, send):
+    policy = CareSettings.load()
+    policy.language = "en"
+    policy.save()
+    MessageTemplate.objects.create(occasion=Occasion.BIRTHDAY, language="en",
+                                   body="Dear {customer}, many happy returns! {unknown}")
+    CustomerFactory(name="Amy", birthday=date(1990, DAY.month, DAY.day))
+    send(day=DAY)
+    [line] = outbox(sms)
+    assert line["text"] == "Dear Amy, many happy returns! {unknown}"
+
+
+def test_contract_expiry_is_on_the_calendar_but_never_sent(sms, cast, send):
+    from aftersales.customers.models import MaintenanceContract
+
+    customer = CustomerFactory()
+    MaintenanceContract.objects.create(number="MC-T-1", customer=customer,
+                                       starts_on=DAY - timedelta(days=360), ends_on=DAY,
+                                       fee="100.00")
+    items = care_calendar(start=DAY, end=DAY + timedelta(days=6))
+    assert [(i.occasion, i.sends) for i in items] == [(Occasion.CONTRACT_EXPIRY, False)]
+    assert send(day=DAY) == 0
+    assert outbox(sms) == []
+
+
+def test_the_calendar_marks_what_was_sent(sms, send):
+    CustomerFactory(birthday=date(1975, DAY.month, DAY.day))
+    assert [i.sent for i in care_calendar(start=DAY, end=DAY)] == [False]
+    send(day=DAY)
+    assert [i.sent for i in care_calendar(start=DAY, end=DAY)] == [True]
+
+
+def test_29_february_birthdays_are_greeted_on_28_february_in_other_years(sms, send):
+    CustomerFactory(birthday=date(1996, 2, 29))
+    assert send(day=date(2027, 2, 28)) == 1
