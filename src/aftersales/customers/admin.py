@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Customer, InstalledProduct, MaintenanceContract, ProductModel
+from .choices import FaultCause, contract_default_excluded
+from .models import ContractRenewal, Customer, InstalledProduct, MaintenanceContract, ProductModel
 
 
 class ServiceForm(forms.ModelForm):
@@ -86,22 +88,55 @@ class InstalledProductAdmin(ServiceAdmin):
 
 
 class MaintenanceContractForm(ServiceForm):
-    """Created by contract_create, which numbers it (HT + YYMM + serial, no gaps)."""
+    """Created by contract_create, which numbers it (HT + YYMM + serial, no gaps); edited by
+    contract_update (an event for each change)."""
+
+    excluded_causes = forms.MultipleChoiceField(
+        label=_("causes not covered"), choices=FaultCause.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=contract_default_excluded)
 
     class Meta:
         model = MaintenanceContract
-        fields = ("customer", "products", "starts_on", "ends_on", "fee")
+        fields = ("customer", "products", "starts_on", "ends_on", "fee", "excluded_causes",
+                  "responsible", "note")
 
     def service_call(self, data):
-        return services.contract_create(actor=self.actor, **data)
+        if self.instance.pk is None:
+            return services.contract_create(actor=self.actor, **data)
+        changes = {f: data[f] for f in self.changed_data if f in data and f != "customer"}
+        if "customer" in self.changed_data:
+            raise ValidationError({"customer": [_("A contract's customer cannot be changed.")]})
+        return services.contract_update(actor=self.actor, contract=self.instance,
+                                        expected_version=self.instance.version, **changes)
 
 
 @admin.register(MaintenanceContract)
 class MaintenanceContractAdmin(ServiceAdmin):
     form = MaintenanceContractForm
-    list_display = ("number", "customer", "starts_on", "ends_on", "fee")
-    raw_id_fields = ("customer",)
+    list_display = ("number", "customer", "starts_on", "ends_on", "fee", "responsible")
+    list_filter = ("ends_on",)
+    search_fields = ("number", "customer__name")
+    raw_id_fields = ("customer", "responsible")
     filter_horizontal = ("products",)
+    readonly_fields = ("number", "previous")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a numbered contract stays; end it early by editing its period
+
+
+@admin.register(ContractRenewal)
+class ContractRenewalAdmin(admin.ModelAdmin):
+    """Read-only: renewals are opened by the daily sweep and decided on the renewals page."""
+
+    list_display = ("contract", "due_on", "responsible", "notified_at", "outcome", "lost_reason")
+    list_filter = ("outcome", "lost_reason")
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return False  # no service edits a contract yet: shown read-only
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

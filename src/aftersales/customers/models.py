@@ -7,11 +7,24 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import DESK_ROLES, RegionKind, Role
-from aftersales.core.dates import local_today
+from aftersales.core.dates import add_months, local_today
 from aftersales.core.models import BaseModel
 from aftersales.core.validators import phone_display
 
-from .choices import CustomerKind, Phase
+from .choices import (
+    ContractState,
+    CustomerKind,
+    FaultCause,
+    LostReason,
+    Phase,
+    RenewalOutcome,
+    contract_default_excluded,
+)
+
+
+def renewal_due_on(ends_on: date) -> date:
+    """AR-6: the renewal notice goes one calendar month before the contract ends."""
+    return add_months(ends_on, -1)
 
 
 def _customer_rule(queryset, user, action, path: str = ""):
@@ -178,11 +191,23 @@ class MaintenanceContract(BaseModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2)
+    excluded_causes = models.JSONField(
+        _("causes not covered"), default=contract_default_excluded, blank=True,
+        help_text=_("Work with these causes is charged per job even while the contract runs."))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contracts_responsible", verbose_name=_("responsible person"),
+        help_text=_("Looks after the customer and the renewal."))
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_contract",
+        verbose_name=_("renews contract"))
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["-starts_on"]
+        ordering = ["-starts_on", "-id"]
         verbose_name = _("maintenance contract")
         verbose_name_plural = _("maintenance contracts")
+        indexes = [models.Index(fields=["ends_on"], name="customers_contract_ends")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="customers_contract_period"),
             models.CheckConstraint(condition=Q(fee__gte=0), name="customers_contract_fee"),
@@ -194,6 +219,65 @@ class MaintenanceContract(BaseModel):
     def active_on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
+    def excludes(self, cause: str) -> bool:
+        return bool(cause) and cause in (self.excluded_causes or ())
+
+    def state_on(self, day: date) -> str:
+        """Not started, active, expiring (its renewal month has begun) or expired."""
+        if day < self.starts_on:
+            return ContractState.UPCOMING
+        if day > self.ends_on:
+            return ContractState.EXPIRED
+        return ContractState.EXPIRING if day >= renewal_due_on(self.ends_on) else ContractState.ACTIVE
+
+    @property
+    def state(self) -> str:
+        return self.state_on(local_today())
+
+    def excluded_labels(self) -> list[str]:
+        labels = dict(FaultCause.choices)
+        return [str(labels.get(c, c)) for c in self.excluded_causes or ()]
+
     @staticmethod
     def restrict_rule(queryset, user, action):
         return _customer_rule(queryset, user, action, path="customer")
+
+
+class ContractRenewal(BaseModel):
+    """The renewal of one contract (AR-6, seed 000 §(二十)): the notice sent to the customer one
+    month before the end, the task of the responsible person, and its outcome. One per contract
+    (a unique constraint: the daily sweep sends the notice exactly once, however often it runs)."""
+
+    contract = models.OneToOneField(MaintenanceContract, on_delete=models.PROTECT,
+                                    related_name="renewal", verbose_name=_("contract"))
+    due_on = models.DateField(_("due on"), db_index=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contract_renewals", verbose_name=_("responsible person"))
+    notified_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
+    notified_to = models.CharField(_("notice sent to"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=RenewalOutcome.choices,
+                               default=RenewalOutcome.OPEN, db_index=True)
+    lost_reason = models.CharField(_("reason lost"), max_length=20, choices=LostReason.choices,
+                                   blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("contract renewal")
+        verbose_name_plural = _("contract renewals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="lost") | ~Q(lost_reason=""), name="customers_renewal_lost_why"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} → {self.get_outcome_display()}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _customer_rule(queryset, user, action, path="contract__customer")

@@ -1,8 +1,10 @@
 from django.db.models import Q
 
+from aftersales.core.dates import add_months, local_today
 from aftersales.core.validators import phone_search_key
 
-from .models import Customer, InstalledProduct, MaintenanceContract
+from .choices import ContractState, RenewalOutcome
+from .models import ContractRenewal, Customer, InstalledProduct, MaintenanceContract
 
 
 def customer_list(*, user, q: str = "", phone: str = ""):
@@ -23,16 +25,55 @@ def customer_list(*, user, q: str = "", phone: str = ""):
     return qs
 
 
-def contract_covering(product: InstalledProduct, day) -> MaintenanceContract | None:
-    """The contract covering the product on that day (the latest-ending one), if any (AR-6)."""
-    return (
-        MaintenanceContract.objects.filter(products=product, starts_on__lte=day, ends_on__gte=day)
-        .order_by("-ends_on")
-        .first()
-    )
+def contract_covering(product: InstalledProduct, day, cause: str = "") -> MaintenanceContract | None:
+    """The contract covering the product on that day (inclusive) and not excluding ``cause``
+    (the latest-ending one), if any (AR-6, SR-2 B)."""
+    contracts = (MaintenanceContract.objects
+                 .filter(products=product, starts_on__lte=day, ends_on__gte=day)
+                 .order_by("-ends_on", "-pk"))
+    return next((c for c in contracts if not c.excludes(cause)), None)
 
 
 def under_contract(product: InstalledProduct, day) -> bool:
     """Whether a maintenance contract covers the product on that day (AR-6)."""
     return MaintenanceContract.objects.filter(products=product, starts_on__lte=day,
                                               ends_on__gte=day).exists()
+
+
+def contract_list(*, user, q: str = "", state: str = "", customer=None, today=None):
+    """Contracts this user may see: by number, customer name or phone, serial; by state on
+    ``today`` (active includes expiring; expiring: the renewal month has begun; expired)."""
+    today = today or local_today()
+    qs = MaintenanceContract.objects.restrict(user, "view").select_related(
+        "customer", "responsible", "renewal")
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    if q:
+        q = q.strip()
+        condition = (Q(number__icontains=q) | Q(customer__name__icontains=q)
+                     | Q(products__serial__iexact=q))
+        digits = "".join(ch for ch in q if ch.isdigit())
+        if len(digits) >= 4:
+            condition |= Q(customer__phone__contains=digits)
+        qs = qs.filter(pk__in=MaintenanceContract.objects.filter(condition).values("pk"))
+    if state == ContractState.ACTIVE:
+        qs = qs.filter(starts_on__lte=today, ends_on__gte=today)
+    elif state == ContractState.EXPIRING:
+        qs = qs.filter(starts_on__lte=today, ends_on__gte=today,
+                       ends_on__lte=add_months(today, 1))
+    elif state == ContractState.EXPIRED:
+        qs = qs.filter(ends_on__lt=today)
+    elif state == ContractState.UPCOMING:
+        qs = qs.filter(starts_on__gt=today)
+    return qs
+
+
+def renewal_list(*, user, outcome: str = RenewalOutcome.OPEN, mine: bool = False):
+    """The renewals due (AR-6): open ones first by due day; ``mine``: the user's own."""
+    qs = (ContractRenewal.objects.restrict(user, "view")
+          .select_related("contract__customer", "responsible", "contract__next_contract"))
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if mine:
+        qs = qs.filter(responsible=user)
+    return qs.order_by("due_on", "id")

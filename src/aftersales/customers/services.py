@@ -1,20 +1,37 @@
 """Every write to customers, product models, installed products and contracts (rule 1)."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.choices import DESK_ROLES
+from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.accounts.models import User
 from aftersales.core.changelog import change_log, snapshot
-from aftersales.core.dates import local_today, warranty_end
-from aftersales.core.exceptions import PermissionDenied
-from aftersales.core.numbering import next_number
+from aftersales.core.dates import add_months, local_today, warranty_end
+from aftersales.core.events import event_append
+from aftersales.core.exceptions import ConflictError, PermissionDenied, StaleWrite
+from aftersales.core.messaging import mail_send_after_commit, sms_send_after_commit
+from aftersales.core.models import Notification
+from aftersales.core.numbering import number_assign, placeholder
 from aftersales.core.validators import phone_normalize
 from aftersales.core.workflow import version_bump
 
-from .models import Customer, InstalledProduct, MaintenanceContract, ProductModel
+from .choices import FaultCause, LostReason, RenewalOutcome, contract_default_excluded
+from .models import (
+    ContractRenewal,
+    Customer,
+    InstalledProduct,
+    MaintenanceContract,
+    ProductModel,
+    renewal_due_on,
+)
 
 CUSTOMER_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind",
                    "birthday", "referred_by", "service_centre", "lat", "lon")
@@ -190,24 +207,288 @@ def installed_product_update(*, actor, product: InstalledProduct,
     return product
 
 
-def contract_create(*, actor, customer: Customer, products, starts_on: date, ends_on: date,
-                    fee) -> MaintenanceContract:
-    _require(actor, actor.is_staff_role and actor.role != "technician")
-    errors = {}
-    if ends_on < starts_on:
+# --- maintenance contracts (AR-6, SR-2 B) -------------------------------------------------------
+
+CONTRACT_FIELDS = ("products", "starts_on", "ends_on", "fee", "excluded_causes", "responsible",
+                   "note")
+CONTRACT_PREFIX = "HT"
+
+
+def _may_manage_contracts(actor) -> bool:
+    return bool(actor.is_superuser or actor.role in DESK_ROLES)
+
+
+def _clean_contract(customer: Customer, values: dict) -> dict:
+    """Period, fee, products (only the customer's own), causes, responsible person."""
+    errors: dict[str, list] = {}
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    if starts_on is None:
+        errors["starts_on"] = [_("Enter the day the contract starts.")]
+    if ends_on is None:
+        errors["ends_on"] = [_("Enter the day the contract ends.")]
+    elif starts_on is not None and ends_on < starts_on:
         errors["ends_on"] = [_("The contract cannot end before it starts.")]
-    if fee < 0:
-        errors["fee"] = [_("A fee cannot be negative.")]
-    foreign = [p for p in products if p.customer_id != customer.pk]
-    if foreign:
+    fee = values.get("fee")
+    if fee is None:
+        errors["fee"] = [_("Enter the contract's fee.")]
+    else:
+        try:
+            fee = Decimal(str(fee))
+        except (InvalidOperation, ValueError):
+            fee = None
+        if fee is None or not fee.is_finite():
+            errors["fee"] = [_("Enter an amount.")]
+        elif fee < 0:
+            errors["fee"] = [_("A fee cannot be negative.")]
+        elif fee >= Decimal("1e8"):
+            errors["fee"] = [_("The fee is too large.")]
+        else:
+            values["fee"] = fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    products = list(values.get("products") or [])
+    if not products:
+        errors["products"] = [_("Choose at least one product the contract covers.")]
+    elif any(p.customer_id != customer.pk for p in products):
         errors["products"] = [_("Every product covered must belong to the customer.")]
+    values["products"] = products
+    causes = values.get("excluded_causes")
+    if causes is None:
+        values["excluded_causes"] = contract_default_excluded()
+    else:
+        known = set(FaultCause.values)
+        unknown = [c for c in causes if c not in known]
+        if unknown:
+            errors["excluded_causes"] = [_("Unknown cause: %(cause)s.") % {"cause": unknown[0]}]
+        values["excluded_causes"] = sorted({str(c) for c in causes if c in known},
+                                           key=FaultCause.values.index)
+    responsible = values.get("responsible")
+    if responsible is not None and not (responsible.is_active and responsible.role in DESK_ROLES):
+        errors["responsible"] = [_("The responsible person must be an active desk user.")]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def contract_create(*, actor, customer: Customer, products, starts_on: date, ends_on: date,
+                    fee, excluded_causes=None, responsible=None, note: str = "",
+                    previous: MaintenanceContract | None = None) -> MaintenanceContract:
+    """A new maintenance contract, numbered HT + YYMM of its start + serial (gap-free), with an
+    event on its timeline. ``previous``: the contract it renews (linked both ways)."""
+    _require(actor, _may_manage_contracts(actor))
+    values = _clean_contract(customer, {
+        "products": products, "starts_on": starts_on, "ends_on": ends_on, "fee": fee,
+        "excluded_causes": excluded_causes, "responsible": responsible, "note": note or ""})
+    if previous is not None and previous.customer_id != customer.pk:
+        raise ValidationError({"previous": [_("A renewal is for the same customer.")]})
+    products = values.pop("products")
+    try:
+        with transaction.atomic():
+            contract = MaintenanceContract.objects.create(
+                number=placeholder(), customer=customer, previous=previous, **values)
+            contract.products.set(products)
+            number_assign(contract, doc_type="contract", prefix=CONTRACT_PREFIX)
+            event_append(subject=contract, action="create", actor=actor, data={
+                "number": contract.number, "fee": str(contract.fee),
+                "products": [p.pk for p in products],
+                "previous": previous.number if previous is not None else ""})
+            change_log(actor=actor, instance=contract, action="create")
+    except IntegrityError:
+        raise ValidationError({"previous": [_("This contract has already been renewed.")]}) from None
+    return contract
+
+
+def contract_update(*, actor, contract: MaintenanceContract, expected_version: int | None = None,
+                    **data) -> MaintenanceContract:
+    """Edit a contract's terms (products, period, fee, causes, responsible person, note), with an
+    event naming what changed. A stale version is refused (409)."""
+    _require(actor, _may_manage_contracts(actor))
+    changes = {k: v for k, v in data.items() if k in CONTRACT_FIELDS}
+    merged = {f: getattr(contract, f) for f in CONTRACT_FIELDS if f != "products"}
+    merged["products"] = list(contract.products.all())
+    merged |= changes
+    values = _clean_contract(contract.customer, merged)
+    with transaction.atomic():
+        before = snapshot(contract)
+        products = values.pop("products")
+        changed = [f for f, v in values.items() if getattr(contract, f) != v]
+        for field in changed:
+            setattr(contract, field, values[field])
+        old_products = {p.pk for p in MaintenanceContract.objects.get(pk=contract.pk).products.all()}
+        products_changed = old_products != {p.pk for p in products}
+        version_bump(instance=contract, expected_version=expected_version, fields=changed)
+        if products_changed:
+            contract.products.set(products)
+            changed.append("products")
+        event_append(subject=contract, action="update", actor=actor,
+                     data={"fields": changed})
+        change_log(actor=actor, instance=contract, action="update", before=before)
+    return contract
+
+
+# --- renewals (AR-6, seed 000 §(二十)) -------------------------------------------------------------
+
+def contracts_due_for_renewal(today: date):
+    """Contracts whose renewal month has begun, not yet ended, without a renewal row."""
+    return (MaintenanceContract.objects
+            .filter(ends_on__gte=today, ends_on__lte=add_months(today, 1), renewal__isnull=True,
+                    next_contract__isnull=True)
+            .select_related("customer", "responsible"))
+
+
+def _renewal_responsible(contract: MaintenanceContract):
+    """The contract's responsible person, else a supervisor of the customer's centre, else a
+    service manager."""
+    if contract.responsible_id and contract.responsible.is_active:
+        return contract.responsible
+    users = User.objects.filter(is_active=True)
+    centre = contract.customer.service_centre_id
+    return (users.filter(role=Role.SUPERVISOR, service_centre_id=centre).order_by("pk").first()
+            if centre else None) or users.filter(role=Role.MANAGER).order_by("pk").first()
+
+
+def contract_renewal_open(*, contract_id: int, today: date | None = None) -> ContractRenewal | None:
+    """Open the renewal of one contract: its row (unique per contract), the notice to the customer
+    (SMS and/or e-mail after commit, in the customer's language) and the task for the responsible
+    person (a notification). Exactly once: a second call — concurrent or later — finds the row
+    and does nothing. Returns the new renewal, or None."""
+    today = today or local_today()
+    try:
+        with transaction.atomic():
+            contract = (MaintenanceContract.objects.select_related("customer", "responsible")
+                        .get(pk=contract_id))
+            if (contract.ends_on < today
+                    or MaintenanceContract.objects.filter(previous=contract).exists()):
+                return None
+            responsible = _renewal_responsible(contract)
+            renewal = ContractRenewal.objects.create(
+                contract=contract, due_on=renewal_due_on(contract.ends_on), responsible=responsible)
+            sent_to = _renewal_notice(contract)
+            renewal.notified_at = timezone.now() if sent_to else None
+            renewal.notified_to = ", ".join(sent_to)[:200]
+            renewal.save(update_fields=["notified_at", "notified_to", "updated_at"])
+            if responsible is not None:
+                Notification.objects.create(
+                    user=responsible, level="info",
+                    link=reverse("customers:renewals"),
+                    text=(_("Contract %(number)s of %(customer)s ends on %(day)s: renew it.")
+                          % {"number": contract.number, "customer": contract.customer.name,
+                             "day": contract.ends_on.isoformat()})[:300])
+            event_append(subject=contract, action="renewal_open", data={
+                "renewal": renewal.pk, "notified_to": sent_to,
+                "responsible": responsible.pk if responsible else None})
+    except IntegrityError:
+        return None  # another sweep opened it first
+    return renewal
+
+
+def _renewal_notice(contract: MaintenanceContract) -> list[str]:
+    """Queue the renewal notice (保养到期通知书) to the customer; where it goes."""
+    customer = contract.customer
+    sent = []
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"customer": customer.name, "number": contract.number,
+                  "day": contract.ends_on.isoformat(), "phone": ""}
+        text = _("%(customer)s, your maintenance contract %(number)s ends on %(day)s. We will "
+                 "call you about renewing it; reply or call us any time.") % values
+        subject = _("Your maintenance contract %(number)s ends on %(day)s") % values
+        if mobile := _mobile_of(customer):
+            sms_send_after_commit(mobile, text)
+            sent.append(mobile)
+        if customer.email:
+            mail_send_after_commit(customer.email, subject, text)
+            sent.append(customer.email)
+    return sent
+
+
+def _mobile_of(customer: Customer) -> str:
+    for phone in (customer.phone, customer.phone_alt):
+        try:
+            number = phonenumbers.parse(phone or "", "CN")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.number_type(number) in {phonenumbers.PhoneNumberType.MOBILE,
+                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}:
+            return phone
+    return ""
+
+
+def contract_renewals_sweep(*, today: date | None = None) -> int:
+    """The daily work: open the renewal of every contract whose renewal month has begun. Safe to
+    run often and concurrently (each contract's renewal is opened once)."""
+    today = today or local_today()
+    ids = list(contracts_due_for_renewal(today).values_list("pk", flat=True))
+    return sum(1 for pk in ids if contract_renewal_open(contract_id=pk, today=today) is not None)
+
+
+def _check_renewal(actor, renewal: ContractRenewal) -> None:
+    _require(actor, _may_manage_contracts(actor))
+    if renewal.outcome != RenewalOutcome.OPEN:
+        raise ConflictError(_("This renewal has already been recorded as %(outcome)s.")
+                            % {"outcome": renewal.get_outcome_display()})
+
+
+def _same_length(old: MaintenanceContract, starts_on: date) -> date:
+    """The end of a contract as long as ``old`` starting on ``starts_on``: whole months when the
+    old one ran whole months (a year stays a year across a leap day), else as many days."""
+    months = (old.ends_on.year - old.starts_on.year) * 12 + old.ends_on.month - old.starts_on.month
+    for m in (months, months + 1):
+        if m > 0 and add_months(old.starts_on, m) - timedelta(days=1) == old.ends_on:
+            return add_months(starts_on, m) - timedelta(days=1)
+    return starts_on + (old.ends_on - old.starts_on)
+
+
+def contract_renew(*, actor, renewal: ContractRenewal, starts_on: date | None = None,
+                   ends_on: date | None = None, fee=None, products=None, note: str = "",
+                   expected_version: int | None = None) -> MaintenanceContract:
+    """Record a renewal as won: the next contract (linked to the old one), by default the same
+    products, fee and length, starting the day after the old one ends."""
+    with transaction.atomic():
+        renewal = ContractRenewal.objects.select_for_update().select_related(
+            "contract__customer").get(pk=renewal.pk)
+        _check_renewal(actor, renewal)
+        if expected_version is not None and renewal.version != expected_version:
+            raise StaleWrite()
+        old = renewal.contract
+        starts_on = starts_on or old.ends_on + timedelta(days=1)
+        ends_on = ends_on or _same_length(old, starts_on)
+        new = contract_create(
+            actor=actor, customer=old.customer,
+            products=products if products is not None else list(old.products.all()),
+            starts_on=starts_on, ends_on=ends_on, fee=old.fee if fee is None else fee,
+            excluded_causes=list(old.excluded_causes), responsible=old.responsible,
+            note=note, previous=old)
+        renewal.outcome = RenewalOutcome.RENEWED
+        renewal.note = note or ""
+        renewal.decided_by, renewal.decided_at = actor, timezone.now()
+        renewal.version += 1
+        renewal.save(update_fields=["outcome", "note", "decided_by", "decided_at", "version",
+                                    "updated_at"])
+        event_append(subject=old, action="renewed", actor=actor, note=note,
+                     data={"next": new.number})
+    return new
+
+
+def contract_renewal_lose(*, actor, renewal: ContractRenewal, reason: str, note: str = "",
+                          expected_version: int | None = None) -> ContractRenewal:
+    """Record a renewal as lost, with a reason from the list (and a note; required for "other")."""
+    errors = {}
+    if reason not in LostReason.values:
+        errors["lost_reason"] = [_("Choose why the renewal was lost.")]
+    elif reason == LostReason.OTHER and not (note or "").strip():
+        errors["note"] = [_("Say why the renewal was lost.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        contract = MaintenanceContract.objects.create(
-            number=next_number("contract", "HT"), customer=customer, starts_on=starts_on,
-            ends_on=ends_on, fee=fee,
-        )
-        contract.products.set(products)
-        change_log(actor=actor, instance=contract, action="create")
-    return contract
+        renewal = ContractRenewal.objects.select_for_update().select_related("contract").get(
+            pk=renewal.pk)
+        _check_renewal(actor, renewal)
+        if expected_version is not None and renewal.version != expected_version:
+            raise StaleWrite()
+        renewal.outcome, renewal.lost_reason = RenewalOutcome.LOST, reason
+        renewal.note = (note or "").strip()
+        renewal.decided_by, renewal.decided_at = actor, timezone.now()
+        renewal.version += 1
+        renewal.save(update_fields=["outcome", "lost_reason", "note", "decided_by", "decided_at",
+                                    "version", "updated_at"])
+        event_append(subject=renewal.contract, action="renewal_lost", actor=actor,
+                     note=renewal.note, data={"reason": reason})
+    return renewal

@@ -78,7 +78,8 @@ def intake_terms(*, user, customer=None, product: InstalledProduct | None, cause
     day = centre_local_date(reported_at, centre)
     terms = service_request_terms(product=product, reported_at=reported_at, centre=centre,
                                   cause=cause)
-    contract = contract_covering(product, day) if product is not None and product.pk else None
+    contract = (contract_covering(product, day, cause=cause)
+                if terms.category == "B" and product is not None and product.pk else None)
     return TermsPreview(
         terms=terms,
         product=product,

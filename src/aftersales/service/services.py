@@ -25,7 +25,7 @@ from aftersales.core.handlers import react
 from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
-from aftersales.customers.selectors import under_contract
+from aftersales.customers.selectors import contract_covering
 
 from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
 from .models import (
@@ -63,11 +63,14 @@ def service_request_terms(*, product, reported_at, centre, cause: str = "",
     if product is not None and product.pk is None:
         product.warranty_ends_on = warranty_end(product.purchased_on, product.model.warranty_months)
     terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal)
-    # A contract decides only between free categories (B, C): look it up for free work alone.
-    if (terms.category == Category.C and product is not None and product.pk is not None
-            and under_contract(product, day)):
-        terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal,
-                              contract_active=True)
+    # A contract turns work the customer would pay (A) into contract work (B) when it covers the
+    # product that day and does not exclude the cause: look it up for chargeable work alone.
+    if terms.category == Category.A and product is not None and product.pk is not None:
+        contract = contract_covering(product, day, cause=cause)
+        if contract is not None:
+            terms = request_terms(product=product, reported_on=day, cause=cause,
+                                  internal=internal, contract_active=True,
+                                  contract_excludes=frozenset(contract.excluded_causes or ()))
     return terms
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.dates import local_today, warranty_end
-from aftersales.core.models import ObjectChange
+from aftersales.core.models import Event, ObjectChange
 from aftersales.core.numbering import SERIAL_DIGITS
 from aftersales.customers.models import InstalledProduct, MaintenanceContract
 from aftersales.customers.tests.factories import (
@@ -56,10 +56,22 @@ def test_two_contracts_in_a_row_get_two_numbers(admin_client, clock_at):
     assert contracts[0].fee == Decimal("600.00")
     assert ObjectChange.objects.filter(object_id__in=[c.pk for c in contracts],
                                        action="create").count() == 2
-    # No service edits a contract: its admin page shows it read-only.
+    # An edit goes through contract_update: products and fee change, an event, the version.
     change = reverse("admin:customers_maintenancecontract_change", args=[contracts[0].pk])
     assert admin_client.get(change).status_code == 200
-    assert admin_client.post(change, _contract_data(customer, products)).status_code == 403
+    response = admin_client.post(change, _contract_data(customer, products, fee="650.5"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contract = MaintenanceContract.objects.get(pk=contracts[0].pk)
+    assert contract.fee == Decimal("650.50") and contract.version == 2
+    assert set(contract.products.all()) == set(products)
+    assert contract.number == numbers[0]
+    update = Event.objects.get(object_id=contract.pk, action="update",
+                               content_type__model="maintenancecontract")
+    assert set(update.data["fields"]) == {"fee", "products"}
+    # Another customer's contract cannot take this customer's products; its customer stays.
+    response = admin_client.post(change, _contract_data(CustomerFactory(), products))
+    assert response.status_code == 200
+    assert MaintenanceContract.objects.get(pk=contract.pk).customer == customer
 
 
 def test_contract_errors_show_on_the_form(admin_client):

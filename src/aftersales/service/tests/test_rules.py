@@ -47,14 +47,16 @@ def test_in_warranty_chargeable_causes(cause):
     assert terms.estimated_charge == Decimal("120.00") and terms.needs_agreement
 
 
-def test_out_of_warranty_is_paid_even_with_contract():
+def test_out_of_warranty_with_contract_is_b():
+    """api-contract.md: the contract pays for work past the warranty (case by case:
+    test_category_table.py)."""
     terms = request_terms(product=OUT, reported_on=DAY, contract_active=True)
-    assert (terms.in_warranty, terms.chargeable, terms.category) == (False, True, "A")
+    assert (terms.in_warranty, terms.chargeable, terms.category) == (False, False, "B")
 
 
-def test_contract_makes_free_work_category_b():
+def test_in_warranty_with_contract_stays_c():
     terms = request_terms(product=IN, reported_on=DAY, contract_active=True)
-    assert terms.category == "B" and not terms.chargeable
+    assert terms.category == "C" and not terms.chargeable
 
 
 def test_no_product_is_chargeable_without_estimate():
@@ -96,7 +98,9 @@ def test_contract_category_b_and_cause_change_recomputes():
 
     cast = Cast()
     customer = CustomerFactory(service_centre=cast.centre)
-    product = InstalledProductFactory(customer=customer)
+    # Out of warranty (api-contract.md: in warranty the warranty pays first, C).
+    product = InstalledProductFactory(customer=customer,
+                                      purchased_on=date.today() - timedelta(days=800))
     customer_services.contract_create(actor=cast.manager, customer=customer, products=[product],
                                       starts_on=date.today() - timedelta(days=10),
                                       ends_on=date.today() + timedelta(days=300),
