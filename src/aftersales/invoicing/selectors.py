@@ -1,8 +1,22 @@
-"""Reads of invoicing that carry policy."""
+"""Reads of invoicing that carry policy: credit notes for a source, receivables with ageing,
+the month's figures (BL-3)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from .models import CreditNote
+from aftersales.billing.models import ChargeLine, ChargeSheet, Payment
+from aftersales.core.dates import local_today
+
+from .choices import AGEING_BUCKETS
+from .models import CreditNote, Invoice
+
+ZERO = Decimal("0.00")
 
 
 def credit_notes_for(source):
@@ -11,3 +25,167 @@ def credit_notes_for(source):
             .filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
             .select_related("invoice", "customer").prefetch_related("lines")
             .order_by("issued_at", "id"))
+
+
+def day_end(day: date) -> datetime:
+    """The first moment after ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def bucket_of(age_days: int) -> str:
+    for key, _label, low, high in AGEING_BUCKETS:
+        if age_days >= low and (high is None or age_days <= high):
+            return key
+    return AGEING_BUCKETS[0][0]
+
+
+@dataclass
+class InvoiceBalance:
+    invoice: Invoice
+    paid: Decimal
+    credited: Decimal
+    age_days: int
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.invoice.total - self.paid - self.credited
+
+    @property
+    def bucket(self) -> str:
+        return bucket_of(self.age_days)
+
+
+@dataclass
+class CustomerBalance:
+    customer: object
+    invoiced: Decimal = ZERO
+    paid: Decimal = ZERO
+    credited: Decimal = ZERO
+    buckets: dict = field(default_factory=lambda: {key: ZERO for key, *_ in AGEING_BUCKETS})
+    invoices: list = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.invoiced - self.paid - self.credited
+
+    @property
+    def bucket_list(self) -> list[Decimal]:
+        return [self.buckets[key] for key, *_ in AGEING_BUCKETS]
+
+
+def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBalance]:
+    """Each invoice issued by the end of ``as_of`` (today) with what was paid against its
+    charge sheets (billing's payments) and credited against it by then."""
+    as_of = as_of or local_today()
+    end = day_end(as_of)
+    invoices = list(invoices.filter(issued_at__lt=end).select_related("customer")
+                    .order_by("issued_at", "id"))
+    ids = [i.pk for i in invoices]
+    paid = dict(Payment.objects.filter(sheet__invoice_line__invoice__in=ids, received_at__lt=end)
+                .values("sheet__invoice_line__invoice").annotate(s=Sum("amount"))
+                .values_list("sheet__invoice_line__invoice", "s"))
+    credited = dict(CreditNote.objects.filter(invoice__in=ids, issued_at__lt=end)
+                    .values("invoice").annotate(s=Sum("amount")).values_list("invoice", "s"))
+    return [InvoiceBalance(invoice=i, paid=paid.get(i.pk) or ZERO,
+                           credited=credited.get(i.pk) or ZERO,
+                           age_days=(as_of - timezone.localtime(i.issued_at).date()).days)
+            for i in invoices]
+
+
+def receivables(invoices, *, as_of: date | None = None) -> list[CustomerBalance]:
+    """Per customer: invoiced − paid − credited, and what is still open by age (0–30, 31–60,
+    61–90, over 90 days since the invoice). A customer who paid more than an invoice (or was
+    credited after paying) has a negative balance on it; only open amounts are aged."""
+    by_customer: dict[int, CustomerBalance] = {}
+    for balance in invoice_balances(invoices, as_of=as_of):
+        customer = balance.invoice.customer
+        row = by_customer.setdefault(customer.pk, CustomerBalance(customer=customer))
+        row.invoiced += balance.invoice.total
+        row.paid += balance.paid
+        row.credited += balance.credited
+        row.invoices.append(balance)
+        if balance.outstanding > 0:
+            row.buckets[balance.bucket] += balance.outstanding
+    return sorted(by_customer.values(), key=lambda r: (-r.outstanding, r.customer.name))
+
+
+def receivables_totals(rows: list[CustomerBalance]) -> CustomerBalance:
+    total = CustomerBalance(customer=None)
+    for row in rows:
+        total.invoiced += row.invoiced
+        total.paid += row.paid
+        total.credited += row.credited
+        for key in total.buckets:
+            total.buckets[key] += row.buckets[key]
+    return total
+
+
+def customer_balance(customer, *, as_of: date | None = None) -> CustomerBalance:
+    rows = receivables(Invoice.objects.filter(customer=customer), as_of=as_of)
+    return rows[0] if rows else CustomerBalance(customer=customer)
+
+
+CATEGORIES = ("A", "B", "C", "D")
+
+
+def monthly_figures(*, since: date, until: date, centre=None) -> dict:
+    """BL-3 for the days ``since``…``until``: after-sales revenue (what issued charge sheets
+    charge, by line kind), collected vs outstanding of that revenue, payments received, invoiced
+    and credited, and the value of free against charged work by category and service centre."""
+    start, end = day_end(since - timedelta(days=1)), day_end(until)
+    sheets = ChargeSheet.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    payments = Payment.objects.filter(received_at__gte=start, received_at__lt=end)
+    invoices = Invoice.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    credits = CreditNote.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    if centre is not None:
+        sheets = sheets.filter(request__service_centre=centre)
+        payments = payments.filter(Q(sheet__request__service_centre=centre)
+                                   | Q(sheet__isnull=True, customer__service_centre=centre))
+        invoices = invoices.filter(customer__service_centre=centre)
+        credits = credits.filter(customer__service_centre=centre)
+    lines = ChargeLine.objects.filter(sheet__in=sheets)
+    revenue = lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    by_kind = {row["kind"]: row["s"] or ZERO
+               for row in lines.values("kind").annotate(s=Sum("amount"))}
+    collected = (Payment.objects.filter(sheet__in=sheets).aggregate(s=Sum("amount"))["s"]
+                 or ZERO)
+    collected = min(collected, revenue)
+    cells: dict = defaultdict(lambda: {"jobs": 0, "charged": ZERO, "free": ZERO})
+    for row in (lines.values("sheet__category", "sheet__request__service_centre__name")
+                .annotate(charged=Sum("amount"), free=Sum("value", filter=Q(free=True)))):
+        cell = cells[(row["sheet__request__service_centre__name"] or "", row["sheet__category"])]
+        cell["charged"] += row["charged"] or ZERO
+        cell["free"] += row["free"] or ZERO
+    for row in sheets.values("category", "request__service_centre__name").annotate(n=Count("id")):
+        cells[(row["request__service_centre__name"] or "", row["category"])]["jobs"] += row["n"]
+    centres = sorted({name for name, _cat in cells})
+    by_category = []
+    for cat in CATEGORIES:
+        row = {"category": cat, "jobs": 0, "charged": ZERO, "free": ZERO}
+        for name in centres:
+            cell = cells.get((name, cat))
+            if cell:
+                row["jobs"] += cell["jobs"]
+                row["charged"] += cell["charged"]
+                row["free"] += cell["free"]
+        by_category.append(row)
+    by_centre = []
+    for name in centres:
+        row = {"centre": name, "charged": ZERO, "free": ZERO, "jobs": 0}
+        for cat in CATEGORIES:
+            cell = cells.get((name, cat), {"jobs": 0, "charged": ZERO, "free": ZERO})
+            row[f"charged_{cat}"], row[f"free_{cat}"] = cell["charged"], cell["free"]
+            row["charged"] += cell["charged"]
+            row["free"] += cell["free"]
+            row["jobs"] += cell["jobs"]
+        by_centre.append(row)
+    return {
+        "since": since, "until": until,
+        "revenue": revenue, "revenue_by_kind": by_kind,
+        "collected": collected, "outstanding": revenue - collected,
+        "received": payments.aggregate(s=Sum("amount"))["s"] or ZERO,
+        "invoiced": invoices.aggregate(s=Sum("total"))["s"] or ZERO,
+        "credited": credits.aggregate(s=Sum("amount"))["s"] or ZERO,
+        "free": sum((r["free"] for r in by_category), ZERO),
+        "by_category": by_category, "by_centre": by_centre,
+    }

@@ -51,3 +51,14 @@ def sheet_make(customer, total, *, category="A", at=None, cast=None, lines=None)
                 quantity=Decimal("1"), unit_price=Decimal(value), value=Decimal(value),
                 amount=Decimal(amount), free=free, free_reason="warranty" if free else "")
     return sheet
+
+
+def payment_make(sheet, amount, *, at=None, by=None, method="cash"):
+    """A payment against ``sheet`` as billing records one (numbered, never changed)."""
+    from aftersales.billing.models import Payment
+
+    with transaction.atomic():
+        return Payment.objects.create(
+            number=next_number("payment", "PM", at), customer=sheet.customer, sheet=sheet,
+            amount=Decimal(amount), method=method, received_by=by or sheet.issued_by,
+            received_at=at or timezone.now(), idempotency_key=next_number("test_key", "K"))

@@ -1,0 +1,104 @@
+"""Invoicing under concurrent writers (real threads with their own connections, on SQLite and
+PostgreSQL): credits never exceed their invoice, a month's batch run twice at once invoices
+each job once, and invoice numbers stay gap-free with failed invoices among them (BL-1, BL-4)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Sum
+
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.invoicing.models import CreditNote, Invoice, InvoiceLine
+from aftersales.invoicing.services import (
+    credit_note_issue,
+    invoice_issue,
+    invoices_issue_for_period,
+    invoicing_preference_set,
+)
+from aftersales.invoicing.tests.factories import accountant, invoice_make, sheet_make
+from aftersales.service.tests.factories import Cast
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
+
+WORKERS = 8
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def _race(fn, count=WORKERS):
+    barrier = threading.Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        try:
+            return fn(index)
+        except ValidationError:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_concurrent_credits_never_exceed_the_invoice():
+    actor = accountant()
+    customer = CustomerFactory()
+    invoice = invoice_make(customer, "100.00")
+    results = _race(lambda i: credit_note_issue(actor=actor, customer=customer, amount="30",
+                                                reason=f"折让{i}", invoice=invoice))
+    assert results.count("refused") == WORKERS - 3
+    assert CreditNote.objects.filter(invoice=invoice).count() == 3
+    assert CreditNote.objects.aggregate(s=Sum("amount"))["s"] == Decimal("90.00")
+    serials = sorted(int(n[-4:]) for n in CreditNote.objects.values_list("number", flat=True))
+    assert serials == [1, 2, 3]  # the refused ones took no number
+
+
+def test_a_month_batch_run_twice_at_once_invoices_each_job_once():
+    cast = Cast()
+    actor = accountant()
+    customers = [CustomerFactory(service_centre=cast.centre) for _ in range(4)]
+    sheets = []
+    for customer in customers:
+        invoicing_preference_set(actor=actor, customer=customer, mode="later")
+        for day in (3, 17):
+            sheets.append(sheet_make(customer, "45.50",
+                                     at=datetime(2026, 11, day, 9, tzinfo=SH), cast=cast))
+    results = _race(lambda i: invoices_issue_for_period(actor=actor, period="2611"), 4)
+    assert sum(len(r) for r in results) == len(customers)
+    assert Invoice.objects.count() == len(customers)
+    assert InvoiceLine.objects.count() == len(sheets)
+    assert set(InvoiceLine.objects.values_list("sheet", flat=True)) == {s.pk for s in sheets}
+    assert all(i.total == Decimal("91.00") for i in Invoice.objects.all())
+
+
+def test_invoice_numbers_stay_gap_free_with_rolled_back_invoices_among_them():
+    cast = Cast()
+    actor = accountant()
+    customer = CustomerFactory(service_centre=cast.centre)
+    sheets = [sheet_make(customer, "10", cast=cast) for _ in range(WORKERS * 3)]
+
+    def worker(index):
+        made = []
+        for n in range(3):
+            sheet = sheets[index * 3 + n]
+            if n == 1:  # the caller's transaction fails after the invoice took its number
+                try:
+                    with transaction.atomic():
+                        invoice_issue(actor=actor, customer=customer, sheet_ids=[sheet.pk])
+                        raise RuntimeError("rolled back")
+                except RuntimeError:
+                    continue
+            made.append(invoice_issue(actor=actor, customer=customer,
+                                      sheet_ids=[sheet.pk]).number)
+        return made
+
+    numbers = [n for chunk in _race(worker) for n in chunk]
+    assert len(numbers) == WORKERS * 2 == len(set(numbers))
+    assert sorted(int(n[-4:]) for n in numbers) == list(range(1, WORKERS * 2 + 1))
+    assert Invoice.objects.count() == WORKERS * 2
