@@ -10,7 +10,7 @@ from rest_framework import serializers
 from aftersales.accounts.models import ServiceCentre, User
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
 from aftersales.parts.models import Part
-from aftersales.service.choices import Cause
+from aftersales.service.choices import Cause, Kind
 from aftersales.service.models import LaborEntry, PartUsage, ServiceRequest
 
 from .fields import DateTimeField, OwnerOfRelatedField, RestrictedPrimaryKeyRelatedField
@@ -105,6 +105,10 @@ class ServiceRequestSerializer(ModelSerializer):
     cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)
     reported_at = DateTimeField(required=False)
     internal = serializers.BooleanField(required=False, default=False)
+    kind = serializers.ChoiceField(
+        choices=Kind.choices, required=False, default=Kind.REPAIR,
+        help_text="repair (default), installation (WK-5) or maintenance (PM-1); the last two "
+                  "need installed_product.")
     customer_agreed = serializers.BooleanField(
         write_only=True, required=False, default=False,
         help_text="The customer has already agreed to a charge (SR-4); skips awaiting_agreement.")
@@ -115,7 +119,7 @@ class ServiceRequestSerializer(ModelSerializer):
         model = ServiceRequest
         fields = [
             "id", "number", "customer", "installed_product", "channel", "description",
-            "reported_at", "internal", "cause", "in_warranty", "chargeable", "category",
+            "reported_at", "internal", "kind", "cause", "in_warranty", "chargeable", "category",
             "status", "arrive_by", "service_centre", "urgency", "estimated_charge",
             "customer_agreed", "customer_agreed_at", "assigned_technician", "appointment_at",
             "fault_found", "fault_cause", "action_taken", "completed_at", "closed_at",

@@ -36,6 +36,15 @@ class Category(models.TextChoices):
     D = "D", _("D · internal work")
 
 
+class Kind(models.TextChoices):
+    """What the visit is for: a repair call, installing a new product (WK-5), or a due
+    preventive maintenance (PM-1)."""
+
+    REPAIR = "repair", _("Repair")
+    INSTALLATION = "installation", _("Installation")
+    MAINTENANCE = "maintenance", _("Maintenance")
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")

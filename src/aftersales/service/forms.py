@@ -9,7 +9,7 @@ from aftersales.customers.choices import CustomerKind, RegionKind
 from aftersales.customers.forms import FlexibleDateField
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
 
-from .choices import Cause, Channel, Urgency
+from .choices import Cause, Channel, Kind, Urgency
 
 NEW = "new"
 NONE = "none"  # the product is not registered (and will not be now)
@@ -24,6 +24,8 @@ class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices,
                                 initial=Urgency.NORMAL)
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=Kind.choices, initial=Kind.REPAIR,
+                             required=False)
     description = forms.CharField(label=_("What is wrong"), widget=forms.Textarea(attrs={"rows": 3, "data-enter-submits": ""}))
     cause = forms.ChoiceField(label=_("Cause, if known"),
                               choices=[("", _("— not known yet —")), *Cause.choices],

@@ -27,7 +27,7 @@ from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.customers.selectors import contract_covering
 
-from .choices import Category, Channel, RegisterDirection, Status, Urgency, VisitOutcome
+from .choices import Category, Channel, Kind, RegisterDirection, Status, Urgency, VisitOutcome
 from .models import (
     LaborEntry,
     PartUsage,
@@ -105,8 +105,10 @@ def service_request_create(*, actor, customer: Customer, description: str,
                            channel: str = Channel.PHONE, reported_at: datetime | None = None,
                            internal: bool = False, cause: str = "", urgency: str = Urgency.NORMAL,
                            service_centre: ServiceCentre | None = None,
-                           customer_agreed: bool = False) -> ServiceRequest:
-    """Register a call (SR-1) with its warranty, category and rough charge (SR-2 … SR-4)."""
+                           customer_agreed: bool = False,
+                           kind: str = Kind.REPAIR) -> ServiceRequest:
+    """Register a call (SR-1) with its warranty, category and rough charge (SR-2 … SR-4);
+    ``kind``: a repair, an installation (WK-5) or a maintenance visit (PM-1)."""
     if actor.role == Role.CUSTOMER:
         if customer.user_id != actor.pk:
             raise PermissionDenied()
@@ -130,6 +132,10 @@ def service_request_create(*, actor, customer: Customer, description: str,
                                           days) % {"days": days}]
     if installed_product is not None and installed_product.customer_id != customer.pk:
         errors["installed_product"] = [_("This product belongs to another customer.")]
+    if kind not in Kind.values:
+        errors["kind"] = [_("Choose repair, installation or maintenance.")]
+    elif kind != Kind.REPAIR and installed_product is None:
+        errors["installed_product"] = [_("An installation or maintenance visit needs the product.")]
     if errors:
         raise ValidationError(errors)
     centre = service_centre or request_centre(actor, customer)
@@ -143,7 +149,7 @@ def service_request_create(*, actor, customer: Customer, description: str,
         request = ServiceRequest(
             number=placeholder(),
             service_centre=centre, customer=customer, installed_product=installed_product,
-            channel=channel, description=description.strip(), urgency=urgency,
+            channel=channel, description=description.strip(), urgency=urgency, kind=kind,
             reported_at=reported_at, internal=internal, cause=cause or "",
             in_warranty=terms.in_warranty, chargeable=terms.chargeable, category=terms.category,
             estimated_charge=terms.estimated_charge,

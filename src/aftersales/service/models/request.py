@@ -9,7 +9,7 @@ from aftersales.accounts.choices import COMPANY_WIDE_ROLES, Role
 from aftersales.core.models import BaseModel
 from aftersales.core.querysets import RestrictedQuerySet
 
-from ..choices import OPEN_STATUSES, Category, Cause, Channel, Status, Urgency
+from ..choices import OPEN_STATUSES, Category, Cause, Channel, Kind, Status, Urgency
 
 
 class ServiceRequestQuerySet(RestrictedQuerySet):
@@ -59,6 +59,9 @@ class ServiceRequest(BaseModel):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
                                default=Channel.PHONE)
     description = models.TextField(_("what is wrong"))
+    # db_default: rows written by raw SQL (bulk generators, benches) are repairs too
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REPAIR,
+                            db_default=Kind.REPAIR)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices,
                                default=Urgency.NORMAL)
     reported_at = models.DateTimeField(_("reported at"), db_index=True)

@@ -16,6 +16,7 @@ from aftersales.customers.selectors import customer_list
 from aftersales.customers.services import customer_create, installed_product_register
 
 from .. import selectors
+from ..choices import Kind
 from ..forms import NEW, NONE, IntakeForm, NewCustomerForm, NewProductForm
 from ..services import service_request_create
 
@@ -226,7 +227,8 @@ def _register(user, form, cust_form, prod_form):
         lambda: service_request_create(
             actor=user, customer=customer, installed_product=product,
             channel=data["channel"], urgency=data["urgency"], description=data["description"],
-            cause=data["cause"], customer_agreed=data["customer_agreed"]),
+            cause=data["cause"], customer_agreed=data["customer_agreed"],
+            kind=data.get("kind") or Kind.REPAIR),
         form,
     )
 

@@ -1,0 +1,22 @@
+"""How maintenance follows a service request (core.handlers): an installation job is completed
+only with its checklist, and its completion sets the product's installation date (AR-3, WK-5);
+a maintenance job's completion is recorded on its visit (PM-1, certificate)."""
+
+from aftersales.core.handlers import Change
+
+from .services.installation import installation_follow
+from .services.plans import maintenance_visit_record
+
+
+def installation_complete_for(change: Change) -> None:
+    """Refuses (rolls the step back) while the checklist is open; else records the date."""
+    installation_follow(actor=change.actor, request=change.subject)
+
+
+def maintenance_complete_for(change: Change) -> None:
+    maintenance_visit_record(actor=change.actor, request=change.subject)
+
+
+HANDLERS = {
+    "service_request.complete": [installation_complete_for, maintenance_complete_for],
+}
