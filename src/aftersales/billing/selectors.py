@@ -167,6 +167,10 @@ class ChargeSummary:
         return self.sheet.number
 
     @property
+    def part_total(self) -> Decimal:
+        return sum((line.amount for line in self.lines if line.kind == LineKind.PART), ZERO)
+
+    @property
     def free_value(self) -> Decimal:
         return sum((line.value for line in self.lines if line.free), ZERO)
 

@@ -15,9 +15,6 @@ def request_charges_panel(http_request, service_request) -> dict | None:
     return {"job": service_request, "work": job_work(service_request)}
 
 
-PANELS = {
-    "service_request.detail": [
-        Panel(template="field/panels/request_charges.html", context=request_charges_panel,
-              order=20),
-    ],
-}
+# The desk's request page shows billing's charge sheet (billing.panels.request_charges_panel):
+# the same figures as the phone, the portal and the voucher.
+PANELS: dict[str, list[Panel]] = {}

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.choices import Role
+from aftersales.billing.selectors import charge_summary
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.ratelimit import client_ip
@@ -193,6 +194,8 @@ def request_detail(request, number):
         return redirect(staff_page)
     is_owner = _is_customer(request.user) and sr.customer.user_id == request.user.pk
     step = selectors.STEP_OF.get(sr.status)
+    bill = charge_summary(sr)  # billing's sheet: the figures of the phone, desk and voucher
+    quote_open = bill.quote is not None and bill.quote.is_open
     context = {
         "sr": sr,
         "plain_status": selectors.plain_status(sr.status),
@@ -203,7 +206,10 @@ def request_detail(request, number):
         "repair_card": getattr(sr, "repair_card", None) if sr.status in {
             Status.CARRIED_IN, Status.REPAIRED, Status.INSPECTED} else None,
         "upcoming": selectors.upcoming_visit(sr),
-        "can_decide": is_owner and sr.status == Status.AWAITING_AGREEMENT,
+        "bill": bill,
+        "quote": bill.quote,
+        "can_answer_quote": is_owner and quote_open,
+        "can_decide": is_owner and sr.status == Status.AWAITING_AGREEMENT and not quote_open,
         "decision_form": DecisionForm(initial={"expected_version": sr.version}),
     }
     return render(request, "portal/request.html", context)

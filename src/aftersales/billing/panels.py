@@ -1,0 +1,62 @@
+"""What billing adds to other apps' pages (core.panels): a job's charges, quote and payments on
+the desk's request page and on the technician's phone."""
+
+import uuid
+
+from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.core.panels import Panel
+from aftersales.service.choices import Category, Status
+
+from .choices import ExpenseKind, QuoteState
+from .models import ChargeExpense
+from .selectors import charge_summary
+from .services import WORK_OPEN
+
+QUOTABLE = frozenset({Status.AWAITING_AGREEMENT, Status.REGISTERED}) | WORK_OPEN
+
+
+def _payments(summary):
+    return list(summary.sheet.payments.select_related("received_by").order_by("received_at", "id")) \
+        if summary.issued else []
+
+
+def request_charges_panel(http_request, job) -> dict | None:
+    """The desk's request page: the sheet (final once issued, a preview before), the quote and
+    the agent's record of a phone answer, the payments."""
+    user = http_request.user
+    summary = charge_summary(job)
+    if not summary.lines and summary.quote is None:
+        return None
+    desk = user.is_superuser or user.role in DESK_ROLES
+    return {"job": job, "charges": summary, "quote": summary.quote, "payments": _payments(summary),
+            "can_answer": desk,
+            "can_quote": desk and job.category == Category.A and job.status in QUOTABLE}
+
+
+def job_billing_panel(http_request, job) -> dict | None:
+    """The technician's phone: charges, the quote to sign, expenses, taking the payment."""
+    user = http_request.user
+    summary = charge_summary(job)
+    mine = user.is_superuser or (user.role == Role.TECHNICIAN and job.assigned_technician_id == user.pk)
+    can_work = mine and job.status in WORK_OPEN
+    quote = summary.quote
+    return {
+        "job": job, "charges": summary, "quote": quote, "payments": _payments(summary),
+        "can_work": can_work,
+        "can_quote": can_work and job.category == Category.A
+        and (quote is None or quote.state != QuoteState.AGREED or quote.total != summary.total),
+        "can_pay": mine and summary.issued and summary.due > 0,
+        "payment_key": uuid.uuid4().hex,
+        "expenses": list(ChargeExpense.objects.filter(request=job)) if can_work else [],
+        "expense_kinds": ExpenseKind.choices,
+    }
+
+
+PANELS = {
+    "service_request.detail": [
+        Panel(template="billing/panels/request.html", context=request_charges_panel, order=20),
+    ],
+    "field.job": [
+        Panel(template="billing/panels/job.html", context=job_billing_panel, order=20),
+    ],
+}
