@@ -1,0 +1,117 @@
+"""Reads of the dealer network that carry policy: a dealer's home, the overdue reports and the
+dealer archive figures (AR-5)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from aftersales.core.dates import local_today
+from aftersales.parts.models import StockBalance, Warehouse
+
+from .choices import OPEN_JOB_STATES, JobKind, JobState, ReportState
+from .models import DealerJob, MonthlyReport
+
+
+def dealer_for(user):
+    """The dealer a login acts for, or None (staff)."""
+    link = getattr(user, "dealer_link", None)
+    return link.dealer if link is not None else None
+
+
+def job_list(user, *, state: str = "open"):
+    rows = DealerJob.objects.restrict(user).select_related("dealer", "customer", "request")
+    if state == "open":
+        rows = rows.filter(state__in=OPEN_JOB_STATES)
+    elif state == "late":
+        rows = rows.filter(state__in=OPEN_JOB_STATES, due_at__lt=timezone.now())
+    elif state in JobState.values:
+        rows = rows.filter(state=state)
+    return rows.order_by("due_at", "id") if state in ("open", "late") else rows.order_by("-handed_at")
+
+
+def report_list(user, *, state: str = ""):
+    rows = MonthlyReport.objects.restrict(user).select_related("dealer")
+    today = local_today()
+    if state == "overdue":
+        rows = rows.filter(state=ReportState.DUE, due_on__lt=today)
+    elif state in ReportState.values:
+        rows = rows.filter(state=state)
+    return rows.order_by("-month", "dealer__code")
+
+
+def dealer_stock(user):
+    places = Warehouse.objects.restrict(user).filter(dealer__isnull=False)
+    return (StockBalance.objects.filter(warehouse__in=places).select_related("warehouse", "part")
+            .order_by("warehouse__code", "part__code"))
+
+
+@dataclass
+class Figures:
+    dealer_id: int
+    dealer: str
+    month: date
+    jobs: int = 0
+    installs: int = 0
+    repairs: int = 0
+    on_time: int = 0
+    timed: int = 0
+    rating: Decimal | None = None
+    follow_ups: int | None = None
+    training: int | None = None
+    parts_replaced: int | None = None
+    reported: bool = False
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        if not self.timed:
+            return None
+        return (Decimal(100) * self.on_time / self.timed).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def months_back(today: date, count: int) -> date:
+    month = today.replace(day=1)
+    for _ in range(count - 1):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return month
+
+
+def archive_figures(dealers, *, start: date, end: date) -> list[Figures]:
+    """Per dealer and month from ``start`` (a first day) up to ``end`` (exclusive): the jobs it
+    completed, installations and repairs among them, the customers' average rating, the share
+    solved in time; and what its monthly report says of follow-ups, training and parts."""
+    names = {d.pk: str(d) for d in dealers}
+    done = (DealerJob.objects.filter(dealer__in=list(names), state=JobState.COMPLETED,
+                                     completed_at__date__gte=start, completed_at__date__lt=end)
+            .annotate(month=TruncMonth("completed_at"))
+            .values("dealer_id", "month")
+            .annotate(jobs=Count("id"), installs=Count("id", filter=Q(kind=JobKind.INSTALL)),
+                      repairs=Count("id", filter=Q(kind=JobKind.REPAIR)),
+                      timed=Count("id", filter=Q(due_at__isnull=False)),
+                      on_time=Count("id", filter=Q(completed_at__lte=F("due_at"))),
+                      rating=Avg("rating")))
+    rows: dict[tuple, Figures] = {}
+
+    def row(dealer_id, month) -> Figures:
+        key = (dealer_id, month)
+        if key not in rows:
+            rows[key] = Figures(dealer_id=dealer_id, dealer=names[dealer_id], month=month)
+        return rows[key]
+
+    for item in done:
+        month = item["month"]
+        month = month.date() if hasattr(month, "date") else month
+        figures = row(item["dealer_id"], month.replace(day=1))
+        figures.jobs, figures.installs, figures.repairs = item["jobs"], item["installs"], item["repairs"]
+        figures.timed, figures.on_time = item["timed"], item["on_time"]
+        if item["rating"] is not None:
+            figures.rating = Decimal(str(item["rating"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    for report in MonthlyReport.objects.filter(dealer__in=list(names), month__gte=start,
+                                               month__lt=end, state=ReportState.SUBMITTED):
+        figures = row(report.dealer_id, report.month)
+        figures.follow_ups, figures.training = report.follow_ups, report.training
+        figures.parts_replaced, figures.reported = report.parts_replaced, True
+    return sorted(rows.values(), key=lambda f: (f.month, f.dealer), reverse=False)

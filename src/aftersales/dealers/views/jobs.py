@@ -1,0 +1,138 @@
+"""Dealer jobs: handed over from a request's page, accepted and completed by the dealer (DL-2),
+taken back by HQ; a dealer records a call it took itself."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aftersales.accounts.choices import Role
+from aftersales.core.events import event_list
+from aftersales.core.querysets import get_restricted
+from aftersales.core.views import page_query, roles_required
+from aftersales.customers.models import Customer
+from aftersales.service.models import ServiceRequest
+
+from .. import services
+from ..choices import JobState
+from ..forms import CompleteForm, HandOverForm, OwnJobForm
+from ..models import Dealer, DealerJob
+from ..selectors import dealer_for, job_list
+from .common import dealer_or_hq_required, hq_required, is_dealer, run
+
+JOB_FILTERS = {"open": gettext_lazy("open"), "late": gettext_lazy("late"),
+               **dict(JobState.choices), "all": gettext_lazy("all")}
+dealer_required = roles_required({Role.DEALER})
+
+
+@require_GET
+@dealer_or_hq_required
+def job_list_view(request):
+    state = request.GET.get("state") or "open"
+    state = state if state in JOB_FILTERS else "open"
+    rows = job_list(request.user, state=state)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        rows = rows.filter(Q(request__number__icontains=q) | Q(customer__name__icontains=q)
+                           | Q(customer__phone=q) | Q(dealer__name__icontains=q))
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "dealers/jobs.html", {
+        "page": page, "state": state, "filters": list(JOB_FILTERS.items()), "q": q,
+        "query": page_query(request), "dealer_view": is_dealer(request.user)})
+
+
+@require_GET
+@dealer_or_hq_required
+def job_detail(request, pk):
+    job = get_restricted(DealerJob.objects.select_related("dealer", "customer", "request"),
+                         request.user, pk=pk)
+    dealer_view = is_dealer(request.user)
+    return render(request, "dealers/job.html", {
+        "job": job, "dealer_view": dealer_view, "events": event_list(job),
+        "form": CompleteForm() if dealer_view and job.is_open else None,
+        "products": job.customer.products.select_related("model")[:10]})
+
+
+@require_POST
+@dealer_required
+def job_accept(request, pk):
+    job = get_restricted(DealerJob.objects.all(), request.user, pk=pk)
+    if run(request, lambda: services.dealer_job_accept(actor=request.user, job=job)):
+        messages.success(request, _("Job accepted."))
+    return redirect("dealers:job", pk=job.pk)
+
+
+@require_POST
+@dealer_required
+def job_complete(request, pk):
+    job = get_restricted(DealerJob.objects.select_related("dealer", "customer", "request"),
+                         request.user, pk=pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid() and run(request, lambda: services.dealer_job_complete(
+            actor=request.user, job=job, **form.cleaned_data), form=form):
+        messages.success(request, _("Job done and confirmed by the customer."))
+        return redirect("dealers:job", pk=job.pk)
+    return render(request, "dealers/job.html", {
+        "job": job, "dealer_view": True, "events": event_list(job), "form": form,
+        "products": job.customer.products.select_related("model")[:10]}, status=400)
+
+
+@require_POST
+@hq_required
+def job_withdraw(request, pk):
+    job = get_restricted(DealerJob.objects.select_related("request"), request.user, pk=pk)
+    if run(request, lambda: services.dealer_job_withdraw(actor=request.user, job=job,
+                                                         note=request.POST.get("note", ""))):
+        messages.success(request, _("Job taken back from the dealer."))
+    return redirect("dealers:job", pk=job.pk)
+
+
+@require_POST
+@hq_required
+def hand_over(request, request_pk):
+    """From a request's page (panel): hand it to a dealer of the customer's region."""
+    job = get_restricted(ServiceRequest.objects.select_related("customer"), request.user,
+                         "change", pk=request_pk)
+    form = HandOverForm(request.POST)
+    dealer = None
+    if form.is_valid():
+        dealer = Dealer.objects.restrict(request.user).filter(pk=form.cleaned_data["dealer"]).first()
+    if dealer is None:
+        messages.error(request, _("Choose the dealer."))
+    elif run(request, lambda: services.job_hand_to_dealer(
+            actor=request.user, job=job, dealer=dealer, note=form.cleaned_data["note"],
+            kind=form.cleaned_data["kind"])):
+        messages.success(request, _("%(number)s handed to %(dealer)s.") % {
+            "number": job.number, "dealer": dealer.name})
+    return redirect("service:detail", pk=job.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@dealer_required
+def job_new(request):
+    """A call the dealer took itself, recorded for the maker (DL-2)."""
+    dealer = dealer_for(request.user)
+    form = OwnJobForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = list(Customer.objects.restrict(request.user).filter(
+            Q(phone=data["phone"]) | Q(phone_alt=data["phone"]))[:2])
+        if len(found) != 1:
+            form.add_error("phone", _("No customer of your region with this phone number.")
+                           if not found else _("Several customers have this phone number."))
+        else:
+            saved = {}
+
+            def call():
+                saved["job"] = services.dealer_job_record(
+                    actor=request.user, dealer=dealer, customer=found[0], kind=data["kind"],
+                    description=data["description"], reference=data["reference"])
+
+            if run(request, call, form=form):
+                messages.success(request, _("Job recorded."))
+                return redirect("dealers:job", pk=saved["job"].pk)
+    return render(request, "dealers/job_new.html", {"form": form, "dealer": dealer},
+                  status=400 if form.errors else 200)
