@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "warranty"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.outcome_list_view, name="home"),
+    path("requests/<int:pk>/decide/", views.outcome_decide, name="decide"),
+]

@@ -1,0 +1,123 @@
+"""三包 outcomes (SR-3: repair, replace, refund) and the policy that decides what a customer is
+entitled to (docs/warranty.md)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import COMPANY_WIDE_ROLES, Role
+from aftersales.core.models import BaseModel
+from aftersales.service.models import ServiceRequest
+
+from .choices import OutcomeKind
+
+# The national 三包 rules the defaults follow (《部分商品修理更换退货责任规定》): a performance fault
+# within 7 days of purchase — refund, replacement or repair, as the customer chooses; within 15
+# days — replacement or repair; within the warranty, a product still failing after two repairs
+# of the same fault — replacement or refund.
+DEFAULT_REFUND_DAYS = 7
+DEFAULT_REPLACEMENT_DAYS = 15
+DEFAULT_REPAIRS_BEFORE_REPLACEMENT = 2
+
+
+class WarrantyPolicy(BaseModel):
+    """The numbers of the 三包 rule, per product category (empty: every other category);
+    an administrator edits them (house style 11)."""
+
+    category = models.SlugField(_("product category"), max_length=40, blank=True, unique=True,
+                                help_text=_("Empty: the default for every category."))
+    refund_days = models.PositiveSmallIntegerField(
+        _("refund within (days)"), default=DEFAULT_REFUND_DAYS,
+        help_text=_("A serious fault this many days after purchase: refund, replacement or repair."))
+    replacement_days = models.PositiveSmallIntegerField(
+        _("replacement within (days)"), default=DEFAULT_REPLACEMENT_DAYS,
+        help_text=_("A serious fault this many days after purchase: replacement or repair."))
+    repairs_before_replacement = models.PositiveSmallIntegerField(
+        _("repairs before replacement"), default=DEFAULT_REPAIRS_BEFORE_REPLACEMENT,
+        help_text=_("After this many repairs of the same fault in the warranty period: "
+                    "replacement or refund."))
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = _("三包 policy")
+        verbose_name_plural = _("三包 policies")
+        constraints = [
+            models.CheckConstraint(condition=Q(replacement_days__gte=models.F("refund_days")),
+                                   name="warranty_policy_days_order"),
+            models.CheckConstraint(condition=Q(repairs_before_replacement__gte=1),
+                                   name="warranty_policy_repairs_min"),
+        ]
+
+    def __str__(self) -> str:
+        return self.category or str(_("default"))
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        if action == "view":
+            return queryset if user.is_superuser or user.is_staff_role else queryset.none()
+        return queryset if user.is_superuser or user.role in COMPANY_WIDE_ROLES else queryset.none()
+
+
+def outcome_rule(queryset, user, action):
+    """As the request it belongs to; deciding is for supervisors and managers."""
+    if action != "view" and not (user.is_superuser or user.role in {
+            Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}):
+        return queryset.none()
+    if user.role == Role.ACCOUNTANT:  # refunds are paid by the back office
+        return queryset
+    return queryset.filter(request__in=ServiceRequest.objects.restrict(user, "view"))
+
+
+class WarrantyOutcome(BaseModel):
+    """How a request ended under 三包, decided once by a supervisor or manager, with the evidence
+    and the money and stock it moved. Never edited after the decision."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    request = models.OneToOneField("service.ServiceRequest", on_delete=models.PROTECT,
+                                   related_name="warranty_outcome", verbose_name=_("request"))
+    kind = models.CharField(_("outcome"), max_length=12, choices=OutcomeKind.choices)
+    serious_fault = models.BooleanField(
+        _("serious performance fault"), default=False,
+        help_text=_("A fault that stops the product doing what it is for (性能故障)."))
+    days_since_purchase = models.IntegerField(_("days since purchase"), null=True)
+    prior_repairs = models.JSONField(_("prior repairs of the same fault"), default=list,
+                                     blank=True)
+    entitled = models.JSONField(_("entitled to"), default=list)
+    reasons = models.TextField(_("why"), blank=True)
+    policy = models.JSONField(_("policy applied"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+    refund_amount = models.DecimalField(_("refund amount"), max_digits=10, decimal_places=2,
+                                        null=True, blank=True)
+    credit_note = models.ForeignKey("invoicing.CreditNote", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("refund note"))
+    replacement_part = models.ForeignKey("parts.Part", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+",
+                                         verbose_name=_("replacement unit (part)"))
+    replacement_warehouse = models.ForeignKey("parts.Warehouse", null=True, blank=True,
+                                              on_delete=models.PROTECT, related_name="+",
+                                              verbose_name=_("taken from"))
+    replacement_serial = models.CharField(_("replacement serial number"), max_length=60,
+                                          blank=True)
+    stock_move = models.ForeignKey("parts.StockMove", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("stock move"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"))
+
+    restrict_rule = staticmethod(outcome_rule)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("三包 outcome")
+        verbose_name_plural = _("三包 outcomes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="refund") | Q(refund_amount__gt=0),
+                name="warranty_refund_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,65 @@
+"""What the warranty app adds to the desk request page (core.panels): the contract that covers
+the job (category B) and the 三包 entitlement with the decision form."""
+
+from aftersales.core.attachments import attachment_list
+from aftersales.core.panels import Panel
+from aftersales.customers.selectors import contract_covering
+from aftersales.service.choices import Category
+from aftersales.service.services import centre_local_date
+
+from .forms import DecisionForm
+from .models import WarrantyOutcome
+from .selectors import warranty_facts
+from .services import may_decide
+
+
+def request_contract_panel(http_request, service_request) -> dict | None:
+    """The maintenance contract a request is billed under (B), or the one covering its product."""
+    product = service_request.installed_product
+    if product is None:
+        return None
+    day = centre_local_date(service_request.reported_at, service_request.service_centre)
+    contract = contract_covering(product, day, cause=service_request.cause)
+    if contract is None:
+        contract = contract_covering(product, day)  # covers the product, excludes this cause
+        if contract is None:
+            return None
+    return {"contract": contract, "job": service_request,
+            "billed_under": service_request.category == Category.B,
+            "excluded": contract.excludes(service_request.cause)}
+
+
+def request_outcome_panel(http_request, service_request) -> dict | None:
+    """三包: what the customer is entitled to, the evidence, and the decision (or the form)."""
+    if service_request.internal or service_request.installed_product_id is None:
+        return None
+    outcome = (WarrantyOutcome.objects.filter(request=service_request)
+               .select_related("decided_by", "credit_note", "replacement_part",
+                               "replacement_warehouse", "stock_move").first())
+    user = http_request.user
+    if outcome is not None:
+        return {"outcome": outcome, "job": service_request,
+                "attachments": list(attachment_list(outcome, "evidence"))}
+    if not service_request.in_warranty:
+        return None
+    facts = warranty_facts(service_request)
+    decides = may_decide(user, service_request) and service_request.status not in {
+        "cancelled", "awaiting_agreement"}
+    return {
+        "job": service_request, "facts": facts,
+        "now": facts.entitlement(serious_fault=False),
+        "if_serious": facts.entitlement(serious_fault=True),
+        "may_decide": decides,
+        "form": DecisionForm(request=service_request, user=user, priors=facts.priors)
+        if decides else None,
+    }
+
+
+PANELS = {
+    "service_request.detail": [
+        Panel(template="warranty/panels/request_contract.html", context=request_contract_panel,
+              order=20),
+        Panel(template="warranty/panels/request_outcome.html", context=request_outcome_panel,
+              order=60),
+    ],
+}

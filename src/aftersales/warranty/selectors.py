@@ -1,0 +1,66 @@
+"""Reads of the warranty app: the policy for a product, a request's prior repairs, and what the
+customer is entitled to now."""
+
+from dataclasses import dataclass
+
+from aftersales.service.choices import CHARGEABLE_CAUSES, Status
+from aftersales.service.models import ServiceRequest
+from aftersales.service.services import centre_local_date
+
+from .models import WarrantyOutcome, WarrantyPolicy
+from .rules import Entitlement, Numbers, entitlement
+
+FINISHED = (Status.COMPLETED, Status.CLOSED)
+
+
+def policy_for(category: str = "") -> Numbers:
+    """The policy of a product category, else the default row, else the built-in defaults."""
+    rows = {p.category: p for p in WarrantyPolicy.objects.filter(category__in={category, ""})}
+    row = rows.get(category) or rows.get("") or WarrantyPolicy()
+    return Numbers(row.refund_days, row.replacement_days, row.repairs_before_replacement)
+
+
+def prior_repairs(request: ServiceRequest):
+    """Earlier finished repairs of the same product in its warranty period, not the customer's
+    fault: the evidence a decider marks as "the same fault"."""
+    product = request.installed_product
+    if product is None:
+        return ServiceRequest.objects.none()
+    return (ServiceRequest.objects.filter(installed_product=product, status__in=FINISHED,
+                                          internal=False, in_warranty=True,
+                                          reported_at__lt=request.reported_at)
+            .exclude(pk=request.pk).exclude(cause__in=CHARGEABLE_CAUSES)
+            .select_related("assigned_technician").order_by("reported_at", "id"))
+
+
+@dataclass
+class Facts:
+    request: ServiceRequest
+    numbers: Numbers
+    days_since_purchase: int | None
+    priors: list
+    in_warranty: bool
+    chargeable_cause: bool
+
+    def entitlement(self, *, serious_fault: bool, same_fault: int | None = None) -> Entitlement:
+        return entitlement(
+            in_warranty=self.in_warranty, chargeable_cause=self.chargeable_cause,
+            days_since_purchase=self.days_since_purchase, serious_fault=serious_fault,
+            prior_repairs=len(self.priors) if same_fault is None else same_fault,
+            numbers=self.numbers)
+
+
+def warranty_facts(request: ServiceRequest) -> Facts:
+    product = request.installed_product
+    day = centre_local_date(request.reported_at, request.service_centre)
+    numbers = policy_for(product.model.category if product is not None else "")
+    days = (day - product.purchased_on).days if product is not None else None
+    return Facts(request=request, numbers=numbers, days_since_purchase=days,
+                 priors=list(prior_repairs(request)), in_warranty=request.in_warranty,
+                 chargeable_cause=request.cause in CHARGEABLE_CAUSES)
+
+
+def outcome_list(*, user, kind: str = ""):
+    qs = WarrantyOutcome.objects.restrict(user, "view").select_related(
+        "request__customer", "decided_by", "credit_note", "replacement_part")
+    return qs.filter(kind=kind) if kind else qs

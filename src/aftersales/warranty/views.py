@@ -1,0 +1,55 @@
+"""The 三包 pages: the decision posted from the request page's panel, and the outcomes list."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftersales.accounts.permissions import desk_required, staff_required
+from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import error_text
+from aftersales.core.querysets import get_restricted
+from aftersales.core.views import PAGE_SIZE, page_query
+from aftersales.service.models import ServiceRequest
+
+from . import services
+from .choices import OutcomeKind
+from .forms import DecisionForm
+from .selectors import outcome_list, warranty_facts
+
+
+@desk_required
+@require_POST
+def outcome_decide(request, pk: int):
+    job = get_restricted(ServiceRequest.objects.select_related(
+        "installed_product__model", "service_centre", "customer"), request.user, pk=pk)
+    facts = warranty_facts(job)
+    form = DecisionForm(request.POST, request.FILES, request=job, user=request.user,
+                        priors=facts.priors)
+    target = redirect("service:detail", pk=job.pk)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[f].label if f in form.fields else ''}: "
+                                         f"{' '.join(e)}" for f, e in form.errors.items()))
+        return target
+    try:
+        outcome = services.outcome_decide(actor=request.user, request=job, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    except (ConflictError, PermissionDenied) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("三包 outcome %(number)s: %(kind)s.")
+                         % {"number": outcome.number, "kind": outcome.get_kind_display()})
+    return target
+
+
+@staff_required
+def outcome_list_view(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in OutcomeKind.values else ""
+    page = Paginator(outcome_list(user=request.user, kind=kind), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "warranty/list.html", {
+        "page": page, "query": page_query(request), "kind": kind, "kinds": OutcomeKind.choices})
