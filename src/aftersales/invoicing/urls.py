@@ -1,2 +1,25 @@
+from django.urls import path
+
+from .views import invoices, reports
+
 app_name = "invoicing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", invoices.home, name="home"),
+    path("export.xlsx", invoices.invoices_excel, name="invoices_excel"),
+    path("issue/", invoices.invoice_now, name="invoice_now"),
+    path("batch/", invoices.batch_run, name="batch_run"),
+    path("<int:pk>/", invoices.invoice_detail, name="invoice"),
+    path("<int:pk>/print/", invoices.invoice_print, name="invoice_print"),
+    path("<int:pk>/credit/", invoices.credit_note_new, name="credit_note_new"),
+    path("<int:pk>/return/", invoices.return_note_new, name="return_note_new"),
+    path("returns/<int:pk>/receive/", invoices.return_note_receive_view,
+         name="return_note_receive"),
+    path("credit-notes/", reports.credit_notes_page, name="credit_notes"),
+    path("credit-notes/export.xlsx", reports.credit_notes_excel, name="credit_notes_excel"),
+    path("receivables/", reports.receivables_page, name="receivables"),
+    path("receivables/export.xlsx", reports.receivables_excel, name="receivables_excel"),
+    path("figures/", reports.figures_page, name="figures"),
+    path("figures/export.xlsx", reports.figures_excel, name="figures_excel"),
+    path("customers/<int:customer_pk>/preference/", reports.preference_set,
+         name="preference_set"),
+]

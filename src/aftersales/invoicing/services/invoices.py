@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from aftersales.billing.choices import SheetState
 from aftersales.billing.models import ChargeSheet
 from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.numbering import next_number, period_bounds
 from aftersales.customers.models import Customer
@@ -78,6 +79,11 @@ def month_bounds(period: str) -> tuple[date, date]:
         raise ValidationError({"period": [_("Enter a month as YYMM, e.g. 2611.")]})
     since, until = bounds
     return since.date(), (until - timedelta(days=1)).date()
+
+
+def last_period() -> str:
+    """Last month as YYMM (in the local time zone)."""
+    return (local_today().replace(day=1) - timedelta(days=1)).strftime("%y%m")
 
 
 def _sheet_description(sheet) -> str:

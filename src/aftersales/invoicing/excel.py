@@ -1,0 +1,82 @@
+"""Invoicing's Excel exports, all written through core.excel."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
+
+from .choices import AGEING_BUCKETS
+
+
+def invoices_workbook(balances, filename: str):
+    book = workbook_new(title=_("Invoices"))
+    sheet = sheet_add(book, _("Invoices"))
+    row_append(sheet, [_("Number"), _("Issued at"), _("Customer"), _("Kind"), _("Period"),
+                       _("Amount before tax"), _("Tax"), _("Total"), _("Paid"), _("Credited"),
+                       _("Outstanding"), _("Tax platform number")])
+    for b in balances:
+        i = b.invoice
+        period = f"{i.period_start} – {i.period_end}" if i.period_start else ""
+        row_append(sheet, [i.number, timezone.localtime(i.issued_at).replace(tzinfo=None),
+                           i.customer.name, i.get_kind_display(), period, i.net, i.tax, i.total,
+                           b.paid, b.credited, b.outstanding, i.external_number])
+    return xlsx_response(book, filename)
+
+
+def receivables_workbook(rows, as_of, filename: str):
+    book = workbook_new(title=_("Receivables"), subject=str(as_of))
+    sheet = sheet_add(book, _("Receivables"))
+    row_append(sheet, [_("As of"), as_of])
+    row_append(sheet, [_("Customer"), _("Phone"), _("Invoiced"), _("Paid"), _("Credited"),
+                       _("Balance")] + [str(label) for _k, label, *_r in AGEING_BUCKETS])
+    for r in rows:
+        row_append(sheet, [r.customer.name, r.customer.phone, r.invoiced, r.paid, r.credited,
+                           r.outstanding] + r.bucket_list)
+    detail = sheet_add(book, _("Invoices"))
+    row_append(detail, [_("Customer"), _("Invoice"), _("Issued at"), _("Days"), _("Total"),
+                        _("Paid"), _("Credited"), _("Outstanding")])
+    for r in rows:
+        for b in r.invoices:
+            row_append(detail, [r.customer.name, b.invoice.number,
+                                timezone.localtime(b.invoice.issued_at).date(), b.age_days,
+                                b.invoice.total, b.paid, b.credited, b.outstanding])
+    return xlsx_response(book, filename)
+
+
+def credit_notes_workbook(notes, filename: str):
+    book = workbook_new(title=_("Credit notes"))
+    sheet = sheet_add(book, _("Credit notes"))
+    row_append(sheet, [_("Number"), _("Issued at"), _("Kind"), _("Customer"), _("Invoice"),
+                       _("Amount"), _("Reason"), _("Because of")])
+    for n in notes:
+        row_append(sheet, [n.number, timezone.localtime(n.issued_at).replace(tzinfo=None),
+                           n.get_kind_display(), n.customer.name,
+                           n.invoice.number if n.invoice else "", n.amount, n.reason,
+                           n.source_label])
+    return xlsx_response(book, filename)
+
+
+def figures_workbook(figures: dict, centre, filename: str):
+    book = workbook_new(title=_("After-sales revenue"),
+                        subject=f"{figures['since']} – {figures['until']}")
+    sheet = sheet_add(book, _("Summary"))
+    row_append(sheet, [_("Month"), f"{figures['since']} – {figures['until']}"])
+    row_append(sheet, [_("Service centre"), centre.name if centre else _("All service centres")])
+    for label, key in ((_("After-sales revenue"), "revenue"), (_("Collected"), "collected"),
+                       (_("Outstanding"), "outstanding"), (_("Payments received"), "received"),
+                       (_("Invoiced"), "invoiced"), (_("Credited"), "credited"),
+                       (_("Free work value"), "free")):
+        row_append(sheet, [label, figures[key]])
+    for kind, amount in sorted(figures["revenue_by_kind"].items()):
+        row_append(sheet, [_("Revenue: %(kind)s") % {"kind": kind}, amount])
+    cats = sheet_add(book, _("By category"))
+    row_append(cats, [_("Category"), _("Jobs"), _("Charged"), _("Free work value")])
+    for r in figures["by_category"]:
+        row_append(cats, [r["category"], r["jobs"], r["charged"], r["free"]])
+    centres = sheet_add(book, _("By service centre"))
+    row_append(centres, [_("Service centre"), _("Jobs"), _("Charged"), _("Free work value")]
+               + [_("Free %(cat)s") % {"cat": c} for c in "ABCD"])
+    for r in figures["by_centre"]:
+        row_append(centres, [r["centre"], r["jobs"], r["charged"], r["free"]]
+                   + [r[f"free_{c}"] for c in "ABCD"])
+    return xlsx_response(book, filename)

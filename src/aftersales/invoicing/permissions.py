@@ -1,0 +1,25 @@
+"""Who may open invoicing's pages and who may issue its documents."""
+
+from aftersales.core.views import roles_required
+
+from .models.base import READ_ROLES, WRITE_ROLES
+
+invoicing_required = roles_required(READ_ROLES)   # desk staff read
+accounting_required = roles_required(WRITE_ROLES)  # accountant, service manager, admin issue
+
+
+def may_issue(user) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", None) in WRITE_ROLES)
+
+
+def customer_for_books(pk):
+    """A customer for the back office, which invoices every customer (the customers app's own
+    rule shows accountants none: they are no desk staff); 404 if there is none."""
+    from django.http import Http404
+
+    from aftersales.customers.models import Customer
+
+    customer = Customer.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    if customer is None:
+        raise Http404
+    return customer

@@ -1,0 +1,1 @@
+"""Invoicing's pages: invoices, credit and return notes, receivables, monthly figures."""

@@ -1,0 +1,243 @@
+"""Invoices: the start page (work to invoice, issued invoices), an invoice with its print view,
+credit and return notes against it (BL-1, BL-4)."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Min, Q, Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.accounts.models import ServiceCentre
+from aftersales.core.events import event_list
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.forms import error_text
+from aftersales.core.numbering import period_bounds
+from aftersales.core.pagination import CappedPaginator
+from aftersales.core.querysets import get_restricted
+from aftersales.core.views import PAGE_SIZE, page_query
+from aftersales.customers.models import Customer
+from aftersales.parts.models import Part, Warehouse
+
+from ..choices import InvoiceKind, InvoicingMode
+from ..excel import invoices_workbook
+from ..forms import CreditNoteForm, ReturnNoteForm, month_input, month_value
+from ..issuers import company, issuer_get
+from ..models import Invoice, InvoicingPreference, ReturnNote
+from ..permissions import accounting_required, customer_for_books, invoicing_required, may_issue
+from ..selectors import invoice_balances
+from ..services import (
+    credit_note_issue,
+    invoice_issue,
+    invoiceable_sheets,
+    invoices_issue_for_period,
+    return_note_issue,
+    return_note_receive,
+)
+
+
+def _to_invoice(period: str | None):
+    """Charged work not yet invoiced, one row per customer (of ``period`` if given)."""
+    sheets = invoiceable_sheets()
+    if period:
+        since, until = period_bounds(period)
+        sheets = sheets.filter(issued_at__gte=since, issued_at__lt=until)
+    rows = list(sheets.values("customer").annotate(jobs=Count("id"), total=Sum("total"),
+                                                   oldest=Min("issued_at"))
+                .order_by("oldest")[:200])
+    customers = Customer.objects.in_bulk([r["customer"] for r in rows])
+    modes = dict(InvoicingPreference.objects.filter(customer__in=customers)
+                 .values_list("customer", "mode"))
+    labels = dict(InvoicingMode.choices)
+    for row in rows:
+        row["customer"] = customers[row["customer"]]
+        row["mode"] = modes.get(row["customer"].pk, InvoicingMode.NOW)
+        row["mode_label"] = labels[row["mode"]]
+    return [r for r in rows if r["mode"] != InvoicingMode.NEVER]
+
+
+def invoice_filter(request, queryset):
+    """The issued list's filters (page, Excel and API read the same query string)."""
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(Q(number__icontains=q) | Q(customer__name__icontains=q)
+                                   | Q(customer__phone=q) | Q(external_number=q))
+    kind = request.GET.get("kind") or ""
+    if kind in InvoiceKind.values:
+        queryset = queryset.filter(kind=kind)
+    if request.GET.get("month"):
+        period = month_value(request.GET.get("month"))
+        since, until = period_bounds(period)
+        queryset = queryset.filter(issued_at__gte=since, issued_at__lt=until)
+    centre = request.GET.get("centre") or ""
+    if centre.isdigit():
+        queryset = queryset.filter(customer__service_centre_id=int(centre))
+    return queryset
+
+
+@require_GET
+@invoicing_required
+def home(request):
+    period = month_value(request.GET.get("period")) if request.GET.get("period") else None
+    invoices = invoice_filter(request, Invoice.objects.restrict(request.user)
+                              .select_related("customer", "issued_by"))
+    page = CappedPaginator(invoices.order_by("-issued_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    to_invoice = _to_invoice(period)
+    return render(request, "invoicing/home.html", {
+        "page": page, "query": page_query(request), "to_invoice": to_invoice,
+        "to_invoice_total": sum((r["total"] for r in to_invoice), Decimal("0.00")),
+        "period": period, "period_input": month_input(period) if period else "",
+        "this_month": month_input(month_value(None)),
+        "q": request.GET.get("q", ""), "kind": request.GET.get("kind", ""),
+        "month": request.GET.get("month", ""), "centre": request.GET.get("centre", ""),
+        "kinds": InvoiceKind.choices, "centres": ServiceCentre.objects.order_by("name"),
+        "may_issue": may_issue(request.user), "issuer": issuer_get(),
+        "filtered": any(request.GET.get(k) for k in ("q", "kind", "month", "centre")),
+    })
+
+
+@require_GET
+@invoicing_required
+def invoices_excel(request):
+    invoices = invoice_filter(request, Invoice.objects.restrict(request.user))
+    return invoices_workbook(invoice_balances(invoices), "invoices.xlsx")
+
+
+@require_POST
+@accounting_required
+def invoice_now(request):
+    """"Invoice now for this period": one customer's charged work of a month."""
+    customer = customer_for_books(request.POST.get("customer"))
+    period = month_value(request.POST.get("period"))
+    try:
+        invoice = invoice_issue(actor=request.user, customer=customer, period=period)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:home")
+    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
+                     % {"number": invoice.number, "customer": customer})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@accounting_required
+def batch_run(request):
+    """The month's batch for every customer invoiced later (what the monthly task does)."""
+    period = month_value(request.POST.get("period"))
+    try:
+        issued = invoices_issue_for_period(actor=request.user, period=period)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:home")
+    messages.success(request, _("%(count)s invoice(s) issued for %(month)s.")
+                     % {"count": len(issued), "month": month_input(period)})
+    return redirect("invoicing:home")
+
+
+def _invoice_get(request, pk):
+    return get_restricted(Invoice.objects.select_related("customer", "issued_by"),
+                          request.user, pk=pk)
+
+
+@require_GET
+@invoicing_required
+def invoice_detail(request, pk: int):
+    invoice = _invoice_get(request, pk)
+    balance = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0]
+    returns = list(invoice.return_notes.select_related("receipt__warehouse")
+                   .prefetch_related("lines__part"))
+    return render(request, "invoicing/invoice.html", {
+        "invoice": invoice, "balance": balance,
+        "lines": invoice.lines.select_related("sheet__request").order_by("id"),
+        "credit_notes": invoice.credit_notes.order_by("issued_at", "id"),
+        "return_notes": returns, "events": event_list(invoice),
+        "credit_form": CreditNoteForm(), "return_form": ReturnNoteForm(),
+        "warehouses": Warehouse.objects.restrict(request.user).filter(active=True)
+        .order_by("code"),
+        "may_issue": may_issue(request.user),
+    })
+
+
+@require_GET
+@invoicing_required
+def invoice_print(request, pk: int):
+    invoice = _invoice_get(request, pk)
+    lines = list(invoice.lines.select_related("sheet__request").order_by("id"))
+    return render(request, "invoicing/print/invoice.html", {
+        "invoice": invoice, "lines": lines, "company": company(),
+        "issuer": issuer_get(), "extra": issuer_get().print_context(invoice),
+        "centre": invoice.customer.service_centre,
+    })
+
+
+@require_POST
+@accounting_required
+def credit_note_new(request, pk: int):
+    invoice = _invoice_get(request, pk)
+    form = CreditNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("invoicing:invoice", invoice.pk)
+    try:
+        note = credit_note_issue(actor=request.user, customer=invoice.customer,
+                                 amount=form.cleaned_data["amount"],
+                                 reason=form.cleaned_data["reason"],
+                                 kind=form.cleaned_data["kind"], invoice=invoice)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice", invoice.pk)
+    messages.success(request, _("Credit note %(number)s issued.") % {"number": note.number})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@accounting_required
+def return_note_new(request, pk: int):
+    invoice = _invoice_get(request, pk)
+    form = ReturnNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("invoicing:invoice", invoice.pk)
+    data = form.cleaned_data
+    part = None
+    if data["part"]:
+        part = Part.objects.filter(code=data["part"].strip()).first()
+        if part is None:
+            messages.error(request, _("No part with the number “%(code)s”.")
+                           % {"code": data["part"]})
+            return redirect("invoicing:invoice", invoice.pk)
+    try:
+        note = return_note_issue(actor=request.user, invoice=invoice, reason=data["reason"],
+                                 lines=[(data["description"], data["amount"], part,
+                                         data["quantity"])])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice", invoice.pk)
+    messages.success(request, _("Return note %(number)s issued.") % {"number": note.number})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@invoicing_required
+def return_note_receive_view(request, pk: int):
+    """The warehouse confirms it received the returned goods (whoever may move its stock)."""
+    note = get_restricted(ReturnNote.objects.all(), request.user, pk=pk)
+    warehouse = Warehouse.objects.restrict(request.user).filter(
+        pk=request.POST.get("warehouse") or 0).first()
+    if warehouse is None:
+        messages.error(request, _("Choose the place the goods were received into."))
+        return redirect("invoicing:invoice", note.invoice_id)
+    try:
+        return_note_receive(actor=request.user, return_note=note, warehouse=warehouse,
+                            note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Goods of %(number)s received into %(place)s.")
+                         % {"number": note.number, "place": warehouse})
+    return redirect("invoicing:invoice", note.invoice_id)
