@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import DESK_ROLES, Role
 from aftersales.core.models import BaseModel
+from aftersales.core.querysets import RestrictedQuerySet
 
 from . import defaults
 from .choices import (
@@ -137,6 +138,8 @@ class CareMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=120, blank=True)
     text = models.TextField(_("text"))
     sent_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-id"]

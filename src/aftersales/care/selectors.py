@@ -5,12 +5,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.billing.choices import SheetState
+from aftersales.billing.models import ChargeSheet
 from aftersales.core.dates import add_months, local_today
 from aftersales.customers.models import Customer
 from aftersales.feedback.models import FollowUpCall, Survey
+from aftersales.invoicing.models import Invoice
+from aftersales.invoicing.selectors import receivables
 from aftersales.service.models import ServiceRequest
 
 from . import occasions
@@ -135,9 +139,21 @@ def key_account_archive(account: KeyAccount, *, user) -> dict:
     }
 
 
-REVENUE_NOTE = _("No billing data yet: revenue growth is 0 until charge sheets or invoices "
-                 "are recorded.")
-ARREARS_NOTE = _("No receivables yet: arrears are 0 until invoicing is in use.")
+REVENUE_NOTE = _("Revenue: what the key accounts' issued charge sheets charge, the last twelve "
+                 "months against the twelve before; no revenue before: no growth figure.")
+ARREARS_NOTE = _("Arrears: invoiced and not yet paid or credited, today.")
+
+
+def _revenue(customers, since: date, until: date) -> Decimal:
+    total = (ChargeSheet.objects.filter(customer_id__in=customers, state=SheetState.ISSUED,
+                                        issued_at__date__gte=since, issued_at__date__lt=until)
+             .aggregate(s=Sum("total"))["s"])
+    return total or Decimal("0.00")
+
+
+def _arrears(customers) -> Decimal:
+    rows = receivables(Invoice.objects.filter(customer_id__in=customers))
+    return sum((max(row.outstanding, Decimal("0.00")) for row in rows), Decimal("0.00"))
 
 
 @dataclass
@@ -160,11 +176,14 @@ class ManagerKpi:
 
 
 def manager_kpis(*, user, today: date | None = None) -> list[ManagerKpi]:
-    """RP-6 per account manager over the last twelve months: revenue growth against the
-    twelve before (billing is not built: 0, see REVENUE_NOTE), satisfaction (mean survey score
-    of his accounts, 0–100), arrears (0 until invoicing), churn signals, overdue FB-6 visits."""
+    """RP-6 per account manager: revenue of his key accounts over the last twelve months and
+    its growth against the twelve before (issued charge sheets), satisfaction (mean survey score
+    of his accounts in the last twelve months, 0–100), arrears (invoicing's receivables), churn
+    signals, overdue FB-6 visits."""
     today = today or local_today()
     year_ago = add_months(today, -12)
+    two_years_ago = add_months(today, -24)
+    tomorrow = today + timedelta(days=1)
     accounts = KeyAccount.objects.restrict(user, "view").filter(active=True)
     churned = set(churn_list(key_accounts_only=True, today=today).values_list("pk", flat=True))
     by_manager: dict = {}
@@ -177,10 +196,11 @@ def manager_kpis(*, user, today: date | None = None) -> list[ManagerKpi]:
         scores = [s.score for s in surveys.only("attitude", "skill", "punctuality", "promise")]
         scores = [s for s in scores if s is not None]
         rows.append(ManagerKpi(
-            manager=manager, accounts=len(customers), revenue=Decimal("0.00"),
-            revenue_before=Decimal("0.00"),
+            manager=manager, accounts=len(customers),
+            revenue=_revenue(customers, year_ago, tomorrow),
+            revenue_before=_revenue(customers, two_years_ago, year_ago),
             satisfaction=round(sum(scores) / len(scores), 1) if scores else None,
-            surveys=len(scores), arrears=Decimal("0.00"),
+            surveys=len(scores), arrears=_arrears(customers),
             churn=len(churned.intersection(customers)),
             visits_overdue=CareVisit.objects.filter(customer_id__in=customers,
                                                     visited_on__isnull=True,
@@ -192,20 +212,28 @@ def manager_kpis(*, user, today: date | None = None) -> list[ManagerKpi]:
 class ValueRow:
     rank: int
     customer: Customer
-    value: int
+    value: int | Decimal
     share: float          # this customer's share of the total, %
     cumulative: float     # cumulative share up to this customer, %
     top: bool             # among the few that bring the first 80 %
 
 
 def value_analysis(*, top_share: int = 80, limit: int | None = None) -> dict:
-    """CR-4: customers ranked by value. Billing is not built, so value = service requests +
-    installed products (the measure is named on the page); cumulative share for the chart."""
-    customers = (Customer.objects
-                 .annotate(n_requests=Count("requests", distinct=True),
-                           n_products=Count("products", distinct=True))
-                 .annotate(value=F("n_requests") + F("n_products"))
-                 .filter(value__gt=0).order_by("-value", "name"))
+    """CR-4: customers ranked by value — what their issued charge sheets charged, once billing
+    holds any; before that, service requests + installed products (the page names the measure).
+    Cumulative share for the chart."""
+    by_revenue = ChargeSheet.objects.filter(state=SheetState.ISSUED, total__gt=0).exists()
+    if by_revenue:
+        customers = (Customer.objects
+                     .annotate(value=Sum("charge_sheets__total",
+                                         filter=Q(charge_sheets__state=SheetState.ISSUED)))
+                     .filter(value__gt=0).order_by("-value", "name"))
+    else:
+        customers = (Customer.objects
+                     .annotate(n_requests=Count("requests", distinct=True),
+                               n_products=Count("products", distinct=True))
+                     .annotate(value=F("n_requests") + F("n_products"))
+                     .filter(value__gt=0).order_by("-value", "name"))
     rows_all = list(customers.values_list("pk", "value"))
     total = sum(v for _pk, v in rows_all) or 1
     ranks, running, top_count = [], 0, 0
@@ -217,12 +245,13 @@ def value_analysis(*, top_share: int = 80, limit: int | None = None) -> dict:
             top_count = index
     shown = ranks[:limit] if limit else ranks
     names = Customer.objects.in_bulk([pk for _i, pk, _v, _r in shown])
-    rows = [ValueRow(i, names[pk], v, round(v * 100 / total, 1), round(r * 100 / total, 1),
+    rows = [ValueRow(i, names[pk], v, round(float(v * 100 / total), 1),
+                     round(float(r * 100 / total), 1),
                      i <= top_count) for i, pk, v, r in shown]
     count = len(rows_all)
     return {"rows": rows, "customers": count, "total": total, "top_count": top_count,
             "top_percent": round(top_count * 100 / count, 1) if count else 0,
-            "top_share": top_share,
+            "top_share": top_share, "by_revenue": by_revenue,
             "curve": _curve(ranks, total, count)}
 
 
@@ -233,7 +262,7 @@ def _curve(ranks, total, count, points: int = 50) -> list[tuple[float, float]]:
     step = max(1, count // points)
     curve = [(0.0, 0.0)]
     for index, _pk, _value, running in ranks[step - 1::step]:
-        curve.append((round(index * 100 / count, 1), round(running * 100 / total, 1)))
+        curve.append((round(index * 100 / count, 1), round(float(running * 100 / total), 1)))
     if curve[-1][0] < 100:
         curve.append((100.0, 100.0))
     return curve

@@ -124,3 +124,26 @@ def test_kpis_per_manager(cast, account_manager):
     [row] = manager_kpis(user=cast.manager)
     assert row.manager == account_manager and row.accounts == 2 and row.churn == 1
     assert row.revenue_growth == 0.0 and row.satisfaction is None
+
+
+def test_revenue_growth_from_issued_charge_sheets(cast, account_manager):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from aftersales.billing.models import ChargeSheet
+    from aftersales.care.selectors import value_analysis
+
+    customer = CustomerFactory(service_centre=cast.centre)
+    services.key_account_mark(actor=cast.manager, customer=customer, manager=account_manager)
+    now = timezone.now()
+    for n, (days_ago, total) in enumerate([(400, "200.00"), (30, "250.00"), (10, "50.00")]):
+        job = new_request(cast, customer=customer)
+        ChargeSheet.objects.create(request=job, customer=customer, category="A",
+                                   number=f"T{n}", total=Decimal(total),
+                                   issued_at=now - timedelta(days=days_ago))
+    [row] = manager_kpis(user=cast.manager)
+    assert row.revenue == Decimal("300.00") and row.revenue_before == Decimal("200.00")
+    assert row.revenue_growth == 50.0
+    data = value_analysis()
+    assert data["by_revenue"] and data["rows"][0].value == Decimal("500.00")

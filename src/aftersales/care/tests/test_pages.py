@@ -83,7 +83,7 @@ def test_kpis_export_to_excel(client, cast, account_manager):
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][1] == 1 and rows[1][6] == 1  # one account, quiet: one churn signal
+    assert rows[1][1] == 1 and rows[1][7] == 1  # one account, quiet: one churn signal
 
 
 def test_a_referral_is_recorded_and_closed(client, cast):

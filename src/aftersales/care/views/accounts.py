@@ -146,6 +146,7 @@ def visit_plan_add(request, customer: int):
 
 KPI_COLUMNS = [
     ("manager", gettext_lazy("Account manager")), ("accounts", gettext_lazy("Key accounts")),
+    ("revenue", gettext_lazy("Revenue, last 12 months")),
     ("revenue_growth", gettext_lazy("Revenue growth %")), ("satisfaction", gettext_lazy("Satisfaction (0–100)")),
     ("surveys", gettext_lazy("Surveys")), ("arrears", gettext_lazy("Arrears")), ("churn", gettext_lazy("Churn signals")),
     ("visits_overdue", gettext_lazy("Visits overdue")),
@@ -161,7 +162,7 @@ def manager_kpi_view(request):
         sheet = sheet_add(workbook, _("Key-account KPIs"))
         row_append(sheet, [str(label) for _key, label in KPI_COLUMNS])
         for row in rows:
-            row_append(sheet, [str(row.manager), row.accounts, row.revenue_growth,
+            row_append(sheet, [str(row.manager), row.accounts, row.revenue, row.revenue_growth,
                                row.satisfaction, row.surveys, row.arrears, row.churn,
                                row.visits_overdue])
         row_append(sheet, [])
