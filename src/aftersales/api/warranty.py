@@ -1,4 +1,81 @@
-"""The integration API's endpoints for warranty (their rules live in the app's services)."""
+"""/api/v1/ for 三包 outcomes (SR-3): read them, and decide one (POST, with an
+``Idempotency-Key``: a refund moves money). The rule and the effects live in warranty.services.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from aftersales.parts.models import Part, Warehouse
+from aftersales.service.models import ServiceRequest
+from aftersales.warranty import services
+from aftersales.warranty.choices import OutcomeKind
+from aftersales.warranty.models import WarrantyOutcome
+
+from .fields import RestrictedPrimaryKeyRelatedField
+from .idempotency import idempotent
+from .serializers import ModelSerializer
+from .views import IDEMPOTENCY_HEADER
+
+
+class OutcomeSerializer(ModelSerializer):
+    refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True,
+                                             allow_null=True, coerce_to_string=True)
+    credit_note_number = serializers.CharField(source="credit_note.number", read_only=True,
+                                               allow_null=True, default=None)
+    entitled = serializers.ListField(child=serializers.ChoiceField(choices=OutcomeKind.choices),
+                                     read_only=True)
+    prior_repairs = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = WarrantyOutcome
+        fields = ["id", "number", "request", "kind", "serious_fault", "days_since_purchase",
+                  "prior_repairs", "entitled", "reasons", "note", "refund_amount", "credit_note",
+                  "credit_note_number", "replacement_part", "replacement_warehouse",
+                  "replacement_serial", "stock_move", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class OutcomeCreateSerializer(serializers.Serializer):
+    request = RestrictedPrimaryKeyRelatedField(queryset=ServiceRequest.objects.all())
+    kind = serializers.ChoiceField(choices=OutcomeKind.choices)
+    serious_fault = serializers.BooleanField(required=False, default=False)
+    same_fault = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+        max_length=100, help_text=_("Ids of the earlier repairs of the same fault (evidence)."))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False,
+                                             min_value=0, coerce_to_string=True)
+    replacement_part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(),
+                                                          required=False, allow_null=True)
+    replacement_warehouse = RestrictedPrimaryKeyRelatedField(queryset=Warehouse.objects.all(),
+                                                             required=False, allow_null=True)
+    replacement_serial = serializers.CharField(required=False, allow_blank=True, max_length=60)
+
+
+class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """三包 outcomes of the requests the caller may see; POST decides one (once per request)."""
+
+    serializer_class = OutcomeSerializer
+    filterset_fields = ["kind", "request"]
+
+    def get_queryset(self):
+        return (WarrantyOutcome.objects.restrict(self.request.user, "view")
+                .select_related("credit_note").order_by("-decided_at", "-id"))
+
+    @extend_schema(request=OutcomeCreateSerializer, responses={201: OutcomeSerializer},
+                   parameters=[IDEMPOTENCY_HEADER])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = OutcomeCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        job = values.pop("request")
+        outcome = services.outcome_decide(actor=request.user, request=job, **values)
+        return Response(OutcomeSerializer(outcome, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
 
 # (prefix, viewset, basename): api/urls.py registers every route listed here.
-ROUTES: list = []
+ROUTES: list = [("warranty-outcomes", OutcomeViewSet, "warranty-outcome")]
