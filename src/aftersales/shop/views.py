@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +19,7 @@ from aftersales.core.forms import apply_errors, error_text
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query
+from aftersales.core.workflow import state_label
 from aftersales.invoicing.selectors import credit_notes_for
 
 from . import selectors, services
@@ -26,7 +27,7 @@ from .choices import CaseKind, CaseState, Direction, Inspection, Language
 from .forms import AnswerForm, CaseForm, OrderForm
 from .models import Order, ReadyAnswer, Shop, ShopCase
 from .rules import refund_compute, return_deadline
-from .workflow import steps_for
+from .workflow import shop_case_workflow, steps_for
 
 PAGE_SIZE = 25
 
@@ -147,7 +148,28 @@ def case_detail(request, pk: int):
         "inspections": Inspection.choices, "preview": preview,
         "messages_log": case.messages.select_related("author"),
         "answers": _answers_for(case), "photos": attachment_list(case),
-        "notes": credit_notes_for(case), "events": event_list(case)})
+        "notes": credit_notes_for(case), "events": _timeline(case)})
+
+
+ACTION_LABELS = {
+    "open": gettext_lazy("Case opened"), "attachment_add": gettext_lazy("Photo added"),
+    "message_in": gettext_lazy("Buyer's message"), "message_out": gettext_lazy("Answer sent"),
+}
+
+
+def _timeline(case):
+    rows = []
+    for event in event_list(case):
+        if event.action in ACTION_LABELS:
+            label = ACTION_LABELS[event.action]
+        elif event.action in shop_case_workflow.transitions:
+            label = shop_case_workflow.get(event.action).label
+        else:
+            label = event.action
+        state = state_label(shop_case_workflow, event.to_state) if event.to_state else ""
+        rows.append({"at": event.at, "label": label, "state": state, "actor": event.actor,
+                     "note": event.note})
+    return rows
 
 
 def _step_call(step: str, request, case: ShopCase):
