@@ -1,0 +1,81 @@
+"""CP-12, CP-14, RP-5: the monthly complaint statistics (page, chart, Excel)."""
+
+from datetime import date
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from aftersales.accounts.permissions import desk_required
+from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
+
+from ..choices import Cause, Channel, Kind
+from ..models import Complaint, MonthlyReport
+from ..services.stats import monthly_stats, previous_month
+
+
+def _month(request) -> date:
+    raw = (request.GET.get("month") or "").strip()
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return previous_month(timezone.localdate())
+
+
+def _tables(figures) -> list[dict]:
+    kinds, causes, channels = dict(Kind.choices), dict(Cause.choices), dict(Channel.choices)
+    return [
+        {"key": "kind", "title": _("By kind"), "head": [_("Kind"), _("Closed")],
+         "rows": [[kinds[k], n] for k, n in figures["by_kind"].items()]},
+        {"key": "cause", "title": _("By cause (the fifteen)"), "head": [_("Cause"), _("Closed")],
+         "rows": [[causes[k], n] for k, n in figures["by_cause"].items()]},
+        {"key": "department", "title": _("Responsibility by department"),
+         "head": [_("Department"), _("Cases"), _("Share (%) summed"), _("Share (%) on average"),
+                  _("Penalties")],
+         "rows": [[d["name"], d["cases"], d["ratio_sum"], d["ratio_avg"],
+                   figures["penalties_by_department"].get(code, "0.00")]
+                  for code, d in figures["by_department"].items()]},
+        {"key": "model", "title": _("By product model"), "head": [_("Product model"), _("Closed")],
+         "rows": [[k, n] for k, n in figures["by_model"].items()]},
+        {"key": "channel", "title": _("By channel"), "head": [_("Channel"), _("Closed")],
+         "rows": [[channels[k], n] for k, n in figures["by_channel"].items() if n]},
+    ]
+
+
+def _charts(figures) -> list[dict]:
+    causes = dict(Cause.choices)
+    items = [(str(causes[k]), n) for k, n in figures["by_cause"].items()]
+    return [{"title": _("Closed complaints by cause"), "categories": [k for k, _n in items],
+             "series": [{"name": _("Closed"), "type": "bar", "color": "#c62828",
+                         "data": [n for _k, n in items]}],
+             "axes": [{"name": _("Complaints")}], "horizontal": True}]
+
+
+@require_GET
+@desk_required
+def monthly_report(request):
+    month = _month(request)
+    figures = monthly_stats(month, Complaint.objects.restrict(request.user))
+    stored = MonthlyReport.objects.filter(month=month).first()
+    return render(request, "complaints/monthly.html", {
+        "month": month.strftime("%Y-%m"), "figures": figures, "tables": _tables(figures),
+        "charts": _charts(figures), "stored": stored,
+        "due": date(month.year + month.month // 12, month.month % 12 + 1, 10)})
+
+
+@require_GET
+@desk_required
+def monthly_report_excel(request):
+    month = _month(request)
+    figures = monthly_stats(month, Complaint.objects.restrict(request.user))
+    workbook = workbook_new(title=_("Complaint statistics %(month)s")
+                            % {"month": month.strftime("%Y-%m")})
+    used: set[str] = set()
+    for table in _tables(figures):
+        sheet = sheet_add(workbook, table["title"], used)
+        row_append(sheet, table["head"])
+        for row in table["rows"]:
+            row_append(sheet, row)
+    return xlsx_response(workbook, f"complaints-{month:%Y-%m}.xlsx")
