@@ -10,6 +10,10 @@ from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.models import Event, ObjectChange
 from aftersales.customers.models import Customer, ProductModel
 from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.dealers.services import job_hand_to_dealer
+from aftersales.dealers.tests.factories import dealer_login, dealer_make, region_make
+from aftersales.parts.choices import WarehouseKind
+from aftersales.parts.models import Warehouse
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
 from aftersales.service.tests.factories import Cast, drive, new_request
@@ -17,7 +21,8 @@ from aftersales.service.tests.factories import Cast, drive, new_request
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "customer_own", "customer_other", "agent_a", "agent_b", "supervisor_a",
-         "supervisor_b", "technician_assigned", "technician_other", "manager", "admin"]
+         "supervisor_b", "technician_assigned", "technician_other", "manager", "admin",
+         "dealer_region"]
 
 
 @pytest.fixture
@@ -36,6 +41,9 @@ def world():
         "supervisor_b": b.supervisor, "technician_assigned": a.technician,
         "technician_other": UserFactory(username="tech-a2", role=Role.TECHNICIAN, service_centre=a.centre),
         "manager": a.manager, "admin": UserFactory(username="adm", role=Role.ADMIN, service_centre=None),
+        # a dealer's login of the customer's own region: still no staff endpoint (dealers' API only)
+        "dealer_region": dealer_login(dealer_make("DM", "经销商", region_make(
+            "RM", "浦东", "浦东新区"), centre=a.centre), "dealer-m"),
     }
     return {"users": users, "customer": customer, "registered": registered, "assigned": assigned,
             "completed": completed, "tech": a.technician}
@@ -109,7 +117,7 @@ def test_matrix(world, role, cell):
 @pytest.mark.parametrize(("role", "visible"), [
     ("customer_own", None), ("customer_other", None), ("agent_a", 3), ("agent_b", 0),
     ("supervisor_a", 3), ("technician_assigned", 2), ("technician_other", 0), ("manager", 3),
-    ("admin", 3),
+    ("admin", 3), ("dealer_region", None),
 ])
 def test_list_shows_only_what_each_role_may_see(world, role, visible):
     client = APIClient()
@@ -119,3 +127,28 @@ def test_list_shows_only_what_each_role_may_see(world, role, visible):
         assert response.status_code == 403
     else:
         assert response.json()["count"] == visible
+
+
+def test_a_dealer_sees_only_its_own_region():
+    """Two dealers of two regions: each login sees its region's customers, the jobs handed to
+    its dealer and its dealer's stock — never the other's (run on both databases)."""
+    cast = Cast()
+    east = dealer_make("DE", "浦东经销商", region_make("RE", "浦东", "浦东新区"), centre=cast.centre)
+    west = dealer_make("DW", "闵行经销商", region_make("RW", "闵行", "闵行区"), centre=cast.centre)
+    users = {"east": dealer_login(east, "dealer-e"), "west": dealer_login(west, "dealer-w")}
+    customers = {"east": CustomerFactory(address="上海市浦东新区张江路1号"),
+                 "west": CustomerFactory(address="上海市闵行区莘庄路2号")}
+    CustomerFactory(address="上海市徐汇区漕溪路3号")  # nobody's region
+    jobs = {}
+    for side, dealer in (("east", east), ("west", west)):
+        jobs[side] = new_request(cast, customer=customers[side])
+        job_hand_to_dealer(actor=cast.supervisor, job=jobs[side], dealer=dealer)
+        Warehouse.objects.create(code=f"S-{side}", name=side, kind=WarehouseKind.DEALER,
+                                 dealer=dealer)
+    new_request(cast, customer=customers["east"])  # not handed over: the desk's own job
+    for side, other in (("east", "west"), ("west", "east")):
+        user = users[side]
+        assert list(Customer.objects.restrict(user)) == [customers[side]]
+        assert list(ServiceRequest.objects.restrict(user)) == [jobs[side]]
+        assert [w.code for w in Warehouse.objects.restrict(user)] == [f"S-{side}"]
+        assert not ServiceRequest.objects.restrict(user).filter(pk=jobs[other].pk).exists()

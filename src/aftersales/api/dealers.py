@@ -1,4 +1,222 @@
-"""The integration API's endpoints for dealers (their rules live in the app's services)."""
+"""The integration API's endpoints for dealers (their rules live in the app's services).
+
+A dealer's system logs in as one of the dealer's users (role ``dealer``, not staff): these
+endpoints — and no other — let it in (``StaffOrDealer``), and ``restrict`` scopes every read to its
+own dealer. It pushes the calls it took itself (``POST dealer-jobs/``), accepts and completes the
+jobs handed to it, and submits its monthly report; HQ hands a request over with
+``POST dealer-jobs/hand-over/``. Every POST takes an ``Idempotency-Key``: dealer systems repeat.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from aftersales.accounts.choices import Role
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.customers.models import Customer
+from aftersales.dealers import services
+from aftersales.dealers.choices import JobKind
+from aftersales.dealers.models import Dealer, DealerJob, MonthlyReport, Region
+from aftersales.service.models import ServiceRequest
+
+from .fields import DateTimeField, RestrictedPrimaryKeyRelatedField
+from .idempotency import idempotent
+from .serializers import ModelSerializer
+from .views import IDEMPOTENCY_HEADER
+
+
+class StaffOrDealer(BasePermission):
+    """Staff (as everywhere in the API) and a dealer's login linked to its dealer."""
+
+    message = _("The API is for staff and connected systems. Customers use the service portal.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.is_staff_role:
+            return True
+        return user.role == Role.DEALER and getattr(user, "dealer_link", None) is not None
+
+
+class RegionSerializer(ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "places"]
+
+
+class DealerSerializer(ModelSerializer):
+    regions = RegionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Dealer
+        fields = ["id", "code", "name", "state", "contact", "phone", "address", "service_centre",
+                  "regions"]
+
+
+class DealerJobSerializer(ModelSerializer):
+    request_number = serializers.CharField(source="request.number", read_only=True,
+                                           allow_null=True, default=None)
+    on_time = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DealerJob
+        fields = ["id", "dealer", "request", "request_number", "customer", "kind", "source",
+                  "state", "description", "reference", "handed_at", "due_at", "accepted_at",
+                  "completed_at", "fault_found", "fault_cause", "action_taken", "confirmed_by",
+                  "rating", "on_time", "version"]
+        read_only_fields = fields
+
+
+class DealerJobRecordSerializer(serializers.Serializer):
+    customer = RestrictedPrimaryKeyRelatedField(queryset=Customer.objects.all())
+    kind = serializers.ChoiceField(choices=JobKind.choices, default=JobKind.REPAIR)
+    description = serializers.CharField(max_length=2000)
+    reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    received_at = DateTimeField(required=False, allow_null=True, default=None)
+
+
+class HandOverSerializer(serializers.Serializer):
+    request = RestrictedPrimaryKeyRelatedField(queryset=ServiceRequest.objects.all())
+    dealer = RestrictedPrimaryKeyRelatedField(queryset=Dealer.objects.all())
+    kind = serializers.ChoiceField(choices=JobKind.choices, default=JobKind.REPAIR)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class CompleteSerializer(serializers.Serializer):
+    fault_found = serializers.CharField(max_length=2000)
+    fault_cause = serializers.CharField(max_length=2000)
+    action_taken = serializers.CharField(max_length=2000)
+    confirmed_by = serializers.CharField(max_length=100)
+    rating = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True,
+                                      default=None)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class MonthlyReportSerializer(ModelSerializer):
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "dealer", "month", "due_on", "state", "installs", "repairs",
+                  "follow_ups", "training", "parts_replaced", "note", "submitted_at"]
+        read_only_fields = fields
+
+
+class ReportSubmitSerializer(serializers.Serializer):
+    installs = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    repairs = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    follow_ups = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    training = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    parts_replaced = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DealerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Dealers and the regions they serve (a dealer's login: its own)."""
+
+    permission_classes = [StaffOrDealer]
+    serializer_class = DealerSerializer
+    filterset_fields = ["state"]
+
+    def get_queryset(self):
+        return (Dealer.objects.restrict(self.request.user, "view")
+                .prefetch_related("regions").order_by("code"))
+
+
+class DealerJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """Jobs of the dealers the caller may see; POST records a call the dealer took itself."""
+
+    permission_classes = [StaffOrDealer]
+    serializer_class = DealerJobSerializer
+    filterset_fields = ["dealer", "state", "kind", "source"]
+
+    def get_queryset(self):
+        return DealerJob.objects.restrict(self.request.user, "view").select_related(
+            "request").order_by("-handed_at", "-id")
+
+    def _dealer(self):
+        link = getattr(self.request.user, "dealer_link", None)
+        if link is None:
+            raise PermissionDenied(_("Only a dealer's login records its own calls."))
+        return link.dealer
+
+    @extend_schema(request=DealerJobRecordSerializer, responses={201: DealerJobSerializer},
+                   parameters=[IDEMPOTENCY_HEADER], summary="Record a call the dealer took")
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = DealerJobRecordSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        job = services.dealer_job_record(actor=request.user, dealer=self._dealer(),
+                                         **data.validated_data)
+        return Response(DealerJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandOverSerializer, responses={201: DealerJobSerializer},
+                   parameters=[IDEMPOTENCY_HEADER], summary="Hand a request to a dealer (HQ)")
+    @action(detail=False, methods=["post"], url_path="hand-over")
+    @idempotent
+    def hand_over(self, request):
+        data = HandOverSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        job = services.job_hand_to_dealer(actor=request.user, job=v["request"], dealer=v["dealer"],
+                                          kind=v["kind"], note=v["note"])
+        return Response(DealerJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EmptySerializer, responses={200: DealerJobSerializer},
+                   parameters=[IDEMPOTENCY_HEADER], summary="The dealer accepts the job")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def accept(self, request, pk=None):
+        job = services.dealer_job_accept(actor=request.user, job=self.get_object())
+        return Response(DealerJobSerializer(job).data)
+
+    @extend_schema(request=CompleteSerializer, responses={200: DealerJobSerializer},
+                   parameters=[IDEMPOTENCY_HEADER],
+                   summary="Job done, confirmed by the customer")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def complete(self, request, pk=None):
+        job = self.get_object()
+        data = CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.dealer_job_complete(actor=request.user, job=job, **data.validated_data)
+        return Response(DealerJobSerializer(job).data)
+
+
+class MonthlyReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """Dealers' monthly reports of installations and repairs, due by the 3rd."""
+
+    permission_classes = [StaffOrDealer]
+    serializer_class = MonthlyReportSerializer
+    filterset_fields = ["dealer", "state", "month"]
+
+    def get_queryset(self):
+        return MonthlyReport.objects.restrict(self.request.user, "view").order_by(
+            "-month", "dealer_id")
+
+    @extend_schema(request=ReportSubmitSerializer, responses={200: MonthlyReportSerializer},
+                   parameters=[IDEMPOTENCY_HEADER], summary="The dealer submits its month")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        data = ReportSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.monthly_report_submit(actor=request.user, report=report,
+                                                **data.validated_data)
+        return Response(MonthlyReportSerializer(report).data)
+
 
 # (prefix, viewset, basename): api/urls.py registers every route listed here.
-ROUTES: list = []
+ROUTES: list = [
+    ("dealers", DealerViewSet, "dealer"),
+    ("dealer-jobs", DealerJobViewSet, "dealer-job"),
+    ("dealer-reports", MonthlyReportViewSet, "dealer-report"),
+]
