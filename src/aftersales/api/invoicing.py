@@ -1,4 +1,317 @@
-"""The integration API's endpoints for invoicing (their rules live in the app's services)."""
+"""The integration API's endpoints for invoicing (their rules live in the app's services).
 
-# (prefix, viewset, basename): api/urls.py registers every route listed here.
-ROUTES: list = []
+- ``invoices/``: issued invoices with their lines (read); POST issues one for a customer — the
+  charged work of a month (``period`` YYMM) or the given charge sheets — and REQUIRES an
+  ``Idempotency-Key`` header: the same key returns the first invoice again.
+- ``credit-notes/``: credit notes, allowances and refunds (read); POST issues one (REQUIRES an
+  ``Idempotency-Key``); never more than the invoice has left to credit (400).
+- ``return-notes/``: goods returned against an invoice (read); POST issues one with its credit
+  note (REQUIRES an ``Idempotency-Key``).
+- ``receivables/``: per customer, invoiced − paid − credited and the open amounts by age
+  (``?customer=``, ``?as_of=YYYY-MM-DD``).
+Staff who work the desk read them; accountants, service managers and administrators write.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from aftersales.billing.models import ChargeSheet
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.filters import IsoDateTimeFilter
+from aftersales.customers.models import Customer
+from aftersales.invoicing import services
+from aftersales.invoicing.choices import CreditKind
+from aftersales.invoicing.models import (
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceLine,
+    ReturnNote,
+    ReturnNoteLine,
+)
+from aftersales.invoicing.permissions import may_issue
+from aftersales.invoicing.selectors import receivables
+from aftersales.parts.models import Part
+
+from .idempotency import idempotent
+from .serializers import ModelSerializer
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+IDEMPOTENCY_REQUIRED = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
+    description="Required: the document is issued once per key; the same key returns it again.")
+
+
+def _key_missing(request):
+    if not request.headers.get("Idempotency-Key", "").strip():
+        return Response({"Idempotency-Key": [_("This header is required to issue a document.")]},
+                        status=status.HTTP_400_BAD_REQUEST)
+    if not may_issue(request.user):
+        raise PermissionDenied(_("Only accountants, service managers and administrators issue "
+                                 "invoicing documents."))
+    return None
+
+
+class InvoiceLineSerializer(ModelSerializer):
+    sheet_number = serializers.CharField(source="sheet.number", read_only=True)
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["sheet", "sheet_number", "description", "net", "tax", "amount"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(ModelSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "number", "customer", "kind", "period_start", "period_end", "net",
+                  "tax_rate", "tax", "total", "issuer", "external_number", "issued_at",
+                  "issued_by", "lines"]
+        read_only_fields = fields
+
+
+class InvoiceIssueSerializer(serializers.Serializer):
+    """Either ``period`` (the customer's charged work of that month, one batch invoice) or
+    ``sheets`` (those charge sheets, not yet invoiced)."""
+
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    period = serializers.RegexField(r"^\d{4}$", required=False,
+                                    help_text="The month as YYMM, e.g. 2611.")
+    sheets = serializers.PrimaryKeyRelatedField(queryset=ChargeSheet.objects.all(), many=True,
+                                                required=False, allow_empty=False)
+
+    def validate(self, data):
+        if ("period" in data) == ("sheets" in data):
+            raise serializers.ValidationError(
+                {"period": [_("Give either the month (period) or the charge sheets.")]})
+        return data
+
+
+class InvoiceFilterSet(filters.FilterSet):
+    issued_after = IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    issued_before = IsoDateTimeFilter(field_name="issued_at", lookup_expr="lt")
+
+    class Meta:
+        model = Invoice
+        fields = ["customer", "kind"]
+
+
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilterSet
+
+    def get_queryset(self):
+        return (Invoice.objects.restrict(self.request.user, "view")
+                .prefetch_related("lines__sheet").order_by("-issued_at", "-id"))
+
+    @extend_schema(request=InvoiceIssueSerializer, responses={201: InvoiceSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        data = InvoiceIssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        invoice = services.invoice_issue(
+            actor=request.user, customer=v["customer"], period=v.get("period"),
+            sheet_ids=[s.pk for s in v["sheets"]] if "sheets" in v else None)
+        return Response(InvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
+
+
+class CreditNoteLineSerializer(ModelSerializer):
+    class Meta:
+        model = CreditNoteLine
+        fields = ["description", "amount"]
+
+
+class CreditNoteSerializer(ModelSerializer):
+    lines = CreditNoteLineSerializer(many=True, read_only=True)
+    source_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditNote
+        fields = ["id", "number", "kind", "customer", "invoice", "amount", "reason",
+                  "source_type", "source_id", "source_label", "issued_at", "issued_by", "lines"]
+        read_only_fields = fields
+
+    def get_source_type(self, note) -> str | None:
+        return f"{note.source_type.app_label}.{note.source_type.model}" if note.source_type_id \
+            else None
+
+
+class CreditLineInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=200)
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+
+
+class CreditNoteCreateSerializer(serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    kind = serializers.ChoiceField(choices=CreditKind.choices, default=CreditKind.CREDIT)
+    invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all(), required=False,
+                                                 allow_null=True)
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=300)
+    lines = CreditLineInputSerializer(many=True, required=False)
+
+
+class CreditNoteFilterSet(filters.FilterSet):
+    issued_after = IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    issued_before = IsoDateTimeFilter(field_name="issued_at", lookup_expr="lt")
+
+    class Meta:
+        model = CreditNote
+        fields = ["customer", "invoice", "kind"]
+
+
+class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    serializer_class = CreditNoteSerializer
+    filterset_class = CreditNoteFilterSet
+
+    def get_queryset(self):
+        return (CreditNote.objects.restrict(self.request.user, "view")
+                .select_related("source_type").prefetch_related("lines")
+                .order_by("-issued_at", "-id"))
+
+    @extend_schema(request=CreditNoteCreateSerializer, responses={201: CreditNoteSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        data = CreditNoteCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        note = services.credit_note_issue(
+            actor=request.user, customer=v["customer"], amount=v["amount"], reason=v["reason"],
+            kind=v["kind"], invoice=v.get("invoice"),
+            lines=[(line["description"], line["amount"]) for line in v.get("lines", [])])
+        return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class ReturnNoteLineSerializer(ModelSerializer):
+    class Meta:
+        model = ReturnNoteLine
+        fields = ["description", "part", "quantity", "amount"]
+
+
+class ReturnNoteSerializer(ModelSerializer):
+    lines = ReturnNoteLineSerializer(many=True, read_only=True)
+    received_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReturnNote
+        fields = ["id", "number", "customer", "invoice", "reason", "amount", "issued_at",
+                  "issued_by", "received_at", "lines"]
+        read_only_fields = fields
+
+    def get_received_at(self, note) -> str | None:
+        receipt = getattr(note, "receipt", None)
+        return receipt.received_at.isoformat() if receipt else None
+
+
+class ReturnLineInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=200)
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0"))
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(), required=False,
+                                              allow_null=True)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3,
+                                        min_value=Decimal("0.001"), default=Decimal("1"))
+
+
+class ReturnNoteCreateSerializer(serializers.Serializer):
+    invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
+    reason = serializers.CharField(max_length=300)
+    lines = ReturnLineInputSerializer(many=True, allow_empty=False)
+
+
+class ReturnNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    serializer_class = ReturnNoteSerializer
+    filterset_fields = ["customer", "invoice"]
+
+    def get_queryset(self):
+        return (ReturnNote.objects.restrict(self.request.user, "view")
+                .select_related("receipt").prefetch_related("lines")
+                .order_by("-issued_at", "-id"))
+
+    @extend_schema(request=ReturnNoteCreateSerializer, responses={201: ReturnNoteSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        data = ReturnNoteCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        note = services.return_note_issue(
+            actor=request.user, invoice=v["invoice"], reason=v["reason"],
+            lines=[(line["description"], line["amount"], line.get("part"), line["quantity"])
+                   for line in v["lines"]])
+        return Response(ReturnNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+BUCKETS = inline_serializer("AgeingBuckets", fields={
+    "0_30": serializers.DecimalField(**MONEY), "31_60": serializers.DecimalField(**MONEY),
+    "61_90": serializers.DecimalField(**MONEY), "over_90": serializers.DecimalField(**MONEY)})
+
+
+class ReceivableSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer.pk")
+    customer_name = serializers.CharField(source="customer.name")
+    invoiced = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    credited = serializers.DecimalField(**MONEY)
+    outstanding = serializers.DecimalField(**MONEY)
+    buckets = serializers.SerializerMethodField()
+
+    @extend_schema_field(BUCKETS)
+    def get_buckets(self, row) -> dict:
+        return {key: str(value) for key, value in row.buckets.items()}
+
+
+class ReceivableQuerySerializer(serializers.Serializer):
+    customer = serializers.IntegerField(required=False, min_value=1)
+    as_of = serializers.DateField(required=False)
+
+
+class ReceivableViewSet(viewsets.GenericViewSet):
+    serializer_class = ReceivableSerializer
+
+    def get_queryset(self):
+        return Invoice.objects.restrict(self.request.user, "view")
+
+    @extend_schema(parameters=[ReceivableQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        query = ReceivableQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        invoices = self.get_queryset()
+        if "customer" in query.validated_data:
+            invoices = invoices.filter(customer_id=query.validated_data["customer"])
+        rows = receivables(invoices, as_of=query.validated_data.get("as_of"))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ReceivableSerializer(page, many=True).data)
+
+
+ROUTES: list = [
+    ("invoices", InvoiceViewSet, "invoice"),
+    ("credit-notes", CreditNoteViewSet, "credit-note"),
+    ("return-notes", ReturnNoteViewSet, "return-note"),
+    ("receivables", ReceivableViewSet, "receivable"),
+]
