@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Basis(models.TextChoices):
@@ -23,7 +24,7 @@ class ReadingSource(models.TextChoices):
 class VisitState(models.TextChoices):
     """A due visit's state, derived from its request and the date (never stored)."""
 
-    DUE = "due", _("Due")
-    OVERDUE = "overdue", _("Overdue")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    DUE = "due", pgettext_lazy("maintenance visit", "Due")
+    OVERDUE = "overdue", pgettext_lazy("maintenance visit", "Overdue")
+    DONE = "done", pgettext_lazy("maintenance visit", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("maintenance visit", "Cancelled")

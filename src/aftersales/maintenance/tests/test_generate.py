@@ -141,3 +141,27 @@ def test_concurrent_schedulers_generate_each_visit_once(clock_at):
     assert MaintenanceVisit.objects.filter(request__isnull=True).count() == 0
     numbers = list(ServiceRequest.objects.values_list("number", flat=True))
     assert sorted(int(n[6:]) for n in numbers) == list(range(1, 41))
+
+
+@pytest.mark.django_db
+def test_generated_visits_are_in_the_dispatch_queue_and_day_plan(clock_at):
+    from aftersales.dispatch.problem import problem_build
+
+    clock_at(10, 0, day=date(2026, 11, 20))
+    cast = Cast()
+    plan = PlanFactory(interval_months=1)
+    _product(cast, plan, date(2026, 10, 5))
+    maintenance_visits_generate(month=DEC)
+    request = MaintenanceVisit.objects.get().request
+    queue = _client_get(cast.supervisor, "/dispatch/")
+    assert request.number in queue
+    built = problem_build(centre=cast.centre, day=date(2026, 11, 20))
+    assert request in built.requests.values()
+
+
+def _client_get(user, url) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(url).content.decode()
