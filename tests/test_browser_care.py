@@ -35,8 +35,8 @@ def test_a_key_account_is_marked_visited_and_referred(page, live_server):
                           last_name="敏", service_centre=cast.centre)
     customer = CustomerFactory(name="华东酒店集团", service_centre=cast.centre,
                                birthday=date(1975, today.month, min(today.day, 28)))
-    InstalledProductFactory(customer=customer, purchased_on=today - timedelta(days=20),
-                            installed_on=today - timedelta(days=18))
+    InstalledProductFactory(customer=customer, purchased_on=today - timedelta(days=28),
+                            installed_on=today - timedelta(days=26))
     for n in range(4):
         small = CustomerFactory(name=f"散户{n}", service_centre=cast.centre)
         InstalledProductFactory(customer=small)
@@ -50,7 +50,7 @@ def test_a_key_account_is_marked_visited_and_referred(page, live_server):
     account = KeyAccount.objects.get(customer=customer)
     page.wait_for_url(f"**/care/key-accounts/{account.pk}/")
     expect(page.locator("[data-manager]")).to_contain_text("赵")
-    expect(page.locator("[data-section=equipment]")).to_contain_text(str(today - timedelta(days=18)))
+    expect(page.locator("[data-section=equipment]")).to_contain_text(str(today - timedelta(days=26)))
     _shot(page, "care-key-account.png")
 
     page.goto(f"{live_server.url}/care/referrals/?referrer={customer.pk}")

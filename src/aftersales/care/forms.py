@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import STAFF_ROLES
 from aftersales.core.validators import phone_normalize
@@ -51,8 +52,8 @@ class KeyAccountEditForm(forms.Form):
 
 class VisitRecordForm(forms.Form):
     visited_on = forms.DateField(label=_("Visited on"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.OTHER)
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=pgettext_lazy("visit", "Kind"), choices=VisitKind.choices, initial=VisitKind.OTHER)
     note = forms.CharField(label=_("What was discussed"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -63,7 +64,7 @@ class VisitPlanForm(forms.Form):
     visitor = StaffChoiceField(label=_("Visitor"), queryset=staff_users())
     level = forms.ChoiceField(label=_("Level"), choices=VisitorLevel.choices)
     starts_on = forms.DateField(label=_("First visit due"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ReferralForm(forms.Form):

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.billing.choices import SheetState
 from aftersales.billing.models import ChargeSheet
 from aftersales.core.dates import add_months, local_today
-from aftersales.customers.models import Customer
+from aftersales.customers.choices import RenewalOutcome
+from aftersales.customers.models import ContractRenewal, Customer
 from aftersales.feedback.models import FollowUpCall, Survey
 from aftersales.invoicing.models import Invoice
 from aftersales.invoicing.selectors import receivables
@@ -111,10 +112,18 @@ def churn_list(*, months: int | None = None, today: date | None = None, key_acco
             .order_by(F("last_request").asc(nulls_first=True), "name"))
 
 
-def lost_contract_customers():
-    """Customers whose contract renewal was lost: the contracts area's model has no lost
-    outcome yet, so this is empty (docs/care.md)."""
-    return Customer.objects.none()
+def lost_contract_list(*, months: int | None = None, today: date | None = None):
+    """Churn signals: contract renewals recorded as lost (the contracts area's outcome) in the
+    churn period, for customers with no contract running today."""
+    months = months or CareSettings.load().churn_months
+    today = today or local_today()
+    since = add_months(today, -months)
+    return (ContractRenewal.objects
+            .filter(outcome=RenewalOutcome.LOST, decided_at__date__gte=since)
+            .exclude(contract__customer__contracts__starts_on__lte=today,
+                     contract__customer__contracts__ends_on__gte=today)
+            .select_related("contract__customer", "decided_by")
+            .order_by("-decided_at", "-id"))
 
 
 def key_account_archive(account: KeyAccount, *, user) -> dict:
@@ -186,6 +195,8 @@ def manager_kpis(*, user, today: date | None = None) -> list[ManagerKpi]:
     tomorrow = today + timedelta(days=1)
     accounts = KeyAccount.objects.restrict(user, "view").filter(active=True)
     churned = set(churn_list(key_accounts_only=True, today=today).values_list("pk", flat=True))
+    churned |= set(lost_contract_list(today=today).values_list("contract__customer_id",
+                                                                flat=True))
     by_manager: dict = {}
     for account in accounts.select_related("manager"):
         by_manager.setdefault(account.manager, []).append(account.customer_id)

@@ -147,3 +147,29 @@ def test_revenue_growth_from_issued_charge_sheets(cast, account_manager):
     assert row.revenue_growth == 50.0
     data = value_analysis()
     assert data["by_revenue"] and data["rows"][0].value == Decimal("500.00")
+
+
+def test_a_lost_contract_renewal_is_a_churn_signal(client, cast, account_manager):
+    from django.utils import timezone
+
+    from aftersales.care.selectors import lost_contract_list
+    from aftersales.customers.models import ContractRenewal, MaintenanceContract
+
+    today = local_today()
+    customer = CustomerFactory(name="流失客户", service_centre=cast.centre)
+    services.key_account_mark(actor=cast.manager, customer=customer, manager=account_manager)
+    new_request(cast, customer=customer)  # in touch: not quiet
+    contract = MaintenanceContract.objects.create(
+        number="MC-LOST-1", customer=customer, starts_on=today - timedelta(days=400),
+        ends_on=today - timedelta(days=10), fee="300.00")
+    ContractRenewal.objects.create(contract=contract, due_on=today - timedelta(days=40),
+                                   outcome="lost", lost_reason="price",
+                                   decided_at=timezone.now() - timedelta(days=5))
+    assert [r.contract.customer for r in lost_contract_list()] == [customer]
+    [row] = manager_kpis(user=cast.manager)
+    assert row.churn == 1
+    client.force_login(cast.agent)
+    assert f'data-lost="{customer.pk}"' in client.get("/care/").content.decode()
+    MaintenanceContract.objects.create(number="MC-NEW-1", customer=customer, starts_on=today,
+                                       ends_on=today + timedelta(days=365), fee="300.00")
+    assert list(lost_contract_list()) == []

@@ -11,7 +11,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.views import page_query
 
 from ..models import CareSettings, KeyAccount
-from ..selectors import CALENDAR_LIMIT, care_calendar, churn_list, visits_due
+from ..selectors import CALENDAR_LIMIT, care_calendar, churn_list, lost_contract_list, visits_due
 
 CHURN_PAGE = 20
 
@@ -37,4 +37,5 @@ def care_home(request):
         "due": visits_due(user=request.user, until=week_end),
         "churn_page": churn_page, "page": churn_page, "query": page_query(request),
         "churn_key_accounts": key_accounts, "policy": policy,
+        "lost": list(lost_contract_list(months=policy.churn_months, today=today)[:CHURN_PAGE]),
     })

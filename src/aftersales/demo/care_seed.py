@@ -1,0 +1,57 @@
+"""Demo data for customer care: the demo's key-account customers get an account manager (the
+centre's supervisors and the service department's managers); some have visit plans and past
+visits; a few referrals; then the daily care work runs once (FB-6 visits due for new
+installations, today's care messages)."""
+
+from datetime import timedelta
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.care import services as care
+from aftersales.care.choices import ReferralStatus, VisitorLevel
+from aftersales.core.dates import local_today
+from aftersales.customers.choices import CustomerKind
+from aftersales.customers.models import Customer
+
+PROSPECTS = ["江南宾馆", "东湖物业", "新城幼儿园", "明珠洗浴中心", "顺发餐饮", "绿地公寓前台",
+             "陈先生", "刘女士", "周先生", "吴女士"]
+NOTES = ["设备运行正常，客户满意", "介绍了新款节能机型", "提醒定期除垢", "客户询问延保",
+         "检查了安装环境，排烟良好"]
+
+
+def seed_care(rng, admin) -> None:
+    today = local_today()
+    managers = list(User.objects.filter(role__in=[Role.SUPERVISOR, Role.MANAGER], is_active=True)
+                    .order_by("username"))
+    if not managers:
+        return
+    accounts = list(Customer.objects.filter(kind=CustomerKind.KEY_ACCOUNT).order_by("id")[:40])
+    companies = list(Customer.objects.filter(kind=CustomerKind.COMPANY).order_by("id")[:8])
+    for customer in accounts + companies[: max(0, 12 - len(accounts))]:
+        manager = rng.choice(managers)
+        care.key_account_mark(actor=admin, customer=customer, manager=manager,
+                              since=today - timedelta(days=rng.randint(30, 700)))
+        if rng.random() < 0.6:
+            plan = care.visit_plan_create(
+                actor=admin, customer=customer, visitor=manager,
+                level=rng.choice([VisitorLevel.SENIOR, VisitorLevel.STAFF]),
+                starts_on=today - timedelta(days=rng.randint(0, 60)))
+            if rng.random() < 0.7:
+                care.visit_record(actor=manager, customer=customer, plan=plan,
+                                  visited_on=today - timedelta(days=rng.randint(3, 50)),
+                                  note=rng.choice(NOTES))
+    referrers = list(Customer.objects.filter(products__isnull=False).distinct()
+                     .order_by("id")[:200])
+    newcomers = list(Customer.objects.filter(referred_by__isnull=True).order_by("-id")[:5])
+    for n, prospect in enumerate(PROSPECTS):
+        referrer = rng.choice(referrers) if referrers else None
+        if referrer is None:
+            break
+        referral = care.referral_create(actor=admin, referrer=referrer, prospect_name=prospect,
+                                        prospect_phone=f"139{rng.randint(10000000, 99999999)}")
+        if n < len(newcomers) // 2 and newcomers[n].pk != referrer.pk:
+            care.referral_close(actor=admin, referral=referral, status=ReferralStatus.WON,
+                                referred=newcomers[n])
+        elif rng.random() < 0.2:
+            care.referral_close(actor=admin, referral=referral, status=ReferralStatus.LOST)
+    care.care_daily(day=today)
