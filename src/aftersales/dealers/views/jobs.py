@@ -26,6 +26,19 @@ from .common import dealer_or_hq_required, hq_required, is_dealer, run
 JOB_FILTERS = {"open": gettext_lazy("open"), "late": gettext_lazy("late"),
                **dict(JobState.choices), "all": gettext_lazy("all")}
 dealer_required = roles_required({Role.DEALER})
+EVENT_LABELS = {
+    "hand_over": gettext_lazy("Handed over"), "record": gettext_lazy("Call recorded"),
+    "accept": gettext_lazy("Accepted"), "complete": gettext_lazy("Completed"),
+    "withdraw": gettext_lazy("Taken back"), "audit_draw": gettext_lazy("Drawn for an audit call"),
+    "audit_check": gettext_lazy("Audit call recorded"),
+}
+
+
+def _events(job):
+    rows = list(event_list(job))
+    for row in rows:
+        row.label = EVENT_LABELS.get(row.action, row.action)
+    return rows
 
 
 @require_GET
@@ -51,7 +64,7 @@ def job_detail(request, pk):
                          request.user, pk=pk)
     dealer_view = is_dealer(request.user)
     return render(request, "dealers/job.html", {
-        "job": job, "dealer_view": dealer_view, "events": event_list(job),
+        "job": job, "dealer_view": dealer_view, "events": _events(job),
         "form": CompleteForm() if dealer_view and job.is_open else None,
         "products": job.customer.products.select_related("model")[:10]})
 
@@ -76,7 +89,7 @@ def job_complete(request, pk):
         messages.success(request, _("Job done and confirmed by the customer."))
         return redirect("dealers:job", pk=job.pk)
     return render(request, "dealers/job.html", {
-        "job": job, "dealer_view": True, "events": event_list(job), "form": form,
+        "job": job, "dealer_view": True, "events": _events(job), "form": form,
         "products": job.customer.products.select_related("model")[:10]}, status=400)
 
 

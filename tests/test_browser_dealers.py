@@ -1,0 +1,107 @@
+"""A dealer in a real browser: the supervisor hands a registered job to the dealer of the
+customer's region from the request's page; the dealer logs in, sees the job (and only its
+region), accepts it and completes it with the customer's confirmation; HQ sees it done.
+Screenshots: docs/screenshots/dealers-*.png (set SCREENSHOT_DIR=docs/screenshots to keep them;
+by default they go to /tmp/shots/dealers/)."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import login
+from playwright.sync_api import expect
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import ServiceCentreFactory, UserFactory
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.dealers.choices import JobState
+from aftersales.dealers.models import DealerJob
+from aftersales.dealers.services import contract_save
+from aftersales.dealers.tests.factories import dealer_login, dealer_make, region_make
+from aftersales.service import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots/dealers"))
+
+
+def test_a_dealer_logs_in_and_completes_a_job_handed_to_it(browser, live_server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    centre = ServiceCentreFactory()
+    supervisor = UserFactory(username="sup-dl", role=Role.SUPERVISOR, service_centre=centre)
+    manager = UserFactory(username="mgr-dl", role=Role.MANAGER, service_centre=None)
+    east = dealer_make("PD01", "浦东安泰经销商", region_make("PD", "浦东", "浦东新区, 川沙"),
+                       centre=centre)
+    dealer_make("MH01", "闵行恒通经销商", region_make("MH", "闵行", "闵行区"), centre=centre)
+    contract_save(actor=manager, dealer=east, number="HT-2026-PD01",
+                  starts_on=date(2026, 1, 1),
+                  ends_on=date(2027, 12, 31),
+                  terms="接到报修后 24 小时内解决，特殊情况不超过 48 小时。",
+                  fees=[("上门服务费", "50"), ("安装调试费", "120")])
+    dealer_login(east, "dealer-pd")
+    customer = CustomerFactory(name="王建国", address="上海市浦东新区张江路88号",
+                               service_centre=centre)
+    CustomerFactory(name="闵行客户", address="上海市闵行区莘庄路2号", service_centre=centre)
+    job = services.service_request_create(
+        actor=supervisor, customer=customer, description="热水器不点火，有异响",
+        installed_product=InstalledProductFactory(customer=customer))
+
+    desk = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                               viewport={"width": 1280, "height": 900})
+    page = desk.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, "sup-dl")
+    page.goto(f"{live_server.url}/requests/{job.pk}/")
+    panel = page.locator("[data-dealer-panel]")
+    expect(panel.locator("select[name=dealer] option")).to_have_count(1)  # its region's only
+    panel.locator("input[name=note]").fill("客户下午在家")
+    panel.locator("[data-hand-over]").click()
+    expect(page.locator("[data-dealer-panel] [data-dealer-job]")).to_contain_text("浦东安泰经销商")
+    page.locator("[data-dealer-panel]").screenshot(path=str(SHOTS / "dealers-request-panel.png"))
+
+    phone = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                viewport={"width": 1100, "height": 900})
+    dealer_page = phone.new_page()
+    dealer_page.set_default_timeout(15_000)
+    login(dealer_page, live_server, "dealer-pd")
+    dealer_page.goto(f"{live_server.url}/dealers/")
+    expect(dealer_page.locator("[data-section=jobs]")).to_contain_text(job.number)
+    expect(dealer_page.locator("[data-section=customers]")).to_contain_text("王建国")
+    expect(dealer_page.locator("[data-section=customers]")).not_to_contain_text("闵行客户")
+    dealer_page.screenshot(path=str(SHOTS / "dealers-home.png"), full_page=True)
+    dealer_page.get_by_role("link", name=job.number).click()
+    dealer_page.locator("[data-accept]").click()
+    expect(dealer_page.locator("[data-job-state]")).to_have_attribute("data-job-state", "accepted")
+    form = dealer_page.locator("form[data-complete]")
+    form.get_by_role("button", name="完工，客户已确认").click()  # nothing filled in: refused
+    expect(form.locator("[data-error=fault_found]")).to_be_visible()
+    form.locator("textarea[name=fault_found]").fill("热水器不点火")
+    form.locator("textarea[name=fault_cause]").fill("点火针积碳")
+    form.locator("textarea[name=action_taken]").fill("清洁点火针，试机正常")
+    form.locator("input[name=confirmed_by]").fill("王建国")
+    form.locator("select[name=rating]").select_option("4")
+    form.get_by_role("button", name="完工，客户已确认").click()
+    expect(dealer_page.locator("[data-job-state]")).to_have_attribute("data-job-state",
+                                                                      "completed")
+    expect(dealer_page.locator("[data-section=work]")).to_contain_text("点火针积碳")
+    dealer_page.screenshot(path=str(SHOTS / "dealers-job.png"), full_page=True)
+    row = DealerJob.objects.get(request=job)
+    assert row.state == JobState.COMPLETED and row.on_time and row.rating == 4
+
+    desk.close()
+    hq = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                             viewport={"width": 1280, "height": 900})
+    page = hq.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, "mgr-dl")
+    page.goto(f"{live_server.url}/dealers/")
+    expect(page.locator("tr[data-dealer=PD01]")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "dealers-list.png"), full_page=True)
+    page.goto(f"{live_server.url}/dealers/{east.pk}/")
+    expect(page.locator("[data-fee]")).to_have_count(2)
+    page.screenshot(path=str(SHOTS / "dealers-detail.png"), full_page=True)
+    page.goto(f"{live_server.url}/dealers/archive/")
+    expect(page.locator(f"[data-figures='{east.pk}-{row.completed_at:%Y-%m}']")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "dealers-archive.png"), full_page=True)
+    hq.close()
+    phone.close()
