@@ -39,11 +39,11 @@ class BillingSettings(BaseModel):
     follow_up_days = models.PositiveSmallIntegerField(
         _("follow-up window (days)"), default=30,
         help_text=_("A call on the same product within this many days after a completed job is "
-                    "a follow-up visit (BL-2): no service fee."))
+                    "a follow-up visit: no service fee."))
     on_site_limit = models.DecimalField(
         _("small fee paid on site up to"), max_digits=10, decimal_places=2,
         default=Decimal("500.00"),
-        help_text=_("WK-2: charges up to this amount are paid on the spot; larger ones are "
+        help_text=_("Charges up to this amount are paid on the spot; larger ones are "
                     "invoiced."))
 
     class Meta:
