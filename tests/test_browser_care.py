@@ -37,10 +37,11 @@ def test_a_key_account_is_marked_visited_and_referred(page, live_server):
                                birthday=date(1975, today.month, min(today.day, 28)))
     InstalledProductFactory(customer=customer, purchased_on=today - timedelta(days=28),
                             installed_on=today - timedelta(days=26))
-    for n in range(4):
+    for n in range(8):
         small = CustomerFactory(name=f"散户{n}", service_centre=cast.centre)
         InstalledProductFactory(customer=small)
-    new_request(cast, customer=customer)
+    for _ in range(5):
+        new_request(cast, customer=customer)
 
     login(page, live_server, cast.supervisor.username)
     page.goto(f"{live_server.url}/customers/{customer.pk}/")
