@@ -8,7 +8,7 @@ from aftersales.core.panels import Panel
 from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, QuoteState
-from .models import ChargeExpense
+from .models import BillingSettings, ChargeExpense
 from .selectors import charge_summary
 from .services import WORK_OPEN
 
@@ -46,6 +46,8 @@ def job_billing_panel(http_request, job) -> dict | None:
         "can_quote": can_work and job.category == Category.A
         and (quote is None or quote.state != QuoteState.AGREED or quote.total != summary.total),
         "can_pay": mine and summary.issued and summary.due > 0,
+        # WK-2: a small fee is paid on the spot; above the limit the invoice usually follows
+        "over_limit": summary.issued and summary.due > BillingSettings.current().on_site_limit,
         "payment_key": uuid.uuid4().hex,
         "expenses": list(ChargeExpense.objects.filter(request=job)) if can_work else [],
         "expense_kinds": ExpenseKind.choices,
