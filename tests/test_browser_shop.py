@@ -7,6 +7,7 @@ default they go to /tmp/shots/shop/)."""
 
 import json
 import os
+import random
 import time
 import urllib.request
 from datetime import timedelta
@@ -19,6 +20,9 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.demo.shop_seed import seed_shop
 from aftersales.invoicing.selectors import credit_notes_for
 from aftersales.service.tests.factories import Cast
 from aftersales.shop import services
@@ -45,9 +49,9 @@ def _send(live_server, shop, payload: dict) -> int:
 def test_inbound_order_to_an_inspected_return_and_its_refund_note(browser, live_server,
                                                                  tmp_path):
     cast = Cast()
-    shop = ShopFactory(name="天猫旗舰店", code="tmall-flagship")
+    shop = ShopFactory(name="天猫官方店", code="tmall-official")
     now = timezone.now()
-    services.answer_save(actor=cast.agent, kind="return", language="zh-hans", title="质量问题退货",
+    services.answer_save(actor=cast.agent, kind="return", language="zh-hans", title="质量问题运费说明",
                          body="{buyer}您好,很抱歉!订单{order}质量问题的退货运费由我们承担。")
     assert _send(live_server, shop, {
         "event_id": "evt-100", "type": "order", "order": {
@@ -110,7 +114,15 @@ def test_inbound_order_to_an_inspected_return_and_its_refund_note(browser, live_
     assert [n.amount for n in notes] == [Decimal("1281.50")] and notes[0].kind == "refund"
     assert case.messages.filter(direction="out").count() == 1
 
+    # the demo's shops beside it, for pages worth a look
+    seed_shop(random.Random(5), UserFactory(username="shop-admin", role=Role.ADMIN),
+              timezone.now())
+    page.goto(f"{live_server.url}/shop/")
+    expect(page.locator("tr[data-case]").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "shop-cases.png"), full_page=True)
     page.goto(f"{live_server.url}/shop/metrics/")
     expect(page.locator(f"[data-shop='{shop.code}']")).to_be_visible()
+    expect(page.locator("[data-shop='jd-store'] [data-response-rate]")).to_contain_text("%")
+    page.wait_for_timeout(1500)  # the charts draw
     page.screenshot(path=str(SHOTS / "shop-metrics.png"), full_page=True)
     context.close()

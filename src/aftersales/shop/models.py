@@ -46,7 +46,7 @@ class Shop(BaseModel):
     webhook_secret = models.CharField(_("webhook secret"), max_length=128, default=secret_new)
     shipping_fee = models.DecimalField(
         _("standard shipping fee"), **MONEY, default=Decimal("12.00"),
-        help_text=_("A discount instead of a return is at most this much (EC-3)."))
+        help_text=_("A discount instead of a return is at most this much."))
     active = models.BooleanField(_("active"), default=True)
 
     restrict_rule = staticmethod(_desk_rule)
@@ -142,7 +142,7 @@ class ShopCase(BaseModel):
                                 on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("handler"))
     dispute = models.BooleanField(_("platform dispute"), default=False,
-                                  help_text=_("The buyer escalated to the platform (EC-4)."))
+                                  help_text=_("The buyer escalated to the platform."))
     # the goods sent back (EC-2, EC-3)
     goods_amount = models.DecimalField(_("value of the goods"), **MONEY, default=Decimal("0"))
     fee_payer = models.CharField(_("return shipping paid by"), max_length=10,

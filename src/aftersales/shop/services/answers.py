@@ -10,7 +10,7 @@ from aftersales.core.changelog import change_log, snapshot
 from ..choices import CaseKind, Language
 from ..models import ReadyAnswer, ShopCase
 from ..rules import return_deadline
-from .orders import _require_desk
+from .common import require_desk
 
 PLACEHOLDERS = ("order", "buyer", "shop", "paid_at", "delivered_at", "return_until")
 
@@ -22,7 +22,7 @@ class _Blank(dict):
 
 def answer_save(*, actor, answer: ReadyAnswer | None = None, kind: str, language: str,
                 title: str, body: str, active: bool = True) -> ReadyAnswer:
-    _require_desk(actor)
+    require_desk(actor)
     errors = {}
     if kind not in CaseKind.values:
         errors["kind"] = [_("Choose the contact kind.")]

@@ -22,7 +22,7 @@ from ..defaults import SHIPPING_FEE_PAYERS
 from ..models import CaseMessage, Order, ShippingFeeRule, ShopCase
 from ..rules import money, percent_of, refund_compute, return_deadline, within_return_window
 from ..workflow import KIND_STEPS, shop_case_workflow
-from .orders import _require_desk
+from .common import require_desk
 
 
 def fee_payer_for(reason: str) -> str:
@@ -66,7 +66,7 @@ def case_open(*, actor, order: Order, kind: str, reason: str = "", description: 
               goods_amount=None, dispute: bool = False, opened_at=None) -> ShopCase:
     """A buyer's contact about an order. A no-reason return or exchange must come within the
     7-day window after delivery (EC-3); who pays the return shipping follows the reason (EC-2)."""
-    _require_desk(actor)
+    require_desk(actor)
     now = timezone.now()
     opened_at = opened_at or now
     errors: dict = {}

@@ -14,28 +14,23 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.changelog import change_log
 from aftersales.core.events import event_append
-from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.validators import phone_normalize
 from aftersales.customers.models import Customer
 
 from ..models import InboundEvent, Order, Rating, Shop
 from ..rules import money
+from .cases import message_from_platform
+from .common import require_desk
 
 SIGNATURE_HEADER = "X-Shop-Signature"
 TIMESTAMP_HEADER = "X-Shop-Timestamp"
 REPLAY_WINDOW_SECONDS = 300
 
 
-def _require_desk(actor) -> None:
-    if actor is not None and not (actor.is_superuser or actor.role in DESK_ROLES):
-        raise PermissionDenied()
-
-
 def shop_create(*, actor, code: str, name: str, platform: str, **extra) -> Shop:
-    _require_desk(actor)
+    require_desk(actor)
     with transaction.atomic():
         shop = Shop(code=code, name=name, platform=platform, **extra)
         shop.full_clean()
@@ -140,7 +135,7 @@ def _order_values(data: dict) -> dict:
 
 def order_create(*, actor, shop: Shop, source: str = "hand", **data) -> Order:
     """An order entered by hand (or the first time a platform sends it)."""
-    _require_desk(actor)
+    require_desk(actor)
     values = _order_values(data)
     with transaction.atomic():
         customer = customer_for_buyer(actor=actor, name=values["buyer_name"],
@@ -243,8 +238,6 @@ def _event_order(shop: Shop, payload: dict) -> Order:
 def webhook_receive(*, shop: Shop, body: bytes) -> tuple[InboundEvent, bool]:
     """Store one verified platform event once. Returns (event, created); a resent event
     (same ``event_id``) returns the stored one and changes nothing."""
-    from .cases import message_from_platform
-
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -66,3 +66,10 @@ def test_a_technician_is_refused(desk):
     assert client.post(f"/shop/orders/{order.pk}/case/", {"kind": "presale"}).status_code == 403
     assert not ShopCase.objects.exists()
     assert not ReadyAnswer.objects.exists()
+
+
+def test_panels_on_the_customer_page_and_the_reports_start(desk):
+    cast, shop, order, client = desk
+    page = client.get(f"/customers/{order.customer.pk}/").content.decode()
+    assert 'data-panel="shop-orders"' in page and order.number in page
+    assert 'data-panel="shop-metrics"' in client.get("/reports/").content.decode()
