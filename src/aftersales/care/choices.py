@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Occasion(models.TextChoices):
@@ -45,6 +46,6 @@ LEVEL_MONTHS = {VisitorLevel.SENIOR: 6, VisitorLevel.STAFF: 1}
 
 
 class ReferralStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    WON = "won", _("Became a customer")
-    LOST = "lost", _("Lost")
+    OPEN = "open", pgettext_lazy("referral", "Open")
+    WON = "won", pgettext_lazy("referral", "Became a customer")
+    LOST = "lost", pgettext_lazy("referral", "Lost")
