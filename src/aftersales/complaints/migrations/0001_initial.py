@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('closed_in_time', models.BooleanField(blank=True, null=True, verbose_name='closed in time')),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
                 ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='customers.customer', verbose_name='customer')),
-                ('follow_up_case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaint', to='feedback.followupcase', verbose_name='from follow-up case')),
+                ('follow_up_case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handed_over_as', to='feedback.followupcase', verbose_name='from follow-up case')),
                 ('installed_product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.installedproduct', verbose_name='product')),
                 ('product_model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.productmodel', verbose_name='product model')),
                 ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='received by')),

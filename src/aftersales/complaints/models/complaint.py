@@ -87,7 +87,7 @@ class Complaint(BaseModel):
                                 on_delete=models.PROTECT, related_name="complaints",
                                 verbose_name=_("service request"))
     follow_up_case = models.OneToOneField("feedback.FollowUpCase", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="complaint",
+                                          on_delete=models.PROTECT, related_name="handed_over_as",
                                           verbose_name=_("from follow-up case"))
     reopened_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="reopenings",

@@ -42,3 +42,23 @@ def check_department(actor, department) -> None:
 def require(condition: bool, field: str, message: str) -> None:
     if not condition:
         raise ValidationError({field: [message]})
+
+
+def defaults_ensure() -> None:
+    """The seed's departments, route, authorities and policy, where none exist (a new or
+    flushed database; migration 0002 does the same on migrate)."""
+    from .. import defaults
+    from ..models import ApprovalAuthority, Department, RouteStep
+
+    departments = {}
+    for code, kind, name in defaults.DEPARTMENTS:
+        departments[code], _c = Department.objects.get_or_create(
+            code=code, defaults={"kind": str(kind), "name": name})
+    for step, department, domestic, foreign in defaults.ROUTE:
+        RouteStep.objects.get_or_create(code=str(step), defaults={
+            "department": departments[department], "days_domestic": domestic,
+            "days_foreign": foreign})
+    if not ApprovalAuthority.objects.exists():
+        for level, name, limit in defaults.AUTHORITIES:
+            ApprovalAuthority.objects.create(level=level, name=name, max_amount=limit)
+    ComplaintPolicy.load()

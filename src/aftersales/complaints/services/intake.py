@@ -133,6 +133,7 @@ def complaint_from_case(*, actor, case, kind: str = Kind.NON_QUALITY, descriptio
                         customer_request: str = "", **extra) -> Complaint:
     """FB-4: a follow-up case from a survey or a call hands over into a complaint (once)."""
     from aftersales.feedback.models import FollowUpCase
+    from aftersales.feedback.selectors import case_reasons
 
     if not FollowUpCase.objects.restrict(actor).filter(pk=case.pk).exists():
         raise PermissionDenied()
@@ -140,7 +141,7 @@ def complaint_from_case(*, actor, case, kind: str = Kind.NON_QUALITY, descriptio
         raise ConflictError(_("This case has already been handed over as a complaint."))
     channel = Channel.SURVEY if case.survey_id else Channel.CALL
     sr = case.request
-    reasons = "; ".join(str(r) for r in (case.reasons or []))
+    reasons = "; ".join(str(r) for r in case_reasons(case))
     text = description or "\n".join(t for t in (case.summary, reasons) if t) or str(case)
     customer = case.customer
     return complaint_register(

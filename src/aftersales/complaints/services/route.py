@@ -31,7 +31,14 @@ from ..models import (
     StepAlert,
 )
 from ..workflow import STEP_TRANSITION, complaint_workflow
-from .common import calendar_of, check_department, check_visible, policy, require
+from .common import (
+    calendar_of,
+    check_department,
+    check_visible,
+    defaults_ensure,
+    policy,
+    require,
+)
 
 logger = logging.getLogger(__name__)
 ALERT_TASK = "aftersales.complaints.tasks.fire_step_alert"
@@ -50,7 +57,10 @@ def step_limit(route: RouteStep, market: str) -> Decimal:
 
 def step_start(complaint: Complaint, code: str, start) -> ComplaintStep:
     """Open a route step with its deadline and schedule its reminder and urge note."""
-    route = RouteStep.objects.select_related("department").get(code=code)
+    route = RouteStep.objects.select_related("department").filter(code=code).first()
+    if route is None:
+        defaults_ensure()
+        route = RouteStep.objects.select_related("department").get(code=code)
     calendar = calendar_of(complaint)
     due = rules.working_days_after(calendar, start, step_limit(route, complaint.market))
     step = ComplaintStep.objects.create(complaint=complaint, code=code,

@@ -10,12 +10,14 @@ from aftersales.customers.tests.factories import CustomerFactory
 from .. import services
 from ..choices import Channel, Kind, Status
 from ..models import ApprovalAuthority, Department, DepartmentMember
+from ..services.common import defaults_ensure
 
 
 class Team:
     """One centre, its desk agent, and a person in each route department (head office)."""
 
     def __init__(self, centre=None, tag="t"):
+        defaults_ensure()
         self.centre = centre or ServiceCentreFactory()
         c = self.centre.code.lower()
         self.agent = UserFactory(username=f"agent-{tag}-{c}", role=Role.AGENT,
