@@ -88,7 +88,7 @@ def seed_shop(rng, admin, now) -> int:
         reason = {CaseKind.RETURN: "quality", CaseKind.EXCHANGE: "wrong_item",
                   CaseKind.REFUND_ONLY: "quality"}.get(kind, "")
         case = services.case_open(actor=agent, order=order, kind=kind, reason=reason,
-                                  opened_at=asked, dispute=(i == 10),
+                                  opened_at=asked, dispute=(kind == CaseKind.REFUND_ONLY),
                                   description="加热很慢,热水不够用" if reason else "")
         cases += 1
         services.message_add(actor=None, case=case, direction="in", body="在吗?想问一下订单的情况",

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Platform(models.TextChoices):
@@ -42,10 +43,10 @@ class FeePayer(models.TextChoices):
 
 
 class CaseState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("shop case", "Open")
     DISCOUNT_OFFERED = "discount_offered", _("Discount offered")
     AWAITING_GOODS = "awaiting_goods", _("Awaiting the goods")
-    RECEIVED = "received", _("Goods received")
+    RECEIVED = "received", pgettext_lazy("shop case", "Goods received")
     INSPECTED = "inspected", _("Inspected")
     REFUNDED = "refunded", _("Refunded")
     EXCHANGED = "exchanged", _("Replacement shipped")

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import DateTimeField
 
@@ -14,7 +15,7 @@ class OrderForm(forms.Form):
     buyer_phone = forms.CharField(label=_("Buyer's phone"), max_length=20)
     buyer_account = forms.CharField(label=_("Buyer's account"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    item_name = forms.CharField(label=_("Item"), max_length=200)
+    item_name = forms.CharField(label=pgettext_lazy("order", "Item"), max_length=200)
     item_sku = forms.CharField(label=_("SKU"), max_length=60, required=False)
     item_quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     paid_amount = forms.DecimalField(label=_("Paid amount"), max_digits=12, decimal_places=2,

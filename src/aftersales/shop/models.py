@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.models import BaseModel
@@ -205,9 +206,9 @@ class Rating(models.Model):
     """A buyer's rating of an order (EC-4: description, logistics, service, 1–5)."""
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rating")
-    description = models.PositiveSmallIntegerField(_("description"))
-    logistics = models.PositiveSmallIntegerField(_("logistics"))
-    service = models.PositiveSmallIntegerField(_("service"))
+    description = models.PositiveSmallIntegerField(pgettext_lazy("rating", "description"))
+    logistics = models.PositiveSmallIntegerField(pgettext_lazy("rating", "logistics"))
+    service = models.PositiveSmallIntegerField(pgettext_lazy("rating", "service"))
     at = models.DateTimeField(_("rated at"))
 
     class Meta:

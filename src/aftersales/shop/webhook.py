@@ -40,7 +40,9 @@ def webhook(request, code: str):
         event, created = webhook_receive(shop=shop, body=body)
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
-        status = 409 if "event_id" in errors and "already used" in str(errors) else 400
+        reused = any(e.code == "event_reused"
+                     for e in getattr(exc, "error_dict", {}).get("event_id", []))
+        status = 409 if reused else 400
         return JsonResponse({"errors": errors}, status=status)
     return JsonResponse({"event": event.event_id, "order": event.order_id,
                          "replayed": not created}, status=201 if created else 200)

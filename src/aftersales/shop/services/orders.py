@@ -278,6 +278,6 @@ def webhook_receive(*, shop: Shop, body: bytes) -> tuple[InboundEvent, bool]:
             return event, True
     event = InboundEvent.objects.get(shop=shop, event_id=event_id)
     if event.body_hash != digest:
-        raise ValidationError({"event_id": [
-            _("This event id was already used for a different event.")]})
+        raise ValidationError({"event_id": [ValidationError(
+            _("This event id was already used for a different event."), code="event_reused")]})
     return event, False
