@@ -196,6 +196,7 @@ def measure(month: date) -> dict:
 def main() -> None:
     args = parse_args()
     info = machine()
+    info["commit"] = os.environ.get("BENCH_COMMIT") or info.get("commit")  # run from a copy
     data_dir = Path(tempfile.mkdtemp(prefix="bench-maintenance-"))
     reuse = database_exists(DATABASE) and not args.regenerate
     db_url = database_url(DATABASE) if reuse else database_recreate(DATABASE)

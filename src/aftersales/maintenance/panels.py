@@ -58,9 +58,21 @@ def request_detail_panel(http_request, job) -> dict | None:
     return context
 
 
+def reports_card_panel(http_request, subject) -> dict | None:
+    """The reports start page: due and overdue maintenance visits, with their Excel."""
+    user = http_request.user
+    if not (user.is_superuser or getattr(user, "is_staff_role", False)):
+        return None
+    from .selectors import visit_counts
+
+    return {"counts": visit_counts(user=user)}
+
+
 PANELS = {
     "field.job": [Panel(template="maintenance/panels/field_job.html", context=field_job_panel,
                         order=20)],
     "service_request.detail": [Panel(template="maintenance/panels/request_detail.html",
                                      context=request_detail_panel, order=40)],
+    "reports.index": [Panel(template="maintenance/panels/reports_card.html",
+                            context=reports_card_panel, order=45)],
 }

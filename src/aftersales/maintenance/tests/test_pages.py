@@ -117,3 +117,9 @@ def test_certificate_prints_for_a_done_visit_only(clock_at):
     drive(visit.request, cast, Status.COMPLETED)
     page = client.get(f"/maintenance/visits/{visit.pk}/certificate/").content.decode()
     assert visit.request.number in page and "清洗燃烧器" in page and "2026-11-20" in page
+
+
+def test_reports_page_has_the_maintenance_card():
+    cast = Cast()
+    page = _client(cast.manager).get("/reports/").content.decode()
+    assert 'data-panel="maintenance-reports"' in page
