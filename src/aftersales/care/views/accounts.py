@@ -158,7 +158,7 @@ KPI_COLUMNS = [
 def manager_kpi_view(request):
     rows = manager_kpis(user=request.user)
     if request.GET.get("format") == "xlsx":
-        workbook = workbook_new(title=_("Key-account KPIs"), subject="RP-6")
+        workbook = workbook_new(title=_("Key-account KPIs"), subject=_("Key-account KPIs"))
         sheet = sheet_add(workbook, _("Key-account KPIs"))
         row_append(sheet, [str(label) for _key, label in KPI_COLUMNS])
         for row in rows:
