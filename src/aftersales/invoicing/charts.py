@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 CAT_COLOURS = {"A": "#c62828", "B": "#0b6bcb", "C": "#1a7f37", "D": "#8a96a3"}
+FREE_COLOURS = {"A": "#ef9a9a", "B": "#90caf9", "C": "#a5d6a7", "D": "#cfd8dc"}
 
 
 def figures_charts(figures: dict) -> list[dict]:
@@ -15,7 +16,7 @@ def figures_charts(figures: dict) -> list[dict]:
               "color": CAT_COLOURS[c], "data": [float(r[f"charged_{c}"]) for r in rows]}
              for c in ("A",)]
             + [{"name": _("Free %(cat)s") % {"cat": c}, "type": "bar", "stack": "free",
-                "color": CAT_COLOURS[c], "data": [float(r[f"free_{c}"]) for r in rows]}
+                "color": FREE_COLOURS[c], "data": [float(r[f"free_{c}"]) for r in rows]}
                for c in ("A", "B", "C", "D")]),
         "axes": [{"name": "¥"}],
     }, {

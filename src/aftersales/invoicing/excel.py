@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 
@@ -11,7 +12,7 @@ from .choices import AGEING_BUCKETS
 def invoices_workbook(balances, filename: str):
     book = workbook_new(title=_("Invoices"))
     sheet = sheet_add(book, _("Invoices"))
-    row_append(sheet, [_("Number"), _("Issued at"), _("Customer"), _("Kind"), _("Period"),
+    row_append(sheet, [_("Number"), _("Issued at"), _("Customer"), pgettext("invoicing document", "Kind"), pgettext("invoicing period", "Period"),
                        _("Amount before tax"), _("Tax"), _("Total"), _("Paid"), _("Credited"),
                        _("Outstanding"), _("Tax platform number")])
     for b in balances:
@@ -46,7 +47,7 @@ def receivables_workbook(rows, as_of, filename: str):
 def credit_notes_workbook(notes, filename: str):
     book = workbook_new(title=_("Credit notes"))
     sheet = sheet_add(book, _("Credit notes"))
-    row_append(sheet, [_("Number"), _("Issued at"), _("Kind"), _("Customer"), _("Invoice"),
+    row_append(sheet, [_("Number"), _("Issued at"), pgettext("invoicing document", "Kind"), _("Customer"), _("Invoice"),
                        _("Amount"), _("Reason"), _("Because of")])
     for n in notes:
         row_append(sheet, [n.number, timezone.localtime(n.issued_at).replace(tzinfo=None),

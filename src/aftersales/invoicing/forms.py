@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.dates import local_today
 
@@ -28,7 +29,7 @@ def month_input(period: str) -> str:
 
 
 class CreditNoteForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=CreditKind.choices,
+    kind = forms.ChoiceField(label=pgettext_lazy("invoicing document", "Kind"), choices=CreditKind.choices,
                              initial=CreditKind.CREDIT)
     amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=12, decimal_places=2,
                                 min_value=0)

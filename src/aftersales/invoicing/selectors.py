@@ -15,8 +15,14 @@ from aftersales.core.dates import local_today
 
 from .choices import AGEING_BUCKETS
 from .models import CreditNote, Invoice
+from .money import CENT
 
 ZERO = Decimal("0.00")
+
+
+def _money(value) -> Decimal:
+    """An aggregate as money: SQLite's sums come back without their two places (413.5)."""
+    return (value or ZERO).quantize(CENT)
 
 
 def credit_notes_for(source):
@@ -86,8 +92,8 @@ def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBala
                 .values_list("sheet__invoice_line__invoice", "s"))
     credited = dict(CreditNote.objects.filter(invoice__in=ids, issued_at__lt=end)
                     .values("invoice").annotate(s=Sum("amount")).values_list("invoice", "s"))
-    return [InvoiceBalance(invoice=i, paid=paid.get(i.pk) or ZERO,
-                           credited=credited.get(i.pk) or ZERO,
+    return [InvoiceBalance(invoice=i, paid=_money(paid.get(i.pk)),
+                           credited=_money(credited.get(i.pk)),
                            age_days=(as_of - timezone.localtime(i.issued_at).date()).days)
             for i in invoices]
 
@@ -144,18 +150,17 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         invoices = invoices.filter(customer__service_centre=centre)
         credits = credits.filter(customer__service_centre=centre)
     lines = ChargeLine.objects.filter(sheet__in=sheets)
-    revenue = lines.aggregate(s=Sum("amount"))["s"] or ZERO
-    by_kind = {row["kind"]: row["s"] or ZERO
+    revenue = _money(lines.aggregate(s=Sum("amount"))["s"])
+    by_kind = {row["kind"]: _money(row["s"])
                for row in lines.values("kind").annotate(s=Sum("amount"))}
-    collected = (Payment.objects.filter(sheet__in=sheets).aggregate(s=Sum("amount"))["s"]
-                 or ZERO)
+    collected = _money(Payment.objects.filter(sheet__in=sheets).aggregate(s=Sum("amount"))["s"])
     collected = min(collected, revenue)
     cells: dict = defaultdict(lambda: {"jobs": 0, "charged": ZERO, "free": ZERO})
     for row in (lines.values("sheet__category", "sheet__request__service_centre__name")
                 .annotate(charged=Sum("amount"), free=Sum("value", filter=Q(free=True)))):
         cell = cells[(row["sheet__request__service_centre__name"] or "", row["sheet__category"])]
-        cell["charged"] += row["charged"] or ZERO
-        cell["free"] += row["free"] or ZERO
+        cell["charged"] += _money(row["charged"])
+        cell["free"] += _money(row["free"])
     for row in sheets.values("category", "request__service_centre__name").annotate(n=Count("id")):
         cells[(row["request__service_centre__name"] or "", row["category"])]["jobs"] += row["n"]
     centres = sorted({name for name, _cat in cells})
@@ -183,9 +188,9 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         "since": since, "until": until,
         "revenue": revenue, "revenue_by_kind": by_kind,
         "collected": collected, "outstanding": revenue - collected,
-        "received": payments.aggregate(s=Sum("amount"))["s"] or ZERO,
-        "invoiced": invoices.aggregate(s=Sum("total"))["s"] or ZERO,
-        "credited": credits.aggregate(s=Sum("amount"))["s"] or ZERO,
+        "received": _money(payments.aggregate(s=Sum("amount"))["s"]),
+        "invoiced": _money(invoices.aggregate(s=Sum("total"))["s"]),
+        "credited": _money(credits.aggregate(s=Sum("amount"))["s"]),
         "free": sum((r["free"] for r in by_category), ZERO),
         "by_category": by_category, "by_centre": by_centre,
     }

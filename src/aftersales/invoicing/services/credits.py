@@ -27,7 +27,7 @@ PREFIX = "CN"
 def invoice_credited(invoice) -> Decimal:
     """What the credit notes against ``invoice`` have taken off it so far."""
     total = CreditNote.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0.00")
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def _lines_clean(lines, amount, errors) -> list[tuple[str, Decimal]]:

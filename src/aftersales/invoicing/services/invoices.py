@@ -89,7 +89,7 @@ def last_period() -> str:
 def _sheet_description(sheet) -> str:
     request = sheet.request
     product = getattr(request, "installed_product", None)
-    text = f"{sheet.number} · {request.number}"
+    text = request.number
     if product is not None:
         text += f" · {product}"
     return text[:200]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import ServiceCentre
@@ -53,6 +54,7 @@ def _to_invoice(period: str | None):
     labels = dict(InvoicingMode.choices)
     for row in rows:
         row["customer"] = customers[row["customer"]]
+        row["total"] = row["total"].quantize(Decimal("0.01"))
         row["mode"] = modes.get(row["customer"].pk, InvoicingMode.NOW)
         row["mode_label"] = labels[row["mode"]]
     return [r for r in rows if r["mode"] != InvoicingMode.NEVER]
@@ -137,6 +139,16 @@ def batch_run(request):
     return redirect("invoicing:home")
 
 
+EVENT_LABELS = {"issue": gettext_lazy("issued"), "credit": gettext_lazy("credited")}
+
+
+def _events(invoice):
+    events = list(event_list(invoice))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
+
+
 def _invoice_get(request, pk):
     return get_restricted(Invoice.objects.select_related("customer", "issued_by"),
                           request.user, pk=pk)
@@ -153,7 +165,7 @@ def invoice_detail(request, pk: int):
         "invoice": invoice, "balance": balance,
         "lines": invoice.lines.select_related("sheet__request").order_by("id"),
         "credit_notes": invoice.credit_notes.order_by("issued_at", "id"),
-        "return_notes": returns, "events": event_list(invoice),
+        "return_notes": returns, "events": _events(invoice),
         "credit_form": CreditNoteForm(), "return_form": ReturnNoteForm(),
         "warehouses": Warehouse.objects.restrict(request.user).filter(active=True)
         .order_by("code"),
