@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import certificate, field, home, plans
+from .views import certificate, field, home, plans, portal
 
 app_name = "maintenance"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/<int:pk>/checklist/", field.job_checklist, name="job_checklist"),
     path("jobs/<int:pk>/photo/", field.job_photo, name="job_photo"),
     path("jobs/<int:pk>/reading/", field.job_reading, name="job_reading"),
+    path("portal/reading/", portal.customer_reading, name="portal_reading"),
 ]

@@ -123,3 +123,30 @@ def test_reports_page_has_the_maintenance_card():
     cast = Cast()
     page = _client(cast.manager).get("/reports/").content.decode()
     assert 'data-panel="maintenance-reports"' in page
+
+
+def test_customer_sends_a_meter_reading_from_the_portal():
+    from aftersales.accounts.choices import Role
+    from aftersales.accounts.tests.factories import UserFactory
+    from aftersales.maintenance.choices import Basis, MeterUnit
+    from aftersales.maintenance.models import MeterReading
+
+    cast = Cast()
+    plan = PlanFactory(basis=Basis.METER, interval_months=None, interval_meter=500,
+                       meter_unit=MeterUnit.HOURS)
+    user = UserFactory(username="owner-1", role=Role.CUSTOMER)
+    customer = CustomerFactory(service_centre=cast.centre, user=user)
+    product = InstalledProductFactory(customer=customer, model=plan.product_model)
+    other = InstalledProductFactory(model=plan.product_model)
+    client = _client(user)
+    home = client.get("/portal/").content.decode()
+    assert f'data-meter="{product.pk}"' in home and f'data-meter="{other.pk}"' not in home
+    sent = client.post("/maintenance/portal/reading/",
+                       {"product": product.pk, "value": "520", "next": "/portal/"})
+    assert sent.status_code == 302 and sent["Location"].startswith("/portal/")
+    reading = MeterReading.objects.get()
+    assert (reading.value, reading.source) == (520, "customer")
+    assert MaintenanceVisit.objects.filter(installed_product=product, due_meter=500).exists()
+    assert client.post("/maintenance/portal/reading/",
+                       {"product": other.pk, "value": "10"}).status_code == 404
+    assert MeterReading.objects.count() == 1
