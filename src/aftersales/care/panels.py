@@ -21,9 +21,19 @@ def customer_key_account_panel(http_request, customer) -> dict | None:
             "managers": list(staff_users()) if may_mark and account is None else []}
 
 
+def reports_card_panel(http_request, subject) -> dict | None:
+    """The reports start page: a card with the key-account KPIs and the 80/20 analysis."""
+    user = http_request.user
+    if not (user.is_superuser or user.role in DESK_ROLES):
+        return None
+    return {}
+
+
 PANELS = {
     "customer.detail": [
         Panel(template="care/panels/customer_key_account.html",
               context=customer_key_account_panel, order=5),
     ],
+    "reports.index": [Panel(template="care/panels/reports_card.html", context=reports_card_panel,
+                            order=60)],
 }

@@ -118,3 +118,12 @@ def test_value_analysis_finds_the_few_that_bring_most(cast):
     assert data["rows"][0].customer == big and data["rows"][0].value == 14
     assert data["top_count"] == 1 and data["customers"] == 4
     assert data["curve"][-1] == (100.0, 100.0)
+
+
+def test_the_reports_page_links_to_care_reports(client, cast):
+    client.force_login(cast.manager)
+    page = client.get("/reports/").content.decode()
+    assert 'data-panel="care-reports"' in page and "/care/key-accounts/kpis/" in page
+    client.force_login(cast.technician)
+    response = client.get("/reports/")
+    assert 'data-panel="care-reports"' not in response.content.decode()
