@@ -128,7 +128,7 @@ def generate(args, today: date) -> dict:
             SELECT now(), now(), 1, {first_customer} + (g - 1) / 2, {first_model} + g %% {args.models},
                    'SN' || lpad(g::text, 9, '0'), d - 3, d, (d - 3) + interval '12 months' - interval '1 day',
                    '', ''
-            FROM (SELECT g, CAST(%s AS date) - ((g * 7919) %% {days})::int AS d
+            FROM (SELECT g, CAST(%s AS date) - ((g::bigint * 7919) %% {days})::int AS d
                   FROM generate_series(1, {args.products}) g) s""",
             [today], label="products")
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
