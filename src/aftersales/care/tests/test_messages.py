@@ -91,3 +91,21 @@ def test_the_calendar_marks_what_was_sent(sms, send):
 def test_29_february_birthdays_are_greeted_on_28_february_in_other_years(sms, send):
     CustomerFactory(birthday=date(1996, 2, 29))
     assert send(day=date(2027, 2, 28)) == 1
+
+
+def test_the_daily_command_sends_once(sms, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from aftersales.core.dates import local_today
+
+    today = local_today()
+    if (today.month, today.day) == (2, 29):
+        return
+    CustomerFactory(birthday=today.replace(year=1985))
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("care_daily", stdout=out)
+        call_command("care_daily", stdout=out)
+    assert len(outbox(sms)) == 1 and "1 care message(s) sent" in out.getvalue()
