@@ -15,7 +15,7 @@ from aftersales.accounts.permissions import desk_required
 from aftersales.core.attachments import attachment_list
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
-from aftersales.core.forms import apply_errors, error_text
+from aftersales.core.forms import DateTimeField, apply_errors, error_text
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query
@@ -226,9 +226,11 @@ def case_step(request, pk: int, step: str):
 def case_message(request, pk: int):
     case = get_restricted(ShopCase.objects.all(), request.user, "change", pk=pk)
     direction = request.POST.get("direction") or Direction.OUT
+    when = DateTimeField(required=False)
     try:
+        at = when.clean(request.POST.get("at") or None)
         services.message_add(actor=request.user, case=case, direction=direction,
-                             body=request.POST.get("body", ""))
+                             body=request.POST.get("body", ""), at=at)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     return redirect(reverse("shop:case", args=[case.pk]) + "#messages")

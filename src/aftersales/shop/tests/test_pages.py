@@ -73,3 +73,30 @@ def test_panels_on_the_customer_page_and_the_reports_start(desk):
     page = client.get(f"/customers/{order.customer.pk}/").content.decode()
     assert 'data-panel="shop-orders"' in page and order.number in page
     assert 'data-panel="shop-metrics"' in client.get("/reports/").content.decode()
+
+
+def test_a_buyers_message_entered_later_keeps_its_time(desk):
+    cast, shop, order, client = desk
+    case = services.case_open(actor=cast.agent, order=order, kind="logistics")
+    client.post(f"/shop/cases/{case.pk}/message/",
+                {"direction": "in", "body": "快递到哪了?", "at": "2026-11-07T22:50"})
+    message = case.messages.get()
+    assert message.at == sh(2026, 11, 7, 22, 50)
+
+
+def test_the_case_list_reads_the_same_number_of_rows_for_more_cases(desk):
+    cast, shop, order, client = desk
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/shop/?all=1").status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        services.case_open(actor=cast.agent, order=order, kind="presale")
+    few = count()
+    for _ in range(8):
+        services.case_open(actor=cast.agent, order=order, kind="logistics")
+    assert count() == few
