@@ -154,3 +154,34 @@ def test_only_hq_hands_over(net):
         with pytest.raises(PermissionDenied):
             services.job_hand_to_dealer(actor=actor, job=job, dealer=net["d1"])
     assert not DealerJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.concurrency
+def test_two_hand_overs_at_once_give_the_job_to_one_dealer():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    cast = Cast()
+    region = region_make("PD", "浦东", "浦东新区")
+    dealers = [dealer_make(f"D{i}", f"经销商{i}", region, centre=cast.centre) for i in range(4)]
+    job = new_request(cast, customer=CustomerFactory(address="上海市浦东新区张江路1号"))
+    barrier = threading.Barrier(len(dealers))
+
+    def run(dealer):
+        barrier.wait()
+        try:
+            services.job_hand_to_dealer(actor=cast.supervisor, job=job, dealer=dealer)
+            return "ok"
+        except ValidationError:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(dealers)) as pool:
+        results = list(pool.map(run, dealers))
+    assert results.count("ok") == 1 and results.count("refused") == len(dealers) - 1
+    assert DealerJob.objects.filter(request=job).count() == 1
+    assert DeadlineClock.objects.filter(request=job, kind=ClockKind.RESOLUTION).count() == 1

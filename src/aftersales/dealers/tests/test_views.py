@@ -151,3 +151,30 @@ def test_archive_figures_and_excel(client, net, clock_at):
     response = client.post(reverse("dealers:audit") + "?month=2026-11", {"draw": "1",
                                                                          "month": "2026-11"})
     assert response.status_code == 403  # agents record call-backs; the draw is HQ's
+
+
+def test_lists_take_as_many_queries_for_many_rows_as_for_few(client, net):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    cast = net["cast"]
+    job = new_request(cast, customer=net["c_east"])
+    services.job_hand_to_dealer(actor=cast.supervisor, job=job, dealer=net["d1"])
+    few = {"list": count(cast.manager, reverse("dealers:home")),
+           "jobs": count(cast.manager, reverse("dealers:jobs")),
+           "home": count(net["u1"], reverse("dealers:home"))}
+    for n in range(5):
+        dealer_make(f"X{n}", f"经销商{n}", net["east"], centre=cast.centre)
+        customer = CustomerFactory(address=f"上海市浦东新区某路{n}号")
+        services.job_hand_to_dealer(actor=cast.supervisor, job=new_request(cast, customer=customer),
+                                    dealer=net["d1"])
+    services.monthly_reports_open(today=date(2026, 12, 1))
+    assert count(cast.manager, reverse("dealers:home")) == few["list"]
+    assert count(cast.manager, reverse("dealers:jobs")) == few["jobs"]
+    assert count(net["u1"], reverse("dealers:home")) == few["home"]
