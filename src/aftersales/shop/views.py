@@ -154,6 +154,8 @@ def case_detail(request, pk: int):
 ACTION_LABELS = {
     "open": gettext_lazy("Case opened"), "attachment_add": gettext_lazy("Photo added"),
     "message_in": gettext_lazy("Buyer's message"), "message_out": gettext_lazy("Answer sent"),
+    "dispute_set": gettext_lazy("Escalated to the platform"),
+    "dispute_clear": gettext_lazy("Platform dispute closed"),
 }
 
 
@@ -200,6 +202,8 @@ def _step_call(step: str, request, case: ShopCase):
         "transfer": lambda: services.case_transfer(actor=actor, case=case, description=note),
         "reject": lambda: services.case_reject(actor=actor, case=case, note=note),
         "close": lambda: services.case_close(actor=actor, case=case, note=note),
+        "dispute": lambda: services.case_dispute_set(actor=actor, case=case,
+                                                     dispute=p.get("dispute") == "1", note=note),
     }
     if step not in calls:
         raise Http404

@@ -5,6 +5,7 @@ from .cases import (  # noqa: F401
     case_close,
     case_discount_answer,
     case_discount_offer,
+    case_dispute_set,
     case_goods_expect,
     case_goods_inspect,
     case_goods_receive,

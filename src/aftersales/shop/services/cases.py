@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.attachments import attachment_add
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import IllegalTransition
-from aftersales.core.workflow import transition_apply
+from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.invoicing import services as invoicing_services
 from aftersales.service import services as request_services
 from aftersales.service.choices import Channel
@@ -273,6 +273,21 @@ def case_reject(*, actor, case: ShopCase, note: str) -> ShopCase:
 
 def case_close(*, actor, case: ShopCase, note: str = "") -> ShopCase:
     return _step(case, "close", actor, note=note)
+
+
+def case_dispute_set(*, actor, case: ShopCase, dispute: bool, note: str = "") -> ShopCase:
+    """The buyer escalated the case to the platform (or the platform closed the dispute): it
+    counts in the dispute rate (EC-4) by the case's opening day."""
+    require_desk(actor)
+    with transaction.atomic():
+        locked = ShopCase.objects.select_for_update().get(pk=case.pk)
+        if locked.dispute == bool(dispute):
+            return locked
+        locked.dispute = bool(dispute)
+        version_bump(instance=locked, expected_version=locked.version, fields=["dispute"])
+        event_append(subject=locked, action="dispute_set" if dispute else "dispute_clear",
+                     actor=actor, note=note)
+    return locked
 
 
 # --- messages -----------------------------------------------------------------------------------

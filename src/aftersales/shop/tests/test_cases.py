@@ -179,3 +179,18 @@ def test_a_technician_cannot_open_cases(world):
     with pytest.raises(PermissionDenied):
         services.case_open(actor=cast.technician, order=order, kind="presale")
     assert not ShopCase.objects.exists()
+
+
+def test_a_case_escalated_later_counts_as_a_dispute(world):
+    from aftersales.shop.selectors import shop_metrics
+
+    cast, shop, order = world
+    case = services.case_open(actor=cast.agent, order=order, kind="refund_only", reason="quality")
+    assert shop_metrics(shop)["disputes30"] == 0
+    case = services.case_dispute_set(actor=cast.agent, case=case, dispute=True, note="买家申请介入")
+    assert shop_metrics(shop)["disputes30"] == 1
+    again = services.case_dispute_set(actor=cast.agent, case=case, dispute=True)
+    assert again.version == case.version  # nothing changed, no event
+    from aftersales.core.events import event_list
+
+    assert [e.action for e in event_list(case)].count("dispute_set") == 1

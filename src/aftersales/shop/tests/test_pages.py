@@ -56,6 +56,9 @@ def test_the_case_page_moves_a_return_along(desk):
     assert str(case.refund_amount) == "1299.00"  # the buyer paid the shipping: no reason
     client.post(f"/shop/cases/{case.pk}/message/", {"direction": "out", "body": "已退款"})
     assert case.messages.filter(direction="out").count() == 1
+    client.post(f"/shop/cases/{case.pk}/step/dispute/", {"dispute": "1"})
+    case.refresh_from_db()
+    assert case.dispute
 
 
 def test_a_technician_is_refused(desk):
