@@ -143,6 +143,16 @@ def test_out_of_warranty_call_to_cash_handed_over_and_invoiced(phone_page, page,
     shot(page, "handover-confirmed.png")
     assert Handover.objects.get().state == HandoverState.CONFIRMED
 
+    # the desk's request page shows the same sheet, the signed quote and the payment
+    desk_context = page.context.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    desk = desk_context.new_page()
+    login(desk, live_server, cast.agent.username)
+    desk.goto(f"{live_server.url}{reverse('service:detail', args=[job.pk])}")
+    expect(desk.locator("#final-charge [data-final-total]")).to_have_text("¥115.50")
+    desk.locator("#final-charge").scroll_into_view_if_needed()
+    shot(desk, "request-desk.png")
+    desk_context.close()
+
     # the invoice: issued at completion for a customer invoiced at once, else "invoice now"
     # (invoicing's pages, issue 11's other half; the part above stands without them)
     from aftersales.invoicing.models import Invoice

@@ -120,7 +120,7 @@ def charge_sheet_preview(job: ServiceRequest) -> Preview:
     model = product.model if product is not None else None
     fee = service_fee_for(model) if model is not None else money(job.estimated_charge)
     if fee > 0 or follow_up:
-        label = (_("Service fee (%(category)s)") % {"category": model.category}) if model else _("Service fee")
+        label = (_("Service fee (%(model)s)") % {"model": model.name}) if model else _("Service fee")
         lines.append(line_make(kind=LineKind.LABOUR, description=label, quantity=1,
                                unit_price=fee,
                                free_reason=category_free or (FreeReason.FOLLOW_UP if follow_up else "")))
@@ -179,7 +179,7 @@ def charge_summary(job: ServiceRequest) -> ChargeSummary:
     sheet = charge_sheet_for(job)
     if sheet is not None:
         lines = list(sheet.lines.select_related("part"))
-        paid = sheet.payments.aggregate(s=Sum("amount"))["s"] or ZERO
+        paid = money(sheet.payments.aggregate(s=Sum("amount"))["s"] or ZERO)
         total = sheet.total
     else:
         sheet = charge_sheet_preview(job)
@@ -189,7 +189,7 @@ def charge_summary(job: ServiceRequest) -> ChargeSummary:
 
 
 def sheet_due(sheet: ChargeSheet) -> Decimal:
-    paid = sheet.payments.aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = money(sheet.payments.aggregate(s=Sum("amount"))["s"] or ZERO)
     return max(sheet.total - paid, ZERO)
 
 

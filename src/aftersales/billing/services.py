@@ -81,8 +81,8 @@ def expense_add(*, actor, request: ServiceRequest, kind: str, description: str,
         expense = ChargeExpense.objects.create(request=request, kind=kind,
                                                description=description.strip()[:200],
                                                amount=amount, entered_by=actor)
-        event_append(subject=request, action="expense_add", actor=actor,
-                     note=f"{expense.description} ¥{amount}")
+        event_append(subject=expense, action="add", actor=actor,
+                     note=f"{expense.description} ¥{amount}", data={"request": request.number})
     return expense
 
 
@@ -92,8 +92,9 @@ def expense_remove(*, actor, expense: ChargeExpense) -> None:
     if request.status not in WORK_OPEN:
         raise IllegalTransition(_("Expenses can be taken off only while the work is open."))
     with transaction.atomic():
-        event_append(subject=request, action="expense_remove", actor=actor,
-                     note=f"{expense.description} ¥{expense.amount}")
+        event_append(subject=expense, action="remove", actor=actor,
+                     note=f"{expense.description} ¥{expense.amount}",
+                     data={"request": request.number})
         expense.delete()
 
 
@@ -147,9 +148,7 @@ def quote_make(*, actor, request: ServiceRequest) -> Quote:
                       part=line.part, free=line.free, free_reason=line.free_reason)
             for line in preview.lines])
         event_append(subject=quote, action="make", actor=actor, to_state=quote.state,
-                     note=f"¥{quote.total}")
-        event_append(subject=request, action="quote_make", actor=actor,
-                     note=f"{quote.number} ¥{quote.total}")
+                     note=f"¥{quote.total}", data={"request": request.number})
     return quote
 
 
@@ -218,10 +217,6 @@ def _decide(*, actor, quote: Quote, via: str, state: str, signer_name: str, sign
             else:
                 request_services.service_request_decline(actor=actor, request=request,
                                                          note=locked.note or locked.number)
-        else:
-            event_append(subject=request, actor=actor,
-                         action="quote_agree" if state == QuoteState.AGREED else "quote_decline",
-                         note=f"{locked.number} {locked.note}".strip())
     return locked
 
 
@@ -304,8 +299,6 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
             event_append(subject=payment, action="record", actor=actor,
                          note=f"¥{amount} {payment.get_method_display()}",
                          data={"sheet": locked.number})
-            event_append(subject=locked.request, action="payment_record", actor=actor,
-                         note=f"{payment.number} ¥{amount}")
             return payment, True
     except IntegrityError:
         # a concurrent twin with the same key committed first (unique constraint)
