@@ -6,6 +6,8 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,7 +17,7 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.tests.factories import Cast
 
 from ..models import CreditNote, Invoice, InvoicingPreference, ReturnNote
-from ..services import invoice_issue
+from ..services import credit_note_issue, invoice_issue
 from .factories import accountant, payment_make, sheet_make
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,28 @@ def test_credit_notes_list_and_excel(client, books, customer):
                                     {"kind": "refund"}).content.decode()
     book = load_workbook(BytesIO(client.get(reverse("invoicing:credit_notes_excel")).content))
     assert list(book.worksheets[0].values)[1][6] == "投诉补偿"
+
+
+def test_lists_take_as_many_queries_for_many_rows_as_for_few(client, books, cast):
+
+    def counts():
+        result = []
+        for name in ("invoicing:home", "invoicing:receivables", "invoicing:credit_notes"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            result.append(len(queries))
+        return result
+
+    def add(n):
+        for _ in range(n):
+            customer = CustomerFactory(service_centre=cast.centre)
+            invoice = invoice_issue(actor=books, customer=customer,
+                                    sheet_ids=[sheet_make(customer, "50", cast=cast).pk])
+            sheet_make(customer, "20", cast=cast)  # waits for an invoice
+            credit_note_issue(actor=books, customer=customer, amount="5", reason="x",
+                              invoice=invoice)
+
+    add(2)
+    few = counts()
+    add(8)
+    assert counts() == few
