@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import Role
+from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import ConflictError, IllegalTransition, PermissionDenied
 from aftersales.core.numbering import next_number
@@ -19,7 +20,16 @@ from aftersales.service.models import ServiceRequest
 from aftersales.service.services import centre_local_date
 
 from .choices import ON_SITE_METHODS, AgreedVia, ExpenseKind, HandoverState, Method, QuoteState
-from .models import ChargeExpense, ChargeLine, ChargeSheet, Handover, Payment, Quote, QuoteLine
+from .models import (
+    ChargeExpense,
+    ChargeLine,
+    ChargeSheet,
+    Handover,
+    Payment,
+    Quote,
+    QuoteLine,
+    ServiceFee,
+)
 from .models.rules import sees_all
 from .selectors import charge_sheet_preview, money
 from .workflow import ACCOUNTING, handover_workflow
@@ -337,3 +347,23 @@ def handover_confirm(*, actor, handover: Handover, counted, reason: str = "",
                      "reason": (reason or "").strip() if difference else "",
                      "confirmed_by": actor, "confirmed_at": timezone.now()},
             data={"taken": str(taken), "counted": str(counted)})
+
+
+# --- policy tables (admin) --------------------------------------------------------------------
+
+def policy_save(*, actor, instance, before: dict | None = None):
+    """Save a row of a policy table (service fees, billing settings) with its change-log entry."""
+    if isinstance(instance, ServiceFee) and instance.fee is not None and instance.fee < 0:
+        raise ValidationError({"fee": [_("The amount must be more than 0.")]})
+    with transaction.atomic():
+        created = instance.pk is None
+        instance.save()
+        change_log(actor=actor, instance=instance, action="create" if created else "update",
+                   before=before)
+    return instance
+
+
+def policy_delete(*, actor, instance) -> None:
+    with transaction.atomic():
+        change_log(actor=actor, instance=instance, action="delete", before=snapshot(instance))
+        instance.delete()

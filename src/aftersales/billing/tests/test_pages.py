@@ -156,3 +156,21 @@ def test_start_pages_by_role(client):
     assert client.get(reverse("billing:home")).url == reverse("billing:sheets")
     assert client.get(reverse("billing:sheets")).status_code == 200
     assert client.get(reverse("billing:takings")).status_code == 200
+
+
+def test_print_views_and_the_fee_table_in_the_admin(client):
+    cast = Cast()
+    sheet = charge_sheet_for(_finished(cast))
+    quote = quote_make(actor=cast.agent, request=job_a(cast))
+    client.force_login(cast.agent)
+    assert sheet.number in client.get(reverse("billing:sheet", args=[sheet.pk])).content.decode()
+    assert quote.number in client.get(reverse("billing:quote", args=[quote.pk])).content.decode()
+    admin = UserFactory(username="admin-fee", role=Role.ADMIN, service_centre=None,
+                        is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    fee = ServiceFee.objects.get(category="water_heater")
+    response = client.post(reverse("admin:billing_servicefee_change", args=[fee.pk]),
+                           {"category": "water_heater", "fee": "160.00", "note": "调价"})
+    assert response.status_code == 302
+    assert ServiceFee.objects.get(pk=fee.pk).fee == Decimal("160.00")
+    assert sheet.total == charge_sheet_for(sheet.request).total  # an issued sheet stays
