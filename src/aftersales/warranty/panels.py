@@ -1,9 +1,12 @@
 """What the warranty app adds to the desk request page (core.panels): the contract that covers
 the job (category B) and the 三包 entitlement with the decision form."""
 
+from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.attachments import attachment_list
 from aftersales.core.panels import Panel
-from aftersales.customers.selectors import contract_covering
+from aftersales.customers.choices import ContractState, RenewalOutcome
+from aftersales.customers.models import ContractRenewal
+from aftersales.customers.selectors import contract_covering, contract_list
 from aftersales.service.choices import Category
 from aftersales.service.services import centre_local_date
 
@@ -55,7 +58,25 @@ def request_outcome_panel(http_request, service_request) -> dict | None:
     }
 
 
+def reports_card_panel(http_request, subject) -> dict | None:
+    """The reports start page: contracts (expiring, renewals due, lost) and 三包 outcomes."""
+    user = http_request.user
+    if not (user.is_superuser or user.role in DESK_ROLES):
+        return None
+    renewals = ContractRenewal.objects.restrict(user, "view")
+    return {
+        "expiring": contract_list(user=user, state=ContractState.EXPIRING).count(),
+        "renewals_open": renewals.filter(outcome=RenewalOutcome.OPEN).count(),
+        "renewals_lost": renewals.filter(outcome=RenewalOutcome.LOST).count(),
+        "outcomes": WarrantyOutcome.objects.restrict(user, "view").count(),
+    }
+
+
 PANELS = {
+    "reports.index": [
+        Panel(template="warranty/panels/reports_card.html", context=reports_card_panel,
+              order=40),
+    ],
     "service_request.detail": [
         Panel(template="warranty/panels/request_contract.html", context=request_contract_panel,
               order=20),

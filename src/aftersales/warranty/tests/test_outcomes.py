@@ -200,3 +200,15 @@ def test_two_deciders_at_once_one_outcome_one_refund(clock_at):
         results = list(pool.map(decide, [cast.supervisor, cast.manager]))
     assert sorted(results) == [False, True]
     assert WarrantyOutcome.objects.count() == 1 and CreditNote.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_reports_page_has_a_card_for_contracts_and_sanbao(client, cast):
+    job, _ = job_with_priors(cast)
+    services.outcome_decide(actor=cast.supervisor, request=job, kind="repair")
+    client.force_login(cast.manager)
+    page = client.get(reverse("reports:index")).content.decode()
+    assert "data-contracts-reports" in page and reverse("warranty:home") in page
+    client.force_login(cast.technician)
+    response = client.get(reverse("reports:index"))
+    assert "data-contracts-reports" not in response.content.decode()
