@@ -82,6 +82,11 @@ def test_credit_and_return_notes_from_the_invoice_page(client, books, cast, cust
     assert CreditNote.objects.count() == 1
     client.post(reverse("invoicing:return_note_new", args=[invoice.pk]),
                 {"description": "遥控器", "quantity": "1", "amount": "50", "reason": "未使用退回"})
+    response = client.post(reverse("invoicing:preference_set", args=[customer.pk]),
+                           {"mode": "never", "next": reverse("invoicing:invoice",
+                                                             args=[invoice.pk])})
+    assert response.url == reverse("invoicing:invoice", args=[invoice.pk])
+    assert InvoicingPreference.objects.get(customer=customer).mode == "never"
     note = ReturnNote.objects.get()
     assert note.amount == Decimal("50.00") and CreditNote.objects.count() == 2
     html = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()

@@ -159,6 +159,7 @@ def _invoice_get(request, pk):
 def invoice_detail(request, pk: int):
     invoice = _invoice_get(request, pk)
     balance = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0]
+    preference = InvoicingPreference.objects.filter(customer=invoice.customer).first()
     returns = list(invoice.return_notes.select_related("receipt__warehouse")
                    .prefetch_related("lines__part"))
     return render(request, "invoicing/invoice.html", {
@@ -169,7 +170,9 @@ def invoice_detail(request, pk: int):
         "credit_form": CreditNoteForm(), "return_form": ReturnNoteForm(),
         "warehouses": Warehouse.objects.restrict(request.user).filter(active=True)
         .order_by("code"),
-        "may_issue": may_issue(request.user),
+        "may_issue": may_issue(request.user), "modes": InvoicingMode.choices,
+        "mode": preference.mode if preference else InvoicingMode.NOW,
+        "mode_note": preference.note if preference else "",
     })
 
 
