@@ -39,6 +39,7 @@ from .dispatch_seed import seed_dispatch
 from .feedback_seed import seed_feedback
 from .models import DemoRun
 from .care_seed import seed_care
+from .contracts_seed import seed_contracts, seed_warranty
 from .parts_seed import seed_parts, seed_returns
 from .signature import signature_data_url
 
@@ -678,6 +679,8 @@ class Seeder:
             seed_feedback(self.rng, self.clock)
             seed_parts(self.rng, self.admin)
             seed_returns(self.rng, self.admin, self.today)
+            seed_contracts(self.rng, self.admin, self.today)
+            seed_warranty(self.rng, self.admin, self.today)
             seed_care(self.rng, self.admin)
             statuses = Counter(ServiceRequest.objects.values_list("status", flat=True))
             return DemoRun.objects.create(

@@ -27,6 +27,7 @@ NAV = [
     ("billing:home", _("Billing"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("invoicing:home", _("Invoices"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("customers:contracts", _("Contracts"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("warranty:home", _("Warranty outcomes"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("complaints:list", _("Complaints"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("dealers:home", _("Dealers"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("maintenance:home", _("Maintenance"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
