@@ -23,3 +23,10 @@ def customer_for_books(pk):
     if customer is None:
         raise Http404
     return customer
+
+
+def sees_customer_pages(user) -> bool:
+    """Whether the customers app's pages open for this user (desk staff; not the accountant)."""
+    from aftersales.accounts.choices import DESK_ROLES
+
+    return bool(user.is_superuser or getattr(user, "role", None) in DESK_ROLES)

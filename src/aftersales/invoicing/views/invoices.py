@@ -27,7 +27,13 @@ from ..excel import invoices_workbook
 from ..forms import CreditNoteForm, ReturnNoteForm, month_input, month_value
 from ..issuers import company, issuer_get
 from ..models import Invoice, InvoicingPreference, ReturnNote
-from ..permissions import accounting_required, customer_for_books, invoicing_required, may_issue
+from ..permissions import (
+    accounting_required,
+    customer_for_books,
+    invoicing_required,
+    may_issue,
+    sees_customer_pages,
+)
 from ..selectors import invoice_balances
 from ..services import (
     credit_note_issue,
@@ -97,6 +103,7 @@ def home(request):
         "month": request.GET.get("month", ""), "centre": request.GET.get("centre", ""),
         "kinds": InvoiceKind.choices, "centres": ServiceCentre.objects.order_by("name"),
         "may_issue": may_issue(request.user), "issuer": issuer_get(),
+        "customer_pages": sees_customer_pages(request.user),
         "filtered": any(request.GET.get(k) for k in ("q", "kind", "month", "centre")),
     })
 
@@ -171,6 +178,7 @@ def invoice_detail(request, pk: int):
         "warehouses": Warehouse.objects.restrict(request.user).filter(active=True)
         .order_by("code"),
         "may_issue": may_issue(request.user), "modes": InvoicingMode.choices,
+        "customer_pages": sees_customer_pages(request.user),
         "mode": preference.mode if preference else InvoicingMode.NOW,
         "mode_note": preference.note if preference else "",
     })

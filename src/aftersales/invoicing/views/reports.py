@@ -21,7 +21,12 @@ from ..choices import AGEING_BUCKETS, CreditKind
 from ..excel import credit_notes_workbook, figures_workbook, receivables_workbook
 from ..forms import PreferenceForm, month_input, month_value
 from ..models import CreditNote, Invoice
-from ..permissions import accounting_required, customer_for_books, invoicing_required
+from ..permissions import (
+    accounting_required,
+    customer_for_books,
+    invoicing_required,
+    sees_customer_pages,
+)
 from ..selectors import monthly_figures, receivables, receivables_totals
 from ..services import invoicing_preference_set, month_bounds
 
@@ -62,6 +67,7 @@ def receivables_page(request):
         "q": request.GET.get("q", ""), "centre": request.GET.get("centre", ""),
         "bucket": request.GET.get("bucket", ""), "open": request.GET.get("open", "1"),
         "centres": ServiceCentre.objects.order_by("name"),
+        "customer_pages": sees_customer_pages(request.user),
     })
 
 
