@@ -143,7 +143,7 @@ class DealerJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def _dealer(self):
         link = getattr(self.request.user, "dealer_link", None)
         if link is None:
-            raise PermissionDenied(_("Only a dealer's login records its own calls."))
+            raise PermissionDenied()  # staff hand jobs over (hand-over/); a dealer records its own
         return link.dealer
 
     @extend_schema(request=DealerJobRecordSerializer, responses={201: DealerJobSerializer},
