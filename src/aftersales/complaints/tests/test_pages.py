@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from aftersales.accounts.tests.factories import PASSWORD
@@ -94,7 +95,7 @@ def test_print_aid_and_monthly(client, team):
     assert "data-copy=\"5\"" in client.get(f"/complaints/{c.pk}/print/").content.decode()
     aid = client.get(f"/complaints/{c.pk}/aid/").content.decode()
     assert "data-aid-options" in aid
-    month = c.closed_at.astimezone().strftime("%Y-%m")
+    month = timezone.localtime(c.closed_at).strftime("%Y-%m")
     monthly = client.get("/complaints/monthly/", {"month": month}).content.decode()
     assert c.number in monthly
     xlsx = client.get("/complaints/monthly.xlsx", {"month": month})
