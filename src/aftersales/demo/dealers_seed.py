@@ -21,12 +21,24 @@ from aftersales.parts.models import Part, Warehouse
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
 
-REGIONS = [
-    # code, name, places
-    ("SJ-N", "松江北部", "九亭镇, 泗泾镇, 佘山镇"),
-    ("SJ-S", "松江南部", "新桥镇, 车墩镇"),
-    ("PD-E", "浦东东部", "惠南镇, 祝桥镇, 川沙新镇"),
+from . import people
+
+REGION_TOWNS = [
+    # code, name, towns (the demo's addresses name a town, or only a road and an estate in it)
+    ("SJ-N", "松江北部", ("九亭镇", "泗泾镇", "佘山镇")),
+    ("SJ-S", "松江南部", ("新桥镇", "车墩镇")),
+    ("PD-E", "浦东东部", ("惠南镇", "祝桥镇", "川沙新镇")),
 ]
+
+
+def _places(towns) -> str:
+    """A region's places: its towns with their roads and estates, one town a line."""
+    areas = {town: (roads, estates)
+             for _district, town, roads, estates in people.PUDONG_SUBURBAN + people.SONGJIANG_SUBURBAN}
+    return "\n".join(", ".join((town, *areas[town][0], *areas[town][1])) for town in towns)
+
+
+REGIONS = [(code, name, _places(towns)) for code, name, towns in REGION_TOWNS]
 DEALERS = [
     # code, name, contact, phone, address, centre, regions, login
     ("DL-SJ01", "上海松申暖通设备有限公司", "沈建华", "+862157731234", "上海市松江区泗通路88号",
