@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aftersales.billing import services
-from aftersales.billing.choices import AgreedVia, Method
+from aftersales.billing.choices import AgreedVia, FreeReason, Method
 from aftersales.billing.models import ChargeLine, ChargeSheet, Handover, Payment, Quote, QuoteLine
 from aftersales.billing.selectors import handover_list
 
@@ -31,7 +31,14 @@ IDEMPOTENCY_REQUIRED = OpenApiParameter(
     description="Required: a payment is recorded once per key; the same key returns it again.")
 
 
+def _blank_or(choices):
+    """A read-only choice that may be empty ("" documented next to the choices)."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class ChargeLineSerializer(ModelSerializer):
+    free_reason = _blank_or(FreeReason.choices)
+
     class Meta:
         model = ChargeLine
         fields = ["position", "kind", "description", "quantity", "unit_price", "value", "amount",
@@ -50,6 +57,8 @@ class ChargeSheetSerializer(ModelSerializer):
 
 
 class QuoteLineSerializer(ModelSerializer):
+    free_reason = _blank_or(FreeReason.choices)
+
     class Meta:
         model = QuoteLine
         fields = ["position", "kind", "description", "quantity", "unit_price", "value", "amount",
@@ -59,6 +68,7 @@ class QuoteLineSerializer(ModelSerializer):
 
 class QuoteSerializer(ModelSerializer):
     lines = QuoteLineSerializer(many=True, read_only=True)
+    decided_via = _blank_or(AgreedVia.choices)
 
     class Meta:
         model = Quote
