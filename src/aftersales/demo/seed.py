@@ -41,6 +41,7 @@ from .models import DemoRun
 from .care_seed import seed_care
 from .contracts_seed import seed_contracts, seed_warranty
 from .parts_seed import seed_parts, seed_returns
+from .shop_seed import seed_shop
 from .signature import signature_data_url
 
 DEMO_PASSWORD = "demo1234"
@@ -682,6 +683,7 @@ class Seeder:
             seed_contracts(self.rng, self.admin, self.today)
             seed_warranty(self.rng, self.admin, self.today)
             seed_care(self.rng, self.admin)
+            seed_shop(self.rng, self.admin, self.now)
             statuses = Counter(ServiceRequest.objects.values_list("status", flat=True))
             return DemoRun.objects.create(
                 seeded_at=self.now, seed=self.seed, scale=self.scale,
