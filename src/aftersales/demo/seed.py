@@ -40,6 +40,7 @@ from .feedback_seed import seed_feedback
 from .models import DemoRun
 from .care_seed import seed_care
 from .contracts_seed import seed_contracts, seed_warranty
+from .invoicing_seed import seed_invoicing, seed_invoicing_preferences
 from .parts_seed import seed_parts, seed_returns
 from .shop_seed import seed_shop
 from .signature import signature_data_url
@@ -672,6 +673,7 @@ class Seeder:
             self._staff()
             self._catalogue()
             self._customers()
+            seed_invoicing_preferences(self.rng, self.admin)
             self._products()
             self._contracts()
             self._requests()
@@ -682,6 +684,7 @@ class Seeder:
             seed_returns(self.rng, self.admin, self.today)
             seed_contracts(self.rng, self.admin, self.today)
             seed_warranty(self.rng, self.admin, self.today)
+            seed_invoicing(self.rng, self.admin, self.today, self.clock)
             seed_care(self.rng, self.admin)
             seed_shop(self.rng, self.admin, self.now)
             statuses = Counter(ServiceRequest.objects.values_list("status", flat=True))

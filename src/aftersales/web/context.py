@@ -17,15 +17,15 @@ NAV = [
     ("feedback:cases", _("Follow-up cases"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:visits", _("Supervisors' visits"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:surveys", _("Surveys"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("reports:index", _("Reports"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("reports:index", _("Reports"), {Role.ACCOUNTANT, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:jobs", _("My jobs"), {Role.TECHNICIAN}),
     ("reports:mine", _("My reports"), {Role.TECHNICIAN}),
     # one entry for the parts area: its start page leads to requests, stock, returns, loans, counts
     ("parts:home", _("Parts"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:workshop", _("Workshop"), {Role.TECHNICIAN, Role.SUPERVISOR, Role.AGENT, Role.MANAGER, Role.ADMIN}),
     # the second wave's areas: each start page leads on to the rest of its area
-    ("billing:home", _("Billing"), {Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("invoicing:home", _("Invoices"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("billing:home", _("Billing"), {Role.ACCOUNTANT, Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("invoicing:home", _("Invoices"), {Role.ACCOUNTANT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("customers:contracts", _("Contracts"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("warranty:home", _("Warranty outcomes"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("complaints:list", _("Complaints"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
