@@ -2,6 +2,7 @@
 the phone (twice the same post records once); the accountant's hand-overs; who sees what."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -174,3 +175,26 @@ def test_print_views_and_the_fee_table_in_the_admin(client):
     assert response.status_code == 302
     assert ServiceFee.objects.get(pk=fee.pk).fee == Decimal("160.00")
     assert sheet.total == charge_sheet_for(sheet.request).total  # an issued sheet stays
+
+
+def test_the_hand_over_list_reads_as_many_rows_for_many_technicians(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast = Cast()
+    accountant = Money(cast).accountant
+
+    def take(count):
+        for index in range(count):
+            technician = UserFactory(username=f"tq-{Handover.objects.count()}-{index}",
+                                     role=Role.TECHNICIAN, service_centre=cast.centre)
+            Handover.objects.create(technician=technician, day=date.today())
+
+    client.force_login(accountant)
+    take(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("billing:handovers"))
+    take(6)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("billing:handovers"))
+    assert len(many) == len(few)
