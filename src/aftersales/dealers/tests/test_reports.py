@@ -111,3 +111,19 @@ def test_audit_sample_draws_completed_jobs_per_dealer_and_records_the_call(clock
     with pytest.raises(PermissionDenied):
         services.audit_sample_draw(actor=user, month=date(2026, 11, 1))
     assert AuditSample.objects.count() == services.AUDIT_SAMPLE_SIZE
+
+
+@pytest.mark.django_db
+def test_the_daily_command_and_task_run_the_reminders(two_dealers, clock_at):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ..tasks import remind_dealer_reports
+
+    clock_at(9, 0, day=DAY1, tick=False)
+    out = StringIO()
+    call_command("dealers_daily", stdout=out)
+    assert "2" in out.getvalue()
+    assert remind_dealer_reports.call() == {"reminded": 0, "overdue": 0}
+    assert MonthlyReport.objects.filter(reminded_at__isnull=False).count() == 2
