@@ -28,7 +28,7 @@ from aftersales.customers.tests.factories import (
     ProductModelFactory,
 )
 from aftersales.maintenance.models import MaintenancePlan, MaintenanceVisit
-from aftersales.maintenance.tests.factories import png_bytes
+from aftersales.maintenance.tests.factories import checklist_items, png_bytes
 from aftersales.service import services
 from aftersales.service.choices import Kind, Status
 from aftersales.service.tests.factories import Cast, drive
@@ -68,6 +68,7 @@ def test_installation_with_photos_and_checklist_sets_the_phase(phone_page, page,
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path)}}}
     cast = Cast()
+    checklist_items()
     customer = CustomerFactory(service_centre=cast.centre, name="赵先生")
     product = InstalledProductFactory(customer=customer, installed_on=None,
                                       model=ProductModelFactory(code="WH-INST", name="燃气热水器"))

@@ -16,12 +16,13 @@ from aftersales.service import services
 from aftersales.service.choices import Kind, Status
 from aftersales.service.tests.factories import SIGNATURE, Cast, drive
 
-from .factories import PNG
+from .factories import PNG, checklist_items
 
 pytestmark = pytest.mark.django_db
 
 
 def _installation(cast):
+    checklist_items()
     customer = CustomerFactory(service_centre=cast.centre)
     product = InstalledProductFactory(customer=customer, installed_on=None)
     request = services.service_request_create(

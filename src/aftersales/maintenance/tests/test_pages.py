@@ -16,7 +16,7 @@ from aftersales.service import services
 from aftersales.service.choices import Kind, Status
 from aftersales.service.tests.factories import Cast, drive
 
-from .factories import PNG, PlanFactory
+from .factories import PNG, PlanFactory, checklist_items
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,7 @@ def test_phone_panel_uploads_photos_ticks_the_checklist_and_desk_sees_them(setti
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path)}}}
     cast = Cast()
+    checklist_items()
     customer = CustomerFactory(service_centre=cast.centre)
     product = InstalledProductFactory(customer=customer, installed_on=None)
     job = drive(services.service_request_create(
