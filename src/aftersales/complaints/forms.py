@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.customers.models import Customer, ProductModel
 
@@ -37,8 +38,8 @@ class MultipleFileField(forms.FileField):
 class ComplaintForm(forms.Form):
     """CP-3: the intake — who, what, how much, what the customer asks, samples."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    channel = forms.ChoiceField(label=pgettext_lazy("complaint", "Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    kind = forms.ChoiceField(label=pgettext_lazy("complaint", "Kind"), choices=Kind.choices)
     market = forms.ChoiceField(label=_("Market"), choices=Market.choices)
     customer_phone = forms.CharField(label=_("Customer's phone"), required=False, max_length=20,
                                      help_text=_("A known customer is found by phone."))
@@ -50,14 +51,14 @@ class ComplaintForm(forms.Form):
     product_model = forms.ModelChoiceField(label=_("Product model"), required=False,
                                            queryset=ProductModel.objects.order_by("code"))
     order_ref = forms.CharField(label=_("Order number"), required=False, max_length=40)
-    part_number = forms.CharField(label=_("Part number"), required=False, max_length=60)
+    part_number = forms.CharField(label=pgettext_lazy("complaint", "Part number"), required=False, max_length=60)
     quantity = forms.DecimalField(label=_("Quantity"), required=False, min_value=0,
                                   max_digits=12, decimal_places=2)
     delivered_on = forms.DateField(label=_("Delivery date"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     defective_quantity = forms.DecimalField(label=_("Defective quantity"), required=False,
                                             min_value=0, max_digits=12, decimal_places=2)
-    description = forms.CharField(label=_("What is wrong"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=pgettext_lazy("complaint", "What is wrong"), widget=forms.Textarea(attrs={"rows": 3}))
     customer_request = forms.CharField(label=_("What the customer asks"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
     still_processing = forms.BooleanField(label=_("Customer still processing, not determined"),
@@ -87,14 +88,14 @@ class AcceptForm(StepForm):
 
 
 class QAForm(StepForm):
-    cause = forms.ChoiceField(label=_("Cause"), choices=[("", "—"), *Cause.choices],
+    cause = forms.ChoiceField(label=pgettext_lazy("complaint", "Cause"), choices=[("", "—"), *Cause.choices],
                               required=False)
     upheld = forms.TypedChoiceField(label=_("Upheld"), required=False,
                                     choices=[("", "—"), ("yes", _("Upheld")),
                                              ("no", _("Not upheld"))],
                                     coerce=lambda v: {"yes": True, "no": False}.get(v),
                                     empty_value=None)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("complaint", "Kind"), choices=Kind.choices)
     supplier_involved = forms.BooleanField(label=_("A supplier is involved"), required=False)
     supplier_name = forms.CharField(label=_("Supplier"), required=False, max_length=100)
 

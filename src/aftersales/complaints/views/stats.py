@@ -5,6 +5,7 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.permissions import desk_required
@@ -27,9 +28,9 @@ def _month(request) -> date:
 def _tables(figures) -> list[dict]:
     kinds, causes, channels = dict(Kind.choices), dict(Cause.choices), dict(Channel.choices)
     return [
-        {"key": "kind", "title": _("By kind"), "head": [_("Kind"), _("Closed")],
+        {"key": "kind", "title": _("By kind"), "head": [pgettext("complaint", "Kind"), _("Closed")],
          "rows": [[kinds[k], n] for k, n in figures["by_kind"].items()]},
-        {"key": "cause", "title": _("By cause (the fifteen)"), "head": [_("Cause"), _("Closed")],
+        {"key": "cause", "title": _("By cause (the fifteen)"), "head": [pgettext("complaint", "Cause"), _("Closed")],
          "rows": [[causes[k], n] for k, n in figures["by_cause"].items()]},
         {"key": "department", "title": _("Responsibility by department"),
          "head": [_("Department"), _("Cases"), _("Share (%) summed"), _("Share (%) on average"),
@@ -39,14 +40,16 @@ def _tables(figures) -> list[dict]:
                   for code, d in figures["by_department"].items()]},
         {"key": "model", "title": _("By product model"), "head": [_("Product model"), _("Closed")],
          "rows": [[k, n] for k, n in figures["by_model"].items()]},
-        {"key": "channel", "title": _("By channel"), "head": [_("Channel"), _("Closed")],
+        {"key": "channel", "title": _("By channel"), "head": [pgettext("complaint", "Channel"), _("Closed")],
          "rows": [[channels[k], n] for k, n in figures["by_channel"].items() if n]},
     ]
 
 
 def _charts(figures) -> list[dict]:
     causes = dict(Cause.choices)
-    items = [(str(causes[k]), n) for k, n in figures["by_cause"].items()]
+    items = [(str(causes[k]), n) for k, n in figures["by_cause"].items() if n]
+    if not items:  # an empty month: the fifteen causes at zero
+        items = [(str(causes[k]), n) for k, n in figures["by_cause"].items()]
     return [{"title": _("Closed complaints by cause"), "categories": [k for k, _n in items],
              "series": [{"name": _("Closed"), "type": "bar", "color": "#c62828",
                          "data": [n for _k, n in items]}],
