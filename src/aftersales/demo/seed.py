@@ -38,6 +38,7 @@ from .clock import SimulatedClock
 from .dispatch_seed import seed_dispatch
 from .feedback_seed import seed_feedback
 from .models import DemoRun
+from .billing_seed import seed_billing
 from .care_seed import seed_care
 from .contracts_seed import seed_contracts, seed_warranty
 from .invoicing_seed import seed_invoicing, seed_invoicing_preferences
@@ -682,6 +683,7 @@ class Seeder:
             seed_feedback(self.rng, self.clock)
             seed_parts(self.rng, self.admin)
             seed_returns(self.rng, self.admin, self.today)
+            seed_billing(self.rng, self.admin)
             seed_contracts(self.rng, self.admin, self.today)
             seed_warranty(self.rng, self.admin, self.today)
             seed_invoicing(self.rng, self.admin, self.today, self.clock)
