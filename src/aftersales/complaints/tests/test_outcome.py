@@ -99,3 +99,15 @@ def test_monthly_report_once_between_the_1st_and_the_10th(team, clock_at):
     assert len(report.data["by_cause"]) == 15
     assert monthly_report_produce(today=date(2026, 12, 4)) is None  # once
     assert MonthlyReport.objects.count() == 1
+
+
+def test_monthly_command_stores_once_and_queues_the_next_run(team):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("complaints_monthly", "--force", stdout=out)
+    call_command("complaints_monthly", "--force", stdout=out)
+    assert MonthlyReport.objects.count() == 1
+    assert "nothing new" in out.getvalue() and "next run" in out.getvalue()
