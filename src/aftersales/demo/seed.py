@@ -27,6 +27,7 @@ from aftersales.core.dates import add_months
 from aftersales.customers import services as customer_services
 from aftersales.customers.choices import CustomerKind, RegionKind
 from aftersales.customers.models import Customer, InstalledProduct, MaintenanceContract
+from aftersales.customers.selectors import contract_covering
 from aftersales.dealers.models import Dealer
 from aftersales.parts.models import Part
 from aftersales.service import services as request_services
@@ -34,14 +35,16 @@ from aftersales.service.choices import Channel, Status
 from aftersales.service.models import ServiceRequest
 
 from . import catalogue, people
-from .clock import SimulatedClock
-from .dispatch_seed import seed_dispatch
-from .feedback_seed import seed_feedback
-from .models import DemoRun
 from .billing_seed import seed_billing
 from .care_seed import seed_care
+from .clock import SimulatedClock
 from .contracts_seed import seed_contracts, seed_warranty
+from .dealers_seed import seed_dealers
+from .dispatch_seed import seed_dispatch
+from .feedback_seed import seed_feedback
 from .invoicing_seed import seed_invoicing, seed_invoicing_preferences
+from .maintenance_seed import seed_maintenance
+from .models import DemoRun
 from .parts_seed import seed_parts, seed_returns
 from .shop_seed import seed_shop
 from .signature import signature_data_url
@@ -416,8 +419,8 @@ class Seeder:
             product = self.rng.choice(self.products)
             if product.purchased_on >= day:
                 continue
-            if chargeable and product.covers(day):
-                continue
+            if chargeable and (product.covers(day) or contract_covering(product, day)):
+                continue  # in warranty (C) or under a contract (B): not work the customer pays
             if bench and (product.installed_on is None or not any(
                     p.bench for p in catalogue.PROBLEMS[product.model.category])):
                 continue
@@ -470,8 +473,10 @@ class Seeder:
         target = plan.target
         chargeable_unagreed = False
         if not plan.internal:
-            chargeable_unagreed = (plan.product is None or not plan.product.covers(
-                self._local(plan.reported_at).date())) and not plan.agreed_at_call
+            day = self._local(plan.reported_at).date()
+            chargeable_unagreed = (plan.product is None or not (
+                plan.product.covers(day) or contract_covering(plan.product, day))
+            ) and not plan.agreed_at_call
         if target == Status.AWAITING_AGREEMENT:
             return steps
         if chargeable_unagreed:
@@ -684,6 +689,8 @@ class Seeder:
             seed_parts(self.rng, self.admin)
             seed_returns(self.rng, self.admin, self.today)
             seed_billing(self.rng, self.admin)
+            seed_dealers(self.rng, self.clock, self.admin, self.manager)
+            seed_maintenance(self.rng, self.admin, self.today)
             seed_contracts(self.rng, self.admin, self.today)
             seed_warranty(self.rng, self.admin, self.today)
             seed_invoicing(self.rng, self.admin, self.today, self.clock)
