@@ -13,4 +13,5 @@ def charge_sheet_issue_for(change: Change) -> None:
 HANDLERS = {
     "service_request.complete": [charge_sheet_issue_for],
     "service_request.hand_back": [charge_sheet_issue_for],
+    "service_request.dealer_complete": [charge_sheet_issue_for],
 }

@@ -19,4 +19,5 @@ def visit_after_installation_for(change: Change) -> None:
 HANDLERS = {
     "service_request.complete": [visit_after_installation_for],
     "service_request.close": [visit_after_installation_for],
+    "service_request.dealer_complete": [visit_after_installation_for],
 }

@@ -8,7 +8,8 @@ transition, then every handler registered for ``"<workflow>.*"`` (every transiti
 workflow). A handler that raises rolls the whole step back.
 
 Each app declares its handlers in one visible place, the dict ``HANDLERS`` of its module
-``<app>/handlers.py``::
+``<app>/handlers.py`` (and, in ``EVENT_LABELS``, how a timeline names the events it appends to
+another app's documents: ``{"service_request.hand_to_dealer": _("Handed to a dealer")}``)::
 
     HANDLERS = {
         "service_request.register": [clocks_start_for],
@@ -58,19 +59,23 @@ Handler = Callable[[Change], None]
 
 _registry: dict[str, list[Handler]] = {}
 _sources: dict[Handler, str] = {}
+_labels: dict[str, Any] = {}
 
 
 def handlers_load() -> dict[str, list[Handler]]:
     """(Re)build the registry from every installed app's ``handlers.HANDLERS``."""
     registry: dict[str, list[Handler]] = {}
     sources: dict[Handler, str] = {}
+    labels: dict[str, Any] = {}
     for config in apps.get_app_configs():
         if not config.name.startswith(PACKAGE) or not module_has_submodule(config.module, MODULE):
             continue
         module = import_module(f"{config.name}.{MODULE}")
         if module.__name__ == __name__:
             continue  # this registry itself
-        for event, handlers in module.HANDLERS.items():
+        for event, label in getattr(module, "EVENT_LABELS", {}).items():
+            labels[event] = label
+        for event, handlers in getattr(module, "HANDLERS", {}).items():
             if event.count(".") != 1:
                 raise ValueError(f"{module.__name__}: event {event!r} is not '<workflow>.<action>'")
             for handler in handlers:
@@ -80,7 +85,17 @@ def handlers_load() -> dict[str, list[Handler]]:
     _registry.update(registry)
     _sources.clear()
     _sources.update(sources)
+    _labels.clear()
+    _labels.update(labels)
     return registry
+
+
+def event_label(event: str) -> str | None:
+    """How a timeline names an event that an app above the subject's own app appends to it
+    (``"service_request.hand_to_dealer"``): the ``EVENT_LABELS`` of that app's handlers module,
+    so the request's page can name dealers' or maintenance's steps without importing them."""
+    label = _labels.get(event)
+    return str(label) if label is not None else None
 
 
 def handlers_for(event: str, *, transition: bool = False) -> list[Handler]:

@@ -21,6 +21,7 @@ from aftersales.dispatch.choices import ClockKind, ClockState
 from aftersales.dispatch.clocks import _compute_times, _schedule_alerts, deadline_from, policy_for
 from aftersales.dispatch.models import ClockAlert, DeadlineClock
 from aftersales.service.choices import Status
+from aftersales.service.services import service_request_dealer_complete
 
 from .choices import AuditOutcome, DealerState, JobKind, JobSource, JobState, ReportState
 from .models import (
@@ -409,8 +410,16 @@ def dealer_job_complete(*, actor, job: DealerJob, fault_found: str, fault_cause:
                 if clock.due_at and clock.due_at != done.due_at:  # extended meanwhile
                     done.due_at = clock.due_at
                     done.save(update_fields=["due_at", "updated_at"])
-            event_append(subject=done.request, action="dealer_complete", actor=actor,
-                         data={"dealer": done.dealer_id, **changes, "rating": rating})
+            request = done.request
+            if request.status == Status.REGISTERED:  # the request itself is done too
+                service_request_dealer_complete(
+                    actor=actor, request=request, fault_found=changes["fault_found"],
+                    fault_cause=changes["fault_cause"], action_taken=changes["action_taken"],
+                    data={"dealer": done.dealer_id, "confirmed_by": changes["confirmed_by"],
+                          "rating": rating})
+            else:
+                event_append(subject=request, action="dealer_complete", actor=actor,
+                             data={"dealer": done.dealer_id, **changes, "rating": rating})
     return done
 
 

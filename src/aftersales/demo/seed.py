@@ -38,6 +38,7 @@ from . import catalogue, people
 from .billing_seed import seed_billing
 from .care_seed import seed_care
 from .clock import SimulatedClock
+from .complaints_seed import seed_complaints
 from .contracts_seed import seed_contracts, seed_warranty
 from .dealers_seed import seed_dealers
 from .dispatch_seed import seed_dispatch
@@ -694,6 +695,7 @@ class Seeder:
             seed_contracts(self.rng, self.admin, self.today)
             seed_warranty(self.rng, self.admin, self.today)
             seed_invoicing(self.rng, self.admin, self.today, self.clock)
+            seed_complaints(self.rng, self.admin, self.clock)
             seed_care(self.rng, self.admin)
             seed_shop(self.rng, self.admin, self.now)
             statuses = Counter(ServiceRequest.objects.values_list("status", flat=True))

@@ -13,4 +13,5 @@ def survey_schedule(change: Change) -> None:
 HANDLERS = {
     "service_request.complete": [survey_schedule],
     "service_request.hand_back": [survey_schedule],
+    "service_request.dealer_complete": [survey_schedule],
 }

@@ -30,4 +30,5 @@ def invoice_now_for(change: Change) -> None:
 HANDLERS = {
     "service_request.complete": [invoice_now_for],
     "service_request.hand_back": [invoice_now_for],
+    "service_request.dealer_complete": [invoice_now_for],
 }

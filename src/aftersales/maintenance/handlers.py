@@ -2,6 +2,8 @@
 only with its checklist, and its completion sets the product's installation date (AR-3, WK-5);
 a maintenance job's completion is recorded on its visit (PM-1, certificate)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from aftersales.core.handlers import Change
 
 from .services.installation import installation_follow
@@ -19,4 +21,13 @@ def maintenance_complete_for(change: Change) -> None:
 
 HANDLERS = {
     "service_request.complete": [installation_complete_for, maintenance_complete_for],
+    # a dealer's installation has no checklist on our phone pages: only the maintenance record
+    "service_request.dealer_complete": [maintenance_complete_for],
+}
+
+# How the request's timeline names this app's steps on it (core.handlers.event_label).
+EVENT_LABELS = {
+    "service_request.checklist_save": _("Installation checklist saved"),
+    "service_request.installation_accepted": _("Installation accepted"),
+    "service_request.maintenance_done": _("Maintenance visit done"),
 }

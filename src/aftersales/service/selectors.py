@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
 from aftersales.core.events import event_list
+from aftersales.core.handlers import event_label
 from aftersales.core.workflow import state_label
 from aftersales.customers.choices import Phase
 from aftersales.customers.models import InstalledProduct
@@ -166,9 +167,12 @@ class TimelineEntry:
 def _action_label(name: str) -> str:
 
     extra = {"register": _("Registered"), "record_work": _("Work recorded"),
-             "appointment_move": _("Visit time moved")}
+             "appointment_move": _("Visit time moved"), "attachment_add": _("File attached")}
     if name in extra:
         return extra[name]
+    label = event_label(f"service_request.{name}")  # a step of an app above (core.handlers)
+    if label is not None:
+        return label
     transition = service_request_workflow.transitions.get(name)
     return str(transition.label) if transition is not None and transition.label else name
 

@@ -518,6 +518,19 @@ def service_request_inspect(*, actor, request, passed: bool, note: str = "",
     return request
 
 
+def service_request_dealer_complete(*, actor, request, fault_found: str, fault_cause: str,
+                                    action_taken: str, note: str = "", data=None):
+    """A dealer's staff finished a job handed to the dealer (DL-2): the request is completed with
+    the dealer's record of the work; the apps that follow a completion react to this step too
+    (their handlers of ``service_request.dealer_complete``). Who may is the dealers app's rule
+    (its own job row); here only the dealer role."""
+    changes = {"fault_found": fault_found, "fault_cause": fault_cause,
+               "action_taken": action_taken, "completed_at": timezone.now()}
+    if request.chargeable and request.customer_agreed_at is None:
+        changes["customer_agreed_at"] = changes["completed_at"]
+    return _transition(request, "dealer_complete", actor, note=note, changes=changes, data=data)
+
+
 def service_request_hand_back(*, actor, request, signer_name: str, signature: str,
                               opinion: str = "", note: str = "", expected_version=None):
     """Return: the customer signs, the receipt is cancelled, the register records it out."""

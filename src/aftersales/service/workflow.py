@@ -63,6 +63,9 @@ service_request_workflow = Workflow(
                    _("Inspection failed: rework"), needs_note=True),
         Transition("hand_back", (S.INSPECTED,), S.COMPLETED, DESK | FIELD,
                    _("Return to customer")),
+        # A job handed to a dealer (dealers app) is done by the dealer's own staff (DL-2).
+        Transition("dealer_complete", (S.REGISTERED,), S.COMPLETED, frozenset({Role.DEALER}),
+                   _("Completed by the dealer")),
         Transition("close", (S.COMPLETED,), S.CLOSED, DESK, _("Close the job")),
         Transition("cancel", (S.REGISTERED, S.ASSIGNED), S.CANCELLED, DESK, _("Cancel"),
                    needs_note=True),

@@ -17,7 +17,7 @@ NAV = [
     ("feedback:cases", _("Follow-up cases"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:visits", _("Supervisors' visits"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("feedback:surveys", _("Surveys"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("reports:index", _("Reports"), {Role.ACCOUNTANT, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("reports:index", _("Reports"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("field:jobs", _("My jobs"), {Role.TECHNICIAN}),
     ("reports:mine", _("My reports"), {Role.TECHNICIAN}),
     # one entry for the parts area: its start page leads to requests, stock, returns, loans, counts
@@ -29,7 +29,7 @@ NAV = [
     ("customers:contracts", _("Contracts"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("warranty:home", _("Warranty outcomes"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("complaints:list", _("Complaints"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    ("dealers:home", _("Dealers"), {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    ("dealers:home", _("Dealers"), {Role.DEALER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("maintenance:home", _("Maintenance"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("care:home", _("Customer care"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     ("shop:home", _("Online shops"), {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),

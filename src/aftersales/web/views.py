@@ -20,6 +20,8 @@ HOME_BY_ROLE = {
     Role.CUSTOMER: "portal:home",
     Role.SUPERVISOR: "dispatch:queue",
     Role.MANAGER: "reports:dashboard",
+    Role.ACCOUNTANT: "billing:home",  # the day's hand-overs to confirm
+    Role.DEALER: "dealers:home",  # the dealer's own jobs, customers and stock
 }
 
 

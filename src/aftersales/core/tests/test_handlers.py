@@ -84,3 +84,18 @@ def test_a_malformed_event_name_is_refused_when_loading(monkeypatch):
         handlers.handlers_load()
     monkeypatch.undo()
     handlers.handlers_load()
+
+
+def test_steps_of_apps_above_are_named_on_the_request_timeline():
+    """An event that dealers or maintenance append to a request reads as words, not as the
+    action's code (their EVENT_LABELS, read with the handlers)."""
+    from django.utils import translation
+
+    from aftersales.core.handlers import event_label
+    from aftersales.service.selectors import _action_label
+
+    with translation.override("en"):
+        assert event_label("service_request.hand_to_dealer") == "Handed to a dealer"
+        assert _action_label("maintenance_done") == "Maintenance visit done"
+        assert _action_label("attachment_add") == "File attached"
+        assert event_label("service_request.no_such_step") is None

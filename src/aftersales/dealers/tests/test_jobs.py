@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from aftersales.billing.models import ChargeSheet
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.customers.models import Customer
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.dispatch.choices import ClockKind, ClockState
 from aftersales.dispatch.models import DeadlineClock
+from aftersales.feedback.models import Survey
 from aftersales.parts.choices import WarehouseKind
 from aftersales.parts.models import Warehouse
 from aftersales.service.choices import Channel
@@ -108,6 +110,14 @@ def test_dealer_completes_and_the_clock_is_met(net, clock_at):
     assert done.state == JobState.COMPLETED and done.on_time is True
     clock = DeadlineClock.objects.get(request=job, kind=ClockKind.RESOLUTION)
     assert clock.state == ClockState.MET and not clock.breached
+    # the request itself is completed with the dealer's record, and what follows a completion
+    # (the survey, the charge sheet) follows it too
+    job.refresh_from_db()
+    assert job.status == "completed" and job.action_taken == "清洁点火针"
+    assert job.completed_at is not None
+    assert [e.action for e in event_list(job)][-1] == "dealer_complete"
+    assert Survey.objects.filter(request=job).exists()
+    assert ChargeSheet.objects.filter(request=job).exists()
 
 
 def test_late_completion_counts_as_missed(net, clock_at):
