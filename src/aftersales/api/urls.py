@@ -3,8 +3,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import (
-    billing, care, complaints, contracts, dealers, invoicing, maintenance, material_requests,
-    parts, returns_loans, shop, views, warranty,
+    billing,
+    care,
+    complaints,
+    contracts,
+    dealers,
+    invoicing,
+    maintenance,
+    material_requests,
+    parts,
+    returns_loans,
+    shop,
+    views,
+    warranty,
 )
 
 router = DefaultRouter()
