@@ -68,6 +68,7 @@ CENTRES = [
 STAFF = [
     ("admin", "周敏", Role.ADMIN, None),
     ("manager", "沈建华", Role.MANAGER, None),
+    ("accountant", "钱丽华", Role.ACCOUNTANT, None),
     ("pd.supervisor", "陈立新", Role.SUPERVISOR, "PD"),
     ("pd.agent", "王晓燕", Role.AGENT, "PD"),
     ("pd.agent2", "刘婷婷", Role.AGENT, "PD"),

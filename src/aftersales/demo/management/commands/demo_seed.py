@@ -124,7 +124,8 @@ class Command(BaseCommand):
         for row in rows:
             write("  " + "".join(pad(cell, widths[i]) for i, cell in enumerate(row[:3])) + row[3])
         write("")
-        write(_("More logins: pd.agent2, pd.tech1 … pd.tech5, sj.tech1 … sj.tech3 (same password)."))
+        write(_("More logins: pd.agent2, pd.tech1 … pd.tech5, sj.tech1 … sj.tech3; dealers' "
+                "logins dealer1 … dealer3 (same password)."))
         write(self.style.WARNING(_(
             "The password %(password)s is for this demo only: never use demo data in production.")
             % {"password": seed.DEMO_PASSWORD}))
