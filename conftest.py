@@ -147,9 +147,14 @@ def clock_at(time_machine):
 
 @pytest.fixture(autouse=True)
 def _fresh_policy_cache():
-    """Deadline policies are cached per process; each test starts from the database."""
+    """Deadline policies and business calendars are cached per process; each test starts from
+    the database (a rolled-back test's centre id is taken again by the next test on SQLite, with
+    the same calendar version, so a cached calendar would be another test's)."""
+    from aftersales.core.calendar import _cached
     from aftersales.dispatch.clocks import policies_changed
 
     policies_changed()
+    _cached.cache_clear()
     yield
     policies_changed()
+    _cached.cache_clear()

@@ -32,12 +32,11 @@ def _people(admin):
     names = {"GMO": ("cp_gmo", "周", "敏"), "QA": ("cp_qa", "吴", "强"), "MFG": ("cp_mfg", "郑", "刚"),
              "RND": ("cp_rnd", "冯", "磊"), "SALES": ("cp_sales", "陈", "静")}
     people = {}
+    phones = iter(f"+86139002100{i:02d}" for i in range(1, 20))  # the departments' own numbers
     for code, (username, last, first) in names.items():
         user, created = User.objects.get_or_create(username=username, defaults={
-            "role": Role.AGENT, "last_name": last, "first_name": first})
-        if created:
-            user.set_password("demo-pass-1")
-            user.save()
+            "role": Role.AGENT, "last_name": last, "first_name": first,
+            "password": admin.password, "phone": next(phones)})  # the demo's password
         DepartmentMember.objects.get_or_create(
             department=Department.objects.get(code=code), user=user,
             defaults={"base_points": Decimal("2.00"), "monthly_bonus": Decimal("3000.00")})
@@ -46,10 +45,8 @@ def _people(admin):
     for username, last, first, points in (("cp_mfg2", "王", "芳", "1.50"),
                                           ("cp_mfg3", "李", "军", "1.00")):
         user, created = User.objects.get_or_create(username=username, defaults={
-            "role": Role.AGENT, "last_name": last, "first_name": first})
-        if created:
-            user.set_password("demo-pass-1")
-            user.save()
+            "role": Role.AGENT, "last_name": last, "first_name": first,
+            "password": admin.password, "phone": next(phones)})
         DepartmentMember.objects.get_or_create(department=mfg, user=user, defaults={
             "base_points": Decimal(points), "monthly_bonus": Decimal("2400.00")})
     for authority in ApprovalAuthority.objects.all():

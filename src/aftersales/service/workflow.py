@@ -23,6 +23,7 @@ stateDiagram-v2
     completed --> closed: close
     registered --> cancelled: cancel
     assigned --> cancelled: cancel
+    registered --> completed: dealer_complete (a dealer's job, dealers app)
 ```
 """
 

@@ -21,10 +21,12 @@ def test_seed_billing():
         complete(cast, on_site_with_part(cast, job_a(cast), priced_part(f"SEED-{index}",
                                                                           price="30.00",
                                                                           cost="9.00")))
-    job_a(first)  # awaiting agreement
+    job_a(first)  # awaiting agreement: two, so that one stays waiting after the phone agreement
+    job_a(first)
     admin = UserFactory(username="admin-seed", role=Role.ADMIN, service_centre=first.centre)
     seed_billing(random.Random(7), admin)
     assert ServiceFee.objects.filter(category="water_heater").exists()
     assert Quote.objects.filter(state=QuoteState.AGREED).count() == 1
+    assert Quote.objects.filter(state=QuoteState.OPEN).count() == 1
     assert Payment.objects.count() == 2
     assert Handover.objects.filter(state=HandoverState.CONFIRMED).count() == 1

@@ -21,7 +21,7 @@ class Department(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="units", verbose_name=_("part of"),
-                               help_text=_("A manufacturing section's unit (CP-13: charged to the "
+                               help_text=_("A manufacturing section's unit (a loss is charged to the "
                                            "smallest unit found)."))
     active = models.BooleanField(_("active"), default=True)
 

@@ -120,8 +120,8 @@ def step_complete(*, actor, complaint: Complaint, opinion: str = "", expected_ve
         code = step.code
         if code == StepCode.APPROVAL:
             if not _authority_covering(actor, locked.required_level or 1):
-                raise PermissionDenied(_("This amount needs the approval of a higher authority "
-                                         "(CP-9)."))
+                raise PermissionDenied(_("This amount needs the approval of a higher "
+                                         "authority."))
             changes.update(approved_by=actor, approved_at=now)
         else:
             check_department(actor, step.department)
@@ -163,7 +163,7 @@ def step_complete(*, actor, complaint: Complaint, opinion: str = "", expected_ve
             if locked.upheld is False:
                 require(outcome == OutcomeKind.NOT_UPHELD, "proposed_outcome",
                         _("QA found the complaint not upheld: the receivable is collected as "
-                          "normal (CP-10)."))
+                          "normal."))
             amount = _decimal(fields.get("proposed_amount"), "proposed_amount")
             quantity = _decimal(fields.get("return_quantity"), "return_quantity")
             if outcome == OutcomeKind.ALLOWANCE:
