@@ -113,7 +113,7 @@ def test_call_to_assignment_with_the_keyboard(browser, live_server):
     expect(terms.locator(".needs-agreement")).to_be_visible()
     agreement = page.locator("#id_customer_agreed")
     expect(agreement).to_be_visible()
-    for name in ("urgency", "cause", "channel", "customer_agreed"):
+    for name in ("urgency", "cause", "channel", "kind", "customer_agreed"):
         page.keyboard.press("Tab")
         assert focused(page) == name
     page.keyboard.press("Space")
