@@ -20,8 +20,10 @@ class MoveKind(models.TextChoices):
     LOAN_OUT = "loan_out", _("Lent out")
     LOAN_BACK = "loan_back", _("Loan returned")
     SCRAP = "scrap", _("Scrapped")
+    SHIP = "ship", _("Shipped to a buyer")  # an online shop's exchange (shop app)
     ADJUSTMENT = "adjustment", _("Count adjustment")
 
 
 INWARD = frozenset({MoveKind.RECEIPT, MoveKind.TRANSFER_IN, MoveKind.RETURN, MoveKind.LOAN_BACK})
-OUTWARD = frozenset({MoveKind.TRANSFER_OUT, MoveKind.ISSUE, MoveKind.LOAN_OUT, MoveKind.SCRAP})
+OUTWARD = frozenset({MoveKind.TRANSFER_OUT, MoveKind.ISSUE, MoveKind.LOAN_OUT, MoveKind.SCRAP,
+                     MoveKind.SHIP})

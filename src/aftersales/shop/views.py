@@ -21,6 +21,7 @@ from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query
 from aftersales.core.workflow import state_label
 from aftersales.invoicing.selectors import credit_notes_for
+from aftersales.parts.models import Part
 
 from . import selectors, services
 from .choices import CaseKind, CaseState, Direction, Inspection, Language
@@ -192,7 +193,7 @@ def _step_call(step: str, request, case: ShopCase):
                                                note=note),
         "replacement_ship": lambda: services.case_replacement_ship(
             actor=actor, case=case, replacement=p.get("replacement", ""),
-            tracking=p.get("tracking", ""), note=note),
+            part=_part_named(p.get("part", "")), tracking=p.get("tracking", ""), note=note),
         "discount_offer": lambda: services.case_discount_offer(actor=actor, case=case,
                                                                amount=p.get("amount"), note=note),
         "discount_accept": lambda: services.case_discount_answer(actor=actor, case=case,
@@ -276,3 +277,14 @@ def answer_edit(request, pk: int | None = None):
 
 
 from .views_metrics import metrics, metrics_excel  # noqa: E402,F401
+
+
+def _part_named(code: str):
+    """The catalogue part a replacement is, by its code (blank: not a catalogue part)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    part = Part.objects.filter(code=code).first()
+    if part is None:
+        raise ValidationError({"part": [_("No part has the code %(code)s.") % {"code": code}]})
+    return part

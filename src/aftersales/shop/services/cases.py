@@ -14,6 +14,9 @@ from aftersales.core.events import event_append
 from aftersales.core.exceptions import IllegalTransition
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.invoicing import services as invoicing_services
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import Warehouse
+from aftersales.parts.services import stock_move
 from aftersales.service import services as request_services
 from aftersales.service.choices import Channel
 
@@ -237,9 +240,11 @@ def case_discount_answer(*, actor, case: ShopCase, accepted: bool, note: str = "
 # --- exchange, repair, closing ------------------------------------------------------------------
 
 def case_replacement_ship(*, actor, case: ShopCase, replacement: str, part=None,
-                          tracking: str = "", note: str = "") -> ShopCase:
-    """Ship the replacement of an exchange. The parts ledger has no move for goods sent to a
-    buyer, so the shipment is recorded on the case (with the part when it is one)."""
+                          warehouse=None, tracking: str = "", note: str = "") -> ShopCase:
+    """Ship the replacement of an exchange. When it is a part of the catalogue it leaves stock
+    through the parts ledger in the same step (a "shipped to a buyer" move from ``warehouse``,
+    by default the actor's service centre store, else the central warehouse; refused when it is
+    not there); anything else is recorded on the case only."""
     if not (replacement or "").strip():
         raise ValidationError({"replacement": [_("Say what is sent.")]})
     if case.inspection and case.inspection != Inspection.PASS and not (note or "").strip():
@@ -248,9 +253,27 @@ def case_replacement_ship(*, actor, case: ShopCase, replacement: str, part=None,
     changes = {"replacement": replacement.strip()[:200], "replacement_part": part}
     if tracking:
         changes["tracking"] = tracking[:60]
-    return _step(case, "replacement_ship", actor, note=note, changes=changes,
-                 data={"replacement": replacement.strip()[:200],
-                       "part": getattr(part, "code", "")})
+    with transaction.atomic():
+        move = None
+        if part is not None:
+            place = warehouse or _shipping_place(actor)
+            if place is None:
+                raise ValidationError({"part": [_("No store to ship the part from.")]})
+            move = stock_move(actor=actor, warehouse=place, part=part, kind=MoveKind.SHIP,
+                              quantity=1, reference=case.order.number,
+                              note=_("Exchange for online order %(order)s")
+                              % {"order": case.order.number})
+        return _step(case, "replacement_ship", actor, note=note, changes=changes,
+                     data={"replacement": replacement.strip()[:200],
+                           "part": getattr(part, "code", ""),
+                           "stock_move": getattr(move, "pk", None)})
+
+
+def _shipping_place(actor):
+    stores = Warehouse.objects.filter(active=True)
+    centre = getattr(actor, "service_centre_id", None)
+    return (stores.filter(kind=WarehouseKind.CENTRE, service_centre_id=centre).first()
+            if centre else None) or stores.filter(kind=WarehouseKind.CENTRAL).first()
 
 
 def case_transfer(*, actor, case: ShopCase, description: str = "") -> ShopCase:

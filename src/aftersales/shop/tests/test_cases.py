@@ -194,3 +194,33 @@ def test_a_case_escalated_later_counts_as_a_dispute(world):
     from aftersales.core.events import event_list
 
     assert [e.action for e in event_list(case)].count("dispute_set") == 1
+
+
+def test_an_exchanged_part_leaves_the_centre_store_through_the_parts_ledger(world):
+    from aftersales.parts import services as parts_services
+    from aftersales.parts.choices import MoveKind, WarehouseKind
+    from aftersales.parts.models import StockMove, Warehouse
+    from aftersales.parts.selectors import stock_on_hand
+    from aftersales.parts.tests.factories import PartFactory
+
+    cast, _shop, order = world
+    store = Warehouse.objects.create(code="S-SHOP", name="中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    part = PartFactory(code="WH-50L")
+    case = services.case_open(actor=cast.agent, order=order, kind="exchange", reason="wrong_item")
+    case = services.case_goods_expect(actor=cast.agent, case=case, shipping_fee="12")
+    case = services.case_goods_receive(actor=cast.agent, case=case)
+    case = services.case_goods_inspect(actor=cast.agent, case=case, result="pass")
+    # not in the store: refused, nothing changed
+    with pytest.raises(ValidationError):
+        services.case_replacement_ship(actor=cast.agent, case=case, replacement="新机", part=part)
+    case.refresh_from_db()
+    assert case.state != CaseState.EXCHANGED and not StockMove.objects.filter(part=part).exists()
+    parts_services.stock_move(actor=cast.manager, warehouse=store, part=part,
+                              kind=MoveKind.RECEIPT, quantity=2)
+    case = services.case_replacement_ship(actor=cast.agent, case=case, replacement="新机",
+                                          part=part, tracking="SF1")
+    assert case.state == CaseState.EXCHANGED and case.replacement_part == part
+    move = StockMove.objects.get(part=part, kind=MoveKind.SHIP)
+    assert move.warehouse == store and move.quantity == -1 and move.reference == order.number
+    assert stock_on_hand(warehouse=store, part=part) == 1
