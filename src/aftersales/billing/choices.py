@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SheetState(models.TextChoices):
@@ -10,12 +11,12 @@ class SheetState(models.TextChoices):
 class LineKind(models.TextChoices):
     LABOUR = "labour", _("Labour")
     PART = "part", _("Part")
-    TRAVEL = "travel", _("Travel")
+    TRAVEL = "travel", pgettext_lazy("expense", "Travel")
     OTHER = "other", _("Other expense")
 
 
 class ExpenseKind(models.TextChoices):
-    TRAVEL = "travel", _("Travel")
+    TRAVEL = "travel", pgettext_lazy("expense", "Travel")
     OTHER = "other", _("Other expense")
 
 

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ON_SITE_METHODS, ExpenseKind, Method
 
 
 class ExpenseForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("expense", "Kind"), choices=ExpenseKind.choices)
     description = forms.CharField(label=_("What for"), max_length=200)
     amount = forms.DecimalField(label=_("Amount (¥)"), min_value=0.01, max_digits=10,
                                 decimal_places=2)

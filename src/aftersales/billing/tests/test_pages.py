@@ -198,3 +198,18 @@ def test_the_hand_over_list_reads_as_many_rows_for_many_technicians(client):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("billing:handovers"))
     assert len(many) == len(few)
+
+
+def test_the_expense_form_reads_as_an_expense_in_chinese(client):
+    """Short words mean different things in different areas ("Kind" is a customer's type on
+    the customer pages); the phone's expense form asks for the kind of expense."""
+    from django.utils import translation
+
+    cast = Cast()
+    job = on_site_with_part(cast, job_a(cast), priced_part("PG-2", price="10.00", cost="3.00"))
+    client.force_login(cast.technician)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("field:job", args=[job.pk]),
+                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "费用类别" in page and ">交通费<" in page
+    assert "客户类型" not in page
