@@ -170,6 +170,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across areas ("kind", "channel", "outcome") get names of
+    # their own, stable across releases (else drf-spectacular makes up hashed names and warns).
+    "ENUM_NAME_OVERRIDES": {
+        "CauseEnum": "aftersales.service.choices.Cause",
+        "ChannelEnum": "aftersales.service.choices.Channel",
+        "RequestKindEnum": "aftersales.service.choices.Kind",
+        "ComplaintChannelEnum": "aftersales.complaints.choices.Channel",
+        "ComplaintKindEnum": "aftersales.complaints.choices.Kind",
+        "ComplaintOutcomeEnum": "aftersales.complaints.choices.OutcomeKind",
+        "WarrantyOutcomeEnum": "aftersales.warranty.choices.OutcomeKind",
+        "DealerJobKindEnum": "aftersales.dealers.choices.JobKind",
+        "ChargeLineKindEnum": "aftersales.billing.choices.LineKind",
+        "CreditKindEnum": "aftersales.invoicing.choices.CreditKind",
+        "CareVisitKindEnum": "aftersales.care.choices.VisitKind",
+    },
 }
 
 # Outbound messages (one-time codes, later surveys): pluggable backends, console by default.
