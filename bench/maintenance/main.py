@@ -248,8 +248,7 @@ products due that month by an independent count in Python; {result['maintenance_
 maintenance requests with gap-free numbers: {result['numbers_gap_free']};
 {result['register_events']:,} register events.
 
-Run once, at the end of the session, on a 2-core machine shared with 7 other helpers' tests
-and servers: the seconds above include waiting for the CPU.
+Whether the machine was busy is said at the top (the load average when the run started).
 """
     md, js = results_write("maintenance", data, markdown)
     say(f"results: {md.relative_to(ROOT)}, {js.relative_to(ROOT)}")
