@@ -23,6 +23,7 @@ from aftersales.billing.models import ChargeLine, ChargeSheet, Handover, Payment
 from aftersales.billing.selectors import handover_list
 
 from .fields import RestrictedPrimaryKeyRelatedField
+from .idempotency import key_required
 from .serializers import ModelSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -162,10 +163,10 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                    responses={201: PaymentSerializer, 200: PaymentSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED])
     def create(self, request, *args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key:
-            return Response({"Idempotency-Key": [_("This header is required for a payment.")]},
-                            status=status.HTTP_400_BAD_REQUEST)
+        refused = key_required(request, _("This header is required for a payment."))
+        if refused:
+            return refused
+        key = request.headers["Idempotency-Key"].strip()
         data = PaymentCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data

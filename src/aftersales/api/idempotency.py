@@ -71,3 +71,11 @@ def idempotent(handler):
         return _replay(request, key, digest)
 
     return wrapper
+
+
+def key_required(request, message: str):
+    """Where a repeated POST would move money twice, the key is not optional: a 400 response
+    saying ``message`` without one, else None."""
+    if request.headers.get("Idempotency-Key", "").strip():
+        return None
+    return Response({"Idempotency-Key": [message]}, status=status.HTTP_400_BAD_REQUEST)

@@ -43,7 +43,7 @@ from aftersales.invoicing.permissions import may_issue
 from aftersales.invoicing.selectors import receivables
 from aftersales.parts.models import Part
 
-from .idempotency import idempotent
+from .idempotency import idempotent, key_required
 from .serializers import ModelSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -53,9 +53,9 @@ IDEMPOTENCY_REQUIRED = OpenApiParameter(
 
 
 def _key_missing(request):
-    if not request.headers.get("Idempotency-Key", "").strip():
-        return Response({"Idempotency-Key": [_("This header is required to issue a document.")]},
-                        status=status.HTTP_400_BAD_REQUEST)
+    refused = key_required(request, _("This header is required to issue a document."))
+    if refused:
+        return refused
     if not may_issue(request.user):
         raise PermissionDenied(_("Only accountants, service managers and administrators issue "
                                  "invoicing documents."))
