@@ -43,6 +43,9 @@ def test_a_stock_take_with_one_deficit_is_approved(phone_page, live_server):
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "open")
     number = StockCount.objects.get().number
     expect(page.locator("[data-number]")).to_have_text(number)
+    # The sheet is a new page: its lines answer a change only once htmx has processed them, at
+    # DOMContentLoaded. Filling in before then leaves the change unheard (seen as a flake at load).
+    page.wait_for_load_state("load")
 
     needle_line = page.locator("li[data-line=IGN-01]")
     needle_line.get_by_role("spinbutton").fill("8")

@@ -207,6 +207,18 @@ def installed_product_update(*, actor, product: InstalledProduct,
     return product
 
 
+def installed_product_installed(*, actor, product: InstalledProduct, day) -> InstalledProduct:
+    """The product's installation date, set by the acceptance of its installation job (AR-3).
+    The caller has checked that ``actor`` (a technician, or the dealer who installed it) may
+    complete that job; this records who did, and does not open the product's other fields."""
+    with transaction.atomic():
+        before = snapshot(product)
+        product.installed_on = day
+        version_bump(instance=product, expected_version=None, fields=["installed_on"])
+        change_log(actor=actor, instance=product, action="update", before=before)
+    return product
+
+
 # --- maintenance contracts (AR-6, SR-2 B) -------------------------------------------------------
 
 CONTRACT_FIELDS = ("products", "starts_on", "ends_on", "fee", "excluded_causes", "responsible",

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,13 +113,20 @@ def job_deadline(request, as_of: datetime, centre: ServiceCentre) -> datetime | 
     return request.arrive_by
 
 
-def _open_requests(centre: ServiceCentre, started_too: bool):
+def _open_requests(centre: ServiceCentre, day: date, started_too: bool):
+    """The centre's open work for ``day``: a planned visit (maintenance) only from its day on,
+    or from the day agreed with the customer if that is earlier."""
     from aftersales.service.models import ServiceRequest, Visit
+
+    next_day = datetime.combine(day + timedelta(days=1), datetime.min.time(),
+                                ZoneInfo(centre.time_zone))
 
     statuses = [Status.REGISTERED, Status.ASSIGNED, *(STARTED if started_too else ())]
     pending = Visit.objects.filter(outcome=VisitOutcome.PENDING).order_by("-id")
     return (
         ServiceRequest.objects.filter(service_centre=centre, status__in=statuses)
+        .filter(Q(planned_for__isnull=True) | Q(planned_for__lte=day)
+                | Q(appointment_at__lt=next_day))
         .select_related("customer", "installed_product__model", "assigned_technician")
         .prefetch_related("clocks", Prefetch("visits", queryset=pending, to_attr="pending_visits"))
         .order_by("reported_at", "id")
@@ -185,7 +192,7 @@ def problem_build(*, centre: ServiceCentre, day: date, as_of: datetime | None = 
     day_start = datetime.combine(day, datetime.min.time(), tz)
 
     requests = []
-    for request in _open_requests(centre, started_too=during_day):
+    for request in _open_requests(centre, day, started_too=during_day):
         appointment = request.appointment_at
         if (request.status == Status.ASSIGNED and appointment is not None
                 and _local_date(appointment, tz) > day):

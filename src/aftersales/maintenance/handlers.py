@@ -5,8 +5,9 @@ a maintenance job's completion is recorded on its visit (PM-1, certificate)."""
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.handlers import Change
+from aftersales.service.choices import Kind
 
-from .services.installation import installation_follow
+from .services.installation import installation_follow, installation_record
 from .services.plans import maintenance_visit_record
 
 
@@ -15,14 +16,21 @@ def installation_complete_for(change: Change) -> None:
     installation_follow(actor=change.actor, request=change.subject)
 
 
+def dealer_installation_complete_for(change: Change) -> None:
+    """A dealer's installation sets the installation date too; the dealer's record, confirmed by
+    the customer, stands for the checklist our technicians tick on the phone (WK-5, DL-2)."""
+    if change.subject.kind == Kind.INSTALLATION:
+        installation_record(actor=change.actor, request=change.subject)
+
+
 def maintenance_complete_for(change: Change) -> None:
     maintenance_visit_record(actor=change.actor, request=change.subject)
 
 
 HANDLERS = {
     "service_request.complete": [installation_complete_for, maintenance_complete_for],
-    # a dealer's installation has no checklist on our phone pages: only the maintenance record
-    "service_request.dealer_complete": [maintenance_complete_for],
+    "service_request.dealer_complete": [dealer_installation_complete_for,
+                                        maintenance_complete_for],
 }
 
 # How the request's timeline names this app's steps on it (core.handlers.event_label).

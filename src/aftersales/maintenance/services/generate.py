@@ -13,7 +13,8 @@ Set-based (bench/maintenance: a month of visits for 1,000,000 products in well u
 3. the visits are linked to their requests, and each request gets its ``register`` event, in one
    statement each.
 
-Generated requests start no arrival clock (they are planned visits with a due date, not calls)
+Generated requests start no arrival clock (they are planned visits with a due date, not calls;
+the due date is the request's ``planned_for``, before which day plans leave it)
 and run no registration handlers; their phase and charge follow the product's warranty on the due
 date (in warranty: C, free; after: A, the model's standard fee, agreed when the customer signs).
 """
@@ -143,6 +144,7 @@ def _requests_for_new_visits(*, actor, now) -> int:
         "service_centre": f"COALESCE(c.{_col(C, 'service_centre')}, %s)",
         "customer": f"p.{_col(P, 'customer')}",
         "installed_product": "v.installed_product_id",
+        "planned_for": "v.due_on",
         "description": f"%s || ' · ' || pl.{_col(PL, 'name')} || ' · ' || CAST(v.due_on AS text)",
         "kind": "%s",
         "reported_at": "%s",

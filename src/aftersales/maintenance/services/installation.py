@@ -10,7 +10,7 @@ from aftersales.accounts.choices import Role
 from aftersales.core.attachments import attachment_add
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.customers.services import installed_product_update
+from aftersales.customers.services import installed_product_installed
 from aftersales.service.choices import OPEN_STATUSES, Kind
 from aftersales.service.models import ServiceRequest
 from aftersales.service.services import centre_local_date
@@ -101,7 +101,7 @@ def installation_record(*, actor, request: ServiceRequest) -> None:
         return
     day = centre_local_date(request.completed_at or timezone.now(), request.service_centre)
     if product.installed_on != day:
-        installed_product_update(actor=actor, product=product, installed_on=day)
+        installed_product_installed(actor=actor, product=product, day=day)
     event_append(subject=request, action="installation_accepted", actor=actor,
                  data={"product": product.pk, "installed_on": day.isoformat()})
 

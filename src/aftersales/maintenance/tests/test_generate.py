@@ -3,7 +3,8 @@ the requests' counter, on both databases; meter plans; overdue; completion and c
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -144,7 +145,7 @@ def test_concurrent_schedulers_generate_each_visit_once(clock_at):
 
 
 @pytest.mark.django_db
-def test_generated_visits_are_in_the_dispatch_queue_and_day_plan(clock_at):
+def test_generated_visits_wait_in_the_queue_and_enter_day_plans_on_their_due_day(clock_at):
     from aftersales.dispatch.problem import problem_build
 
     clock_at(10, 0, day=date(2026, 11, 20))
@@ -153,10 +154,31 @@ def test_generated_visits_are_in_the_dispatch_queue_and_day_plan(clock_at):
     _product(cast, plan, date(2026, 10, 5))
     maintenance_visits_generate(month=DEC)
     request = MaintenanceVisit.objects.get().request
+    assert request.planned_for == date(2026, 12, 5)
     queue = _client_get(cast.supervisor, "/dispatch/")
-    assert request.number in queue
-    built = problem_build(centre=cast.centre, day=date(2026, 11, 20))
-    assert request in built.requests.values()
+    assert request.number in queue  # the supervisor sees what is coming
+    # next month's visit is not today's work, nor the day before it falls due …
+    for day in (date(2026, 11, 20), date(2026, 12, 4)):
+        assert request not in problem_build(centre=cast.centre, day=day).requests.values(), day
+    # … but is planned on its day and, still open, on every day after it
+    for day in (date(2026, 12, 5), date(2026, 12, 9)):
+        assert request in problem_build(centre=cast.centre, day=day).requests.values(), day
+
+
+@pytest.mark.django_db
+def test_a_visit_agreed_for_before_its_due_day_is_planned_on_the_agreed_day(clock_at):
+    from aftersales.dispatch.problem import problem_build
+
+    clock_at(10, 0, day=date(2026, 11, 20))
+    cast = Cast()
+    plan = PlanFactory(interval_months=1)
+    _product(cast, plan, date(2026, 10, 5))
+    maintenance_visits_generate(month=DEC)
+    request = MaintenanceVisit.objects.get().request
+    request.appointment_at = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    request.save(update_fields=["appointment_at"])
+    assert request not in problem_build(centre=cast.centre, day=date(2026, 11, 30)).requests.values()
+    assert request in problem_build(centre=cast.centre, day=date(2026, 12, 1)).requests.values()
 
 
 def _client_get(user, url) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aftersales.core.attachments import attachment_list
+from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.customers.choices import Phase
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
@@ -108,3 +109,27 @@ def test_a_repair_job_completes_without_a_checklist():
         actor=cast.agent, customer=CustomerFactory(service_centre=cast.centre),
         installed_product=None, description="不点火", internal=True), cast, Status.COMPLETED)
     assert request.status == Status.COMPLETED
+
+
+def test_a_dealers_installation_sets_the_installation_date(clock_at):
+    from aftersales.dealers import services as dealers
+    from aftersales.dealers.tests.factories import dealer_login, dealer_make, region_make
+
+    clock_at(10, 0, day=date(2026, 11, 20), tick=False)
+    cast = Cast()
+    region = region_make("PD", "浦东", "浦东新区")
+    dealer = dealer_make("D1", "甲经销商", region, centre=cast.centre)
+    user = dealer_login(dealer, "dl-install")
+    customer = CustomerFactory(service_centre=cast.centre, address="上海市浦东新区张江路1号")
+    product = InstalledProductFactory(customer=customer, installed_on=None)
+    assert product.phase == Phase.UNBOXING
+    request = services.service_request_create(
+        actor=cast.agent, customer=customer, installed_product=product,
+        description="新机安装", kind=Kind.INSTALLATION)
+    job = dealers.job_hand_to_dealer(actor=cast.supervisor, job=request, dealer=dealer)
+    dealers.dealer_job_complete(actor=user, job=job, fault_found="新机安装", fault_cause="—",
+                                action_taken="安装调试完成", confirmed_by="张三")
+    product.refresh_from_db()
+    assert product.installed_on == date(2026, 11, 20)
+    assert product.phase == Phase.IN_WARRANTY
+    assert "installation_accepted" in [e.action for e in event_list(request)]

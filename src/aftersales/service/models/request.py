@@ -84,6 +84,8 @@ class ServiceRequest(BaseModel):
     )
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     arrive_by = models.DateTimeField(_("arrive by"), null=True, blank=True)
+    # A planned visit (preventive maintenance) is due on a day ahead: day plans leave it until then.
+    planned_for = models.DateField(_("planned for"), null=True, blank=True)
 
     # AR-4: fault description → cause → action.
     fault_found = models.TextField(_("fault found"), blank=True)
