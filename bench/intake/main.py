@@ -11,9 +11,11 @@ numbers are unique and gap-free. Results: bench/results/intake-<date>.md and .js
 """
 
 import argparse
+import itertools
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -37,7 +39,10 @@ from bench.common import (
 
 HERE = Path(__file__).resolve().parent
 DATABASE = "bench_intake"
-TARGET_SHARE, TARGET_P99_MS = 0.70, 100.0
+# issue 14: the create does at least half the DRF floor's requests/s at 8 clients (what
+# registering adds costs no more than the framework's own request cycle), p99 within 100 ms, in
+# the layout docs/operations.md recommends (sync workers, cores + 1: measured there).
+TARGET_SHARE_OF_DRF, TARGET_P99_MS = 0.50, 100.0
 # floor: bare Django, one INSERT (the issue's floor); drf: the same INSERT through DRF with token
 # authentication (what any API call pays first); api: the service-request create.
 MODE_PATHS = {"floor": "/bench/insert/", "drf": "/bench/api-insert/",
@@ -48,9 +53,12 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=30, help="seconds per run (default 30)")
     parser.add_argument("--clients", default="8,32", help="concurrent clients, comma-separated")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="threads per worker (gthread; 1 = sync workers)")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="gunicorn worker processes (default: CPUs + 1, as recommended)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (default 1: sync workers; >1: gthread)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the interleaved runs; ratios are the median over rounds")
     parser.add_argument("--endpoints", default=",".join(MODE_PATHS),
                         help="which of floor, drf, api to load (default: all three)")
     parser.add_argument("--worker-class", default="",
@@ -279,15 +287,15 @@ def markdown(data: dict) -> str:
         f" {cfg['duration']} s per run after a {cfg['warmup']} s warm-up; floor and API runs"
         " interleaved.",
         "",
-        "| endpoint | clients | requests/s | p50 ms | p95 ms | p99 ms | max ms | 201s | rows in DB |"
+        "| round | endpoint | clients | requests/s | p50 ms | p95 ms | p99 ms | max ms | 201s | rows in DB |"
         " rows w/o response¹ | lost | duplicated | non-201 | app CPU s | DB CPU s | other CPU s² |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in data["runs"]:
         lat = r["latency_ms"]
         dup = r["duplicated_marks"] + (r["duplicated_numbers"] or 0)
         lines.append(
-            f"| {r['endpoint']} | {r['clients']} | {r['requests_per_s']:.0f} | {lat['p50']:.1f} |"
+            f"| {r.get('round', 1)} | {r['endpoint']} | {r['clients']} | {r['requests_per_s']:.0f} | {lat['p50']:.1f} |"
             f" {lat['p95']:.1f} | {lat['p99']:.1f} | {lat['max']:.0f} | {r['created_201']} |"
             f" {r['rows_in_db']} | {r['rows_without_response']} | {r['lost']} | {dup} |"
             f" {sum(r['other_statuses'].values())} | {r['cpu_seconds']['gunicorn_workers']} |"
@@ -314,15 +322,15 @@ def markdown(data: dict) -> str:
     v = data["verdict"]
     lines += [
         "",
-        "## Targets (issue #2)",
+        "## Targets (issue 14)",
         "",
-        f"- API throughput at 8 clients ≥ 70 % of the floor's: **{v['share_8']:.0%}**"
+        f"- API throughput at 8 clients ≥ 50 % of the DRF floor's (median over"
+        f" {data['config'].get('rounds', 1)} interleaved round(s)): **{v['api_of_drf_8']:.0%}**"
         f" ({'met' if v['share_ok'] else 'MISSED'}).",
-        f"- API p99 at 8 clients ≤ 100 ms: **{v['p99_8']:.1f} ms**"
+        f"- API p99 at 8 clients ≤ 100 ms (worst round): **{v['p99_8']:.1f} ms**"
         f" ({'met' if v['p99_ok'] else 'MISSED'}).",
-        f"- For comparison: the DRF floor does {v.get('drf_share_8', 0):.0%} of the bare floor's"
-        f" throughput at 8 clients, and the API create {v.get('api_of_drf_8', 0):.0%} of the DRF"
-        " floor's.",
+        f"- For comparison: the DRF floor does {v.get('drf_of_floor_8', 0):.0%} of the bare"
+        f" floor's throughput at 8 clients, and the API create {v.get('api_of_floor_8', 0):.0%}.",
         f"- Zero lost or duplicated rows; numbers unique and gap-free:"
         f" **{'yes' if v['integrity_ok'] else 'NO'}**.",
         "",
@@ -383,12 +391,13 @@ def main() -> None:
             say(f"warm-up: {mode}")
             wrk_run(base, mode, clients=8, duration=args.warmup, tag=f"warm{mode}", work=work,
                     token=token, master_pid=server.pid)
-        for n in clients:
+        for round_, n in itertools.product(range(1, args.rounds + 1), clients):
             for mode in endpoints:
-                say(f"run: {mode}, {n} clients, {args.duration} s")
+                say(f"run: {mode}, {n} clients, {args.duration} s (round {round_})")
                 result = wrk_run(base, mode, clients=n, duration=args.duration,
-                                 tag=f"{mode}c{n}", work=work, token=token,
+                                 tag=f"{mode}c{n}r{round_}", work=work, token=token,
                                  master_pid=server.pid)
+                result["round"] = round_
                 result.update(account(db_url, result))
                 lat = result["latency_ms"]
                 say(f"  {result['requests_per_s']:.0f} req/s, p50 {lat['p50']:.1f} ms, "
@@ -401,31 +410,35 @@ def main() -> None:
     say("cost of one request, in-process")
     cost = json.loads(python(env, "bench.intake.cost", json.dumps(fixture["pairs"])))
     numbers = numbers_check(db_url)
-    by = {(r["endpoint"], r["clients"]): r for r in runs}
-    floor8, drf8, api8 = by.get(("floor", 8)), by.get(("drf", 8)), by.get(("api", 8))
+    def median_ratio(top: str, bottom: str) -> float:
+        """The median over rounds of ``top``'s requests/s over ``bottom``'s at 8 clients (the
+        two ran one after the other in each round: interleaved, so drift cancels out)."""
+        by = {(r["endpoint"], r["round"]): r for r in runs if r["clients"] == 8}
+        ratios = [by[(top, k)]["requests_per_s"] / by[(bottom, k)]["requests_per_s"]
+                  for k in range(1, args.rounds + 1) if (top, k) in by and (bottom, k) in by]
+        return statistics.median(ratios) if ratios else 0.0
 
-    def ratio(a, b):
-        return a["requests_per_s"] / b["requests_per_s"] if a and b else 0.0
-
-    share = ratio(api8, floor8)
+    api_p99 = [r["latency_ms"]["p99"] for r in runs if r["endpoint"] == "api" and r["clients"] == 8]
+    share = median_ratio("api", "drf")
     integrity = all(r["lost"] == 0 and r["duplicated_marks"] == 0
                     and not r["duplicated_numbers"] and r["rows_without_response"] <= r["clients"]
                     and r["rows_without_response"] >= 0 for r in runs) and all(
         n["gap_free"] for n in numbers)
-    p99 = api8["latency_ms"]["p99"] if api8 else float("nan")
+    p99 = max(api_p99) if api_p99 else float("nan")  # the worst round's
     for r in runs:
         r.pop("_numbers")
     data = {
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": info,
-        "config": {"workers": args.workers, "threads": args.threads,
+        "config": {"workers": args.workers, "threads": args.threads, "rounds": args.rounds,
                    "worker_class": args.worker_class or ("gthread" if args.threads > 1 else "sync"),
                    "duration": args.duration, "warmup": args.warmup,
                    "wrk": wrk_version.split()[1] if wrk_version else "?",
                    "customers": len(fixture["pairs"])},
         "runs": runs, "numbers": numbers, "cost": cost,
-        "verdict": {"share_8": share, "share_ok": share >= TARGET_SHARE, "p99_8": p99,
-                    "drf_share_8": ratio(drf8, floor8), "api_of_drf_8": ratio(api8, drf8),
-                    "p99_ok": p99 <= TARGET_P99_MS, "integrity_ok": integrity},
+        "verdict": {"api_of_drf_8": share, "share_ok": share >= TARGET_SHARE_OF_DRF,
+                    "p99_8": p99, "p99_ok": p99 <= TARGET_P99_MS,
+                    "api_of_floor_8": median_ratio("api", "floor"),
+                    "drf_of_floor_8": median_ratio("drf", "floor"), "integrity_ok": integrity},
         "notes": [],
     }
     if profile_path:
