@@ -23,7 +23,7 @@ import django
 
 from bench.bulk import indexes_drop, log, run
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 CENTRES = [("PD", "上海浦东服务中心"), ("SJ", "松江服务中心"), ("MH", "闵行服务中心"),
            ("JD", "嘉定服务中心"), ("BS", "宝山服务中心"), ("XH", "徐汇服务中心")]
 DISTRICTS = ["浦东新区", "松江区", "闵行区", "嘉定区", "宝山区", "徐汇区"]
@@ -159,11 +159,11 @@ def generate(n_requests: int) -> dict:
         for k, where in ((1, "TRUE"), (2, "g % 2 = 0")):
             run(cur, f"""
                 INSERT INTO customers_installedproduct (created_at, updated_at, version, serial,
-                    purchased_on, installed_on, warranty_ends_on, address, customer_id, dealer_id,
-                    model_id)
+                    purchased_on, installed_on, warranty_ends_on, address, region_kind, customer_id,
+                    dealer_id, model_id)
                 SELECT since, since, 1, 'L{k}' || lpad(g::text, 9, '0'), bought, bought + 2,
                        (bought + make_interval(months => (%(months)s::int[])[m]) - interval '1 day')::date,
-                       '', %(c0)s + g - 1, NULL, (%(models)s::bigint[])[m]
+                       '', '', %(c0)s + g - 1, NULL, (%(models)s::bigint[])[m]
                 FROM (SELECT g, since,
                              least(since + ({k} - 1) * interval '1 year',
                                    now() - interval '30 days')::date AS bought,
