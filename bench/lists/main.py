@@ -15,6 +15,7 @@ Results: bench/results/lists-<date>.md and .json.
 
 import argparse
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -54,8 +55,9 @@ def parse_args():
                         help="timed requests per scenario (after warm-up)")
     parser.add_argument("--regenerate", action="store_true",
                         help="rebuild the database even if it holds the same number of rows")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="gunicorn workers (default: CPUs + 1, the recommended layout)")
+    parser.add_argument("--threads", type=int, default=1, help="1: sync workers; more: gthread")
     return parser.parse_args()
 
 
@@ -158,7 +160,7 @@ def markdown(data: dict) -> str:
         f"- {shared_note(m)}",
         f"- Code: {m['commit']}.",
         f"- Server: gunicorn {data['config']['workers']} × {data['config']['threads']}"
-        " (gthread), production settings, HTTP. One client at a time (latency, not"
+        f" ({'gthread' if data['config']['threads'] > 1 else 'sync'}), production settings, HTTP. One client at a time (latency, not"
         f" throughput), {data['config']['samples']} timed requests per scenario after a warm-up;"
         " times are from sending the request to reading the whole response.",
         "",
