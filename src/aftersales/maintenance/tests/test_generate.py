@@ -144,16 +144,21 @@ def test_concurrent_schedulers_generate_each_visit_once(clock_at):
     assert sorted(int(n[6:]) for n in numbers) == list(range(1, 41))
 
 
-@pytest.mark.django_db
-def test_generated_visits_wait_in_the_queue_and_enter_day_plans_on_their_due_day(clock_at):
-    from aftersales.dispatch.problem import problem_build
-
+def _decembers_visit(clock_at):
+    """On 20 November, December's visit of a product installed on 5 October: due 5 December."""
     clock_at(10, 0, day=date(2026, 11, 20))
     cast = Cast()
     plan = PlanFactory(interval_months=1)
     _product(cast, plan, date(2026, 10, 5))
     maintenance_visits_generate(month=DEC)
-    request = MaintenanceVisit.objects.get().request
+    return cast, MaintenanceVisit.objects.get().request
+
+
+@pytest.mark.django_db
+def test_generated_visits_wait_in_the_queue_and_enter_day_plans_on_their_due_day(clock_at):
+    from aftersales.dispatch.problem import problem_build
+
+    cast, request = _decembers_visit(clock_at)
     assert request.planned_for == date(2026, 12, 5)
     queue = _client_get(cast.supervisor, "/dispatch/")
     assert request.number in queue  # the supervisor sees what is coming
@@ -169,12 +174,7 @@ def test_generated_visits_wait_in_the_queue_and_enter_day_plans_on_their_due_day
 def test_a_visit_agreed_for_before_its_due_day_is_planned_on_the_agreed_day(clock_at):
     from aftersales.dispatch.problem import problem_build
 
-    clock_at(10, 0, day=date(2026, 11, 20))
-    cast = Cast()
-    plan = PlanFactory(interval_months=1)
-    _product(cast, plan, date(2026, 10, 5))
-    maintenance_visits_generate(month=DEC)
-    request = MaintenanceVisit.objects.get().request
+    cast, request = _decembers_visit(clock_at)
     request.appointment_at = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     request.save(update_fields=["appointment_at"])
     assert request not in problem_build(centre=cast.centre, day=date(2026, 11, 30)).requests.values()
