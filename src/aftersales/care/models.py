@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import DESK_ROLES, Role
 from aftersales.core.models import BaseModel
@@ -134,7 +135,7 @@ class CareMessage(models.Model):
     occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
     key = models.CharField(_("occasion key"), max_length=40)
     channel = models.CharField(_("sent through"), max_length=10, choices=MessageChannel.choices)
-    to = models.CharField(_("to"), max_length=254)
+    to = models.CharField(pgettext_lazy("recipient", "to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=120, blank=True)
     text = models.TextField(_("text"))
     sent_at = models.DateTimeField(_("sent at"), db_index=True)

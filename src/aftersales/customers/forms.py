@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import CustomerKind, RegionKind
 
@@ -33,7 +34,7 @@ class CustomerForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200)
     region_kind = forms.ChoiceField(label=_("Region"), choices=RegionKind.choices,
                                     initial=RegionKind.URBAN)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices,
+    kind = forms.ChoiceField(label=pgettext_lazy("customer", "Kind"), choices=CustomerKind.choices,
                              initial=CustomerKind.INDIVIDUAL)
     birthday = FlexibleDateField(label=_("Birthday"), required=False,
                                  help_text=_("For birthday greetings."))

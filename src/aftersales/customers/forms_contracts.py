@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import DESK_ROLES
 from aftersales.accounts.models import User
@@ -22,7 +23,7 @@ class ContractForm(forms.Form):
                                   widget=forms.CheckboxSelectMultiple)
     starts_on = FlexibleDateField(label=_("Starts on"))
     ends_on = FlexibleDateField(label=_("Ends on"))
-    fee = forms.DecimalField(label=_("Fee (¥)"), max_digits=10, decimal_places=2, min_value=0)
+    fee = forms.DecimalField(label=pgettext_lazy("contract", "Fee (¥)"), max_digits=10, decimal_places=2, min_value=0)
     excluded_causes = forms.MultipleChoiceField(
         label=_("Causes not covered"), choices=[c for c in FaultCause.choices
                                                 if c[0] != FaultCause.PRODUCT_FAULT],
@@ -55,7 +56,7 @@ class ContractFilterForm(forms.Form):
 class RenewForm(forms.Form):
     starts_on = FlexibleDateField(label=_("New contract starts on"), required=False)
     ends_on = FlexibleDateField(label=_("Ends on"), required=False)
-    fee = forms.DecimalField(label=_("Fee (¥)"), max_digits=10, decimal_places=2, min_value=0,
+    fee = forms.DecimalField(label=pgettext_lazy("contract", "Fee (¥)"), max_digits=10, decimal_places=2, min_value=0,
                              required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 

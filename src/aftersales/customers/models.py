@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import DESK_ROLES, RegionKind, Role
 from aftersales.core.dates import add_months, local_today
@@ -250,7 +251,7 @@ class ContractRenewal(BaseModel):
 
     contract = models.OneToOneField(MaintenanceContract, on_delete=models.PROTECT,
                                     related_name="renewal", verbose_name=_("contract"))
-    due_on = models.DateField(_("due on"), db_index=True)
+    due_on = models.DateField(pgettext_lazy("reminder", "due on"), db_index=True)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="contract_renewals", verbose_name=_("responsible person"))

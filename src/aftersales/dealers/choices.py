@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DealerState(models.TextChoices):
@@ -28,7 +29,7 @@ class JobSource(models.TextChoices):
 
 
 class ReportState(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("report", "Due")
     SUBMITTED = "submitted", _("Submitted")
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import Role
 from aftersales.core.models import BaseModel
@@ -90,7 +91,7 @@ class MaintenancePlan(BaseModel):
                                       verbose_name=_("product model"))
     name = models.CharField(_("name"), max_length=80,
                             help_text=_("The maintenance level, e.g. yearly service."))
-    basis = models.CharField(_("by"), max_length=10, choices=Basis.choices, default=Basis.TIME)
+    basis = models.CharField(pgettext_lazy("plan basis", "by"), max_length=10, choices=Basis.choices, default=Basis.TIME)
     interval_months = models.PositiveSmallIntegerField(_("every (months)"), null=True, blank=True)
     interval_meter = models.PositiveIntegerField(_("every (on the meter)"), null=True, blank=True)
     meter_unit = models.CharField(_("meter unit"), max_length=10, choices=MeterUnit.choices,

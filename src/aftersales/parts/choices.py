@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WarehouseKind(models.TextChoices):
@@ -12,7 +13,7 @@ class WarehouseKind(models.TextChoices):
 class MoveKind(models.TextChoices):
     """Why stock moved. Every kind but a count adjustment has one sign: in (+) or out (−)."""
 
-    RECEIPT = "receipt", _("Receipt")
+    RECEIPT = "receipt", pgettext_lazy("stock move", "Receipt")
     TRANSFER_OUT = "transfer_out", _("Transfer out")
     TRANSFER_IN = "transfer_in", _("Transfer in")
     ISSUE = "issue", _("Issued to a job")

@@ -15,6 +15,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import Role
 from aftersales.core.events import event_list
@@ -40,7 +41,7 @@ PLAIN_STATUS = {
 }
 
 # Progress shown as four steps: received, booked, being fixed, done.
-STEPS = [_("Received"), _("Technician booked"), _("Being fixed"), _("Done")]
+STEPS = [pgettext_lazy("progress", "Received"), _("Technician booked"), _("Being fixed"), _("Done")]
 STEP_OF = {
     Status.AWAITING_AGREEMENT: 0, Status.REGISTERED: 0, Status.ASSIGNED: 1, Status.EN_ROUTE: 2,
     Status.ON_SITE: 2, Status.CARRIED_IN: 2, Status.REPAIRED: 2, Status.INSPECTED: 2,

@@ -8,6 +8,7 @@ only his own rows, and his own line as the total.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ReportKind
 
@@ -82,7 +83,7 @@ APPRAISAL_COLUMNS = [
     _c("s_attitude", _("Attitude"), "rating"), _c("s_skill", _("Skill"), "rating"),
     _c("s_punctuality", _("Arrival time"), "rating"), _c("s_promise", _("Keeping promises"), "rating"),
     _c("lowest", _("Lowest level given")), _c("deadlines", _("Arrival deadlines")),
-    _c("on_time", _("On time")), _c("punctuality", _("Punctuality"), "percent"),
+    _c("on_time", pgettext_lazy("count", "On time")), _c("punctuality", _("Punctuality"), "percent"),
     _c("jobs", _("Jobs completed")), _c("reopened", _("Reopened")),
     _c("hours", _("Hours"), "hours"), _c("hours_per_job", _("Hours per job"), "hours"),
     _c("parts_value", _("Parts value"), "money"), _c("parts_free", _("Free (warranty)"), "money"),
@@ -236,7 +237,7 @@ def _parts_columns(first: Column) -> list[Column]:
             _c("charged_value", _("Charged value"), "money"),
             _c("free_quantity", _("Free (warranty)"), "quantity"),
             _c("free_value", _("Free value"), "money"),
-            _c("returned_quantity", _("Returned"), "quantity"),
+            _c("returned_quantity", pgettext_lazy("quantity", "Returned"), "quantity"),
             _c("returned_value", _("Returned value"), "money"),
             _c("net_value", _("Net value"), "money")]
 

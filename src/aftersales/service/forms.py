@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import DateTimeField
 from aftersales.customers.choices import CustomerKind, RegionKind
@@ -83,7 +84,7 @@ class NewCustomerForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200)
     region_kind = forms.ChoiceField(label=_("Region"), choices=RegionKind.choices,
                                     initial=RegionKind.URBAN)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices,
+    kind = forms.ChoiceField(label=pgettext_lazy("customer", "Kind"), choices=CustomerKind.choices,
                              initial=CustomerKind.INDIVIDUAL)
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.ledger import AppendOnlyModel
 
@@ -23,8 +24,8 @@ class Payment(AppendOnlyModel):
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="payments_received",
-                                    verbose_name=_("received by"))
-    received_at = models.DateTimeField(_("received at"))
+                                    verbose_name=pgettext_lazy("payment", "received by"))
+    received_at = models.DateTimeField(pgettext_lazy("payment", "received at"))
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
     handover = models.ForeignKey("billing.Handover", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="payments",

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import Role
 from aftersales.core.models import BaseModel
@@ -112,8 +113,8 @@ class Complaint(BaseModel):
     # the route
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("received by"))
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+                                    verbose_name=pgettext_lazy("complaint", "received by"))
+    received_at = models.DateTimeField(pgettext_lazy("complaint", "received at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted by the GM office"), null=True, blank=True)
     case_due_at = models.DateTimeField(_("whole case due"), null=True, blank=True, db_index=True)
     joint_inspection = models.BooleanField(_("joint on-site inspection"), default=False)
@@ -210,7 +211,7 @@ class ComplaintStep(models.Model):
     department = models.ForeignKey("complaints.Department", on_delete=models.PROTECT,
                                    related_name="steps", verbose_name=_("department"))
     started_at = models.DateTimeField(_("started at"))
-    due_at = models.DateTimeField(_("due"), db_index=True)
+    due_at = models.DateTimeField(pgettext_lazy("deadline", "due"), db_index=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+",

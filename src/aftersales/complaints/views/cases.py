@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.permissions import desk_required, staff_required
@@ -74,7 +74,7 @@ def complaint_export(request):
         return render(request, "complaints/list.html", {"form": form, "page": None}, status=400)
     workbook = workbook_new(title=_("Complaints"))
     sheet = sheet_add(workbook, _("Complaints"))
-    row_append(sheet, [_("Number"), _("Received"), _("Channel"), _("Kind"), _("Status"),
+    row_append(sheet, [_("Number"), pgettext("complaint", "Received"), _("Channel"), _("Kind"), _("Status"),
                        _("Customer"), _("Product model"), _("Order number"), _("Cause"),
                        _("Whole case due"), _("Closed"), _("Outcome"), _("Allowance")])
     for c in rows[:10000]:

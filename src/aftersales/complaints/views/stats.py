@@ -33,7 +33,7 @@ def _tables(figures) -> list[dict]:
         {"key": "cause", "title": _("By cause (the fifteen)"), "head": [pgettext("complaint", "Cause"), _("Closed")],
          "rows": [[causes[k], n] for k, n in figures["by_cause"].items()]},
         {"key": "department", "title": _("Responsibility by department"),
-         "head": [_("Department"), _("Cases"), _("Share (%) summed"), _("Share (%) on average"),
+         "head": [_("Department"), pgettext("complaint", "Cases"), _("Share (%) summed"), _("Share (%) on average"),
                   _("Penalties")],
          "rows": [[d["name"], d["cases"], d["ratio_sum"], d["ratio_avg"],
                    figures["penalties_by_department"].get(code, "0.00")]

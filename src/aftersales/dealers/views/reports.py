@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.dates import local_today
@@ -21,7 +21,7 @@ from ..models import AuditSample, Dealer, MonthlyReport
 from ..selectors import archive_figures, months_back, report_list
 from .common import audit_required, dealer_or_hq_required, hq_required, is_dealer, run
 
-REPORT_FILTERS = {"": gettext_lazy("all"), "due": gettext_lazy("due"),
+REPORT_FILTERS = {"": gettext_lazy("all"), "due": pgettext_lazy("report", "due"),
                   "overdue": gettext_lazy("overdue"), "submitted": gettext_lazy("submitted")}
 
 

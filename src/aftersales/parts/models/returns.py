@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 
@@ -62,7 +63,7 @@ class ReturnObligation(BaseModel):
                                         verbose_name=_("receiving point"))
     status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices,
                               default=ReturnStatus.OPEN)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_at = models.DateTimeField(pgettext_lazy("return", "sent at"), null=True, blank=True)
     tracking = models.CharField(_("waybill"), max_length=60, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
