@@ -5,9 +5,8 @@ a maintenance job's completion is recorded on its visit (PM-1, certificate)."""
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.handlers import Change
-from aftersales.service.choices import Kind
 
-from .services.installation import installation_follow, installation_record
+from .services.installation import installation_follow
 from .services.plans import maintenance_visit_record
 
 
@@ -19,8 +18,7 @@ def installation_complete_for(change: Change) -> None:
 def dealer_installation_complete_for(change: Change) -> None:
     """A dealer's installation sets the installation date too; the dealer's record, confirmed by
     the customer, stands for the checklist our technicians tick on the phone (WK-5, DL-2)."""
-    if change.subject.kind == Kind.INSTALLATION:
-        installation_record(actor=change.actor, request=change.subject)
+    installation_follow(actor=change.actor, request=change.subject, checklist=False)
 
 
 def maintenance_complete_for(change: Change) -> None:

@@ -106,8 +106,12 @@ def installation_record(*, actor, request: ServiceRequest) -> None:
                  data={"product": product.pk, "installed_on": day.isoformat()})
 
 
-def installation_follow(*, actor, request: ServiceRequest) -> None:
+def installation_follow(*, actor, request: ServiceRequest, checklist: bool = True) -> None:
+    """What completing a job means for an installation: the checklist must be complete (our
+    technicians'; a dealer's record, confirmed by the customer, stands for it: ``checklist``
+    False), then the installation date is recorded."""
     if request.kind != Kind.INSTALLATION:
         return
-    installation_complete_check(request)
+    if checklist:
+        installation_complete_check(request)
     installation_record(actor=actor, request=request)
