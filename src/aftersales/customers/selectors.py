@@ -28,10 +28,14 @@ def customer_list(*, user, q: str = "", phone: str = ""):
 def contract_covering(product: InstalledProduct, day, cause: str = "") -> MaintenanceContract | None:
     """The contract covering the product on that day (inclusive) and not excluding ``cause``
     (the latest-ending one), if any (AR-6, SR-2 B)."""
-    contracts = (MaintenanceContract.objects
-                 .filter(products=product, starts_on__lte=day, ends_on__gte=day)
-                 .order_by("-ends_on", "-pk"))
-    return next((c for c in contracts if not c.excludes(cause)), None)
+    return next((c for c in contracts_covering(product, day) if not c.excludes(cause)), None)
+
+
+def contracts_covering(product: InstalledProduct, day):
+    """Every contract covering the product on that day (inclusive), the latest-ending first."""
+    return (MaintenanceContract.objects
+            .filter(products=product, starts_on__lte=day, ends_on__gte=day)
+            .order_by("-ends_on", "-pk"))
 
 
 def under_contract(product: InstalledProduct, day) -> bool:

@@ -48,6 +48,8 @@ def request_detail_panel(http_request, job) -> dict | None:
     visit with its certificate."""
     installation = job.kind == Kind.INSTALLATION
     photos = list(attachment_list(job, PHOTO_KIND).select_related("uploaded_by"))
+    if not (installation or photos or job.kind == Kind.MAINTENANCE):
+        return None  # nothing to show: no visit to look up (the desk page shows no meter)
     context = {"job": job, "installation": installation, "photos": photos,
                "phase": job.installed_product.phase if job.installed_product else "",
                "unboxing": Phase.UNBOXING, **_maintenance_context(job)}

@@ -24,7 +24,7 @@ def request_returns_panel(http_request, service_request) -> dict | None:
                 .filter(request=service_request).select_related("part", "owed_by"))
     if not rows:
         return None
-    return {"obligations": rows}
+    return {"obligations": rows, "job": service_request}
 
 
 PANELS = {

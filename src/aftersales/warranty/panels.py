@@ -6,7 +6,7 @@ from aftersales.core.attachments import attachment_list
 from aftersales.core.panels import Panel
 from aftersales.customers.choices import ContractState, RenewalOutcome
 from aftersales.customers.models import ContractRenewal
-from aftersales.customers.selectors import contract_covering, contract_list
+from aftersales.customers.selectors import contract_list, contracts_covering
 from aftersales.service.choices import Category
 from aftersales.service.services import centre_local_date
 
@@ -22,11 +22,12 @@ def request_contract_panel(http_request, service_request) -> dict | None:
     if product is None:
         return None
     day = centre_local_date(service_request.reported_at, service_request.service_centre)
-    contract = contract_covering(product, day, cause=service_request.cause)
+    covering = list(contracts_covering(product, day))
+    # the one it may be billed under, else one that covers the product but excludes this cause
+    contract = next((c for c in covering if not c.excludes(service_request.cause)),
+                    covering[0] if covering else None)
     if contract is None:
-        contract = contract_covering(product, day)  # covers the product, excludes this cause
-        if contract is None:
-            return None
+        return None
     return {"contract": contract, "job": service_request,
             "billed_under": service_request.category == Category.B,
             "excluded": contract.excludes(service_request.cause)}

@@ -38,6 +38,19 @@ NAV = [
 
 
 def navigation(request):
+    """Once per HTTP request: a page whose panels are rendered with the request (core.panels)
+    runs the context processors once per panel, and the unread count is a query."""
+    cached = getattr(request, "_aftersales_navigation", None)
+    if cached is None:
+        cached = _navigation(request)
+        try:
+            request._aftersales_navigation = cached
+        except AttributeError:  # not a real request object
+            pass
+    return cached
+
+
+def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.role == Role.CUSTOMER:
         return {"nav_items": []}

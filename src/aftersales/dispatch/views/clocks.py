@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ def clock_ops(service_request) -> list[dict]:
 
 def request_clocks_panel(http_request, service_request) -> dict | None:
     """The request page's deadlines section; nothing for a request without clocks."""
+    prefetch_related_objects([service_request], "clocks")  # read once, by both helpers
     rows = request_clocks(service_request)
     if not rows:
         return None

@@ -108,10 +108,12 @@ class ServiceRequest(BaseModel):
             models.Index(fields=["service_centre", "status", "reported_at"]),
             models.Index(fields=["status", "-reported_at"]),
             models.Index(fields=["assigned_technician", "status"]),
-            # status in the customer's index: a search's customer branch (filtersets.filter_q)
-            # carries the status filter into the index instead of ANDing the centre's whole
-            # status slice (156,000 closed requests in bench/lists) into its bitmap
-            models.Index(fields=["customer", "status", "-reported_at"]),
+            # status and centre in the customer's index: a search's customer branch
+            # (filtersets.filter_q) carries the status filter into the index instead of ANDing
+            # the centre's whole status slice into its bitmap, and an agent's count of the
+            # matches is an index-only scan (bench/lists at 10 M: 52,099 closed requests of
+            # "王晓…" customers, 2.9 s counted through the heap)
+            models.Index(fields=["customer", "status", "service_centre", "-reported_at"]),
             models.Index(fields=["completed_at"]),  # reports (bench/reports)
             models.Index(fields=["closed_at"]),
         ]

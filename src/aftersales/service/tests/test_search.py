@@ -69,3 +69,23 @@ def test_matches_come_newest_first(cast):
     found = ServiceRequestFilterSet({"q": "赵"}, queryset=ServiceRequest.objects.all()).qs
     assert [r.pk for r in found] == [r.pk for r in sorted(made, key=lambda r: r.reported_at,
                                                           reverse=True)]
+
+
+def test_a_search_of_one_kind_is_one_condition_without_the_others(cast):
+    """A name cannot be a number, and a branch that finds nothing is left out: a name search
+    is the customers' condition alone, a number that names a month is that month's moments
+    alone — each an index-only count at ten million (bench/lists)."""
+    wang = CustomerFactory(service_centre=cast.centre, name="王晓明")
+    made = new_request(cast, customer=wang)
+
+    def sql(q):
+        return str(ServiceRequestFilterSet({"q": q}, queryset=ServiceRequest.objects.all())
+                   .qs.query)
+
+    by_name = sql("王晓")
+    assert '"number"' not in by_name.split("WHERE")[1] and " OR " not in by_name
+    month = made.number[:6]
+    assert search(month) == {made.number}
+    assert "LIKE" not in sql(month).upper()
+    assert "LIKE" in sql(made.number).upper()  # a longer prefix is still read
+    assert search("没有这个人") == set()
