@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,7 +207,7 @@ def request_work(request: ServiceRequest) -> WorkRecord:
     """Hours, parts (with totals), signatures and carry-in documents of one request."""
     labor = list(request.labor.select_related("technician"))
     parts = list(request.parts.select_related("part"))
-    hours_total = request.labor.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    hours_total = sum((entry.hours for entry in labor), Decimal("0"))
     parts_total = sum((p.amount for p in parts), Decimal("0.00"))
     from .models import RepairCard
 
