@@ -52,20 +52,24 @@ def _strip(figures):
 def test_worker_produces_scheduled_reports_once_catching_up_after_downtime():
     live = LiveCentre(surveys=False)
     other = LiveCentre(surveys=False, code="SJ", name="松江服务中心")
-    noon = datetime.combine(local_today(live.centre) - timedelta(days=1), time(12), centre_tz(live.centre))
-    for _ in range(2):  # two calls taken yesterday
-        new_request(live.cast, reported_at=noon)
-    schedule = next(s for s in services.schedules_ensure() if s.kind == ReportKind.SUPERVISOR_DAILY)
     tz = centre_tz(live.centre)
     today = local_today(live.centre)
-    # The worker was down for two days: three wake-ups (00:30 today and the two days before)
-    # fell due while it was down, unless it is not yet 00:30.
+    # The worker was down for two days: the wake-ups at 00:30 of today and the two days before
+    # fell due while it was down (today's only once it is 00:30); each makes the report of the
+    # day before it.
     first = datetime.combine(today - timedelta(days=2), time(0, 30), tz)
+    wakeups = [first + timedelta(days=n) for n in range(3)
+               if first + timedelta(days=n) <= timezone.now()]
+    dues = len(wakeups)
+    expected_days = {w.date() - timedelta(days=1) for w in wakeups}
+    latest_day = max(expected_days)  # yesterday, or the day before when it is not yet 00:30
+    noon = datetime.combine(latest_day, time(12), tz)
+    for _ in range(2):  # two calls taken on the latest reported day
+        new_request(live.cast, reported_at=noon)
+    schedule = next(s for s in services.schedules_ensure() if s.kind == ReportKind.SUPERVISOR_DAILY)
     ReportSchedule.objects.filter(pk=schedule.pk).update(run_at=time(0, 30), next_run_at=first)
     schedule.refresh_from_db()
     started = services.schedule_start(schedule=schedule)
-    dues = 3 if timezone.now() >= datetime.combine(today, time(0, 30), tz) else 2
-    expected_days = {today - timedelta(days=n) for n in range(1, dues + 1)}
 
     log = _burst()
     reports = Report.objects.filter(kind=ReportKind.SUPERVISOR_DAILY)
@@ -77,10 +81,10 @@ def test_worker_produces_scheduled_reports_once_catching_up_after_downtime():
     assert set(runs.values_list("status", "trigger", "progress").distinct()) == {
         (RunStatus.DONE, Trigger.SCHEDULE, 100)}
     # What the worker stored is what the selectors give for that report.
-    yesterday = reports.get(service_centre=live.centre, period_start=today - timedelta(days=1))
-    assert yesterday.current_run.figures["centre"] == live.centre.pk
-    assert yesterday.current_run.figures["centre_figures"]["calls"] == 2
-    assert _strip(yesterday.current_run.figures) == _strip(build(yesterday, now=timezone.now()))
+    latest = reports.get(service_centre=live.centre, period_start=latest_day)
+    assert latest.current_run.figures["centre"] == live.centre.pk
+    assert latest.current_run.figures["centre_figures"]["calls"] == 2
+    assert _strip(latest.current_run.figures) == _strip(build(latest, now=timezone.now()))
     # The next wake-up is booked for tomorrow 00:30 (or today's, if it has not come yet).
     schedule.refresh_from_db()
     assert schedule.next_run_at > timezone.now()
