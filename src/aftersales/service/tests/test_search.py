@@ -57,11 +57,13 @@ def test_many_matches_fall_back_to_the_plain_condition(cast, monkeypatch):
     assert ID_LIST_CAP > 2 and search("张三") == made
 
 
-def test_matches_come_newest_first(cast):
+@pytest.mark.parametrize("sort_cap", [1_000, 0], ids=["sorted among themselves", "walked"])
+def test_matches_come_newest_first(cast, monkeypatch, sort_cap):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    monkeypatch.setattr("aftersales.service.filtersets.SORT_CAP", sort_cap)
     customer = CustomerFactory(service_centre=cast.centre, name="赵六")
     now = timezone.now()
     made = [new_request(cast, customer=customer, reported_at=now - timedelta(days=d, minutes=m))
