@@ -43,7 +43,9 @@ from bench.common import (
 from bench.lists.generate import GENERATOR_VERSION
 
 DATABASE = "bench_lists"
-TARGET_P95_MS = 150.0
+TARGET_P95_MS = 150.0          # issue 14: every list scenario (page and API) at p95
+TARGET_DETAIL_P95_MS = 75.0    # issue 14: a request's page at p95
+TARGETS = {"lists": TARGET_P95_MS, "details": TARGET_DETAIL_P95_MS}
 PASSWORD = "bench-pass-1234"
 AGENT, MANAGER = "pd.agent1", "manager"
 
@@ -170,7 +172,7 @@ def markdown(data: dict) -> str:
                   "| page | user | scenario | p50 ms | p95 ms | p99 ms | max ms | statuses |",
                   "|---|---|---|---:|---:|---:|---:|---|"]
         for r in data[key]:
-            ok = "" if r["p95"] <= TARGET_P95_MS else " ⚠"
+            ok = "" if r["p95"] <= TARGETS[key] else " ⚠"
             lines.append(f"| {r['page']} | {r['user']} | {r['scenario']} | {r['p50']} |"
                          f" **{r['p95']}**{ok} | {r['p99']} | {r['max']} | {r['statuses']} |")
         lines.append("")
@@ -244,12 +246,15 @@ def main() -> None:
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))"
                             ).fetchone()[0]
     verdict = []
-    for measured, title in ((lists, "list"), (details, "request page")):
-        rows = [r for r in measured if r["page"] == "page"] or measured
-        worst = max(rows, key=lambda r: r["p95"])
+    for measured, title, target in ((lists, "list", TARGET_P95_MS),
+                                    (details, "request page", TARGET_DETAIL_P95_MS)):
+        rows = [r for r in measured if r["page"] == "page"] if title != "list" else measured
+        worst = max(rows or measured, key=lambda r: r["p95"])
+        missed = sum(r["p95"] > target for r in measured)
         verdict.append(f"- {title}: worst p95 {worst['p95']} ms ({worst['page']}, {worst['user']},"
-                       f" {worst['scenario']}) — target ≤ {TARGET_P95_MS:.0f} ms:"
-                       f" **{'met' if worst['p95'] <= TARGET_P95_MS else 'MISSED'}**.")
+                       f" {worst['scenario']}) — target ≤ {target:.0f} ms:"
+                       f" **{'met' if worst['p95'] <= target else 'MISSED'}**"
+                       f" ({len(measured) - missed} of {len(measured)} rows within it).")
     for key, label in (("page_list", "list page"), ("api_list", "API list")):
         if queries.get(key):
             n = [queries[key][str(s)]["queries"] for s in (10, 25, 100)]
