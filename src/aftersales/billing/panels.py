@@ -16,8 +16,7 @@ QUOTABLE = frozenset({Status.AWAITING_AGREEMENT, Status.REGISTERED}) | WORK_OPEN
 
 
 def _payments(summary):
-    return list(summary.sheet.payments.select_related("received_by").order_by("received_at", "id")) \
-        if summary.issued else []
+    return list(summary.payments) if summary.issued else []
 
 
 def request_charges_panel(http_request, job) -> dict | None:

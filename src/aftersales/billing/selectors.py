@@ -157,6 +157,7 @@ class ChargeSummary:
     issued: bool
     paid: Decimal
     quote: Quote | None
+    payments: tuple = ()    # of a stored sheet, in the order received (paid is their sum)
 
     @property
     def due(self) -> Decimal:
@@ -179,13 +180,15 @@ def charge_summary(job: ServiceRequest) -> ChargeSummary:
     sheet = charge_sheet_for(job)
     if sheet is not None:
         lines = list(sheet.lines.select_related("part"))
-        paid = money(sheet.payments.aggregate(s=Sum("amount"))["s"] or ZERO)
+        # one read gives both the payments the pages list and what is paid
+        payments = tuple(sheet.payments.select_related("received_by").order_by("received_at", "id"))
+        paid = money(sum((p.amount for p in payments), ZERO))
         total = sheet.total
     else:
         sheet = charge_sheet_preview(job)
-        lines, paid, total = sheet.lines, ZERO, sheet.total
+        lines, paid, total, payments = sheet.lines, ZERO, sheet.total, ()
     return ChargeSummary(sheet=sheet, lines=lines, total=total, issued=sheet.state == SheetState.ISSUED,
-                         paid=paid, quote=quote_current(job))
+                         paid=paid, quote=quote_current(job), payments=payments)
 
 
 def sheet_due(sheet: ChargeSheet) -> Decimal:

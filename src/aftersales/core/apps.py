@@ -9,8 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Every app's handlers.HANDLERS and panels.PANELS, read once all apps are loaded.
+        from django.db import models
+
         from .handlers import handlers_load
+        from .lookups import AnyOf
         from .panels import panels_load
 
         handlers_load()
         panels_load()
+        for field in (models.ForeignKey, models.IntegerField):
+            field.register_lookup(AnyOf)

@@ -97,7 +97,8 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
             if ids == []:
                 continue  # nothing of this kind matches: no branch
             id_lists.append(ids)
-            conditions.append(Q(**{f"{field}__in": ids}))
+            lookup = "any_of" if isinstance(ids, list) else "in"  # one array parameter
+            conditions.append(Q(**{f"{field}__{lookup}": ids}))
         if not conditions:
             return queryset.none()
         condition = reduce(operator.or_, conditions)

@@ -1,0 +1,27 @@
+"""``__any_of``: the same rows as ``__in``; on PostgreSQL one array parameter."""
+
+import pytest
+from django.db import connection
+
+from aftersales.core.models import DocumentCounter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_of_finds_what_in_finds():
+    rows = DocumentCounter.objects.bulk_create(DocumentCounter(doc_type=f"t{i}", period="2611")
+                                               for i in range(5))
+    ids = [rows[0].pk, rows[3].pk, 10_000_000]
+    assert (set(DocumentCounter.objects.filter(pk__any_of=ids).values_list("pk", flat=True))
+            == set(DocumentCounter.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            == {rows[0].pk, rows[3].pk})
+    assert not DocumentCounter.objects.filter(pk__any_of=[]).exists()
+    assert DocumentCounter.objects.exclude(pk__any_of=[]).count() == 5
+
+
+def test_on_postgresql_the_ids_are_one_parameter():
+    sql, params = DocumentCounter.objects.filter(pk__any_of=[1, 2, 3]).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert "= ANY(%s)" in sql and params == ([1, 2, 3],)
+    else:
+        assert " IN (" in sql and params == (1, 2, 3)
