@@ -12,7 +12,7 @@ the page is shown uncounted, with next and previous, and asks to narrow the filt
 from functools import cached_property
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connections, transaction
 
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
@@ -41,6 +41,13 @@ def count_within(queryset, budget_ms: int | None) -> int | None:
         raise
 
 
+class CappedPage(Page):
+    more = None  # uncounted: whether a row follows this page (read with it)
+
+    def has_next(self) -> bool:
+        return super().has_next() if self.more is None else self.more
+
+
 class CappedPaginator(Paginator):
     cap = 10_000
     capped = False      # more than ``cap`` rows: the count shown is the cap
@@ -59,3 +66,14 @@ class CappedPaginator(Paginator):
             return self.cap
         self.capped = counted > self.cap
         return min(counted, self.cap)
+
+    def page(self, number):
+        page = super().page(number)
+        if self.uncounted:  # no total: one row more tells whether there is a next page
+            bottom = (page.number - 1) * self.per_page
+            rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+            page.object_list, page.more = rows[: self.per_page], len(rows) > self.per_page
+        return page
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)

@@ -62,6 +62,8 @@ def test_an_uncounted_page_still_shows_its_rows_and_says_so():
     page = paginator.get_page(1)
     assert (paginator.uncounted, paginator.capped) == (True, True)
     assert len(page.object_list) == 2 and page.has_next()
+    last = paginator.get_page(2)  # the third row: no page after it, though nobody counted
+    assert len(last.object_list) == 1 and not last.has_next() and last.has_previous()
     with translation.override("en"):
         html = render_to_string("service/_pagination.html", {"page": page})
     assert "too many to count quickly" in html and "in all" not in html
