@@ -19,4 +19,7 @@ class AnyOf(In):
         if not values:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, [int(value) for value in values])
+        # typed as the column: psycopg sends small ints as int4[], and bigint = ANY(int4[]) is
+        # estimated otherwise — at 10 M it turned a 25 ms plan into a 390 ms parallel one
+        array = f"{self.lhs.output_field.cast_db_type(connection)}[]"
+        return f"{lhs} = ANY(%s::{array})", (*lhs_params, [int(value) for value in values])

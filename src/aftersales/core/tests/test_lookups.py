@@ -22,6 +22,6 @@ def test_any_of_finds_what_in_finds():
 def test_on_postgresql_the_ids_are_one_parameter():
     sql, params = DocumentCounter.objects.filter(pk__any_of=[1, 2, 3]).query.sql_with_params()
     if connection.vendor == "postgresql":
-        assert "= ANY(%s)" in sql and params == ([1, 2, 3],)
+        assert "= ANY(%s::bigint[])" in sql and params == ([1, 2, 3],)
     else:
         assert " IN (" in sql and params == (1, 2, 3)
