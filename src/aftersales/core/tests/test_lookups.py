@@ -25,3 +25,11 @@ def test_on_postgresql_the_ids_are_one_parameter():
         assert "= ANY(%s::bigint[])" in sql and params == ([1, 2, 3],)
     else:
         assert " IN (" in sql and params == (1, 2, 3)
+
+
+def test_a_subquery_is_a_plain_in():
+    rows = DocumentCounter.objects.bulk_create(DocumentCounter(doc_type=f"s{i}", period="2611")
+                                               for i in range(3))
+    inner = DocumentCounter.objects.filter(doc_type="s1").values("pk")
+    assert list(DocumentCounter.objects.filter(pk__any_of=inner).values_list("pk", flat=True)) \
+        == [rows[1].pk]
