@@ -12,9 +12,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.parts.selectors_catalogue import part_price_on
+from aftersales.parts.selectors_catalogue import part_prices_on
 from aftersales.service.choices import Category, Channel, Status
 from aftersales.service.models import ServiceRequest
+from aftersales.service.selectors import request_parts
 from aftersales.service.services import centre_local_date
 
 from .choices import FreeReason, HandoverState, LineKind, QuoteState, SheetState
@@ -124,8 +125,11 @@ def charge_sheet_preview(job: ServiceRequest) -> Preview:
         lines.append(line_make(kind=LineKind.LABOUR, description=label, quantity=1,
                                unit_price=fee,
                                free_reason=category_free or (FreeReason.FOLLOW_UP if follow_up else "")))
-    for usage in job.parts.select_related("part").order_by("created_at", "id"):
-        row = part_price_on(usage.part, _day(job, usage.created_at))
+    usages = request_parts(job)
+    days = [_day(job, usage.created_at) for usage in usages]
+    prices = part_prices_on([(usage.part_id, day) for usage, day in zip(usages, days, strict=True)])
+    for usage, day in zip(usages, days, strict=True):
+        row = prices[usage.part_id, day]
         if row is not None:
             unit = row.cost if dealer else row.price
         else:

@@ -16,6 +16,19 @@ def part_price_on(part: Part, day: date) -> PartPrice | None:
     return PartPrice.objects.filter(part=part, valid_from__lte=day).order_by("-valid_from").first()
 
 
+def part_prices_on(wanted: list[tuple[int, date]]) -> dict[tuple[int, date], PartPrice | None]:
+    """``part_price_on`` for many (part id, day) pairs in one query: each pair's row."""
+    if not wanted:
+        return {}
+    rows: dict[int, list[PartPrice]] = {}
+    for row in PartPrice.objects.filter(part_id__in={part_id for part_id, _day in wanted},
+                                        valid_from__lte=max(day for _part, day in wanted)
+                                        ).order_by("part_id", "-valid_from"):
+        rows.setdefault(row.part_id, []).append(row)
+    return {(part_id, day): next((r for r in rows.get(part_id, ()) if r.valid_from <= day), None)
+            for part_id, day in wanted}
+
+
 def part_search(*, query: str, product_model=None, show_all: bool = False, limit: int = 8,
                 queryset=None):
     """Active parts whose code or name, or the code or name of a model they fit, holds

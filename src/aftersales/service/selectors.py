@@ -6,7 +6,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +29,7 @@ from aftersales.customers.models import InstalledProduct
 from aftersales.customers.selectors import contract_covering
 
 from .choices import FIELD_STATUSES, URGENCY_RANK, Category, Status
-from .models import ServiceRequest
+from .models import PartUsage, ServiceRequest
 from .rules import Terms
 from .services import centre_local_date, request_centre, service_request_terms
 from .workflow import service_request_workflow
@@ -203,10 +212,19 @@ class WorkRecord:
     visits: list
 
 
+def request_parts(request: ServiceRequest) -> list[PartUsage]:
+    """The parts fitted on a request with their part, in the order recorded: read once per
+    request object, so the page and its panels (billing's charges) share one query; adding or
+    taking off a part makes it read again (services.parts_forget)."""
+    prefetch_related_objects(
+        [request], Prefetch("parts", queryset=PartUsage.objects.select_related("part")))
+    return list(request.parts.all())
+
+
 def request_work(request: ServiceRequest) -> WorkRecord:
     """Hours, parts (with totals), signatures and carry-in documents of one request."""
     labor = list(request.labor.select_related("technician"))
-    parts = list(request.parts.select_related("part"))
+    parts = request_parts(request)
     hours_total = sum((entry.hours for entry in labor), Decimal("0"))
     parts_total = sum((p.amount for p in parts), Decimal("0.00"))
     from .models import RepairCard

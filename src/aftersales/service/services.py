@@ -391,6 +391,7 @@ def part_add(*, actor, request, part, quantity: int = 1) -> PartUsage:
         change_log(actor=actor, instance=usage, action="create")
         # parts: the part leaves the van (or the centre's store) in this transaction
         react("service_request.part_add", request, actor=actor, data={"usage": usage})
+    parts_forget(request)
     return usage
 
 
@@ -407,6 +408,13 @@ def part_remove(*, actor, usage: PartUsage) -> None:
         react("service_request.part_remove", request, actor=actor, data={"usage": usage})
         change_log(actor=actor, instance=usage, action="delete", before=snapshot(usage))
         usage.delete()
+    parts_forget(request)
+
+
+def parts_forget(request) -> None:
+    """After a part is added or taken off: the request's parts as read once for its page
+    (selectors.request_parts) are read again."""
+    getattr(request, "_prefetched_objects_cache", {}).pop("parts", None)
 
 
 def _signature(request, *, kind, signer_name, opinion, image) -> Signature:

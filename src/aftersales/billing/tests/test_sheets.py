@@ -82,6 +82,27 @@ def test_the_price_valid_on_the_day_the_part_was_fitted():
     assert charge_sheet_preview(job).lines[1].unit_price == Decimal("30.00")
 
 
+def test_the_page_and_its_charges_read_the_parts_once_and_again_after_a_change(
+        django_assert_num_queries):
+    """The request page's work record and billing's preview share one read of the parts; a
+    part added or taken off on the same object is in the next preview."""
+    from aftersales.service import services
+    from aftersales.service.selectors import request_parts, request_work
+
+    cast = Cast()
+    first = priced_part("IGN-5", price="30.00", cost="15.00")
+    job = on_site_with_part(cast, job_a(cast), first)
+    request_work(job)
+    with django_assert_num_queries(0):
+        assert [u.part for u in request_parts(job)] == [first]
+    second = priced_part("IGN-6", price="12.00", cost="6.00")
+    usage = services.part_add(actor=cast.technician, request=job, part=second, quantity=3)
+    assert [line.amount for line in charge_sheet_preview(job).lines[1:]] == [
+        Decimal("30.00"), Decimal("36.00")]
+    services.part_remove(actor=cast.technician, usage=usage)
+    assert [line.amount for line in charge_sheet_preview(job).lines[1:]] == [Decimal("30.00")]
+
+
 def test_category_c_is_free_with_the_reason_warranty():
     cast = Cast()
     job = on_site_with_part(cast, job_c(cast), priced_part("IGN-4", price="30.00", cost="15.00"))

@@ -17,7 +17,7 @@ from aftersales.core.models import ObjectChange
 from aftersales.customers.tests.factories import ProductModelFactory
 from aftersales.parts import services
 from aftersales.parts.models import Part, PartPrice
-from aftersales.parts.selectors_catalogue import part_price_on, part_search
+from aftersales.parts.selectors_catalogue import part_price_on, part_prices_on, part_search
 from aftersales.parts.tests.factories import PartFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,27 @@ def test_price_change_is_a_new_row_and_history_is_kept(manager, pinned):
     assert part_price_on(part, DAY).price == Decimal("38.00")
     # the change of the unit price is in the change log
     assert ObjectChange.objects.filter(object_id=part.pk, action="update").exists()
+
+
+def test_prices_of_many_parts_and_days_in_one_query(manager, pinned, django_assert_num_queries):
+    """What a charge preview asks: each (part, day) pair gets the row part_price_on gives."""
+    part, other, unpriced = (PartFactory(code=f"P-{n}") for n in range(3))
+    for valid_from, price in ((DAY - timedelta(days=30), "35.50"), (DAY, "38.00")):
+        services.part_price_set(actor=manager, part=part, cost="20.00", price=price,
+                                valid_from=valid_from)
+    services.part_price_set(actor=manager, part=other, cost="5.00", price="9.00",
+                            valid_from=DAY - timedelta(days=2))
+    days = [DAY - timedelta(days=31), DAY - timedelta(days=30), DAY - timedelta(days=1), DAY,
+            DAY + timedelta(days=9)]
+    wanted = [(p.pk, d) for p in (part, other, unpriced) for d in days]
+    with django_assert_num_queries(1):
+        rows = part_prices_on(wanted)
+    assert {key: row and row.price for key, row in rows.items()} == {
+        (p.pk, d): (lambda r: r and r.price)(part_price_on(p, d))
+        for p in (part, other, unpriced) for d in days}
+    assert rows[part.pk, DAY - timedelta(days=1)].price == Decimal("35.50")
+    assert rows[other.pk, DAY - timedelta(days=31)] is None
+    assert part_prices_on([]) == {}
 
 
 def test_rows_are_never_edited(manager, pinned):
