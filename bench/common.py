@@ -185,7 +185,20 @@ def machine(env: dict | None = None) -> dict:
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, text=True,
                            capture_output=True).stdout.strip()
     info["commit"] = git + (" + uncommitted changes" if dirty else "")
+    from aftersales.config.env import postgres_options
+
+    info["prepare_threshold"] = postgres_options().get("prepare_threshold")  # None: off
     return info
+
+
+def prepared_note(info: dict) -> str:
+    """How the server's PostgreSQL connections ran their statements (DB_PREPARE_THRESHOLD)."""
+    if "prepare_threshold" not in info:
+        return "prepared statements: not recorded"
+    threshold = info["prepare_threshold"]
+    if threshold is None:
+        return "prepared statements off (DB_PREPARE_THRESHOLD=0): every statement planned anew"
+    return f"prepared statements after {threshold} runs of a statement (DB_PREPARE_THRESHOLD)"
 
 
 def shared_note(info: dict) -> str:

@@ -31,6 +31,7 @@ from bench.common import (
     gunicorn,
     machine,
     manage,
+    prepared_note,
     python,
     results_write,
     say,
@@ -282,7 +283,8 @@ def markdown(data: dict) -> str:
         f"- Code: {m['commit']}.",
         f"- Server: gunicorn, {cfg['workers']} workers × {cfg['threads']} threads"
         f" ({cfg['worker_class']}), settings `production` with DEBUG off, HTTP (no TLS),"
-        " CONN_MAX_AGE 600 with health checks, production logging (one JSON line per request).",
+        f" CONN_MAX_AGE 600 with health checks, {prepared_note(m)}, production logging (one JSON"
+        " line per request).",
         f"- Load: wrk {cfg['wrk']}, closed loop (each client waits for its response), 2 threads,"
         f" {cfg['duration']} s per run after a {cfg['warmup']} s warm-up; floor and API runs"
         " interleaved.",

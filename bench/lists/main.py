@@ -35,6 +35,7 @@ from bench.common import (
     gunicorn,
     machine,
     manage,
+    prepared_note,
     python,
     results_write,
     say,
@@ -162,7 +163,8 @@ def markdown(data: dict) -> str:
         f"- {shared_note(m)}",
         f"- Code: {m['commit']}.",
         f"- Server: gunicorn {data['config']['workers']} × {data['config']['threads']}"
-        f" ({'gthread' if data['config']['threads'] > 1 else 'sync'}), production settings, HTTP. One client at a time (latency, not"
+        f" ({'gthread' if data['config']['threads'] > 1 else 'sync'}), production settings, HTTP,"
+        f" {prepared_note(m)}. One client at a time (latency, not"
         f" throughput), {data['config']['samples']} timed requests per scenario after a warm-up;"
         " times are from sending the request to reading the whole response.",
         "",

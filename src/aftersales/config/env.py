@@ -63,8 +63,23 @@ def database_config(default_sqlite: Path) -> dict:
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
+        config["OPTIONS"] = postgres_options()
     config["ATOMIC_REQUESTS"] = False
     return config
+
+
+PREPARE_THRESHOLD = 5
+
+
+def postgres_options() -> dict:
+    """Prepared statements (ADR 0015): a statement a connection has run ``DB_PREPARE_THRESHOLD``
+    times (default 5) is prepared on the server, which then plans it once instead of on every
+    run; that needs server-side parameter binding. ``DB_PREPARE_THRESHOLD=0`` turns both off:
+    for PgBouncer in transaction mode before 1.21, which cannot keep a session's statements."""
+    threshold = env_int("DB_PREPARE_THRESHOLD", PREPARE_THRESHOLD, minimum=0)
+    if threshold == 0:
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": threshold}
 
 
 CACHE_TABLE = "aftersales_cache"

@@ -1,0 +1,53 @@
+"""Prepared statements on PostgreSQL (config.env.postgres_options, ADR 0015): a statement a
+connection runs again and again is prepared on the server; DB_PREPARE_THRESHOLD=0 turns it off."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from aftersales.accounts.models import ServiceCentre
+from aftersales.config.env import PREPARE_THRESHOLD, postgres_options
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                   reason="prepared statements are PostgreSQL's")
+
+
+def test_statements_are_prepared_by_default_and_can_be_turned_off(monkeypatch):
+    monkeypatch.delenv("DB_PREPARE_THRESHOLD", raising=False)
+    assert postgres_options() == {"server_side_binding": True,
+                                  "prepare_threshold": PREPARE_THRESHOLD}
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", "2")
+    assert postgres_options()["prepare_threshold"] == 2
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", "0")  # PgBouncer in transaction mode
+    assert postgres_options() == {}
+
+
+def test_a_threshold_that_is_no_number_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", "often")
+    with pytest.raises(ValueError, match="DB_PREPARE_THRESHOLD must be a whole number"):
+        postgres_options()
+
+
+def _prepared(marker: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       [f"%{marker}%"])
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_statement_run_often_is_prepared_once_on_the_server():
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")  # None: turned off
+    centre = ServiceCentre.objects.create(code="PS", name="预编译服务中心")
+    rows = ServiceCentre.objects.annotate(prepared_marker=F("code"))  # a statement of its own
+
+    def codes(pk):
+        return list(rows.filter(pk=pk).values_list("prepared_marker", flat=True))
+
+    for _ in range(1, threshold or PREPARE_THRESHOLD):
+        assert codes(centre.pk) == ["PS"]
+    assert _prepared("prepared_marker") == 0  # not yet: run fewer times than the threshold
+    for n in range(3):  # the same statement with other values is the same prepared one
+        assert codes(centre.pk + n) == (["PS"] if n == 0 else [])
+    assert _prepared("prepared_marker") == (1 if threshold else 0)
