@@ -205,7 +205,7 @@ def sheet_due(sheet: ChargeSheet) -> Decimal:
 def quote_current(job: ServiceRequest) -> Quote | None:
     """The open quote, else the latest decided one."""
     quotes = list(Quote.objects.filter(request=job).exclude(state=QuoteState.SUPERSEDED)
-                  .select_related("decided_by").order_by("-created_at", "-id")[:5])
+                  .prefetch_related("decided_by").order_by("-created_at", "-id")[:5])
     for quote in quotes:
         if quote.state == QuoteState.OPEN:
             return quote

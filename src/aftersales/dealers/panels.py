@@ -14,7 +14,7 @@ def request_dealer_panel(http_request, service_request) -> dict | None:
     if not (user.is_superuser or user.role in {"supervisor", "manager", "admin"}):
         return None
     jobs = list(DealerJob.objects.restrict(user).filter(request=service_request)
-                .select_related("dealer").order_by("-handed_at"))
+                .prefetch_related("dealer").order_by("-handed_at"))  # mostly none: not joined
     current = next((j for j in jobs if j.state != "withdrawn"), None)
     dealers = []
     if current is None and service_request.status == Status.REGISTERED:

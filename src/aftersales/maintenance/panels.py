@@ -47,7 +47,7 @@ def request_detail_panel(http_request, job) -> dict | None:
     """The desk's request page: the installation photos and checklist, or the maintenance
     visit with its certificate."""
     installation = job.kind == Kind.INSTALLATION
-    photos = list(attachment_list(job, PHOTO_KIND).select_related("uploaded_by"))
+    photos = list(attachment_list(job, PHOTO_KIND).prefetch_related("uploaded_by"))  # mostly none
     if not (installation or photos or job.kind == Kind.MAINTENANCE):
         return None  # nothing to show: no visit to look up (the desk page shows no meter)
     context = {"job": job, "installation": installation, "photos": photos,

@@ -9,7 +9,9 @@ from .selectors_requests import material_request_list
 def request_material_requests_panel(http_request, service_request) -> dict | None:
     """A request's page: its material requests (PT-2), with their state and shipping order."""
     user = http_request.user
-    rows = list(material_request_list(user=user, job=service_request))
+    # most jobs have none: what a row shows is read after it, not joined into the empty read
+    rows = list(material_request_list(user=user, job=service_request).select_related(None)
+                .prefetch_related("destination", "lines__part"))
     may_request = service_request.is_open and (
         getattr(user, "sees_all_centres", False)
         or (user.role == "supervisor" and user.service_centre_id == service_request.service_centre_id))
@@ -21,7 +23,7 @@ def request_material_requests_panel(http_request, service_request) -> dict | Non
 def request_returns_panel(http_request, service_request) -> dict | None:
     """A request's page: the faulty parts its free (warranty) parts owe back (PT-3)."""
     rows = list(ReturnObligation.objects.restrict(http_request.user)
-                .filter(request=service_request).select_related("part", "owed_by"))
+                .filter(request=service_request).prefetch_related("part", "owed_by"))
     if not rows:
         return None
     return {"obligations": rows, "job": service_request}

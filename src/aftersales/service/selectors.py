@@ -229,15 +229,17 @@ def request_work(request: ServiceRequest) -> WorkRecord:
     parts_total = sum((p.amount for p in parts), Decimal("0.00"))
     from .models import RepairCard
 
-    card = RepairCard.objects.filter(request=request).select_related("inspected_by").first()
+    # carry-in documents: most requests have none, so their related rows are read after them
+    # (prefetch) rather than joined into reads that find nothing
+    card = RepairCard.objects.filter(request=request).prefetch_related("inspected_by").first()
     return WorkRecord(
         labor=labor,
         parts=parts,
         hours_total=hours_total,
         parts_total=parts_total,
         signatures=list(request.signatures.all()),
-        receipts=list(request.receipts.select_related("issued_by")),
-        register_entries=list(request.register_entries.select_related("by", "receipt")),
+        receipts=list(request.receipts.prefetch_related("issued_by")),
+        register_entries=list(request.register_entries.prefetch_related("by", "receipt")),
         repair_card=card,
         visits=list(request.visits.select_related("technician")),
     )

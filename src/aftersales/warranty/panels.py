@@ -37,9 +37,10 @@ def request_outcome_panel(http_request, service_request) -> dict | None:
     """三包: what the customer is entitled to, the evidence, and the decision (or the form)."""
     if service_request.internal or service_request.installed_product_id is None:
         return None
+    # most requests have none: its related rows are read after it, not joined into the read
     outcome = (WarrantyOutcome.objects.filter(request=service_request)
-               .select_related("decided_by", "credit_note", "replacement_part",
-                               "replacement_warehouse", "stock_move").first())
+               .prefetch_related("decided_by", "credit_note", "replacement_part",
+                                 "replacement_warehouse", "stock_move").first())
     user = http_request.user
     if outcome is not None:
         return {"outcome": outcome, "job": service_request,
