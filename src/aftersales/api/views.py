@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.events import event_list
+from aftersales.core.plans import plans_for_values
 from aftersales.customers import services as customer_services
 from aftersales.customers.filtersets import CustomerFilterSet, InstalledProductFilterSet
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
@@ -76,6 +77,10 @@ class RestrictedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         action_name = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"
         return self.model.objects.restrict(self.request.user, action_name)
+
+    @plans_for_values()  # filtered by what the caller sent: planned for those values
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER])
     @idempotent

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.permissions import desk_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
+from aftersales.core.plans import plans_for_values
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, page_query
 
@@ -22,6 +23,7 @@ FORM_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", 
 
 
 @desk_required
+@plans_for_values()
 def customer_list(request):
     filterset = CustomerFilterSet(request.GET or None,
                                   queryset=Customer.objects.restrict(request.user, "view"),

@@ -1,5 +1,6 @@
 """Prepared statements on PostgreSQL (config.env.postgres_options, ADR 0015): a statement a
-connection runs again and again is prepared on the server; DB_PREPARE_THRESHOLD=0 turns it off."""
+connection runs again and again is prepared on the server; DB_PREPARE_THRESHOLD=0 turns it off;
+a list search runs unprepared, planned for its values (core.plans)."""
 
 import pytest
 from django.db import connection
@@ -7,6 +8,7 @@ from django.db.models import F
 
 from aftersales.accounts.models import ServiceCentre
 from aftersales.config.env import PREPARE_THRESHOLD, postgres_options
+from aftersales.core.plans import plans_for_values
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql",
                                    reason="prepared statements are PostgreSQL's")
@@ -51,3 +53,47 @@ def test_a_statement_run_often_is_prepared_once_on_the_server():
     for n in range(3):  # the same statement with other values is the same prepared one
         assert codes(centre.pk + n) == (["PS"] if n == 0 else [])
     assert _prepared("prepared_marker") == (1 if threshold else 0)
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_search_is_planned_for_its_values_and_the_connection_prepares_again_after():
+    """core.plans: within ``plans_for_values`` (list searches) nothing is run prepared, so a
+    generic plan never stands for every value; the connection's setting is back afterwards, also
+    when the block fails."""
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    if threshold is None:
+        pytest.skip("prepared statements are turned off (DB_PREPARE_THRESHOLD=0)")
+    centre = ServiceCentre.objects.create(code="PV", name="按值计划服务中心")
+    rows = ServiceCentre.objects.annotate(planned_marker=F("code"))
+
+    def codes():
+        return list(rows.filter(pk=centre.pk).values_list("planned_marker", flat=True))
+
+    with plans_for_values():
+        for _ in range(threshold + 3):
+            assert codes() == ["PV"]
+        assert _prepared("planned_marker") == 0
+    with pytest.raises(ZeroDivisionError), plans_for_values():
+        1 / 0  # noqa: B018
+    assert connection.connection.prepare_threshold == threshold
+    for _ in range(threshold + 1):  # counted from here: prepared on the run after the threshold
+        codes()
+    assert _prepared("planned_marker") == 1
+
+
+@plans_for_values()
+def _a_view(calls):
+    calls.append(connection.connection.prepare_threshold if connection.vendor == "postgresql"
+                 else "sqlite")
+
+
+@pytest.mark.django_db
+def test_as_a_decorator_each_call_turns_preparing_off_for_itself_alone():
+    calls = []
+    _a_view(calls)
+    _a_view(calls)
+    assert calls == ([None, None] if connection.vendor == "postgresql" else ["sqlite", "sqlite"])
+    if connection.vendor == "postgresql":
+        assert connection.connection.prepare_threshold == connection.settings_dict["OPTIONS"].get(
+            "prepare_threshold")

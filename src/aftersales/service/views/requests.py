@@ -13,6 +13,7 @@ from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_resp
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
 from aftersales.core.pagination import CappedPaginator
+from aftersales.core.plans import plans_for_values
 from aftersales.core.views import PAGE_SIZE, page_query
 
 from .. import selectors
@@ -38,6 +39,7 @@ def _filtered(request):
 
 
 @desk_required
+@plans_for_values()
 def request_list(request, *, status=200):
     filterset = _filtered(request)
     queryset = filterset.qs
@@ -57,6 +59,7 @@ def request_list(request, *, status=200):
 
 
 @desk_required
+@plans_for_values()
 def request_export(request):
     """The filtered list as an Excel workbook (same filterset, same access rule), written by
     core.excel. A filter that is not valid is the list page with its error (400), never an
