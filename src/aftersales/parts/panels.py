@@ -3,15 +3,13 @@
 from aftersales.core.panels import Panel
 
 from .models import ReturnObligation
-from .selectors_requests import material_request_list
+from .selectors_requests import material_requests_of_job
 
 
 def request_material_requests_panel(http_request, service_request) -> dict | None:
     """A request's page: its material requests (PT-2), with their state and shipping order."""
     user = http_request.user
-    # most jobs have none: what a row shows is read after it, not joined into the empty read
-    rows = list(material_request_list(user=user, job=service_request).select_related(None)
-                .prefetch_related("destination", "lines__part"))
+    rows = material_requests_of_job(user=user, job=service_request)
     may_request = service_request.is_open and (
         getattr(user, "sees_all_centres", False)
         or (user.role == "supervisor" and user.service_centre_id == service_request.service_centre_id))
