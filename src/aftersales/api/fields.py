@@ -68,7 +68,8 @@ class OwnerOfRelatedField(RestrictedPrimaryKeyRelatedField):
     returned, and the object is left in ``context["read"]`` for its own field. Anything else
     (no object, not this owner's, an id that is no number) is read the ordinary way, so the
     errors are the ordinary ones. Visibility is the same, as the object's restriction is its
-    owner's."""
+    owner's. When both fields' querysets load some fields alone (``only``), the joined read loads
+    those of each and no more."""
 
     def __init__(self, *, object_field: str, owner_attr: str, **kwargs):
         self.object_field, self.owner_attr = object_field, owner_attr
@@ -81,7 +82,7 @@ class OwnerOfRelatedField(RestrictedPrimaryKeyRelatedField):
             field = self.parent.fields[self.object_field]
             try:
                 # unordered, at most one row: first() would order by the model's ordering
-                found = next(iter(field.get_queryset().select_related(self.owner_attr).filter(
+                found = next(iter(self._joined(field.get_queryset()).filter(
                     pk=object_id, **{f"{self.owner_attr}_id": data}).order_by()[:1]), None)
             except (TypeError, ValueError):
                 found = None
@@ -89,3 +90,17 @@ class OwnerOfRelatedField(RestrictedPrimaryKeyRelatedField):
                 self.context.setdefault("read", {})[(field.queryset.model, str(object_id))] = found
                 return getattr(found, self.owner_attr)
         return super().to_internal_value(data)
+
+    def _joined(self, queryset):
+        queryset = queryset.select_related(self.owner_attr)
+        objects, owners = _loaded_alone(queryset), _loaded_alone(self.queryset)
+        if objects is None or owners is None:
+            return queryset
+        return queryset.only(self.owner_attr, *objects,
+                             *(f"{self.owner_attr}__{name}" for name in owners))
+
+
+def _loaded_alone(queryset) -> frozenset | None:
+    """The field names a queryset's ``only()`` loads, or None when it loads every field."""
+    names, defer = queryset.query.deferred_loading
+    return None if defer else frozenset(names)

@@ -12,6 +12,7 @@ from aftersales.customers.models import Customer, InstalledProduct, ProductModel
 from aftersales.parts.models import Part
 from aftersales.service.choices import Cause, Kind
 from aftersales.service.models import LaborEntry, PartUsage, ServiceRequest
+from aftersales.service.services import REGISTRATION_CUSTOMER_FIELDS, REGISTRATION_PRODUCT_FIELDS
 
 from .fields import DateTimeField, OwnerOfRelatedField, RestrictedPrimaryKeyRelatedField
 
@@ -96,10 +97,13 @@ class ClockSerializer(serializers.Serializer):
 
 
 class ServiceRequestSerializer(ModelSerializer):
-    customer = OwnerOfRelatedField(  # read with the product when both are given (one query)
-        queryset=Customer.objects.all(), object_field="installed_product", owner_attr="customer")
+    # Read together when both are given (one query), with what registration uses alone.
+    customer = OwnerOfRelatedField(
+        queryset=Customer.objects.only(*REGISTRATION_CUSTOMER_FIELDS),
+        object_field="installed_product", owner_attr="customer")
     installed_product = RestrictedPrimaryKeyRelatedField(  # the model gives warranty and fee
-        queryset=InstalledProduct.objects.select_related("model"), required=False, allow_null=True)
+        queryset=InstalledProduct.objects.select_related("model").only(
+            *REGISTRATION_PRODUCT_FIELDS), required=False, allow_null=True)
     service_centre = serializers.PrimaryKeyRelatedField(
         queryset=ServiceCentre.objects.all(), required=False)
     cause = serializers.ChoiceField(choices=Cause.choices, required=False, allow_blank=True)

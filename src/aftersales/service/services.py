@@ -100,6 +100,16 @@ def _transition(request, name: str, actor, *, note: str = "", expected_version=N
 
 # --- registration -----------------------------------------------------------------------------
 
+# What registering a request reads of its product (with the product's model) and its customer:
+# service_request_create, its terms (SR-2 … SR-4) and the clocks' region (DS-3). Readers for a
+# registration may load these alone (the API does): a product read with every column of its three
+# tables took a sixth of an API create's time (bench/intake). Another field read is still right,
+# at the cost of a query of its own; tests/test_intake_reads.py counts them.
+REGISTRATION_PRODUCT_FIELDS = ("customer_id", "model_id", "purchased_on", "warranty_ends_on",
+                               "region_kind", "model__warranty_months", "model__service_fee")
+REGISTRATION_CUSTOMER_FIELDS = ("region_kind", "service_centre_id", "user_id")
+
+
 def service_request_create(*, actor, customer: Customer, description: str,
                            installed_product: InstalledProduct | None = None,
                            channel: str = Channel.PHONE, reported_at: datetime | None = None,

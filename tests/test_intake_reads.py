@@ -1,0 +1,78 @@
+"""Registering a request through the API reads its product, the product's model and its customer
+once, together, and only the fields registration uses (service.services.REGISTRATION_*_FIELDS):
+compiling and loading every column of the three tables was a sixth of an API create's time
+(issue 14, bench/intake). No later step reads any of them again."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from aftersales.customers.models import MaintenanceContract
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.service.tests.factories import Cast
+
+pytestmark = pytest.mark.django_db
+
+OWN_TABLES = ("customers_customer", "customers_installedproduct", "customers_productmodel")
+
+
+def _reads_of(queries, tables) -> list[str]:
+    source = re.compile(r'\bFROM "(' + "|".join(tables) + ')"')
+    return [q["sql"] for q in queries
+            if q["sql"].lstrip().upper().startswith("SELECT") and source.search(q["sql"])]
+
+
+def _create(user, body):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/service-requests/", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json(), queries.captured_queries
+
+
+@pytest.mark.parametrize("role", ["agent", "manager"])
+def test_a_registration_reads_product_model_and_customer_once_and_narrowly(role):
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre, region_kind="suburban")
+    product = InstalledProductFactory(customer=customer, region_kind="")
+    made, queries = _create(getattr(cast, role), {
+        "customer": customer.pk, "installed_product": product.pk, "channel": "phone",
+        "description": "不出热水"})
+
+    reads = _reads_of(queries, OWN_TABLES)
+    assert len(reads) == 1, reads
+    assert " JOIN " in reads[0]
+    for unread in ('"customers_customer"."name"', '"customers_customer"."phone"',
+                   '"customers_installedproduct"."serial"', '"customers_productmodel"."name"'):
+        assert unread not in reads[0]
+    # What was read is what registration needed: the terms and the customer's region.
+    assert made["customer"] == customer.pk and made["installed_product"] == product.pk
+    assert made["category"] == "C" and made["in_warranty"] is True
+    arrival = next(c for c in made["clocks"] if c["kind"] == "arrival")
+    assert arrival["state"] == "running"
+    assert made["service_centre"] == cast.centre.pk
+
+
+def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_product_again():
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre)
+    today = timezone.localdate()
+    product = InstalledProductFactory(customer=customer, purchased_on=today - timedelta(days=2000))
+    contract = MaintenanceContract.objects.create(
+        number="MC-READS-1", customer=customer, starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=300), fee="0.00", excluded_causes=["misuse"])
+    contract.products.add(product)
+    made, queries = _create(cast.agent, {
+        "customer": customer.pk, "installed_product": product.pk, "channel": "phone",
+        "description": "漏水", "cause": "misuse"})
+    assert made["in_warranty"] is False and made["category"] == "A"
+    assert made["estimated_charge"] == str(product.model.service_fee)
+    assert len(_reads_of(queries, OWN_TABLES)) == 1
+    assert len(_reads_of(queries, ("customers_maintenancecontract",))) == 1
