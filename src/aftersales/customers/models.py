@@ -222,7 +222,7 @@ class MaintenanceContract(BaseModel):
         return self.starts_on <= day <= self.ends_on
 
     def excludes(self, cause: str) -> bool:
-        return bool(cause) and cause in (self.excluded_causes or ())
+        return cause_excluded(self.excluded_causes, cause)
 
     def state_on(self, day: date) -> str:
         """Not started, active, expiring (its renewal month has begun) or expired."""
@@ -283,3 +283,8 @@ class ContractRenewal(BaseModel):
     @staticmethod
     def restrict_rule(queryset, user, action):
         return _customer_rule(queryset, user, action, path="contract__customer")
+
+
+def cause_excluded(excluded_causes, cause: str) -> bool:
+    """Whether a contract's excluded causes leave ``cause`` out (chargeable per job, AR-6)."""
+    return bool(cause) and cause in (excluded_causes or ())

@@ -4,7 +4,13 @@ from aftersales.core.dates import add_months, local_today
 from aftersales.core.validators import phone_search_key
 
 from .choices import ContractState, RenewalOutcome
-from .models import ContractRenewal, Customer, InstalledProduct, MaintenanceContract
+from .models import (
+    ContractRenewal,
+    Customer,
+    InstalledProduct,
+    MaintenanceContract,
+    cause_excluded,
+)
 
 
 def customer_list(*, user, q: str = "", phone: str = ""):
@@ -29,6 +35,13 @@ def contract_covering(product: InstalledProduct, day, cause: str = "") -> Mainte
     """The contract covering the product on that day (inclusive) and not excluding ``cause``
     (the latest-ending one), if any (AR-6, SR-2 B)."""
     return next((c for c in contracts_covering(product, day) if not c.excludes(cause)), None)
+
+
+def contract_covers(product: InstalledProduct, day, cause: str = "") -> bool:
+    """Whether a contract covers the product on that day and does not exclude ``cause``: what a
+    registration's terms need (SR-2 B), read as one column of the covering contracts."""
+    excluded = contracts_covering(product, day).order_by().values_list("excluded_causes", flat=True)
+    return any(not cause_excluded(causes, cause) for causes in excluded)
 
 
 def contracts_covering(product: InstalledProduct, day):

@@ -25,7 +25,7 @@ from aftersales.core.handlers import react
 from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
-from aftersales.customers.selectors import contract_covering
+from aftersales.customers.selectors import contract_covers
 
 from .choices import Category, Channel, Kind, RegisterDirection, Status, Urgency, VisitOutcome
 from .models import (
@@ -65,12 +65,10 @@ def service_request_terms(*, product, reported_at, centre, cause: str = "",
     terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal)
     # A contract turns work the customer would pay (A) into contract work (B) when it covers the
     # product that day and does not exclude the cause: look it up for chargeable work alone.
-    if terms.category == Category.A and product is not None and product.pk is not None:
-        contract = contract_covering(product, day, cause=cause)
-        if contract is not None:
-            terms = request_terms(product=product, reported_on=day, cause=cause,
-                                  internal=internal, contract_active=True,
-                                  contract_excludes=frozenset(contract.excluded_causes or ()))
+    if (terms.category == Category.A and product is not None and product.pk is not None
+            and contract_covers(product, day, cause=cause)):
+        terms = request_terms(product=product, reported_on=day, cause=cause, internal=internal,
+                              contract_active=True)
     return terms
 
 
