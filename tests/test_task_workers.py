@@ -5,6 +5,7 @@ exactly once per clock and level, also after a restart."""
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,25 @@ def test_database_worker_fires_missed_alerts_once_after_restart():
                        timeout=120, capture_output=True)
         alerts = ClockAlert.objects.filter(clock__request__in=requests)
         assert sorted(alerts.values_list("level", flat=True)) == ["escalation"] * 3 + ["warning"] * 3
+
+
+def test_a_running_worker_fires_alerts_as_they_fall_due_by_its_ticks():
+    """Not a burst: the worker's ticker thread sweeps every WORKER_TICK_SECONDS while the worker
+    waits for tasks; registering queued no task for the alerts."""
+    worker = subprocess.Popen([AFTERSALES, "worker"], env=_worker_env(WORKER_TICK_SECONDS="1"),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        time.sleep(2)  # the worker is up and has ticked once with nothing due
+        requests, _cast = _overdue_requests(2)
+        alerts = ClockAlert.objects.filter(clock__request__in=requests)
+        deadline = time.monotonic() + 60
+        while alerts.count() < 4 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.5)
+        assert worker.poll() is None, worker.stdout.read().decode()
+        assert sorted(alerts.values_list("level", flat=True)) == ["escalation"] * 2 + ["warning"] * 2
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 @pytest.fixture

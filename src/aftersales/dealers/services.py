@@ -18,7 +18,7 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.dispatch.choices import ClockKind, ClockState
-from aftersales.dispatch.clocks import _compute_times, _schedule_alerts, deadline_from, policy_for
+from aftersales.dispatch.clocks import _compute_times, alert_next_set, deadline_from, policy_for
 from aftersales.dispatch.models import ClockAlert, DeadlineClock
 from aftersales.service.choices import Status
 from aftersales.service.services import service_request_dealer_complete
@@ -268,8 +268,8 @@ def _dealer_clock(request, at: datetime) -> DeadlineClock | None:
     clock.consumed_seconds, clock.state, clock.met_at = 0, ClockState.RUNNING, None
     clock.breached, clock.extension_reason = False, ""
     _compute_times(clock, request.service_centre)
+    alert_next_set(clock, fired=set())
     clock.save()
-    _schedule_alerts(clock, new=True)
     return clock
 
 

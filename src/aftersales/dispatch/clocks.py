@@ -1,6 +1,8 @@
 """Deadline clocks (DS-3, DS-4, DS-5, SR-6): started at registration, paused while the job waits
 on the customer, met by the step that fulfils them; a warning at a share of the time used and an
-escalation at the deadline, each scheduled as a task for its due time and fired at most once.
+escalation at the deadline, each fired at most once. A running clock keeps when its next alert
+falls due (``alert_at``); the task workers sweep for due alerts every ``WORKER_TICK_SECONDS``
+(``clock_alerts_fire_due``, a ``worker.tick`` handler), so registering a request queues no task.
 """
 
 import logging
@@ -20,15 +22,11 @@ from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
 from aftersales.core.querysets import related_known
-from aftersales.core.tasks import enqueue
 from aftersales.service.choices import Channel, Status
 
 from .choices import AlertLevel, ClockKind, ClockState
 from .defaults import ensure_default_policies
 from .models import ClockAlert, DeadlineClock, DeadlinePolicy
-
-# Tasks this module schedules, by name (the tasks module imports this one).
-FIRE_CLOCK_ALERT_TASK = "aftersales.dispatch.tasks.fire_clock_alert"
 
 logger = logging.getLogger("aftersales.dispatch")
 
@@ -103,21 +101,22 @@ def _alert_time(clock: DeadlineClock, level: str):
     return clock.warn_at if level == AlertLevel.WARNING else clock.due_at
 
 
-def _schedule_alerts(clock: DeadlineClock, *, new: bool = False) -> None:
-    """Enqueue the clock's next alert not fired yet, for its time. One task at a time: firing the
-    warning enqueues the escalation (one task row per registration instead of two)."""
+def _fired_levels(clock: DeadlineClock) -> set[str]:
+    return set(clock.alerts.values_list("level", flat=True)) if clock.pk else set()
 
-    fired = set() if new else set(clock.alerts.values_list("level", flat=True))
-    for level in ALERT_ORDER:
-        if level not in fired:
-            enqueue(FIRE_CLOCK_ALERT_TASK, clock.pk, str(level), run_after=_alert_time(clock, level))
-            return
+
+def alert_next_set(clock: DeadlineClock, *, fired: set[str] | None = None) -> list[str]:
+    """Set when the clock's next alert not fired yet falls due (``alert_at``: the warning's time,
+    then the deadline; none when both fired); returns the fields to save. ``fired``: the levels
+    fired so far, when the caller knows them (none for a new clock)."""
+    fired = _fired_levels(clock) if fired is None else fired
+    clock.alert_at = next((_alert_time(clock, level) for level in ALERT_ORDER
+                           if level not in fired), None)
+    return ["alert_at"]
 
 
 def _plan_alerts(clock: DeadlineClock, centre) -> list[str]:
-    fields = _compute_times(clock, centre)
-    _schedule_alerts(clock)
-    return fields
+    return [*_compute_times(clock, centre), *alert_next_set(clock)]
 
 
 def request_region(request) -> str:
@@ -180,9 +179,8 @@ def clocks_start(*, request) -> list[DeadlineClock]:
             state=ClockState.PAUSED if waiting else ClockState.RUNNING)
         if not waiting:
             _compute_times(clock, request.service_centre)
+            alert_next_set(clock, fired=set())
         clock.save()
-        if not waiting:
-            _schedule_alerts(clock, new=True)
         clocks.append(clock)
     related_known(request, "clocks", clocks)
     return clocks
@@ -305,8 +303,35 @@ def _recipients(centre, level):
     return User.objects.filter(who, is_active=True)
 
 
+ALERT_SWEEP_BATCH = 500
+
+
+def _alert_next_keep(clock: DeadlineClock) -> None:
+    """Put right a clock's next alert time where it is stale, so no sweep finds it again."""
+    known = clock.alert_at
+    alert_next_set(clock)
+    if clock.alert_at != known:
+        clock.save(update_fields=["alert_at", "updated_at"])
+
+
+def clock_alerts_fire_due(*, now=None) -> int:
+    """Fire every alert that has fallen due, the oldest first, up to ALERT_SWEEP_BATCH clocks a
+    sweep (the next sweep goes on). Idempotent; sweeps in several workers at once fire each
+    alert once. Returns how many fired."""
+    now = now or timezone.now()
+    due = (DeadlineClock.objects
+           .filter(state=ClockState.RUNNING, alert_at__lte=now + FIRE_TOLERANCE)
+           .order_by("alert_at").values_list("pk", flat=True)[:ALERT_SWEEP_BATCH])
+    fired = 0
+    for clock_id in list(due):
+        for level in ALERT_ORDER:  # a clock overdue for long: its warning, then its escalation
+            fired += clock_alert_fire(clock_id=clock_id, level=level, now=now)
+    return fired
+
+
 def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
-    """Fire a warning or escalation if it is due and has not fired yet (idempotent)."""
+    """Fire a warning or escalation if it is due and has not fired yet (idempotent); the clock's
+    next alert follows."""
     now = now or timezone.now()
     with transaction.atomic():
         clock = (DeadlineClock.objects.select_for_update()
@@ -315,17 +340,19 @@ def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
             return False
         threshold = _alert_time(clock, level)
         if threshold is None or now + FIRE_TOLERANCE < threshold:
-            return False  # the clock moved (paused, extended): a task for the new time exists
+            _alert_next_keep(clock)  # not due (yet): the clock moved (paused, extended)
+            return False
         try:
             with transaction.atomic():
                 ClockAlert.objects.create(clock=clock, level=level, fired_at=now)
         except IntegrityError:
+            _alert_next_keep(clock)  # fired already (a task queued before the sweeps)
             return False
+        fields = alert_next_set(clock)
         if level == AlertLevel.ESCALATION:
             clock.breached = True
-            clock.save(update_fields=["breached", "updated_at"])
-        else:
-            _schedule_alerts(clock)  # the escalation is next
+            fields.append("breached")
+        clock.save(update_fields=[*fields, "updated_at"])
         request = clock.request
         event_append(subject=request, action=f"deadline_{level}", at=now,
                      data={"kind": clock.kind, "due_at": clock.due_at})

@@ -1,11 +1,12 @@
-"""How dispatch follows a service request (core.handlers): deadlines and technicians' status.
+"""How dispatch follows a service request (core.handlers): deadlines and technicians' status;
+and what it does at every worker tick (core.ticks): fire the deadline alerts that fell due.
 
-Every handler runs inside the request's own step (its transaction), after its event.
+Every request handler runs inside the request's own step (its transaction), after its event.
 """
 
 from aftersales.core.handlers import Change
 
-from .clocks import arrive_by_set, clocks_follow, clocks_start
+from .clocks import arrive_by_set, clock_alerts_fire_due, clocks_follow, clocks_start
 from .technicians import technician_status_follow
 
 
@@ -27,8 +28,13 @@ def technician_status_follow_for(change: Change) -> None:
     technician_status_follow(request=change.subject, action=change.action)
 
 
+def clock_alerts_fire_due_for(change: Change) -> None:
+    clock_alerts_fire_due()
+
+
 HANDLERS = {
     "service_request.registering": [arrive_by_for],
     "service_request.register": [clocks_start_for],
     "service_request.*": [clocks_follow_for, technician_status_follow_for],
+    "worker.tick": [clock_alerts_fire_due_for],
 }

@@ -170,13 +170,21 @@ class DeadlineClock(BaseModel):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached = models.BooleanField(_("missed"), default=False, db_index=True)
     extension_reason = models.CharField(_("reason for extension"), max_length=200, blank=True)
+    # When the next alert not fired yet falls due (warn_at, then due_at; none when both fired);
+    # read only while the clock runs: the workers' sweep (clocks.clock_alerts_fire_due).
+    alert_at = models.DateTimeField(_("next alert at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_at"]
         constraints = [
             models.UniqueConstraint(fields=["request", "kind"], name="dispatch_one_clock_per_kind"),
         ]
-        indexes = [models.Index(fields=["state", "due_at"])]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            # The sweep's read: running clocks by their next alert (others leave the index).
+            models.Index(fields=["alert_at"], condition=Q(state="running"),
+                         name="dispatch_clock_alert_due"),
+        ]
         verbose_name = _("deadline clock")
         verbose_name_plural = _("deadline clocks")
 

@@ -246,6 +246,9 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 TASK_WORKER_HEARTBEAT = int(env.env_str("TASK_WORKER_HEARTBEAT", "10"))
 TASK_WORKER_LOST_AFTER = int(env.env_str("TASK_WORKER_LOST_AFTER", "60"))
 TASK_MAX_ATTEMPTS = int(env.env_str("TASK_MAX_ATTEMPTS", "3"))
+# Every worker runs the sweeps of what falls due by the clock (deadline alerts) this often
+# (core/ticks.py): an alert fires at most this many seconds after its time.
+WORKER_TICK_SECONDS = int(env.env_str("WORKER_TICK_SECONDS", "30"))
 
 # How long the day planner searches (seconds); it runs in the background.
 DAY_PLAN_TIME_LIMIT = int(env.env_str("DAY_PLAN_TIME_LIMIT", "30"))

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from aftersales.core.calendar import calendar_for
 from aftersales.core.models import Event, Notification
@@ -31,12 +30,36 @@ def test_arrival_clock_follows_the_policy_and_schedules_its_alerts_in_turn(cast)
     assert clock.due_at == request.arrive_by
     cal = calendar_for(cast.centre)
     assert cal.between(request.reported_at, clock.warn_at) == timedelta(hours=6) * 0.75
-    tasks = DBTaskResult.objects.filter(task_path__endswith="fire_clock_alert")
-    assert [(t.args_kwargs["args"][1], t.run_after) for t in tasks] == [("warning", clock.warn_at)]
-    # the warning, once fired, schedules the escalation for the deadline
-    assert clocks.clock_alert_fire(clock_id=clock.pk, level="warning", now=clock.warn_at)
-    assert sorted((t.args_kwargs["args"][1], t.run_after) for t in tasks.all()) == [
-        ("escalation", clock.due_at), ("warning", clock.warn_at)]
+    assert clock.alert_at == clock.warn_at  # the workers' sweep finds it then
+    # nothing is due before the warning's time; at it, the warning fires and the deadline is next
+    assert clocks.clock_alerts_fire_due(now=clock.warn_at - timedelta(minutes=1)) == 0
+    assert clocks.clock_alerts_fire_due(now=clock.warn_at) == 1
+    clock.refresh_from_db()
+    assert clock.alert_at == clock.due_at and not clock.breached
+    assert clocks.clock_alerts_fire_due(now=clock.warn_at) == 0
+    assert clocks.clock_alerts_fire_due(now=clock.due_at) == 1
+    clock.refresh_from_db()
+    assert clock.alert_at is None and clock.breached
+    assert sorted(clock.alerts.values_list("level", flat=True)) == ["escalation", "warning"]
+
+
+def test_the_sweep_fires_an_overdue_clocks_alerts_in_order_once_and_skips_paused_ones(cast):
+    late = new_request(cast, reported_at=timezone.now() - timedelta(days=6)).clocks.get()
+    paused = new_request(cast, reported_at=timezone.now() - timedelta(days=6))
+    clocks.clock_pause(actor=cast.agent, request=paused, reason="客户出差")
+    assert clocks.clock_alerts_fire_due() == 2
+    assert clocks.clock_alerts_fire_due() == 0  # a second worker's sweep: nothing twice
+    assert list(late.alerts.order_by("fired_at", "pk").values_list("level", flat=True)) == [
+        "warning", "escalation"]
+    assert not ClockAlert.objects.filter(clock__request=paused).exists()
+    # an alert fired by a task queued before the sweeps: the sweep fires the rest, and the clock
+    # leaves the sweep's index once nothing is left
+    older = new_request(cast, reported_at=timezone.now() - timedelta(days=6)).clocks.get()
+    assert clocks.clock_alert_fire(clock_id=older.pk, level="warning")
+    DeadlineClock.objects.filter(pk=older.pk).update(alert_at=older.warn_at)  # stale
+    assert clocks.clock_alerts_fire_due() == 1
+    older.refresh_from_db()
+    assert older.alert_at is None and older.breached
 
 
 def test_policy_edit_changes_new_deadlines(cast):

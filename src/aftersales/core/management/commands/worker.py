@@ -3,14 +3,16 @@
 Database backend (the default): ``db_worker`` under a registered worker id with a heartbeat; at
 start-up and now and then it puts back the tasks that dead workers left running
 (core/task_recovery.py). Redis (TASKS_BACKEND=rq): an RQ worker with its scheduler, so tasks due
-later (deadline warnings, escalations) run at their time.
+later (survey sendings, report wake-ups) run at their time. Either way a thread ticks beside the
+worker's loop every ``WORKER_TICK_SECONDS``: the sweeps of what falls due by the clock, such as
+deadline warnings and escalations (core/ticks.py); ``--burst`` ticks once, then runs what is due.
 """
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from aftersales.core import task_recovery
+from aftersales.core import task_recovery, ticks
 
 
 class Command(BaseCommand):
@@ -21,6 +23,18 @@ class Command(BaseCommand):
                             help="Run what is due, then exit (cron-style or tests).")
 
     def handle(self, *args, burst=False, **options):
+        if burst:
+            ticks.tick()
+            self._run(burst=True)
+            return
+        ticker = ticks.Ticker()
+        ticker.start()
+        try:
+            self._run(burst=False)
+        finally:
+            ticker.stop()
+
+    def _run(self, *, burst: bool) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
         if backend.startswith("django_tasks_rq"):
             extra = ["--burst"] if burst else []
