@@ -35,7 +35,7 @@ def _worker_env(**extra) -> dict:
 
 def _overdue_requests(count=3):
     cast = Cast()
-    long_ago = timezone.now() - timedelta(days=6)
+    long_ago = timezone.now() - timedelta(days=20)
     return [new_request(cast, reported_at=long_ago) for _ in range(count)], cast
 
 

@@ -44,8 +44,8 @@ def test_arrival_clock_follows_the_policy_and_schedules_its_alerts_in_turn(cast)
 
 
 def test_the_sweep_fires_an_overdue_clocks_alerts_in_order_once_and_skips_paused_ones(cast):
-    late = new_request(cast, reported_at=timezone.now() - timedelta(days=6)).clocks.get()
-    paused = new_request(cast, reported_at=timezone.now() - timedelta(days=6))
+    late = new_request(cast, reported_at=timezone.now() - timedelta(days=20)).clocks.get()
+    paused = new_request(cast, reported_at=timezone.now() - timedelta(days=20))
     clocks.clock_pause(actor=cast.agent, request=paused, reason="客户出差")
     assert clocks.clock_alerts_fire_due() == 2
     assert clocks.clock_alerts_fire_due() == 0  # a second worker's sweep: nothing twice
@@ -54,7 +54,7 @@ def test_the_sweep_fires_an_overdue_clocks_alerts_in_order_once_and_skips_paused
     assert not ClockAlert.objects.filter(clock__request=paused).exists()
     # an alert fired by a task queued before the sweeps: the sweep fires the rest, and the clock
     # leaves the sweep's index once nothing is left
-    older = new_request(cast, reported_at=timezone.now() - timedelta(days=6)).clocks.get()
+    older = new_request(cast, reported_at=timezone.now() - timedelta(days=20)).clocks.get()
     assert clocks.clock_alert_fire(clock_id=older.pk, level="warning")
     DeadlineClock.objects.filter(pk=older.pk).update(alert_at=older.warn_at)  # stale
     assert clocks.clock_alerts_fire_due() == 1
@@ -123,7 +123,7 @@ def test_reply_clock_for_web_requests_met_by_the_desk(cast):
 
 
 def test_alert_fires_only_when_due_and_only_once(cast):
-    request = new_request(cast, reported_at=timezone.now() - timedelta(days=4))
+    request = new_request(cast, reported_at=timezone.now() - timedelta(days=20))
     clock = request.clocks.get()
     assert clocks.clock_alert_fire(clock_id=clock.pk, level="escalation")
     assert not clocks.clock_alert_fire(clock_id=clock.pk, level="escalation")
