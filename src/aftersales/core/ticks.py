@@ -7,9 +7,9 @@ backend, and once before a ``--burst`` run. A handler is idempotent and safe in 
 once, and does its work through the services as everywhere else; one that fails is logged and
 runs again at the next tick, without stopping the others.
 
-Why not a task per due moment: registering a request would then queue one (a row in the database
-queue) for its first alert — an eighth of an API create's work (bench/intake, ADR 0016); a sweep
-of an index of what is due costs a worker one short read every tick.
+Why not a task per due moment: registering a request would then queue one for its first alert — a
+statement in every create and a row per request in the database queue, for good (ADR 0016); a
+sweep of an index of what is due costs a worker one short read every tick.
 """
 
 import logging
