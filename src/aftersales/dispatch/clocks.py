@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -306,14 +306,6 @@ def _recipients(centre, level):
 ALERT_SWEEP_BATCH = 500
 
 
-def _alert_next_keep(clock: DeadlineClock) -> None:
-    """Put right a clock's next alert time where it is stale, so no sweep finds it again."""
-    known = clock.alert_at
-    alert_next_set(clock)
-    if clock.alert_at != known:
-        clock.save(update_fields=["alert_at", "updated_at"])
-
-
 def clock_alerts_fire_due(*, now=None) -> int:
     """Fire every alert that has fallen due, the oldest first, up to ALERT_SWEEP_BATCH clocks a
     sweep (the next sweep goes on). Idempotent; sweeps in several workers at once fire each
@@ -322,48 +314,54 @@ def clock_alerts_fire_due(*, now=None) -> int:
     due = (DeadlineClock.objects
            .filter(state=ClockState.RUNNING, alert_at__lte=now + FIRE_TOLERANCE)
            .order_by("alert_at").values_list("pk", flat=True)[:ALERT_SWEEP_BATCH])
-    fired = 0
-    for clock_id in list(due):
-        for level in ALERT_ORDER:  # a clock overdue for long: its warning, then its escalation
-            fired += clock_alert_fire(clock_id=clock_id, level=level, now=now)
-    return fired
+    return sum(clock_alert_fire(clock_id=clock_id, now=now) for clock_id in list(due))
 
 
-def clock_alert_fire(*, clock_id: int, level: str, now=None) -> bool:
-    """Fire a warning or escalation if it is due and has not fired yet (idempotent); the clock's
-    next alert follows."""
+def clock_alert_fire(*, clock_id: int, level: str | None = None, now=None) -> int:
+    """Fire the clock's alerts that have fallen due and not fired yet — ``level`` alone, or
+    (None) each in turn: a clock overdue for long gets its warning, then its escalation — in one
+    transaction with the clock locked, so each fires once however many workers try (idempotent).
+    The clock's next alert time follows, also when nothing fired (it was stale). Returns how
+    many fired."""
     now = now or timezone.now()
+    fired = []
     with transaction.atomic():
         clock = (DeadlineClock.objects.select_for_update()
                  .select_related("request__service_centre").filter(pk=clock_id).first())
         if clock is None or clock.state != ClockState.RUNNING:
-            return False
-        threshold = _alert_time(clock, level)
-        if threshold is None or now + FIRE_TOLERANCE < threshold:
-            _alert_next_keep(clock)  # not due (yet): the clock moved (paused, extended)
-            return False
-        try:
-            with transaction.atomic():
-                ClockAlert.objects.create(clock=clock, level=level, fired_at=now)
-        except IntegrityError:
-            _alert_next_keep(clock)  # fired already (a task queued before the sweeps)
-            return False
-        fields = alert_next_set(clock)
-        if level == AlertLevel.ESCALATION:
+            return 0
+        done = _fired_levels(clock)
+        for candidate in (level,) if level else ALERT_ORDER:
+            threshold = _alert_time(clock, candidate)
+            if candidate in done or threshold is None or now + FIRE_TOLERANCE < threshold:
+                continue  # fired already, or not due (yet): the clock moved (paused, extended)
+            ClockAlert.objects.create(clock=clock, level=candidate, fired_at=now)
+            done.add(candidate)
+            fired.append(candidate)
+            _alert_announce(clock, candidate, now)
+        known = clock.alert_at
+        fields = alert_next_set(clock, fired=done)
+        if AlertLevel.ESCALATION in fired:
             clock.breached = True
             fields.append("breached")
-        clock.save(update_fields=[*fields, "updated_at"])
-        request = clock.request
-        event_append(subject=request, action=f"deadline_{level}", at=now,
-                     data={"kind": clock.kind, "due_at": clock.due_at})
-        text = (_("%(number)s: %(kind)s deadline %(due)s is near") if level == AlertLevel.WARNING
-                else _("%(number)s: %(kind)s deadline %(due)s missed — escalated")) % {
-            "number": request.number, "kind": clock.get_kind_display(),
-            "due": timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")}
-        Notification.objects.bulk_create([
-            Notification(user=user, text=text[:300], link=f"/requests/{request.pk}/",
-                         level="warning" if level == AlertLevel.WARNING else "error")
-            for user in _recipients(request.service_centre, level)
-        ])
-    logger.info("deadline %s fired", level, extra={"path": request.number})
-    return True
+        if fired or clock.alert_at != known:
+            clock.save(update_fields=[*fields, "updated_at"])
+    for candidate in fired:
+        logger.info("deadline %s fired", candidate, extra={"path": clock.request.number})
+    return len(fired)
+
+
+def _alert_announce(clock: DeadlineClock, level: str, now) -> None:
+    """An alert's event on the request and its notifications (DS-5)."""
+    request = clock.request
+    event_append(subject=request, action=f"deadline_{level}", at=now,
+                 data={"kind": clock.kind, "due_at": clock.due_at})
+    text = (_("%(number)s: %(kind)s deadline %(due)s is near") if level == AlertLevel.WARNING
+            else _("%(number)s: %(kind)s deadline %(due)s missed — escalated")) % {
+        "number": request.number, "kind": clock.get_kind_display(),
+        "due": timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")}
+    Notification.objects.bulk_create([
+        Notification(user=user, text=text[:300], link=f"/requests/{request.pk}/",
+                     level="warning" if level == AlertLevel.WARNING else "error")
+        for user in _recipients(request.service_centre, level)
+    ])

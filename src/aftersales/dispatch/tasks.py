@@ -4,7 +4,7 @@ from django_tasks import task
 
 
 @task()
-def fire_clock_alert(clock_id: int, level: str) -> bool:
+def fire_clock_alert(clock_id: int, level: str) -> int:
     """An alert queued before the workers swept for due alerts (dispatch 0006): it still fires,
     once (the sweep and it make one alert)."""
     from .clocks import clock_alert_fire
