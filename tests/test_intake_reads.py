@@ -59,6 +59,12 @@ def test_a_registration_reads_product_model_and_customer_once_and_narrowly(role)
     assert made["category"] == "C" and made["in_warranty"] is True
     arrival = next(c for c in made["clocks"] if c["kind"] == "arrival")
     assert arrival["state"] == "running"
+    # presented as the detail presents it: times in the centre's zone, seconds as a number
+    assert set(arrival) == {"kind", "state", "due_at", "warn_at", "remaining_seconds",
+                            "breached", "extension_reason"}
+    assert arrival["due_at"].endswith("+08:00") and arrival["warn_at"].endswith("+08:00")
+    assert isinstance(arrival["remaining_seconds"], int) and arrival["remaining_seconds"] > 0
+    assert arrival["breached"] is False and arrival["extension_reason"] == ""
     assert made["service_centre"] == cast.centre.pk
 
 
