@@ -357,6 +357,26 @@ def markdown(data: dict) -> str:
         lines += [f"{i}. `{st['sql'][:110]}…` ({st['ms']} ms)"
                   for i, st in enumerate(cost["api"]["statements"], 1)]
         lines.append("")
+    pieces = data.get("pieces")
+    if pieces:
+        lines += [
+            "## Where one create's CPU goes",
+            "",
+            f"In-process (bench/intake/pieces.py: Django's WSGI handler, one request at a time,"
+            f" after a warm-up), CPU time of this process per request in each step; a step"
+            f" (·) includes the steps under it (· ·). The DRF floor is measured the same way:"
+            f" its whole is {pieces['drf']['whole_ms']} ms, the API create's"
+            f" {pieces['api']['whole_ms']} ms. PostgreSQL's CPU is not in these figures.",
+            "",
+            "| step | API create ms | DRF floor ms |",
+            "|---|---:|---:|",
+        ]
+        for label, ms in pieces["api"]["pieces_ms"].items():
+            floor = pieces["drf"]["pieces_ms"].get(label)
+            lines.append(f"| {label} | {ms} | {'' if floor is None else floor} |")
+        lines.append(f"| whole request (middleware and WSGI included) |"
+                     f" {pieces['api']['whole_ms']} | {pieces['drf']['whole_ms']} |")
+        lines.append("")
     if data.get("profile_top"):
         lines += ["## Profile of one worker (py-spy, API at 8 clients)", "",
                   "Share of the worker's samples spent in (including callees):", "",
@@ -411,6 +431,8 @@ def main() -> None:
             profile_path = profile(server.pid, base, work, token, min(args.duration, 20))
     say("cost of one request, in-process")
     cost = json.loads(python(env, "bench.intake.cost", json.dumps(fixture["pairs"])))
+    say("where one create's CPU goes, in-process")
+    pieces = json.loads(python(env, "bench.intake.pieces", json.dumps(fixture["pairs"])))
     numbers = numbers_check(db_url)
     def median_ratio(top: str, bottom: str) -> float:
         """The median over rounds of ``top``'s requests/s over ``bottom``'s at 8 clients (the
@@ -436,7 +458,7 @@ def main() -> None:
                    "duration": args.duration, "warmup": args.warmup,
                    "wrk": wrk_version.split()[1] if wrk_version else "?",
                    "customers": len(fixture["pairs"])},
-        "runs": runs, "numbers": numbers, "cost": cost,
+        "runs": runs, "numbers": numbers, "cost": cost, "pieces": pieces,
         "verdict": {"api_of_drf_8": share, "share_ok": share >= TARGET_SHARE_OF_DRF,
                     "p99_8": p99, "p99_ok": p99 <= TARGET_P99_MS,
                     "api_of_floor_8": median_ratio("api", "floor"),
