@@ -7,6 +7,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.filters import IsoDateTimeFilter
+from aftersales.core.lookups import Ids
 from aftersales.core.numbering import period_bounds
 from aftersales.core.validators import phone_search_key
 from aftersales.customers.models import Customer, InstalledProduct
@@ -97,8 +98,9 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
             if ids == []:
                 continue  # nothing of this kind matches: no branch
             id_lists.append(ids)
-            lookup = "any_of" if isinstance(ids, list) else "in"  # one array parameter
-            conditions.append(Q(**{f"{field}__{lookup}": ids}))
+            # a list: one value, one array parameter (core.lookups); else a subquery
+            value = Ids(ids) if isinstance(ids, list) else ids
+            conditions.append(Q(**{f"{field}__any_of": value}))
         if not conditions:
             return queryset.none()
         condition = reduce(operator.or_, conditions)

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from aftersales.core.lookups import Ids
 from aftersales.core.models import DocumentCounter
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,31 @@ def test_a_subquery_is_a_plain_in():
     inner = DocumentCounter.objects.filter(doc_type="s1").values("pk")
     assert list(DocumentCounter.objects.filter(pk__any_of=inner).values_list("pk", flat=True)) \
         == [rows[1].pk]
+
+
+def test_ids_are_one_value_with_the_same_rows():
+    rows = DocumentCounter.objects.bulk_create(DocumentCounter(doc_type=f"w{i}", period="2611")
+                                               for i in range(4))
+    wanted = Ids([rows[1].pk, rows[2].pk, rows[2].pk, None, 10_000_000])
+    assert len(wanted) == 3  # duplicates and None left out
+    found = DocumentCounter.objects.filter(pk__any_of=wanted)
+    assert set(found.values_list("pk", flat=True)) == {rows[1].pk, rows[2].pk}
+    assert found.count() == 2  # the same query compiled again
+    assert not DocumentCounter.objects.filter(pk__any_of=Ids([])).exists()
+    assert DocumentCounter.objects.exclude(pk__any_of=Ids([])).count() == 4
+    sql, params = DocumentCounter.objects.filter(pk__any_of=Ids([3, 1, 2])).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert "= ANY(%s::bigint[])" in sql and params == ("{3,1,2}",)
+    else:
+        assert " IN (" in sql and params == (3, 1, 2)
+
+
+def test_ids_on_a_foreign_key_are_not_checked_one_by_one():
+    """A foreign key's lookup checks that each value given is of its model; Ids are plain ids."""
+    from aftersales.customers.models import InstalledProduct
+    from aftersales.customers.tests.factories import InstalledProductFactory
+
+    product = InstalledProductFactory()
+    found = InstalledProduct.objects.filter(customer_id__any_of=Ids([product.customer_id, 999999]))
+    assert list(found) == [product]
+    assert list(InstalledProduct.objects.filter(customer__any_of=Ids([product.customer_id]))) == [product]
