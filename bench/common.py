@@ -188,6 +188,9 @@ def machine(env: dict | None = None) -> dict:
     from aftersales.config.env import postgres_options
 
     info["prepare_threshold"] = postgres_options().get("prepare_threshold")  # None: off
+    from aftersales.config.env import search_random_page_cost
+
+    info["search_random_page_cost"] = search_random_page_cost()
     return info
 
 
@@ -197,8 +200,14 @@ def prepared_note(info: dict) -> str:
         return "prepared statements: not recorded"
     threshold = info["prepare_threshold"]
     if threshold is None:
-        return "prepared statements off (DB_PREPARE_THRESHOLD=0): every statement planned anew"
-    return f"prepared statements after {threshold} runs of a statement (DB_PREPARE_THRESHOLD)"
+        note = "prepared statements off (DB_PREPARE_THRESHOLD=0): every statement planned anew"
+    else:
+        note = f"prepared statements after {threshold} runs of a statement (DB_PREPARE_THRESHOLD)"
+    cost = info.get("search_random_page_cost")
+    if cost is not None:  # recorded since ADR 0017
+        note += (f"; list searches planned at random_page_cost {cost} (DB_SEARCH_RANDOM_PAGE_COST)"
+                 if cost else "; list searches planned at the server's random_page_cost")
+    return note
 
 
 def shared_note(info: dict) -> str:

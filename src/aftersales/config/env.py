@@ -36,6 +36,19 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -80,6 +93,16 @@ def postgres_options() -> dict:
     if threshold == 0:
         return {}
     return {"server_side_binding": True, "prepare_threshold": threshold}
+
+
+SEARCH_RANDOM_PAGE_COST = 1.1
+
+
+def search_random_page_cost() -> float:
+    """What reading a table's page out of order costs PostgreSQL's planner in list searches
+    (ADR 0017; 1 is a page read in order): ``DB_SEARCH_RANDOM_PAGE_COST``, default 1.1 — data
+    in memory or on SSDs; 0 leaves the server's own ``random_page_cost``."""
+    return env_float("DB_SEARCH_RANDOM_PAGE_COST", SEARCH_RANDOM_PAGE_COST, minimum=0)
 
 
 CACHE_TABLE = "aftersales_cache"

@@ -203,6 +203,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # the page is shown uncounted (core/pagination.py, docs/adr/0014-list-counts-within-a-budget.md).
 LIST_COUNT_BUDGET_MS = env.env_int("LIST_COUNT_BUDGET_MS", 100, minimum=0)
 
+# PostgreSQL plans list searches as for a database held in memory (core/plans.py, ADR 0017).
+DB_SEARCH_RANDOM_PAGE_COST = env.search_random_page_cost()
+
 # How far back staff may date a call they register (reported_at, days); never into the future.
 REPORTED_AT_BACKDATE_DAYS = env.env_int("REPORTED_AT_BACKDATE_DAYS", 30, minimum=0)
 

@@ -3,7 +3,7 @@ connection runs again and again is prepared on the server; DB_PREPARE_THRESHOLD=
 a list search runs unprepared, planned for its values (core.plans)."""
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models import F
 
 from aftersales.accounts.models import ServiceCentre
@@ -97,3 +97,49 @@ def test_as_a_decorator_each_call_turns_preparing_off_for_itself_alone():
     if connection.vendor == "postgresql":
         assert connection.connection.prepare_threshold == connection.settings_dict["OPTIONS"].get(
             "prepare_threshold")
+
+
+def _random_page_cost() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_search_is_planned_at_the_random_page_cost_of_a_database_in_memory(settings):
+    """ADR 0017: within ``plans_for_values`` reading pages out of order costs
+    DB_SEARCH_RANDOM_PAGE_COST; the server's value is back afterwards, also when the block
+    fails, and also when it fails inside a transaction it leaves broken."""
+    before = _random_page_cost()
+    assert before != "1.1"
+    settings.DB_SEARCH_RANDOM_PAGE_COST = 1.1
+    with plans_for_values():
+        assert _random_page_cost() == "1.1"
+    assert _random_page_cost() == before
+    with pytest.raises(ZeroDivisionError), plans_for_values():
+        assert _random_page_cost() == "1.1"
+        1 / 0  # noqa: B018
+    assert _random_page_cost() == before
+    with pytest.raises(DataError), transaction.atomic():  # the error itself, not the restore's
+        with plans_for_values(), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")  # the transaction is broken: no statement runs
+    assert _random_page_cost() == before  # the rollback undid it
+    settings.DB_SEARCH_RANDOM_PAGE_COST = 0  # the server's own
+    with plans_for_values():
+        assert _random_page_cost() == before
+
+
+def test_the_search_random_page_cost_is_1_1_or_what_the_environment_says(monkeypatch):
+    from aftersales.config.env import search_random_page_cost
+
+    monkeypatch.delenv("DB_SEARCH_RANDOM_PAGE_COST", raising=False)
+    assert search_random_page_cost() == 1.1
+    monkeypatch.setenv("DB_SEARCH_RANDOM_PAGE_COST", "0")
+    assert search_random_page_cost() == 0
+    monkeypatch.setenv("DB_SEARCH_RANDOM_PAGE_COST", "cheap")
+    with pytest.raises(ValueError, match="DB_SEARCH_RANDOM_PAGE_COST must be a number"):
+        search_random_page_cost()
+    monkeypatch.setenv("DB_SEARCH_RANDOM_PAGE_COST", "-1")
+    with pytest.raises(ValueError, match="must be at least 0"):
+        search_random_page_cost()
