@@ -185,11 +185,9 @@ def machine(env: dict | None = None) -> dict:
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, text=True,
                            capture_output=True).stdout.strip()
     info["commit"] = git + (" + uncommitted changes" if dirty else "")
-    from aftersales.config.env import postgres_options
+    from aftersales.config.env import postgres_options, search_random_page_cost
 
     info["prepare_threshold"] = postgres_options().get("prepare_threshold")  # None: off
-    from aftersales.config.env import search_random_page_cost
-
     info["search_random_page_cost"] = search_random_page_cost()
     return info
 
