@@ -1,5 +1,6 @@
 """What a new user tripped over, in Debian's chromium: the dispatch queue on a 1024 px screen,
-the service voucher on a phone, the final total on the technician's job page.
+the service voucher and the request list on a phone, the final total on the technician's job
+page.
 
 Set SCREENSHOT_DIR (e.g. docs/screenshots) to keep the pages the README shows.
 """
@@ -124,3 +125,18 @@ def test_voucher_fits_a_phone(phone_page, live_server):
     width, viewport = no_horizontal_overflow(phone_page)
     shot(phone_page, "voucher-phone.png")
     assert width <= viewport, f"the voucher is {width} px wide on a {viewport} px phone"
+
+
+def test_request_list_search_fits_a_phone(phone_page, live_server):
+    """The list's filters wrap within a phone's width: the search box (30 characters wide on a
+    desk) narrows to the screen instead of widening the page."""
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre, name="王晓明")
+    drive(new_request(cast, customer=customer, description="热水器不出热水"), cast, Status.REGISTERED)
+    login(phone_page, live_server, cast.supervisor.username)
+    phone_page.goto(f"{live_server.url}/requests/?q=%E7%8E%8B")
+    expect(phone_page.locator("input[name=q]")).to_have_value("王")
+    expect(phone_page.get_by_text("王晓明")).to_be_visible()
+    width, viewport = no_horizontal_overflow(phone_page)
+    shot(phone_page, "request-list-phone.png")
+    assert width <= viewport, f"the request list is {width} px wide on a {viewport} px phone"
