@@ -1,6 +1,6 @@
 """What one request costs, one at a time, in-process (run by main.py after the load runs).
 
-For the floor, the DRF floor and the API create: the SQL statements of one request, and over 200
+For the floor, the DRF floor, the API create and its ceiling (``raw``): the SQL statements of one request, and over 200
 requests the CPU time of this process (Django, DRF, the services) and of its PostgreSQL backend
 per request. No HTTP server, no concurrency: this is the work itself, which the load runs then
 multiply. Prints JSON.
@@ -38,13 +38,18 @@ def main() -> None:
                     HTTP_ACCEPT="application/json")
     rng = random.Random(3)
 
-    def api(i):
+    def create(path, i):
         customer, product = rng.choice(pairs)
         body = {"customer": customer, "installed_product": product, "channel": "phone",
                 "description": f"热水器打不着火 #cost-{i}"}
-        response = client.post("/api/v1/service-requests/", json.dumps(body),
-                               content_type="application/json")
+        response = client.post(path, json.dumps(body), content_type="application/json")
         assert response.status_code == 201, response.content
+
+    def api(i):
+        create("/api/v1/service-requests/", i)
+
+    def raw(i):
+        create("/bench/raw-create/", i)
 
     def floor(i):
         response = client.post("/bench/insert/", json.dumps({"mark": f"#cost-{i}"}),
@@ -60,7 +65,7 @@ def main() -> None:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     result = {}
-    for name, call in (("floor", floor), ("drf", drf), ("api", api)):
+    for name, call in (("floor", floor), ("drf", drf), ("api", api), ("raw", raw)):
         for i in range(20):  # warm-up
             call(i)
         statements = []

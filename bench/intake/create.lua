@@ -1,4 +1,4 @@
--- wrk script for bench/intake: POST service requests (mode "api"), or one-row inserts: the bare
+-- wrk script for bench/intake: POST service requests (mode "api", or "raw": the ceiling), or one-row inserts: the bare
 -- Django floor (mode "floor") or the same through DRF with token authentication (mode "drf"). Every request carries a unique mark "#<tag>-<thread>-<n>" so the runner can
 -- match rows in the database to requests; each thread counts its 201s and, for the API, keeps
 -- the document numbers it got back. Settings come from the environment (see main.py).
@@ -19,8 +19,8 @@ function init(args)
   sent, created, numbers, other = 0, 0, {}, {}
   customers = pairs_path and dofile(pairs_path) or {{0, 0}}
   math.randomseed(tid * 7919)
-  if mode == "api" then
-    path = "/api/v1/service-requests/"
+  if mode == "api" or mode == "raw" then
+    path = mode == "api" and "/api/v1/service-requests/" or "/bench/raw-create/"
     headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json",
                ["Authorization"] = "Token " .. token}
   elseif mode == "drf" then
@@ -37,7 +37,7 @@ function request()
   sent = sent + 1
   local mark = string.format("#%s-%d-%d", tag, tid, sent)
   local body
-  if mode == "api" then
+  if mode == "api" or mode == "raw" then
     local pair = customers[math.random(#customers)]
     body = string.format('{"customer": %d, "installed_product": %d, "channel": "phone", ' ..
                          '"description": "热水器打不着火，显示E1 %s"}', pair[1], pair[2], mark)
@@ -50,7 +50,7 @@ end
 function response(status, headers, body)
   if status == 201 then
     created = created + 1
-    if mode == "api" then
+    if mode == "api" or mode == "raw" then
       numbers[#numbers + 1] = body:match('"number":"([^"]+)"') or "?"
     end
   else

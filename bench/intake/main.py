@@ -4,10 +4,11 @@
 
 Creates the PostgreSQL database ``bench_intake``, migrates it, seeds 1,000 customers with a
 product each, starts gunicorn (production settings over HTTP, persistent connections), then for
-each client count runs wrk against the bare floor view (``/bench/insert/``, one INSERT) and the
-API (``POST /api/v1/service-requests/`` with token auth), interleaved. After each run it counts
-the rows in the database against the 201 responses, and at the end checks that the request
-numbers are unique and gap-free. Results: bench/results/intake-<date>.md and .json.
+each client count runs wrk against the bare floor view (``/bench/insert/``, one INSERT), the
+DRF floor, the API (``POST /api/v1/service-requests/`` with token auth) and the ceiling (``raw``:
+the create's statements as SQL, aftersales.demo.views.BenchRawCreate), interleaved. After each
+run it counts the rows in the database against the 201 responses, and at the end checks that the
+request numbers are unique and gap-free. Results: bench/results/intake-<date>.md and .json.
 """
 
 import argparse
@@ -47,7 +48,7 @@ TARGET_SHARE_OF_DRF, TARGET_P99_MS = 0.50, 100.0
 # floor: bare Django, one INSERT (the issue's floor); drf: the same INSERT through DRF with token
 # authentication (what any API call pays first); api: the service-request create.
 MODE_PATHS = {"floor": "/bench/insert/", "drf": "/bench/api-insert/",
-              "api": "/api/v1/service-requests/"}
+              "api": "/api/v1/service-requests/", "raw": "/bench/raw-create/"}
 
 
 def parse_args():
@@ -61,7 +62,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat the interleaved runs; ratios are the median over rounds")
     parser.add_argument("--endpoints", default=",".join(MODE_PATHS),
-                        help="which of floor, drf, api to load (default: all three)")
+                        help="which of floor, drf, api, raw to load (default: all four)")
     parser.add_argument("--worker-class", default="",
                         help="gunicorn worker class (default: gthread, or sync for 1 thread)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per endpoint")
@@ -333,6 +334,9 @@ def markdown(data: dict) -> str:
         f" ({'met' if v['p99_ok'] else 'MISSED'}).",
         f"- For comparison: the DRF floor does {v.get('drf_of_floor_8', 0):.0%} of the bare"
         f" floor's throughput at 8 clients, and the API create {v.get('api_of_floor_8', 0):.0%}.",
+        *([f"- The ceiling (`raw`: the create's statements as SQL, no ORM model saved, no"
+           f" serializer) does {v['raw_of_drf_8']:.0%} of the DRF floor's throughput; the API"
+           f" create {v['api_of_raw_8']:.0%} of the ceiling's."] if v.get("raw_of_drf_8") else []),
         f"- Zero lost or duplicated rows; numbers unique and gap-free:"
         f" **{'yes' if v['integrity_ok'] else 'NO'}**.",
         "",
@@ -462,7 +466,9 @@ def main() -> None:
         "verdict": {"api_of_drf_8": share, "share_ok": share >= TARGET_SHARE_OF_DRF,
                     "p99_8": p99, "p99_ok": p99 <= TARGET_P99_MS,
                     "api_of_floor_8": median_ratio("api", "floor"),
-                    "drf_of_floor_8": median_ratio("drf", "floor"), "integrity_ok": integrity},
+                    "drf_of_floor_8": median_ratio("drf", "floor"),
+                    "raw_of_drf_8": median_ratio("raw", "drf"),
+                    "api_of_raw_8": median_ratio("api", "raw"), "integrity_ok": integrity},
         "notes": [],
     }
     if profile_path:

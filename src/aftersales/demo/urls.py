@@ -7,4 +7,5 @@ app_name = "bench"
 urlpatterns = [
     path("insert/", views.bench_insert, name="insert"),
     path("api-insert/", views.BenchApiInsert.as_view(), name="api-insert"),
+    path("raw-create/", views.BenchRawCreate.as_view(), name="raw-create"),
 ]
