@@ -1,17 +1,19 @@
 """What a new user tripped over, in Debian's chromium: the dispatch queue on a 1024 px screen,
-the service voucher and the request list on a phone, the final total on the technician's job
-page.
+the service voucher, the request list and a request's page on a phone, the final total on the
+technician's job page.
 
 Set SCREENSHOT_DIR (e.g. docs/screenshots) to keep the pages the README shows.
 """
 
 import os
 import shutil
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import login
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftersales.accounts.choices import Role
@@ -140,3 +142,24 @@ def test_request_list_search_fits_a_phone(phone_page, live_server):
     width, viewport = no_horizontal_overflow(phone_page)
     shot(phone_page, "request-list-phone.png")
     assert width <= viewport, f"the request list is {width} px wide on a {viewport} px phone"
+
+
+def test_request_page_fits_a_phone(phone_page, live_server):
+    """A request's page on a phone: the facts and the charges table narrow to the screen. The
+    page's column took the width its widest table wanted (the charges' four columns with their
+    desk padding and a free line's badge), which pushed every card past the screen's edge."""
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre, address="上海市浦东新区祝桥镇金闻路1670号")
+    product = InstalledProductFactory(
+        customer=customer, purchased_on=timezone.localdate() - timedelta(days=2000))
+    # a follow-up visit: the charges show the service fee as free, with its reason's badge
+    drive(new_request(cast, customer=customer, product=product, customer_agreed=True), cast,
+          Status.COMPLETED)
+    request = new_request(cast, customer=customer, product=product, customer_agreed=True)
+    phone_page.set_viewport_size({"width": 360, "height": 780})  # a common Android width
+    login(phone_page, live_server, cast.agent.username)
+    phone_page.goto(f"{live_server.url}/requests/{request.pk}/")
+    expect(phone_page.locator("table.charges .badge.free")).to_be_visible()
+    width, viewport = no_horizontal_overflow(phone_page)
+    shot(phone_page, "request-page-phone.png")
+    assert width <= viewport, f"the request's page is {width} px wide on a {viewport} px phone"
