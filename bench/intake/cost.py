@@ -1,8 +1,8 @@
 """What one request costs, one at a time, in-process (run by main.py after the load runs).
 
-For the floor, the DRF floor, the API create and its ceiling (``raw``): the SQL statements of one request, and over 200
-requests the CPU time of this process (Django, DRF, the services) and of its PostgreSQL backend
-per request. No HTTP server, no concurrency: this is the work itself, which the load runs then
+For the floor, the DRF floor, the API create and its ceiling (``raw``): the SQL statements of one
+request, and over 200 requests the CPU time of this process (Django, DRF, the services) and of its
+PostgreSQL backend per request. No HTTP server, no concurrency: this is the work itself, which the load runs then
 multiply. Prints JSON.
 """
 

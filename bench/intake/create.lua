@@ -1,7 +1,9 @@
--- wrk script for bench/intake: POST service requests (mode "api", or "raw": the ceiling), or one-row inserts: the bare
--- Django floor (mode "floor") or the same through DRF with token authentication (mode "drf"). Every request carries a unique mark "#<tag>-<thread>-<n>" so the runner can
--- match rows in the database to requests; each thread counts its 201s and, for the API, keeps
--- the document numbers it got back. Settings come from the environment (see main.py).
+-- wrk script for bench/intake: POST service requests (mode "api", or "raw": its ceiling), or
+-- one-row inserts: the bare Django floor (mode "floor") or the same through DRF with token
+-- authentication (mode "drf"). Every request carries a unique mark "#<tag>-<thread>-<n>" so the
+-- runner can match rows in the database to requests; each thread counts its 201s and, for the
+-- API and the ceiling, keeps the document numbers it got back. Settings come from the
+-- environment (see main.py).
 
 local mode = os.getenv("BENCH_MODE") or "api"
 local token = os.getenv("BENCH_TOKEN") or ""

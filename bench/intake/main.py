@@ -46,7 +46,8 @@ DATABASE = "bench_intake"
 # the layout docs/operations.md recommends (sync workers, cores + 1: measured there).
 TARGET_SHARE_OF_DRF, TARGET_P99_MS = 0.50, 100.0
 # floor: bare Django, one INSERT (the floor); drf: the same INSERT through DRF with token
-# authentication (what any API call pays first); api: the service-request create.
+# authentication (what any API call pays first); api: the service-request create; raw: its ceiling,
+# the same statements as SQL with no model saved and no serializer (ADR 0018).
 MODE_PATHS = {"floor": "/bench/insert/", "drf": "/bench/api-insert/",
               "api": "/api/v1/service-requests/", "raw": "/bench/raw-create/"}
 
