@@ -19,12 +19,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aftersales.core.calendar import calendar_for
 from aftersales.core.models import Event
 from aftersales.core.numbering import number_assign, placeholder
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
-from aftersales.dispatch.choices import ClockKind, ClockState
-from aftersales.dispatch.clocks import arrive_by_set, policy_for, request_region
+from aftersales.dispatch.choices import ClockKind
+from aftersales.dispatch.clocks import arrive_by_set, clock_new, policy_for, request_region
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
 from aftersales.service.services import REQUEST_PREFIX, service_request_terms
@@ -110,10 +109,8 @@ class BenchRawCreate(APIView):
             subject = ServiceRequest(customer=customer, installed_product=product,
                                      service_centre=centre, reported_at=now, status=status_)
             arrive_by_set(request=subject)
-            policy = policy_for(ClockKind.ARRIVAL, request_region(subject))
-            running = status_ == Status.REGISTERED
-            warn_at = (calendar_for(centre).add(now, policy.budget * policy.warn_at_percent / 100)
-                       if running else None)
+            clock = clock_new(request=subject, kind=ClockKind.ARRIVAL,
+                              policy=policy_for(ClockKind.ARRIVAL, request_region(subject)))
             description = str(data.get("description", "")).strip()
             event_data = {"category": terms.category, "in_warranty": terms.in_warranty,
                           "chargeable": terms.chargeable,
@@ -129,11 +126,9 @@ class BenchRawCreate(APIView):
                     actor.pk, now,
                     Event._meta.get_field("data").get_db_prep_save(event_data, connection)])
                 cursor.execute(_RAW_CLOCK, [
-                    now, now, ClockKind.ARRIVAL, policy.working_time,
-                    int(policy.budget.total_seconds()), policy.warn_at_percent, now,
-                    now if running else None,
-                    ClockState.RUNNING if running else ClockState.PAUSED, warn_at,
-                    subject.arrive_by, subject.pk, policy.pk, warn_at])
+                    now, now, clock.kind, clock.working_time, clock.budget_seconds,
+                    clock.warn_at_percent, clock.started_at, clock.resumed_at, clock.state,
+                    clock.warn_at, clock.due_at, subject.pk, clock.policy_id, clock.alert_at])
                 cursor.fetchone()
                 number = number_assign(subject, doc_type="service_request",
                                        prefix=REQUEST_PREFIX, moment=now)
@@ -146,14 +141,13 @@ class BenchRawCreate(APIView):
             "kind": "repair", "cause": "", "in_warranty": terms.in_warranty,
             "chargeable": terms.chargeable, "category": terms.category, "status": status_,
             "arrive_by": due, "service_centre": centre.pk, "urgency": "normal",
-            "estimated_charge": str(terms.estimated_charge), "customer_agreed_at": None, "assigned_technician": None, "appointment_at": None,
+            "estimated_charge": str(terms.estimated_charge), "customer_agreed_at": None,
+            "assigned_technician": None, "appointment_at": None,
             "fault_found": "", "fault_cause": "", "action_taken": "", "completed_at": None,
             "closed_at": None, "created_at": moment, "updated_at": moment, "version": 1,
-            "clocks": [{"kind": ClockKind.ARRIVAL,
-                        "state": ClockState.RUNNING if running else ClockState.PAUSED,
-                        "due_at": due,
-                        "warn_at": warn_at and timezone.localtime(warn_at).isoformat(),
-                        "remaining_seconds": int(
-                            (subject.arrive_by - now).total_seconds()) if running else None,
+            "clocks": [{"kind": clock.kind, "state": clock.state, "due_at": due,
+                        "warn_at": clock.warn_at and timezone.localtime(clock.warn_at).isoformat(),
+                        "remaining_seconds": int((clock.due_at - now).total_seconds())
+                        if clock.due_at else None,
                         "breached": False, "extension_reason": ""}]},
             status=status.HTTP_201_CREATED)

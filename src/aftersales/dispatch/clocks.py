@@ -165,25 +165,33 @@ def clocks_start(*, request) -> list[DeadlineClock]:
         wanted.append((ClockKind.RESOLUTION, ""))
     if request.channel in NON_LIVE_CHANNELS:
         wanted.append((ClockKind.REPLY, ""))
-    waiting = request.status == Status.AWAITING_AGREEMENT
     clocks = []
     for kind, region in wanted:
         policy = policy_for(kind, region)
         if policy is None:
             continue
-        clock = DeadlineClock(
-            request=request, kind=kind, policy=policy, working_time=policy.working_time,
-            budget_seconds=int(policy.budget.total_seconds()),
-            warn_at_percent=policy.warn_at_percent, started_at=request.reported_at,
-            resumed_at=None if waiting else request.reported_at,
-            state=ClockState.PAUSED if waiting else ClockState.RUNNING)
-        if not waiting:
-            _compute_times(clock, request.service_centre)
-            alert_next_set(clock, fired=set())
+        clock = clock_new(request=request, kind=kind, policy=policy)
         clock.save()
         clocks.append(clock)
     related_known(request, "clocks", clocks)
     return clocks
+
+
+def clock_new(*, request, kind: str, policy: DeadlinePolicy) -> DeadlineClock:
+    """A new request's clock of ``kind`` under ``policy``, not saved: running from the report
+    with its warning, deadline and first alert set, or paused while the request waits on the
+    customer's agreement."""
+    waiting = request.status == Status.AWAITING_AGREEMENT
+    clock = DeadlineClock(
+        request=request, kind=kind, policy=policy, working_time=policy.working_time,
+        budget_seconds=int(policy.budget.total_seconds()),
+        warn_at_percent=policy.warn_at_percent, started_at=request.reported_at,
+        resumed_at=None if waiting else request.reported_at,
+        state=ClockState.PAUSED if waiting else ClockState.RUNNING)
+    if not waiting:
+        _compute_times(clock, request.service_centre)
+        alert_next_set(clock, fired=set())
+    return clock
 
 
 def _pause(clock, centre, now, request=None):

@@ -94,8 +94,8 @@ def test_the_ceiling_registers_what_the_api_registers(time_machine, purchased_da
     assert {c: getattr(second, c) for c in REQUEST_COLUMNS} == {
         c: getattr(first, c) for c in REQUEST_COLUMNS}
     events = [Event.objects.get(object_id=r.pk, action="register") for r in (first, second)]
-    assert [(e.to_state, e.actor_id, e.at, e.data) for e in events][0] == (
-        events[1].to_state, events[1].actor_id, events[1].at, events[1].data)
+    made_event, raw_event = ((e.to_state, e.actor_id, e.at, e.data) for e in events)
+    assert raw_event == made_event
     clocks = [DeadlineClock.objects.get(request=r) for r in (first, second)]
     assert {c: getattr(clocks[1], c) for c in CLOCK_COLUMNS} == {
         c: getattr(clocks[0], c) for c in CLOCK_COLUMNS}
