@@ -5,6 +5,7 @@ except under CI=true, where a missing service fails the run.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -129,6 +130,13 @@ def login(page, live_server, username, password="secret-pass-1"):
     page.fill("input[name=password]", password)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def offsite_references(html: str) -> list[str]:
+    """Every address in a page that points at another host: absolute ones (http, https) and
+    protocol-relative ones ("//host/..." after a quote or url(). The page's own paths, random
+    tokens and words are not addresses, so a token that happens to spell "cdn" is no finding."""
+    return re.findall(r"""https?://[^\s"'<>)]+|(?<=["'(])//[^\s"'<>)]+""", html)
 
 
 @pytest.fixture
