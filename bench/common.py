@@ -96,17 +96,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int, threads: int, log: Path, worker_class: str = ""):
+def gunicorn(env: dict, *, workers: int, threads: int, log: Path, worker_class: str = "",
+             app: str = "aftersales.config.wsgi:application", bin_dir: Path = BIN,
+             cwd: Path = ROOT):
     """gunicorn on a free port; yields the base URL; stopped (and waited for) on exit. The worker
-    class is gthread for more than one thread, else sync, unless ``worker_class`` says."""
+    class is gthread for more than one thread, else sync, unless ``worker_class`` says. ``app``,
+    ``bin_dir`` and ``cwd`` serve another project (bench/peer's); it must answer /health/."""
     port = free_port()
-    args = [str(BIN / "gunicorn"), "aftersales.config.wsgi:application",
+    args = [str(bin_dir / "gunicorn"), app,
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", worker_class or ("gthread" if threads > 1 else "sync"), "--threads", str(threads),
             "--keep-alive", "30", "--backlog", "256", "--error-logfile", str(log),
             "--log-level", "warning"]
     with open(log, "a") as out:
-        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,6 +1,7 @@
 -- wrk script for bench/intake: POST service requests (mode "api", or "raw": its ceiling), or
 -- one-row inserts: the bare Django floor (mode "floor") or the same through DRF with token
--- authentication (mode "drf"). Every request carries a unique mark "#<tag>-<thread>-<n>" so the
+-- authentication (mode "drf"), or bench/peer's tickets in django-helpdesk (mode "helpdesk",
+-- POST /api/tickets/ into the queue BENCH_QUEUE). Every request carries a unique mark "#<tag>-<thread>-<n>" so the
 -- runner can match rows in the database to requests; each thread counts its 201s and, for the
 -- API and the ceiling, keeps the document numbers it got back. Settings come from the
 -- environment (see main.py).
@@ -10,6 +11,7 @@ local token = os.getenv("BENCH_TOKEN") or ""
 local tag = os.getenv("BENCH_TAG") or "run"
 local out_path = os.getenv("BENCH_OUT")
 local pairs_path = os.getenv("BENCH_PAIRS")
+local queue = tonumber(os.getenv("BENCH_QUEUE") or "0")
 local threads = {}
 
 function setup(thread)
@@ -23,6 +25,10 @@ function init(args)
   math.randomseed(tid * 7919)
   if mode == "api" or mode == "raw" then
     path = mode == "api" and "/api/v1/service-requests/" or "/bench/raw-create/"
+    headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json",
+               ["Authorization"] = "Token " .. token}
+  elseif mode == "helpdesk" then
+    path = "/api/tickets/"
     headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json",
                ["Authorization"] = "Token " .. token}
   elseif mode == "drf" then
@@ -43,6 +49,10 @@ function request()
     local pair = customers[math.random(#customers)]
     body = string.format('{"customer": %d, "installed_product": %d, "channel": "phone", ' ..
                          '"description": "热水器打不着火，显示E1 %s"}', pair[1], pair[2], mark)
+  elseif mode == "helpdesk" then
+    body = string.format('{"queue": %d, "title": "热水器打不着火", "priority": 3, ' ..
+                         '"submitter_email": "customer@example.com", ' ..
+                         '"description": "热水器打不着火，显示E1 %s"}', queue, mark)
   else
     body = string.format('{"mark": "%s"}', mark)
   end

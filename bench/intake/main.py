@@ -106,7 +106,7 @@ def _cpu_used(before: dict, after: dict) -> tuple[float, int]:
     return max(0.0, used), sum(1 for key in before if key not in after)
 
 
-def _postgres_backends() -> list[int]:
+def _postgres_backends(database: str = DATABASE) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -114,7 +114,7 @@ def _postgres_backends() -> list[int]:
                 cmd = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if cmd.startswith(b"postgres: ") and DATABASE.encode() in cmd:
+            if cmd.startswith(b"postgres: ") and database.encode() in cmd:
                 pids.append(int(entry.name))
     return pids
 
@@ -125,13 +125,16 @@ def _machine_busy() -> tuple[int, int]:
 
 
 def wrk_run(base: str, mode: str, *, clients: int, duration: int, tag: str, work: Path,
-            token: str, master_pid: int) -> dict:
+            token: str, master_pid: int, path: str = "", database: str = DATABASE,
+            env_extra: dict | None = None) -> dict:
+    """One wrk run of ``mode`` (create.lua's modes) against ``base`` + ``path`` (by default the
+    mode's path here), with the CPU of the server's workers and of ``database``'s backends."""
     out = work / f"wrk-{tag}.json"
     env = dict(os.environ, BENCH_MODE=mode, BENCH_TOKEN=token, BENCH_TAG=tag,
-               BENCH_OUT=str(out), BENCH_PAIRS=str(work / "pairs.lua"))
-    path = MODE_PATHS[mode]
+               BENCH_OUT=str(out), BENCH_PAIRS=str(work / "pairs.lua"), **(env_extra or {}))
+    path = path or MODE_PATHS[mode]
     workers = _children(master_pid)
-    backends = _postgres_backends()
+    backends = _postgres_backends(database)
     app_cpu, db_cpu, busy = _cpu_by_process(workers), _cpu_by_process(backends), _machine_busy()
     started = time.monotonic()
     done = subprocess.run(["wrk", "-t", str(min(2, clients)), "-c", str(clients),
@@ -142,7 +145,7 @@ def wrk_run(base: str, mode: str, *, clients: int, duration: int, tag: str, work
         raise SystemExit(f"wrk failed: {done.stdout}\n{done.stderr}")
     total, idle = _machine_busy()
     busy_share = 1 - (idle - busy[1]) / max(1, total - busy[0])
-    backends = sorted(set(backends) | set(_postgres_backends()))
+    backends = sorted(set(backends) | set(_postgres_backends(database)))
     raw = json.loads(out.read_text())
     threads = raw.pop("threads")
     numbers = [n for t in threads for n in (t.get("numbers") or [])]
