@@ -5,8 +5,8 @@
 The peer is django-helpdesk 2.6.1 (the open-source Django help desk issue 14 measured us
 beside), installed into its own interpreter, ``.venv-peer``, with the same Django, DRF, gunicorn
 and psycopg as ours, and run by a minimal site (``helpdesk_site``: its documented apps, no teams,
-mail composed and dropped, token authentication, persistent connections, prepared statements
-after as many runs as ours). Both run under the same gunicorn layout on the same PostgreSQL, each
+mail composed and dropped, token authentication, and our database connection settings:
+persistent connections with health checks, prepared statements after as many runs as ours). Both run under the same gunicorn layout on the same PostgreSQL, each
 in a database of its own; wrk creates, with the same clients, our service requests
 (``POST /api/v1/service-requests/``, bench/intake's ``api``) and the peer's tickets
 (``POST /api/tickets/``), the two interleaved round by round so the machine's drift cancels out
@@ -128,10 +128,11 @@ def markdown(data: dict) -> str:
         f"- {shared_note(m)}",
         f"- Code: {m['commit']}. The peer: {', '.join(cfg['peer_packages'])}"
         " (the same Django, DRF, gunicorn and psycopg as ours).",
-        f"- Servers: gunicorn, {cfg['workers']} sync workers each, DEBUG off, HTTP, CONN_MAX_AGE"
-        f" 600; both with {prepared_note(m).split(';')[0]}. Ours: settings `production`"
-        " (one JSON log line per request). The peer: bench/peer/helpdesk_site (no teams, mail"
-        " to Django's dummy backend: composed, not sent).",
+        f"- Servers: gunicorn, {cfg['workers']} sync workers each, DEBUG off, HTTP; the same"
+        " database connection settings for both: CONN_MAX_AGE 600 with health checks,"
+        f" {prepared_note(m).split(';')[0]}. Ours: settings `production` (one JSON log line per"
+        " request). The peer: bench/peer/helpdesk_site (no teams, mail to Django's dummy"
+        " backend: composed, not sent).",
         f"- Load: wrk {cfg['wrk']}, closed loop, {cfg['duration']} s per run after a"
         f" {cfg['warmup']} s warm-up of each.",
         "",

@@ -45,9 +45,13 @@ DATABASES = {"default": {
     "USER": os.environ.get("PGUSER", "postgres"),
     "HOST": os.environ.get("PGHOST", "127.0.0.1"),
     "PORT": os.environ.get("PGPORT", "5432"),
-    "CONN_MAX_AGE": 600,  # persistent connections, as ours in bench/common.django_env
-    # server-side prepared statements after as many runs as ours use (bench/peer passes it on)
-    "OPTIONS": ({"prepare_threshold": int(os.environ["PREPARE_THRESHOLD"])}
+    # The connection settings ours runs with (aftersales.config.env.database_config): kept
+    # for 600 s with a health check when a request first uses it, and prepared statements with
+    # server-side binding after PREPARE_THRESHOLD runs (bench/peer passes ours on).
+    "CONN_MAX_AGE": 600,
+    "CONN_HEALTH_CHECKS": True,
+    "OPTIONS": ({"server_side_binding": True,
+                 "prepare_threshold": int(os.environ["PREPARE_THRESHOLD"])}
                 if os.environ.get("PREPARE_THRESHOLD") else {}),
 }}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
