@@ -5,8 +5,8 @@
 The peer is django-helpdesk 2.6.1 (the open-source Django help desk issue 14 measured us
 beside), installed into its own interpreter, ``.venv-peer``, with the same Django, DRF, gunicorn
 and psycopg as ours, and run by a minimal site (``helpdesk_site``: its documented apps, no teams,
-mail composed and dropped, token authentication, and our database connection settings:
-persistent connections with health checks, prepared statements after as many runs as ours). Both run under the same gunicorn layout on the same PostgreSQL, each
+mail composed and dropped, token authentication, persistent connections with health checks as
+ours; statements bound on the client, Django's default, unless ``--peer-prepared``). Both run under the same gunicorn layout on the same PostgreSQL, each
 in a database of its own; wrk creates, with the same clients, our service requests
 (``POST /api/v1/service-requests/``, bench/intake's ``api``) and the peer's tickets
 (``POST /api/tickets/``), the two interleaved round by round so the machine's drift cancels out
@@ -63,6 +63,9 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds; the ratio is the median over rounds")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up for each")
+    parser.add_argument("--peer-prepared", action="store_true",
+                        help="run the peer with our prepared statements too (server-side binding"
+                             "; its database CPU then grows with its tickets)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results")
     return parser.parse_args()
 
@@ -83,6 +86,7 @@ def peer_install() -> Path:
 def peer_env(prepare_threshold) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="helpdesk_site.settings",
                DATABASE_NAME=PEER_DATABASE, PYTHONPATH=str(HERE))
+    env.pop("PREPARE_THRESHOLD", None)
     if prepare_threshold is not None:
         env["PREPARE_THRESHOLD"] = str(prepare_threshold)
     return env
@@ -128,11 +132,14 @@ def markdown(data: dict) -> str:
         f"- {shared_note(m)}",
         f"- Code: {m['commit']}. The peer: {', '.join(cfg['peer_packages'])}"
         " (the same Django, DRF, gunicorn and psycopg as ours).",
-        f"- Servers: gunicorn, {cfg['workers']} sync workers each, DEBUG off, HTTP; the same"
-        " database connection settings for both: CONN_MAX_AGE 600 with health checks,"
-        f" {prepared_note(m).split(';')[0]}. Ours: settings `production` (one JSON log line per"
-        " request). The peer: bench/peer/helpdesk_site (no teams, mail to Django's dummy"
-        " backend: composed, not sent).",
+        f"- Servers: gunicorn, {cfg['workers']} sync workers each, DEBUG off, HTTP; database"
+        " connections kept (CONN_MAX_AGE 600) with health checks for both. Ours: settings"
+        f" `production` (one JSON log line per request), {prepared_note(m).split(';')[0]}. The"
+        " peer: bench/peer/helpdesk_site (no teams, mail to Django's dummy backend: composed,"
+        " not sent), "
+        + ("our prepared statements too (server-side binding)." if cfg["peer_prepared"] else
+           "statements bound on the client, Django's default (with our prepared statements its"
+           " database CPU grew with its tickets: `--peer-prepared`)."),
         f"- Load: wrk {cfg['wrk']}, closed loop, {cfg['duration']} s per run after a"
         f" {cfg['warmup']} s warm-up of each.",
         "",
@@ -182,7 +189,7 @@ def main() -> None:
     ours_url = database_recreate(DATABASE)
     theirs_url = database_recreate(PEER_DATABASE)
     env = django_env(ours_url, work)
-    their_env = peer_env(info.get("prepare_threshold"))
+    their_env = peer_env(info.get("prepare_threshold") if args.peer_prepared else None)
     say("migrating both databases")
     manage(env, "migrate", "--noinput")
     peer_run(peer_bin, their_env, "-m", "django", "migrate", "--noinput")
@@ -241,7 +248,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": info,
         "config": {"workers": args.workers, "rounds": args.rounds, "duration": args.duration,
                    "warmup": args.warmup, "wrk": wrk_version.split()[1] if wrk_version else "?",
-                   "peer": PEER.replace("==", " "),
+                   "peer": PEER.replace("==", " "), "peer_prepared": args.peer_prepared,
                    "peer_packages": (PEER_VENV / "bench-peer-packages.txt").read_text().split()},
         "runs": runs, "numbers": numbers, "cost": cost,
         "verdict": {"times_peer_8": round(times, 3), "rounds_8": [round(x, 3) for x in rounds_8],

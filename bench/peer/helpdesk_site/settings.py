@@ -1,7 +1,7 @@
 """Settings for the peer, django-helpdesk 2.6.1, as its documentation installs it (no teams, no
 mail sent: the mail is composed and dropped, as a desk without a mail server would), on the
 PostgreSQL database bench/peer makes. Read from the environment: DATABASE_NAME, PGHOST, PGPORT,
-PREPARE_THRESHOLD."""
+PREPARE_THRESHOLD (unset: no prepared statements, Django's default)."""
 
 import os
 
@@ -45,9 +45,11 @@ DATABASES = {"default": {
     "USER": os.environ.get("PGUSER", "postgres"),
     "HOST": os.environ.get("PGHOST", "127.0.0.1"),
     "PORT": os.environ.get("PGPORT", "5432"),
-    # The connection settings ours runs with (aftersales.config.env.database_config): kept
-    # for 600 s with a health check when a request first uses it, and prepared statements with
-    # server-side binding after PREPARE_THRESHOLD runs (bench/peer passes ours on).
+    # Connections kept for 600 s with a health check when a request first uses one, as ours
+    # (aftersales.config.env.database_config). Statements bound on the client, Django's default:
+    # with ours, server-side binding and prepared statements after 5 runs, the peer's database
+    # CPU per run grew round after round (10 to 24 s in 5 rounds) as its tickets grew; with
+    # PREPARE_THRESHOLD set (bench/peer/run --peer-prepared) it runs so, to see that again.
     "CONN_MAX_AGE": 600,
     "CONN_HEALTH_CHECKS": True,
     "OPTIONS": ({"server_side_binding": True,
