@@ -18,7 +18,16 @@ from playwright.sync_api import expect
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
-from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.complaints import services as complaint_services
+from aftersales.complaints.choices import Status as ComplaintStatus
+from aftersales.complaints.models import Department
+from aftersales.complaints.tests.factories import Team, new_complaint
+from aftersales.complaints.tests.factories import drive as complaint_drive
+from aftersales.customers.tests.factories import (
+    CustomerFactory,
+    InstalledProductFactory,
+    ProductModelFactory,
+)
 from aftersales.parts.tests.factories import PartFactory
 from aftersales.service import services
 from aftersales.service.choices import Cause, Status
@@ -163,3 +172,36 @@ def test_request_page_fits_a_phone(phone_page, live_server):
     width, viewport = no_horizontal_overflow(phone_page)
     shot(phone_page, "request-page-phone.png")
     assert width <= viewport, f"the request's page is {width} px wide on a {viewport} px phone"
+
+
+def test_complaint_pages_fit_a_phone_in_english(browser, live_server):
+    """A complaint's page and the month's complaint statistics on a 360 px phone in English,
+    whose labels are the longest. The complaint's column took the width of its route table, and
+    the statistics' responsibility table (five columns of figures) was wider than its card: the
+    pages were 459 and 386 px wide. Now the facts' labels wrap beside their values and a table
+    wider than the screen scrolls inside its card."""
+    team = Team()
+    model = ProductModelFactory(code="F60-21A5", name="电热水器 60升 双胆速热")
+    complaint = new_complaint(team, product_model=model, order_ref="SO-2611-276",
+                              description="客户不接受不成立的结论，要求主管上门，技术员上门迟到两小时且未提前告知")
+    complaint = complaint_drive(complaint, team, ComplaintStatus.NEGOTIATION)
+    qa, mfg = (Department.objects.get(code=code) for code in ("QA", "MFG"))
+    complaint_services.responsibility_set(
+        actor=team.manager, complaint=complaint, loss_actual="4200",
+        lines=[{"department": mfg, "ratio": "70"}, {"department": qa, "ratio": "30"}])
+    complaint = complaint_drive(complaint, team, ComplaintStatus.CLOSED)
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai", is_mobile=True,
+                                  viewport={"width": 360, "height": 780}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, team.manager.username)
+    month = timezone.localdate().strftime("%Y-%m")
+    for path, name in ((f"/complaints/{complaint.pk}/", "complaint-phone-en.png"),
+                       (f"/complaints/monthly/?month={month}", "complaints-monthly-phone-en.png")):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("table.list").first).to_be_visible()
+        width, viewport = no_horizontal_overflow(page)
+        shot(page, name)
+        assert width <= viewport, f"{path} is {width} px wide on a {viewport} px phone"
+    context.close()
