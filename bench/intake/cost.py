@@ -23,9 +23,43 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def measure(call) -> dict:
+    """``call(i)`` makes one request; after 20 as a warm-up, the statements of one and, over
+    REQUESTS more, the CPU of this process and of its PostgreSQL backend per request. Used for
+    the peer too (bench/peer/helpdesk_side.py), in its own interpreter: Django only."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    for i in range(20):  # warm-up
+        call(i)
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((sql, round((time.perf_counter() - started) * 1000, 2)))
+
+    with connection.execute_wrapper(record):
+        call(-1)
+    cpu0, db0, wall0 = time.process_time(), backend_cpu(backend), time.perf_counter()
+    for i in range(REQUESTS):
+        call(i)
+    cpu1, db1, wall1 = time.process_time(), backend_cpu(backend), time.perf_counter()
+    return {
+        "queries": len(statements),
+        "statements": [{"sql": sql[:200], "ms": ms} for sql, ms in statements],
+        "app_cpu_ms": round((cpu1 - cpu0) * 1000 / REQUESTS, 2),
+        "db_cpu_ms": round((db1 - db0) * 1000 / REQUESTS, 2),
+        "wall_ms": round((wall1 - wall0) * 1000 / REQUESTS, 2),
+    }
+
+
 def main() -> None:
     django.setup()
-    from django.db import connection
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
@@ -61,35 +95,8 @@ def main() -> None:
                                content_type="application/json")
         assert response.status_code == 201, response.content
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    result = {}
-    for name, call in (("floor", floor), ("drf", drf), ("api", api), ("raw", raw)):
-        for i in range(20):  # warm-up
-            call(i)
-        statements = []
-
-        def record(execute, sql, params, many, context, statements=statements):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                statements.append((sql, round((time.perf_counter() - started) * 1000, 2)))
-
-        with connection.execute_wrapper(record):
-            call(-1)
-        cpu0, db0, wall0 = time.process_time(), backend_cpu(backend), time.perf_counter()
-        for i in range(REQUESTS):
-            call(i)
-        cpu1, db1, wall1 = time.process_time(), backend_cpu(backend), time.perf_counter()
-        result[name] = {
-            "queries": len(statements),
-            "statements": [{"sql": sql[:200], "ms": ms} for sql, ms in statements],
-            "app_cpu_ms": round((cpu1 - cpu0) * 1000 / REQUESTS, 2),
-            "db_cpu_ms": round((db1 - db0) * 1000 / REQUESTS, 2),
-            "wall_ms": round((wall1 - wall0) * 1000 / REQUESTS, 2),
-        }
+    result = {name: measure(call) for name, call in (("floor", floor), ("drf", drf), ("api", api),
+                                                       ("raw", raw))}
     json.dump(result, sys.stdout)
 
 

@@ -7,23 +7,16 @@ with ``helpdesk_site`` on the path:
                                          (statements, CPU of this process and of its PostgreSQL
                                          backend per ticket), as bench/intake/cost.py measures ours
 
-Kept apart from bench/peer/main.py because it imports the peer's Django project, not ours.
+Kept apart from bench/peer/main.py because it imports the peer's Django project, not ours; of
+this repository it imports only bench.intake.cost's ``measure`` (Django alone), so the
+repository's root is on its path as well as ``helpdesk_site``'s folder.
 """
 
 import json
 import os
 import sys
-import time
-from pathlib import Path
 
 import django
-
-REQUESTS = 200
-
-
-def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def prepare() -> dict:
@@ -39,9 +32,10 @@ def prepare() -> dict:
 
 
 def cost(queue: int) -> dict:
-    from django.db import connection
     from django.test import Client
     from rest_framework.authtoken.models import Token
+
+    from bench.intake.cost import measure
 
     token = Token.objects.get(user__username="bench.admin")
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}",
@@ -54,31 +48,7 @@ def cost(queue: int) -> dict:
         response = client.post("/api/tickets/", json.dumps(body), content_type="application/json")
         assert response.status_code == 201, response.content
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    for i in range(20):  # warm-up
-        create(i)
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            statements.append((sql, round((time.perf_counter() - started) * 1000, 2)))
-
-    with connection.execute_wrapper(record):
-        create(-1)
-    cpu0, db0, wall0 = time.process_time(), backend_cpu(backend), time.perf_counter()
-    for i in range(REQUESTS):
-        create(i)
-    cpu1, db1, wall1 = time.process_time(), backend_cpu(backend), time.perf_counter()
-    return {"queries": len(statements),
-            "statements": [{"sql": sql[:200], "ms": ms} for sql, ms in statements],
-            "app_cpu_ms": round((cpu1 - cpu0) * 1000 / REQUESTS, 2),
-            "db_cpu_ms": round((db1 - db0) * 1000 / REQUESTS, 2),
-            "wall_ms": round((wall1 - wall0) * 1000 / REQUESTS, 2)}
+    return measure(create)
 
 
 def main() -> None:

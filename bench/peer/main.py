@@ -85,7 +85,7 @@ def peer_install() -> Path:
 
 def peer_env(prepare_threshold) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="helpdesk_site.settings",
-               DATABASE_NAME=PEER_DATABASE, PYTHONPATH=str(HERE))
+               DATABASE_NAME=PEER_DATABASE, PYTHONPATH=f"{HERE}{os.pathsep}{ROOT}")
     env.pop("PREPARE_THRESHOLD", None)
     if prepare_threshold is not None:
         env["PREPARE_THRESHOLD"] = str(prepare_threshold)
