@@ -1,10 +1,10 @@
 -- wrk script for bench/intake: POST service requests (mode "api", or "raw": its ceiling), or
 -- one-row inserts: the bare Django floor (mode "floor") or the same through DRF with token
 -- authentication (mode "drf"), or bench/peer's tickets in django-helpdesk (mode "helpdesk",
--- POST /api/tickets/ into the queue BENCH_QUEUE). Every request carries a unique mark "#<tag>-<thread>-<n>" so the
--- runner can match rows in the database to requests; each thread counts its 201s and, for the
--- API and the ceiling, keeps the document numbers it got back. Settings come from the
--- environment (see main.py).
+-- POST /api/tickets/ into the queue BENCH_QUEUE). Every request carries a unique mark
+-- "#<tag>-<thread>-<n>" so the runner can match rows in the database to requests; each thread
+-- counts its 201s and, for the API and the ceiling, keeps the document numbers it got back.
+-- Settings come from the environment (see main.py).
 
 local mode = os.getenv("BENCH_MODE") or "api"
 local token = os.getenv("BENCH_TOKEN") or ""
