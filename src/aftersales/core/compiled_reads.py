@@ -1,0 +1,117 @@
+"""Reads whose SQL is the same on every call but for the values looked up, compiled once per
+database connection instead of on every call (ADR 0019).
+
+Django compiles a queryset to SQL each time it is evaluated. For a read with joins that costs more
+Python than running it: the API's token read (a token with its user and the user's service
+centre) spent half its CPU in the compiler, and it runs on every API call. A ``CompiledRead`` is
+built once, at import, from a queryset whose looked-up values are ``Slot``\\ s — named places, as
+in a prepared statement. Django compiles it on its first use on a connection; every call after
+binds the values, runs the same SQL and makes the model instances as the queryset would
+(``select_related`` included), through the connection's own cursor (so query counting, logging
+and prepared statements see it as any other read).
+
+Only for reads whose shape never depends on who asks: a queryset narrowed by the user
+(``restrict``) compiles differently for each role and stays an ordinary queryset."""
+
+import weakref
+
+from django.db import connections
+from django.db.models import Expression
+from django.db.models.query import get_related_populators
+
+
+class _Place:
+    """Where a slot's value goes among a compiled statement's parameters."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class Slot(Expression):
+    """A value given on each call: ``filter(key=Slot("key", models.CharField()))``. The value
+    is passed to the database as given, so give it as the column holds it (a string for a text
+    column, a number for a key)."""
+
+    def __init__(self, name: str, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Place(self.name)]
+
+
+class _Compiled:
+    """One read compiled for one connection: its SQL, where each slot's value goes, and how a row
+    becomes model instances (the steps of Django's ``ModelIterable``, prepared once)."""
+
+    def __init__(self, query, alias: str):
+        self.compiler = query.get_compiler(using=alias)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.places = [(i, p.name) for i, p in enumerate(self.params) if isinstance(p, _Place)]
+        select, klass_info = self.compiler.select, self.compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.annotations = self.compiler.annotation_col_map
+        self.alias = alias
+
+    def objects(self, values: dict) -> list:
+        params = list(self.params)
+        for i, name in self.places:
+            params[i] = values[name]
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        found = []
+        for row in self.compiler.results_iter(results=[rows]):
+            obj = self.model.from_db(self.alias, self.init_list, row[self.start:self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+
+class CompiledRead:
+    """One object read by the same SQL every time: ``get(**values)`` answers as
+    ``queryset.get()`` would, with the values in the queryset's ``Slot``\\ s."""
+
+    def __init__(self, queryset):
+        if queryset._known_related_objects or queryset._prefetch_related_lookups:
+            raise ValueError("a compiled read loads what its SQL selects, nothing more")
+        self.queryset = queryset
+        self.names = {slot.name for slot in _slots(queryset.query.where)}
+        self._by_connection = weakref.WeakKeyDictionary()
+
+    def get(self, **values):
+        if values.keys() != self.names:
+            raise TypeError(f"this read takes {sorted(self.names)}, not {sorted(values)}")
+        alias = self.queryset.db
+        connection = connections[alias]
+        compiled = self._by_connection.get(connection)
+        if compiled is None:
+            query = self.queryset.query.chain()
+            query.set_limits(high=2)  # enough to tell one from several
+            compiled = self._by_connection[connection] = _Compiled(query, alias)
+        found = compiled.objects(values)
+        model = self.queryset.model
+        if not found:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        if len(found) > 1:
+            raise model.MultipleObjectsReturned(
+                f"get() returned more than one {model._meta.object_name}.")
+        return found[0]
+
+
+def _slots(node):
+    """The slots in a where tree (its lookups' right-hand sides)."""
+    for child in getattr(node, "children", ()):
+        if isinstance(getattr(child, "rhs", None), Slot):
+            yield child.rhs
+        yield from _slots(child)

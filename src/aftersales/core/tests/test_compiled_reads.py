@@ -1,0 +1,87 @@
+"""Reads compiled once per connection (core.compiled_reads, ADR 0019): the same objects as the
+queryset they are built from, one statement per call, the SQL compiled on first use only; and the
+API's token authentication on it."""
+
+import pytest
+from django.db import connection, models
+from django.db.models import F
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from aftersales.accounts.models import ServiceCentre, User
+from aftersales.accounts.tests.factories import ServiceCentreFactory, UserFactory
+from aftersales.core.compiled_reads import CompiledRead, Slot
+
+pytestmark = pytest.mark.django_db
+
+by_username = CompiledRead(
+    User.objects.select_related("service_centre").annotate(centre_code=F("service_centre__code"))
+    .filter(username=Slot("username", models.CharField()), is_active=True))
+
+
+def _compilations(monkeypatch) -> list:
+    seen = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        seen.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return seen
+
+
+def test_a_compiled_read_gives_what_its_queryset_gives_compiling_once(monkeypatch):
+    centre = ServiceCentreFactory(code="CR1")
+    alice = UserFactory(username="alice", service_centre=centre)
+    bob = UserFactory(username="bob", service_centre=None)
+    compiled = _compilations(monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        found = [by_username.get(username=name) for name in ("alice", "bob", "alice")]
+    assert [u.pk for u in found] == [alice.pk, bob.pk, alice.pk]
+    assert len(queries) == 3  # one statement a call
+    assert compiled.count(User) <= 1  # 0 when an earlier test compiled it on this connection
+    with CaptureQueriesContext(connection) as queries:
+        assert found[0].service_centre == centre  # loaded with the user, as select_related does
+        assert found[0].centre_code == "CR1" and found[1].centre_code is None
+        assert found[1].service_centre is None
+    assert len(queries) == 0
+    fresh = User.objects.get(pk=alice.pk)
+    assert {f.attname: getattr(found[0], f.attname) for f in User._meta.concrete_fields} == \
+        {f.attname: getattr(fresh, f.attname) for f in User._meta.concrete_fields}
+    assert found[0]._state.adding is False and found[0]._state.db == "default"
+
+
+def test_a_compiled_read_answers_as_get_when_none_or_several_match():
+    UserFactory(username="carol", is_active=False)
+    with pytest.raises(User.DoesNotExist):
+        by_username.get(username="carol")  # its other filter still applies
+    with pytest.raises(User.DoesNotExist):
+        by_username.get(username="nobody")
+    twice = CompiledRead(ServiceCentre.objects.filter(name=Slot("name", models.CharField())))
+    ServiceCentreFactory(code="T1", name="同名中心")
+    ServiceCentreFactory(code="T2", name="同名中心")
+    with pytest.raises(ServiceCentre.MultipleObjectsReturned):
+        twice.get(name="同名中心")
+    with pytest.raises(TypeError, match="takes \\['name'\\]"):
+        twice.get(code="T1")
+
+
+def test_the_api_authenticates_with_one_compiled_read(monkeypatch):
+    centre = ServiceCentreFactory(code="CR2")
+    agent = UserFactory(username="agent-cr2", service_centre=centre)
+    token = Token.objects.create(user=agent)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/product-models/").status_code == 200  # compiled here, if not before
+    compiled = _compilations(monkeypatch)
+    assert client.get("/api/v1/product-models/").status_code == 200
+    assert Token not in compiled
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    answer = client.get("/api/v1/product-models/")
+    assert answer.status_code == 401 and answer.json()["detail"]
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/product-models/").status_code == 401
