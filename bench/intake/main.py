@@ -251,7 +251,8 @@ def profile_summary(path: Path, top: int = 20) -> list[tuple[str, float]]:
 
 
 def profile(master_pid: int, base: str, work: Path, token: str, seconds: int) -> Path | None:
-    """py-spy on one worker while 8 clients create requests; returns the speedscope file."""
+    """py-spy on one worker while 8 clients create requests, sampling only while it runs Python
+    (``--gil``: a wait on the database is no CPU); returns the raw profile."""
     spy = shutil.which("py-spy") or str(ROOT / ".venv" / "bin" / "py-spy")
     if not Path(spy).exists():
         say("py-spy is not installed (.venv/bin/pip install py-spy): no profile")
@@ -259,7 +260,7 @@ def profile(master_pid: int, base: str, work: Path, token: str, seconds: int) ->
     worker = _children(master_pid)[0]
     target = work / "profile-api.txt"
     spy_proc = subprocess.Popen([spy, "record", "--pid", str(worker), "--duration", str(seconds),
-                                 "--format", "raw", "--output", str(target), "--nonblocking"],
+                                 "--format", "raw", "--output", str(target), "--nonblocking", "--gil"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wrk_run(base, "api", clients=8, duration=seconds, tag="profile", work=work, token=token,
             master_pid=master_pid)
@@ -387,7 +388,8 @@ def markdown(data: dict) -> str:
         lines.append("")
     if data.get("profile_top"):
         lines += ["## Profile of one worker (py-spy, API at 8 clients)", "",
-                  "Share of the worker's samples spent in (including callees):", "",
+                  "Share of the worker's CPU samples (py-spy's `--gil`: while running Python, not "
+                  "waiting on the database) spent in (including callees):", "",
                   "| function | share |", "|---|---:|"]
         lines += [f"| `{name}` | {share} % |" for name, share in data["profile_top"]]
         lines.append("")
