@@ -84,3 +84,45 @@ def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_pr
     assert made["estimated_charge"] == str(product.model.service_fee)
     assert len(_reads_of(queries, OWN_TABLES)) == 1
     assert len(_reads_of(queries, ("customers_maintenancecontract",))) == 1
+
+
+def test_the_desks_joined_read_is_compiled_once_and_odd_ids_read_as_before(monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from aftersales.customers.models import InstalledProduct
+
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre)
+    other = CustomerFactory(service_centre=cast.centre)
+    product, others_product = (InstalledProductFactory(customer=customer),
+                               InstalledProductFactory(customer=other))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cast.agent).key}")
+
+    def create(customer_id, product_id):
+        return client.post("/api/v1/service-requests/", {
+            "customer": customer_id, "installed_product": product_id, "channel": "phone",
+            "description": "不出热水"}, format="json")
+
+    assert create(customer.pk, product.pk).status_code == 201  # compiled here, if not before
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    made = create(str(customer.pk), str(product.pk))  # ids as text read as numbers
+    assert made.status_code == 201 and made.json()["installed_product"] == product.pk
+    assert InstalledProduct not in compiled
+
+    # Anything the joined read does not find is read the ordinary way, with its ordinary error.
+    for customer_id, product_id, field in [
+            (customer.pk, others_product.pk, "installed_product"),  # not this customer's
+            (customer.pk, "abc", "installed_product"), (customer.pk, 10 ** 30, "installed_product"),
+            ("abc", product.pk, "customer"), (10 ** 30, product.pk, "customer"),
+            (customer.pk, [product.pk], "installed_product")]:
+        answer = create(customer_id, product_id)
+        assert answer.status_code == 400, (customer_id, product_id)
+        assert field in answer.json(), answer.json()

@@ -30,9 +30,10 @@ class _Place:
 
 
 class Slot(Expression):
-    """A value given on each call: ``filter(key=Slot("key", models.CharField()))``. The value
-    is passed to the database as given, so give it as the column holds it (a string for a text
-    column, a number for a key)."""
+    """A value given on each call: ``filter(key=Slot("key", models.CharField()))``. The value is
+    prepared by ``output_field`` as a lookup on such a column would be: ``"12"`` for an integer
+    key reads 12, ``"twelve"`` raises ValueError, and a number outside the column's range matches
+    nothing, as does None (the SQL compares with ``=``; it never asks ``IS NULL``)."""
 
     def __init__(self, name: str, output_field):
         super().__init__(output_field=output_field)
@@ -40,6 +41,16 @@ class Slot(Expression):
 
     def as_sql(self, compiler, connection):
         return "%s", [_Place(self.name)]
+
+    def prepared(self, value, connection):
+        """The value to send, or None when no row can match it."""
+        value = self.output_field.get_prep_value(value)
+        internal_type = self.output_field.get_internal_type()
+        if value is not None and internal_type in connection.ops.integer_field_ranges:
+            low, high = connection.ops.integer_field_range(internal_type)
+            if (low is not None and value < low) or (high is not None and value > high):
+                return None
+        return value
 
 
 class _Compiled:
@@ -86,20 +97,17 @@ class CompiledRead:
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             raise ValueError("a compiled read loads what its SQL selects, nothing more")
         self.queryset = queryset
-        self.names = {slot.name for slot in _slots(queryset.query.where)}
+        self.slots = {slot.name: slot for slot in _slots(queryset.query.where)}
         self._by_connection = weakref.WeakKeyDictionary()
 
     def get(self, **values):
-        if values.keys() != self.names:
-            raise TypeError(f"this read takes {sorted(self.names)}, not {sorted(values)}")
+        if values.keys() != self.slots.keys():
+            raise TypeError(f"this read takes {sorted(self.slots)}, not {sorted(values)}")
         alias = self.queryset.db
         connection = connections[alias]
-        compiled = self._by_connection.get(connection)
-        if compiled is None:
-            query = self.queryset.query.chain()
-            query.set_limits(high=2)  # enough to tell one from several
-            compiled = self._by_connection[connection] = _Compiled(query, alias)
-        found = compiled.objects(values)
+        prepared = {name: slot.prepared(values[name], connection)
+                    for name, slot in self.slots.items()}
+        found = [] if None in prepared.values() else self._compiled(connection, alias).objects(prepared)
         model = self.queryset.model
         if not found:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
@@ -107,6 +115,14 @@ class CompiledRead:
             raise model.MultipleObjectsReturned(
                 f"get() returned more than one {model._meta.object_name}.")
         return found[0]
+
+    def _compiled(self, connection, alias: str) -> _Compiled:
+        compiled = self._by_connection.get(connection)
+        if compiled is None:
+            query = self.queryset.query.chain()
+            query.set_limits(high=2)  # enough to tell one from several
+            compiled = self._by_connection[connection] = _Compiled(query, alias)
+        return compiled
 
 
 def _slots(node):

@@ -85,3 +85,15 @@ def test_the_api_authenticates_with_one_compiled_read(monkeypatch):
     User.objects.filter(pk=agent.pk).update(is_active=False)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/product-models/").status_code == 401
+
+
+def test_a_slots_value_is_prepared_as_a_lookup_would_prepare_it():
+    centre = ServiceCentreFactory(code="CR3")
+    by_pk = CompiledRead(ServiceCentre.objects.filter(pk=Slot("pk", ServiceCentre._meta.pk)))
+    assert by_pk.get(pk=str(centre.pk)) == centre  # text that is a number
+    with pytest.raises(ValueError, match="expected a number"):
+        by_pk.get(pk="CR3")
+    for matches_nothing in (10 ** 30, -(10 ** 30), None):  # beyond the column, or NULL
+        with CaptureQueriesContext(connection) as queries, pytest.raises(ServiceCentre.DoesNotExist):
+            by_pk.get(pk=matches_nothing)
+        assert len(queries) == 0
