@@ -97,3 +97,16 @@ def test_a_slots_value_is_prepared_as_a_lookup_would_prepare_it():
         with CaptureQueriesContext(connection) as queries, pytest.raises(ServiceCentre.DoesNotExist):
             by_pk.get(pk=matches_nothing)
         assert len(queries) == 0
+
+
+def test_all_gives_every_row_or_one_column_as_the_queryset_would():
+    first = ServiceCentreFactory(code="AL1", name="同城中心")
+    second = ServiceCentreFactory(code="AL2", name="同城中心")
+    named = ServiceCentre.objects.filter(name=Slot("name", models.CharField()))
+    codes = CompiledRead(named.order_by("code").values_list("code", flat=True))
+    centres = CompiledRead(named.order_by("-code"))
+    assert codes.all(name="同城中心") == ["AL1", "AL2"]
+    assert centres.all(name="同城中心") == [second, first]
+    assert codes.all(name="别处") == [] and centres.all(name="别处") == []
+    with pytest.raises(ValueError, match="model instances or one column"):
+        CompiledRead(named.values("code"))
