@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from aftersales.customers.models import MaintenanceContract
+from aftersales.customers.models import InstalledProduct, MaintenanceContract
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
 from aftersales.service.tests.factories import Cast
 
@@ -28,9 +29,22 @@ def _reads_of(queries, tables) -> list[str]:
             if q["sql"].lstrip().upper().startswith("SELECT") and source.search(q["sql"])]
 
 
+def _compilations(monkeypatch) -> list:
+    """The models of the querysets Django compiles from now on."""
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return compiled
+
+
 def _create(user, body):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/v1/service-requests/", body, format="json")
     assert response.status_code == 201, response.content
@@ -68,7 +82,8 @@ def test_a_registration_reads_product_model_and_customer_once_and_narrowly(role)
     assert made["service_centre"] == cast.centre.pk
 
 
-def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_product_again():
+def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_product_again(
+        monkeypatch):
     cast = Cast()
     customer = CustomerFactory(service_centre=cast.centre)
     today = timezone.localdate()
@@ -84,13 +99,16 @@ def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_pr
     assert made["estimated_charge"] == str(product.model.service_fee)
     assert len(_reads_of(queries, OWN_TABLES)) == 1
     assert len(_reads_of(queries, ("customers_maintenancecontract",))) == 1
+    # the contract's read is compiled once (core.compiled_reads): not again for the next call
+    compiled = _compilations(monkeypatch)
+    again, _queries = _create(cast.agent, {
+        "customer": customer.pk, "installed_product": product.pk, "channel": "phone",
+        "description": "又漏水", "cause": "unstable_power"})
+    assert again["category"] == "B"  # a cause the contract does not exclude: it covers it
+    assert MaintenanceContract not in compiled and InstalledProduct not in compiled
 
 
 def test_the_desks_joined_read_is_compiled_once_and_odd_ids_read_as_before(monkeypatch):
-    from django.db.models.sql.compiler import SQLCompiler
-
-    from aftersales.customers.models import InstalledProduct
-
     cast = Cast()
     customer = CustomerFactory(service_centre=cast.centre)
     other = CustomerFactory(service_centre=cast.centre)
@@ -105,14 +123,7 @@ def test_the_desks_joined_read_is_compiled_once_and_odd_ids_read_as_before(monke
             "description": "不出热水"}, format="json")
 
     assert create(customer.pk, product.pk).status_code == 201  # compiled here, if not before
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    compiled = _compilations(monkeypatch)
     made = create(str(customer.pk), str(product.pk))  # ids as text read as numbers
     assert made.status_code == 201 and made.json()["installed_product"] == product.pk
     assert InstalledProduct not in compiled
