@@ -71,6 +71,10 @@ class _Compiled:
         self.params = list(params)
         self.places = [(i, p.name) for i, p in enumerate(self.params) if isinstance(p, _Place)]
         self.alias = alias
+        # what turns a column's value into Python (a JSON document, a time in the zone): found
+        # once, as results_iter would find them on every call
+        columns = [column[0] for column in self.compiler.select[:self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
         self.flat = queryset._iterable_class is FlatValuesListIterable
         if self.flat:
             return
@@ -89,7 +93,8 @@ class _Compiled:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        rows = self.compiler.results_iter(results=[rows])
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
         if self.flat:
             return [row[0] for row in rows]
         found = []
