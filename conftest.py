@@ -140,6 +140,23 @@ def offsite_references(html: str) -> list[str]:
 
 
 @pytest.fixture
+def compiled_models(monkeypatch) -> list:
+    """The models of the querysets Django compiles to SQL from now on, in order (one entry per
+    compilation): what core.compiled_reads keeps from being compiled again."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return compiled
+
+
+@pytest.fixture
 def clock_at(time_machine):
     """Pins the wall clock to a Shanghai time of day: ``clock_at(19, 30)`` (today's Shanghai
     date) or ``clock_at(9, 0, day=date)``; it ticks on unless ``tick=False``. Returns the time."""

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -27,19 +26,6 @@ def _reads_of(queries, tables) -> list[str]:
     source = re.compile(r'\bFROM "(' + "|".join(tables) + ')"')
     return [q["sql"] for q in queries
             if q["sql"].lstrip().upper().startswith("SELECT") and source.search(q["sql"])]
-
-
-def _compilations(monkeypatch) -> list:
-    """The models of the querysets Django compiles from now on."""
-    compiled = []
-    original = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return compiled
 
 
 def _create(user, body):
@@ -83,7 +69,7 @@ def test_a_registration_reads_product_model_and_customer_once_and_narrowly(role)
 
 
 def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_product_again(
-        monkeypatch):
+        request):
     cast = Cast()
     customer = CustomerFactory(service_centre=cast.centre)
     today = timezone.localdate()
@@ -100,7 +86,7 @@ def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_pr
     assert len(_reads_of(queries, OWN_TABLES)) == 1
     assert len(_reads_of(queries, ("customers_maintenancecontract",))) == 1
     # the contract's read is compiled once (core.compiled_reads): not again for the next call
-    compiled = _compilations(monkeypatch)
+    compiled = request.getfixturevalue("compiled_models")  # from here on
     again, _queries = _create(cast.agent, {
         "customer": customer.pk, "installed_product": product.pk, "channel": "phone",
         "description": "又漏水", "cause": "unstable_power"})
@@ -108,7 +94,7 @@ def test_a_chargeable_registration_reads_the_fee_and_the_contract_but_not_the_pr
     assert MaintenanceContract not in compiled and InstalledProduct not in compiled
 
 
-def test_the_desks_joined_read_is_compiled_once_and_odd_ids_read_as_before(monkeypatch):
+def test_the_desks_joined_read_is_compiled_once_and_odd_ids_read_as_before(request):
     cast = Cast()
     customer = CustomerFactory(service_centre=cast.centre)
     other = CustomerFactory(service_centre=cast.centre)
@@ -123,7 +109,7 @@ def test_the_desks_joined_read_is_compiled_once_and_odd_ids_read_as_before(monke
             "description": "不出热水"}, format="json")
 
     assert create(customer.pk, product.pk).status_code == 201  # compiled here, if not before
-    compiled = _compilations(monkeypatch)
+    compiled = request.getfixturevalue("compiled_models")  # from here on
     made = create(str(customer.pk), str(product.pk))  # ids as text read as numbers
     assert made.status_code == 201 and made.json()["installed_product"] == product.pk
     assert InstalledProduct not in compiled

@@ -5,7 +5,6 @@ API's token authentication on it."""
 import pytest
 from django.db import connection, models
 from django.db.models import F
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -21,23 +20,11 @@ by_username = CompiledRead(
     .filter(username=Slot("username", models.CharField()), is_active=True))
 
 
-def _compilations(monkeypatch) -> list:
-    seen = []
-    original = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        seen.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return seen
-
-
-def test_a_compiled_read_gives_what_its_queryset_gives_compiling_once(monkeypatch):
+def test_a_compiled_read_gives_what_its_queryset_gives_compiling_once(request):
     centre = ServiceCentreFactory(code="CR1")
     alice = UserFactory(username="alice", service_centre=centre)
     bob = UserFactory(username="bob", service_centre=None)
-    compiled = _compilations(monkeypatch)
+    compiled = request.getfixturevalue("compiled_models")  # from here on
     with CaptureQueriesContext(connection) as queries:
         found = [by_username.get(username=name) for name in ("alice", "bob", "alice")]
     assert [u.pk for u in found] == [alice.pk, bob.pk, alice.pk]
@@ -69,14 +56,14 @@ def test_a_compiled_read_answers_as_get_when_none_or_several_match():
         twice.get(code="T1")
 
 
-def test_the_api_authenticates_with_one_compiled_read(monkeypatch):
+def test_the_api_authenticates_with_one_compiled_read(request):
     centre = ServiceCentreFactory(code="CR2")
     agent = UserFactory(username="agent-cr2", service_centre=centre)
     token = Token.objects.create(user=agent)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/product-models/").status_code == 200  # compiled here, if not before
-    compiled = _compilations(monkeypatch)
+    compiled = request.getfixturevalue("compiled_models")
     assert client.get("/api/v1/product-models/").status_code == 200
     assert Token not in compiled
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
