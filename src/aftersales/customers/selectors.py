@@ -33,6 +33,14 @@ def customer_list(*, user, q: str = "", phone: str = ""):
     return qs
 
 
+def contracts_covering(product: InstalledProduct, day):
+    """Every contract covering the product on that day (inclusive), the latest-ending first.
+    ``product`` and ``day`` may be slots (core.compiled_reads) for a read compiled once."""
+    return (MaintenanceContract.objects
+            .filter(products=product, starts_on__lte=day, ends_on__gte=day)
+            .order_by("-ends_on", "-pk"))
+
+
 def contract_covering(product: InstalledProduct, day, cause: str = "") -> MaintenanceContract | None:
     """The contract covering the product on that day (inclusive) and not excluding ``cause``
     (the latest-ending one), if any (AR-6, SR-2 B)."""
@@ -42,10 +50,8 @@ def contract_covering(product: InstalledProduct, day, cause: str = "") -> Mainte
 # The causes each contract covering a product on a day leaves out: read for every chargeable
 # registration, always the same SQL, so compiled once (core.compiled_reads, ADR 0019).
 _exclusions_covering = CompiledRead(
-    MaintenanceContract.objects.filter(
-        products__id=Slot("product", InstalledProduct._meta.pk),
-        starts_on__lte=Slot("day", models.DateField()), ends_on__gte=Slot("day", models.DateField()),
-    ).order_by().values_list("excluded_causes", flat=True))
+    contracts_covering(Slot("product", InstalledProduct._meta.pk), Slot("day", models.DateField()))
+    .order_by().values_list("excluded_causes", flat=True))
 
 
 def contract_covers(product: InstalledProduct, day, cause: str = "") -> bool:
@@ -53,19 +59,6 @@ def contract_covers(product: InstalledProduct, day, cause: str = "") -> bool:
     registration's terms need (SR-2 B), read as one column of the covering contracts."""
     excluded = _exclusions_covering.all(product=product.pk, day=day)
     return any(not cause_excluded(causes, cause) for causes in excluded)
-
-
-def contracts_covering(product: InstalledProduct, day):
-    """Every contract covering the product on that day (inclusive), the latest-ending first."""
-    return (MaintenanceContract.objects
-            .filter(products=product, starts_on__lte=day, ends_on__gte=day)
-            .order_by("-ends_on", "-pk"))
-
-
-def under_contract(product: InstalledProduct, day) -> bool:
-    """Whether a maintenance contract covers the product on that day (AR-6)."""
-    return MaintenanceContract.objects.filter(products=product, starts_on__lte=day,
-                                              ends_on__gte=day).exists()
 
 
 def contract_list(*, user, q: str = "", state: str = "", customer=None, today=None):

@@ -53,7 +53,6 @@ def test_validation_messages_follow_each_requests_language(api):
         assert NEGATIVE[language] in model.json()["warranty_months"][0], (language, model.json())
 
 
-
 class CounterSerializer(ModelSerializer):
     class Meta:
         model = DocumentCounter
