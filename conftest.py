@@ -141,18 +141,18 @@ def offsite_references(html: str) -> list[str]:
 
 @pytest.fixture
 def compiled_models(monkeypatch) -> list:
-    """The models of the querysets Django compiles to SQL from now on, in order (one entry per
-    compilation): what core.compiled_reads keeps from being compiled again."""
-    from django.db.models.sql.compiler import SQLCompiler
+    """The models of the querysets and inserts Django compiles to SQL from now on, in order (one
+    entry per compilation): what core.compiled_reads and core.compiled_inserts keep from being
+    compiled again."""
+    from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 
     compiled = []
-    original = SQLCompiler.as_sql
+    for compiler in (SQLCompiler, SQLInsertCompiler):
+        def counted(self, *args, _original=compiler.as_sql, **kwargs):
+            compiled.append(self.query.model)
+            return _original(self, *args, **kwargs)
 
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+        monkeypatch.setattr(compiler, "as_sql", counted)
     return compiled
 
 

@@ -7,11 +7,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .compiled_inserts import CompiledInsert
 from .querysets import RestrictedQuerySet
 
 
-class BaseModel(models.Model):
-    """Created/updated times and a version that detects concurrent edits (optimistic lock)."""
+class BaseModel(CompiledInsert, models.Model):
+    """Created/updated times and a version that detects concurrent edits (optimistic lock); new
+    rows inserted by SQL compiled once per connection (core.compiled_inserts)."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -35,7 +37,7 @@ class EventQuerySet(models.QuerySet):
         raise AppendOnlyError("Events are append-only.")
 
 
-class Event(models.Model):
+class Event(CompiledInsert, models.Model):
     """One state change of a domain object: who, when, from, to, why. Never updated or deleted.
 
     Database triggers (migration 0002) refuse changes below the ORM as well.
