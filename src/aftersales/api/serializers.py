@@ -21,6 +21,15 @@ def _holds_fields(field) -> bool:
     return any(hasattr(field, name) for name in ("child", "child_relation", "fields"))
 
 
+def _copied(field):
+    """A shallow copy of a field: what ``copy.copy`` makes of it (a new instance with the same
+    attributes), without the generic protocol ``copy.copy`` goes through (half of a model
+    serializer's instantiation in bench/intake's profile)."""
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
+
+
 def _per_class_and_language(cls, attribute: str, derive):
     """What ``derive()`` gives for this class in the current language, derived once."""
     by_language = cls.__dict__.get(attribute)
@@ -56,9 +65,13 @@ class ModelSerializer(serializers.ModelSerializer):
                                 models.DateTimeField: DateTimeField}
 
     def get_fields(self):
-        derived = _per_class_and_language(type(self), "_derived_fields", super().get_fields)
-        return {name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
-                for name, field in derived.items()}
+        derived = _per_class_and_language(type(self), "_derived_fields", self._fields_derive)
+        return {name: copy.deepcopy(field) if holds_fields else _copied(field)
+                for name, field, holds_fields in derived}
+
+    def _fields_derive(self) -> list:
+        return [(name, field, _holds_fields(field))
+                for name, field in super().get_fields().items()]
 
     def get_validators(self):
         return list(_per_class_and_language(type(self), "_derived_validators",
