@@ -89,15 +89,17 @@ def _compilable(fields: list, connection) -> bool:
 
 class CompiledInsert:
     """Mixed into a model (before ``models.Model``): its new rows are inserted by SQL compiled
-    once per connection."""
+    once per connection. Core's base models carry it: ``BaseModel`` (every domain model),
+    ``AppendOnlyModel`` (the ledgers) and ``Event``."""
 
     def _do_insert(self, manager, using, fields, returning_fields, raw):
         if not raw:
             connection = connections[using]
             compiled = _by_connection.setdefault(connection, {})
-            key = (type(self), tuple(map(id, fields)), tuple(map(id, returning_fields)))
+            model = manager.model  # a parent's, when a child's save inserts its parent's row
+            key = (model, tuple(map(id, fields)), tuple(map(id, returning_fields)))
             if key not in compiled:
-                compiled[key] = (_Compiled(type(self), using, fields, returning_fields)
+                compiled[key] = (_Compiled(model, using, fields, returning_fields)
                                  if _compilable(fields, connection) else None)
             if compiled[key] is not None:
                 rows = compiled[key].insert(self, fields, connection)

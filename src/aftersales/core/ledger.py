@@ -7,6 +7,8 @@ rows, and :func:`append_only_sql` gives the migration that makes the database re
 
 from django.db import models
 
+from .compiled_inserts import CompiledInsert
+
 
 class AppendOnlyError(Exception):
     pass
@@ -20,7 +22,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
 
 
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(CompiledInsert, models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:

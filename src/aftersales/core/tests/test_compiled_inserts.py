@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, connections, models, transacti
 from django.db.models import Value
 from django.db.models.functions import Now, Upper
 from django.db.models.sql import InsertQuery
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from aftersales.accounts.models import ServiceCentre
 from aftersales.accounts.tests.factories import UserFactory
@@ -141,3 +141,35 @@ def test_a_refused_insert_raises_djangos_error_and_leaves_nothing(transactional_
         ServiceCentre.objects.create(code="CI12", name="三", opens_at=time(18), closes_at=time(9))
     ServiceCentre.objects.create(code="CI13", name="四")  # the connection is still good
     assert ServiceCentre.objects.filter(code__in=["CI10", "CI13"]).count() == 2
+
+
+def test_a_child_s_save_inserts_its_parent_s_row_into_the_parent_s_table(transactional_db):
+    """Multi-table inheritance: a child's save inserts one row per table, each compiled for the
+    model whose table it is (none of ours inherit so today; the mechanism must not assume it)."""
+    with isolate_apps("aftersales.core"):
+        class Parent(CompiledInsert, models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                app_label = "core"
+                db_table = "test_compiled_parent"
+
+        class Child(Parent):
+            size = models.IntegerField()
+
+            class Meta:
+                app_label = "core"
+                db_table = "test_compiled_child"
+
+        with connection.schema_editor() as editor:
+            editor.create_model(Parent)
+            editor.create_model(Child)
+        try:
+            made = [Child.objects.create(name=f"第{n}个", size=n) for n in range(3)]
+            assert [(c.name, c.size) for c in Child.objects.order_by("pk")] == \
+                [("第0个", 0), ("第1个", 1), ("第2个", 2)]
+            assert sorted(Parent.objects.values_list("pk", flat=True)) == [c.pk for c in made]
+        finally:
+            with connection.schema_editor() as editor:
+                editor.delete_model(Child)
+                editor.delete_model(Parent)
