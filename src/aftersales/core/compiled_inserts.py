@@ -2,10 +2,10 @@
 (ADR 0020).
 
 Saving a new model instance, Django builds an insert query and compiles it to SQL every time: the
-table's and columns' quoted names, a placeholder for each column, the RETURNING clause. For the
-create of a service request (three inserts) that was about a tenth of the worker's CPU, and its
-SQL is the same on every call: for one model it depends only on which columns are written and
-which come back, never on the values. ``CompiledInsert``, mixed into a model, keeps that SQL per
+table's and columns' quoted names, a placeholder for each column, the RETURNING clause. Keeping
+it saves 5 % of the Python CPU of registering a service request (three inserts), and the SQL is
+the same on every call: for one model it depends only on which columns are written and which
+come back, never on the values. ``CompiledInsert``, mixed into a model, keeps that SQL per
 connection; each save after the first only prepares the values — ``pre_save`` (the times of
 ``auto_now`` fields) and ``get_db_prep_save``, as Django's compiler does — and runs it through the
 connection's own cursor, then reads the returned columns as Django would.
