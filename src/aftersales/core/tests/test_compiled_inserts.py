@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Now, Upper
@@ -35,19 +36,14 @@ def djangos_way(monkeypatch):
 
 
 def _event(actor, **changes) -> Event:
-    centre = ServiceCentre.objects.first()
-    values = dict(content_type_id=_content_type_id(), object_id=centre.pk if centre else 1,
+    """An event about ``actor`` (any row will do as its subject)."""
+    values = dict(content_type=ContentType.objects.get_for_model(actor), object_id=actor.pk,
                   action="registered", from_state="", to_state="new", actor=actor,
                   at=datetime(2026, 12, 5, 9, 30, 15, 123456, SHANGHAI), note="电话报修 — 第一次",
                   data={"fee": Decimal("80.00"), "when": datetime(2026, 12, 5, 8, 0, tzinfo=SHANGHAI),
                         "list": [1, "二", None], "quote": "it's \"quoted\""})
     values.update(changes)
     return Event(**values)
-
-
-def _content_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-    return ContentType.objects.get_for_model(ServiceCentre).pk
 
 
 def _row(model, pk) -> dict:
