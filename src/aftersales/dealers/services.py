@@ -17,9 +17,14 @@ from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
 from aftersales.core.workflow import transition_apply, version_bump
-from aftersales.dispatch.choices import ClockKind, ClockState
-from aftersales.dispatch.clocks import _compute_times, alert_next_set, deadline_from, policy_for
-from aftersales.dispatch.models import ClockAlert, DeadlineClock
+from aftersales.dispatch.choices import ClockKind
+from aftersales.dispatch.clocks import (
+    clock_meet,
+    clock_run_from,
+    clocks_stop,
+    deadline_from,
+    policy_for,
+)
 from aftersales.service.choices import Status
 from aftersales.service.services import service_request_dealer_complete
 
@@ -247,43 +252,6 @@ def _notify_logins(dealer: Dealer, text: str, link: str) -> None:
     ])
 
 
-def _dealer_clock(request, at: datetime) -> DeadlineClock | None:
-    """DS-4 through dispatch's clocks: the dealer's resolution clock runs from the hand-over.
-    A call that came in through a dealer already has it running since registration (the dealer
-    took the call then) and keeps it; a clock finished by an earlier hand-over starts again."""
-    policy = policy_for(ClockKind.RESOLUTION)
-    if policy is None:
-        return None
-    clock = (DeadlineClock.objects.select_for_update()
-             .filter(request=request, kind=ClockKind.RESOLUTION).first())
-    if clock is not None and clock.state in (ClockState.RUNNING, ClockState.PAUSED):
-        return clock
-    if clock is None:
-        clock = DeadlineClock(request=request, kind=ClockKind.RESOLUTION)
-    else:
-        ClockAlert.objects.filter(clock=clock).delete()  # a new hand-over warns afresh
-    clock.policy, clock.working_time = policy, policy.working_time
-    clock.budget_seconds = int(policy.budget.total_seconds())
-    clock.warn_at_percent, clock.started_at, clock.resumed_at = policy.warn_at_percent, at, at
-    clock.consumed_seconds, clock.state, clock.met_at = 0, ClockState.RUNNING, None
-    clock.breached, clock.extension_reason = False, ""
-    _compute_times(clock, request.service_centre)
-    alert_next_set(clock, fired=set())
-    clock.save()
-    return clock
-
-
-def _hq_clocks_stop(request, now) -> None:
-    """The dealer now answers for the job: our own arrival clock stops (and with it the
-    request's arrival deadline, which follows that clock)."""
-    stopped = DeadlineClock.objects.filter(
-        request=request, kind=ClockKind.ARRIVAL,
-        state__in=[ClockState.RUNNING, ClockState.PAUSED]).update(
-        state=ClockState.STOPPED, updated_at=now)
-    if stopped:
-        type(request).objects.filter(pk=request.pk).update(arrive_by=None)
-
-
 def job_hand_to_dealer(*, actor, job, dealer: Dealer, note: str = "",
                        kind: str = JobKind.REPAIR) -> DealerJob:
     """Hand a registered service request (``job``) to a dealer of its customer's region; the
@@ -314,10 +282,13 @@ def job_hand_to_dealer(*, actor, job, dealer: Dealer, note: str = "",
                     handed_by=actor, note=(note or "").strip()[:300])
         except IntegrityError:
             raise ValidationError(_("This job is already with a dealer.")) from None
-        clock = _dealer_clock(request, now)
+        # DS-4: the dealer's resolution clock runs from the hand-over (a call that came in
+        # through a dealer has had it since registration and keeps it; one finished by an
+        # earlier hand-over starts again); our own arrival clock stops.
+        clock = clock_run_from(request=request, kind=ClockKind.RESOLUTION, at=now)
         row.due_at = clock.due_at if clock is not None else None
         row.save(update_fields=["due_at", "updated_at"])
-        _hq_clocks_stop(request, now)
+        clocks_stop(request=request, kind=ClockKind.ARRIVAL, at=now)
         event_append(subject=request, action="hand_to_dealer", actor=actor, note=note,
                      from_state=request.status, to_state=request.status,
                      data={"dealer": dealer.pk, "dealer_name": dealer.name,
@@ -400,13 +371,8 @@ def dealer_job_complete(*, actor, job: DealerJob, fault_found: str, fault_cause:
         done = transition_apply(workflow=WF, instance=job, name="complete", actor=actor,
                                 changes={**changes, "rating": rating, "completed_at": now})
         if done.request_id:
-            clock = (DeadlineClock.objects.select_for_update()
-                     .filter(request_id=done.request_id, kind=ClockKind.RESOLUTION,
-                             state__in=[ClockState.RUNNING, ClockState.PAUSED]).first())
+            clock = clock_meet(request_id=done.request_id, kind=ClockKind.RESOLUTION, at=now)
             if clock is not None:
-                late = clock.due_at is not None and now > clock.due_at
-                clock.state, clock.met_at, clock.breached = ClockState.MET, now, clock.breached or late
-                clock.save(update_fields=["state", "met_at", "breached", "updated_at"])
                 if clock.due_at and clock.due_at != done.due_at:  # extended meanwhile
                     done.due_at = clock.due_at
                     done.save(update_fields=["due_at", "updated_at"])
@@ -432,10 +398,7 @@ def dealer_job_withdraw(*, actor, job: DealerJob, note: str) -> DealerJob:
     with transaction.atomic():
         done = transition_apply(workflow=WF, instance=job, name="withdraw", actor=actor, note=note)
         if done.request_id:
-            DeadlineClock.objects.filter(
-                request_id=done.request_id, kind=ClockKind.RESOLUTION,
-                state__in=[ClockState.RUNNING, ClockState.PAUSED]).update(
-                state=ClockState.STOPPED, updated_at=timezone.now())
+            clocks_stop(request=done.request, kind=ClockKind.RESOLUTION, at=timezone.now())
             event_append(subject=done.request, action="dealer_withdraw", actor=actor, note=note,
                          data={"dealer": done.dealer_id})
     return done

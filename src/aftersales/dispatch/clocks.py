@@ -23,6 +23,7 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
 from aftersales.core.querysets import related_known
 from aftersales.service.choices import Channel, Status
+from aftersales.service.models import ServiceRequest
 
 from .choices import AlertLevel, ClockKind, ClockState
 from .defaults import ensure_default_policies
@@ -148,8 +149,6 @@ def _arrival_follow(clock: DeadlineClock, request) -> None:
     """The request's ``arrive_by`` follows its arrival clock (paused: no deadline)."""
     if clock.kind != ClockKind.ARRIVAL:
         return
-    from aftersales.service.models import ServiceRequest
-
     ServiceRequest.objects.filter(pk=clock.request_id).update(arrive_by=clock.due_at)
     if request is not None:
         request.arrive_by = clock.due_at
@@ -239,6 +238,58 @@ def clocks_follow(*, request, action: str, actor) -> None:
             _finish(clock, ClockState.MET, now)
         elif action == "agree" and clock.state == ClockState.PAUSED:
             _resume(clock, centre, now, request)
+
+
+# --- for apps whose own steps move a request's clocks (dealers: a job handed over, done, taken
+# back). Dispatch alone writes clocks; these run inside the caller's transaction, which records
+# the step's event.
+
+def clock_run_from(*, request, kind: str, at) -> DeadlineClock | None:
+    """Run the request's clock of ``kind`` from ``at`` under its policy (None when no policy is
+    active): a running or paused clock goes on as it is; a finished one, or none, starts afresh,
+    its earlier alerts forgotten so that they fire again."""
+    policy = policy_for(kind)
+    if policy is None:
+        return None
+    clock = DeadlineClock.objects.select_for_update().filter(request=request, kind=kind).first()
+    if clock is not None and clock.state in (ClockState.RUNNING, ClockState.PAUSED):
+        return clock
+    if clock is None:
+        clock = DeadlineClock(request=request, kind=kind)
+    else:
+        ClockAlert.objects.filter(clock=clock).delete()
+    clock.policy, clock.working_time = policy, policy.working_time
+    clock.budget_seconds = int(policy.budget.total_seconds())
+    clock.warn_at_percent, clock.started_at, clock.resumed_at = policy.warn_at_percent, at, at
+    clock.consumed_seconds, clock.state, clock.met_at = 0, ClockState.RUNNING, None
+    clock.breached, clock.extension_reason = False, ""
+    _compute_times(clock, request.service_centre)
+    alert_next_set(clock, fired=set())
+    clock.save()
+    return clock
+
+
+def clock_meet(*, request_id: int, kind: str, at) -> DeadlineClock | None:
+    """The request's running or paused clock of ``kind`` is met at ``at`` (missed when that is
+    past its deadline); None when there was none to meet."""
+    clock = (DeadlineClock.objects.select_for_update()
+             .filter(request_id=request_id, kind=kind,
+                     state__in=[ClockState.RUNNING, ClockState.PAUSED]).first())
+    if clock is not None:
+        _finish(clock, ClockState.MET, at)
+    return clock
+
+
+def clocks_stop(*, request, kind: str, at) -> int:
+    """Stop the request's running or paused clocks of ``kind``; an arrival clock stopped leaves
+    the request without an arrival deadline. Returns how many stopped."""
+    stopped = DeadlineClock.objects.filter(
+        request=request, kind=kind, state__in=[ClockState.RUNNING, ClockState.PAUSED]).update(
+        state=ClockState.STOPPED, updated_at=at)
+    if stopped and kind == ClockKind.ARRIVAL:
+        ServiceRequest.objects.filter(pk=request.pk).update(arrive_by=None)
+        request.arrive_by = None
+    return stopped
 
 
 def _require_desk(actor):

@@ -161,3 +161,51 @@ def test_queue_counts_missed_deadlines_of_open_work_only(cast):
     assert on_time.clocks.get().state == ClockState.RUNNING
     assert {c.request_id for c in DeadlineClock.objects.filter(breached=False, due_at__lte=now)} == {
         overdue.pk}
+
+
+def test_another_apps_step_runs_a_clock_from_its_moment_and_a_rerun_forgets_old_alerts(cast):
+    request = new_request(cast)
+    at = request.reported_at + timedelta(hours=1)
+    clock = clocks.clock_run_from(request=request, kind=ClockKind.RESOLUTION, at=at)
+    assert clock.state == ClockState.RUNNING and clock.started_at == at
+    assert clock.due_at == at + timedelta(hours=24)  # DS-4: clock hours, not working time
+    assert clock.alert_at == clock.warn_at
+    # a running clock goes on as it is
+    again = clocks.clock_run_from(request=request, kind=ClockKind.RESOLUTION,
+                                  at=at + timedelta(hours=3))
+    assert again.pk == clock.pk and again.started_at == at
+    # finished (its alerts fired), it starts afresh and warns again
+    clocks.clock_alerts_fire_due(now=clock.due_at)
+    assert sorted(clock.alerts.values_list("level", flat=True)) == ["escalation", "warning"]
+    assert clocks.clocks_stop(request=request, kind=ClockKind.RESOLUTION, at=clock.due_at) == 1
+    later = clock.due_at + timedelta(hours=1)
+    rerun = clocks.clock_run_from(request=request, kind=ClockKind.RESOLUTION, at=later)
+    assert rerun.pk == clock.pk and rerun.state == ClockState.RUNNING
+    assert rerun.due_at == later + timedelta(hours=24) and not rerun.breached
+    assert not rerun.alerts.exists() and rerun.alert_at == rerun.warn_at
+
+
+def test_another_apps_step_meets_a_clock_late_or_in_time(cast):
+    early, late = new_request(cast), new_request(cast)
+    for request in (early, late):
+        clocks.clock_run_from(request=request, kind=ClockKind.RESOLUTION, at=request.reported_at)
+    met = clocks.clock_meet(request_id=early.pk, kind=ClockKind.RESOLUTION,
+                            at=early.reported_at + timedelta(hours=23))
+    assert met.state == ClockState.MET and not met.breached
+    missed = clocks.clock_meet(request_id=late.pk, kind=ClockKind.RESOLUTION,
+                               at=late.reported_at + timedelta(hours=25))
+    missed.refresh_from_db()
+    assert missed.state == ClockState.MET and missed.breached
+    assert clocks.clock_meet(request_id=late.pk, kind=ClockKind.RESOLUTION,
+                             at=late.reported_at + timedelta(hours=26)) is None  # met already
+
+
+def test_stopping_the_arrival_clock_leaves_the_request_without_an_arrival_deadline(cast):
+    request = new_request(cast)
+    assert request.arrive_by is not None
+    assert clocks.clocks_stop(request=request, kind=ClockKind.ARRIVAL, at=timezone.now()) == 1
+    assert request.arrive_by is None
+    request.refresh_from_db()
+    assert request.arrive_by is None
+    assert request.clocks.get(kind=ClockKind.ARRIVAL).state == ClockState.STOPPED
+    assert clocks.clocks_stop(request=request, kind=ClockKind.ARRIVAL, at=timezone.now()) == 0
