@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -60,6 +61,33 @@ def _key_missing(request):
         raise PermissionDenied(_("Only accountants, service managers and administrators issue "
                                  "invoicing documents."))
     return None
+
+
+class IssuesDocuments:
+    # POST issues a document (REQUIRES an ``Idempotency-Key``): ``issue_serializer`` checks the
+    # input and ``issue`` hands it to the service; the answer is 201 with the document as the
+    # view's ``serializer_class`` shows it. (A comment, not a docstring: the OpenAPI schema would
+    # take a docstring as every operation's description.)
+
+    issue_serializer: type[serializers.Serializer]
+
+    def issue(self, data: dict):
+        raise NotImplementedError
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        data = self.issue_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = self.issue(data.validated_data)
+        return Response(self.serializer_class(document).data, status=status.HTTP_201_CREATED)
+
+
+def _issue_schema(issue_serializer, serializer):
+    return extend_schema_view(create=extend_schema(
+        request=issue_serializer, responses={201: serializer}, parameters=[IDEMPOTENCY_REQUIRED]))
 
 
 class InvoiceLineSerializer(ModelSerializer):
@@ -108,28 +136,21 @@ class InvoiceFilterSet(filters.FilterSet):
         fields = ["customer", "kind"]
 
 
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@_issue_schema(InvoiceIssueSerializer, InvoiceSerializer)
+class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     viewsets.GenericViewSet):
     serializer_class = InvoiceSerializer
     filterset_class = InvoiceFilterSet
+    issue_serializer = InvoiceIssueSerializer
 
     def get_queryset(self):
         return (Invoice.objects.restrict(self.request.user, "view")
                 .prefetch_related("lines__sheet").order_by("-issued_at", "-id"))
 
-    @extend_schema(request=InvoiceIssueSerializer, responses={201: InvoiceSerializer},
-                   parameters=[IDEMPOTENCY_REQUIRED])
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        refused = _key_missing(request)
-        if refused:
-            return refused
-        data = InvoiceIssueSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        invoice = services.invoice_issue(
-            actor=request.user, customer=v["customer"], period=v.get("period"),
+    def issue(self, v):
+        return services.invoice_issue(
+            actor=self.request.user, customer=v["customer"], period=v.get("period"),
             sheet_ids=[s.pk for s in v["sheets"]] if "sheets" in v else None)
-        return Response(InvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
 
 
 class CreditNoteLineSerializer(ModelSerializer):
@@ -177,31 +198,23 @@ class CreditNoteFilterSet(filters.FilterSet):
         fields = ["customer", "invoice", "kind"]
 
 
-class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+@_issue_schema(CreditNoteCreateSerializer, CreditNoteSerializer)
+class CreditNoteViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     serializer_class = CreditNoteSerializer
     filterset_class = CreditNoteFilterSet
+    issue_serializer = CreditNoteCreateSerializer
 
     def get_queryset(self):
         return (CreditNote.objects.restrict(self.request.user, "view")
                 .select_related("source_type").prefetch_related("lines")
                 .order_by("-issued_at", "-id"))
 
-    @extend_schema(request=CreditNoteCreateSerializer, responses={201: CreditNoteSerializer},
-                   parameters=[IDEMPOTENCY_REQUIRED])
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        refused = _key_missing(request)
-        if refused:
-            return refused
-        data = CreditNoteCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        note = services.credit_note_issue(
-            actor=request.user, customer=v["customer"], amount=v["amount"], reason=v["reason"],
-            kind=v["kind"], invoice=v.get("invoice"),
+    def issue(self, v):
+        return services.credit_note_issue(
+            actor=self.request.user, customer=v["customer"], amount=v["amount"],
+            reason=v["reason"], kind=v["kind"], invoice=v.get("invoice"),
             lines=[(line["description"], line["amount"]) for line in v.get("lines", [])])
-        return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class ReturnNoteLineSerializer(ModelSerializer):
@@ -240,31 +253,23 @@ class ReturnNoteCreateSerializer(serializers.Serializer):
     lines = ReturnLineInputSerializer(many=True, allow_empty=False)
 
 
-class ReturnNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+@_issue_schema(ReturnNoteCreateSerializer, ReturnNoteSerializer)
+class ReturnNoteViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     serializer_class = ReturnNoteSerializer
     filterset_fields = ["customer", "invoice"]
+    issue_serializer = ReturnNoteCreateSerializer
 
     def get_queryset(self):
         return (ReturnNote.objects.restrict(self.request.user, "view")
                 .select_related("receipt").prefetch_related("lines")
                 .order_by("-issued_at", "-id"))
 
-    @extend_schema(request=ReturnNoteCreateSerializer, responses={201: ReturnNoteSerializer},
-                   parameters=[IDEMPOTENCY_REQUIRED])
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        refused = _key_missing(request)
-        if refused:
-            return refused
-        data = ReturnNoteCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        note = services.return_note_issue(
-            actor=request.user, invoice=v["invoice"], reason=v["reason"],
+    def issue(self, v):
+        return services.return_note_issue(
+            actor=self.request.user, invoice=v["invoice"], reason=v["reason"],
             lines=[(line["description"], line["amount"], line.get("part"), line["quantity"])
                    for line in v["lines"]])
-        return Response(ReturnNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 BUCKETS = inline_serializer("AgeingBuckets", fields={
