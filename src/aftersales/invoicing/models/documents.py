@@ -16,10 +16,30 @@ from ..choices import CreditKind, InvoiceKind
 from .base import DocumentMixin, DocumentQuerySet, back_office_rule
 
 
-class Invoice(DocumentMixin, models.Model):
-    """发票: one job's charge sheet, or a customer's sheets of a period collected into one."""
+class IssuedDocument(DocumentMixin, models.Model):
+    """What invoices, credit notes and return notes share: a number, when and by whom they were
+    issued (the newest first), and that only the back office sees them."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
+    issued_at = models.DateTimeField(_("issued at"), db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+
+    objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
+
+    class Meta:
+        abstract = True
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Invoice(IssuedDocument):
+    """发票: one job's charge sheet, or a customer's sheets of a period collected into one."""
+
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
                                  related_name="invoices", verbose_name=_("customer"))
     kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices)
@@ -31,25 +51,14 @@ class Invoice(DocumentMixin, models.Model):
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     issuer = models.CharField(_("issued through"), max_length=60, blank=True)
     external_number = models.CharField(_("tax platform number"), max_length=60, blank=True)
-    issued_at = models.DateTimeField(_("issued at"), db_index=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("issued by"))
 
-    objects = DocumentQuerySet.as_manager()
-    restrict_rule = staticmethod(back_office_rule)
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
+    class Meta(IssuedDocument.Meta):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         indexes = [models.Index(fields=["customer", "issued_at"], name="inv_invoice_customer")]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="inv_invoice_not_negative"),
         ]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class InvoiceLine(DocumentMixin, models.Model):
@@ -74,11 +83,10 @@ class InvoiceLine(DocumentMixin, models.Model):
         # amount = net + tax is kept by the service (SQLite compares decimals as floats)
 
 
-class CreditNote(DocumentMixin, models.Model):
+class CreditNote(IssuedDocument):
     """销货折让证明单: money taken off what a customer owes (credit, allowance) or paid back
     (refund). A credit never exceeds what its invoice has left to credit."""
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=CreditKind.choices)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
                                  related_name="credit_notes", verbose_name=_("customer"))
@@ -91,16 +99,8 @@ class CreditNote(DocumentMixin, models.Model):
     source_id = models.BigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     source_label = models.CharField(_("because of"), max_length=200, blank=True)
-    issued_at = models.DateTimeField(_("issued at"), db_index=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("issued by"))
 
-    objects = DocumentQuerySet.as_manager()
-    restrict_rule = staticmethod(back_office_rule)
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
+    class Meta(IssuedDocument.Meta):
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
         indexes = [models.Index(fields=["source_type", "source_id"], name="inv_credit_source")]
@@ -109,9 +109,6 @@ class CreditNote(DocumentMixin, models.Model):
             models.CheckConstraint(condition=~Q(kind=CreditKind.CREDIT)
                                    | Q(invoice__isnull=False), name="inv_credit_has_invoice"),
         ]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class CreditNoteLine(DocumentMixin, models.Model):
@@ -127,36 +124,24 @@ class CreditNoteLine(DocumentMixin, models.Model):
         verbose_name_plural = _("credit note lines")
 
 
-class ReturnNote(DocumentMixin, models.Model):
+class ReturnNote(IssuedDocument):
     """成品退货单: goods the customer gave back against an invoice; the warehouse's receipt is
     a row of its own (:class:`ReturnReceipt`), the money a credit note whose source is the return
     note, issued with it."""
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
                                  related_name="return_notes", verbose_name=_("customer"))
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="return_notes",
                                 verbose_name=_("invoice"))
     reason = models.CharField(_("reason"), max_length=300)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    issued_at = models.DateTimeField(_("issued at"), db_index=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("issued by"))
 
-    objects = DocumentQuerySet.as_manager()
-    restrict_rule = staticmethod(back_office_rule)
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
+    class Meta(IssuedDocument.Meta):
         verbose_name = _("return note")
         verbose_name_plural = _("return notes")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="inv_return_not_negative"),
         ]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class ReturnNoteLine(DocumentMixin, models.Model):
