@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel
 
-from ..choices import AgreedVia, FreeReason, LineKind, QuoteState
+from ..choices import AgreedVia, QuoteState
+from .lines import PricedLine
 from .rules import via_request
 
 
@@ -48,21 +49,9 @@ class Quote(BaseModel):
         return self.state == QuoteState.OPEN
 
 
-class QuoteLine(models.Model):
+class QuoteLine(PricedLine):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines",
                               verbose_name=_("quote"))
-    position = models.PositiveSmallIntegerField(_("line"))
-    kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
-    description = models.CharField(_("description"), max_length=200)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
-    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
-    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    part = models.ForeignKey("parts.Part", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("part"))
-    free = models.BooleanField(_("free"), default=False)
-    free_reason = models.CharField(_("why free"), max_length=20, choices=FreeReason.choices,
-                                   blank=True)
 
     class Meta:
         ordering = ["quote", "position"]

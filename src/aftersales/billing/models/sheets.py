@@ -13,7 +13,8 @@ from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
 from aftersales.service.choices import Category
 
-from ..choices import ExpenseKind, FreeReason, LineKind, SheetState
+from ..choices import ExpenseKind, SheetState
+from .lines import PricedLine
 from .rules import LedgerQuerySet, via_request
 
 
@@ -77,25 +78,11 @@ class ChargeSheet(AppendOnlyModel):
         return self.state == SheetState.ISSUED
 
 
-class ChargeLine(AppendOnlyModel):
-    """A line of an issued sheet. ``value`` is quantity × unit price (half-up to 0.01);
-    ``amount`` is what the customer pays for it: the value, or 0 for a free line (``free_reason``
-    says why: warranty, contract, internal work, follow-up visit)."""
+class ChargeLine(AppendOnlyModel, PricedLine):
+    """A line of an issued sheet (what it holds: :class:`PricedLine`)."""
 
     sheet = models.ForeignKey(ChargeSheet, on_delete=models.PROTECT, related_name="lines",
                               verbose_name=_("charge sheet"))
-    position = models.PositiveSmallIntegerField(_("line"))
-    kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
-    description = models.CharField(_("description"), max_length=200)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
-    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
-    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    part = models.ForeignKey("parts.Part", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("part"))
-    free = models.BooleanField(_("free"), default=False)
-    free_reason = models.CharField(_("why free"), max_length=20, choices=FreeReason.choices,
-                                   blank=True)
 
     objects = LedgerQuerySet.as_manager()
     restrict_rule = staticmethod(via_request("sheet__request"))
