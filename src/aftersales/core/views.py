@@ -2,10 +2,15 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
+
+from .exceptions import ConflictError, PermissionDenied
+from .forms import apply_errors, error_text
 
 PAGE_SIZE = 25
 
@@ -25,6 +30,26 @@ def roles_required(roles):
         return wrapped
 
     return decorator
+
+
+def service_run(request, call, *, form=None) -> bool:
+    """Call a service for a page's POST: True when it went through. Its refusal is a 403; its
+    errors go next to the form's fields (or, without a form, into a page message), a conflict
+    into a page message."""
+    try:
+        call()
+    except PermissionDenied as error:
+        raise Forbidden(str(error.message or "")) from None
+    except ValidationError as error:
+        if form is not None:
+            apply_errors(form, error)
+        else:
+            messages.error(request, error_text(error))
+        return False
+    except ConflictError as error:
+        messages.error(request, str(error.message))
+        return False
+    return True
 
 
 def page_query(request, drop=("page",)) -> str:

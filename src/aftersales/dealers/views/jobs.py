@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.accounts.choices import Role
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import page_query, roles_required
+from aftersales.core.views import page_query, roles_required, service_run
 from aftersales.customers.models import Customer
 from aftersales.service.models import ServiceRequest
 
@@ -21,7 +21,7 @@ from ..choices import JobState
 from ..forms import CompleteForm, HandOverForm, OwnJobForm
 from ..models import Dealer, DealerJob
 from ..selectors import dealer_for, job_list
-from .common import dealer_or_hq_required, hq_required, is_dealer, run
+from .common import dealer_or_hq_required, hq_required, is_dealer
 
 JOB_FILTERS = {"open": gettext_lazy("open"), "late": gettext_lazy("late"),
                **dict(JobState.choices), "all": gettext_lazy("all")}
@@ -73,7 +73,7 @@ def job_detail(request, pk):
 @dealer_required
 def job_accept(request, pk):
     job = get_restricted(DealerJob.objects.all(), request.user, pk=pk)
-    if run(request, lambda: services.dealer_job_accept(actor=request.user, job=job)):
+    if service_run(request, lambda: services.dealer_job_accept(actor=request.user, job=job)):
         messages.success(request, _("Job accepted."))
     return redirect("dealers:job", pk=job.pk)
 
@@ -84,7 +84,7 @@ def job_complete(request, pk):
     job = get_restricted(DealerJob.objects.select_related("dealer", "customer", "request"),
                          request.user, pk=pk)
     form = CompleteForm(request.POST)
-    if form.is_valid() and run(request, lambda: services.dealer_job_complete(
+    if form.is_valid() and service_run(request, lambda: services.dealer_job_complete(
             actor=request.user, job=job, **form.cleaned_data), form=form):
         messages.success(request, _("Job done and confirmed by the customer."))
         return redirect("dealers:job", pk=job.pk)
@@ -97,7 +97,7 @@ def job_complete(request, pk):
 @hq_required
 def job_withdraw(request, pk):
     job = get_restricted(DealerJob.objects.select_related("request"), request.user, pk=pk)
-    if run(request, lambda: services.dealer_job_withdraw(actor=request.user, job=job,
+    if service_run(request, lambda: services.dealer_job_withdraw(actor=request.user, job=job,
                                                          note=request.POST.get("note", ""))):
         messages.success(request, _("Job taken back from the dealer."))
     return redirect("dealers:job", pk=job.pk)
@@ -115,7 +115,7 @@ def hand_over(request, request_pk):
         dealer = Dealer.objects.restrict(request.user).filter(pk=form.cleaned_data["dealer"]).first()
     if dealer is None:
         messages.error(request, _("Choose the dealer."))
-    elif run(request, lambda: services.job_hand_to_dealer(
+    elif service_run(request, lambda: services.job_hand_to_dealer(
             actor=request.user, job=job, dealer=dealer, note=form.cleaned_data["note"],
             kind=form.cleaned_data["kind"])):
         messages.success(request, _("%(number)s handed to %(dealer)s.") % {
@@ -144,7 +144,7 @@ def job_new(request):
                     actor=request.user, dealer=dealer, customer=found[0], kind=data["kind"],
                     description=data["description"], reference=data["reference"])
 
-            if run(request, call, form=form):
+            if service_run(request, call, form=form):
                 messages.success(request, _("Job recorded."))
                 return redirect("dealers:job", pk=saved["job"].pk)
     return render(request, "dealers/job_new.html", {"form": form, "dealer": dealer},

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.core.dates import local_today
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import page_query
+from aftersales.core.views import page_query, service_run
 from aftersales.customers.models import Customer
 
 from .. import services
@@ -19,7 +19,7 @@ from ..choices import OPEN_JOB_STATES, DealerState, ReportState
 from ..forms import FEE_LINES, ContractForm, DealerForm, RegionForm
 from ..models import Dealer, DealerContract, Region
 from ..selectors import dealer_for, dealer_stock, job_list, report_list
-from .common import dealer_or_hq_required, hq_required, is_dealer, network_required, run
+from .common import dealer_or_hq_required, hq_required, is_dealer, network_required
 
 STATES = {"": gettext_lazy("all"), **dict(DealerState.choices)}
 
@@ -107,7 +107,7 @@ def dealer_edit(request, pk=None):
                 service_centre=data["service_centre"], regions=data["regions"],
                 expected_version=int(request.POST.get("version") or 0) or None)
 
-        if run(request, call, form=form):
+        if service_run(request, call, form=form):
             messages.success(request, _("Dealer %(name)s saved.") % {"name": saved["dealer"].name})
             return redirect("dealers:detail", pk=saved["dealer"].pk)
     return render(request, "dealers/dealer_form.html", {"form": form, "dealer": dealer},
@@ -119,7 +119,7 @@ def dealer_edit(request, pk=None):
 def dealer_state(request, pk):
     dealer = get_restricted(Dealer.objects.all(), request.user, pk=pk)
     state = request.POST.get("state", "")
-    if run(request, lambda: services.dealer_state_set(actor=request.user, dealer=dealer,
+    if service_run(request, lambda: services.dealer_state_set(actor=request.user, dealer=dealer,
                                                       state=state,
                                                       note=request.POST.get("note", ""))):
         messages.success(request, _("Dealer %(name)s is now %(state)s.") % {
@@ -143,7 +143,7 @@ def contract_edit(request, dealer_pk, pk=None):
                         strict=False))[:FEE_LINES * 3]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run(request, lambda: services.contract_save(
+        if service_run(request, lambda: services.contract_save(
                 actor=request.user, dealer=dealer, contract=contract, number=data["number"],
                 starts_on=data["starts_on"], ends_on=data["ends_on"], terms=data["terms"],
                 fees=fees), form=form):
@@ -171,7 +171,7 @@ def region_edit(request, pk=None):
     form = RegionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run(request, lambda: services.region_save(actor=request.user, region=region,
+        if service_run(request, lambda: services.region_save(actor=request.user, region=region,
                                                      **data), form=form):
             messages.success(request, _("Region %(name)s saved.") % {"name": data["name"]})
             return redirect("dealers:regions")

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.core.dates import local_today
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import page_query
+from aftersales.core.views import page_query, service_run
 
 from .. import services
 from ..choices import AuditOutcome, ReportState
 from ..forms import AuditForm, ReportForm
 from ..models import AuditSample, Dealer, MonthlyReport
 from ..selectors import archive_figures, months_back, report_list
-from .common import audit_required, dealer_or_hq_required, hq_required, is_dealer, run
+from .common import audit_required, dealer_or_hq_required, hq_required, is_dealer
 
 REPORT_FILTERS = {"": gettext_lazy("all"), "due": pgettext_lazy("report", "due"),
                   "overdue": gettext_lazy("overdue"), "submitted": gettext_lazy("submitted")}
@@ -51,7 +51,7 @@ def report_detail(request, pk):
         if form is None:
             messages.error(request, _("This report was already submitted."))
             return redirect("dealers:report", pk=report.pk)
-        if form.is_valid() and run(request, lambda: services.monthly_report_submit(
+        if form.is_valid() and service_run(request, lambda: services.monthly_report_submit(
                 actor=request.user, report=report, **form.cleaned_data), form=form):
             messages.success(request, _("Report for %(month)s submitted.") % {
                 "month": f"{report.month:%Y-%m}"})
@@ -81,7 +81,7 @@ def audit(request):
         def call():
             drawn["n"] = len(services.audit_sample_draw(actor=request.user, month=month))
 
-        if run(request, call):
+        if service_run(request, call):
             messages.success(request, _("%(n)d jobs drawn for call-back checks.") % drawn)
         return redirect(f"{request.path}?month={month:%Y-%m}")
     samples = (AuditSample.objects.restrict(request.user).filter(month=month)
@@ -99,7 +99,7 @@ def audit_record(request, pk):
     form = AuditForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what the customer said."))
-    elif run(request, lambda: services.audit_sample_record(actor=request.user, sample=sample,
+    elif service_run(request, lambda: services.audit_sample_record(actor=request.user, sample=sample,
                                                            **form.cleaned_data)):
         messages.success(request, _("Call-back recorded."))
     return redirect(f"/dealers/audit/?month={sample.month:%Y-%m}")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import error_text
+from aftersales.core.views import service_run
 
 from .. import selectors_counts as selectors
 from ..models import StockCountStatus
@@ -117,15 +118,8 @@ def stock_count_step(request, pk, step):
     version = request.POST.get("version", "")
     if version.isdigit():
         params["expected_version"] = int(version)
-    try:
-        services.ACTIONS[step](actor=request.user, count=count, **params)
-    except PermissionDenied as error:
-        raise DjangoPermissionDenied(str(error.message)) from None
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    except ConflictError as error:
-        messages.error(request, str(error.message))
-    else:
+    if service_run(request, lambda: services.ACTIONS[step](actor=request.user, count=count,
+                                                           **params)):
         messages.success(request, _("Done."))
     return redirect("parts:count", count.pk)
 

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
-from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
+from aftersales.core.views import service_run
 from aftersales.customers.models import Customer
 
 from ..models import Loan, LoanStatus, Part, Warehouse
@@ -138,14 +139,6 @@ def loan_new(request):
 @staff_required
 def loan_back(request, pk):
     loan = get_restricted(Loan.objects.all(), request.user, pk=pk)
-    try:
-        services.loan_return(actor=request.user, loan=loan)
-    except PermissionDenied as error:
-        raise DjangoPermissionDenied(str(error.message or "")) from None
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    except ConflictError as error:
-        messages.error(request, str(error.message))
-    else:
+    if service_run(request, lambda: services.loan_return(actor=request.user, loan=loan)):
         messages.success(request, _("Loan %(number)s returned.") % {"number": loan.number})
     return redirect("parts:loans")

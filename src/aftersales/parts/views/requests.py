@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.accounts.models import ServiceCentre
 from aftersales.accounts.permissions import staff_required
-from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
+from aftersales.core.views import service_run
 
 from .. import selectors_requests as selectors
 from ..models import MaterialRequestStatus
@@ -118,15 +119,8 @@ def material_request_step(request, pk, step):
         params["picked"] = {key.removeprefix("picked_"): value.strip()
                             for key, value in request.POST.items()
                             if key.startswith("picked_") and value.strip()}
-    try:
-        services.ACTIONS[step](actor=request.user, material_request=material, **params)
-    except PermissionDenied as error:
-        raise DjangoPermissionDenied(str(error.message)) from None
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    except ConflictError as error:
-        messages.error(request, str(error.message))
-    else:
+    if service_run(request, lambda: services.ACTIONS[step](
+            actor=request.user, material_request=material, **params)):
         messages.success(request, _("Done."))
     return redirect(url)
 

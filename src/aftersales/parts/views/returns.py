@@ -3,8 +3,6 @@ his own), recording serials and sending the faulty part back, receiving it at th
 point."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -17,9 +15,8 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
-from aftersales.core.exceptions import ConflictError, PermissionDenied
-from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
+from aftersales.core.views import service_run
 
 from ..models import ReturnObligation, ReturnStatus
 from ..services import returns as services
@@ -87,7 +84,8 @@ def return_step(request, pk, step):
         raise Http404
     obligation = get_restricted(ReturnObligation.objects.all(), request.user, pk=pk)
     post = request.POST
-    try:
+
+    def call():
         if step == "serials":
             services.obligation_serials_record(
                 actor=request.user, obligation=obligation, new_serial=post.get("new_serial", ""),
@@ -99,13 +97,8 @@ def return_step(request, pk, step):
         else:
             services.obligation_receive(actor=request.user, obligation=obligation,
                                         faulty_serial=post.get("faulty_serial") or None)
-    except PermissionDenied as error:
-        raise DjangoPermissionDenied(str(error.message or "")) from None
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    except ConflictError as error:
-        messages.error(request, str(error.message))
-    else:
+
+    if service_run(request, call):
         messages.success(request, _("Done."))
     back = post.get("next") or ""
     return redirect(back if back.startswith("/parts/returns/") else "parts:returns")
