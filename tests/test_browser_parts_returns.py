@@ -50,7 +50,9 @@ def test_the_technician_sends_the_faulty_part_back_and_it_is_received(browser, l
     page = desk.new_page()
     page.set_default_timeout(15_000)
     login(page, live_server, cast.manager.username)
-    page.get_by_role("link", name="配件", exact=True).first.click()
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_text("配件与费用", exact=True).click()  # the parts area is in this group's menu
+    nav.get_by_role("link", name="配件", exact=True).click()
     page.locator("[data-area=returns]").click()
     page.locator(f"{row} [data-receive]").click()
     page.goto(f"{live_server.url}/parts/returns/?status=received")

@@ -39,7 +39,9 @@ def test_receive_transfer_and_the_technician_sees_his_van(browser, live_server):
     page = desk.new_page()
     page.set_default_timeout(15_000)
     login(page, live_server, "sup-parts")
-    page.get_by_role("link", name="配件", exact=True).first.click()
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_text("配件与费用", exact=True).click()  # the parts area is in this group's menu
+    nav.get_by_role("link", name="配件", exact=True).click()
     page.locator("[data-area=stock]").click()
     page.get_by_role("link", name="入库", exact=True).click()
     page.select_option("select[name=place]", str(store.pk))

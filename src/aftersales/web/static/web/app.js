@@ -31,4 +31,23 @@
     }
     if (e.altKey && (e.key === "n" || e.key === "N")) { const link = document.querySelector("[data-new-call]"); if (link) { e.preventDefault(); link.click(); } }
   });
+  // The main navigation's groups (<details class="navgroup">): one open at a time; Escape closes
+  // it and puts the focus back on its summary; a click anywhere else closes it.
+  const openGroups = () => document.querySelectorAll("details.navgroup[open]");
+  document.addEventListener("toggle", (e) => {
+    const group = e.target;
+    if (!group.matches || !group.matches("details.navgroup") || !group.open) return;
+    openGroups().forEach((other) => { if (other !== group) other.open = false; });
+  }, true); // toggle does not bubble: listen while it goes down
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    openGroups().forEach((group) => {
+      group.open = false;
+      e.preventDefault();
+      group.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", (e) => {
+    openGroups().forEach((group) => { if (!group.contains(e.target)) group.open = false; });
+  });
 })();
