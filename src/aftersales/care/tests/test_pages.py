@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_care_pages_open_for_the_desk_and_not_for_technicians(client, cast, account_manager):
-    customer = CustomerFactory(birthday=local_today().replace(year=1980)
+    customer = CustomerFactory(phone="+8613912345678",
+                               birthday=local_today().replace(year=1980)
                                if not (local_today().month == 2 and local_today().day == 29)
                                else date(1980, 2, 28))
     account = services.key_account_mark(actor=cast.manager, customer=customer,
@@ -29,6 +30,9 @@ def test_care_pages_open_for_the_desk_and_not_for_technicians(client, cast, acco
         assert client.get(url).status_code == 200, url
     home = client.get("/care/").content.decode()
     assert customer.name in home
+    # the number as people read it, as on every page (core/templatetags/phones.py)
+    assert "139 1234 5678" in home and "+8613912345678" not in home
+    assert "139 1234 5678" in client.get(f"/care/key-accounts/{account.pk}/").content.decode()
     client.force_login(cast.technician)
     for url in ["/care/", "/care/key-accounts/kpis/", "/care/referrals/", "/care/value/"]:
         assert client.get(url).status_code in (302, 403), url
