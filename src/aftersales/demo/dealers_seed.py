@@ -41,7 +41,7 @@ def _places(towns) -> str:
 REGIONS = [(code, name, _places(towns)) for code, name, towns in REGION_TOWNS]
 DEALERS = [
     # code, name, contact, phone, address, centre, regions, login
-    ("DL-SJ01", "上海松申暖通设备有限公司", "沈建华", "+862157731234", "上海市松江区泗通路88号",
+    ("DL-SJ01", "上海松申暖通设备有限公司", "姚国平", "+862157731234", "上海市松江区泗通路88号",
      "SJ", ["SJ-N"], "dealer1"),
     ("DL-SJ02", "松江车墩恒达家电服务部", "陆美芳", "+862157602211", "上海市松江区北松公路5510号",
      "SJ", ["SJ-S"], "dealer2"),
