@@ -8,6 +8,7 @@ from . import (
     complaints,
     contracts,
     dealers,
+    feedback,
     invoicing,
     maintenance,
     material_requests,
@@ -33,7 +34,8 @@ router.register("return-obligations", returns_loans.ReturnObligationViewSet,
                 basename="return-obligation")
 router.register("loans", returns_loans.LoanViewSet, basename="loan")
 # Each area's API module lists its own routes.
-for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care, shop):
+for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care, shop,
+               feedback):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

@@ -184,6 +184,8 @@ SPECTACULAR_SETTINGS = {
         "ChargeLineKindEnum": "aftersales.billing.choices.LineKind",
         "CreditKindEnum": "aftersales.invoicing.choices.CreditKind",
         "CareVisitKindEnum": "aftersales.care.choices.VisitKind",
+        "SurveyChannelEnum": "aftersales.feedback.choices.SurveyChannel",
+        "SurveyRatingEnum": "aftersales.feedback.choices.Rating",
     },
 }
 
