@@ -23,6 +23,15 @@ from aftersales.service.models import (
 )
 
 WORKSHOP_STATUSES = frozenset({Status.CARRIED_IN, Status.REPAIRED, Status.INSPECTED})
+# A job the technician has not reached yet: its arrival deadline can still be missed.
+NOT_ARRIVED = frozenset({Status.ASSIGNED, Status.EN_ROUTE})
+
+
+def job_late(job, now=None) -> bool:
+    """The job's arrival deadline has passed and the technician is not there yet (the job list
+    and the job page mark it)."""
+    return bool(job.arrive_by and job.status in NOT_ARRIVED
+                and job.arrive_by < (now or timezone.now()))
 JOB_STATUSES = FIELD_STATUSES | WORKSHOP_STATUSES
 RELATED = ("customer", "installed_product__model", "assigned_technician", "service_centre")
 

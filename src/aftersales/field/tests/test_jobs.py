@@ -56,6 +56,17 @@ def test_job_list_shows_own_open_jobs_by_appointment(client, cast):
     assert sooner.customer.address in page
 
 
+def test_a_job_past_its_arrival_deadline_is_marked_late_until_the_technician_arrives(client, cast):
+    job = drive(new_request(cast, reported_at=timezone.now() - timedelta(days=3)), cast,
+                Status.ASSIGNED)
+    in_time = drive(new_request(cast), cast, Status.ASSIGNED)
+    client.force_login(cast.technician)
+    assert "data-late" in client.get(url("job", job)).content.decode()
+    assert "data-late" not in client.get(url("job", in_time)).content.decode()
+    drive(job, cast, Status.ON_SITE)
+    assert "data-late" not in client.get(url("job", job)).content.decode()
+
+
 def test_job_list_empty_state(client, cast):
     client.force_login(cast.technician)
     response = client.get(reverse("field:jobs"))

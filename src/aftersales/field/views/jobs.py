@@ -49,8 +49,7 @@ def job_list(request):
     # His place in today's published day plan: "Stop 1 of 5, expected 10:40" (issue 3).
     positions = route_positions(technician=technician)
     for job in jobs:
-        job.late = bool(job.arrive_by and job.arrive_by < now and job.status in
-                        {Status.ASSIGNED, Status.EN_ROUTE})
+        job.late = selectors.job_late(job, now)
         job.url = home_url(job)
         job.route = positions.get(job.pk)
     visits = [j for j in jobs if j.status not in selectors.WORKSHOP_STATUSES]
@@ -78,7 +77,8 @@ def job_context(request, job, **extra) -> dict:
         "labor_form": LaborForm(),
         "part_form": PartForm(initial={"quantity": 1}),
         "can_work": job.status in services.WORK_STATES,
-        "now": timezone.now(),
+        "now": (now := timezone.now()),
+        "late": selectors.job_late(job, now),
     }
     context.update(extra)
     return context
