@@ -20,7 +20,22 @@
     const clear = document.querySelector(`[data-clear="${canvas.id}"]`);
     if (clear) clear.addEventListener("click", (e) => { e.preventDefault(); ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = false; if (target) target.value = ""; });
   }
-  function init(root) { root.querySelectorAll("canvas.sigpad").forEach(initPad); }
+  // Lists that stack their rows on a phone (<table class="list stack">) hide their header there:
+  // each cell but a row's first (its number or name) carries its column's name as data-label,
+  // which the phone's style shows before the value.
+  function labelCells(table) {
+    const names = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      Array.from(row.cells).forEach((cell, i) => {
+        if (i > 0 && names[i] && cell.colSpan === 1 && !cell.dataset.label) cell.dataset.label = names[i];
+      });
+    });
+  }
+  function init(root) {
+    root.querySelectorAll("canvas.sigpad").forEach(initPad);
+    const table = root.closest ? root.closest("table.list.stack") : null;
+    (table ? [table] : root.querySelectorAll("table.list.stack")).forEach(labelCells);
+  }
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:afterSwap", (e) => init(e.target));
   // Keyboard: "/" focuses the page's search box; Alt+N opens a new call.
