@@ -12,13 +12,15 @@ Customers answer surveys through their link, not here.
 """
 
 from django_filters import rest_framework as filters
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
 from aftersales.core.filters import IsoDateTimeFilter
-from aftersales.core.plans import plans_for_values
 from aftersales.feedback.models import FollowUpCase, Survey
 
 from .serializers import ModelSerializer
+from .views import RestrictedViewSet
+
+READ_ONLY = ["get", "head", "options"]  # the API reads feedback; customers answer by their link
 
 
 class SurveySerializer(ModelSerializer):
@@ -71,33 +73,28 @@ class FollowUpCaseFilterSet(filters.FilterSet):
         fields = ["status", "serious", "complaint", "request", "customer", "service_centre"]
 
 
-class ReadOnlyRestricted(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
-    # Rows through the model's ``restrict`` rule; lists planned for the caller's filter values.
-    model = None
-    related = ()
+class SurveyViewSet(RestrictedViewSet):
+    """Completed jobs' satisfaction surveys, read only."""
 
-    def get_queryset(self):
-        return (self.model.objects.restrict(self.request.user, "view")
-                .select_related(*self.related))
-
-    @plans_for_values()
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-
-class SurveyViewSet(ReadOnlyRestricted):
     model = Survey
-    related = ("request",)
     serializer_class = SurveySerializer
     filterset_class = SurveyFilterSet
+    http_method_names = READ_ONLY
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("request")
 
 
-class FollowUpCaseViewSet(ReadOnlyRestricted):
+class FollowUpCaseViewSet(RestrictedViewSet):
+    """Follow-up cases opened by low scores and complaints, read only."""
+
     model = FollowUpCase
-    related = ("request",)
     serializer_class = FollowUpCaseSerializer
     filterset_class = FollowUpCaseFilterSet
+    http_method_names = READ_ONLY
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("request")
 
 
 # (prefix, viewset, basename): api/urls.py registers every route listed here.

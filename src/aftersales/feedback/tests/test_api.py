@@ -44,6 +44,10 @@ def test_surveys_with_their_ratings_and_score_filtered_by_answer(cast, other_cas
             .json()["results"]] == [answered.pk]
     assert api.get(f"/api/v1/surveys/{survey_of(elsewhere).pk}/").status_code == 404
     assert _client(other_cast.supervisor).get("/api/v1/surveys/").json()["count"] == 1
+    # read only: surveys are answered through the customer's link, cases on the pages
+    assert api.post("/api/v1/surveys/", {}, format="json").status_code == 405
+    assert api.patch(f"/api/v1/surveys/{survey_of(answered).pk}/", {"comment": "x"},
+                     format="json").status_code == 405
 
 
 def test_a_technician_reads_only_his_own_surveys_and_a_customer_none(cast):
