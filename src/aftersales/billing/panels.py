@@ -3,14 +3,27 @@ the desk's request page and on the technician's phone."""
 
 import uuid
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.core.find import (
+    FIND_PAGE,
+    Hit,
+    find_panel,
+    find_section,
+    local_day,
+    may_open,
+    number_query,
+    number_rows,
+)
 from aftersales.core.panels import Panel
 from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, QuoteState
-from .models import BillingSettings, ChargeExpense
-from .selectors import charge_summary
-from .services import WORK_OPEN
+from .models import BillingSettings, ChargeExpense, ChargeSheet
+from .selectors import charge_summary, quote_list
+from .services import QUOTE_PREFIX, SHEET_PREFIX, WORK_OPEN
 
 QUOTABLE = frozenset({Status.AWAITING_AGREEMENT, Status.REGISTERED}) | WORK_OPEN
 
@@ -53,7 +66,40 @@ def job_billing_panel(http_request, job) -> dict | None:
     }
 
 
+FIND_ROLES = DESK_ROLES | {Role.ACCOUNTANT}
+
+
+def sheet_find(http_request, q) -> dict | None:
+    """Quick find: charge sheets (CS…) and quotes (QT…) by number, on their printed page."""
+    user = http_request.user
+    if not may_open(user, FIND_ROLES):
+        return None
+    if number := number_query(q, SHEET_PREFIX):
+        rows = (ChargeSheet.objects.restrict(user, "view").select_related("customer")
+                .order_by("-issued_at", "-id"))
+        title, url_name = _("Charge sheets"), "billing:sheet"
+
+        def detail(sheet):
+            return f"{sheet.customer.name} · ¥{sheet.total} · {local_day(sheet.issued_at)}"
+    elif number := number_query(q, QUOTE_PREFIX):
+        rows = quote_list(user).order_by("-created_at", "-id")
+        title, url_name = _("Quotes"), "billing:quote"
+
+        def detail(quote):
+            return (f"{quote.request.customer.name} · ¥{quote.total} · "
+                    f"{quote.get_state_display()}")
+    else:
+        return None
+
+    def hit(row):
+        return Hit(url=reverse(url_name, args=[row.pk]), label=row.number, detail=detail(row),
+                   exact=row.number == number)
+
+    return find_section(title, number_rows(rows, number), hit)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(sheet_find, order=50)],
     "service_request.detail": [
         Panel(template="billing/panels/request.html", context=request_charges_panel, order=20),
     ],

@@ -1,8 +1,14 @@
 """What complaints add to other apps' pages (core.panels)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import DESK_ROLES
+from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, may_open
 from aftersales.core.panels import Panel
 
 from .models import Complaint
+from .selectors import complaint_list
 
 
 def case_handover_panel(http_request, case) -> dict | None:
@@ -25,7 +31,26 @@ def reports_card_panel(http_request, subject) -> dict | None:
     return {}
 
 
+def complaint_find(http_request, q) -> dict | None:
+    """Quick find: complaints as their list's search box finds them (number, order, part,
+    who complains, phone, text), newest first."""
+    user = http_request.user
+    if not may_open(user, DESK_ROLES):
+        return None
+    number = q.replace(" ", "").upper()
+
+    def hit(complaint):
+        who = complaint.customer.name if complaint.customer_id else complaint.contact_name
+        return Hit(url=reverse("complaints:detail", args=[complaint.pk]), label=complaint.number,
+                   detail=f"{who} · {complaint.get_status_display()}",
+                   exact=complaint.number == number)
+
+    return find_section(_("Complaints"), complaint_list(user=user, q=q), hit,
+                        more="complaints:list", q=q)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(complaint_find, order=30)],
     "feedback_case.detail": [Panel(template="complaints/panels/case_handover.html",
                                    context=case_handover_panel, order=10)],
     "reports.index": [Panel(template="complaints/panels/reports_card.html",

@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from aftersales.core.validators import phone_search_key
+
 from .choices import OPEN_STATUSES
 from .models import Complaint, Department, DepartmentMember
 from .models.responsibility import internal_visible
@@ -26,10 +28,12 @@ def complaint_list(*, user, q: str = "", status: str = "", kind: str = "", chann
         rows = rows.filter(channel=channel)
     q = (q or "").strip()
     if q:
+        # a phone as typed, or as a customer's is stored (E.164: "138…" is "+86138…")
+        phone = phone_search_key(q)
         rows = rows.filter(Q(number__icontains=q) | Q(order_ref__icontains=q)
                            | Q(part_number__icontains=q) | Q(contact_name__icontains=q)
-                           | Q(contact_phone=q) | Q(customer__name__icontains=q)
-                           | Q(customer__phone=q) | Q(description__icontains=q))
+                           | Q(contact_phone__in={q, phone}) | Q(customer__name__icontains=q)
+                           | Q(customer__phone=phone) | Q(description__icontains=q))
     return rows.order_by("-received_at", "-id")
 
 

@@ -58,11 +58,22 @@ def panels_for(page: str) -> list[Panel]:
     return list(_registry.get(page, ()))
 
 
-def panels_render(page: str, http_request, subject) -> SafeString:
-    """The HTML of every panel of ``page`` that has something to show for ``subject``."""
-    parts = []
+def panels_contexts(page: str, http_request, subject) -> list[tuple[Panel, dict]]:
+    """Every panel of ``page`` that has something to show for ``subject``, with its context —
+    for a page that looks at what its panels found before it renders them (web's quick find)."""
+    found = []
     for panel in panels_for(page):
         context = panel.context(http_request, subject)
         if context is not None:
-            parts.append(render_to_string(panel.template, context, request=http_request))
+            found.append((panel, context))
+    return found
+
+
+def panels_render(page: str, http_request, subject, contexts=None) -> SafeString:
+    """The HTML of every panel of ``page`` that has something to show for ``subject``
+    (``contexts``: what :func:`panels_contexts` gave, if the page asked already)."""
+    if contexts is None:
+        contexts = panels_contexts(page, http_request, subject)
+    parts = [render_to_string(panel.template, context, request=http_request)
+             for panel, context in contexts]
     return mark_safe("".join(parts))  # noqa: S308 (rendered templates, autoescaped)

@@ -1,5 +1,10 @@
 """What the dealer network adds to other apps' pages (core.panels)."""
 
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, may_open
 from aftersales.core.panels import Panel
 from aftersales.service.choices import Status
 
@@ -32,7 +37,27 @@ def reports_dealers_card(http_request, subject) -> dict | None:
     return {}
 
 
+HQ_ROLES = frozenset({"supervisor", "manager", "admin"})
+
+
+def dealer_find(http_request, q) -> dict | None:
+    """Quick find: dealers by part of their code or name."""
+    user = http_request.user
+    if not may_open(user, HQ_ROLES):
+        return None
+    rows = (Dealer.objects.restrict(user).filter(Q(code__icontains=q) | Q(name__icontains=q))
+            .order_by("code"))
+
+    def hit(dealer):
+        return Hit(url=reverse("dealers:detail", args=[dealer.pk]), label=dealer.name,
+                   detail=f"{dealer.code} · {dealer.get_state_display()}",
+                   exact=dealer.code.upper() == q.upper())
+
+    return find_section(_("Dealers"), rows, hit, more="dealers:home", q=q)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(dealer_find, order=65)],
     "service_request.detail": [
         Panel(template="dealers/panels/request_dealer.html", context=request_dealer_panel,
               order=20),

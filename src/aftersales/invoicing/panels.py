@@ -1,12 +1,29 @@
 """What invoicing adds to other apps' pages (core.panels)."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aftersales.core.find import (
+    FIND_PAGE,
+    Hit,
+    find_panel,
+    find_section,
+    local_day,
+    may_open,
+    number_query,
+    number_rows,
+)
 from aftersales.core.panels import Panel
 
 from .choices import AGEING_BUCKETS, InvoicingMode
-from .models import Invoice, InvoicingPreference
+from .models import CreditNote, Invoice, InvoicingPreference, ReturnNote
 from .models.base import READ_ROLES
 from .permissions import may_issue
-from .selectors import customer_balance
+from .selectors import customer_balance, invoices_matching
+from .services.credits import PREFIX as CREDIT_PREFIX
+from .services.returns import PREFIX as RETURN_PREFIX
 
 RECENT_INVOICES = 5
 
@@ -40,7 +57,57 @@ def reports_money_card(http_request, subject) -> dict | None:
     return {} if _reads(http_request.user) else None
 
 
+def invoice_find(http_request, q) -> dict | None:
+    """Quick find: invoices as their list's search box finds them (number, tax-office number,
+    customer's name or phone), newest first."""
+    user = http_request.user
+    if not may_open(user, READ_ROLES):
+        return None
+    number = q.replace(" ", "").upper()
+    rows = (invoices_matching(Invoice.objects.restrict(user), q).select_related("customer")
+            .order_by("-issued_at", "-id"))
+
+    def hit(invoice):
+        return Hit(url=reverse("invoicing:invoice", args=[invoice.pk]), label=invoice.number,
+                   detail=f"{invoice.customer.name} · ¥{invoice.total} · "
+                          f"{local_day(invoice.issued_at)}",
+                   exact=number in {invoice.number, invoice.external_number.upper()})
+
+    return find_section(_("Invoices"), rows, hit, more="invoicing:home", q=q)
+
+
+def _credit_note_url(note) -> str:
+    if note.invoice_id:
+        return reverse("invoicing:invoice", args=[note.invoice_id])
+    return f"{reverse('invoicing:credit_notes')}?{urlencode({'q': note.number})}"
+
+
+def credit_note_find(http_request, q) -> dict | None:
+    """Quick find: credit and return notes by number (CN…, RN…), on their invoice's page."""
+    user = http_request.user
+    if not may_open(user, READ_ROLES):
+        return None
+    if number := number_query(q, CREDIT_PREFIX):
+        rows, url = CreditNote.objects.restrict(user), _credit_note_url
+        title = _("Credit notes")
+    elif number := number_query(q, RETURN_PREFIX):
+        rows = ReturnNote.objects.restrict(user)
+        url = lambda note: reverse("invoicing:invoice", args=[note.invoice_id])  # noqa: E731
+        title = _("Return notes")
+    else:
+        return None
+    rows = number_rows(rows.select_related("customer").order_by("-issued_at", "-id"), number)
+
+    def hit(note):
+        return Hit(url=url(note), label=note.number,
+                   detail=f"{note.customer.name} · ¥{note.amount} · {local_day(note.issued_at)}",
+                   exact=note.number == number)
+
+    return find_section(title, rows, hit)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(invoice_find, order=40), find_panel(credit_note_find, order=45)],
     "customer.detail": [
         Panel(template="invoicing/panels/customer_balance.html",
               context=customer_balance_panel, order=30),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aftersales.billing.models import ChargeLine, ChargeSheet, Payment
 from aftersales.core.dates import local_today
+from aftersales.core.validators import phone_search_key
 
 from .choices import AGEING_BUCKETS
 from .models import CreditNote, Invoice
@@ -23,6 +24,31 @@ ZERO = Decimal("0.00")
 def _money(value) -> Decimal:
     """An aggregate as money: SQLite's sums come back without their two places (413.5)."""
     return (value or ZERO).quantize(CENT)
+
+
+def customer_matching(q: str, path: str = "customer") -> Q:
+    """A document's customer by part of the name or the whole phone, typed as a caller says it
+    ("138…" is stored "+86138…")."""
+    return Q(**{f"{path}__name__icontains": q}) | Q(**{f"{path}__phone": phone_search_key(q)})
+
+
+def invoices_matching(invoices, q: str):
+    """The invoice list's search box: part of the number, the whole tax-office number, the
+    customer (:func:`customer_matching`)."""
+    q = (q or "").strip()
+    if not q:
+        return invoices
+    return invoices.filter(Q(number__icontains=q) | Q(external_number=q) | customer_matching(q))
+
+
+def credit_notes_matching(notes, q: str):
+    """The credit-note list's search box: part of its number or its invoice's, the customer,
+    part of the reason."""
+    q = (q or "").strip()
+    if not q:
+        return notes
+    return notes.filter(Q(number__icontains=q) | Q(invoice__number__icontains=q)
+                        | customer_matching(q) | Q(reason__icontains=q))
 
 
 def credit_notes_for(source):

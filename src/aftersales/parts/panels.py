@@ -1,9 +1,24 @@
 """What the parts app adds to other apps' pages (core.panels), one function per section."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import DESK_ROLES
+from aftersales.core.find import (
+    FIND_PAGE,
+    Hit,
+    find_panel,
+    find_section,
+    local_day,
+    may_open,
+    number_query,
+    number_rows,
+)
 from aftersales.core.panels import Panel
 
 from .models import ReturnObligation
-from .selectors_requests import material_requests_of_job
+from .selectors_requests import material_request_list, material_requests_of_job
+from .services.requests import PREFIX as MATERIAL_REQUEST_PREFIX
 
 
 def request_material_requests_panel(http_request, service_request) -> dict | None:
@@ -27,7 +42,25 @@ def request_returns_panel(http_request, service_request) -> dict | None:
     return {"obligations": rows, "job": service_request}
 
 
+def material_request_find(http_request, q) -> dict | None:
+    """Quick find: material requests by number (MR…)."""
+    user = http_request.user
+    number = number_query(q, MATERIAL_REQUEST_PREFIX)
+    if not number or not may_open(user, DESK_ROLES):
+        return None
+    rows = material_request_list(user=user).prefetch_related(None).order_by("-created_at", "-id")
+
+    def hit(row):
+        job = row.request.number if row.request_id else row.destination.name
+        return Hit(url=reverse("parts:material_request", args=[row.pk]), label=row.number,
+                   detail=f"{job} · {row.get_status_display()} · {local_day(row.created_at)}",
+                   exact=row.number == number)
+
+    return find_section(_("Material requests"), number_rows(rows, number), hit)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(material_request_find, order=55)],
     "service_request.detail": [
         Panel(template="parts/panels/request_material_requests.html",
               context=request_material_requests_panel, order=30),

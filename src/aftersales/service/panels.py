@@ -1,8 +1,15 @@
 """What the service desk adds to other apps' pages (core.panels)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import DESK_ROLES
+from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, local_day, may_open
 from aftersales.core.panels import Panel
 
+from .filtersets import ServiceRequestFilterSet
 from .models import ServiceRequest
+from .selectors import service_request_list
 
 RECENT_REQUESTS = 20
 
@@ -15,7 +22,25 @@ def customer_requests_panel(http_request, customer) -> dict:
             "request_count": requests.count()}
 
 
+def request_find(http_request, q) -> dict | None:
+    """Quick find: requests found as the request list's search box finds them (its number, the
+    customer's phone or name, the product's serial), newest first."""
+    user = http_request.user
+    if not may_open(user, DESK_ROLES):
+        return None
+    rows = ServiceRequestFilterSet({"q": q}, queryset=service_request_list(user=user)).qs
+    number = q.replace(" ", "").upper()
+
+    def hit(sr):
+        return Hit(url=reverse("service:detail", args=[sr.pk]), label=sr.number,
+                   detail=f"{sr.customer.name} · {sr.get_status_display()} · {local_day(sr.reported_at)}",
+                   exact=sr.number == number)
+
+    return find_section(_("Service requests"), rows, hit, more="service:list", q=q)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(request_find, order=10)],
     "customer.detail": [
         Panel(template="service/panels/customer_requests.html", context=customer_requests_panel),
     ],

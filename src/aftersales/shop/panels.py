@@ -1,9 +1,14 @@
 """What the shop app adds to other apps' pages (core.panels)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from aftersales.accounts.choices import DESK_ROLES
+from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, local_day
 from aftersales.core.panels import Panel
 
 from .models import Order
+from .selectors import order_list
 
 
 def _desk(user) -> bool:
@@ -24,7 +29,23 @@ def customer_orders_panel(http_request, customer) -> dict | None:
     return {"orders": orders} if orders else None
 
 
+def order_find(http_request, q) -> dict | None:
+    """Quick find: online-shop orders as their list's search box finds them (order number,
+    buyer's name or phone); an order's page leads to its after-sales cases."""
+    if not _desk(http_request.user):
+        return None
+    rows = order_list(user=http_request.user, q=q).order_by("-paid_at", "-id")
+
+    def hit(order):
+        return Hit(url=reverse("shop:order", args=[order.pk]), label=order.number,
+                   detail=f"{order.shop.name} · {order.buyer_name} · {local_day(order.paid_at)}",
+                   exact=order.number == q)
+
+    return find_section(_("Online-shop orders"), rows, hit, more="shop:orders", q=q)
+
+
 PANELS = {
+    FIND_PAGE: [find_panel(order_find, order=60)],
     "reports.index": [Panel(template="shop/panels/reports_card.html",
                             context=reports_card_panel, order=60)],
     "customer.detail": [Panel(template="shop/panels/customer_orders.html",

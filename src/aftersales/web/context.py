@@ -23,6 +23,9 @@ FLAT_NAV_MAX = 7
 
 DESK = {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
 LEADS = {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
+# Who has the quick-find box in the top bar (web:find): the desk, and the accountant for his
+# documents. Technicians and dealers search their own lists.
+FIND_ROLES = frozenset(DESK | {Role.ACCOUNTANT})
 
 NAV = [
     # (url name, label, roles, group or None); a flat navigation keeps this order
@@ -72,7 +75,7 @@ def navigation(request):
 def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.role == Role.CUSTOMER:
-        return {"nav_items": [], "nav_entries": []}
+        return {"nav_items": [], "nav_entries": [], "may_find": False}
     items = []
     for name, label, roles, group in NAV:
         if user.role not in roles and not (user.is_superuser and name == "admin:index"):
@@ -91,7 +94,8 @@ def _navigation(request):
     from aftersales.core.models import Notification
 
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    return {"nav_items": items, "nav_entries": nav_entries(items), "unread_notifications": unread}
+    return {"nav_items": items, "nav_entries": nav_entries(items), "unread_notifications": unread,
+            "may_find": user.is_superuser or user.role in FIND_ROLES}
 
 
 def nav_entries(items: list[dict]) -> list[dict]:

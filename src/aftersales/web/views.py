@@ -10,10 +10,19 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from aftersales.accounts.choices import Role
+from aftersales.core.find import FIND_PAGE, exact_hit, find_query
 from aftersales.core.models import Notification
+from aftersales.core.panels import panels_contexts, panels_render
+from aftersales.core.plans import plans_for_values
 from aftersales.core.ratelimit import login_limits, wait_of
+from aftersales.core.views import roles_required
+
+from .context import FIND_ROLES
+
+FIND_MAX_LENGTH = 100
 
 HOME_BY_ROLE = {
     Role.TECHNICIAN: "field:jobs",
@@ -110,3 +119,19 @@ def notifications(request):
         return redirect("web:notifications")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "web/notifications.html", {"page": page})
+
+
+@require_GET
+@roles_required(FIND_ROLES)
+@plans_for_values()  # the sections search large tables by what was typed (core.plans)
+def find(request):
+    """Quick find (core.find): every app's section of what matches; the document itself when
+    the query is exactly its number."""
+    q = find_query(request.GET.get("q") or "")[:FIND_MAX_LENGTH]
+    contexts = panels_contexts(FIND_PAGE, request, q) if q else []
+    hit = exact_hit(context for _panel, context in contexts)
+    if hit is not None:
+        return redirect(hit.url)
+    return render(request, "web/find.html", {
+        "q": q, "found": bool(contexts),
+        "sections": panels_render(FIND_PAGE, request, q, contexts=contexts)})

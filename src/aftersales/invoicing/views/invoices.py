@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +34,7 @@ from ..permissions import (
     may_issue,
     sees_customer_pages,
 )
-from ..selectors import invoice_balances
+from ..selectors import invoice_balances, invoices_matching
 from ..services import (
     credit_note_issue,
     invoice_issue,
@@ -68,10 +68,7 @@ def _to_invoice(period: str | None):
 
 def invoice_filter(request, queryset):
     """The issued list's filters (page, Excel and API read the same query string)."""
-    q = (request.GET.get("q") or "").strip()
-    if q:
-        queryset = queryset.filter(Q(number__icontains=q) | Q(customer__name__icontains=q)
-                                   | Q(customer__phone=q) | Q(external_number=q))
+    queryset = invoices_matching(queryset, request.GET.get("q"))
     kind = request.GET.get("kind") or ""
     if kind in InvoiceKind.values:
         queryset = queryset.filter(kind=kind)

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +26,13 @@ from ..permissions import (
     invoicing_required,
     sees_customer_pages,
 )
-from ..selectors import monthly_figures, receivables, receivables_totals
+from ..selectors import (
+    credit_notes_matching,
+    customer_matching,
+    monthly_figures,
+    receivables,
+    receivables_totals,
+)
 from ..services import invoicing_preference_set, month_bounds
 
 
@@ -42,7 +47,7 @@ def _receivables(request):
     invoices = Invoice.objects.restrict(request.user)
     q = (request.GET.get("q") or "").strip()
     if q:
-        invoices = invoices.filter(Q(customer__name__icontains=q) | Q(customer__phone=q))
+        invoices = invoices.filter(customer_matching(q))
     centre = request.GET.get("centre") or ""
     if centre.isdigit():
         invoices = invoices.filter(customer__service_centre_id=int(centre))
@@ -81,11 +86,7 @@ def receivables_excel(request):
 def _credit_notes(request):
     notes = CreditNote.objects.restrict(request.user).select_related("customer", "invoice",
                                                                      "issued_by")
-    q = (request.GET.get("q") or "").strip()
-    if q:
-        notes = notes.filter(Q(number__icontains=q) | Q(customer__name__icontains=q)
-                             | Q(customer__phone=q) | Q(invoice__number__icontains=q)
-                             | Q(reason__icontains=q))
+    notes = credit_notes_matching(notes, request.GET.get("q"))
     kind = request.GET.get("kind") or ""
     if kind in CreditKind.values:
         notes = notes.filter(kind=kind)

@@ -38,11 +38,13 @@
   }
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:afterSwap", (e) => init(e.target));
-  // Keyboard: "/" focuses the page's search box; Alt+N opens a new call.
+  // Keyboard: "/" focuses the page's search box, else the top bar's quick find; Alt+N opens a
+  // new call.
   document.addEventListener("keydown", (e) => {
     const tag = (e.target.tagName || "").toLowerCase();
     if (e.key === "/" && !["input", "textarea", "select"].includes(tag)) {
-      const box = document.querySelector("[data-search]"); if (box) { e.preventDefault(); box.focus(); }
+      const box = document.querySelector("[data-search]") || document.querySelector("[data-quickfind]");
+      if (box) { e.preventDefault(); box.focus(); }
     }
     if (e.altKey && (e.key === "n" || e.key === "N")) { const link = document.querySelector("[data-new-call]"); if (link) { e.preventDefault(); link.click(); } }
   });
