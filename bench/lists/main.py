@@ -7,6 +7,8 @@ Creates (or reuses, when it already holds the same number of rows) the database
 settings; then, one client at a time, times
   - the request list: a page of 25 with a status filter and a text search — the page
     ``/requests/?status=…&q=…`` when it exists, and the API ``/api/v1/service-requests/``;
+  - quick find ``/find/?q=…`` (every area's section at once) with a name's start, a full
+    name, a phone as said, a serial, a number's start and a whole number (its redirect);
   - a request's page ``/requests/<pk>/`` and the API detail;
 as an agent of one service centre (the desk's usual view) and as the service manager (all
 centres). Then it counts the queries of each page at page sizes 10, 25 and 100 (queries.py).
@@ -82,11 +84,13 @@ def search_values(db_url: str, rng: random.Random) -> dict:
         pks = [r[0] for r in conn.execute(
             "SELECT id FROM service_servicerequest WHERE service_centre_id = %s "
             "AND id %% 101 = 7 LIMIT 2000", [centre])]
+        numbers = [r[0] for r in conn.execute(
+            "SELECT number FROM service_servicerequest WHERE id = ANY(%s)", [pks[:6]])]
     rng.shuffle(sample)
     return {"prefixes": prefixes, "names": [s[0] for s in sample[:6]],
             "phones": [s[1].removeprefix("+86") for s in sample[:6]],
             "serials": [s[2] for s in sample[:6]], "months": sorted(months),
-            "pks": rng.sample(pks, min(len(pks), 400))}
+            "numbers": numbers, "pks": rng.sample(pks, min(len(pks), 400))}
 
 
 def scenarios(values: dict) -> dict[str, list[str]]:
@@ -99,6 +103,20 @@ def scenarios(values: dict) -> dict[str, list[str]]:
         "phone, closed": [f"status=closed&q={v}" for v in values["phones"]],
         "number prefix, closed": [f"status=closed&q={v}" for v in values["months"]],
         "serial, closed": [f"status=closed&q={v}" for v in values["serials"]],
+    }
+
+
+def find_scenarios(values: dict) -> dict[str, list[str]]:
+    """Quick find (``/find/?q=…``, every section at once) with what a caller quotes; a whole
+    number answers with a redirect to its request (timed without following it)."""
+    q = urllib.parse.quote
+    return {
+        "find: name prefix": [q(v) for v in values["prefixes"]],
+        "find: full name": [q(v) for v in values["names"]],
+        "find: phone": [f"{v[:3]}+{v[3:7]}+{v[7:]}" for v in values["phones"]],  # as said
+        "find: serial": [q(v) for v in values["serials"]],
+        "find: number prefix": list(values["months"]),
+        "find: whole number": list(values["numbers"]),
     }
 
 
@@ -234,6 +252,13 @@ def main() -> None:
                     result = timed(client, [pattern.format(x) for x in queries], args.samples,
                                warm_each=True)
                     lists.append({"page": page, "user": username, "scenario": name, **result})
+            if page_exists:
+                for name, queries in find_scenarios(values).items():
+                    say(f"find: {username}, {name}")
+                    result = timed(web, [f"/find/?q={x}" for x in queries], args.samples,
+                                   warm_each=True)
+                    lists.append({"page": "find", "user": username, "scenario": name,
+                                  **result})
             say(f"detail: {username}")
             pks = values["pks"]
             clients = [("API", api, "/api/v1/service-requests/{}/")]

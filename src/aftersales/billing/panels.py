@@ -7,16 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import DESK_ROLES, Role
-from aftersales.core.find import (
-    FIND_PAGE,
-    Hit,
-    find_panel,
-    find_section,
-    local_day,
-    may_open,
-    number_query,
-    number_rows,
-)
+from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
 from aftersales.core.panels import Panel
 from aftersales.service.choices import Category, Status
 
@@ -71,31 +62,19 @@ FIND_ROLES = DESK_ROLES | {Role.ACCOUNTANT}
 
 def sheet_find(http_request, q) -> dict | None:
     """Quick find: charge sheets (CS…) and quotes (QT…) by number, on their printed page."""
-    user = http_request.user
-    if not may_open(user, FIND_ROLES):
-        return None
-    if number := number_query(q, SHEET_PREFIX):
-        rows = (ChargeSheet.objects.restrict(user, "view").select_related("customer")
-                .order_by("-issued_at", "-id"))
-        title, url_name = _("Charge sheets"), "billing:sheet"
-
-        def detail(sheet):
-            return f"{sheet.customer.name} · ¥{sheet.total} · {local_day(sheet.issued_at)}"
-    elif number := number_query(q, QUOTE_PREFIX):
-        rows = quote_list(user).order_by("-created_at", "-id")
-        title, url_name = _("Quotes"), "billing:quote"
-
-        def detail(quote):
-            return (f"{quote.request.customer.name} · ¥{quote.total} · "
-                    f"{quote.get_state_display()}")
-    else:
-        return None
-
-    def hit(row):
-        return Hit(url=reverse(url_name, args=[row.pk]), label=row.number, detail=detail(row),
-                   exact=row.number == number)
-
-    return find_section(title, number_rows(rows, number), hit)
+    return number_section(
+        http_request, q, prefix=SHEET_PREFIX, roles=FIND_ROLES, title=_("Charge sheets"),
+        rows=lambda user: (ChargeSheet.objects.restrict(user, "view").select_related("customer")
+                           .order_by("-issued_at", "-id")),
+        url=lambda sheet: reverse("billing:sheet", args=[sheet.pk]),
+        detail=lambda sheet: (f"{sheet.customer.name} · ¥{sheet.total} · "
+                              f"{local_day(sheet.issued_at)}"),
+    ) or number_section(
+        http_request, q, prefix=QUOTE_PREFIX, roles=FIND_ROLES, title=_("Quotes"),
+        rows=lambda user: quote_list(user).order_by("-created_at", "-id"),
+        url=lambda quote: reverse("billing:quote", args=[quote.pk]),
+        detail=lambda quote: (f"{quote.request.customer.name} · ¥{quote.total} · "
+                              f"{quote.get_state_display()}"))
 
 
 PANELS = {

@@ -86,6 +86,22 @@ def number_rows(rows, number: str):
     return exact if exact.exists() else rows.filter(number__startswith=number)
 
 
+def number_section(http_request, q, *, prefix: str, roles, title, rows, url, detail):
+    """A section of documents that only their number finds (contracts, charge sheets …): None
+    unless ``q`` starts like a number with ``prefix`` and the user has one of ``roles``; else
+    ``rows(user)`` (the user's documents, newest first) whose number is or starts with it, each
+    shown as ``url(row)`` and ``detail(row)``."""
+    user = http_request.user
+    number = number_query(q, prefix)
+    if not number or not may_open(user, roles):
+        return None
+
+    def hit(row):
+        return Hit(url=url(row), label=row.number, detail=detail(row), exact=row.number == number)
+
+    return find_section(title, number_rows(rows(user), number), hit)
+
+
 def local_day(moment) -> str:
     """A hit's date: the day of ``moment`` here (Asia/Shanghai), as 2026-12-05."""
     return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""

@@ -5,15 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import DESK_ROLES
-from aftersales.core.find import (
-    FIND_PAGE,
-    Hit,
-    find_panel,
-    find_section,
-    may_open,
-    number_query,
-    number_rows,
-)
+from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, may_open, number_section
 from aftersales.core.validators import phone_display, phone_search_key
 
 from .models import Customer, InstalledProduct, MaintenanceContract
@@ -63,20 +55,14 @@ def product_find(http_request, q) -> dict | None:
 
 def contract_find(http_request, q) -> dict | None:
     """Quick find: maintenance contracts by number (HT…)."""
-    user = http_request.user
-    number = number_query(q, CONTRACT_PREFIX)
-    if not number or not may_open(user, DESK_ROLES):
-        return None
-    rows = (MaintenanceContract.objects.restrict(user, "view")
-            .select_related("customer").order_by("-number"))
-    rows = number_rows(rows, number)
-
-    def hit(contract):
-        return Hit(url=reverse("customers:contract", args=[contract.pk]), label=contract.number,
-                   detail=f"{contract.customer.name} · {contract.starts_on} – {contract.ends_on}",
-                   exact=contract.number == number)
-
-    return find_section(_("Maintenance contracts"), rows, hit, more="customers:contracts", q=q)
+    return number_section(
+        http_request, q, prefix=CONTRACT_PREFIX, roles=DESK_ROLES,
+        title=_("Maintenance contracts"),
+        rows=lambda user: (MaintenanceContract.objects.restrict(user, "view")
+                           .select_related("customer").order_by("-number")),
+        url=lambda contract: reverse("customers:contract", args=[contract.pk]),
+        detail=lambda contract: (f"{contract.customer.name} · {contract.starts_on} – "
+                                 f"{contract.ends_on}"))
 
 
 PANELS = {

@@ -3,16 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from aftersales.core.find import (
-    FIND_PAGE,
-    Hit,
-    find_panel,
-    find_section,
-    local_day,
-    may_open,
-    number_query,
-    number_rows,
-)
+from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
 
 from .models import FollowUpCase
 from .services.common import CASE_PREFIX
@@ -21,20 +12,13 @@ from .views.cases import CASE_ROLES
 
 def case_find(http_request, q) -> dict | None:
     """Quick find: follow-up cases by number (FB…)."""
-    user = http_request.user
-    number = number_query(q, CASE_PREFIX)
-    if not number or not may_open(user, CASE_ROLES):
-        return None
-    rows = (FollowUpCase.objects.restrict(user, "view").select_related("customer")
-            .order_by("-created_at", "-id"))
-
-    def hit(case):
-        return Hit(url=reverse("feedback:case", args=[case.pk]), label=case.number,
-                   detail=f"{case.customer.name} · {case.get_status_display()} · "
-                          f"{local_day(case.created_at)}",
-                   exact=case.number == number)
-
-    return find_section(_("Follow-up cases"), number_rows(rows, number), hit)
+    return number_section(
+        http_request, q, prefix=CASE_PREFIX, roles=CASE_ROLES, title=_("Follow-up cases"),
+        rows=lambda user: (FollowUpCase.objects.restrict(user, "view").select_related("customer")
+                           .order_by("-created_at", "-id")),
+        url=lambda case: reverse("feedback:case", args=[case.pk]),
+        detail=lambda case: (f"{case.customer.name} · {case.get_status_display()} · "
+                             f"{local_day(case.created_at)}"))
 
 
 PANELS = {FIND_PAGE: [find_panel(case_find, order=35)]}

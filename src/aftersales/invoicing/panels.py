@@ -12,8 +12,7 @@ from aftersales.core.find import (
     find_section,
     local_day,
     may_open,
-    number_query,
-    number_rows,
+    number_section,
 )
 from aftersales.core.panels import Panel
 
@@ -84,26 +83,21 @@ def _credit_note_url(note) -> str:
 
 def credit_note_find(http_request, q) -> dict | None:
     """Quick find: credit and return notes by number (CN…, RN…), on their invoice's page."""
-    user = http_request.user
-    if not may_open(user, READ_ROLES):
-        return None
-    if number := number_query(q, CREDIT_PREFIX):
-        rows, url = CreditNote.objects.restrict(user), _credit_note_url
-        title = _("Credit notes")
-    elif number := number_query(q, RETURN_PREFIX):
-        rows = ReturnNote.objects.restrict(user)
-        url = lambda note: reverse("invoicing:invoice", args=[note.invoice_id])  # noqa: E731
-        title = _("Return notes")
-    else:
-        return None
-    rows = number_rows(rows.select_related("customer").order_by("-issued_at", "-id"), number)
 
-    def hit(note):
-        return Hit(url=url(note), label=note.number,
-                   detail=f"{note.customer.name} · ¥{note.amount} · {local_day(note.issued_at)}",
-                   exact=note.number == number)
+    def detail(note):
+        return f"{note.customer.name} · ¥{note.amount} · {local_day(note.issued_at)}"
 
-    return find_section(title, rows, hit)
+    def rows(model):
+        return lambda user: (model.objects.restrict(user).select_related("customer")
+                             .order_by("-issued_at", "-id"))
+
+    return number_section(
+        http_request, q, prefix=CREDIT_PREFIX, roles=READ_ROLES, title=_("Credit notes"),
+        rows=rows(CreditNote), url=_credit_note_url, detail=detail,
+    ) or number_section(
+        http_request, q, prefix=RETURN_PREFIX, roles=READ_ROLES, title=_("Return notes"),
+        rows=rows(ReturnNote),
+        url=lambda note: reverse("invoicing:invoice", args=[note.invoice_id]), detail=detail)
 
 
 PANELS = {

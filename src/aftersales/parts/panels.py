@@ -4,16 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import DESK_ROLES
-from aftersales.core.find import (
-    FIND_PAGE,
-    Hit,
-    find_panel,
-    find_section,
-    local_day,
-    may_open,
-    number_query,
-    number_rows,
-)
+from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
 from aftersales.core.panels import Panel
 
 from .models import ReturnObligation
@@ -44,19 +35,14 @@ def request_returns_panel(http_request, service_request) -> dict | None:
 
 def material_request_find(http_request, q) -> dict | None:
     """Quick find: material requests by number (MR…)."""
-    user = http_request.user
-    number = number_query(q, MATERIAL_REQUEST_PREFIX)
-    if not number or not may_open(user, DESK_ROLES):
-        return None
-    rows = material_request_list(user=user).prefetch_related(None).order_by("-created_at", "-id")
-
-    def hit(row):
-        job = row.request.number if row.request_id else row.destination.name
-        return Hit(url=reverse("parts:material_request", args=[row.pk]), label=row.number,
-                   detail=f"{job} · {row.get_status_display()} · {local_day(row.created_at)}",
-                   exact=row.number == number)
-
-    return find_section(_("Material requests"), number_rows(rows, number), hit)
+    return number_section(
+        http_request, q, prefix=MATERIAL_REQUEST_PREFIX, roles=DESK_ROLES,
+        title=_("Material requests"),
+        rows=lambda user: (material_request_list(user=user).prefetch_related(None)
+                           .order_by("-created_at", "-id")),
+        url=lambda row: reverse("parts:material_request", args=[row.pk]),
+        detail=lambda row: (f"{row.request.number if row.request_id else row.destination.name}"
+                            f" · {row.get_status_display()} · {local_day(row.created_at)}"))
 
 
 PANELS = {
