@@ -31,3 +31,20 @@ def run(cursor, sql: str, params=None, label: str = "") -> int:
     if label:
         log(f"{label}: {count if count >= 0 else ''} ({time.monotonic() - started:.1f} s)")
     return count
+
+
+def load_finish(cursor, indexes: list[str]) -> None:
+    """After a bulk load of service requests: the number counters where the numbers end (so
+    that the product numbers on from there), the dropped indexes rebuilt, statistics."""
+    run(cursor, """
+        INSERT INTO core_documentcounter (doc_type, period, last)
+        SELECT 'service_request', substring(number from 3 for 4),
+               max(substring(number from 7)::int)
+        FROM service_servicerequest GROUP BY 2
+        ON CONFLICT (doc_type, period) DO UPDATE SET last = EXCLUDED.last""", None,
+        "document counters")
+    started = time.monotonic()
+    for definition in indexes:
+        cursor.execute(definition)
+    log(f"{len(indexes)} indexes rebuilt ({time.monotonic() - started:.1f} s)")
+    run(cursor, "VACUUM ANALYZE", None, "vacuum analyze")

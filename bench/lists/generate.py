@@ -21,7 +21,7 @@ import time
 
 import django
 
-from bench.bulk import indexes_drop, log, run
+from bench.bulk import indexes_drop, load_finish, run
 
 GENERATOR_VERSION = 4
 CENTRES = [("PD", "上海浦东服务中心"), ("SJ", "松江服务中心"), ("MH", "闵行服务中心"),
@@ -354,18 +354,7 @@ def generate(n_requests: int) -> dict:
             FROM service_servicerequest r JOIN customers_customer c ON c.id = r.customer_id
             WHERE r.status IN ('completed', 'closed') AND r.assigned_technician_id IS NOT NULL
             ORDER BY r.id""", p, "signatures")
-        run(cur, """
-            INSERT INTO core_documentcounter (doc_type, period, last)
-            SELECT 'service_request', substring(number from 3 for 4),
-                   max(substring(number from 7)::int)
-            FROM service_servicerequest GROUP BY 2
-            ON CONFLICT (doc_type, period) DO UPDATE SET last = EXCLUDED.last""", None,
-            "document counters")
-        started_indexes = time.monotonic()
-        for definition in indexes:
-            cur.execute(definition)
-        log(f"{len(indexes)} indexes rebuilt ({time.monotonic() - started_indexes:.1f} s)")
-        run(cur, "VACUUM ANALYZE", None, "vacuum analyze")
+        load_finish(cur, indexes)
         run(cur, """
             CREATE TABLE IF NOT EXISTS bench_lists_meta (rows integer, generator integer,
                 generated_at timestamptz, seconds real)""")

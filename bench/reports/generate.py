@@ -32,9 +32,9 @@ import time
 
 import django
 
-from bench.bulk import indexes_drop, log, run
+from bench.bulk import indexes_drop, load_finish, run
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 TECHS_PER_CENTRE = 20
 CENTRES = [("PD", "浦东服务中心", "Asia/Shanghai"), ("SJ", "松江服务中心", "Asia/Shanghai"),
            ("MH", "闵行服务中心", "Asia/Shanghai"), ("JD", "嘉定服务中心", "Asia/Shanghai"),
@@ -146,12 +146,12 @@ def generate(n_requests: int, n_events: int) -> dict:
         p["c0"] = cur.fetchone()[0]
         run(cur, """
             INSERT INTO customers_installedproduct (created_at, updated_at, version, serial,
-                purchased_on, installed_on, warranty_ends_on, address, customer_id, dealer_id,
-                model_id)
+                purchased_on, installed_on, warranty_ends_on, address, region_kind, customer_id,
+                dealer_id, model_id)
             SELECT now() - interval '4 years', now() - interval '4 years', 1,
                    'B' || lpad(g::text, 9, '0'), bought, bought + 2,
-                   (bought + make_interval(months => (%(months)s::int[])[m]) - interval '1 day')::date, '',
-                   %(c0)s + (g - 1) %% %(c)s, NULL, (%(models)s::bigint[])[m]
+                   (bought + make_interval(months => (%(months)s::int[])[m]) - interval '1 day')::date,
+                   '', '', %(c0)s + (g - 1) %% %(c)s, NULL, (%(models)s::bigint[])[m]
             FROM (SELECT g, 1 + g %% %(nmodels)s AS m,
                          (now() - interval '5 years' + random() * interval '4 years')::date AS bought
                   FROM generate_series(1, %(c)s + %(c)s / 4) g) s ORDER BY g""", p,
@@ -417,18 +417,7 @@ def generate(n_requests: int, n_events: int) -> dict:
                 ORDER BY due, id""".replace("lv(", "pg_temp.level("),
                 p, "surveys")
 
-        run(cur, """
-            INSERT INTO core_documentcounter (doc_type, period, last)
-            SELECT 'service_request', substring(number from 3 for 4),
-                   max(substring(number from 7)::int)
-            FROM service_servicerequest GROUP BY 2
-            ON CONFLICT (doc_type, period) DO UPDATE SET last = EXCLUDED.last""", None,
-            "document counters")
-        started_indexes = time.monotonic()
-        for definition in indexes:
-            cur.execute(definition)
-        log(f"{len(indexes)} indexes rebuilt ({time.monotonic() - started_indexes:.1f} s)")
-        run(cur, "VACUUM ANALYZE", None, "vacuum analyze")
+        load_finish(cur, indexes)
         counts = {}
         for table in ("service_servicerequest", "core_event", "service_visit",
                       "service_laborentry", "service_partusage", "dispatch_deadlineclock",
