@@ -23,6 +23,22 @@ def case_handover_panel(http_request, case) -> dict | None:
     return {"complaint": complaint, "case": case, "may_hand_over": may and complaint is None}
 
 
+RECENT_COMPLAINTS = 5
+
+
+def customer_complaints_panel(http_request, customer) -> dict | None:
+    """A customer's page: his complaints, newest first (nothing when he has none)."""
+    user = http_request.user
+    if not may_open(user, DESK_ROLES):
+        return None
+    rows = (Complaint.objects.restrict(user).filter(customer=customer)
+            .order_by("-received_at", "-id"))
+    complaints = list(rows[:RECENT_COMPLAINTS])
+    if not complaints:
+        return None
+    return {"complaints": complaints, "count": rows.count(), "customer": customer}
+
+
 def reports_card_panel(http_request, subject) -> dict | None:
     """The reports start page: a card with the monthly complaint statistics (RP-5)."""
     user = http_request.user
@@ -51,6 +67,8 @@ def complaint_find(http_request, q) -> dict | None:
 
 PANELS = {
     FIND_PAGE: [find_panel(complaint_find, order=30)],
+    "customer.detail": [Panel(template="complaints/panels/customer_complaints.html",
+                              context=customer_complaints_panel, order=45)],
     "feedback_case.detail": [Panel(template="complaints/panels/case_handover.html",
                                    context=case_handover_panel, order=10)],
     "reports.index": [Panel(template="complaints/panels/reports_card.html",

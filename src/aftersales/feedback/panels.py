@@ -1,11 +1,16 @@
-"""What feedback adds to other apps' pages (core.panels): quick find's follow-up cases."""
+"""What feedback adds to other apps' pages (core.panels): a customer's satisfaction and
+follow-up on his page, quick find's follow-up cases."""
+
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
+from aftersales.accounts.choices import DESK_ROLES
+from aftersales.core.find import FIND_PAGE, find_panel, local_day, may_open, number_section
+from aftersales.core.panels import Panel
 
-from .models import FollowUpCase
+from .models import FollowUpCase, Survey
 from .services.common import CASE_PREFIX
 from .views.cases import CASE_ROLES
 
@@ -21,4 +26,36 @@ def case_find(http_request, q) -> dict | None:
                              f"{local_day(case.created_at)}"))
 
 
-PANELS = {FIND_PAGE: [find_panel(case_find, order=35)]}
+RECENT_SURVEYS = 5
+
+
+def customer_feedback_panel(http_request, customer) -> dict | None:
+    """A customer's page: how he rated the jobs done for him (FB-2; the mean of the answered
+    surveys and the latest of them) and his open follow-up cases (FB-4) — nothing when he was
+    never surveyed."""
+    user = http_request.user
+    if not may_open(user, DESK_ROLES):
+        return None
+    surveys = (Survey.objects.restrict(user, "view").filter(customer=customer)
+               .select_related("request", "technician"))
+    answered = list(surveys.answered().order_by("-answered_at", "-id"))
+    latest = answered[:RECENT_SURVEYS]
+    unanswered = surveys.unanswered().count()
+    if not answered and not unanswered:
+        return None
+    cases = []
+    if may_open(user, CASE_ROLES):
+        cases = list(FollowUpCase.objects.restrict(user, "view").filter(customer=customer)
+                     .open().select_related("request").order_by("reply_due_at", "id"))
+    scores = [survey.score for survey in answered]
+    return {"customer": customer, "surveys": latest, "answered": len(answered),
+            "unanswered": unanswered, "cases": cases,
+            "mean": round(sum(scores) / len(scores)) if scores else None,
+            "all_url": f"{reverse('feedback:surveys')}?{urlencode({'q': customer.phone})}"}
+
+
+PANELS = {
+    FIND_PAGE: [find_panel(case_find, order=35)],
+    "customer.detail": [Panel(template="feedback/panels/customer_feedback.html",
+                              context=customer_feedback_panel, order=40)],
+}

@@ -42,6 +42,8 @@ def request_find(http_request, q) -> dict | None:
 PANELS = {
     FIND_PAGE: [find_panel(request_find, order=10)],
     "customer.detail": [
-        Panel(template="service/panels/customer_requests.html", context=customer_requests_panel),
+        # first on the customer's page: what the desk looks for when he calls
+        Panel(template="service/panels/customer_requests.html", context=customer_requests_panel,
+              order=1),
     ],
 }

@@ -102,3 +102,22 @@ def test_print_aid_and_monthly(client, team):
     assert xlsx.status_code == 200
     reports = client.get("/reports/").content.decode()
     assert "/complaints/monthly/" in reports
+
+
+def test_a_customers_page_lists_his_complaints(client, team):
+    from django.urls import reverse
+
+    from aftersales.customers.tests.factories import CustomerFactory
+
+    customer = CustomerFactory(service_centre=team.centre, name="申先生")
+    older = new_complaint(team, customer=customer, description="阀门漏水，已经第三次")
+    newer = new_complaint(team, customer=customer, description="面板显示乱码")
+    drive(older, team, Status.CLOSED)
+    quiet = CustomerFactory(service_centre=team.centre)
+    _login(client, team.agent)
+    html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    panel = html.split('data-panel="customer-complaints"', 1)[1].split("</section>", 1)[0]
+    assert panel.index(newer.number) < panel.index(older.number)  # newest first
+    assert "面板显示乱码" in panel and "(2)" in panel
+    html = client.get(reverse("customers:detail", args=[quiet.pk])).content.decode()
+    assert 'data-panel="customer-complaints"' not in html  # none: no empty section
