@@ -4,11 +4,14 @@ from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.panels import Panel
 
 from .forms import staff_users
-from .models import CARE_EDITORS, KeyAccount
+from .models import CARE_EDITORS, CareMessage, KeyAccount
+
+RECENT_MESSAGES = 5
 
 
 def customer_key_account_panel(http_request, customer) -> dict | None:
-    """A customer's page: key-account status and manager, with a link to the archive."""
+    """A customer's page: key-account status and manager, with a link to the archive, and the
+    care messages sent to him last (CR-1: greetings, reminders — so nobody sends one twice)."""
     user = http_request.user
     if not (user.is_superuser or user.role in DESK_ROLES):
         account = KeyAccount.objects.restrict(user, "view").filter(customer=customer).first()
@@ -17,8 +20,11 @@ def customer_key_account_panel(http_request, customer) -> dict | None:
     else:
         account = KeyAccount.objects.filter(customer=customer).select_related("manager").first()
     may_mark = user.is_superuser or user.role in CARE_EDITORS
+    messages = list(CareMessage.objects.restrict(user, "view").filter(customer=customer)
+                    .order_by("-sent_at", "-id")[:RECENT_MESSAGES])
     return {"customer": customer, "account": account, "may_mark": may_mark,
-            "managers": list(staff_users()) if may_mark and account is None else []}
+            "managers": list(staff_users()) if may_mark and account is None else [],
+            "messages": messages}
 
 
 def reports_card_panel(http_request, subject) -> dict | None:

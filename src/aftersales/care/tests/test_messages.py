@@ -109,3 +109,16 @@ def test_the_daily_command_sends_once(sms, django_capture_on_commit_callbacks):
         call_command("care_daily", stdout=out)
         call_command("care_daily", stdout=out)
     assert len(outbox(sms)) == 1 and "1 care message(s) sent" in out.getvalue()
+
+
+def test_the_customers_page_lists_the_care_messages_sent_to_him(client, sms, cast, send):
+    born = CustomerFactory(name="王芳", birthday=date(1980, DAY.month, DAY.day))
+    quiet = CustomerFactory(name="张伟")
+    send(day=DAY)
+    client.force_login(cast.agent)
+    page = client.get(f"/customers/{born.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    sent = page.split("data-care-messages>", 1)[1].split("</ul>", 1)[0]
+    assert "Birthday" in sent and "SMS" in sent
+    assert "data-care-messages" not in client.get(f"/customers/{quiet.pk}/").content.decode()
+    client.force_login(cast.technician)  # no desk: the customer's page is not his
+    assert client.get(f"/customers/{born.pk}/").status_code == 403
