@@ -32,8 +32,8 @@ def request_find(http_request, q) -> dict | None:
     number = q.replace(" ", "").upper()
 
     def hit(sr):
-        return Hit(url=reverse("service:detail", args=[sr.pk]), label=sr.number,
-                   detail=f"{sr.customer.name} · {sr.get_status_display()} · {local_day(sr.reported_at)}",
+        detail = f"{sr.customer.name} · {sr.get_status_display()} · {local_day(sr.reported_at)}"
+        return Hit(url=reverse("service:detail", args=[sr.pk]), label=sr.number, detail=detail,
                    exact=sr.number == number)
 
     return find_section(_("Service requests"), rows, hit, more="service:list", q=q)
