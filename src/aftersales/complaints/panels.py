@@ -7,6 +7,7 @@ from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, may_open
 from aftersales.core.panels import Panel
 
+from .choices import OPEN_STATUSES
 from .models import Complaint
 from .selectors import complaint_list
 
@@ -39,6 +40,17 @@ def customer_complaints_panel(http_request, customer) -> dict | None:
     return {"complaints": complaints, "count": rows.count(), "customer": customer}
 
 
+def customer_open_complaint_alert(http_request, customer) -> dict | None:
+    """A caller's alert at the intake: a complaint of his still open (CP-15: he is answered
+    within a day and settled within a month — the agent should know before he speaks)."""
+    if not may_open(http_request.user, DESK_ROLES):
+        return None
+    number = (Complaint.objects.restrict(http_request.user).filter(customer=customer)
+              .filter(status__in=OPEN_STATUSES).order_by("-received_at", "-id")
+              .values_list("number", flat=True).first())
+    return {"number": number} if number else None
+
+
 def reports_card_panel(http_request, subject) -> dict | None:
     """The reports start page: a card with the monthly complaint statistics (RP-5)."""
     user = http_request.user
@@ -67,6 +79,8 @@ def complaint_find(http_request, q) -> dict | None:
 
 PANELS = {
     FIND_PAGE: [find_panel(complaint_find, order=30)],
+    "customer.alerts": [Panel(template="complaints/panels/customer_alert.html",
+                              context=customer_open_complaint_alert, order=20)],
     "customer.detail": [Panel(template="complaints/panels/customer_complaints.html",
                               context=customer_complaints_panel, order=45)],
     "feedback_case.detail": [Panel(template="complaints/panels/case_handover.html",

@@ -54,8 +54,21 @@ def customer_feedback_panel(http_request, customer) -> dict | None:
             "all_url": f"{reverse('feedback:surveys')}?{urlencode({'q': customer.phone})}"}
 
 
+def customer_open_case_alert(http_request, customer) -> dict | None:
+    """A caller's alert at the intake: a follow-up case of his still open (FB-4: he said he
+    was unhappy and is waiting to hear from us). The agent learns that one is open and its
+    number, not what is in it: the cases themselves are the supervisors' (``case_rule``)."""
+    if not may_open(http_request.user, DESK_ROLES):
+        return None
+    number = (FollowUpCase.objects.filter(customer=customer).open()
+              .order_by("-created_at", "-id").values_list("number", flat=True).first())
+    return {"number": number} if number else None
+
+
 PANELS = {
     FIND_PAGE: [find_panel(case_find, order=35)],
+    "customer.alerts": [Panel(template="feedback/panels/customer_alert.html",
+                              context=customer_open_case_alert, order=30)],
     "customer.detail": [Panel(template="feedback/panels/customer_feedback.html",
                               context=customer_feedback_panel, order=40)],
 }

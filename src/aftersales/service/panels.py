@@ -12,6 +12,7 @@ from .models import ServiceRequest
 from .selectors import service_request_list
 
 RECENT_REQUESTS = 20
+ALERT_NUMBERS = 2  # a caller's alert names at most this many open requests
 
 
 def customer_requests_panel(http_request, customer) -> dict:
@@ -20,6 +21,17 @@ def customer_requests_panel(http_request, customer) -> dict:
                 .select_related("installed_product__model", "assigned_technician"))
     return {"customer": customer, "requests": list(requests[:RECENT_REQUESTS]),
             "request_count": requests.count()}
+
+
+def customer_open_requests_alert(http_request, customer) -> dict | None:
+    """A caller's alert at the intake: his requests still open — he may be calling about one of
+    them, not with a new fault."""
+    rows = (ServiceRequest.objects.restrict(http_request.user, "view")
+            .filter(customer=customer).open().order_by("-reported_at", "-id"))
+    numbers = list(rows.values_list("number", flat=True)[:ALERT_NUMBERS + 1])
+    if not numbers:
+        return None
+    return {"numbers": numbers[:ALERT_NUMBERS], "more": len(numbers) > ALERT_NUMBERS}
 
 
 def request_find(http_request, q) -> dict | None:
@@ -41,6 +53,9 @@ def request_find(http_request, q) -> dict | None:
 
 PANELS = {
     FIND_PAGE: [find_panel(request_find, order=10)],
+    # what the agent should know of a caller while registering his call (the intake's matches)
+    "customer.alerts": [Panel(template="service/panels/customer_alert_requests.html",
+                              context=customer_open_requests_alert, order=10)],
     "customer.detail": [
         # first on the customer's page: what the desk looks for when he calls
         Panel(template="service/panels/customer_requests.html", context=customer_requests_panel,

@@ -541,3 +541,25 @@ def test_queue_assign_of_another_centres_request_is_404(client, cast, other):
     assert response.status_code == 404
     sr.refresh_from_db()
     assert sr.status == Status.REGISTERED
+
+
+def test_the_intake_warns_of_a_callers_open_requests_complaint_and_case(client, cast):
+    from aftersales.complaints.tests.factories import Team, new_complaint
+    from aftersales.feedback.models import FollowUpCase
+    from aftersales.feedback.tests.helpers import answer, completed_job, fresh_token, survey_of
+    caller = CustomerFactory(phone="+8613912340001", service_centre=cast.centre)
+    calm = CustomerFactory(phone="+8613912340002", service_centre=cast.centre)
+    done = completed_job(cast, customer=caller)  # rated low: a follow-up case opens (FB-4)
+    answer(fresh_token(survey_of(done)), attitude=1, skill=2, punctuality=1, promise=2)
+    case = FollowUpCase.objects.get(request=done)
+    _first, second, third = (new_request(cast, customer=caller) for _ in range(3))  # open
+    complaint = new_complaint(Team(cast.centre), customer=caller)
+    client_for(client, cast.agent)
+    html = client.get(reverse("service:intake_customers"), {"phone": "1391234"}).content.decode()
+    mine, others = html.split(f'value="{caller.pk}"', 1)[1].split("</label>", 1)[0], \
+        html.split(f'value="{calm.pk}"', 1)[1].split("</label>", 1)[0]
+    assert f"{third.number}, {second.number} …" in mine  # the newest two open ones, and more
+    assert done.number not in mine  # completed: not open
+    assert complaint.number in mine and 'data-alert="open-complaint"' in mine
+    assert case.number in mine  # the agent may not open cases, but learns one is open
+    assert "data-alert" not in others
