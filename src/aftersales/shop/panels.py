@@ -39,7 +39,7 @@ def order_find(http_request, q) -> dict | None:
     def hit(order):
         return Hit(url=reverse("shop:order", args=[order.pk]), label=order.number,
                    detail=f"{order.shop.name} · {order.buyer_name} · {local_day(order.paid_at)}",
-                   exact=order.number == q)
+                   exact=order.number.upper() == q.upper())
 
     return find_section(_("Online-shop orders"), rows, hit, more="shop:orders", q=q)
 

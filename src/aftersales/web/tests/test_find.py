@@ -192,3 +192,45 @@ def test_a_number_section_reads_nothing_for_a_name(client, cast):
         client.get(FIND, {"q": "查询数"})
     assert len(more) == len(few)
     assert not any("billing_chargesheet" in q["sql"] for q in more.captured_queries)
+
+
+def test_every_areas_whole_number_opens_its_document(client, cast):
+    """Contracts, quotes, follow-up cases, online-shop orders and dealers: each area's section
+    finds its document by its whole number (or code), typed in lower case."""
+    from datetime import date
+
+    from aftersales.billing.services import quote_make
+    from aftersales.billing.tests.factories import job_a
+    from aftersales.customers.services import contract_create
+    from aftersales.dealers.tests.factories import dealer_make, region_make
+    from aftersales.feedback.models import FollowUpCase
+    from aftersales.feedback.tests.helpers import answer, completed_job, fresh_token, survey_of
+    from aftersales.shop.services import order_create
+    from aftersales.shop.tests.factories import ShopFactory, order_values
+
+    customer = CustomerFactory(service_centre=cast.centre)
+    product = InstalledProductFactory(customer=customer)
+    today = date.today()
+    contract = contract_create(actor=cast.manager, customer=customer, products=[product],
+                               starts_on=today, ends_on=today.replace(year=today.year + 1),
+                               fee="600.00")
+    quote = quote_make(actor=cast.agent, request=job_a(cast))
+    done = completed_job(cast)
+    answer(fresh_token(survey_of(done)), attitude=1, skill=1, punctuality=2, promise=2)
+    case = FollowUpCase.objects.get(request=done)
+    order = order_create(actor=cast.agent, shop=ShopFactory(), **order_values(number="TB7781"))
+    dealer = dealer_make("DL-SH-07", "闵行特约服务商", region_make("MH", "闵行", "闵行区"))
+    expected = {
+        contract.number: reverse("customers:contract", args=[contract.pk]),
+        quote.number: reverse("billing:quote", args=[quote.pk]),
+        case.number: reverse("feedback:case", args=[case.pk]),
+        order.number: reverse("shop:order", args=[order.pk]),
+        dealer.code: reverse("dealers:detail", args=[dealer.pk]),
+    }
+    for number, url in expected.items():
+        response = _find(client, cast.manager, number.lower())
+        assert response.status_code == 302, number
+        assert response["Location"] == url, number
+    # the start of a number lists, not opens (one contract: still a list, as typed)
+    sections = _sections(_find(client, cast.manager, contract.number[:-1]))
+    assert contract.number in sections["Maintenance contracts"]
