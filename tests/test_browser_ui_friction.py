@@ -146,7 +146,7 @@ def test_request_list_search_fits_a_phone(phone_page, live_server):
     drive(new_request(cast, customer=customer, description="热水器不出热水"), cast, Status.REGISTERED)
     login(phone_page, live_server, cast.supervisor.username)
     phone_page.goto(f"{live_server.url}/requests/?q=%E7%8E%8B")
-    expect(phone_page.locator("input[name=q]")).to_have_value("王")
+    expect(phone_page.locator("main input[name=q]")).to_have_value("王")
     expect(phone_page.get_by_text("王晓明")).to_be_visible()
     width, viewport = no_horizontal_overflow(phone_page)
     shot(phone_page, "request-list-phone.png")
