@@ -68,9 +68,8 @@ def complaint_find(http_request, q) -> dict | None:
     number = q.replace(" ", "").upper()
 
     def hit(complaint):
-        who = complaint.customer.name if complaint.customer_id else complaint.contact_name
         return Hit(url=reverse("complaints:detail", args=[complaint.pk]), label=complaint.number,
-                   detail=f"{who} · {complaint.get_status_display()}",
+                   detail=f"{complaint.who} · {complaint.get_status_display()}",
                    exact=complaint.number == number)
 
     return find_section(_("Complaints"), complaint_list(user=user, q=q), hit,
