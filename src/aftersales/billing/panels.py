@@ -6,7 +6,7 @@ import uuid
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.accounts.choices import DESK_ROLES, STAFF_ROLES, Role
 from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
 from aftersales.core.panels import Panel
 from aftersales.service.choices import Category, Status
@@ -57,20 +57,18 @@ def job_billing_panel(http_request, job) -> dict | None:
     }
 
 
-FIND_ROLES = DESK_ROLES | {Role.ACCOUNTANT}
-
-
 def sheet_find(http_request, q) -> dict | None:
-    """Quick find: charge sheets (CS…) and quotes (QT…) by number, on their printed page."""
+    """Quick find: charge sheets (CS…) and quotes (QT…) by number, on their printed page
+    (their pages' rule: staff; the find page itself is the desk's and the accountant's)."""
     return number_section(
-        http_request, q, prefix=SHEET_PREFIX, roles=FIND_ROLES, title=_("Charge sheets"),
+        http_request, q, prefix=SHEET_PREFIX, roles=STAFF_ROLES, title=_("Charge sheets"),
         rows=lambda user: (ChargeSheet.objects.restrict(user, "view").select_related("customer")
                            .order_by("-issued_at", "-id")),
         url=lambda sheet: reverse("billing:sheet", args=[sheet.pk]),
         detail=lambda sheet: (f"{sheet.customer.name} · ¥{sheet.total} · "
                               f"{local_day(sheet.issued_at)}"),
     ) or number_section(
-        http_request, q, prefix=QUOTE_PREFIX, roles=FIND_ROLES, title=_("Quotes"),
+        http_request, q, prefix=QUOTE_PREFIX, roles=STAFF_ROLES, title=_("Quotes"),
         rows=lambda user: quote_list(user).order_by("-created_at", "-id"),
         url=lambda quote: reverse("billing:quote", args=[quote.pk]),
         detail=lambda quote: (f"{quote.request.customer.name} · ¥{quote.total} · "

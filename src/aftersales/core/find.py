@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .panels import Panel
+from .views import may_open  # noqa: F401 (the sections' access check, with their other helpers)
 
 FIND_PAGE = "web.find"
 FIND_TEMPLATE = "core/find_section.html"
@@ -51,11 +52,6 @@ def find_section(title, rows, hit, *, more: str = "", q: str = "") -> dict | Non
         more_url = f"{reverse(more)}?{urlencode({'q': q})}"
     return {"title": title, "hits": [hit(row) for row in rows[:FIND_LIMIT]],
             "more_url": more_url}
-
-
-def may_open(user, roles) -> bool:
-    """Whether the user may open a list of these roles (as ``core.views.roles_required``)."""
-    return bool(user.is_superuser or getattr(user, "role", None) in roles)
 
 
 def find_query(raw: str) -> str:

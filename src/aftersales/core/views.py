@@ -15,6 +15,12 @@ from .forms import apply_errors, error_text
 PAGE_SIZE = 25
 
 
+def may_open(user, roles) -> bool:
+    """Whether the user has one of these roles (or is a superuser): who opens a page of
+    :func:`roles_required`, and who sees a panel that shows part of such a page."""
+    return bool(user.is_superuser or getattr(user, "role", None) in roles)
+
+
 def roles_required(roles):
     """Only these roles (or a superuser) may open the page; anyone else gets 403."""
 
@@ -22,8 +28,7 @@ def roles_required(roles):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.is_superuser or user.role in roles):
+            if not may_open(request.user, roles):
                 raise Forbidden
             return view(request, *args, **kwargs)
 

@@ -27,15 +27,11 @@ from .services.returns import PREFIX as RETURN_PREFIX
 RECENT_INVOICES = 5
 
 
-def _reads(user) -> bool:
-    return bool(user.is_superuser or getattr(user, "role", None) in READ_ROLES)
-
-
 def customer_balance_panel(http_request, customer) -> dict | None:
     """A customer's page: what he owes (invoiced − paid − credited, by age), his latest
     invoices and how he is invoiced (now, later, never)."""
     user = http_request.user
-    if not _reads(user):
+    if not may_open(user, READ_ROLES):
         return None
     balance = customer_balance(customer)
     preference = InvoicingPreference.objects.filter(customer=customer).first()
@@ -53,7 +49,7 @@ def customer_balance_panel(http_request, customer) -> dict | None:
 
 
 def reports_money_card(http_request, subject) -> dict | None:
-    return {} if _reads(http_request.user) else None
+    return {} if may_open(http_request.user, READ_ROLES) else None
 
 
 def invoice_find(http_request, q) -> dict | None:

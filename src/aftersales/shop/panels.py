@@ -4,25 +4,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import DESK_ROLES
-from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, local_day
+from aftersales.core.find import FIND_PAGE, Hit, find_panel, find_section, local_day, may_open
 from aftersales.core.panels import Panel
 
 from .models import Order
 from .selectors import order_list
 
 
-def _desk(user) -> bool:
-    return user.is_superuser or user.role in DESK_ROLES
-
-
 def reports_card_panel(http_request, subject) -> dict | None:
     """The reports start page: a card with the platforms' metrics (EC-4)."""
-    return {} if _desk(http_request.user) else None
+    return {} if may_open(http_request.user, DESK_ROLES) else None
 
 
 def customer_orders_panel(http_request, customer) -> dict | None:
     """A customer's page: his online-shop orders and their after-sales cases."""
-    if not _desk(http_request.user):
+    if not may_open(http_request.user, DESK_ROLES):
         return None
     orders = list(Order.objects.restrict(http_request.user).filter(customer=customer)
                   .select_related("shop").prefetch_related("cases")[:20])
@@ -32,7 +28,7 @@ def customer_orders_panel(http_request, customer) -> dict | None:
 def order_find(http_request, q) -> dict | None:
     """Quick find: online-shop orders as their list's search box finds them (order number,
     buyer's name or phone); an order's page leads to its after-sales cases."""
-    if not _desk(http_request.user):
+    if not may_open(http_request.user, DESK_ROLES):
         return None
     rows = order_list(user=http_request.user, q=q).order_by("-paid_at", "-id")
 
