@@ -105,14 +105,14 @@ class Grade(models.TextChoices):
     """CP-13: the administrative penalty of one responsible person."""
 
     NONE = "none", _("No administrative penalty")
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", pgettext_lazy("penalty", "Warning")
     MINOR = "minor", _("Minor demerit")
     MAJOR = "major", _("Major demerit")
 
 
 class PenaltyKind(models.TextChoices):
     ECONOMIC = "economic", _("Share of the loss")
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", pgettext_lazy("penalty", "Warning")
     MINOR = "minor", _("Minor demerit")
     MAJOR = "major", _("Major demerit")
 
@@ -127,7 +127,7 @@ class AlertKind(models.TextChoices):
 class StrikeConsequence(models.TextChoices):
     """CP-15: staff complained about — first a warning, second a penalty, third dismissal."""
 
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", pgettext_lazy("penalty", "Warning")
     PENALTY = "penalty", _("Penalty")
     DISMISSAL = "dismissal", _("Dismissal")
 

@@ -9,7 +9,7 @@ from aftersales.core.panels import Panel
 
 from .choices import OPEN_STATUSES
 from .models import Complaint
-from .selectors import complaint_list
+from .selectors import complaint_list, internal_reader
 
 
 def case_handover_panel(http_request, case) -> dict | None:
@@ -52,11 +52,14 @@ def customer_open_complaint_alert(http_request, customer) -> dict | None:
 
 
 def reports_card_panel(http_request, subject) -> dict | None:
-    """The reports start page: a card with the monthly complaint statistics (RP-5)."""
+    """The reports start page: a card with the monthly complaint statistics (RP-5) and, for
+    readers of the internal form, the month's penalty deductions for payroll (CP-13)."""
     user = http_request.user
-    if not (user.is_superuser or user.role in {"agent", "supervisor", "manager", "admin"}):
+    desk = user.is_superuser or user.role in {"agent", "supervisor", "manager", "admin"}
+    internal = internal_reader(user)
+    if not (desk or internal):
         return None
-    return {}
+    return {"statistics": desk, "deductions": internal}
 
 
 def complaint_find(http_request, q) -> dict | None:

@@ -1,15 +1,21 @@
-"""Reads that carry policy: the visible list with its filters, what a reader sees of a case."""
+"""Reads that carry policy: the visible list with its filters, what a reader sees of a case,
+the month's penalty deductions for payroll."""
 
-from django.db.models import Q
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from aftersales.core.validators import phone_search_key
 
 from .choices import OPEN_STATUSES
-from .models import Complaint, Department, DepartmentMember
-from .models.responsibility import internal_visible
+from .models import Complaint, Department, DepartmentMember, PenaltyInstalment
+from .models.responsibility import internal_reader, internal_visible
 
-__all__ = ["complaint_list", "internal_visible", "departments_with_people"]
+__all__ = ["complaint_list", "deduction_list", "departments_with_people", "internal_reader",
+           "internal_visible"]
 
 
 def complaint_list(*, user, q: str = "", status: str = "", kind: str = "", channel: str = "",
@@ -47,3 +53,57 @@ def departments_with_people():
             seen.add(person.pk)
             unique.append(person)
     return departments, unique
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """One penalty's part taken in a month: what payroll deducts, and what is left of it."""
+
+    person: object
+    department: object
+    complaint: Complaint
+    kind: str
+    penalty: Decimal
+    before: Decimal
+    amount: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.penalty - self.before - self.amount
+
+
+@dataclass(frozen=True)
+class PersonDeductions:
+    person: object
+    departments: str
+    count: int
+    amount: Decimal
+
+
+def deduction_list(*, user, month: date) -> dict:
+    """CP-13 for payroll: every penalty instalment of ``month`` the reader may see (the
+    internal form's rule), with what was taken of each penalty before and what is still to
+    take; and each person's total for the month."""
+    month = month.replace(day=1)
+    rows = list(PenaltyInstalment.objects.restrict(user).filter(month=month)
+                .select_related("person", "penalty__department", "penalty__complaint")
+                .order_by("person__username", "penalty__complaint__number", "penalty_id"))
+    before = dict(PenaltyInstalment.objects.filter(penalty_id__in={r.penalty_id for r in rows},
+                                                   month__lt=month)
+                  .values("penalty").annotate(total=Sum("amount"))
+                  .values_list("penalty", "total"))
+    lines = [Deduction(person=r.person, department=r.penalty.department,
+                       complaint=r.penalty.complaint, kind=r.penalty.get_kind_display(),
+                       penalty=r.penalty.amount, before=before.get(r.penalty_id, Decimal("0")),
+                       amount=r.amount) for r in rows]
+    people: dict[int, list[Deduction]] = {}
+    for line in lines:
+        people.setdefault(line.person.pk, []).append(line)
+    return {
+        "month": month, "lines": lines,
+        "people": [PersonDeductions(
+            person=own[0].person, count=len(own), amount=sum((x.amount for x in own), Decimal("0")),
+            departments=" · ".join(sorted({str(x.department) for x in own})))
+            for own in people.values()],
+        "total": sum((x.amount for x in lines), Decimal("0.00")),
+    }

@@ -90,6 +90,19 @@ def sheet_add(workbook: Workbook, title, used: set[str] | None = None):
     return workbook.create_sheet(name)
 
 
+def tables_workbook(*, title, tables) -> Workbook:
+    """A workbook of plain tables as a page shows them, one sheet each: ``tables`` are dicts
+    with ``title``, ``head`` (the column names) and ``rows``."""
+    workbook = workbook_new(title=title)
+    used: set[str] = set()
+    for table in tables:
+        sheet = sheet_add(workbook, table["title"], used)
+        row_append(sheet, table["head"])
+        for row in table["rows"]:
+            row_append(sheet, row)
+    return workbook
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)

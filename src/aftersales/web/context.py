@@ -47,6 +47,8 @@ NAV = [
     # the second wave's areas: each start page leads on to the rest of its area
     ("billing:home", _("Billing"), DESK | {Role.ACCOUNTANT, Role.TECHNICIAN}, MONEY),
     ("invoicing:home", _("Invoices"), LEADS | {Role.ACCOUNTANT}, MONEY),
+    # payroll's monthly deductions (CP-13); the desk's leads reach them from the complaints
+    ("complaints:deductions", _("Penalty deductions"), {Role.ACCOUNTANT}, MONEY),
     ("customers:contracts", _("Contracts"), DESK, MONEY),
     ("warranty:home", _("Warranty outcomes"), LEADS, MONEY),
     ("complaints:list", _("Complaints"), DESK, FOLLOW_UP),

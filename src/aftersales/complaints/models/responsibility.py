@@ -1,6 +1,8 @@
 """The internal form (CP-9): responsibility, penalties, internal notes — never shown to the
 customer, never in the portal, never to another centre — and the monthly statistics."""
 
+from functools import partial
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,18 +17,24 @@ from .complaint import is_headquarters
 INTERNAL_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ACCOUNTANT})
 
 
+def internal_reader(user) -> bool:
+    """May ``user`` read internal forms at all: the head office; the supervisors, managers and
+    accountants of a centre (their centre's); head-office department members without a centre."""
+    return bool(is_headquarters(user)
+                or (user.role in INTERNAL_ROLES and user.service_centre_id)
+                or (user.role in INTERNAL_ROLES | {Role.AGENT} and not user.service_centre_id
+                    and user.complaint_departments.exists()))
+
+
 def internal_rule(queryset, user, action, path="complaint__service_centre"):
     """The internal form: the head office, and the supervisors, managers and accountants of the
     complaint's own centre (not its agents: CP-9, sales may not show it to the customer);
     head-office department members (no centre) too. Nobody else, whatever the action."""
-    if is_headquarters(user):
-        return queryset
-    if user.role in INTERNAL_ROLES and user.service_centre_id:
+    if not internal_reader(user):
+        return queryset.none()
+    if user.service_centre_id and not is_headquarters(user):
         return queryset.filter(**{f"{path}_id": user.service_centre_id})
-    if (user.role in INTERNAL_ROLES | {Role.AGENT} and not user.service_centre_id
-            and user.complaint_departments.exists()):
-        return queryset
-    return queryset.none()
+    return queryset
 
 
 def internal_visible(user, complaint) -> bool:
@@ -130,6 +138,9 @@ class PenaltyInstalment(models.Model):
                                related_name="+")
     month = models.DateField(_("month"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    objects = InternalQuerySet.as_manager()
+    restrict_rule = staticmethod(partial(internal_rule, path="penalty__complaint__service_centre"))
 
     class Meta:
         ordering = ["month", "id"]

@@ -37,7 +37,7 @@ from ..forms import (
     StepForm,
 )
 from ..models import Complaint, Inquiry, RouteStep
-from ..selectors import complaint_list, departments_with_people, internal_visible
+from ..selectors import complaint_list, departments_with_people, internal_reader, internal_visible
 from ..services.route import running_step
 from ..workflow import complaint_workflow
 
@@ -63,7 +63,7 @@ def complaint_list_view(request):
         c.overdue = c.is_open and c.case_due_at and c.case_due_at < now
     return render(request, "complaints/list.html", {
         "page": page, "form": form, "query": page_query(request),
-        "export_query": page_query(request)})
+        "export_query": page_query(request), "internal_reader": internal_reader(request.user)})
 
 
 @require_GET

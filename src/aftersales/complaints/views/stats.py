@@ -1,28 +1,32 @@
-"""CP-12, CP-14, RP-5: the monthly complaint statistics (page, chart, Excel)."""
+"""CP-12, CP-14, RP-5: the monthly complaint statistics (page, chart, Excel); CP-13: the
+month's penalty deductions for payroll (page, Excel)."""
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from aftersales.accounts.permissions import desk_required
-from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
+from aftersales.accounts.permissions import desk_required, staff_required
+from aftersales.core.excel import tables_workbook, xlsx_response
 
 from ..choices import Cause, Channel, Kind
 from ..models import Complaint, MonthlyReport
+from ..selectors import deduction_list, internal_reader
 from ..services.stats import monthly_stats, previous_month
 
 
-def _month(request) -> date:
+def _month(request, default=None) -> date:
+    """The month asked for (``?month=YYYY-MM``), else ``default``, else last month."""
     raw = (request.GET.get("month") or "").strip()
     try:
         year, month = (int(x) for x in raw.split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        return previous_month(timezone.localdate())
+        return default or previous_month(timezone.localdate())
 
 
 def _tables(figures) -> list[dict]:
@@ -73,12 +77,46 @@ def monthly_report(request):
 def monthly_report_excel(request):
     month = _month(request)
     figures = monthly_stats(month, Complaint.objects.restrict(request.user))
-    workbook = workbook_new(title=_("Complaint statistics %(month)s")
-                            % {"month": month.strftime("%Y-%m")})
-    used: set[str] = set()
-    for table in _tables(figures):
-        sheet = sheet_add(workbook, table["title"], used)
-        row_append(sheet, table["head"])
-        for row in table["rows"]:
-            row_append(sheet, row)
+    workbook = tables_workbook(title=_("Complaint statistics %(month)s")
+                               % {"month": month.strftime("%Y-%m")}, tables=_tables(figures))
     return xlsx_response(workbook, f"complaints-{month:%Y-%m}.xlsx")
+
+
+def _deductions(request) -> dict:
+    if not internal_reader(request.user):
+        raise PermissionDenied(_("Penalty deductions are on the internal form: the head office, "
+                                 "and the supervisors, managers and accountants of a centre."))
+    return deduction_list(user=request.user,
+                          month=_month(request, default=timezone.localdate().replace(day=1)))
+
+
+def _deduction_tables(d) -> list[dict]:
+    return [
+        {"title": _("By person"),
+         "head": [_("Person"), _("Username"), _("Department"), _("Deductions"), _("Deducted this month")],
+         "rows": [[str(p.person), p.person.username, p.departments, p.count, p.amount]
+                  for p in d["people"]]},
+        {"title": _("Each penalty"),
+         "head": [_("Person"), _("Username"), _("Department"), pgettext("complaint", "Complaint"),
+                  pgettext("complaint", "Kind"), _("Penalty"), _("Deducted before"),
+                  _("Deducted this month"), _("Still to deduct")],
+         "rows": [[str(x.person), x.person.username, str(x.department), x.complaint.number, x.kind,
+                   x.penalty, x.before, x.amount, x.remaining] for x in d["lines"]]},
+    ]
+
+
+@require_GET
+@staff_required
+def deductions(request):
+    d = _deductions(request)
+    return render(request, "complaints/deductions.html", {**d, "month": d["month"].strftime("%Y-%m")})
+
+
+@require_GET
+@staff_required
+def deductions_excel(request):
+    d = _deductions(request)
+    workbook = tables_workbook(title=_("Penalty deductions %(month)s")
+                               % {"month": d["month"].strftime("%Y-%m")},
+                               tables=_deduction_tables(d))
+    return xlsx_response(workbook, f"penalty-deductions-{d['month']:%Y-%m}.xlsx")
