@@ -9,6 +9,13 @@ from aftersales.core.models import BaseModel
 from .choices import COMPANY_WIDE_ROLES, STAFF_ROLES, Role
 
 
+def is_headquarters(user) -> bool:
+    """The service department (服务部, the head office): administrators, and managers without a
+    centre — a manager with one runs that branch."""
+    return bool(user.is_superuser or user.role == Role.ADMIN
+                or (user.role == Role.MANAGER and not user.service_centre_id))
+
+
 class ServiceCentre(BaseModel):
     """A service centre or branch (服务中心/分公司): it owns its requests and its staff."""
 

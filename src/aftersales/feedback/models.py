@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.models import is_headquarters
 from aftersales.core.models import BaseModel
 from aftersales.core.querysets import RestrictedQuerySet
 
@@ -34,12 +35,6 @@ from .choices import (
 )
 
 # --- who sees what (house style rule 8) ---------------------------------------------------------
-
-
-def is_headquarters(user) -> bool:
-    """The service department (服务部): administrators and managers without a centre."""
-    return user.is_superuser or user.role == Role.ADMIN or (
-        user.role == Role.MANAGER and not user.service_centre_id)
 
 
 def _centre_scope(queryset, user, roles, path="request__service_centre"):

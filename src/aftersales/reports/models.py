@@ -11,17 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.models import is_headquarters
 from aftersales.core.models import BaseModel
 
 from .choices import ReportKind, ReportState, RunStatus, Trigger
 
 TECHNICIAN_KINDS = (ReportKind.TECHNICIAN_DAILY, ReportKind.DAILY_HOURS)
-
-
-def is_headquarters(user) -> bool:
-    """The service department (服务部): a manager without a centre, an administrator."""
-    return bool(user.is_superuser or user.role == Role.ADMIN
-                or (user.role == Role.MANAGER and not user.service_centre_id))
 
 
 def report_rule(queryset, user, action):

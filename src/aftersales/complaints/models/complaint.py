@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.models import is_headquarters
 from aftersales.core.models import BaseModel
 from aftersales.core.querysets import RestrictedQuerySet
 
@@ -26,11 +27,6 @@ from ..choices import (
 )
 
 READERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.ACCOUNTANT})
-
-
-def is_headquarters(user) -> bool:
-    return user.is_superuser or user.role == Role.ADMIN or (
-        user.role == Role.MANAGER and not user.service_centre_id)
 
 
 def complaint_rule(queryset, user, action, path="service_centre"):
