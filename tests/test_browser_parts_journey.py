@@ -59,16 +59,19 @@ def test_request_ship_fit_return_and_receive_a_part(phone_page, page, live_serve
     assert stock_on_hand(warehouse=world.van, part=world.part) == 0
     assert StockMove.objects.filter(kind="issue", reference=f"usage:{usage.pk}").count() == 1
 
-    # 5. the faulty part is owed back; he records the serials and sends it
+    # 5. the faulty part is owed back: on the same job page he writes down both serials and
+    #    the waybill and sends it, and is back on the job
     obligation = ReturnObligation.objects.get(usage=usage)
+    phone.reload()
+    item = f"#faulty-parts [data-obligation='{obligation.pk}']"
+    phone.locator(f"{item} input[name=new_serial]").fill("NEW-2026-100")
+    phone.locator(f"{item} input[name=faulty_serial]").fill("OLD-2021-555")
+    phone.locator(f"{item} input[name=tracking]").fill("SF0000000001")
+    phone.locator(f"{item} [data-send]").click()
+    expect(phone.locator(item)).to_contain_text("已寄回")
+    expect(phone.locator(item)).to_contain_text("OLD-2021-555")
+    assert phone.url.endswith(f"/field/jobs/{job.pk}/#faulty-parts")
     row = f"tr[data-obligation='{obligation.pk}']"
-    phone.goto(f"{live_server.url}/parts/returns/")
-    phone.locator(f"{row} input[name=new_serial]").fill("NEW-2026-100")
-    phone.locator(f"{row} input[name=faulty_serial]").fill("OLD-2021-555")
-    phone.locator(f"{row} button", has_text="保存").click()
-    phone.locator(f"{row} input[name=tracking]").fill("SF0000000001")
-    phone.locator(f"{row} [data-send]").click()
-    expect(phone.locator(row)).to_contain_text("已寄回")
 
     # 6. the service department receives it at the central warehouse
     page.context.clear_cookies()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .exceptions import ConflictError, PermissionDenied
 from .forms import apply_errors, error_text
@@ -55,6 +56,14 @@ def service_run(request, call, *, form=None) -> bool:
         messages.error(request, str(error.message))
         return False
     return True
+
+
+def safe_next(request, url: str | None) -> str:
+    """``url`` when it leads back into this site (a form's ``next``), else ""."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return ""
 
 
 def page_query(request, drop=("page",)) -> str:

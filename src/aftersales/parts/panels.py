@@ -4,12 +4,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import DESK_ROLES
+from aftersales.core.dates import local_today
 from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
 from aftersales.core.panels import Panel
 
-from .models import ReturnObligation
+from .models import ReturnObligation, ReturnStatus
 from .selectors_requests import material_request_list, material_requests_of_job
 from .services.requests import PREFIX as MATERIAL_REQUEST_PREFIX
+from .services.returns import obligation_may_send, return_point
 
 
 def request_material_requests_panel(http_request, service_request) -> dict | None:
@@ -33,6 +35,22 @@ def request_returns_panel(http_request, service_request) -> dict | None:
     return {"obligations": rows, "job": service_request}
 
 
+def field_job_returns_panel(http_request, job) -> dict | None:
+    """The technician's job page: the faulty parts his free (warranty) parts owe back (PT-1,
+    PT-3) — he writes down the serials and sends each back without leaving the job."""
+    user = http_request.user
+    rows = list(ReturnObligation.objects.restrict(user).filter(request=job)
+                .select_related("part", "receiving_point").order_by("id"))
+    if not rows:
+        return None
+    today = local_today()
+    for row in rows:
+        row.may_send = obligation_may_send(user, row)
+        row.overdue = row.status == ReturnStatus.OPEN and row.due_on < today
+    return {"obligations": rows, "job": job, "next": f"{http_request.path}#faulty-parts",
+            "receiving_point": return_point()}
+
+
 def material_request_find(http_request, q) -> dict | None:
     """Quick find: material requests by number (MR…)."""
     return number_section(
@@ -47,6 +65,10 @@ def material_request_find(http_request, q) -> dict | None:
 
 PANELS = {
     FIND_PAGE: [find_panel(material_request_find, order=55)],
+    "field.job": [
+        Panel(template="parts/panels/field_job_returns.html", context=field_job_returns_panel,
+              order=10),
+    ],
     "service_request.detail": [
         Panel(template="parts/panels/request_material_requests.html",
               context=request_material_requests_panel, order=30),

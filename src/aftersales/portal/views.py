@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +19,7 @@ from aftersales.billing.selectors import charge_summary
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.ratelimit import client_ip
+from aftersales.core.views import safe_next
 from aftersales.customers.models import Customer
 from aftersales.service import services as service_services
 from aftersales.service.choices import Status
@@ -34,13 +34,6 @@ PAGE_SIZE = 20
 
 def _is_customer(user) -> bool:
     return user.is_authenticated and user.role == Role.CUSTOMER
-
-
-def _safe_next(request, url: str | None) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return ""
 
 
 def portal_login_required(view):
@@ -77,7 +70,7 @@ def _customer_of(user) -> Customer | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if _is_customer(request.user) and request.method == "GET":
         return redirect(next_url or "portal:home")
     form = IdentifierForm(request.POST or None)
@@ -101,7 +94,7 @@ def _finish_sign_in(request, sign_in: services.SignIn):
     for key in (SESSION_IDENTIFIER, SESSION_NEXT):
         request.session.pop(key, None)
     auth_login(request, sign_in.user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(_safe_next(request, next_url) or "portal:home")
+    return redirect(safe_next(request, next_url) or "portal:home")
 
 
 @never_cache

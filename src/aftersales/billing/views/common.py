@@ -4,16 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import error_text
+from aftersales.core.views import safe_next
 
 
 def back(request, job=None) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    target = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if target:
         return target
     if job is not None:
         return reverse("field:job", args=[job.pk]) if request.user.role == "technician" \

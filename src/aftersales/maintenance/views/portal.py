@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.querysets import get_restricted
+from aftersales.core.views import safe_next
 from aftersales.customers.models import InstalledProduct
 
 from ..services import meter_reading_add
@@ -20,9 +20,7 @@ TAG = "meter"
 @require_POST
 @login_required
 def customer_reading(request):
-    back = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = "/"
+    back = safe_next(request, request.POST.get("next")) or "/"
     product = get_restricted(InstalledProduct.objects, request.user,
                              pk=request.POST.get("product") or 0)
     value = (request.POST.get("value") or "").strip()

@@ -90,6 +90,15 @@ def _require_owner(actor, obligation: ReturnObligation) -> None:
         raise PermissionDenied()
 
 
+def obligation_may_send(actor, obligation: ReturnObligation) -> bool:
+    """May ``actor`` record the serials and send the faulty part back now (a page's buttons)?"""
+    try:
+        _require_owner(actor, obligation)
+    except PermissionDenied:
+        return False
+    return obligation.status == ReturnStatus.OPEN
+
+
 def obligation_serials_record(*, actor, obligation: ReturnObligation, new_serial="",
                               faulty_serial="") -> ReturnObligation:
     """The technician writes down the new part's and the faulty part's serial numbers."""
@@ -108,11 +117,14 @@ def obligation_serials_record(*, actor, obligation: ReturnObligation, new_serial
 
 
 def obligation_send(*, actor, obligation: ReturnObligation, faulty_serial=None,
-                    tracking: str = "") -> ReturnObligation:
-    """The faulty part is on its way to the receiving point; its serial must be recorded."""
+                    tracking: str = "", new_serial=None) -> ReturnObligation:
+    """The faulty part is on its way to the receiving point; its serial must be recorded (given
+    here or before). The new part's serial may be given with it (the technician's one form)."""
     obligation.refresh_from_db()
     _require_owner(actor, obligation)
     changes = {"sent_at": timezone.now(), "tracking": _serial(tracking, "tracking")}
+    if new_serial is not None:
+        changes["new_serial"] = _serial(new_serial, "new_serial")
     serial = obligation.faulty_serial if faulty_serial is None else _serial(
         faulty_serial, "faulty_serial")
     if not serial:

@@ -115,3 +115,28 @@ def test_the_admin_lists_obligations_and_loans_read_only(admin_client, fitted):
     obligation = ReturnObligation.objects.get()
     page = admin_client.get(f"/admin/parts/returnobligation/{obligation.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
+
+
+def test_the_technician_sends_the_faulty_part_back_from_his_job_page(client, fitted):
+    """PT-1/PT-3 on the phone: the job page lists what its free parts owe back; one form takes
+    both serials and the waybill and sends, and leads back to the job."""
+    cast, van, central, part, request = fitted
+    obligation = ReturnObligation.objects.get()
+    client.force_login(cast.technician)
+    job_page = f"/field/jobs/{request.pk}/"
+    page = client.get(job_page).content.decode()
+    assert 'data-panel="faulty-parts"' in page and f'data-obligation="{obligation.pk}"' in page
+    assert f'value="{job_page}#faulty-parts"' in page and "data-send" in page
+    response = client.post(f"/parts/returns/{obligation.pk}/send/", {
+        "new_serial": "N-9", "faulty_serial": "F-9", "tracking": "SF9",
+        "next": f"{job_page}#faulty-parts"})
+    assert response.status_code == 302 and response["Location"] == f"{job_page}#faulty-parts"
+    obligation.refresh_from_db()
+    assert (obligation.status, obligation.new_serial, obligation.faulty_serial,
+            obligation.tracking) == (ReturnStatus.SENT, "N-9", "F-9", "SF9")
+    page = client.get(job_page).content.decode()
+    assert "F-9" in page and "data-send" not in page  # sent: shown, no longer editable
+    # a "next" that leaves the site is not followed
+    response = client.post(f"/parts/returns/{obligation.pk}/serials/",
+                           {"next": "https://evil.example/"})
+    assert response["Location"] == "/parts/returns/"

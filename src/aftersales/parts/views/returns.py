@@ -16,7 +16,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import service_run
+from aftersales.core.views import safe_next, service_run
 
 from ..models import ReturnObligation, ReturnStatus
 from ..services import returns as services
@@ -65,8 +65,7 @@ def return_list(request):
     page = Paginator(rows.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.overdue = row.status == ReturnStatus.OPEN and row.due_on < today
-        row.may_send = row.status == ReturnStatus.OPEN and (
-            row.owed_by_id == user.pk or user.role != Role.TECHNICIAN)
+        row.may_send = services.obligation_may_send(user, row)
         row.may_receive = (row.status in {ReturnStatus.OPEN, ReturnStatus.SENT}
                            and user.role != Role.TECHNICIAN
                            and row.receiving_point is not None
@@ -93,6 +92,7 @@ def return_step(request, pk, step):
         elif step == "send":
             services.obligation_send(actor=request.user, obligation=obligation,
                                      faulty_serial=post.get("faulty_serial"),
+                                     new_serial=post.get("new_serial"),
                                      tracking=post.get("tracking", ""))
         else:
             services.obligation_receive(actor=request.user, obligation=obligation,
@@ -100,5 +100,4 @@ def return_step(request, pk, step):
 
     if service_run(request, call):
         messages.success(request, _("Done."))
-    back = post.get("next") or ""
-    return redirect(back if back.startswith("/parts/returns/") else "parts:returns")
+    return redirect(safe_next(request, post.get("next")) or "parts:returns")
