@@ -11,11 +11,20 @@ class Occasion(models.TextChoices):
     WARRANTY_EXPIRY = "warranty_expiry", _("Warranty expiry")
     CONTRACT_EXPIRY = "contract_expiry", _("Contract expiry")
     CHECK_IN = "check_in", _("Is it working well?")
+    PRODUCT_NOTICE = "product_notice", _("Product notice")
 
 
 # The contracts area sends the renewal notice itself: the calendar shows contract expiry, but
 # care never sends a message for it.
 SENT_OCCASIONS = (Occasion.BIRTHDAY, Occasion.HOLIDAY, Occasion.WARRANTY_EXPIRY, Occasion.CHECK_IN)
+
+
+class NoticeState(models.TextChoices):
+    """A product notice (CR-1): written, then sent to every owner by the background worker."""
+
+    DRAFT = "draft", pgettext_lazy("notice", "Draft")
+    SENDING = "sending", pgettext_lazy("notice", "Sending")
+    SENT = "sent", pgettext_lazy("notice", "Sent")
 
 
 class Language(models.TextChoices):

@@ -80,3 +80,24 @@ class ReferralCloseForm(forms.Form):
     status = forms.ChoiceField(choices=[(ReferralStatus.WON, ReferralStatus.WON.label),
                                         (ReferralStatus.LOST, ReferralStatus.LOST.label)])
     referred = CustomerByPhoneField(label=_("Customer's phone"), max_length=20, required=False)
+
+
+class ProductNoticeForm(forms.Form):
+    """A product notice (CR-1): which owners, and what they are told."""
+
+    product_model = forms.ModelChoiceField(label=_("Product model"), queryset=None)
+    purchased_from = forms.DateField(label=_("Bought from"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    purchased_to = forms.DateField(label=_("Bought until"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    text = forms.CharField(label=_("Text"), max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Placeholders: {customer} {product} {serial} {company}."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from aftersales.customers.models import ProductModel
+
+        self.fields["product_model"].queryset = ProductModel.objects.order_by("code")
+        self.fields["product_model"].label_from_instance = lambda m: f"{m.code} {m.name}"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import DESK_ROLES, Role
+from aftersales.accounts.models import is_headquarters
 from aftersales.core.models import BaseModel
 from aftersales.core.querysets import RestrictedQuerySet
 
@@ -19,6 +20,7 @@ from . import defaults
 from .choices import (
     Language,
     MessageChannel,
+    NoticeState,
     Occasion,
     ReferralStatus,
     VisitKind,
@@ -26,6 +28,13 @@ from .choices import (
 )
 
 CARE_EDITORS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+# a notice goes to every owner in the country: the service department writes and sends it
+NOTICE_EDITORS = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+def may_write_notices(user) -> bool:
+    """A product notice reaches owners in every centre: the head office writes and sends it."""
+    return is_headquarters(user)
 
 
 def _desk_rule(queryset, user, action, own: str | None = None):
@@ -256,3 +265,56 @@ class Referral(BaseModel):
     @staticmethod
     def restrict_rule(queryset, user, action):
         return _desk_rule(queryset, user, action)
+
+
+class ProductNotice(BaseModel):
+    """CR-1 "product improvements": a notice to every owner of a product model (optionally
+    those who bought it in a period) — one care message per customer, sent in the background.
+    Its text takes the care placeholders {customer} {product} {serial} {company}."""
+
+    product_model = models.ForeignKey("customers.ProductModel", on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("product model"))
+    purchased_from = models.DateField(_("bought from"), null=True, blank=True)
+    purchased_to = models.DateField(_("bought until"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=120)
+    text = models.TextField(_("text"), max_length=1000)
+    state = models.CharField(_("state"), max_length=10, choices=NoticeState.choices,
+                             default=NoticeState.DRAFT)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("written by"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("sent by"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product notice")
+        verbose_name_plural = _("product notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purchased_from__isnull=True) | Q(purchased_to__isnull=True)
+                | Q(purchased_from__lte=models.F("purchased_to")),
+                name="care_notice_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def key(self) -> str:
+        """CareMessage.key: one message per customer and notice."""
+        return f"notice-{self.pk}"
+
+    @property
+    def progress(self) -> int:
+        return 100 if not self.recipients else min(100, round(100 * self.sent / self.recipients))
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        if action == "view":
+            return _desk_rule(queryset, user, action)
+        return queryset if may_write_notices(user) else queryset.none()

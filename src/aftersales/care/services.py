@@ -12,13 +12,16 @@ from aftersales.accounts.choices import DESK_ROLES, STAFF_ROLES
 from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import add_months, local_today
 from aftersales.core.events import event_append
+from aftersales.core.exceptions import IllegalTransition
 from aftersales.core.messaging import mail_send_after_commit, sms_send_after_commit
-from aftersales.core.workflow import version_bump
+from aftersales.core.tasks import enqueue
+from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer, InstalledProduct
 
 from . import defaults, occasions
-from .choices import LEVEL_MONTHS, MessageChannel, Occasion, ReferralStatus, VisitKind
+from .audience import notice_customers, notice_units
+from .choices import LEVEL_MONTHS, MessageChannel, NoticeState, Occasion, ReferralStatus, VisitKind
 from .models import (
     CARE_EDITORS,
     CareMessage,
@@ -26,9 +29,12 @@ from .models import (
     CareVisit,
     KeyAccount,
     MessageTemplate,
+    ProductNotice,
     Referral,
     VisitPlan,
+    may_write_notices,
 )
+from .workflow import product_notice_workflow
 
 
 def _require(allowed: bool) -> None:
@@ -275,6 +281,11 @@ def message_render(occasion: str, language: str, values: dict) -> tuple[str, str
     else:
         subject, body = defaults.TEMPLATES[occasion].get(language,
                                                          defaults.TEMPLATES[occasion]["zh-hans"])
+    return text_render(subject, body, language, values)
+
+
+def text_render(subject: str, body: str, language: str, values: dict) -> tuple[str, str]:
+    """(subject, text) with the placeholders filled in; an unknown one stays as written."""
     with translation.override(language):
         values = {"company": str(defaults.COMPANY), "product": "", "date": "", "holiday": "",
                   **values}
@@ -299,15 +310,20 @@ def care_items_due(day: date, policy: CareSettings | None = None):
     yield from occasions.check_in_items(day, day, after_days=policy.check_in_days)
 
 
-def care_message_send(*, item: occasions.Item, policy: CareSettings) -> CareMessage | None:
+def care_message_send(*, item: occasions.Item, policy: CareSettings,
+                      template: tuple[str, str] | None = None) -> CareMessage | None:
     """Send one care message, once: the row and the after-commit delivery are one transaction;
-    a second sender (another scheduler, a re-run) hits the unique constraint and sends nothing."""
+    a second sender (another scheduler, a re-run) hits the unique constraint and sends nothing.
+    ``template`` (subject, text) is the message's own wording (a product notice's), else the
+    occasion's template."""
     customer = item.customer
     use_mail = policy.channel == MessageChannel.EMAIL and customer.email
     to = customer.email if use_mail else customer.phone
     if not to:
         return None
-    subject, text = message_render(item.occasion, policy.language, _item_values(item))
+    values = _item_values(item)
+    subject, text = (text_render(*template, policy.language, values) if template is not None
+                     else message_render(item.occasion, policy.language, values))
     try:
         with transaction.atomic():
             message = CareMessage.objects.create(
@@ -346,3 +362,114 @@ def care_daily(*, day: date | None = None) -> dict:
     return {"visits": visits_after_installation_ensure(today=day),
             "messages": care_messages_send(day=day)}
 
+
+
+# --- product notices (CR-1 "product improvements") ----------------------------------------------
+
+NOTICE_PROGRESS_EVERY = 50  # messages between two progress updates of the notice's row
+NOTICE_PLACEHOLDERS = "{customer} {product} {serial} {company}"
+
+
+def _notice_fields(*, product_model, subject, text, purchased_from, purchased_to) -> dict:
+    subject, text = (subject or "").strip(), (text or "").strip()
+    errors = {}
+    if product_model is None:
+        errors["product_model"] = [_("Choose the product model whose owners get the notice.")]
+    if not subject:
+        errors["subject"] = [_("Give the notice a subject.")]
+    elif len(subject) > 120:
+        errors["subject"] = [_("A subject has at most 120 characters.")]
+    if not text:
+        errors["text"] = [_("Write what the owners should know.")]
+    elif len(text) > 1000:
+        errors["text"] = [_("A notice has at most 1,000 characters.")]
+    else:
+        try:
+            text_render(subject, text, "zh-hans", {})
+        except (ValueError, IndexError):
+            errors["text"] = [_("Braces are only for placeholders: %(names)s.")
+                              % {"names": NOTICE_PLACEHOLDERS}]
+    if purchased_from and purchased_to and purchased_from > purchased_to:
+        errors["purchased_to"] = [_("The period ends before it starts.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"product_model": product_model, "subject": subject, "text": text,
+            "purchased_from": purchased_from, "purchased_to": purchased_to}
+
+
+def product_notice_save(*, actor, product_model, subject: str, text: str,
+                        purchased_from: date | None = None, purchased_to: date | None = None,
+                        notice: ProductNotice | None = None,
+                        expected_version: int | None = None) -> ProductNotice:
+    """Write a product notice, or change it while it is a draft (the service department)."""
+    _require(may_write_notices(actor))
+    fields = _notice_fields(product_model=product_model, subject=subject, text=text,
+                            purchased_from=purchased_from, purchased_to=purchased_to)
+    with transaction.atomic():
+        if notice is None:
+            notice = ProductNotice.objects.create(**fields, created_by=actor)
+            event_append(subject=notice, action="create", actor=actor,
+                         data={"product_model": product_model.pk})
+            return notice
+        locked = ProductNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.state != NoticeState.DRAFT:
+            raise IllegalTransition(_("A notice can be changed only before it is sent."))
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        version_bump(instance=locked, expected_version=expected_version, fields=list(fields))
+        event_append(subject=locked, action="edit", actor=actor)
+    return locked
+
+
+def product_notice_send(*, actor, notice: ProductNotice,
+                        expected_version: int | None = None) -> ProductNotice:
+    """Send the notice: its owners are counted and the background worker sends each his
+    message (``product_notice_deliver``); the worker's task is enqueued in the same
+    transaction."""
+    _require(may_write_notices(actor))
+    recipients = notice_customers(notice).count()
+    if not recipients:
+        raise ValidationError(_("Nobody owns this model (bought in this period): there is no "
+                                "one to send the notice to."))
+    with transaction.atomic():
+        sent = transition_apply(workflow=product_notice_workflow, instance=notice, name="send",
+                                actor=actor, expected_version=expected_version,
+                                changes={"recipients": recipients, "sent_by": actor,
+                                         "sent_at": timezone.now()},
+                                data={"recipients": recipients})
+        enqueue("aftersales.care.tasks.deliver_product_notice", sent.pk)
+    return sent
+
+
+def product_notice_deliver(*, notice_id: int) -> int:
+    """The background worker's part (task ``deliver_product_notice``): one care message to each
+    owner, his first unit of the model named in it, the progress on the notice's row every
+    ``NOTICE_PROGRESS_EVERY`` messages; then the notice is sent. Run again (a worker that
+    stopped), it sends only what is missing. Returns how many messages the notice has."""
+    notice = ProductNotice.objects.select_related("product_model").get(pk=notice_id)
+    if notice.state != NoticeState.SENDING:
+        return notice.sent
+    policy = CareSettings.load()
+    done = set(CareMessage.objects.filter(occasion=Occasion.PRODUCT_NOTICE, key=notice.key)
+               .values_list("customer_id", flat=True))
+    sent, today = len(done), local_today()
+    for unit in notice_units(notice).iterator(chunk_size=500):
+        if unit.customer_id in done:
+            continue
+        done.add(unit.customer_id)
+        item = occasions.Item(today, Occasion.PRODUCT_NOTICE, unit.customer, key=notice.key,
+                              product=unit, values={"serial": unit.serial})
+        if care_message_send(item=item, policy=policy,
+                             template=(notice.subject, notice.text)) is not None:
+            sent += 1
+            if sent % NOTICE_PROGRESS_EVERY == 0:
+                ProductNotice.objects.filter(pk=notice.pk).update(sent=sent)
+    # what the notice has in all (another worker may have sent some of them at the same time)
+    sent = CareMessage.objects.filter(occasion=Occasion.PRODUCT_NOTICE, key=notice.key).count()
+    try:
+        transition_apply(workflow=product_notice_workflow, instance=notice, name="finish",
+                         actor=None, changes={"sent": sent, "finished_at": timezone.now()},
+                         data={"sent": sent})
+    except IllegalTransition:  # the other worker finished it first
+        pass
+    return sent

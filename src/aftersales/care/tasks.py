@@ -17,3 +17,11 @@ def scan_key_account_installations() -> int:
     from .services import visits_after_installation_ensure
 
     return visits_after_installation_ensure()
+
+
+@task()
+def deliver_product_notice(notice_id: int) -> int:
+    """CR-1: a product notice's message to each owner of its model (resumable)."""
+    from .services import product_notice_deliver
+
+    return product_notice_deliver(notice_id=notice_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, home, referrals
+from .views import accounts, home, notices, referrals
 
 app_name = "care"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("referrals/", referrals.referral_list, name="referrals"),
     path("referrals/<int:pk>/close/", referrals.referral_close, name="referral_close"),
     path("value/", referrals.value_view, name="value"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
+    path("notices/<int:pk>/send/", notices.notice_send, name="notice_send"),
+    path("notices/<int:pk>/progress/", notices.notice_progress, name="notice_progress"),
 ]

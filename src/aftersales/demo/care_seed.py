@@ -1,9 +1,13 @@
 """Demo data for customer care: the demo's key-account customers get an account manager (the
 centre's supervisors and the service department's managers); some have visit plans and past
 visits; a few referrals; then the daily care work runs once (FB-6 visits due for new
-installations, today's care messages)."""
+installations, today's care messages); a product notice sent to a model's recent buyers and
+another one still a draft."""
 
 from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
@@ -11,7 +15,7 @@ from aftersales.care import services as care
 from aftersales.care.choices import ReferralStatus, VisitorLevel
 from aftersales.core.dates import local_today
 from aftersales.customers.choices import CustomerKind
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Customer, InstalledProduct, ProductModel
 
 PROSPECTS = ["江南宾馆", "东湖物业", "新城幼儿园", "明珠洗浴中心", "顺发餐饮", "绿地公寓前台",
              "陈先生", "刘女士", "周先生", "吴女士"]
@@ -55,3 +59,31 @@ def seed_care(rng, admin) -> None:
         elif rng.random() < 0.2:
             care.referral_close(actor=admin, referral=referral, status=ReferralStatus.LOST)
     care.care_daily(day=today)
+    _notices(admin, today)
+
+
+UPGRADE = ("{customer}您好：您购买的{product}（序列号 {serial}）可免费升级燃烧器组件，提升冬季低温"
+           "点火性能。请拨打服务热线预约上门，升级不收任何费用。{company}")
+FROST = ("{customer}您好：冬季来临，请为您的{product}做好防冻：长期不用时排空机内存水，保持电源接通"
+         "以启用防冻功能。如需上门检查，请拨打服务热线。{company}")
+
+
+def _notices(admin, today) -> None:
+    """CR-1 product notices: one sent to the last quarter's buyers of the most common model,
+    one draft for the second."""
+    common = list(InstalledProduct.objects.values("model").annotate(n=Count("id"))
+                  .order_by("-n", "model").values_list("model", flat=True)[:2])
+    if not common:
+        return
+    models = {m.pk: m for m in ProductModel.objects.filter(pk__in=common)}
+    notice = care.product_notice_save(actor=admin, product_model=models[common[0]],
+                                      subject="燃烧器免费升级", text=UPGRADE,
+                                      purchased_from=today - timedelta(days=90),
+                                      purchased_to=today)
+    try:
+        care.product_notice_send(actor=admin, notice=notice)
+    except ValidationError:  # nobody bought it in the last quarter: it stays a draft
+        return
+    care.product_notice_deliver(notice_id=notice.pk)
+    care.product_notice_save(actor=admin, product_model=models[common[-1]],
+                             subject="冬季防冻提醒", text=FROST)

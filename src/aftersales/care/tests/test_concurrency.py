@@ -62,3 +62,24 @@ def test_two_scans_make_each_installation_visit_once(cast, account_manager):
     results = _race(lambda: services.visits_after_installation_ensure())
     assert sum(results) == CUSTOMERS
     assert CareVisit.objects.count() == CUSTOMERS
+
+
+def test_two_workers_send_a_product_notice_once_each(sms, cast):
+    """A notice's task run by two workers at once (a task put back by recovery while its first
+    worker still runs): each owner gets one message, the notice is finished once, counting all."""
+    from aftersales.care.models import ProductNotice
+    from aftersales.core.events import event_list
+    from aftersales.customers.tests.factories import ProductModelFactory
+
+    heater = ProductModelFactory(code="WH-RACE")
+    for _ in range(CUSTOMERS):
+        InstalledProductFactory(model=heater, purchased_on=DAY - timedelta(days=40))
+    notice = services.product_notice_save(actor=cast.manager, product_model=heater,
+                                          subject="升级", text="{customer}：{product} 可免费升级")
+    notice = services.product_notice_send(actor=cast.manager, notice=notice)
+    results = _race(lambda: services.product_notice_deliver(notice_id=notice.pk))
+    notice = ProductNotice.objects.get()
+    assert (notice.state, notice.sent) == ("sent", CUSTOMERS)
+    assert CUSTOMERS in results
+    assert len(outbox(sms)) == CUSTOMERS
+    assert [e.action for e in event_list(notice)].count("finish") == 1

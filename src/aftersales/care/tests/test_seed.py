@@ -4,7 +4,14 @@ import random
 
 import pytest
 
-from aftersales.care.models import CareVisit, KeyAccount, Referral, VisitPlan
+from aftersales.care.models import (
+    CareMessage,
+    CareVisit,
+    KeyAccount,
+    ProductNotice,
+    Referral,
+    VisitPlan,
+)
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
 from aftersales.demo.care_seed import seed_care
 
@@ -21,3 +28,6 @@ def test_seed_care(cast, sms):
     assert VisitPlan.objects.exists() and Referral.objects.count() == 10
     assert CareVisit.objects.filter(visited_on__isnull=False).exists()
     assert Referral.objects.filter(status="won").exists()
+    sent, draft = ProductNotice.objects.order_by("id")
+    assert (sent.state, draft.state) == ("sent", "draft") and sent.sent >= 1
+    assert CareMessage.objects.filter(occasion="product_notice").count() == sent.sent
