@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from aftersales.core.validators import phone_search_key
@@ -66,6 +66,7 @@ class Deduction:
     penalty: Decimal
     before: Decimal
     amount: Decimal
+    openable: bool = True  # the reader may open the complaint's page (payroll may not)
 
     @property
     def remaining(self) -> Decimal:
@@ -92,17 +93,24 @@ def deduction_list(*, user, month: date) -> dict:
                                                    month__lt=month)
                   .values("penalty").annotate(total=Sum("amount"))
                   .values_list("penalty", "total"))
+    opens = set(Complaint.objects.restrict(user)
+                .filter(pk__in={r.penalty.complaint_id for r in rows}).values_list("pk", flat=True))
     lines = [Deduction(person=r.person, department=r.penalty.department,
                        complaint=r.penalty.complaint, kind=r.penalty.get_kind_display(),
-                       penalty=r.penalty.amount, before=before.get(r.penalty_id, Decimal("0")),
-                       amount=r.amount) for r in rows]
+                       penalty=r.penalty.amount, before=before.get(r.penalty_id, Decimal("0.00")),
+                       amount=r.amount, openable=r.penalty.complaint_id in opens)
+             for r in rows]
     people: dict[int, list[Deduction]] = {}
     for line in lines:
         people.setdefault(line.person.pk, []).append(line)
+    latest = None
+    if not lines:  # say where the last ones are (a month before, or booked ahead)
+        latest = (PenaltyInstalment.objects.restrict(user).filter(month__lte=month)
+                  .aggregate(latest=Max("month"))["latest"])
     return {
-        "month": month, "lines": lines,
+        "month": month, "lines": lines, "latest": latest,
         "people": [PersonDeductions(
-            person=own[0].person, count=len(own), amount=sum((x.amount for x in own), Decimal("0")),
+            person=own[0].person, count=len(own), amount=sum((x.amount for x in own), Decimal("0.00")),
             departments=" · ".join(sorted({str(x.department) for x in own})))
             for own in people.values()],
         "total": sum((x.amount for x in lines), Decimal("0.00")),

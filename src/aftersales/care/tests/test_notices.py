@@ -149,6 +149,7 @@ def test_pages(client, cast, owners, sms, django_capture_on_commit_callbacks):
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
     page = client.get(f"/care/notices/{notice.pk}/").content.decode()
     assert 'data-sent="3"' in page and page.count("/customers/") >= 3
+    assert "data-preview" in page and "您好：您的恒温燃气热水器（" in page  # as sent
     assert "3 / 3" in client.get("/care/notices/").content.decode()
 
     client.force_login(cast.agent)  # the desk reads, does not write or send

@@ -86,6 +86,10 @@ def notice_detail(request, pk: int):
         CareMessage.objects.restrict(request.user)
         .filter(occasion=Occasion.PRODUCT_NOTICE, key=notice.key)
         .select_related("customer").order_by("-sent_at", "-id")[:RECENT_MESSAGES])
+    if notice.state != NoticeState.DRAFT and context["messages_sent"]:
+        latest = context["messages_sent"][0]  # what they read, as sent
+        context["preview"] = (latest.subject, latest.text)
+        context["preview_to"] = latest.customer
     return render(request, "care/notices/detail.html", context)
 
 

@@ -18,18 +18,22 @@ INTERNAL_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ACCOUNTANT})
 
 
 def internal_reader(user) -> bool:
-    """May ``user`` read internal forms at all: the head office; the supervisors, managers and
-    accountants of a centre (their centre's); head-office department members without a centre."""
+    """May ``user`` read internal forms at all: the head office, its finance (accountants
+    without a centre: they book outcomes and deduct penalties, CP-11, CP-13); the supervisors,
+    managers and accountants of a centre (their centre's); head-office department members
+    without a centre."""
     return bool(is_headquarters(user)
                 or (user.role in INTERNAL_ROLES and user.service_centre_id)
+                or (user.role == Role.ACCOUNTANT and not user.service_centre_id)
                 or (user.role in INTERNAL_ROLES | {Role.AGENT} and not user.service_centre_id
                     and user.complaint_departments.exists()))
 
 
 def internal_rule(queryset, user, action, path="complaint__service_centre"):
-    """The internal form: the head office, and the supervisors, managers and accountants of the
-    complaint's own centre (not its agents: CP-9, sales may not show it to the customer);
-    head-office department members (no centre) too. Nobody else, whatever the action."""
+    """The internal form: the head office and its finance, and the supervisors, managers and
+    accountants of the complaint's own centre (not its agents: CP-9, sales may not show it to the
+    customer); head-office department members (no centre) too. Nobody else, whatever the
+    action."""
     if not internal_reader(user):
         return queryset.none()
     if user.service_centre_id and not is_headquarters(user):

@@ -66,8 +66,10 @@ def test_page_and_excel(client, closed):
     html = page.content.decode()
     assert c.number in html and "¥1400.00" in html and "¥1000.00" in html
     assert client.get("/complaints/deductions/").context["month"] == "2026-12"  # this month
-    empty = client.get("/complaints/deductions/?month=2026-11")
-    assert "data-empty" in empty.content.decode()
+    empty = client.get("/complaints/deductions/?month=2026-11").content.decode()
+    assert "data-empty" in empty and "data-latest" not in empty  # none before
+    later = client.get("/complaints/deductions/?month=2027-03").content.decode()
+    assert 'data-latest' in later and "?month=2027-01" in later  # the last ones
     xlsx = client.get("/complaints/deductions.xlsx?month=2027-01")
     assert xlsx["Content-Disposition"].endswith('penalty-deductions-2027-01.xlsx"')
     book = load_workbook(BytesIO(xlsx.content))
@@ -94,6 +96,10 @@ def test_the_internal_forms_readers_only(client, closed):
     assert client.get("/complaints/deductions.xlsx?month=2026-12").status_code == 403
     assert "complaints/deductions/" not in client.get("/complaints/").content.decode()
     assert "data-deductions" not in client.get("/reports/").content.decode()
+    finance = UserFactory(username="acc-hq", role=Role.ACCOUNTANT, service_centre=None)
+    _login(client, finance)  # head-office finance: every centre's, the cases it may not open
+    page = client.get("/complaints/deductions/?month=2026-12").content.decode()
+    assert c.number in page and f"/complaints/{c.pk}/" not in page
     _login(client, team.supervisor)
     assert "data-deductions" in client.get("/reports/").content.decode()
     _login(client, accountant)  # no reports, no complaints: the navigation leads him there
