@@ -124,6 +124,21 @@ def test_value_analysis_finds_the_few_that_bring_most(cast):
     assert data["curve"][-1] == (100.0, 100.0)
 
 
+def test_the_90_10_view(client, cast):
+    """CR-4's second rule: the few who bring 90 % — 14 + 1 of 17 is 88 %, so three of four."""
+    big = CustomerFactory(name="大户", service_centre=cast.centre)
+    for _ in range(7):
+        new_request(cast, customer=big)
+    for n in range(3):
+        InstalledProductFactory(customer=CustomerFactory(name=f"小户{n}"))
+    client.force_login(cast.agent)
+    page = client.get("/care/value/")
+    assert (page.context["top_share"], page.context["top_count"]) == (80, 1)
+    page = client.get("/care/value/?share=90")
+    assert (page.context["top_share"], page.context["top_count"]) == (90, 3)
+    assert 'aria-current="page">90/10' in page.content.decode()
+
+
 def test_the_reports_page_links_to_care_reports(client, cast):
     client.force_login(cast.manager)
     page = client.get("/reports/").content.decode()

@@ -77,7 +77,10 @@ def referral_close(request, pk: int):
 @require_GET
 @desk_required
 def value_view(request):
-    data = value_analysis(limit=200)
+    # CR-4: the few who bring 80 % of the business, or 90 % (90/10)
+    share = 90 if request.GET.get("share") == "90" else 80
+    data = value_analysis(top_share=share, limit=200)
+    data["shares"] = [(80, "80/20"), (90, "90/10")]
     # the chart: 400 × 200 units, x = share of customers, y = cumulative share of value
     data["points"] = [(round(x * 4, 1), round(200 - y * 2, 1)) for x, y in data["curve"]]
     data["line80"] = 200 - data["top_share"] * 2
