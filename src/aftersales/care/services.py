@@ -363,7 +363,6 @@ def care_daily(*, day: date | None = None) -> dict:
             "messages": care_messages_send(day=day)}
 
 
-
 # --- product notices (CR-1 "product improvements") ----------------------------------------------
 
 NOTICE_PROGRESS_EVERY = 50  # messages between two progress updates of the notice's row
@@ -414,11 +413,29 @@ def product_notice_save(*, actor, product_model, subject: str, text: str,
         locked = ProductNotice.objects.select_for_update().get(pk=notice.pk)
         if locked.state != NoticeState.DRAFT:
             raise IllegalTransition(_("A notice can be changed only before it is sent."))
+        before = snapshot(locked)
         for key, value in fields.items():
             setattr(locked, key, value)
         version_bump(instance=locked, expected_version=expected_version, fields=list(fields))
+        change_log(actor=actor, instance=locked, action="update", before=before)
         event_append(subject=locked, action="edit", actor=actor)
     return locked
+
+
+def _notice_item(notice: ProductNotice, unit, day: date) -> occasions.Item:
+    """An owner's message of the notice, naming his unit (its model and serial)."""
+    return occasions.Item(day, Occasion.PRODUCT_NOTICE, unit.customer, key=notice.key,
+                          product=unit, values={"serial": unit.serial})
+
+
+def product_notice_preview(notice: ProductNotice):
+    """(customer, (subject, text)): what the first owner will read, or None without owners."""
+    unit = notice_units(notice).first()
+    if unit is None:
+        return None
+    values = _item_values(_notice_item(notice, unit, local_today()))
+    return unit.customer, text_render(notice.subject, notice.text, CareSettings.load().language,
+                                      values)
 
 
 def product_notice_send(*, actor, notice: ProductNotice,
@@ -457,9 +474,7 @@ def product_notice_deliver(*, notice_id: int) -> int:
         if unit.customer_id in done:
             continue
         done.add(unit.customer_id)
-        item = occasions.Item(today, Occasion.PRODUCT_NOTICE, unit.customer, key=notice.key,
-                              product=unit, values={"serial": unit.serial})
-        if care_message_send(item=item, policy=policy,
+        if care_message_send(item=_notice_item(notice, unit, today), policy=policy,
                              template=(notice.subject, notice.text)) is not None:
             sent += 1
             if sent % NOTICE_PROGRESS_EVERY == 0:

@@ -12,10 +12,10 @@ from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, service_run
 
 from .. import services
-from ..audience import notice_customers, notice_units
+from ..audience import notice_customers
 from ..choices import NoticeState, Occasion
 from ..forms import ProductNoticeForm
-from ..models import CareMessage, CareSettings, ProductNotice, may_write_notices
+from ..models import CareMessage, ProductNotice, may_write_notices
 
 RECENT_MESSAGES = 20
 
@@ -73,15 +73,10 @@ def notice_detail(request, pk: int):
         "product_model", "created_by", "sent_by"), request.user, pk=pk)
     context = {"notice": notice, "may_write": may_write_notices(request.user)}
     if notice.state == NoticeState.DRAFT:
-        first = notice_units(notice).first()
         context["audience"] = notice_customers(notice).count()
-        if first is not None:
-            policy = CareSettings.load()
-            item_values = {"customer": first.customer.name, "product": first.model.name,
-                           "serial": first.serial}
-            context["preview"] = services.text_render(notice.subject, notice.text,
-                                                      policy.language, item_values)
-            context["preview_to"] = first.customer
+        preview = services.product_notice_preview(notice)
+        if preview is not None:
+            context["preview_to"], context["preview"] = preview
     context["messages_sent"] = list(
         CareMessage.objects.restrict(request.user)
         .filter(occasion=Occasion.PRODUCT_NOTICE, key=notice.key)
