@@ -286,7 +286,7 @@ class ProductNotice(BaseModel):
                                    related_name="+", verbose_name=_("written by"))
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("sent by"))
+                                verbose_name=pgettext_lazy("notice", "sent by"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
