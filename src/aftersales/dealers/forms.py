@@ -76,3 +76,14 @@ class ReportForm(forms.Form):
 class AuditForm(forms.Form):
     outcome = forms.ChoiceField(choices=[c for c in AuditOutcome.choices if c[0] != "pending"])
     note = forms.CharField(max_length=300, required=False)
+
+
+class TrainingForm(forms.Form):
+    """A training the maker gave the dealer's people (DL-1)."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    attendees = forms.IntegerField(label=_("People trained"), min_value=1, max_value=1000)
+    trainer = forms.CharField(label=_("Given by"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -327,3 +327,32 @@ class AuditSample(BaseModel):
     @staticmethod
     def restrict_rule(queryset, user, action):
         return queryset if user.is_superuser or user.is_staff_role else queryset.none()
+
+
+class DealerTraining(BaseModel):
+    """Training the maker gives a dealer's people (DL-1: technical support, training, product
+    information) — part of the dealer's archive (AR-5). Recorded by the service department."""
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="trainings",
+                               verbose_name=_("dealer"))
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    trainer = models.CharField(_("given by"), max_length=100, blank=True)
+    attendees = models.PositiveIntegerField(_("people trained"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("dealer training")
+        verbose_name_plural = _("dealer trainings")
+        constraints = [models.CheckConstraint(condition=Q(attendees__gt=0),
+                                              name="dealers_training_attendees")]
+
+    def __str__(self) -> str:
+        return f"{self.dealer.code} {self.held_on:%Y-%m-%d} {self.topic}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _staff_or_own(queryset, user, action, "dealer_id")

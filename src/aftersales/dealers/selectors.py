@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from aftersales.core.dates import local_today
 from aftersales.parts.models import StockBalance, Warehouse
 
 from .choices import OPEN_JOB_STATES, JobKind, JobState, ReportState
-from .models import DealerJob, MonthlyReport
+from .models import DealerJob, DealerTraining, MonthlyReport
 
 
 def dealer_for(user):
@@ -64,6 +64,7 @@ class Figures:
     training: int | None = None
     parts_replaced: int | None = None
     reported: bool = False
+    trained_by_us: int = 0  # people the maker trained that month (DealerTraining)
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -82,7 +83,8 @@ def months_back(today: date, count: int) -> date:
 def archive_figures(dealers, *, start: date, end: date) -> list[Figures]:
     """Per dealer and month from ``start`` (a first day) up to ``end`` (exclusive): the jobs it
     completed, installations and repairs among them, the customers' average rating, the share
-    solved in time; and what its monthly report says of follow-ups, training and parts."""
+    solved in time; what its monthly report says of follow-ups, training and parts; and the people
+    the maker trained (its training records)."""
     names = {d.pk: str(d) for d in dealers}
     done = (DealerJob.objects.filter(dealer__in=list(names), state=JobState.COMPLETED,
                                      completed_at__date__gte=start, completed_at__date__lt=end)
@@ -114,4 +116,11 @@ def archive_figures(dealers, *, start: date, end: date) -> list[Figures]:
         figures = row(report.dealer_id, report.month)
         figures.follow_ups, figures.training = report.follow_ups, report.training
         figures.parts_replaced, figures.reported = report.parts_replaced, True
+    for item in (DealerTraining.objects.filter(dealer__in=list(names), held_on__gte=start,
+                                               held_on__lt=end)
+                 .annotate(month=TruncMonth("held_on")).values("dealer_id", "month")
+                 .annotate(people=Sum("attendees"))):
+        month = item["month"]
+        month = month.date() if hasattr(month, "date") else month
+        row(item["dealer_id"], month.replace(day=1)).trained_by_us = item["people"]
     return sorted(rows.values(), key=lambda f: (f.month, f.dealer), reverse=False)

@@ -35,6 +35,7 @@ from .models import (
     DealerContract,
     DealerFee,
     DealerJob,
+    DealerTraining,
     DealerUser,
     MonthlyReport,
     Region,
@@ -565,3 +566,37 @@ def audit_sample_record(*, actor, sample: AuditSample, outcome: str, note: str =
         event_append(subject=locked.job, action="audit_check", actor=actor, from_state=previous,
                      to_state=outcome, note=note)
     return locked
+
+
+TRAINING_MAX_ATTENDEES = 1000
+
+
+def training_record(*, actor, dealer: Dealer, held_on: date, topic: str, attendees,
+                    trainer: str = "", note: str = "") -> DealerTraining:
+    """DL-1, AR-5: a training the maker gave the dealer's people (the service department)."""
+    _require(actor, NETWORK_ROLES)
+    topic, trainer, note = (topic or "").strip(), (trainer or "").strip(), (note or "").strip()
+    errors = {}
+    if not topic:
+        errors["topic"] = [_("Name what the training was about.")]
+    if held_on is None:
+        errors["held_on"] = [_("Enter the day of the training.")]
+    elif held_on > local_today():
+        errors["held_on"] = [_("Record a training once it has been held.")]
+    try:
+        attendees = int(attendees)
+    except (TypeError, ValueError):
+        attendees = 0
+    if not 1 <= attendees <= TRAINING_MAX_ATTENDEES:
+        errors["attendees"] = [_("Enter how many people took part (1 to %(n)d).")
+                               % {"n": TRAINING_MAX_ATTENDEES}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        training = DealerTraining.objects.create(
+            dealer=dealer, held_on=held_on, topic=topic[:200], trainer=trainer[:100],
+            attendees=attendees, note=note, recorded_by=actor)
+        event_append(subject=dealer, action="training_record", actor=actor,
+                     data={"training": training.pk, "held_on": held_on.isoformat(),
+                           "attendees": attendees})
+    return training

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", network.dealer_detail, name="detail"),
     path("<int:pk>/edit/", network.dealer_edit, name="edit"),
     path("<int:pk>/state/", network.dealer_state, name="state"),
+    path("<int:pk>/trainings/", network.training_add, name="training_add"),
     path("<int:dealer_pk>/contracts/new/", network.contract_edit, name="contract_new"),
     path("<int:dealer_pk>/contracts/<int:pk>/", network.contract_edit, name="contract_edit"),
     path("regions/", network.region_list, name="regions"),

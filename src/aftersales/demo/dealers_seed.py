@@ -93,7 +93,21 @@ def seed_dealers(rng, clock, admin, manager) -> None:
     _history(rng, clock, today, dealers, logins)
     _hand_over(clock, dealers, logins)
     _reports(rng, today, dealers, logins)
+    _trainings(rng, today, admin, dealers)
     services.audit_sample_draw(actor=manager, month=_month_start(today, 1), rng=rng)
+
+
+TRAININGS = [("燃气热水器新机型安装调试", "技术部 王工"), ("售后服务规范与话术", "服务部 李主管"),
+             ("常见故障诊断与配件更换", "技术部 陈工"), ("冬季防冻与安全检查", "技术部 王工")]
+
+
+def _trainings(rng, today, admin, dealers) -> None:
+    """DL-1: the maker trained each dealer's people once or twice in the last months."""
+    for dealer in dealers:
+        for topic, trainer in rng.sample(TRAININGS, rng.randint(1, 2)):
+            services.training_record(actor=admin, dealer=dealer,
+                                     held_on=today - timedelta(days=rng.randint(5, 80)),
+                                     topic=topic, trainer=trainer, attendees=rng.randint(3, 12))
 
 
 def _stock(rng, admin, dealers) -> None:

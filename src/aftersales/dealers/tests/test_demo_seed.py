@@ -17,7 +17,7 @@ from aftersales.parts.tests.factories import PartFactory
 from aftersales.service import services as requests
 
 from ..choices import ReportState
-from ..models import AuditSample, Dealer, DealerJob, MonthlyReport
+from ..models import AuditSample, Dealer, DealerJob, DealerTraining, MonthlyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,8 @@ def test_seed_dealers():
     assert set(Dealer.objects.values_list("logins__user__username", flat=True)) == {
         "dealer1", "dealer2", "dealer3"}
     assert DealerJob.objects.filter(source="handed").count() == 6  # two per dealer
+    assert set(DealerTraining.objects.values_list("dealer__code", flat=True)) == set(
+        Dealer.objects.values_list("code", flat=True))
     assert DealerJob.objects.filter(source="own", state="completed").count() >= 9
     overdue = MonthlyReport.objects.filter(state=ReportState.DUE, dealer__code="DL-SJ02")
     assert overdue.exists()

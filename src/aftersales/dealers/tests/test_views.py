@@ -178,3 +178,33 @@ def test_lists_take_as_many_queries_for_many_rows_as_for_few(client, net):
     assert count(cast.manager, reverse("dealers:home")) == few["list"]
     assert count(cast.manager, reverse("dealers:jobs")) == few["jobs"]
     assert count(net["u1"], reverse("dealers:home")) == few["home"]
+
+
+def test_training_given_to_a_dealer_counts_in_its_archive(client, net, clock_at):
+    """DL-1, AR-5: the service department records a training on the dealer's page; the archive
+    counts the people trained that month (page and Excel); bad input is refused whole; a
+    supervisor reads but does not record."""
+    from ..models import DealerTraining
+
+    cast, d1 = net["cast"], net["d1"]
+    clock_at(10, 0, day=date(2026, 11, 20), tick=False)
+    client.force_login(cast.manager)
+    url = reverse("dealers:training_add", args=[d1.pk])
+    response = client.post(url, {"held_on": "2026-11-18", "topic": "燃气热水器新机型安装培训",
+                                 "attendees": "6", "trainer": "技术部 王工"})
+    assert response["Location"].endswith(f"/dealers/{d1.pk}/#trainings")
+    bad = client.post(url, {"held_on": "2026-11-30", "topic": "", "attendees": "0"}, follow=True)
+    assert DealerTraining.objects.count() == 1 and "msg-error" in bad.content.decode()
+    page = client.get(reverse("dealers:detail", args=[d1.pk])).content.decode()
+    assert "燃气热水器新机型安装培训" in page and "data-record-training" in page
+    page = client.get(reverse("dealers:archive") + "?from=2026-11&to=2026-11").content.decode()
+    assert f'data-figures="{d1.pk}-2026-11"' in page
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(
+        reverse("dealers:archive") + "?from=2026-11&to=2026-11&export=xlsx").content)).active
+    head, first = list(sheet.values)[:2]
+    assert first[head.index("我方培训人数")] == 6
+    client.force_login(cast.supervisor)
+    assert "data-record-training" not in client.get(
+        reverse("dealers:detail", args=[d1.pk])).content.decode()
+    assert client.post(url, {"held_on": "2026-11-18", "topic": "x", "attendees": "1"}
+                       ).status_code == 403

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from aftersales.customers.models import Customer
 
 from .. import services
 from ..choices import OPEN_JOB_STATES, DealerState, ReportState
-from ..forms import FEE_LINES, ContractForm, DealerForm, RegionForm
+from ..forms import FEE_LINES, ContractForm, DealerForm, RegionForm, TrainingForm
 from ..models import Dealer, DealerContract, Region
 from ..selectors import dealer_for, dealer_stock, job_list, report_list
 from .common import dealer_or_hq_required, hq_required, is_dealer, network_required
@@ -83,7 +84,29 @@ def dealer_detail(request, pk):
         "logins": dealer.logins.select_related("user"),
         "jobs": dealer.jobs.select_related("request", "customer").order_by("-handed_at")[:20],
         "reports": dealer.reports.order_by("-month")[:6], "today": today,
+        "trainings": dealer.trainings.order_by("-held_on", "-id")[:TRAININGS_SHOWN],
+        "training_form": TrainingForm(initial={"held_on": today}),
         "may_edit": _may_edit(request.user)})
+
+
+TRAININGS_SHOWN = 10
+
+
+@require_POST
+@network_required
+def training_add(request, pk):
+    """DL-1: record a training given to the dealer's people; errors come back as a message."""
+    dealer = get_restricted(Dealer.objects.all(), request.user, pk=pk)
+    form = TrainingForm(request.POST)
+    post = request.POST
+    if service_run(request, lambda: services.training_record(
+            actor=request.user, dealer=dealer,
+            held_on=form.fields["held_on"].clean(post.get("held_on")) if post.get("held_on")
+            else None,
+            topic=post.get("topic", ""), attendees=post.get("attendees"),
+            trainer=post.get("trainer", ""), note=post.get("note", ""))):
+        messages.success(request, _("Training recorded."))
+    return redirect(f"{reverse('dealers:detail', args=[dealer.pk])}#trainings")
 
 
 @require_http_methods(["GET", "POST"])

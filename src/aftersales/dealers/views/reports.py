@@ -133,10 +133,10 @@ def _archive_xlsx(rows, start: date, end: date):
     sheet = sheet_add(book, _("Dealer archive"))
     row_append(sheet, [_("Month"), _("Dealer"), _("Jobs completed"), _("Installations"),
                        _("Repairs"), _("On time (%)"), _("Average rating (1–4)"),
-                       _("Follow-up calls"), _("People trained"), _("Parts replaced"),
-                       _("Report submitted")])
+                       _("Follow-up calls"), _("People trained"), _("Trained by us"),
+                       _("Parts replaced"), _("Report submitted")])
     for f in rows:
         row_append(sheet, [f"{f.month:%Y-%m}", f.dealer, f.jobs, f.installs, f.repairs,
-                           f.on_time_rate, f.rating, f.follow_ups, f.training, f.parts_replaced,
-                           _("yes") if f.reported else _("no")])
+                           f.on_time_rate, f.rating, f.follow_ups, f.training, f.trained_by_us,
+                           f.parts_replaced, _("yes") if f.reported else _("no")])
     return xlsx_response(book, f"dealer-archive-{start:%Y%m}-{end:%Y%m}.xlsx")
