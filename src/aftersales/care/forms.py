@@ -86,6 +86,8 @@ class ProductNoticeForm(forms.Form):
     """A product notice (CR-1): which owners, and what they are told."""
 
     product_model = forms.ModelChoiceField(label=_("Product model"), queryset=None)
+    service_centre = forms.ModelChoiceField(label=_("Owners of centre"), queryset=None,
+                                            required=False, empty_label=_("every centre"))
     purchased_from = forms.DateField(label=_("Bought from"), required=False,
                                      widget=forms.DateInput(attrs={"type": "date"}))
     purchased_to = forms.DateField(label=_("Bought until"), required=False,
@@ -95,9 +97,18 @@ class ProductNoticeForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 5}),
                            help_text=_("Placeholders: {customer} {product} {serial} {company}."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from aftersales.accounts.models import ServiceCentre, is_headquarters
         from aftersales.customers.models import ProductModel
 
         self.fields["product_model"].queryset = ProductModel.objects.order_by("code")
         self.fields["product_model"].label_from_instance = lambda m: f"{m.code} {m.name}"
+        centres = ServiceCentre.objects.order_by("code")
+        field = self.fields["service_centre"]
+        if user is not None and not is_headquarters(user):  # a branch manager: his own
+            field.queryset, field.required = centres.filter(pk=user.service_centre_id), True
+            field.empty_label = None
+            self.initial.setdefault("service_centre", user.service_centre_id)
+        else:
+            field.queryset = centres

@@ -33,8 +33,18 @@ NOTICE_EDITORS = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 def may_write_notices(user) -> bool:
-    """A product notice reaches owners in every centre: the head office writes and sends it."""
-    return is_headquarters(user)
+    """Product notices are written by the head office and by branch managers (a manager with a
+    centre): may the user write one at all?"""
+    return is_headquarters(user) or bool(user.role == Role.MANAGER and user.service_centre_id)
+
+
+def may_notify(user, centre_id) -> bool:
+    """May the user write and send a notice to the owners of ``centre_id`` (None: of every
+    centre)? The head office any; a branch manager his own centre's only."""
+    if is_headquarters(user):
+        return True
+    return bool(may_write_notices(user) and centre_id is not None
+                and centre_id == user.service_centre_id)
 
 
 def _desk_rule(queryset, user, action, own: str | None = None):
@@ -274,6 +284,10 @@ class ProductNotice(BaseModel):
 
     product_model = models.ForeignKey("customers.ProductModel", on_delete=models.PROTECT,
                                       related_name="+", verbose_name=_("product model"))
+    service_centre = models.ForeignKey(
+        "accounts.ServiceCentre", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("owners of centre"),
+        help_text=_("Empty: the owners of every centre."))
     purchased_from = models.DateField(_("bought from"), null=True, blank=True)
     purchased_to = models.DateField(_("bought until"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=120)
@@ -317,4 +331,8 @@ class ProductNotice(BaseModel):
     def restrict_rule(queryset, user, action):
         if action == "view":
             return _desk_rule(queryset, user, action)
-        return queryset if may_write_notices(user) else queryset.none()
+        if is_headquarters(user):
+            return queryset
+        if may_write_notices(user):  # a branch manager: his centre's notices
+            return queryset.filter(service_centre_id=user.service_centre_id)
+        return queryset.none()

@@ -32,7 +32,7 @@ from .models import (
     ProductNotice,
     Referral,
     VisitPlan,
-    may_write_notices,
+    may_notify,
 )
 from .workflow import product_notice_workflow
 
@@ -369,7 +369,8 @@ NOTICE_PROGRESS_EVERY = 50  # messages between two progress updates of the notic
 NOTICE_PLACEHOLDERS = "{customer} {product} {serial} {company}"
 
 
-def _notice_fields(*, product_model, subject, text, purchased_from, purchased_to) -> dict:
+def _notice_fields(*, product_model, subject, text, purchased_from, purchased_to,
+                   service_centre) -> dict:
     subject, text = (subject or "").strip(), (text or "").strip()
     errors = {}
     if product_model is None:
@@ -393,17 +394,21 @@ def _notice_fields(*, product_model, subject, text, purchased_from, purchased_to
     if errors:
         raise ValidationError(errors)
     return {"product_model": product_model, "subject": subject, "text": text,
-            "purchased_from": purchased_from, "purchased_to": purchased_to}
+            "purchased_from": purchased_from, "purchased_to": purchased_to,
+            "service_centre": service_centre}
 
 
 def product_notice_save(*, actor, product_model, subject: str, text: str,
                         purchased_from: date | None = None, purchased_to: date | None = None,
-                        notice: ProductNotice | None = None,
+                        service_centre=None, notice: ProductNotice | None = None,
                         expected_version: int | None = None) -> ProductNotice:
-    """Write a product notice, or change it while it is a draft (the service department)."""
-    _require(may_write_notices(actor))
+    """Write a product notice, or change it while it is a draft: the head office for every
+    centre's owners or one centre's, a branch manager for his centre's."""
+    _require(may_notify(actor, getattr(service_centre, "pk", None))
+             and (notice is None or may_notify(actor, notice.service_centre_id)))
     fields = _notice_fields(product_model=product_model, subject=subject, text=text,
-                            purchased_from=purchased_from, purchased_to=purchased_to)
+                            purchased_from=purchased_from, purchased_to=purchased_to,
+                            service_centre=service_centre)
     with transaction.atomic():
         if notice is None:
             notice = ProductNotice.objects.create(**fields, created_by=actor)
@@ -443,7 +448,7 @@ def product_notice_send(*, actor, notice: ProductNotice,
     """Send the notice: its owners are counted and the background worker sends each his
     message (``product_notice_deliver``); the worker's task is enqueued in the same
     transaction."""
-    _require(may_write_notices(actor))
+    _require(may_notify(actor, notice.service_centre_id))
     recipients = notice_customers(notice).count()
     if not recipients:
         raise ValidationError(_("Nobody owns this model (bought in this period): there is no "

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_tasks_db.models import DBTaskResult
 
 from aftersales.accounts.choices import Role
-from aftersales.accounts.tests.factories import UserFactory
+from aftersales.accounts.tests.factories import ServiceCentreFactory, UserFactory
 from aftersales.care import services
 from aftersales.care.choices import MessageChannel, NoticeState, Occasion
 from aftersales.care.models import CareMessage, CareSettings, ProductNotice
@@ -108,11 +108,8 @@ def test_bad_input_and_who_may(cast, owners):
         _write(cast.manager, heater, text="请带上{发票", purchased_from=date(2025, 2, 1),
                purchased_to=date(2025, 1, 1))
     assert set(error.value.message_dict) == {"text", "purchased_to"}
-    branch_manager = UserFactory(username="mgr-branch", role=Role.MANAGER,
-                                 service_centre=cast.centre)
-    for outsider in (cast.supervisor, branch_manager):  # the head office writes notices
-        with pytest.raises(PermissionDenied):
-            _write(outsider, heater)
+    with pytest.raises(PermissionDenied):
+        _write(cast.supervisor, heater)
     notice = _write(cast.manager, heater, purchased_from=date(2030, 1, 1))
     with pytest.raises(ValidationError):  # nobody bought it then
         services.product_notice_send(actor=cast.manager, notice=notice)
@@ -158,3 +155,26 @@ def test_pages(client, cast, owners, sms, django_capture_on_commit_callbacks):
     assert client.post(f"/care/notices/{notice.pk}/send/").status_code == 404
     client.force_login(cast.technician)
     assert client.get("/care/notices/").status_code == 403
+
+
+def test_a_branch_manager_notifies_his_centres_owners(cast, owners, sms,
+                                                     django_capture_on_commit_callbacks):
+    """The head office writes to every centre's owners or one centre's; a branch manager (a
+    manager with a centre) only to his own centre's."""
+    heater, people = owners
+    people["zhang"].service_centre = cast.centre
+    people["zhang"].save(update_fields=["service_centre"])
+    other = ServiceCentreFactory()
+    branch = UserFactory(username="mgr-branch", role=Role.MANAGER, service_centre=cast.centre)
+    for centre in (None, other):
+        with pytest.raises(PermissionDenied):
+            _write(branch, heater, service_centre=centre)
+    notice = _write(branch, heater, service_centre=cast.centre)
+    notice = services.product_notice_send(actor=branch, notice=notice)
+    assert notice.recipients == 1
+    _deliver(notice, django_capture_on_commit_callbacks)
+    (line,) = outbox(sms)
+    assert line["to"] == people["zhang"].phone
+    hq_notice = _write(cast.manager, heater)  # every centre's owners: not the branch's to send
+    with pytest.raises(PermissionDenied):
+        services.product_notice_send(actor=branch, notice=hq_notice)

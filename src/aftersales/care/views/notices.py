@@ -15,7 +15,7 @@ from .. import services
 from ..audience import notice_customers
 from ..choices import NoticeState, Occasion
 from ..forms import ProductNoticeForm
-from ..models import CareMessage, ProductNotice, may_write_notices
+from ..models import CareMessage, ProductNotice, may_notify, may_write_notices
 
 RECENT_MESSAGES = 20
 
@@ -24,7 +24,8 @@ RECENT_MESSAGES = 20
 @desk_required
 def notice_list(request):
     rows = (ProductNotice.objects.restrict(request.user)
-            .select_related("product_model", "created_by").order_by("-created_at", "-id"))
+            .select_related("product_model", "service_centre", "created_by")
+            .order_by("-created_at", "-id"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "care/notices/list.html", {
         "page": page, "may_write": may_write_notices(request.user)})
@@ -34,9 +35,10 @@ def _form_page(request, notice=None):
     if not may_write_notices(request.user):
         raise PermissionDenied()
     initial = {} if notice is None else {
-        "product_model": notice.product_model_id, "purchased_from": notice.purchased_from,
-        "purchased_to": notice.purchased_to, "subject": notice.subject, "text": notice.text}
-    form = ProductNoticeForm(request.POST or None, initial=initial)
+        "product_model": notice.product_model_id, "service_centre": notice.service_centre_id,
+        "purchased_from": notice.purchased_from, "purchased_to": notice.purchased_to,
+        "subject": notice.subject, "text": notice.text}
+    form = ProductNoticeForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = {}
 
@@ -70,8 +72,8 @@ def notice_edit(request, pk: int):
 @desk_required
 def notice_detail(request, pk: int):
     notice = get_restricted(ProductNotice.objects.select_related(
-        "product_model", "created_by", "sent_by"), request.user, pk=pk)
-    context = {"notice": notice, "may_write": may_write_notices(request.user)}
+        "product_model", "service_centre", "created_by", "sent_by"), request.user, pk=pk)
+    context = {"notice": notice, "may_write": may_notify(request.user, notice.service_centre_id)}
     if notice.state == NoticeState.DRAFT:
         context["audience"] = notice_customers(notice).count()
         preview = services.product_notice_preview(notice)
