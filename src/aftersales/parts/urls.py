@@ -15,6 +15,7 @@ urlpatterns = [
     path("counts/<int:pk>/", ct.stock_count_detail, name="count"),
     path("counts/<int:pk>/print/", ct.stock_count_print, name="count_print"),
     path("counts/<int:pk>/lines/<int:line>/", ct.stock_count_line, name="count_line"),
+    path("counts/<int:pk>/found/", ct.stock_count_found, name="count_found"),
     path("counts/<int:pk>/<str:step>/", ct.stock_count_step, name="count_step"),
     path("material-requests/", mr.material_request_list, name="material_requests"),
     path("material-requests/new/", mr.material_request_new, name="material_request_new"),

@@ -5,6 +5,7 @@ from .counts import (
     stock_count_approve,
     stock_count_cancel,
     stock_count_finish,
+    stock_count_line_add,
     stock_count_line_set,
     stock_count_open,
     stock_count_recount,
@@ -42,8 +43,8 @@ from .stock import (
 )
 
 __all__ = [
-    "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_set",
-    "stock_count_open", "stock_count_recount",
+    "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_add",
+    "stock_count_line_set", "stock_count_open", "stock_count_recount",
     "loan_create", "loan_return", "loans_remind", "loans_sweep",
     "obligation_cancel_for_usage",
     "obligation_open_for_usage", "obligation_receive", "obligation_send",

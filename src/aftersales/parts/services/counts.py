@@ -27,8 +27,9 @@ from aftersales.core.exceptions import IllegalTransition, PermissionDenied
 from aftersales.core.numbering import number_assign, placeholder
 from aftersales.core.workflow import transition_apply
 
-from ..models import PartPrice, StockBalance, StockCount, StockCountLine, Warehouse
+from ..models import PartPrice, StockBalance, StockCount, StockCountLine, StockMove, Warehouse
 from ..models import StockCountStatus as S
+from ..selectors_catalogue import part_price_on
 from ..workflow_counts import LEADS, stock_count_workflow
 from .stock import _balance_locked, may_move, quantity_clean, stock_adjust
 
@@ -108,6 +109,37 @@ def stock_count_line_set(*, actor, line: StockCountLine, counted) -> StockCountL
                                     % {"number": locked.number})
         line.counted = amount
         StockCountLine.objects.filter(pk=line.pk).update(counted=amount)
+    return line
+
+
+def stock_count_line_add(*, actor, count: StockCount, part, counted) -> StockCountLine:
+    """A part found on the shelf that is not on the sheet (the books held none of it when the
+    sheet was opened, or it was not active then): a line of its own, counted as entered. Its
+    expected quantity is what the books held at opening — the balance after the place's last
+    move of the part before then, else 0 — so approval adds the same difference as on any line;
+    it is valued at the cost price of the opening day."""
+    _require_counter(actor, count)
+    if part is None or not part.active:
+        raise ValidationError({"part": [_("Enter the number of an active part.")]})
+    amount = counted_clean(part, counted)
+    with transaction.atomic():
+        locked = StockCount.objects.select_for_update().get(pk=count.pk)
+        if locked.status != S.OPEN:
+            raise IllegalTransition(_("Count %(number)s is no longer open for entries.")
+                                    % {"number": locked.number})
+        if StockCountLine.objects.filter(count=locked, part=part).exists():
+            raise ValidationError({"part": [_("%(code)s is on the sheet already: enter what "
+                                              "you counted on its line.") % {"code": part.code}]})
+        expected = (StockMove.objects.filter(warehouse=locked.warehouse, part=part,
+                                             at__lte=locked.created_at)
+                    .order_by("-at", "-id").values_list("balance_after", flat=True).first())
+        opened_on = timezone.localdate(locked.created_at)
+        price = part_price_on(part, opened_on)
+        line = StockCountLine.objects.create(
+            count=locked, part=part, expected=expected or Decimal(0), counted=amount,
+            unit_cost=price.cost if price is not None else part.unit_price)
+        event_append(subject=locked, action="line_add", actor=actor,
+                     data={"part": part.code, "counted": str(amount)})
     return line
 
 

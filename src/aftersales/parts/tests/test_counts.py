@@ -227,3 +227,44 @@ def test_a_place_the_user_may_not_touch(world):
     with pytest.raises(PermissionDenied):
         services.stock_count_line_set(actor=stranger, line=line, counted="1")
     assert StockCount.objects.restrict(stranger, "view").count() == 0
+
+
+def test_a_part_found_on_the_shelf_that_is_not_on_the_sheet(world):
+    """A part the books held none of at opening (it arrived here unrecorded) is added with what
+    was counted, expected 0, valued at its price; approval books it in. One already on the sheet
+    is refused (enter it on its line), as is a part number that does not exist."""
+    s, store = world["supervisor"], world["store"]
+    found = PartFactory(code="GASKET-9", unit_price=Decimal("4.20"))
+    count = services.stock_count_open(actor=s, warehouse=store)
+    line = services.stock_count_line_add(actor=world["agent"], count=count, part=found, counted="7")
+    assert (line.expected, line.counted, line.unit_cost) == (0, Decimal("7"), Decimal("4.20"))
+    with pytest.raises(ValidationError) as error:
+        services.stock_count_line_add(actor=s, count=count, part=world["ign"], counted="1")
+    assert "IGN-01" in str(error.value) and "on its line" in str(error.value)
+    with pytest.raises(ValidationError):
+        services.stock_count_line_add(actor=s, count=count, part=None, counted="1")
+    assert count.lines.count() == 4
+    _enter(count, s, {"IGN-01": "10", "PIPE-M": "5.5", "VALVE-3": "3"})
+    services.stock_count_finish(actor=s, count=count)
+    services.stock_count_approve(actor=s, count=count)
+    assert _on_hand(store, found) == Decimal("7")
+    summary = stock_count_summary(stock_count_lines(count))
+    assert (summary.surplus_lines, summary.net_value) == (1, Decimal("29.40"))
+
+
+def test_a_found_part_that_left_the_books_counts_against_what_they_held_at_opening(world):
+    """The books held 3 valves at opening but the part was closed then (off the sheet); found 5:
+    expected is the 3 of the last move before opening, so approval adds 2."""
+    s, store, valve = world["supervisor"], world["store"], world["valve"]
+    valve.active = False
+    valve.save(update_fields=["active"])
+    count = services.stock_count_open(actor=s, warehouse=store)
+    assert not count.lines.filter(part=valve).exists()
+    valve.active = True
+    valve.save(update_fields=["active"])
+    line = services.stock_count_line_add(actor=s, count=count, part=valve, counted="5")
+    assert line.expected == Decimal("3")
+    _enter(count, s, {"IGN-01": "10", "PIPE-M": "5.5"})
+    services.stock_count_finish(actor=s, count=count)
+    services.stock_count_approve(actor=s, count=count)
+    assert _on_hand(store, valve) == Decimal("5")

@@ -79,3 +79,22 @@ def test_the_admin_shows_count_sheets_read_only(admin_client, store):
     page = admin_client.get(reverse("admin:parts_stockcount_change", args=[count.pk]))
     assert page.status_code == 200 and "IGN-01" in page.content.decode()
     assert admin_client.get(reverse("admin:parts_stockcount_add")).status_code == 403
+
+
+def test_a_part_found_on_the_shelf_is_added_by_its_number(client, store):
+    supervisor, place, part = store
+    found = PartFactory(code="GASKET-9", unit_price=Decimal("4.20"))
+    count = services.stock_count_open(actor=supervisor, warehouse=place)
+    client.force_login(supervisor)
+    page = client.get(reverse("parts:count", args=[count.pk]), **EN).content.decode()
+    assert "data-found-form" in page
+    url = reverse("parts:count_found", args=[count.pk])
+    unknown = client.post(url, {"part": "NOPE-1", "counted": "2"}, **EN)
+    html = unknown.content.decode()
+    assert unknown.status_code == 400 and "data-found-error" in html and "active part" in html
+    assert 'value="NOPE-1"' in html and count.lines.count() == 1  # what he typed, kept
+    response = client.post(url, {"part": "gasket-9", "counted": "7"}, **EN)
+    line = count.lines.get(part=found)
+    assert response["Location"].endswith(f"#line-{line.pk}") and line.counted == 7
+    page = client.get(reverse("parts:count", args=[count.pk]), **EN).content.decode()
+    assert 'data-line="GASKET-9"' in page and "surplus +7" in page

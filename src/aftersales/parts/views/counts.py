@@ -1,5 +1,6 @@
 """Stock-take pages (PT-3): the count sheets of the places a user sees, opening one, the sheet on
-a phone (one number per line, saved as it is typed in with htmx), its surplus/deficit analysis,
+a phone (one number per line, saved as it is typed in with htmx; a part found that is not on
+it added by its number), its surplus/deficit analysis,
 the steps (counted, approve, recount, cancel) and the printable sheet."""
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from aftersales.core.forms import error_text
 from aftersales.core.views import service_run
 
 from .. import selectors_counts as selectors
-from ..models import StockCountStatus
+from ..models import Part, StockCountStatus
 from ..services import counts as services
 from ..services.stock import may_move
 from ..workflow_counts import LEADS, stock_count_workflow
@@ -69,16 +70,20 @@ def _context(request, count):
     }
 
 
+def _detail_context(request, count) -> dict:
+    context = _context(request, count)
+    labels = {"open": _("Opened"), "line_add": _("Part found added"),
+              **{t.name: t.label for t in stock_count_workflow.transitions.values()}}
+    context["events"] = [(event, labels.get(event.action, event.action))
+                         for event in selectors.stock_count_events(count)]
+    return context
+
+
 @require_GET
 @staff_required
 def stock_count_detail(request, pk):
     count = selectors.stock_count_get(user=request.user, pk=pk)
-    context = _context(request, count)
-    labels = {"open": _("Opened"), **{t.name: t.label
-                                      for t in stock_count_workflow.transitions.values()}}
-    context["events"] = [(event, labels.get(event.action, event.action))
-                         for event in selectors.stock_count_events(count)]
-    return render(request, "parts/counts/detail.html", context)
+    return render(request, "parts/counts/detail.html", _detail_context(request, count))
 
 
 @require_POST
@@ -106,6 +111,33 @@ def stock_count_line(request, pk, line):
                    entered=request.POST.get("counted", ""), oob=True)
     # 200 with the message in the line: htmx swaps only successful answers
     return render(request, "parts/counts/_line_saved.html", context)
+
+
+@require_POST
+@staff_required
+def stock_count_found(request, pk):
+    """A part found on the shelf that is not on the sheet, by its number, with what was counted."""
+    count = selectors.stock_count_get(user=request.user, pk=pk)
+    code = (request.POST.get("part") or "").strip()
+    part = Part.objects.filter(code__iexact=code).first() if code else None
+    added = {}
+
+    def call():
+        added["line"] = services.stock_count_line_add(actor=request.user, count=count, part=part,
+                                                      counted=request.POST.get("counted", ""))
+
+    try:
+        call()
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+    except (ValidationError, ConflictError) as exc:  # the sheet again, the error at the form
+        context = _detail_context(request, count)
+        context.update(found_error=error_text(exc) if isinstance(exc, ValidationError)
+                       else str(exc.message), found_part=code,
+                       found_counted=request.POST.get("counted", ""))
+        return render(request, "parts/counts/detail.html", context, status=400)
+    messages.success(request, _("%(code)s added to the sheet.") % {"code": part.code})
+    return redirect(f"{reverse('parts:count', args=[count.pk])}#line-{added['line'].pk}")
 
 
 @require_POST
