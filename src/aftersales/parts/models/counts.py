@@ -50,6 +50,9 @@ class StockCount(BaseModel):
     status = models.CharField(_("status"), max_length=12, choices=StockCountStatus.choices,
                               default=StockCountStatus.OPEN)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    blind = models.BooleanField(
+        _("blind count"), default=False,
+        help_text=_("The counters do not see what the books expect until counting is finished."))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("opened by"))
     counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
@@ -59,6 +62,11 @@ class StockCount(BaseModel):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     restrict_rule = staticmethod(stock_count_rule)
+
+    @property
+    def hides_books(self) -> bool:
+        """A blind count while it is being counted: the books' quantities are not shown."""
+        return self.blind and self.status == StockCountStatus.OPEN
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -42,9 +42,11 @@ def _may_lead(actor, warehouse: Warehouse) -> bool:
     return bool((actor.is_superuser or role in LEADS) and may_move(actor, warehouse))
 
 
-def stock_count_open(*, actor, warehouse: Warehouse, note: str = "") -> StockCount:
+def stock_count_open(*, actor, warehouse: Warehouse, note: str = "",
+                     blind: bool = False) -> StockCount:
     """A new count sheet for ``warehouse`` with every part it holds a balance row of, the
-    expected quantity frozen as it stands now. One count under way per place."""
+    expected quantity frozen as it stands now. One count under way per place. ``blind``: the
+    counters do not see the expected quantities until counting is finished."""
     if not _may_lead(actor, warehouse):
         raise PermissionDenied(_("Only a supervisor or a manager of the place opens a count."))
     if not warehouse.active:
@@ -57,7 +59,8 @@ def stock_count_open(*, actor, warehouse: Warehouse, note: str = "") -> StockCou
             raise ValidationError({"warehouse": [
                 _("%(place)s is already being counted.") % {"place": warehouse}]})
         count = StockCount.objects.create(number=placeholder(), warehouse=warehouse,
-                                          opened_by=actor, note=(note or "").strip()[:300])
+                                          opened_by=actor, note=(note or "").strip()[:300],
+                                          blind=bool(blind))
         # the cost price valid today (selectors_catalogue.part_price_on's row), for every part
         # in one query; a part without a price row is valued at the price list's price
         cost = (PartPrice.objects.filter(part=OuterRef("part"), valid_from__lte=timezone.localdate())

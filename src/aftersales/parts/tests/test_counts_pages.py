@@ -98,3 +98,25 @@ def test_a_part_found_on_the_shelf_is_added_by_its_number(client, store):
     assert response["Location"].endswith(f"#line-{line.pk}") and line.counted == 7
     page = client.get(reverse("parts:count", args=[count.pk]), **EN).content.decode()
     assert 'data-line="GASKET-9"' in page and "surplus +7" in page
+
+
+def test_a_blind_count_shows_the_books_only_once_counting_is_finished(client, store):
+    """The counters enter what is on the shelf without seeing what the books expect (nor the
+    differences); once counting is finished the sheet shows both for review."""
+    supervisor, place, part = store
+    client.force_login(supervisor)
+    client.post(reverse("parts:count_open"), {"warehouse": place.pk, "blind": "on"}, **EN)
+    count = StockCount.objects.get()
+    assert count.blind
+    detail = reverse("parts:count", args=[count.pk])
+    page = client.get(detail, **EN).content.decode()
+    assert "data-blind" in page and "expected 4" not in page
+    line = count.lines.get()
+    saved = client.post(reverse("parts:count_line", args=[count.pk, line.pk]), {"counted": "3"},
+                        HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "deficit" not in saved and "data-blind-note" in saved
+    printed = client.get(reverse("parts:count_print", args=[count.pk]), **EN).content.decode()
+    assert ">4<" not in printed
+    services.stock_count_finish(actor=supervisor, count=count)
+    page = client.get(detail, **EN).content.decode()
+    assert "expected 4" in page and "deficit -1" in page

@@ -50,7 +50,8 @@ def stock_count_open(request):
                               pk=request.POST.get("warehouse") or 0)
     try:
         count = services.stock_count_open(actor=request.user, warehouse=place,
-                                          note=request.POST.get("note", ""))
+                                          note=request.POST.get("note", ""),
+                                          blind=request.POST.get("blind") == "on")
     except PermissionDenied as error:
         raise DjangoPermissionDenied(str(error.message)) from None
     except ValidationError as error:
