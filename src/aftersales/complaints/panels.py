@@ -55,7 +55,7 @@ def reports_card_panel(http_request, subject) -> dict | None:
     """The reports start page: a card with the monthly complaint statistics (RP-5) and, for
     readers of the internal form, the month's penalty deductions for payroll (CP-13)."""
     user = http_request.user
-    desk = user.is_superuser or user.role in {"agent", "supervisor", "manager", "admin"}
+    desk = may_open(user, DESK_ROLES)
     internal = internal_reader(user)
     if not (desk or internal):
         return None
