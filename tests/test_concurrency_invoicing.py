@@ -1,10 +1,11 @@
 """Invoicing under concurrent writers (real threads with their own connections, on SQLite and
 PostgreSQL): credits never exceed their invoice, a month's batch run twice at once invoices
-each job once, and invoice numbers stay gap-free with failed invoices among them (BL-1, BL-4)."""
+each job once, invoice numbers stay gap-free with failed invoices among them (BL-1, BL-4), a
+contract's fee is invoiced once, and payments never exceed what an invoice has outstanding."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,11 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 
-from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.invoicing.models import CreditNote, Invoice, InvoiceLine
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.billing.models import Payment
+from aftersales.customers.services import contract_create
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment
 from aftersales.invoicing.services import (
+    contract_invoice_issue,
     credit_note_issue,
     invoice_issue,
+    invoice_payment_record,
     invoices_issue_for_period,
     invoicing_preference_set,
 )
@@ -102,3 +109,38 @@ def test_invoice_numbers_stay_gap_free_with_rolled_back_invoices_among_them():
     assert len(numbers) == WORKERS * 2 == len(set(numbers))
     assert sorted(int(n[-4:]) for n in numbers) == list(range(1, WORKERS * 2 + 1))
     assert Invoice.objects.count() == WORKERS * 2
+
+
+def _contract_of(customer, fee="1130.00"):
+    manager = UserFactory(role=Role.MANAGER, service_centre=None)
+    return contract_create(actor=manager, customer=customer,
+                           products=[InstalledProductFactory(customer=customer)],
+                           starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31),
+                           fee=Decimal(fee))
+
+
+def test_a_contract_fee_invoiced_by_four_at_once_is_invoiced_once():
+    actor = accountant()
+    customer = CustomerFactory()
+    invoicing_preference_set(actor=actor, customer=customer, mode="later")
+    contract = _contract_of(customer)
+    results = _race(lambda i: contract_invoice_issue(actor=actor, contract=contract), 4)
+    assert sum(isinstance(r, Invoice) for r in results) == 1
+    assert results.count("refused") == 3
+    assert InvoiceLine.objects.filter(contract=contract).count() == 1
+    assert [int(n[-4:]) for n in Invoice.objects.values_list("number", flat=True)] == [1]
+
+
+def test_concurrent_payments_never_exceed_what_the_invoice_has_outstanding():
+    actor = accountant()
+    customer = CustomerFactory()
+    contract = _contract_of(customer)  # invoiced at signing: ¥1130
+    invoice = Invoice.objects.get(lines__contract=contract)
+    results = _race(lambda i: invoice_payment_record(
+        actor=actor, invoice=invoice, amount="300.00", method="transfer",
+        idempotency_key=f"bank-{i}"))
+    assert results.count("refused") == WORKERS - 3
+    assert InvoicePayment.objects.filter(invoice=invoice).count() == 3
+    assert Payment.objects.aggregate(s=Sum("amount"))["s"] == Decimal("900.00")
+    serials = sorted(int(n[-4:]) for n in Payment.objects.values_list("number", flat=True))
+    assert serials == [1, 2, 3]  # the refused ones gave their receipt numbers back

@@ -1,8 +1,10 @@
 """The integration API's endpoints for invoicing (their rules live in the app's services).
 
 - ``invoices/``: issued invoices with their lines (read); POST issues one for a customer — the
-  charged work of a month (``period`` YYMM) or the given charge sheets — and REQUIRES an
-  ``Idempotency-Key`` header: the same key returns the first invoice again.
+  charged work of a month (``period`` YYMM), the given charge sheets, or a maintenance
+  contract's fee — and REQUIRES an ``Idempotency-Key`` header: the same key returns the first
+  invoice again. ``invoices/{id}/payments/``: POST records money paid against the invoice
+  itself (REQUIRES an ``Idempotency-Key``; never more than is outstanding).
 - ``credit-notes/``: credit notes, allowances and refunds (read); POST issues one (REQUIRES an
   ``Idempotency-Key``); never more than the invoice has left to credit (400).
 - ``return-notes/``: goods returned against an invoice (read); POST issues one with its credit
@@ -24,12 +26,14 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aftersales.billing.choices import Method
 from aftersales.billing.models import ChargeSheet
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.filters import IsoDateTimeFilter
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Customer, MaintenanceContract
 from aftersales.invoicing import services
 from aftersales.invoicing.choices import CreditKind
 from aftersales.invoicing.models import (
@@ -44,6 +48,7 @@ from aftersales.invoicing.permissions import may_issue
 from aftersales.invoicing.selectors import receivables
 from aftersales.parts.models import Part
 
+from .billing import PaymentSerializer
 from .idempotency import idempotent, key_required
 from .serializers import ModelSerializer
 
@@ -91,28 +96,47 @@ def _issue_schema(issue_serializer, serializer):
 
 
 class InvoiceLineSerializer(ModelSerializer):
-    sheet_number = serializers.CharField(source="sheet.number", read_only=True)
+    """A line charges one job's charge sheet or one maintenance contract's fee (the other is
+    null)."""
+
+    sheet_number = serializers.CharField(source="sheet.number", read_only=True, allow_null=True)
+    contract_number = serializers.CharField(source="contract.number", read_only=True,
+                                            allow_null=True)
 
     class Meta:
         model = InvoiceLine
-        fields = ["sheet", "sheet_number", "description", "net", "tax", "amount"]
+        fields = ["sheet", "sheet_number", "contract", "contract_number", "description", "net",
+                  "tax", "amount"]
         read_only_fields = fields
 
 
 class InvoiceSerializer(ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
+    payments = serializers.SerializerMethodField(
+        help_text="Payments against the invoice itself (not those taken for its jobs).")
 
     class Meta:
         model = Invoice
         fields = ["id", "number", "customer", "kind", "period_start", "period_end", "net",
                   "tax_rate", "tax", "total", "issuer", "external_number", "issued_at",
-                  "issued_by", "lines"]
+                  "issued_by", "lines", "payments"]
         read_only_fields = fields
+
+    @extend_schema_field(PaymentSerializer(many=True))
+    def get_payments(self, invoice) -> list:
+        return PaymentSerializer([p.payment for p in invoice.payments.all()], many=True).data
+
+
+class InvoicePaymentCreateSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    method = serializers.ChoiceField(choices=Method.choices, default=Method.TRANSFER)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class InvoiceIssueSerializer(serializers.Serializer):
-    """Either ``period`` (the customer's charged work of that month, one batch invoice) or
-    ``sheets`` (those charge sheets, not yet invoiced)."""
+    """One of ``period`` (the customer's charged work of that month, one batch invoice),
+    ``sheets`` (those charge sheets, not yet invoiced) or ``contract`` (that maintenance
+    contract's fee)."""
 
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     period = serializers.RegexField(r"^\d{4}$", required=False,
@@ -120,10 +144,16 @@ class InvoiceIssueSerializer(serializers.Serializer):
     sheets = serializers.PrimaryKeyRelatedField(queryset=ChargeSheet.objects.all(), many=True,
                                                 required=False, allow_empty=False)
 
+    contract = serializers.PrimaryKeyRelatedField(queryset=MaintenanceContract.objects.all(),
+                                                  required=False)
+
     def validate(self, data):
-        if ("period" in data) == ("sheets" in data):
+        if sum(key in data for key in ("period", "sheets", "contract")) != 1:
+            raise serializers.ValidationError({"period": [
+                _("Give one of the month (period), the charge sheets or the contract.")]})
+        if "contract" in data and data["contract"].customer_id != data["customer"].pk:
             raise serializers.ValidationError(
-                {"period": [_("Give either the month (period) or the charge sheets.")]})
+                {"contract": [_("This contract is not the customer's.")]})
         return data
 
 
@@ -145,12 +175,39 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
 
     def get_queryset(self):
         return (Invoice.objects.restrict(self.request.user, "view")
-                .prefetch_related("lines__sheet").order_by("-issued_at", "-id"))
+                .prefetch_related("lines__sheet", "lines__contract", "payments__payment")
+                .order_by("-issued_at", "-id"))
 
     def issue(self, v):
+        if "contract" in v:
+            return services.contract_invoice_issue(actor=self.request.user,
+                                                   contract=v["contract"])
         return services.invoice_issue(
             actor=self.request.user, customer=v["customer"], period=v.get("period"),
             sheet_ids=[s.pk for s in v["sheets"]] if "sheets" in v else None)
+
+    @extend_schema(request=InvoicePaymentCreateSerializer,
+                   responses={201: PaymentSerializer, 200: PaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Record money paid against the invoice itself")
+    @action(detail=True, methods=["post"])
+    def payments(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        invoice = self.get_object()
+        data = InvoicePaymentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        allocation, created = services.invoice_payment_record(
+            actor=request.user, invoice=invoice, amount=v["amount"], method=v["method"],
+            reference=v.get("reference", ""),
+            idempotency_key=request.headers["Idempotency-Key"].strip())
+        response = Response(PaymentSerializer(allocation.payment).data,
+                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class CreditNoteLineSerializer(ModelSerializer):

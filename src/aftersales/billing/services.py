@@ -258,12 +258,9 @@ def _same(payment: Payment, *, sheet, amount, method) -> bool:
             and payment.method == method)
 
 
-def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotency_key: str,
-                   reference: str = "") -> tuple[Payment, bool]:
-    """Record money taken for an issued sheet, once per idempotency key: a repeat of the same
-    key returns the first payment (created False); the same key with other figures, or an
-    amount beyond what is still due, is refused. Cash and QR taken by a technician join his
-    hand-over of the day."""
+def _payment_input(actor, amount, method: str, idempotency_key: str) -> tuple[str, Decimal]:
+    """A payment's key and amount, checked; ValidationError naming the field, PermissionDenied
+    for whoever takes no money."""
     key = (idempotency_key or "").strip()
     errors = {}
     if not key or len(key) > 100:
@@ -273,9 +270,24 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
     if errors:
         raise ValidationError(errors)
     amount = _amount(amount, "amount")
-    role = getattr(actor, "role", None)
-    if not (actor.is_superuser or role in TAKERS):
+    if not (actor.is_superuser or getattr(actor, "role", None) in TAKERS):
         raise PermissionDenied()
+    return key, amount
+
+
+def _key_reused() -> ValidationError:
+    return ValidationError({"idempotency_key": [
+        _("This key was already used for a different payment.")]})
+
+
+def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotency_key: str,
+                   reference: str = "") -> tuple[Payment, bool]:
+    """Record money taken for an issued sheet, once per idempotency key: a repeat of the same
+    key returns the first payment (created False); the same key with other figures, or an
+    amount beyond what is still due, is refused. Cash and QR taken by a technician join his
+    hand-over of the day."""
+    key, amount = _payment_input(actor, amount, method, idempotency_key)
+    role = getattr(actor, "role", None)
     if role == Role.TECHNICIAN:
         if method not in ON_SITE_METHODS:
             raise ValidationError({"method": [_("On site a payment is cash or a QR payment.")]})
@@ -290,8 +302,7 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
             first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
             if first is not None:
                 if not _same(first, sheet=locked, amount=amount, method=method):
-                    raise ValidationError({"idempotency_key": [
-                        _("This key was already used for a different payment.")]})
+                    raise _key_reused()
                 return first, False
             paid = sum((p.amount for p in Payment.objects.filter(sheet=locked)), Decimal("0.00"))
             due = locked.total - paid
@@ -316,9 +327,34 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
         if first is None:
             raise
         if not _same(first, sheet=sheet, amount=amount, method=method):
-            raise ValidationError({"idempotency_key": [
-                _("This key was already used for a different payment.")]}) from None
+            raise _key_reused() from None
         return first, False
+
+
+def payment_record_unsheeted(*, actor, customer, amount, method: str, idempotency_key: str,
+                             reference: str = "", note: str = "") -> tuple[Payment, bool]:
+    """Record money a customer paid that is not for one job's sheet (a transfer for a monthly
+    invoice, a contract's fee), taken by the back office, once per idempotency key. What it pays
+    and how much is due there is the caller's to check, under its own lock and in the same
+    transaction (invoicing's ``invoice_payment_record``)."""
+    key, amount = _payment_input(actor, amount, method, idempotency_key)
+    if not sees_all(actor) or getattr(actor, "role", None) == Role.TECHNICIAN:
+        raise PermissionDenied()
+    with transaction.atomic():
+        first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
+        if first is not None:
+            if first.sheet_id is not None or first.customer_id != customer.pk \
+                    or first.amount != amount or first.method != method:
+                raise _key_reused()
+            return first, False
+        now = timezone.now()
+        payment = Payment.objects.create(
+            number=next_number("payment", PAYMENT_PREFIX, now), customer=customer, sheet=None,
+            amount=amount, method=method, received_by=actor, received_at=now,
+            idempotency_key=key, reference=(reference or "").strip()[:100])
+        event_append(subject=payment, action="record", actor=actor,
+                     note=f"¥{amount} {payment.get_method_display()}", data={"for": note})
+        return payment, True
 
 
 # --- hand-overs -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import add_months, local_today, warranty_end
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import ConflictError, PermissionDenied, StaleWrite
+from aftersales.core.handlers import react
 from aftersales.core.messaging import mail_send_after_commit, sms_send_after_commit
 from aftersales.core.models import Notification
 from aftersales.core.numbering import number_assign, placeholder
@@ -303,6 +304,7 @@ def contract_create(*, actor, customer: Customer, products, starts_on: date, end
                 "products": [p.pk for p in products],
                 "previous": previous.number if previous is not None else ""})
             change_log(actor=actor, instance=contract, action="create")
+            react("contract.create", contract, actor=actor)
     except IntegrityError:
         raise ValidationError({"previous": [_("This contract has already been renewed.")]}) from None
     return contract
@@ -333,6 +335,7 @@ def contract_update(*, actor, contract: MaintenanceContract, expected_version: i
         event_append(subject=contract, action="update", actor=actor,
                      data={"fields": changed})
         change_log(actor=actor, instance=contract, action="update", before=before)
+        react("contract.update", contract, actor=actor, data={"fields": changed})
     return contract
 
 

@@ -13,6 +13,7 @@ class InvoicingMode(models.TextChoices):
 class InvoiceKind(models.TextChoices):
     SINGLE = "single", _("One job")
     BATCH = "batch", _("Batch for a period")
+    CONTRACT = "contract", _("Contract fee")
 
 
 class CreditKind(models.TextChoices):

@@ -1,17 +1,21 @@
-"""What invoicing does when a service request moves (core.handlers).
+"""What invoicing does when a service request moves or a maintenance contract is signed or
+changed (core.handlers).
 
 Runs after billing's handler (billing comes first in INSTALLED_APPS), which has just issued the
 job's charge sheet: a customer who is invoiced now gets the job's invoice at once (BL-1, WK-2).
+A contract signed by such a customer gets its fee's invoice at once; a contract whose fee is
+invoiced keeps that fee (a correction is a credit note).
 """
 
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aftersales.core.handlers import Change
 
-from .services import invoice_issue_for_job
+from .services import contract_invoice_now, contract_invoice_of, invoice_issue_for_job
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,31 @@ def invoice_now_for(change: Change) -> None:
         log.warning("invoice for %s not issued: %s", change.subject, error.messages)
 
 
+def contract_invoice_now_for(change: Change) -> None:
+    """Invoice a new contract's fee now if its customer is invoiced now; if the invoice cannot
+    be issued, the contract is still made and its fee waits on the accountant's list."""
+    try:
+        with transaction.atomic():
+            contract_invoice_now(actor=change.actor, contract=change.subject)
+    except ValidationError as error:
+        log.warning("invoice for %s not issued: %s", change.subject, error.messages)
+
+
+def contract_fee_kept_for(change: Change) -> None:
+    """Refuse a change of an invoiced contract's fee: the invoice stands, and what is charged
+    too much is a credit note against it."""
+    if "fee" not in change.data.get("fields", ()):
+        return
+    invoice = contract_invoice_of(change.subject)
+    if invoice is not None:
+        raise ValidationError({"fee": [
+            _("The fee is invoiced (%(number)s) and stays as it is; correct it with a credit "
+              "note against that invoice.") % {"number": invoice.number}]})
+
+
 HANDLERS = {
+    "contract.create": [contract_invoice_now_for],
+    "contract.update": [contract_fee_kept_for],
     "service_request.complete": [invoice_now_for],
     "service_request.hand_back": [invoice_now_for],
     "service_request.dealer_complete": [invoice_now_for],

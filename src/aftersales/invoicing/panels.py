@@ -20,7 +20,8 @@ from .choices import AGEING_BUCKETS, InvoicingMode
 from .models import CreditNote, Invoice, InvoicingPreference, ReturnNote
 from .models.base import READ_ROLES
 from .permissions import may_issue
-from .selectors import customer_balance, invoices_matching
+from .selectors import customer_balance, invoice_balances, invoices_matching
+from .services import contract_invoice_of, invoicing_mode_for
 from .services.credits import PREFIX as CREDIT_PREFIX
 from .services.returns import PREFIX as RETURN_PREFIX
 
@@ -45,6 +46,21 @@ def customer_balance_panel(http_request, customer) -> dict | None:
         "mode": mode, "mode_label": dict(InvoicingMode.choices)[mode],
         "note": preference.note if preference else "", "modes": InvoicingMode.choices,
         "may_issue": may_issue(user), "request": http_request,
+    }
+
+
+def contract_fee_panel(http_request, contract) -> dict | None:
+    """A maintenance contract's page: its fee's invoice and what is still open on it, or that
+    it waits for one (with the button for whoever issues invoices)."""
+    user = http_request.user
+    if not may_open(user, READ_ROLES) or contract.fee <= 0:
+        return None
+    invoice = contract_invoice_of(contract)
+    balance = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0] if invoice else None
+    return {
+        "contract": contract, "invoice": invoice, "balance": balance,
+        "never": invoice is None and invoicing_mode_for(contract.customer) == InvoicingMode.NEVER,
+        "may_issue": may_issue(user),
     }
 
 
@@ -101,6 +117,10 @@ PANELS = {
     "customer.detail": [
         Panel(template="invoicing/panels/customer_balance.html",
               context=customer_balance_panel, order=30),
+    ],
+    "contract.detail": [
+        Panel(template="invoicing/panels/contract_fee.html", context=contract_fee_panel,
+              order=30),
     ],
     "reports.index": [
         Panel(template="invoicing/panels/reports_card.html", context=reports_money_card,

@@ -106,16 +106,20 @@ class CustomerBalance:
 
 
 def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBalance]:
-    """Each invoice issued by the end of ``as_of`` (today) with what was paid against its
-    charge sheets (billing's payments) and credited against it by then."""
+    """Each invoice issued by the end of ``as_of`` (today) with what was paid by then — through
+    its charge sheets (billing's payments) or against the invoice itself — and credited."""
     as_of = as_of or local_today()
     end = day_end(as_of)
     invoices = list(invoices.filter(issued_at__lt=end).select_related("customer")
                     .order_by("issued_at", "id"))
     ids = [i.pk for i in invoices]
-    paid = dict(Payment.objects.filter(sheet__invoice_line__invoice__in=ids, received_at__lt=end)
-                .values("sheet__invoice_line__invoice").annotate(s=Sum("amount"))
-                .values_list("sheet__invoice_line__invoice", "s"))
+    paid = defaultdict(Decimal)
+    for path in ("sheet__invoice_line__invoice", "invoice_payment__invoice"):
+        for invoice_id, amount in (Payment.objects
+                                   .filter(**{f"{path}__in": ids}, received_at__lt=end)
+                                   .values(path).annotate(s=Sum("amount"))
+                                   .values_list(path, "s")):
+            paid[invoice_id] += amount
     credited = dict(CreditNote.objects.filter(invoice__in=ids, issued_at__lt=end)
                     .values("invoice").annotate(s=Sum("amount")).values_list("invoice", "s"))
     return [InvoiceBalance(invoice=i, paid=_money(paid.get(i.pk)),

@@ -23,6 +23,13 @@ pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 16)
 
 
+@pytest.fixture(autouse=True)
+def _fees_invoiced_monthly(settings):
+    """Customers invoiced monthly: a contract's fee is not invoiced at signing, so the tests
+    may change it (invoicing keeps an invoiced fee: invoicing/tests/test_contract_fees.py)."""
+    settings.INVOICE_DEFAULT_MODE = "later"
+
+
 @pytest.fixture
 def people(clock_at):
     clock_at(10, 30, day=DAY)

@@ -5,11 +5,12 @@ from .documents import (
     CreditNoteLine,
     Invoice,
     InvoiceLine,
+    InvoicePayment,
     ReturnNote,
     ReturnNoteLine,
     ReturnReceipt,
 )
 from .preferences import InvoicingPreference
 
-__all__ = ["CreditNote", "CreditNoteLine", "Invoice", "InvoiceLine", "InvoicingPreference",
-           "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]
+__all__ = ["CreditNote", "CreditNoteLine", "Invoice", "InvoiceLine", "InvoicePayment",
+           "InvoicingPreference", "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]

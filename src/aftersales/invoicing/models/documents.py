@@ -62,13 +62,18 @@ class Invoice(IssuedDocument):
 
 
 class InvoiceLine(DocumentMixin, models.Model):
-    """One job's charge sheet on an invoice. A sheet is on one invoice at most (a unique
-    constraint): two batch runs at once cannot invoice a job twice."""
+    """What an invoice charges for: one job's charge sheet or one maintenance contract's fee
+    (exactly one of the two). Each is on one invoice at most (unique constraints): two batch
+    runs at once cannot invoice a job or a contract twice."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines",
                                 verbose_name=_("invoice"))
-    sheet = models.OneToOneField("billing.ChargeSheet", on_delete=models.PROTECT,
-                                 related_name="invoice_line", verbose_name=_("charge sheet"))
+    sheet = models.OneToOneField("billing.ChargeSheet", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="invoice_line",
+                                 verbose_name=_("charge sheet"))
+    contract = models.OneToOneField("customers.MaintenanceContract", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="invoice_line",
+                                    verbose_name=_("maintenance contract"))
     description = models.CharField(_("description"), max_length=200)
     net = models.DecimalField(_("amount before tax"), max_digits=12, decimal_places=2)
     tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
@@ -81,6 +86,35 @@ class InvoiceLine(DocumentMixin, models.Model):
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         # amount = net + tax is kept by the service (SQLite compares decimals as floats)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sheet__isnull=False, contract__isnull=True)
+                | Q(sheet__isnull=True, contract__isnull=False),
+                name="inv_line_sheet_or_contract"),
+        ]
+
+    @property
+    def source_number(self) -> str:
+        """The charge sheet's or the contract's number."""
+        return self.sheet.number if self.sheet_id else self.contract.number
+
+
+class InvoicePayment(DocumentMixin, models.Model):
+    """Money received against an invoice as a whole (a transfer for a monthly invoice, a
+    contract's fee), not through a job's charge sheet: billing's payment (sheet-less) and the
+    invoice it pays, once per payment."""
+
+    payment = models.OneToOneField("billing.Payment", on_delete=models.PROTECT,
+                                   related_name="invoice_payment", verbose_name=_("payment"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments",
+                                verbose_name=_("invoice"))
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["invoice", "id"]
+        verbose_name = _("payment against an invoice")
+        verbose_name_plural = _("payments against invoices")
 
 
 class CreditNote(IssuedDocument):

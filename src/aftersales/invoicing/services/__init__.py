@@ -2,8 +2,12 @@
 
 from .credits import credit_note_issue, invoice_credited
 from .invoices import (
+    contract_invoice_issue,
+    contract_invoice_now,
+    contract_invoice_of,
     invoice_issue,
     invoice_issue_for_job,
+    invoiceable_contracts,
     invoiceable_sheets,
     invoices_issue_for_period,
     invoicing_mode_for,
@@ -11,9 +15,11 @@ from .invoices import (
     last_period,
     month_bounds,
 )
+from .payments import invoice_payment_record
 from .returns import return_note_issue, return_note_receive
 
-__all__ = ["credit_note_issue", "invoice_credited", "invoice_issue", "invoice_issue_for_job",
-           "invoiceable_sheets", "invoices_issue_for_period", "invoicing_mode_for",
+__all__ = ["contract_invoice_issue", "contract_invoice_now", "contract_invoice_of",
+           "credit_note_issue", "invoice_credited", "invoice_issue", "invoice_issue_for_job",
+           "invoice_payment_record", "invoiceable_contracts", "invoiceable_sheets", "invoices_issue_for_period", "invoicing_mode_for",
            "invoicing_preference_set", "last_period", "month_bounds", "return_note_issue",
            "return_note_receive"]

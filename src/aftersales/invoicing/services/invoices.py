@@ -1,5 +1,6 @@
 """Invoices (BL-1): a job's charge sheet invoiced now, a customer's sheets of a month collected
-into one invoice later, or never — and the customer's preference that says which.
+into one invoice later, or never — and the customer's preference that says which. A maintenance
+contract's fee (AR-6) is invoiced the same way: at signing, in the month's batch, or by hand.
 
 An invoice is issued in one transaction: the customer's row is locked (two batch runs for the
 same customer queue instead of racing), the sheets not yet invoiced are read again under the
@@ -23,7 +24,7 @@ from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.numbering import next_number, period_bounds
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Customer, MaintenanceContract
 from aftersales.service.choices import Category
 
 from ..choices import InvoiceKind, InvoicingMode
@@ -95,70 +96,137 @@ def _sheet_description(sheet) -> str:
     return text[:200]
 
 
+def _contract_description(contract) -> str:
+    return (_("Maintenance contract %(number)s, %(start)s – %(end)s")
+            % {"number": contract.number, "start": contract.starts_on.isoformat(),
+               "end": contract.ends_on.isoformat()})[:200]
+
+
+def _issue(*, actor, customer, kind: str, items, start=None, end=None, data=None) -> Invoice:
+    """Issue one invoice of ``items`` (charge sheets and contracts, read under the customer's
+    lock) in the caller's transaction: number, lines with tax split, the issuer, the rows and
+    the event."""
+    rate = tax_rate()
+    invoice = Invoice(number=next_number(DOC_TYPE, PREFIX), customer=customer, kind=kind,
+                      period_start=start, period_end=end, tax_rate=rate,
+                      issued_at=timezone.now(),
+                      issued_by=actor if actor is not None and actor.is_authenticated else None)
+    lines = []
+    for item in items:
+        if isinstance(item, ChargeSheet):
+            amount, source = item.total, {"sheet": item}
+            description = _sheet_description(item)
+        else:
+            amount, source = item.fee, {"contract": item}
+            description = _contract_description(item)
+        net, tax = tax_split(amount, rate)
+        lines.append(InvoiceLine(invoice=invoice, net=net, tax=tax, amount=amount,
+                                 description=description, **source))
+    invoice.net = sum((line.net for line in lines), Decimal("0.00"))
+    invoice.tax = sum((line.tax for line in lines), Decimal("0.00"))
+    invoice.total = sum((line.amount for line in lines), Decimal("0.00"))
+    issuer = issuer_get()
+    try:
+        external = issuer.issue(invoice, lines)
+    except IssueRefused as error:
+        raise ValidationError({"issuer": [str(error)]}) from None
+    invoice.issuer, invoice.external_number = issuer.name, (external or "")[:60]
+    try:
+        with transaction.atomic():
+            invoice.save()
+            for line in lines:
+                line.invoice = invoice
+            InvoiceLine.objects.bulk_create(lines)
+    except IntegrityError:
+        raise ValidationError({"customer": [
+            _("One of these jobs was invoiced at the same moment; reload and try again.")]},
+        ) from None
+    event_append(subject=invoice, action="issue", actor=actor, to_state="issued",
+                 data={"kind": kind, "total": str(invoice.total), **(data or {}),
+                       "sheets": [i.number for i in items if isinstance(i, ChargeSheet)],
+                       "contracts": [i.number for i in items
+                                     if isinstance(i, MaintenanceContract)]})
+    invoice._lines_known = lines
+    return invoice
+
+
+def _customer_locked(customer) -> Customer:
+    """The customer's row, locked (two runs for one customer queue), if he takes invoices."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if invoicing_mode_for(customer) == InvoicingMode.NEVER:
+        raise ValidationError({"customer": [
+            _("%(customer)s takes no invoices (invoicing preference: never).")
+            % {"customer": customer}]})
+    return customer
+
+
+def _nothing_left(customer) -> ValidationError:
+    return ValidationError({"customer": [
+        _("%(customer)s has no charged work left to invoice here.") % {"customer": customer}]})
+
+
 def invoice_issue(*, actor, customer, sheet_ids=None, period: str | None = None) -> Invoice:
     """Invoice ``customer``'s charge sheets not yet invoiced: the given ones (``sheet_ids``) or
-    those issued in ``period`` (YYMM, a batch). ValidationError if there is nothing to invoice
-    or the customer wants no invoice."""
+    those issued in ``period`` (YYMM, a batch — with the fees of his maintenance contracts
+    signed in that month). ValidationError if there is nothing to invoice or the customer wants
+    no invoice."""
     if sheet_ids is None and period is None:
         raise ValidationError({"period": [_("Choose the sheets or the month to invoice.")]})
     start = end = None
     if period is not None:
         start, end = month_bounds(period)
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        if invoicing_mode_for(customer) == InvoicingMode.NEVER:
-            raise ValidationError({"customer": [
-                _("%(customer)s takes no invoices (invoicing preference: never).")
-                % {"customer": customer}]})
+        customer = _customer_locked(customer)
         sheets = invoiceable_sheets().filter(customer=customer)
+        contracts = []
         if sheet_ids is not None:
             sheets = sheets.filter(pk__in=list(sheet_ids))
         if period is not None:
             since, until = period_bounds(period)
             sheets = sheets.filter(issued_at__gte=since, issued_at__lt=until)
+            contracts = list(invoiceable_contracts().filter(
+                customer=customer, created_at__gte=since, created_at__lt=until)
+                .order_by("created_at", "id"))
         sheets = list(sheets.select_related("request__installed_product").order_by("issued_at",
                                                                                       "id"))
-        if not sheets:
-            raise ValidationError({"customer": [
-                _("%(customer)s has no charged work left to invoice here.")
-                % {"customer": customer}]})
-        rate = tax_rate()
+        if not sheets and not contracts:
+            raise _nothing_left(customer)
         kind = InvoiceKind.BATCH if period is not None else InvoiceKind.SINGLE
-        invoice = Invoice(number=next_number(DOC_TYPE, PREFIX), customer=customer, kind=kind,
-                          period_start=start, period_end=end, tax_rate=rate,
-                          issued_at=timezone.now(),
-                          issued_by=actor if actor is not None and actor.is_authenticated
-                          else None)
-        lines = []
-        for sheet in sheets:
-            net, tax = tax_split(sheet.total, rate)
-            lines.append(InvoiceLine(invoice=invoice, sheet=sheet, net=net, tax=tax,
-                                     amount=sheet.total,
-                                     description=_sheet_description(sheet)))
-        invoice.net = sum((line.net for line in lines), Decimal("0.00"))
-        invoice.tax = sum((line.tax for line in lines), Decimal("0.00"))
-        invoice.total = sum((line.amount for line in lines), Decimal("0.00"))
-        issuer = issuer_get()
-        try:
-            external = issuer.issue(invoice, lines)
-        except IssueRefused as error:
-            raise ValidationError({"issuer": [str(error)]}) from None
-        invoice.issuer, invoice.external_number = issuer.name, (external or "")[:60]
-        try:
-            with transaction.atomic():
-                invoice.save()
-                for line in lines:
-                    line.invoice = invoice
-                InvoiceLine.objects.bulk_create(lines)
-        except IntegrityError:
-            raise ValidationError({"customer": [
-                _("One of these jobs was invoiced at the same moment; reload and try again.")]},
-            ) from None
-        event_append(subject=invoice, action="issue", actor=actor, to_state="issued",
-                     data={"kind": kind, "total": str(invoice.total), "period": period,
-                           "sheets": [sheet.number for sheet in sheets]})
-    invoice._lines_known = lines
-    return invoice
+        return _issue(actor=actor, customer=customer, kind=kind, items=[*sheets, *contracts],
+                      start=start, end=end, data={"period": period})
+
+
+def invoiceable_contracts():
+    """Maintenance contracts with a fee whose fee is not on an invoice yet."""
+    return MaintenanceContract.objects.filter(fee__gt=0, invoice_line__isnull=True)
+
+
+def contract_invoice_issue(*, actor, contract) -> Invoice:
+    """Invoice a maintenance contract's fee (AR-6) on its own invoice, for the contract's
+    period. ValidationError if it has no fee, is invoiced already, or its customer takes no
+    invoices."""
+    with transaction.atomic():
+        customer = _customer_locked(contract.customer)
+        contract = invoiceable_contracts().filter(pk=contract.pk).first()
+        if contract is None:
+            raise ValidationError({"contract": [
+                _("This contract's fee is invoiced already, or it has no fee.")]})
+        return _issue(actor=actor, customer=customer, kind=InvoiceKind.CONTRACT,
+                      items=[contract], start=contract.starts_on, end=contract.ends_on)
+
+
+def contract_invoice_now(*, actor, contract) -> Invoice | None:
+    """A contract just signed by a customer who is invoiced now: its fee's invoice. Nothing
+    for a contract without a fee or a customer invoiced later (the month's batch) or never."""
+    if contract.fee <= 0 or invoicing_mode_for(contract.customer) != InvoicingMode.NOW:
+        return None
+    return contract_invoice_issue(actor=actor, contract=contract)
+
+
+def contract_invoice_of(contract) -> Invoice | None:
+    """The invoice that charges ``contract``'s fee, if any."""
+    return (Invoice.objects.filter(lines__contract=contract).select_related("customer")
+            .first())
 
 
 def invoice_issue_for_job(*, actor, request) -> Invoice | None:
@@ -178,9 +246,12 @@ def invoices_issue_for_period(*, actor, period: str, customer_ids=None) -> list[
     month_bounds(period)
     since, until = period_bounds(period)
     sheets = invoiceable_sheets().filter(issued_at__gte=since, issued_at__lt=until)
+    contracts = invoiceable_contracts().filter(created_at__gte=since, created_at__lt=until)
     if customer_ids is not None:
         sheets = sheets.filter(customer_id__in=list(customer_ids))
-    candidates = sorted(set(sheets.values_list("customer_id", flat=True)))
+        contracts = contracts.filter(customer_id__in=list(customer_ids))
+    candidates = sorted(set(sheets.values_list("customer_id", flat=True))
+                        | set(contracts.values_list("customer_id", flat=True)))
     issued = []
     for customer in Customer.objects.filter(pk__in=candidates).order_by("pk"):
         mode = invoicing_mode_for(customer)

@@ -1,17 +1,20 @@
 """Invoices: the start page (work to invoice, issued invoices), an invoice with its print view,
 credit and return notes against it (BL-1, BL-4)."""
 
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Sum
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import ServiceCentre
+from aftersales.billing.choices import Method
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
@@ -19,7 +22,7 @@ from aftersales.core.numbering import period_bounds
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, page_query
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Customer, MaintenanceContract
 from aftersales.parts.models import Part, Warehouse
 
 from ..choices import InvoiceKind, InvoicingMode
@@ -36,8 +39,11 @@ from ..permissions import (
 )
 from ..selectors import invoice_balances, invoices_matching
 from ..services import (
+    contract_invoice_issue,
     credit_note_issue,
     invoice_issue,
+    invoice_payment_record,
+    invoiceable_contracts,
     invoiceable_sheets,
     invoices_issue_for_period,
     return_note_issue,
@@ -64,6 +70,17 @@ def _to_invoice(period: str | None):
         row["mode"] = modes.get(row["customer"].pk, InvoicingMode.NOW)
         row["mode_label"] = labels[row["mode"]]
     return [r for r in rows if r["mode"] != InvoicingMode.NEVER]
+
+
+def _contracts_to_invoice():
+    """Maintenance contracts whose fee waits for an invoice (customers who take none left
+    out), the oldest signed first."""
+    contracts = list(invoiceable_contracts().select_related("customer")
+                     .order_by("created_at", "id")[:200])
+    never = set(InvoicingPreference.objects.filter(
+        customer__in={c.customer_id for c in contracts}, mode=InvoicingMode.NEVER)
+        .values_list("customer", flat=True))
+    return [c for c in contracts if c.customer_id not in never]
 
 
 def invoice_filter(request, queryset):
@@ -93,6 +110,7 @@ def home(request):
     to_invoice = _to_invoice(period)
     return render(request, "invoicing/home.html", {
         "page": page, "query": page_query(request), "to_invoice": to_invoice,
+        "contracts_to_invoice": _contracts_to_invoice(),
         "to_invoice_total": sum((r["total"] for r in to_invoice), Decimal("0.00")),
         "period": period, "period_input": month_input(period) if period else "",
         "this_month": month_input(month_value(None)),
@@ -130,6 +148,23 @@ def invoice_now(request):
 
 @require_POST
 @accounting_required
+def contract_invoice(request, pk: int):
+    """"Invoice the fee" of one maintenance contract (the start page, the contract's page)."""
+    contract = MaintenanceContract.objects.filter(pk=pk).select_related("customer").first()
+    if contract is None:
+        raise Http404
+    try:
+        invoice = contract_invoice_issue(actor=request.user, contract=contract)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:home")
+    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
+                     % {"number": invoice.number, "customer": contract.customer})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@accounting_required
 def batch_run(request):
     """The month's batch for every customer invoiced later (what the monthly task does)."""
     period = month_value(request.POST.get("period"))
@@ -143,7 +178,10 @@ def batch_run(request):
     return redirect("invoicing:home")
 
 
-EVENT_LABELS = {"issue": gettext_lazy("issued"), "credit": gettext_lazy("credited")}
+EVENT_LABELS = {"issue": gettext_lazy("issued"), "credit": gettext_lazy("credited"),
+                "payment": gettext_lazy("payment received")}
+PAYMENT_METHODS = [(m.value, m.label) for m in (Method.TRANSFER, Method.CASH, Method.CARD,
+                                                 Method.QR)]
 
 
 def _events(invoice):
@@ -168,7 +206,10 @@ def invoice_detail(request, pk: int):
                    .prefetch_related("lines__part"))
     return render(request, "invoicing/invoice.html", {
         "invoice": invoice, "balance": balance,
-        "lines": invoice.lines.select_related("sheet__request").order_by("id"),
+        "lines": invoice.lines.select_related("sheet__request", "contract").order_by("id"),
+        "payments": [p.payment for p in invoice.payments.select_related(
+            "payment__received_by").order_by("id")],
+        "methods": PAYMENT_METHODS, "payment_key": uuid.uuid4().hex,
         "credit_notes": invoice.credit_notes.order_by("issued_at", "id"),
         "return_notes": returns, "events": _events(invoice),
         "credit_form": CreditNoteForm(), "return_form": ReturnNoteForm(),
@@ -185,7 +226,7 @@ def invoice_detail(request, pk: int):
 @invoicing_required
 def invoice_print(request, pk: int):
     invoice = _invoice_get(request, pk)
-    lines = list(invoice.lines.select_related("sheet__request").order_by("id"))
+    lines = list(invoice.lines.select_related("sheet__request", "contract").order_by("id"))
     return render(request, "invoicing/print/invoice.html", {
         "invoice": invoice, "lines": lines, "company": company(),
         "issuer": issuer_get(), "extra": issuer_get().print_context(invoice),
@@ -210,6 +251,28 @@ def credit_note_new(request, pk: int):
         messages.error(request, error_text(error))
         return redirect("invoicing:invoice", invoice.pk)
     messages.success(request, _("Credit note %(number)s issued.") % {"number": note.number})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@accounting_required
+def invoice_payment_new(request, pk: int):
+    """The customer paid against this invoice (a transfer for a monthly invoice, a contract's
+    fee). The form carries an idempotency key, so sending it twice records it once."""
+    invoice = _invoice_get(request, pk)
+    try:
+        allocation, created = invoice_payment_record(
+            actor=request.user, invoice=invoice, amount=request.POST.get("amount", ""),
+            method=request.POST.get("method", ""),
+            idempotency_key=request.POST.get("key", ""),
+            reference=request.POST.get("reference", ""))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("invoicing:invoice", invoice.pk)
+    if created:
+        messages.success(request, _("Payment %(number)s of ¥%(amount)s recorded.")
+                         % {"number": allocation.payment.number,
+                            "amount": allocation.payment.amount})
     return redirect("invoicing:invoice", invoice.pk)
 
 
