@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ from conftest import login
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.invoicing.models import CreditNote, Invoice, InvoicingPreference
+from aftersales.customers.services import contract_create
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.invoicing.models import CreditNote, Invoice, InvoicePayment, InvoicingPreference
 from aftersales.invoicing.services import invoice_issue, invoicing_preference_set
 from aftersales.invoicing.tests.factories import accountant, payment_make, sheet_make
 from aftersales.service.tests.factories import Cast
@@ -124,3 +126,61 @@ def test_invoice_a_month_credit_it_print_it_and_read_the_figures(page, live_serv
     page.locator("[data-invoicing-panel]").scroll_into_view_if_needed()
     shot(page, "customer-panel.png", full_page=False)
     assert InvoicingPreference.objects.get(customer=person).mode == "later"
+
+
+def test_a_contract_fee_invoiced_from_the_list_paid_by_transfer_and_seen_on_the_contract(
+        page, live_server):
+    """The accountant invoices a monthly customer's new contract from the start page, records
+    the bank transfer against the invoice (the same form sent twice records it once), and the
+    manager sees the fee paid on the contract's page."""
+    cast = Cast()
+    books = accountant(first_name="周敏")
+    company = CustomerFactory(service_centre=cast.centre, name="海燕物业管理有限公司",
+                              kind="company")
+    invoicing_preference_set(actor=books, customer=company, mode="later", note="月结")
+    today = timezone.localdate()
+    contract = contract_create(
+        actor=cast.manager, customer=company,
+        products=[InstalledProductFactory(customer=company)],
+        starts_on=today + timedelta(days=3), ends_on=today + timedelta(days=367),
+        fee=Decimal("1800.00"))
+
+    login(page, live_server, books.username)
+    page.goto(f"{live_server.url}/invoicing/")
+    row = page.locator(f"[data-contracts-to-invoice] [data-contract='{contract.pk}']")
+    expect(row).to_contain_text("1800.00")
+    row.locator("[data-contract-invoice-now]").click()
+    page.wait_for_url(re.compile(r"/invoicing/\d+/$"))
+    invoice = Invoice.objects.get(lines__contract=contract)
+    assert invoice.kind == "contract" and invoice.total == Decimal("1800.00")
+    expect(page.locator("[data-outstanding]")).to_have_text("¥1800.00")
+
+    form = page.locator("[data-payment-form]")
+    form.locator("input[name=amount]").fill("1800.01")
+    form.locator("[data-record-payment]").click()
+    expect(page.locator(".messages")).to_contain_text("1800.00")
+    assert not InvoicePayment.objects.exists()
+    form.locator("input[name=amount]").fill("1800.00")
+    form.locator("input[name=reference]").fill("工行回单 556677")
+    key = form.locator("input[name=key]").input_value()
+    form.locator("[data-record-payment]").click()
+    expect(page.locator("[data-outstanding]")).to_have_text("¥0.00")
+    expect(page.locator("[data-invoice-payments]")).to_contain_text("工行回单 556677")
+    expect(page.locator("[data-payment-form]")).to_have_count(0)
+    # the same form sent again (a double click, a reload): one payment
+    response = page.request.post(
+        f"{live_server.url}/invoicing/{invoice.pk}/payment/",
+        form={"amount": "1800.00", "method": "transfer", "key": key,
+              "csrfmiddlewaretoken": next(c["value"] for c in page.context.cookies()
+                                          if c["name"] == "csrftoken")},
+        headers={"Referer": page.url})
+    assert response.ok
+    assert InvoicePayment.objects.filter(invoice=invoice).count() == 1
+    shot(page, "payments.png")
+
+    page.context.clear_cookies()
+    login(page, live_server, cast.manager.username)
+    page.goto(f"{live_server.url}/customers/contracts/{contract.pk}/")
+    panel = page.locator("[data-contract-fee-panel]")
+    expect(panel.locator("[data-contract-invoice]")).to_have_text(invoice.number)
+    expect(panel.locator("[data-contract-outstanding]")).to_have_text("¥0.00")

@@ -1,5 +1,7 @@
 """Demo data for invoicing (BL-1, BL-4): how each customer is invoiced, last month's batch
-invoices, and a few corrections — a credit note, an allowance, goods returned and received.
+invoices, and a few corrections — a credit note, an allowance, goods returned and received;
+maintenance contracts' fees invoiced (customers invoiced now got theirs at signing, the others
+in the batch of the month after) and paid by transfer, all but the latest few.
 
 ``seed_invoicing_preferences`` runs before the requests are played, so that the jobs of
 customers invoiced per job get their invoice when they are completed (the handler) and those
@@ -66,6 +68,7 @@ def seed_invoicing(rng, admin, today, clock=None) -> None:
         invoicing.credit_note_issue(actor=accountant, customer=customer, amount="50.00",
                                     kind=CreditKind.ALLOWANCE, reason="等待时间过长，给予服务补偿")
         _returned_goods(rng, accountant, admin, invoices)
+        _contract_fees(rng, accountant, clock, first)
     except ValidationError:
         pass  # a demo set too small for a correction: nothing to show
     finally:
@@ -77,7 +80,7 @@ def _returned_goods(rng, accountant, admin, invoices) -> None:
     """A customer gave back a part he had bought and not fitted: the return note credits it;
     the centre's store received it back into stock."""
     for invoice in invoices:
-        line = invoice.lines.select_related("sheet").first()
+        line = invoice.lines.filter(sheet__isnull=False).select_related("sheet").first()
         part_line = line and line.sheet.lines.filter(kind="part", free=False,
                                                      part__isnull=False).first()
         if part_line is None or invoice.total - invoicing.invoice_credited(invoice) < \
@@ -93,3 +96,32 @@ def _returned_goods(rng, accountant, admin, invoices) -> None:
             invoicing.return_note_receive(actor=admin, return_note=note, warehouse=store,
                                           note="包装完好，已入库")
         return
+
+
+def _moment(day, hour=10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _contract_fees(rng, accountant, clock, first) -> None:
+    """Fees of contracts signed before last month by customers invoiced monthly are invoiced
+    on the 1st of the month after signing (as that month's batch would have); contract
+    invoices are paid by bank transfer within three weeks — except those of the last 45 days,
+    which stay open on the receivables."""
+    for contract in (invoicing.invoiceable_contracts().select_related("customer")
+                     .filter(created_at__lt=_moment(first) - timedelta(days=31))
+                     .order_by("created_at", "pk")):
+        if invoicing.invoicing_mode_for(contract.customer) == InvoicingMode.NEVER:
+            continue
+        signed = timezone.localtime(contract.created_at).date()
+        if clock is not None:
+            clock.set(_moment((signed.replace(day=1) + timedelta(days=32)).replace(day=1), 9))
+        invoicing.contract_invoice_issue(actor=accountant, contract=contract)
+    open_after = _moment(first) - timedelta(days=45)
+    for invoice in Invoice.objects.filter(kind="contract", issued_at__lt=open_after) \
+            .order_by("issued_at", "pk"):
+        if clock is not None:
+            clock.set(invoice.issued_at + timedelta(days=rng.randint(2, 20), hours=2))
+        invoicing.invoice_payment_record(
+            actor=accountant, invoice=invoice, amount=invoice.total, method="transfer",
+            idempotency_key=f"demo-{invoice.number}",
+            reference=f"银行回单 {rng.randint(100000, 999999)}")
