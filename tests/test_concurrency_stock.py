@@ -1,6 +1,7 @@
 """Two technicians drawing the last units at the same moment: exactly as many succeed as there
-are units, the others are refused; stock never goes below zero and no move is lost (real
-threads with their own connections, on SQLite and PostgreSQL)."""
+are units, the others are refused; stock never goes below zero and no move is lost; material
+requests picking at once never reserve more than the store holds (real threads with their own
+connections, on SQLite and PostgreSQL)."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,8 @@ from django.db import connection
 
 from aftersales.parts import services
 from aftersales.parts.choices import MoveKind, WarehouseKind
-from aftersales.parts.models import StockBalance, StockMove, Warehouse
+from aftersales.parts.models import MaterialRequest, StockBalance, StockMove, Warehouse
+from aftersales.parts.selectors import reserved_quantity
 from aftersales.parts.tests.factories import PartFactory
 from aftersales.service import services as service
 from aftersales.service.choices import Status
@@ -73,3 +75,30 @@ def test_parts_fitted_at_once_from_one_van_never_overdraw_it():
     assert PartUsage.objects.count() == UNITS
     assert StockMove.objects.filter(kind=MoveKind.ISSUE).count() == UNITS
     assert StockBalance.objects.get(warehouse=van, part=part).quantity == 0
+
+
+def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_store_holds():
+    """Eight approved material requests of 2 each pick at once from a store holding 5: two are
+    picked, the others are refused (1 stays free), and the reserved stock equals what is picked."""
+    cast = Cast()
+    part = PartFactory(code="LAST-2")
+    store = Warehouse.objects.create(code="S-PICK", name="中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    Warehouse.objects.create(code="V-PICK", name="车载库", kind=WarehouseKind.VAN,
+                             technician=cast.technician)
+    services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
+                        quantity=UNITS)
+    materials = []
+    for _ in range(WORKERS):
+        job = drive(new_request(cast), cast, Status.ASSIGNED)
+        material = services.material_request_create(
+            actor=cast.technician, request=job, source=store,
+            lines=[{"part": part, "quantity": 2}])
+        materials.append(services.material_request_approve(actor=cast.supervisor,
+                                                           material_request=material))
+    results = _race(lambda i: services.material_request_pick(
+        actor=cast.supervisor, material_request=materials[i]), WORKERS)
+    assert results.count("ok") == 2 and results.count("refused") == WORKERS - 2
+    assert reserved_quantity(store, part) == 4
+    assert MaterialRequest.objects.filter(status="picked").count() == 2
+    assert StockBalance.objects.get(warehouse=store, part=part).quantity == UNITS

@@ -16,6 +16,7 @@ from aftersales.core.filters import IsoDateTimeFilter
 from aftersales.parts import services as stock_services
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.models import Part, StockBalance, StockMove, Warehouse
+from aftersales.parts.selectors import balance_list
 from aftersales.service.models import ServiceRequest
 
 from .fields import RestrictedPrimaryKeyRelatedField
@@ -44,10 +45,14 @@ class WarehouseSerializer(ModelSerializer):
 
 class StockBalanceSerializer(ModelSerializer):
     low = serializers.BooleanField(read_only=True)
+    reserved = serializers.DecimalField(
+        max_digits=14, decimal_places=3, read_only=True,
+        help_text="Picked for material requests and not shipped yet: not free to take.")
 
     class Meta:
         model = StockBalance
-        fields = ["warehouse", "part", "quantity", "reorder_level", "low", "updated_at"]
+        fields = ["warehouse", "part", "quantity", "reserved", "reorder_level", "low",
+                  "updated_at"]
         read_only_fields = fields
 
 
@@ -134,9 +139,7 @@ class StockBalanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = StockBalanceFilterSet
 
     def get_queryset(self):
-        places = Warehouse.objects.restrict(self.request.user, "view")
-        return (StockBalance.objects.filter(warehouse__in=places)
-                .order_by("warehouse_id", "part_id"))
+        return balance_list(user=self.request.user).order_by("warehouse_id", "part_id")
 
 
 class StockMoveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from .models import StockBalance, StockMove, Warehouse
+from .models import MaterialRequestLine, MaterialRequestStatus, StockBalance, StockMove, Warehouse
 
 
 def stock_on_hand(*, warehouse, part) -> Decimal:
@@ -13,10 +14,32 @@ def stock_on_hand(*, warehouse, part) -> Decimal:
     return row if row is not None else Decimal(0)
 
 
+def _picked(warehouse, part):
+    return MaterialRequestLine.objects.filter(
+        material_request__source=warehouse, material_request__status=MaterialRequestStatus.PICKED,
+        part=part)
+
+
+def reserved_quantity(warehouse, part, *, exclude=None) -> Decimal:
+    """What ``warehouse`` holds of ``part`` picked for material requests not shipped yet
+    (``exclude``: leave that request out). Read under the balance row's lock, it cannot change
+    before the caller's transaction ends: picking and shipping lock the same row."""
+    lines = _picked(warehouse, part)
+    if exclude is not None:
+        lines = lines.exclude(material_request=exclude)
+    return lines.aggregate(s=Sum("picked_quantity"))["s"] or Decimal(0)
+
+
 def balance_list(*, user):
-    """Stock on hand in the places the user may see."""
+    """Stock on hand in the places the user may see, each row with ``reserved`` (picked for
+    material requests, not shipped yet)."""
     places = Warehouse.objects.restrict(user, "view")
+    reserved = (_picked(OuterRef("warehouse"), OuterRef("part")).values("part")
+                .annotate(s=Sum("picked_quantity")).values("s"))
     return (StockBalance.objects.filter(warehouse__in=places)
+            .annotate(reserved=Coalesce(Subquery(reserved), Value(Decimal(0)),
+                                        output_field=DecimalField(max_digits=14,
+                                                                  decimal_places=3)))
             .select_related("warehouse", "part").order_by("warehouse__code", "part__code"))
 
 

@@ -1,11 +1,14 @@
 """Reads of material requests that carry policy (house style rule 2)."""
 
+from decimal import Decimal
+
 from django.db.models import Q
 
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 
-from .models import MaterialRequest, MaterialRequestStatus, Part
+from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
+from .selectors import reserved_quantity
 from .services.stock import may_move
 from .workflow_requests import material_request_workflow
 
@@ -47,6 +50,27 @@ def material_request_get(*, user, pk) -> MaterialRequest:
         MaterialRequest.objects.select_related("request", "source", "destination",
                                                "requested_by", "service_centre"),
         user, pk=pk)
+
+
+BEFORE_PICKING = (MaterialRequestStatus.REQUESTED, MaterialRequestStatus.WAITING_AGREEMENT,
+                  MaterialRequestStatus.APPROVED)
+
+
+def lines_with_availability(material: MaterialRequest) -> list:
+    """The request's lines; before picking, each with what its supplying place has free of the
+    part (``line.free``: on hand less what other requests hold picked) — what the store can
+    pick now."""
+    lines = list(material.lines.select_related("part"))
+    if material.status not in BEFORE_PICKING:
+        return lines
+    on_hand = dict(StockBalance.objects.filter(warehouse=material.source,
+                                               part__in=[line.part_id for line in lines])
+                   .values_list("part", "quantity"))
+    for line in lines:
+        line.free = (on_hand.get(line.part_id, Decimal(0))
+                     - reserved_quantity(material.source, line.part_id, exclude=material))
+        line.short = line.free < line.quantity
+    return lines
 
 
 def material_request_actions(material: MaterialRequest, user) -> set[str]:

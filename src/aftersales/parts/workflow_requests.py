@@ -8,6 +8,7 @@ stateDiagram-v2
     waiting_agreement --> cancelled: refused (service_request.decline / cancel: escalated)
     requested --> cancelled: refused (job declined / cancelled: escalated)
     approved --> cancelled: refused (job declined / cancelled: escalated)
+    picked --> cancelled: refused (job declined / cancelled: escalated; back on the shelf)
     requested --> approved: approve
     approved --> picked: pick (pick list)
     picked --> shipped: ship (shipping order; stock moves)
@@ -15,6 +16,7 @@ stateDiagram-v2
     requested --> cancelled: cancel
     waiting_agreement --> cancelled: cancel
     approved --> cancelled: cancel
+    picked --> cancelled: cancel (the picked parts go back on the shelf)
 ```
 """
 
@@ -39,13 +41,14 @@ material_request_workflow = Workflow(
                    _("Wait for the customer's agreement")),
         Transition("agreed", (S.WAITING_AGREEMENT,), S.APPROVED, ANYONE,
                    _("Customer agreed")),
-        Transition("refused", (S.WAITING_AGREEMENT, S.REQUESTED, S.APPROVED), S.CANCELLED,
+        Transition("refused", (S.WAITING_AGREEMENT, S.REQUESTED, S.APPROVED, S.PICKED),
+                   S.CANCELLED,
                    ANYONE, _("Customer refused: escalated")),
         Transition("approve", (S.REQUESTED,), S.APPROVED, STORE, _("Approve")),
         Transition("pick", (S.APPROVED,), S.PICKED, STORE, _("Picked")),
         Transition("ship", (S.PICKED,), S.SHIPPED, STORE, _("Ship")),
         Transition("receive", (S.SHIPPED,), S.RECEIVED, STAFF, _("Received")),
-        Transition("cancel", (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED), S.CANCELLED, STAFF,
-                   _("Cancel"), needs_note=True),
+        Transition("cancel", (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED, S.PICKED),
+                   S.CANCELLED, STAFF, _("Cancel"), needs_note=True),
     ],
 )

@@ -76,6 +76,9 @@ class MaterialRequest(BaseModel):
         indexes = [
             models.Index(fields=["service_centre", "status"], name="parts_mr_centre_status"),
             models.Index(fields=["request", "status"], name="parts_mr_job_status"),
+            # what a place holds picked and not shipped yet (reserved): few rows at any time
+            models.Index(fields=["source"], condition=Q(status="picked"),
+                         name="parts_mr_picked_source"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["shipping_number"], name="parts_mr_shipping_once",

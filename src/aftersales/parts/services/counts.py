@@ -31,7 +31,7 @@ from ..models import PartPrice, StockBalance, StockCount, StockCountLine, StockM
 from ..models import StockCountStatus as S
 from ..selectors_catalogue import part_price_on
 from ..workflow_counts import LEADS, stock_count_workflow
-from .stock import _balance_locked, may_move, quantity_clean, stock_adjust
+from .stock import balance_locked, may_move, quantity_clean, stock_adjust
 
 DOC_TYPE = "stock_count"
 PREFIX = "ST"
@@ -197,7 +197,7 @@ def stock_count_approve(*, actor, count: StockCount, note: str = "",
             difference = line.counted - line.expected
             if difference == 0:
                 continue
-            balance = _balance_locked(warehouse, line.part)  # ordered by part: no deadlock
+            balance = balance_locked(warehouse, line.part)  # ordered by part: no deadlock
             target = balance.quantity + difference
             if target < 0:
                 problems.append(

@@ -24,7 +24,7 @@ from ..choices import WarehouseKind
 from ..models import MaterialRequest, MaterialRequestLine, Warehouse
 from ..models import MaterialRequestStatus as S
 from ..workflow_requests import material_request_workflow
-from .stock import may_move, quantity_clean, stock_transfer
+from .stock import balance_locked, free_quantity, may_move, quantity_clean, stock_transfer
 
 DOC_TYPE = "material_request"
 PREFIX = "MR"
@@ -32,7 +32,7 @@ SHIPPING_DOC_TYPE = "shipping_order"
 SHIPPING_PREFIX = "SO"
 AWAITING_AGREEMENT = "awaiting_agreement"  # the service request's status (parts knows no service)
 # Still to be shipped: a job declined or cancelled cancels these (and escalates, PT-2).
-UNSHIPPED = (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED)
+UNSHIPPED = (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED, S.PICKED)
 
 
 def _sees_all(actor) -> bool:
@@ -170,7 +170,10 @@ def material_request_approve(*, actor, material_request, note="", expected_versi
 def material_request_pick(*, actor, material_request, picked: dict | None = None, note="",
                           expected_version=None):
     """The store confirms what it picked, line by line (``picked``: {line id: quantity};
-    a line left out is picked in full; 0 means none of it)."""
+    a line left out is picked in full; 0 means none of it). What is picked is reserved in the
+    supplying place until it is shipped (or the request cancelled): never more than is free
+    there — on hand less what other requests hold picked — read under the balance rows' locks,
+    so two requests picking the last unit at once cannot both have it."""
     _require_store(actor, material_request)
     picked = {str(k): v for k, v in (picked or {}).items()}
     lines = list(material_request.lines.select_related("part"))
@@ -198,10 +201,26 @@ def material_request_pick(*, actor, material_request, picked: dict | None = None
         material = _step(material_request, "pick", actor, note=note,
                          expected_version=expected_version, changes={"picked_at": timezone.now()},
                          data={"picked": {str(k): str(v) for k, v in amounts.items()}})
+        for line in sorted(lines, key=lambda line: line.part_id):  # one lock order
+            if amounts[line.pk]:
+                _free_check(material, line, amounts[line.pk])
         for line in lines:
             line.picked_quantity = amounts[line.pk]
         MaterialRequestLine.objects.bulk_update(lines, ["picked_quantity"])
     return material
+
+
+def _free_check(material, line, amount) -> None:
+    balance = balance_locked(material.source, line.part)
+    free, reserved = free_quantity(balance, exclude=material)
+    if amount > free:
+        raise ValidationError({"picked": [
+            _("%(part)s: only %(free)s %(unit)s free in %(place)s (on hand %(on_hand)s, picked "
+              "for other requests %(reserved)s); %(picked)s cannot be picked.")
+            % {"part": line.part.code, "free": f"{max(free, 0).normalize():f}",
+               "unit": line.part.unit, "place": material.source.name,
+               "on_hand": f"{balance.quantity.normalize():f}",
+               "reserved": f"{reserved.normalize():f}", "picked": f"{amount.normalize():f}"}]})
 
 
 def material_request_ship(*, actor, material_request, note="", expected_version=None):
@@ -256,8 +275,9 @@ def job_agreed(*, actor, job) -> list[MaterialRequest]:
 
 
 def job_dropped(*, actor, job, declined: bool) -> list[MaterialRequest]:
-    """The customer declined (or the job was cancelled): requests not yet picked are cancelled
-    and escalated (PT-2 "else escalate"): an event and a notice to the centre's supervisors."""
+    """The customer declined (or the job was cancelled): requests not yet shipped are cancelled
+    (what was picked goes back on the shelf, free again) and escalated (PT-2 "else escalate"):
+    an event and a notice to the centre's supervisors."""
     dropped = []
     for material in MaterialRequest.objects.filter(request=job, status__in=UNSHIPPED).order_by("pk"):
         dropped.append(_step(material, "refused", actor,

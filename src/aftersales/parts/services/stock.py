@@ -3,7 +3,9 @@
 Stock moves are an append-only ledger; each place's stock on hand of a part is one balance row
 (``StockBalance``), locked and changed in the same transaction as the move it sums, so the two
 never disagree and two writers drawing the last unit queue on the row lock: the second finds
-nothing left and is refused. No move may take stock below zero.
+nothing left and is refused. No move may take stock below zero, and no move out (but a count's
+adjustment or a scrap) below what the place holds picked for material requests not shipped yet:
+that is reserved (``selectors.reserved_quantity``).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -18,7 +20,11 @@ from aftersales.core.exceptions import PermissionDenied
 
 from ..choices import INWARD, OUTWARD, MoveKind, WarehouseKind
 from ..models import Part, StockBalance, StockMove, Warehouse
+from ..selectors import reserved_quantity
 
+# Moves that record stock found missing or broken: they may take what is reserved (a picked part
+# that broke is scrapped; the shipment then finds the shortage). Every other move out may not.
+LOSSES = frozenset({MoveKind.ADJUSTMENT, MoveKind.SCRAP})
 WAREHOUSE_FIELDS = ("code", "name", "kind", "service_centre", "technician", "dealer", "active")
 
 
@@ -75,7 +81,7 @@ def quantity_clean(part: Part, value, *, field: str = "quantity") -> Decimal:
 
 # --- the ledger ---------------------------------------------------------------------------------
 
-def _balance_locked(warehouse: Warehouse, part: Part) -> StockBalance:
+def balance_locked(warehouse: Warehouse, part: Part) -> StockBalance:
     """The place's balance row of the part, locked for this transaction (created at zero)."""
     try:
         return StockBalance.objects.select_for_update().get(warehouse=warehouse, part=part)
@@ -86,16 +92,30 @@ def _balance_locked(warehouse: Warehouse, part: Part) -> StockBalance:
         return StockBalance.objects.select_for_update().get(warehouse=warehouse, part=part)
 
 
+def free_quantity(balance: StockBalance, *, exclude=None) -> tuple[Decimal, Decimal]:
+    """(free, reserved) of a locked balance row: on hand less what is picked and not shipped."""
+    reserved = reserved_quantity(balance.warehouse_id, balance.part_id, exclude=exclude)
+    return balance.quantity - reserved, reserved
+
+
 def _post(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity: Decimal,
           balance: StockBalance | None = None, **fields) -> StockMove:
     """Write one move and its balance; ``quantity`` is signed. Inside a transaction."""
-    balance = balance or _balance_locked(warehouse, part)
+    balance = balance or balance_locked(warehouse, part)
     after = balance.quantity + quantity
     if after < 0:
         raise ValidationError({"quantity": [
             _("Only %(on_hand)s %(unit)s of %(part)s in %(place)s: %(wanted)s cannot be taken.")
             % {"on_hand": _plain(balance.quantity), "unit": part.unit, "part": part.code,
                "place": warehouse.name, "wanted": _plain(-quantity)}]})
+    if quantity < 0 and kind not in LOSSES:
+        free, reserved = free_quantity(balance)
+        if reserved and -quantity > free:
+            raise ValidationError({"quantity": [
+                _("Only %(free)s %(unit)s of %(part)s in %(place)s are free: %(reserved)s are "
+                  "picked for material requests and wait to be shipped.")
+                % {"free": _plain(max(free, Decimal(0))), "unit": part.unit, "part": part.code,
+                   "place": warehouse.name, "reserved": _plain(reserved)}]})
     balance.quantity = after
     balance.save(update_fields=["quantity", "updated_at"])
     return StockMove.objects.create(
@@ -138,7 +158,7 @@ def stock_transfer(*, actor, source: Warehouse, target: Warehouse, part: Part, q
     with transaction.atomic():
         # Lock both rows in one order, so two opposite transfers cannot deadlock.
         first, second = sorted((source, target), key=lambda w: w.pk)
-        balances = {first.pk: _balance_locked(first, part), second.pk: _balance_locked(second, part)}
+        balances = {first.pk: balance_locked(first, part), second.pk: balance_locked(second, part)}
         out = _post(actor=actor, warehouse=source, part=part, kind=MoveKind.TRANSFER_OUT,
                     quantity=-amount, balance=balances[source.pk], counterpart=target,
                     reference=reference[:60], note=(note or "")[:300])
@@ -158,7 +178,7 @@ def stock_adjust(*, actor, warehouse: Warehouse, part: Part, counted, note: str,
         part, counted, field="counted")
     _require_place(actor, warehouse)
     with transaction.atomic():
-        balance = _balance_locked(warehouse, part)
+        balance = balance_locked(warehouse, part)
         difference = counted - balance.quantity
         if difference == 0:
             return None
@@ -172,7 +192,7 @@ def reorder_level_set(*, actor, warehouse: Warehouse, part: Part, level) -> Stoc
         part, level, field="reorder_level")
     _require_place(actor, warehouse)
     with transaction.atomic():
-        balance = _balance_locked(warehouse, part)
+        balance = balance_locked(warehouse, part)
         balance.reorder_level = level
         balance.save(update_fields=["reorder_level", "updated_at"])
     return balance

@@ -16,7 +16,7 @@ from aftersales.parts import services
 from aftersales.parts.choices import MoveKind, WarehouseKind
 from aftersales.parts.models import MaterialRequest, StockMove, Warehouse
 from aftersales.parts.models import MaterialRequestStatus as S
-from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.selectors import reserved_quantity, stock_on_hand
 from aftersales.parts.tests.factories import PartFactory
 from aftersales.service import services as service
 from aftersales.service.choices import Status
@@ -181,15 +181,22 @@ def test_a_cancelled_job_cancels_its_unshipped_requests(world):
     assert Notification.objects.filter(user=cast.supervisor).count() == 1
 
 
-def test_cancel_needs_a_reason_and_only_before_picking(world):
+def test_cancel_needs_a_reason_and_only_before_shipping(world):
     cast = world.cast
     material = _request(world, _job(world))
     with pytest.raises(ValidationError):
         services.material_request_cancel(actor=cast.technician, material_request=material)
     services.material_request_approve(actor=cast.supervisor, material_request=material)
     services.material_request_pick(actor=cast.supervisor, material_request=material)
+    services.material_request_cancel(actor=cast.technician, material_request=material,
+                                     note="不要了")  # picked: the parts go back on the shelf
+    assert reserved_quantity(world.store, world.part) == 0
+    shipped = _request(world, _job(world))
+    for step in (services.material_request_approve, services.material_request_pick,
+                 services.material_request_ship):
+        step(actor=cast.supervisor, material_request=shipped)
     with pytest.raises(IllegalTransition):
-        services.material_request_cancel(actor=cast.technician, material_request=material,
+        services.material_request_cancel(actor=cast.technician, material_request=shipped,
                                          note="不要了")
 
 

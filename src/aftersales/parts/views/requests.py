@@ -98,7 +98,7 @@ def material_request_detail(request, pk):
     material = selectors.material_request_get(user=request.user, pk=pk)
     return render(request, "parts/requests/detail.html", {
         "material": material,
-        "lines": list(material.lines.select_related("part")),
+        "lines": selectors.lines_with_availability(material),
         "actions": selectors.material_request_actions(material, request.user),
         "events": selectors.material_request_events(material),
     })

@@ -1,0 +1,109 @@
+"""Picked parts are reserved (PT-2): a place's stock picked for material requests and not shipped
+yet is not free — another request cannot pick it, and no job, transfer or loan can take it —
+until it is shipped or the request is cancelled. A count or a scrap records what happened and
+may take it (the shipment then finds the shortage)."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from aftersales.parts import services
+from aftersales.parts.choices import MoveKind
+from aftersales.parts.models import MaterialRequestStatus as S
+from aftersales.parts.selectors import balance_list, reserved_quantity, stock_on_hand
+from aftersales.service import services as service
+from aftersales.service.tests.factories import Cast
+
+from .test_requests import Stores, _job, _request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(clock_at):
+    clock_at(10, 0, day=date(2026, 11, 20))
+    return Stores(Cast())
+
+
+def _picked(world, quantity, picked=None):
+    material = _request(world, _job(world), lines=[{"part": world.part, "quantity": quantity}])
+    services.material_request_approve(actor=world.cast.supervisor, material_request=material)
+    line = material.lines.get()
+    return services.material_request_pick(
+        actor=world.cast.supervisor, material_request=material,
+        picked={line.pk: picked} if picked is not None else None)
+
+
+def test_what_one_request_picked_another_cannot_pick(world):
+    first = _picked(world, 4)  # the store holds 5
+    assert reserved_quantity(world.store, world.part) == 4
+    second = _request(world, _job(world), lines=[{"part": world.part, "quantity": 2}])
+    services.material_request_approve(actor=world.cast.supervisor, material_request=second)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.material_request_pick(actor=world.cast.supervisor, material_request=second)
+    message = error.value.message_dict["picked"][0]
+    assert "only 1" in message and "on hand 5" in message and "other requests 4" in message
+    second.refresh_from_db()
+    assert second.status == S.APPROVED and second.lines.get().picked_quantity is None
+    # what is free may be picked
+    line = second.lines.get()
+    services.material_request_pick(actor=world.cast.supervisor, material_request=second,
+                                   picked={line.pk: 1})
+    assert reserved_quantity(world.store, world.part) == 5
+    # shipping the first releases its reservation as its parts leave
+    services.material_request_ship(actor=world.cast.supervisor, material_request=first)
+    assert reserved_quantity(world.store, world.part) == 1
+    assert stock_on_hand(warehouse=world.store, part=world.part) == 1
+
+
+def test_no_other_move_takes_what_is_picked_but_a_scrap_or_a_count_may(world):
+    cast = world.cast
+    _picked(world, 4)
+    job = _job(world)
+    for move in (
+        lambda: services.stock_transfer(actor=cast.manager, source=world.store,
+                                        target=world.central, part=world.part, quantity=2),
+        lambda: services.stock_move(actor=cast.manager, warehouse=world.store, part=world.part,
+                                    kind=MoveKind.LOAN_OUT, quantity=2),
+        lambda: services.stock_move(actor=cast.manager, warehouse=world.store, part=world.part,
+                                    kind=MoveKind.ISSUE, quantity=2, request=job),
+    ):
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            move()
+        assert "Only 1" in str(error.value) and "4 are picked" in str(error.value)
+    assert stock_on_hand(warehouse=world.store, part=world.part) == 5
+    services.stock_move(actor=cast.manager, warehouse=world.store, part=world.part,
+                        kind=MoveKind.LOAN_OUT, quantity=1)  # the free one
+    services.stock_move(actor=cast.manager, warehouse=world.store, part=world.part,
+                        kind=MoveKind.SCRAP, quantity=1, note="拣货时摔坏")
+    assert stock_on_hand(warehouse=world.store, part=world.part) == 3
+
+
+def test_a_declined_job_puts_its_picked_parts_back_on_the_shelf(world):
+    cast = world.cast
+    job = _job(world)
+    material = _request(world, job, lines=[{"part": world.part, "quantity": 3}])
+    services.material_request_approve(actor=cast.supervisor, material_request=material)
+    services.material_request_pick(actor=cast.supervisor, material_request=material)
+    assert reserved_quantity(world.store, world.part) == 3
+    service.service_request_cancel(actor=cast.supervisor, request=job, note="客户不修了")
+    material.refresh_from_db()
+    assert material.status == S.CANCELLED
+    assert reserved_quantity(world.store, world.part) == 0
+
+
+def test_the_stock_page_and_the_request_show_what_is_reserved(world, client):
+    cast = world.cast
+    _picked(world, 4)
+    row = balance_list(user=cast.supervisor).get(warehouse=world.store, part=world.part)
+    assert (row.quantity, row.reserved) == (5, 4)
+    client.force_login(cast.supervisor)
+    stock = client.get(reverse("parts:stock_place", args=[world.store.pk])).content.decode()
+    assert "data-reserved>4<" in stock
+    second = _request(world, _job(world), lines=[{"part": world.part, "quantity": 2}])
+    page = client.get(reverse("parts:material_request", args=[second.pk])).content.decode()
+    # the store sees that only 1 is free for a request of 2 (the other 4 are picked)
+    assert 'data-free>1 <span class="badge overdue">' in page
