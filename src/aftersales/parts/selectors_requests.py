@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
@@ -70,6 +71,7 @@ def lines_with_availability(material: MaterialRequest) -> list:
         line.free = (on_hand.get(line.part_id, Decimal(0))
                      - reserved_quantity(material.source, line.part_id, exclude=material))
         line.short = line.free < line.quantity
+        line.pick_default = min(line.quantity, max(line.free, Decimal(0)))
     return lines
 
 
@@ -87,8 +89,15 @@ def material_request_actions(material: MaterialRequest, user) -> set[str]:
     return allowed
 
 
-def material_request_events(material: MaterialRequest):
-    return event_list(material)
+def material_request_events(material: MaterialRequest) -> list:
+    """The request's history, each event with ``label``: its step's name in the user's
+    language."""
+    labels = {name: t.label for name, t in material_request_workflow.transitions.items()}
+    labels["create"] = _("Requested")
+    events = list(event_list(material))
+    for event in events:
+        event.label = labels.get(event.action, event.action)
+    return events
 
 
 def parts_offered(job=None, *, limit: int = 300):
