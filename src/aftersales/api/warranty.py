@@ -3,20 +3,28 @@
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aftersales.parts.models import Part, Warehouse
 from aftersales.service.models import ServiceRequest
 from aftersales.warranty import services
 from aftersales.warranty.choices import OutcomeKind
-from aftersales.warranty.models import WarrantyOutcome
+from aftersales.warranty.models import UnitReturn, WarrantyOutcome
 
 from .fields import RestrictedPrimaryKeyRelatedField
 from .idempotency import idempotent
 from .serializers import ModelSerializer
 from .views import IDEMPOTENCY_HEADER
+
+
+class UnitReturnSerializer(ModelSerializer):
+    class Meta:
+        model = UnitReturn
+        fields = ["serial", "warehouse", "received_at", "received_by", "note"]
+        read_only_fields = fields
 
 
 class OutcomeSerializer(ModelSerializer):
@@ -27,14 +35,22 @@ class OutcomeSerializer(ModelSerializer):
     entitled = serializers.ListField(child=serializers.ChoiceField(choices=OutcomeKind.choices),
                                      read_only=True)
     prior_repairs = serializers.ListField(child=serializers.CharField(), read_only=True)
+    unit_return = serializers.SerializerMethodField()
 
     class Meta:
         model = WarrantyOutcome
         fields = ["id", "number", "request", "kind", "serious_fault", "days_since_purchase",
                   "prior_repairs", "entitled", "reasons", "note", "refund_amount", "credit_note",
                   "credit_note_number", "replacement_part", "replacement_warehouse",
-                  "replacement_serial", "stock_move", "decided_by", "decided_at"]
+                  "replacement_serial", "stock_move", "decided_by", "decided_at",
+                  "unit_return"]
         read_only_fields = fields
+
+    @extend_schema_field(UnitReturnSerializer(allow_null=True))
+    def get_unit_return(self, outcome) -> dict | None:
+        """The faulty unit given back on a replacement or refund, once received."""
+        received = getattr(outcome, "unit_return", None)
+        return UnitReturnSerializer(received).data if received is not None else None
 
 
 class OutcomeCreateSerializer(serializers.Serializer):
@@ -54,6 +70,12 @@ class OutcomeCreateSerializer(serializers.Serializer):
     replacement_serial = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
+class UnitReceivedSerializer(serializers.Serializer):
+    warehouse = RestrictedPrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    serial = serializers.CharField(max_length=60)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
 class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """三包 outcomes of the requests the caller may see; POST decides one (once per request)."""
 
@@ -62,7 +84,7 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return (WarrantyOutcome.objects.restrict(self.request.user, "view")
-                .select_related("credit_note").order_by("-decided_at", "-id"))
+                .select_related("credit_note", "unit_return").order_by("-decided_at", "-id"))
 
     @extend_schema(request=OutcomeCreateSerializer, responses={201: OutcomeSerializer},
                    parameters=[IDEMPOTENCY_HEADER])
@@ -75,6 +97,17 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         outcome = services.outcome_decide(actor=request.user, request=job, **values)
         return Response(OutcomeSerializer(outcome, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UnitReceivedSerializer, responses={201: UnitReturnSerializer},
+                   summary="The faulty unit of a replacement or refund came back")
+    @action(detail=True, methods=["post"], url_path="unit-received")
+    def unit_received(self, request, pk=None):
+        outcome = self.get_object()
+        data = UnitReceivedSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        received = services.unit_received(actor=request.user, outcome=outcome,
+                                          **data.validated_data)
+        return Response(UnitReturnSerializer(received).data, status=status.HTTP_201_CREATED)
 
 
 # (prefix, viewset, basename): api/urls.py registers every route listed here.

@@ -85,9 +85,12 @@ def seed_warranty(rng, admin, today) -> None:
                                     balances__warehouse=store, balances__quantity__gte=1)
                 .order_by("code").first() if store else None)
         try:
-            warranty_services.outcome_decide(
+            outcome = warranty_services.outcome_decide(
                 actor=decider, request=job, kind="replacement", serious_fault=True,
                 replacement_part=unit, replacement_warehouse=store if unit else None,
                 replacement_serial=f"NEW-{product.serial}", note="十五日内性能故障,为客户换新")
+            if store is not None:  # the old unit came back with the technician
+                warranty_services.unit_received(actor=decider, outcome=outcome, warehouse=store,
+                                                serial=product.serial, note="外观完好,待返厂检测")
         except ValidationError:
             pass  # the demo goes on without this example

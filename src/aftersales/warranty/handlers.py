@@ -7,4 +7,5 @@ HANDLERS: dict = {}
 
 EVENT_LABELS = {
     "service_request.warranty_outcome": _("Warranty outcome decided"),
+    "service_request.warranty_unit_received": _("Faulty unit received back"),
 }

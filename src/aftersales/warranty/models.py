@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import COMPANY_WIDE_ROLES, Role
+from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
 from aftersales.service.models import ServiceRequest
 
@@ -121,3 +123,32 @@ class WarrantyOutcome(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def takes_unit_back(self) -> bool:
+        """A replacement or a refund: the customer gives the faulty unit back."""
+        return self.kind in (OutcomeKind.REPLACEMENT, OutcomeKind.REFUND)
+
+
+class UnitReturn(AppendOnlyModel):
+    """The faulty unit given back on a replacement or a refund, received once into a place.
+    Like a returned faulty part (docs/parts.md) it is not stock — it cannot be fitted or sold —
+    so it is recorded here, not in the stock ledger."""
+
+    outcome = models.OneToOneField(WarrantyOutcome, on_delete=models.PROTECT,
+                                   related_name="unit_return", verbose_name=_("三包 outcome"))
+    serial = models.CharField(_("serial number"), max_length=60)
+    warehouse = models.ForeignKey("parts.Warehouse", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=pgettext_lazy("faulty unit", "received into"))
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("received by"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("faulty unit received")
+        verbose_name_plural = _("faulty units received")
+
+    def __str__(self) -> str:
+        return f"{self.outcome.number} · {self.serial}"
+

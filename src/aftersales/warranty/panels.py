@@ -7,13 +7,15 @@ from aftersales.core.panels import Panel
 from aftersales.customers.choices import ContractState, RenewalOutcome
 from aftersales.customers.models import ContractRenewal
 from aftersales.customers.selectors import contract_list, contracts_covering
+from aftersales.parts.choices import WarehouseKind
+from aftersales.parts.models import Warehouse
 from aftersales.service.choices import Category
 from aftersales.service.services import centre_local_date
 
 from .forms import DecisionForm
 from .models import WarrantyOutcome
 from .selectors import warranty_facts
-from .services import may_decide
+from .services import may_decide, may_move
 
 
 def request_contract_panel(http_request, service_request) -> dict | None:
@@ -40,10 +42,19 @@ def request_outcome_panel(http_request, service_request) -> dict | None:
     # most requests have none: its related rows are read after it, not joined into the read
     outcome = (WarrantyOutcome.objects.filter(request=service_request)
                .prefetch_related("decided_by", "credit_note", "replacement_part",
-                                 "replacement_warehouse", "stock_move").first())
+                                 "replacement_warehouse", "stock_move",
+                                 "unit_return__warehouse", "unit_return__received_by").first())
     user = http_request.user
     if outcome is not None:
-        return {"outcome": outcome, "job": service_request,
+        received = getattr(outcome, "unit_return", None)
+        places = []
+        if outcome.takes_unit_back and received is None:
+            places = [w for w in Warehouse.objects.restrict(user).filter(
+                active=True, kind__in=(WarehouseKind.CENTRE, WarehouseKind.CENTRAL))
+                .order_by("kind", "code") if may_move(user, w)]
+        return {"outcome": outcome, "job": service_request, "received": received,
+                "places": places,
+                "unit_serial": service_request.installed_product.serial,
                 "attachments": list(attachment_list(outcome, "evidence"))}
     if not service_request.in_warranty:
         return None

@@ -7,6 +7,7 @@ from aftersales.service.choices import CHARGEABLE_CAUSES, Status
 from aftersales.service.models import ServiceRequest
 from aftersales.service.services import centre_local_date
 
+from .choices import OutcomeKind
 from .models import WarrantyOutcome, WarrantyPolicy
 from .rules import Entitlement, Numbers, entitlement
 
@@ -60,7 +61,19 @@ def warranty_facts(request: ServiceRequest) -> Facts:
                  chargeable_cause=request.cause in CHARGEABLE_CAUSES)
 
 
-def outcome_list(*, user, kind: str = ""):
+UNIT_BACK = (OutcomeKind.REPLACEMENT, OutcomeKind.REFUND)
+
+
+def outcome_list(*, user, kind: str = "", unit: str = ""):
+    """Outcomes the user may see; ``unit``: "awaited" — replacements and refunds whose faulty
+    unit has not come back yet — or "received"."""
     qs = WarrantyOutcome.objects.restrict(user, "view").select_related(
-        "request__customer", "decided_by", "credit_note", "replacement_part")
-    return qs.filter(kind=kind) if kind else qs
+        "request__customer", "decided_by", "credit_note", "replacement_part",
+        "unit_return__warehouse")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit == "awaited":
+        qs = qs.filter(kind__in=UNIT_BACK, unit_return__isnull=True)
+    elif unit == "received":
+        qs = qs.filter(unit_return__isnull=False)
+    return qs

@@ -16,12 +16,12 @@ from aftersales.core.numbering import next_number
 from aftersales.core.workflow import version_bump
 from aftersales.invoicing.services import credit_note_issue
 from aftersales.parts.choices import MoveKind
-from aftersales.parts.services import stock_move
+from aftersales.parts.services import may_move, stock_move
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
 
 from .choices import OutcomeKind
-from .models import WarrantyOutcome, WarrantyPolicy
+from .models import UnitReturn, WarrantyOutcome, WarrantyPolicy
 from .selectors import warranty_facts
 
 DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
@@ -139,6 +139,40 @@ def outcome_decide(*, actor, request: ServiceRequest, kind: str, serious_fault: 
             raise ConflictError(_("This request's 三包 outcome has already been decided.")) from None
         raise
     return outcome
+
+
+def unit_received(*, actor, outcome: WarrantyOutcome, warehouse, serial: str,
+                  note: str = "") -> UnitReturn:
+    """The faulty unit of a replacement or a refund came back: received once into ``warehouse``
+    by whoever may work there, with its serial number (the product's, unless the unit says
+    otherwise). Recorded on the outcome and the request's history, not in the stock ledger."""
+    errors: dict[str, list] = {}
+    if not outcome.takes_unit_back:
+        errors["outcome"] = [_("Only a replacement or a refund takes the faulty unit back.")]
+    serial = (serial or "").strip()[:60]
+    if not serial:
+        errors["serial"] = [_("Enter the serial number of the unit received.")]
+    if warehouse is None or not warehouse.active:
+        errors["warehouse"] = [_("Choose the place the unit was received into.")]
+    if errors:
+        raise ValidationError(errors)
+    if not may_move(actor, warehouse):
+        raise PermissionDenied(_("You may not receive goods into %(place)s.")
+                               % {"place": warehouse})
+    try:
+        with transaction.atomic():
+            received = UnitReturn.objects.create(
+                outcome=outcome, serial=serial, warehouse=warehouse, received_at=timezone.now(),
+                received_by=actor, note=(note or "").strip()[:300])
+            data = {"outcome": outcome.number, "serial": serial, "warehouse": warehouse.code}
+            event_append(subject=outcome, action="unit_received", actor=actor,
+                         note=received.note, data=data)
+            event_append(subject=outcome.request, action="warranty_unit_received", actor=actor,
+                         note=received.note, data=data)
+    except IntegrityError:
+        raise ConflictError(_("The faulty unit of %(number)s has already been received.")
+                            % {"number": outcome.number}) from None
+    return received
 
 
 def policy_set(*, actor, category: str = "", expected_version: int | None = None,

@@ -6,4 +6,5 @@ app_name = "warranty"
 urlpatterns = [
     path("", views.outcome_list_view, name="home"),
     path("requests/<int:pk>/decide/", views.outcome_decide, name="decide"),
+    path("<int:pk>/unit-received/", views.unit_received_view, name="unit_received"),
 ]

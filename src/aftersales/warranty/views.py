@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,11 +13,13 @@ from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, page_query
+from aftersales.parts.models import Warehouse
 from aftersales.service.models import ServiceRequest
 
 from . import services
 from .choices import OutcomeKind
 from .forms import DecisionForm
+from .models import WarrantyOutcome
 from .selectors import outcome_list, warranty_facts
 
 
@@ -46,10 +49,38 @@ def outcome_decide(request, pk: int):
 
 
 @staff_required
+@require_POST
+def unit_received_view(request, pk: int):
+    """The faulty unit of a replacement or refund came back (the request page's 三包 panel)."""
+    outcome = get_restricted(WarrantyOutcome.objects.select_related("request"), request.user,
+                             pk=pk)
+    warehouse = Warehouse.objects.restrict(request.user).filter(
+        pk=request.POST.get("warehouse") or 0).first()
+    try:
+        services.unit_received(actor=request.user, outcome=outcome, warehouse=warehouse,
+                               serial=request.POST.get("serial", ""),
+                               note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    except (ConflictError, PermissionDenied) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The faulty unit of %(number)s is recorded as received.")
+                         % {"number": outcome.number})
+    return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
+
+
+UNIT_FILTERS = {"awaited", "received"}
+
+
+@staff_required
 def outcome_list_view(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in OutcomeKind.values else ""
-    page = Paginator(outcome_list(user=request.user, kind=kind), PAGE_SIZE).get_page(
+    unit = request.GET.get("unit", "")
+    unit = unit if unit in UNIT_FILTERS else ""
+    page = Paginator(outcome_list(user=request.user, kind=kind, unit=unit), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "warranty/list.html", {
-        "page": page, "query": page_query(request), "kind": kind, "kinds": OutcomeKind.choices})
+        "page": page, "query": page_query(request), "kind": kind, "kinds": OutcomeKind.choices,
+        "unit": unit})

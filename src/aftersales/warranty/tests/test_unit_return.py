@@ -1,0 +1,117 @@
+"""The faulty unit given back on a 三包 replacement or refund: received once, into a place the
+receiver may work in, with its serial; recorded on the outcome and the request, not in stock."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.events import event_list
+from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.ledger import AppendOnlyError
+from aftersales.parts.choices import WarehouseKind
+from aftersales.parts.models import StockMove, Warehouse
+from aftersales.service.tests.factories import Cast
+from aftersales.warranty import services
+from aftersales.warranty.models import UnitReturn
+from aftersales.warranty.selectors import outcome_list
+
+from .helpers import job_with_priors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(clock_at):
+    clock_at(10, 0)
+    return Cast()
+
+
+@pytest.fixture
+def store(cast):
+    return Warehouse.objects.create(code=f"ST-{cast.centre.code}", name="中心仓",
+                                    kind=WarehouseKind.CENTRE, service_centre=cast.centre)
+
+
+def _replacement(cast):
+    job, _ = job_with_priors(cast, days_since_purchase=3)
+    return services.outcome_decide(actor=cast.supervisor, request=job, kind="replacement",
+                                   serious_fault=True, replacement_serial="SN-NEW-9")
+
+
+def test_the_faulty_unit_is_received_once_and_is_not_stock(cast, store):
+    outcome = _replacement(cast)
+    assert [o.pk for o in outcome_list(user=cast.supervisor, unit="awaited")] == [outcome.pk]
+    moves = StockMove.objects.count()
+    received = services.unit_received(actor=cast.supervisor, outcome=outcome, warehouse=store,
+                                      serial=" SN-OLD-1 ", note="外壳完好")
+    assert (received.serial, received.warehouse, received.received_by) == (
+        "SN-OLD-1", store, cast.supervisor)
+    assert StockMove.objects.count() == moves  # not put into stock
+    assert [e.action for e in event_list(outcome)] == ["decide", "unit_received"]
+    assert "warranty_unit_received" in [e.action for e in event_list(outcome.request)]
+    assert not outcome_list(user=cast.supervisor, unit="awaited").exists()
+    assert [o.pk for o in outcome_list(user=cast.supervisor, unit="received")] == [outcome.pk]
+    with pytest.raises(ConflictError):
+        services.unit_received(actor=cast.supervisor, outcome=outcome, warehouse=store,
+                               serial="SN-OLD-1")
+    assert UnitReturn.objects.count() == 1
+    with pytest.raises(AppendOnlyError):
+        received.save()
+
+
+def test_bad_input_and_the_wrong_people_are_refused(cast, store):
+    repair, _ = job_with_priors(cast)
+    outcome = services.outcome_decide(actor=cast.supervisor, request=repair, kind="repair")
+    with pytest.raises(ValidationError) as err:
+        services.unit_received(actor=cast.supervisor, outcome=outcome, warehouse=store,
+                               serial="")
+    assert set(err.value.message_dict) == {"outcome", "serial"}
+    replacement = _replacement(cast)
+    other_centre = UserFactory(role=Role.SUPERVISOR)  # a supervisor of another centre
+    with pytest.raises(PermissionDenied):
+        services.unit_received(actor=other_centre, outcome=replacement, warehouse=store,
+                               serial="SN-OLD-1")
+    store.active = False
+    store.save()
+    with pytest.raises(ValidationError) as err:
+        services.unit_received(actor=cast.supervisor, outcome=replacement, warehouse=store,
+                               serial="SN-OLD-1")
+    assert "warehouse" in err.value.message_dict
+    assert not UnitReturn.objects.exists()
+
+
+def test_the_request_page_takes_the_unit_back_and_the_api_shows_it(client, cast, store):
+    outcome = _replacement(cast)
+    client.force_login(cast.supervisor)
+    url = reverse("service:detail", args=[outcome.request_id])
+    page = client.get(url).content.decode()
+    assert 'data-unit-return="awaited"' in page and "data-unit-received" in page
+    assert outcome.request.installed_product.serial in page  # the serial offered
+    response = client.post(reverse("warranty:unit_received", args=[outcome.pk]),
+                           {"warehouse": store.pk, "serial": "SN-OLD-1", "note": "包装破损"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-unit-return="received"' in page and "data-unit-received" not in page
+    listing = client.get(reverse("warranty:home") + "?unit=received").content.decode()
+    assert outcome.number in listing
+    body = client.get(f"/api/v1/warranty-outcomes/{outcome.pk}/").json()
+    assert body["unit_return"]["serial"] == "SN-OLD-1"
+    again = client.post(f"/api/v1/warranty-outcomes/{outcome.pk}/unit-received/",
+                        {"warehouse": store.pk, "serial": "SN-OLD-1"},
+                        content_type="application/json")
+    assert again.status_code == 409
+
+
+def test_the_api_records_the_unit_received(client, cast, store):
+    outcome = _replacement(cast)
+    client.force_login(cast.supervisor)
+    url = f"/api/v1/warranty-outcomes/{outcome.pk}/unit-received/"
+    bad = client.post(url, {"warehouse": store.pk, "serial": ""}, content_type="application/json")
+    assert bad.status_code == 400 and "serial" in bad.json()
+    response = client.post(url, {"warehouse": store.pk, "serial": "SN-OLD-1", "note": "ok"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["serial"] == "SN-OLD-1"
+    assert UnitReturn.objects.get().outcome == outcome
