@@ -129,7 +129,8 @@ class ProductModel(BaseModel):
 
 
 class InstalledProduct(BaseModel):
-    """One unit a customer owns (AR-2). Its warranty end is fixed when it is registered."""
+    """One unit a customer owns (AR-2). Its warranty end is fixed when it is registered, and
+    starts again when a 三包 replacement gives the customer a new unit (``replaced_on``)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="products",
                                  verbose_name=_("customer"))
@@ -140,6 +141,9 @@ class InstalledProduct(BaseModel):
     installed_on = models.DateField(_("installed on"), null=True, blank=True,
                                     help_text=_("Set when installation is accepted."))
     warranty_ends_on = models.DateField(_("warranty ends on"), editable=False)
+    replaced_on = models.DateField(
+        _("replaced on"), null=True, blank=True, editable=False,
+        help_text=_("A 三包 replacement: the new unit's warranty counts from this day."))
     dealer = models.ForeignKey("dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="sold_units", verbose_name=_("selling dealer"))
     address = models.CharField(_("installation address"), max_length=200, blank=True)
@@ -163,6 +167,11 @@ class InstalledProduct(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.model.code} #{self.serial}"
+
+    @property
+    def warranty_from(self) -> date:
+        """The day the unit's warranty counts from: its purchase, or its 三包 replacement."""
+        return self.replaced_on or self.purchased_on
 
     def covers(self, day: date) -> bool:
         """Warranty covers ``day`` (inclusive of both ends)."""

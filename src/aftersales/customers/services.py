@@ -129,10 +129,11 @@ def product_model_update(*, actor, product_model: ProductModel,
 
 def _warranty_recompute(product_model: ProductModel, batch: int = 2000) -> None:
     """AR-2: the warranty length is the catalogue's; its units follow a corrected catalogue."""
-    units = InstalledProduct.objects.filter(model=product_model).only("pk", "purchased_on")
+    units = InstalledProduct.objects.filter(model=product_model).only("pk", "purchased_on",
+                                                                       "replaced_on")
     changed = []
     for unit in units.iterator(chunk_size=batch):
-        unit.warranty_ends_on = warranty_end(unit.purchased_on, product_model.warranty_months)
+        unit.warranty_ends_on = warranty_end(unit.warranty_from, product_model.warranty_months)
         changed.append(unit)
         if len(changed) >= batch:
             InstalledProduct.objects.bulk_update(changed, ["warranty_ends_on"])
@@ -195,7 +196,8 @@ def installed_product_update(*, actor, product: InstalledProduct,
     merged = {f: getattr(product, f) for f in INSTALLED_FIELDS} | changes
     _clean_installed(merged, exclude_pk=product.pk)
     if "purchased_on" in changes or "model" in changes:
-        changes["warranty_ends_on"] = warranty_end(merged["purchased_on"], merged["model"].warranty_months)
+        changes["warranty_ends_on"] = warranty_end(product.replaced_on or merged["purchased_on"],
+                                                   merged["model"].warranty_months)
     try:
         with transaction.atomic():
             before = snapshot(product)
@@ -203,6 +205,34 @@ def installed_product_update(*, actor, product: InstalledProduct,
                 setattr(product, key, value)
             version_bump(instance=product, expected_version=expected_version, fields=list(changes))
             change_log(actor=actor, instance=product, action="update", before=before)
+    except IntegrityError as exc:
+        raise _serial_clash(exc) from None
+    return product
+
+
+def installed_product_replace(*, actor, product: InstalledProduct, day: date,
+                              serial: str = "", reference: str = "") -> InstalledProduct:
+    """A 三包 replacement gave the customer a new unit on ``day``: its warranty counts again
+    from that day (the national 三包 rules), and the product carries the new unit's serial if it
+    is given. The product stays the same row, with its requests, contracts and history; an event
+    names the old and new serial and ``reference`` (the outcome)."""
+    _require(actor, actor.is_staff_role)
+    serial = (serial or "").strip()[:60] or product.serial
+    merged = {f: getattr(product, f) for f in INSTALLED_FIELDS} | {"serial": serial}
+    _clean_installed(merged, exclude_pk=product.pk)
+    old_serial = product.serial
+    try:
+        with transaction.atomic():
+            before = snapshot(product)
+            product.serial, product.replaced_on = serial, day
+            product.warranty_ends_on = warranty_end(day, product.model.warranty_months)
+            version_bump(instance=product, expected_version=None,
+                         fields=["serial", "replaced_on", "warranty_ends_on"])
+            change_log(actor=actor, instance=product, action="update", before=before)
+            event_append(subject=product, action="replaced", actor=actor, note=reference,
+                         data={"old_serial": old_serial, "serial": serial,
+                               "day": day.isoformat(),
+                               "warranty_ends_on": product.warranty_ends_on.isoformat()})
     except IntegrityError as exc:
         raise _serial_clash(exc) from None
     return product

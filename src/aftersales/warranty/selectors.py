@@ -23,15 +23,22 @@ def policy_for(category: str = "") -> Numbers:
 
 def prior_repairs(request: ServiceRequest):
     """Earlier finished repairs of the same product in its warranty period, not the customer's
-    fault: the evidence a decider marks as "the same fault"."""
+    fault: the evidence a decider marks as "the same fault". After a 三包 replacement only the
+    new unit's repairs count (those reported after the replacement was decided)."""
     product = request.installed_product
     if product is None:
         return ServiceRequest.objects.none()
-    return (ServiceRequest.objects.filter(installed_product=product, status__in=FINISHED,
-                                          internal=False, in_warranty=True,
-                                          reported_at__lt=request.reported_at)
-            .exclude(pk=request.pk).exclude(cause__in=CHARGEABLE_CAUSES)
-            .select_related("assigned_technician").order_by("reported_at", "id"))
+    repairs = (ServiceRequest.objects.filter(installed_product=product, status__in=FINISHED,
+                                             internal=False, in_warranty=True,
+                                             reported_at__lt=request.reported_at)
+               .exclude(pk=request.pk).exclude(cause__in=CHARGEABLE_CAUSES))
+    replaced = (WarrantyOutcome.objects
+                .filter(request__installed_product=product, kind=OutcomeKind.REPLACEMENT,
+                        decided_at__lt=request.reported_at)
+                .order_by("-decided_at").values_list("decided_at", flat=True).first())
+    if replaced is not None:
+        repairs = repairs.filter(reported_at__gt=replaced)
+    return repairs.select_related("assigned_technician").order_by("reported_at", "id")
 
 
 @dataclass
@@ -55,7 +62,8 @@ def warranty_facts(request: ServiceRequest) -> Facts:
     product = request.installed_product
     day = centre_local_date(request.reported_at, request.service_centre)
     numbers = policy_for(product.model.category if product is not None else "")
-    days = (day - product.purchased_on).days if product is not None else None
+    # a replaced unit's 三包 periods count from its replacement, as its warranty does
+    days = (day - product.warranty_from).days if product is not None else None
     return Facts(request=request, numbers=numbers, days_since_purchase=days,
                  priors=list(prior_repairs(request)), in_warranty=request.in_warranty,
                  chargeable_cause=request.cause in CHARGEABLE_CAUSES)

@@ -14,11 +14,13 @@ from aftersales.core.events import event_append
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.numbering import next_number
 from aftersales.core.workflow import version_bump
+from aftersales.customers.services import installed_product_replace
 from aftersales.invoicing.services import credit_note_issue
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.services import may_move, stock_move
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
+from aftersales.service.services import centre_local_date
 
 from .choices import OutcomeKind
 from .models import UnitReturn, WarrantyOutcome, WarrantyPolicy
@@ -52,7 +54,9 @@ def outcome_decide(*, actor, request: ServiceRequest, kind: str, serious_fault: 
     ``same_fault``: the earlier repairs (requests) the decider marks as the same fault — the
     evidence the rule counts; ``evidence``: uploaded files (photos, PDF). Effects in the same
     transaction: a replacement unit leaves stock (parts' ledger, an issue to the job) when it is a
-    Part, else its serial is recorded; a refund issues a refund credit note (invoicing)."""
+    Part, else its serial is recorded, and the customer's product becomes the new unit — its
+    serial, and its warranty counting again from today; a refund issues a refund credit note
+    (invoicing)."""
     if not may_decide(actor, request):
         raise PermissionDenied(_("A supervisor of the request's centre or a service manager "
                                  "decides 三包 outcomes."))
@@ -109,6 +113,8 @@ def outcome_decide(*, actor, request: ServiceRequest, kind: str, serious_fault: 
                 replacement_serial=serial if kind == OutcomeKind.REPLACEMENT else "",
                 decided_by=actor, decided_at=timezone.now())
             fields = []
+            if kind == OutcomeKind.REPLACEMENT:
+                _unit_replaced(actor, locked, serial, outcome.number)
             if kind == OutcomeKind.REPLACEMENT and replacement_part is not None:
                 outcome.stock_move = stock_move(
                     actor=actor, warehouse=replacement_warehouse, part=replacement_part,
@@ -139,6 +145,17 @@ def outcome_decide(*, actor, request: ServiceRequest, kind: str, serious_fault: 
             raise ConflictError(_("This request's 三包 outcome has already been decided.")) from None
         raise
     return outcome
+
+
+def _unit_replaced(actor, request: ServiceRequest, serial: str, reference: str) -> None:
+    """The customer's product is the new unit now: its serial (if given) and its warranty,
+    which counts again from today (customers' ``installed_product_replace``)."""
+    try:
+        installed_product_replace(
+            actor=actor, product=request.installed_product, serial=serial, reference=reference,
+            day=centre_local_date(timezone.now(), request.service_centre))
+    except ValidationError as exc:
+        raise ValidationError({"replacement_serial": exc.messages}) from None
 
 
 def unit_received(*, actor, outcome: WarrantyOutcome, warehouse, serial: str,

@@ -1,5 +1,8 @@
 """The faulty unit given back on a 三包 replacement or refund: received once, into a place the
-receiver may work in, with its serial; recorded on the outcome and the request, not in stock."""
+receiver may work in, with its serial; recorded on the outcome and the request, not in stock.
+And the new unit: the product carries its serial, and its warranty counts from the replacement."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,15 +10,18 @@ from django.urls import reverse
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.dates import local_today, warranty_end
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.ledger import AppendOnlyError
+from aftersales.customers.services import product_model_update
+from aftersales.customers.tests.factories import InstalledProductFactory
 from aftersales.parts.choices import WarehouseKind
 from aftersales.parts.models import StockMove, Warehouse
-from aftersales.service.tests.factories import Cast
+from aftersales.service.tests.factories import Cast, new_request
 from aftersales.warranty import services
-from aftersales.warranty.models import UnitReturn
-from aftersales.warranty.selectors import outcome_list
+from aftersales.warranty.models import UnitReturn, WarrantyOutcome
+from aftersales.warranty.selectors import outcome_list, warranty_facts
 
 from .helpers import job_with_priors
 
@@ -115,3 +121,43 @@ def test_the_api_records_the_unit_received(client, cast, store):
     assert response.status_code == 201, response.content
     assert response.json()["serial"] == "SN-OLD-1"
     assert UnitReturn.objects.get().outcome == outcome
+
+
+# --- the new unit's warranty (the national 三包 rules: it counts again from the replacement) ----
+
+def test_a_replacement_makes_the_product_the_new_unit_with_its_own_warranty(cast, clock_at):
+    job, earlier = job_with_priors(cast, priors=1, days_since_purchase=3)
+    product = job.installed_product
+    old_serial, months = product.serial, product.model.warranty_months
+    today = local_today()
+    services.outcome_decide(actor=cast.supervisor, request=job, kind="replacement",
+                            serious_fault=True, replacement_serial="SN-NEW-9")
+    product.refresh_from_db()
+    assert (product.serial, product.replaced_on) == ("SN-NEW-9", today)
+    assert product.warranty_ends_on == warranty_end(today, months)
+    replaced = [e for e in event_list(product) if e.action == "replaced"]
+    assert replaced and replaced[0].data["old_serial"] == old_serial
+    # ten days on: the new unit's days count from the replacement, and the old unit's repairs
+    # are no evidence for it
+    clock_at(10, 0, day=today + timedelta(days=10))
+    later = new_request(cast, customer=product.customer, product=product)
+    facts = warranty_facts(later)
+    assert facts.days_since_purchase == 10
+    assert earlier[0] not in facts.priors and facts.priors == []
+    # a corrected catalogue keeps the new unit's start
+    product_model_update(actor=cast.manager, product_model=product.model,
+                         warranty_months=months + 12)
+    product.refresh_from_db()
+    assert product.warranty_ends_on == warranty_end(today, months + 12)
+
+
+def test_a_replacement_serial_already_registered_is_refused_whole(cast):
+    job, _ = job_with_priors(cast, days_since_purchase=3)
+    taken = InstalledProductFactory(model=job.installed_product.model, serial="SN-TAKEN")
+    with pytest.raises(ValidationError) as err:
+        services.outcome_decide(actor=cast.supervisor, request=job, kind="replacement",
+                                serious_fault=True, replacement_serial=taken.serial)
+    assert "replacement_serial" in err.value.message_dict
+    assert not WarrantyOutcome.objects.exists()
+    job.installed_product.refresh_from_db()
+    assert job.installed_product.replaced_on is None
