@@ -15,6 +15,7 @@ from . import (
     parts,
     returns_loans,
     shop,
+    stock_counts,
     views,
     warranty,
 )
@@ -35,7 +36,7 @@ router.register("return-obligations", returns_loans.ReturnObligationViewSet,
 router.register("loans", returns_loans.LoanViewSet, basename="loan")
 # Each area's API module lists its own routes.
 for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care, shop,
-               feedback):
+               feedback, stock_counts):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
