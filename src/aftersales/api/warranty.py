@@ -2,12 +2,14 @@
 ``Idempotency-Key``: a refund moves money). The rule and the effects live in warranty.services.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aftersales.core.attachments import attachment_list
 from aftersales.parts.models import Part, Warehouse
 from aftersales.service.models import ServiceRequest
 from aftersales.warranty import services
@@ -16,8 +18,21 @@ from aftersales.warranty.models import UnitReturn, WarrantyOutcome
 
 from .fields import RestrictedPrimaryKeyRelatedField
 from .idempotency import idempotent
+from .parsers import MultiPartParser
 from .serializers import ModelSerializer
 from .views import IDEMPOTENCY_HEADER
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    mime = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return reverse("attachment", args=[attachment.pk])
 
 
 class UnitReturnSerializer(ModelSerializer):
@@ -36,6 +51,7 @@ class OutcomeSerializer(ModelSerializer):
                                      read_only=True)
     prior_repairs = serializers.ListField(child=serializers.CharField(), read_only=True)
     unit_return = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = WarrantyOutcome
@@ -43,8 +59,14 @@ class OutcomeSerializer(ModelSerializer):
                   "prior_repairs", "entitled", "reasons", "note", "refund_amount", "credit_note",
                   "credit_note_number", "replacement_part", "replacement_warehouse",
                   "replacement_serial", "stock_move", "decided_by", "decided_at",
-                  "unit_return"]
+                  "unit_return", "evidence"]
         read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_evidence(self, outcome) -> list:
+        """The photos and PDFs the decision rests on (download: ``url``)."""
+        return AttachmentSerializer(attachment_list(outcome, "evidence").order_by("id"),
+                                    many=True).data
 
     @extend_schema_field(UnitReturnSerializer(allow_null=True))
     def get_unit_return(self, outcome) -> dict | None:
@@ -68,6 +90,10 @@ class OutcomeCreateSerializer(serializers.Serializer):
     replacement_warehouse = RestrictedPrimaryKeyRelatedField(queryset=Warehouse.objects.all(),
                                                              required=False, allow_null=True)
     replacement_serial = serializers.CharField(required=False, allow_blank=True, max_length=60)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A photo (JPEG, PNG, WebP) or a PDF.")
 
 
 class UnitReceivedSerializer(serializers.Serializer):
@@ -108,6 +134,18 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         received = services.unit_received(actor=request.user, outcome=outcome,
                                           **data.validated_data)
         return Response(UnitReturnSerializer(received).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": EvidenceSerializer},
+                   responses={201: AttachmentSerializer},
+                   summary="Add a photo or PDF to the outcome's evidence")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, pk=None):
+        outcome = self.get_object()
+        data = EvidenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.evidence_add(actor=request.user, outcome=outcome,
+                                           upload=data.validated_data["file"])
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 # (prefix, viewset, basename): api/urls.py registers every route listed here.

@@ -147,6 +147,22 @@ def outcome_decide(*, actor, request: ServiceRequest, kind: str, serious_fault: 
     return outcome
 
 
+def evidence_add(*, actor, outcome: WarrantyOutcome, upload):
+    """A photo or PDF added to a decided outcome's evidence (taken after the decision, or
+    sent by an outside system), by whoever may decide the request's outcomes."""
+    if not may_decide(actor, outcome.request):
+        raise PermissionDenied(_("A supervisor of the request's centre or a service manager "
+                                 "adds 三包 evidence."))
+    if upload is None:
+        raise ValidationError({"file": [_("Choose a photo or a PDF file.")]})
+    try:
+        attachment_check(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    with transaction.atomic():
+        return attachment_add(actor=actor, subject=outcome, upload=upload, kind="evidence")
+
+
 def _unit_replaced(actor, request: ServiceRequest, serial: str, reference: str) -> None:
     """The customer's product is the new unit now: its serial (if given) and its warranty,
     which counts again from today (customers' ``installed_product_replace``)."""

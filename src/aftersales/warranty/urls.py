@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.outcome_list_view, name="home"),
     path("requests/<int:pk>/decide/", views.outcome_decide, name="decide"),
     path("<int:pk>/unit-received/", views.unit_received_view, name="unit_received"),
+    path("<int:pk>/evidence/", views.evidence_add_view, name="evidence_add"),
 ]

@@ -70,6 +70,24 @@ def unit_received_view(request, pk: int):
     return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
 
 
+@staff_required
+@require_POST
+def evidence_add_view(request, pk: int):
+    """A photo or PDF added to a decided outcome's evidence (the request page's 三包 panel)."""
+    outcome = get_restricted(WarrantyOutcome.objects.select_related("request"), request.user,
+                             pk=pk)
+    try:
+        services.evidence_add(actor=request.user, outcome=outcome,
+                              upload=request.FILES.get("file"))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Evidence added to %(number)s.") % {"number": outcome.number})
+    return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
+
+
 UNIT_FILTERS = {"awaited", "received"}
 
 

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.attachments import attachment_list
 from aftersales.core.dates import local_today, warranty_end
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
@@ -24,6 +26,7 @@ from aftersales.warranty.models import UnitReturn, WarrantyOutcome
 from aftersales.warranty.selectors import outcome_list, warranty_facts
 
 from .helpers import job_with_priors
+from .test_outcomes import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +164,32 @@ def test_a_replacement_serial_already_registered_is_refused_whole(cast):
     assert not WarrantyOutcome.objects.exists()
     job.installed_product.refresh_from_db()
     assert job.installed_product.replaced_on is None
+
+
+# --- evidence after the decision ----------------------------------------------------------------
+
+def test_evidence_is_added_after_the_decision_on_the_page_and_through_the_api(client, cast):
+    outcome = _replacement(cast)
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("service:detail", args=[outcome.request_id])).content.decode()
+    assert "data-evidence-add" in page
+    photo = SimpleUploadedFile("铭牌.png", PNG, content_type="image/png")
+    response = client.post(reverse("warranty:evidence_add", args=[outcome.pk]), {"file": photo})
+    assert response.status_code == 302
+    text = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+    response = client.post(f"/api/v1/warranty-outcomes/{outcome.pk}/evidence/", {"file": text})
+    assert response.status_code == 400 and "file" in response.json()
+    pdf = SimpleUploadedFile("检测报告.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF",
+                             content_type="application/pdf")
+    response = client.post(f"/api/v1/warranty-outcomes/{outcome.pk}/evidence/", {"file": pdf})
+    assert response.status_code == 201, response.content
+    body = client.get(f"/api/v1/warranty-outcomes/{outcome.pk}/").json()
+    assert [e["name"] for e in body["evidence"]] == ["铭牌.png", "检测报告.pdf"]
+    assert client.get(body["evidence"][0]["url"]).status_code == 200
+    # an agent reads the outcome but adds no evidence
+    agent = UserFactory(role=Role.AGENT, service_centre=cast.centre)
+    client.force_login(agent)
+    again = SimpleUploadedFile("x.png", PNG, content_type="image/png")
+    refused = client.post(f"/api/v1/warranty-outcomes/{outcome.pk}/evidence/", {"file": again})
+    assert refused.status_code == 403
+    assert len(attachment_list(outcome, "evidence")) == 2
