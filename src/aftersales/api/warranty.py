@@ -59,7 +59,7 @@ class OutcomeSerializer(ModelSerializer):
                   "prior_repairs", "entitled", "reasons", "note", "refund_amount", "credit_note",
                   "credit_note_number", "replacement_part", "replacement_warehouse",
                   "replacement_serial", "stock_move", "decided_by", "decided_at",
-                  "unit_return", "evidence"]
+                  "unit_serial", "unit_return", "evidence"]
         read_only_fields = fields
 
     @extend_schema_field(AttachmentSerializer(many=True))

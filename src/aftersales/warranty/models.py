@@ -102,6 +102,10 @@ class WarrantyOutcome(BaseModel):
                                               verbose_name=_("taken from"))
     replacement_serial = models.CharField(_("replacement serial number"), max_length=60,
                                           blank=True)
+    unit_serial = models.CharField(
+        _("serial of the customer's unit"), max_length=60, blank=True,
+        help_text=_("As it was when the outcome was decided: the faulty unit's, on a "
+                    "replacement or refund."))
     stock_move = models.ForeignKey("parts.StockMove", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("stock move"))

@@ -54,7 +54,7 @@ def request_outcome_panel(http_request, service_request) -> dict | None:
                 .order_by("kind", "code") if may_move(user, w)]
         return {"outcome": outcome, "job": service_request, "received": received,
                 "places": places, "may_add_evidence": may_decide(user, service_request),
-                "unit_serial": service_request.installed_product.serial,
+                "unit_serial": outcome.unit_serial or service_request.installed_product.serial,
                 "attachments": list(attachment_list(outcome, "evidence"))}
     if not service_request.in_warranty:
         return None

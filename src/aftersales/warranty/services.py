@@ -111,6 +111,7 @@ def outcome_decide(*, actor, request: ServiceRequest, kind: str, serious_fault: 
                 replacement_warehouse=(replacement_warehouse if kind == OutcomeKind.REPLACEMENT
                                        and replacement_part is not None else None),
                 replacement_serial=serial if kind == OutcomeKind.REPLACEMENT else "",
+                unit_serial=locked.installed_product.serial,
                 decided_by=actor, decided_at=timezone.now())
             fields = []
             if kind == OutcomeKind.REPLACEMENT:

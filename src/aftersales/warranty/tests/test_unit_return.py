@@ -97,7 +97,9 @@ def test_the_request_page_takes_the_unit_back_and_the_api_shows_it(client, cast,
     url = reverse("service:detail", args=[outcome.request_id])
     page = client.get(url).content.decode()
     assert 'data-unit-return="awaited"' in page and "data-unit-received" in page
-    assert outcome.request.installed_product.serial in page  # the serial offered
+    # the faulty unit's serial is offered (the product carries the new unit's now)
+    assert outcome.unit_serial and outcome.unit_serial != "SN-NEW-9"
+    assert f'name="serial" value="{outcome.unit_serial}"' in page
     response = client.post(reverse("warranty:unit_received", args=[outcome.pk]),
                            {"warehouse": store.pk, "serial": "SN-OLD-1", "note": "包装破损"})
     assert response.status_code == 302
