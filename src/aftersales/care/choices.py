@@ -20,9 +20,11 @@ SENT_OCCASIONS = (Occasion.BIRTHDAY, Occasion.HOLIDAY, Occasion.WARRANTY_EXPIRY,
 
 
 class NoticeState(models.TextChoices):
-    """A product notice (CR-1): written, then sent to every owner by the background worker."""
+    """A product notice (CR-1): written, perhaps scheduled for a later time, then sent to every
+    owner by the background worker."""
 
     DRAFT = "draft", pgettext_lazy("notice", "Draft")
+    SCHEDULED = "scheduled", pgettext_lazy("notice", "Scheduled")
     SENDING = "sending", pgettext_lazy("notice", "Sending")
     SENT = "sent", pgettext_lazy("notice", "Sent")
 

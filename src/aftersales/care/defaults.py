@@ -8,6 +8,8 @@ CONTRACT_NOTICE_DAYS = 30   # shown on the calendar (the contracts area sends th
 CHURN_MONTHS = 6            # no request and no contact for this long: a churn signal
 VISIT_AFTER_INSTALL_DAYS = 30  # FB-6: a key account is visited within a month
 VALUE_TOP_SHARE = 80        # CR-4: the few customers who bring 80 % of the business
+SEND_EARLY_DAYS = 1         # a message sent by hand from the calendar: today's, or a day early
+NOTICE_SCHEDULE_MAX_DAYS = 90  # a product notice is scheduled at most this far ahead
 
 # (occasion, language) → (subject, body). Placeholders: {customer} {product} {date} {holiday}
 # {company}. Administrators edit them as MessageTemplate rows; these are used when none exists.

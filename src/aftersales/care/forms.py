@@ -112,3 +112,19 @@ class ProductNoticeForm(forms.Form):
             self.initial.setdefault("service_centre", user.service_centre_id)
         else:
             field.queryset = centres
+
+
+class NoticeScheduleForm(forms.Form):
+    """When a draft notice is to go out by itself (Asia/Shanghai, the site's time)."""
+
+    scheduled_for = forms.DateTimeField(
+        label=_("Send on"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+
+class CareMessageSendForm(forms.Form):
+    """A care message of the calendar sent by hand: which customer, occasion and key."""
+
+    customer = forms.IntegerField(widget=forms.HiddenInput)
+    occasion = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=40, widget=forms.HiddenInput)

@@ -301,6 +301,12 @@ class ProductNotice(BaseModel):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+",
                                 verbose_name=pgettext_lazy("notice", "sent by"))
+    scheduled_for = models.DateTimeField(
+        pgettext_lazy("notice", "scheduled for"), null=True, blank=True, db_index=True,
+        help_text=_("While it is scheduled: when the sending starts by itself."))
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("scheduled by"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -313,6 +319,10 @@ class ProductNotice(BaseModel):
                 condition=Q(purchased_from__isnull=True) | Q(purchased_to__isnull=True)
                 | Q(purchased_from__lte=models.F("purchased_to")),
                 name="care_notice_period"),
+            models.CheckConstraint(
+                condition=~Q(state="scheduled")
+                | Q(scheduled_for__isnull=False, scheduled_by__isnull=False),
+                name="care_notice_scheduled_has_time"),
         ]
 
     def __str__(self) -> str:

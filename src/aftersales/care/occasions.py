@@ -57,13 +57,19 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def birthdays(start: date, end: date):
+def _one(queryset, field: str, customer_id: int | None):
+    """``queryset`` narrowed to one customer's rows (``customer_id``), or all of them."""
+    return queryset if customer_id is None else queryset.filter(**{field: customer_id})
+
+
+def birthdays(start: date, end: date, *, customer_id: int | None = None):
     days = _days(start, end)[:366]
     match = Q(pk__in=[])
     for month, day in sorted({(d.month, d.day) for d in days}):
         match |= Q(birthday__month=month, birthday__day=day)
     by_month_day = {(d.month, d.day): d for d in days}
-    for customer in Customer.objects.filter(birthday__isnull=False).filter(match):
+    for customer in _one(Customer.objects.filter(birthday__isnull=False).filter(match), "pk",
+                         customer_id):
         day = by_month_day.get((customer.birthday.month, customer.birthday.day))
         if day is None:  # 29 February outside leap years: greeted on 28 February
             continue
@@ -71,7 +77,8 @@ def birthdays(start: date, end: date):
     if any(d.month == 2 and d.day == 28 for d in days):
         feb28 = next(d for d in days if d.month == 2 and d.day == 28)
         if not _is_leap(feb28.year):
-            for customer in Customer.objects.filter(birthday__month=2, birthday__day=29):
+            for customer in _one(Customer.objects.filter(birthday__month=2, birthday__day=29),
+                                 "pk", customer_id):
                 yield Item(feb28, Occasion.BIRTHDAY, customer, key=str(feb28.year))
 
 
@@ -79,35 +86,38 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def holiday_items(start: date, end: date, *, language: str, to_all: bool):
+def holiday_items(start: date, end: date, *, language: str, to_all: bool,
+                  customer_id: int | None = None):
     days = holiday_greeting_days(start, end, language)
     if not days:
         return
-    customers = Customer.objects.all() if to_all else Customer.objects.filter(
-        key_account__active=True)
+    customers = _one(Customer.objects.all() if to_all else Customer.objects.filter(
+        key_account__active=True), "pk", customer_id)
     for day, name in days.items():
         for customer in customers:
             yield Item(day, Occasion.HOLIDAY, customer, key=day.isoformat(),
                        values={"holiday": name})
 
 
-def warranty_items(start: date, end: date, *, notice_days: int):
+def warranty_items(start: date, end: date, *, notice_days: int, customer_id: int | None = None):
     """Products whose warranty ends ``notice_days`` after a day in the range: the reminder is
     due that day."""
     products = (InstalledProduct.objects.filter(
         warranty_ends_on__range=(start + timedelta(days=notice_days),
                                  end + timedelta(days=notice_days)))
         .select_related("customer", "model"))
+    products = _one(products, "customer_id", customer_id)
     for product in products:
         yield Item(product.warranty_ends_on - timedelta(days=notice_days),
                    Occasion.WARRANTY_EXPIRY, product.customer, key=f"p{product.pk}",
                    product=product, values={"date": product.warranty_ends_on.isoformat()})
 
 
-def check_in_items(start: date, end: date, *, after_days: int):
+def check_in_items(start: date, end: date, *, after_days: int, customer_id: int | None = None):
     products = (InstalledProduct.objects.filter(
         installed_on__range=(start - timedelta(days=after_days), end - timedelta(days=after_days)))
         .select_related("customer", "model"))
+    products = _one(products, "customer_id", customer_id)
     for product in products:
         yield Item(product.installed_on + timedelta(days=after_days), Occasion.CHECK_IN,
                    product.customer, key=f"p{product.pk}", product=product,

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from aftersales.core.dates import add_months, local_today
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import IllegalTransition
 from aftersales.core.messaging import mail_send_after_commit, sms_send_after_commit
+from aftersales.core.models import Notification
 from aftersales.core.tasks import enqueue
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers import services as customer_services
@@ -21,7 +23,15 @@ from aftersales.customers.models import Customer, InstalledProduct
 
 from . import defaults, occasions
 from .audience import notice_customers, notice_units
-from .choices import LEVEL_MONTHS, MessageChannel, NoticeState, Occasion, ReferralStatus, VisitKind
+from .choices import (
+    LEVEL_MONTHS,
+    SENT_OCCASIONS,
+    MessageChannel,
+    NoticeState,
+    Occasion,
+    ReferralStatus,
+    VisitKind,
+)
 from .models import (
     CARE_EDITORS,
     CareMessage,
@@ -310,17 +320,27 @@ def care_items_due(day: date, policy: CareSettings | None = None):
     yield from occasions.check_in_items(day, day, after_days=policy.check_in_days)
 
 
+def message_address(customer: Customer, policy: CareSettings) -> tuple[str, str]:
+    """(channel, address) of a care message to ``customer``: e-mail where the policy says so
+    and he has an address, else SMS; the address is empty if he has neither."""
+    if policy.channel == MessageChannel.EMAIL and customer.email:
+        return MessageChannel.EMAIL, customer.email
+    return MessageChannel.SMS, customer.phone
+
+
 def care_message_send(*, item: occasions.Item, policy: CareSettings,
-                      template: tuple[str, str] | None = None) -> CareMessage | None:
+                      template: tuple[str, str] | None = None,
+                      actor=None) -> CareMessage | None:
     """Send one care message, once: the row and the after-commit delivery are one transaction;
-    a second sender (another scheduler, a re-run) hits the unique constraint and sends nothing.
-    ``template`` (subject, text) is the message's own wording (a product notice's), else the
-    occasion's template."""
+    a second sender (another scheduler, a re-run, a click on the calendar) hits the unique
+    constraint and sends nothing. ``template`` (subject, text) is the message's own wording (a
+    product notice's), else the occasion's template; ``actor``: who sent it by hand (None: the
+    daily task or the worker)."""
     customer = item.customer
-    use_mail = policy.channel == MessageChannel.EMAIL and customer.email
-    to = customer.email if use_mail else customer.phone
+    channel, to = message_address(customer, policy)
     if not to:
         return None
+    use_mail = channel == MessageChannel.EMAIL
     values = _item_values(item)
     subject, text = (text_render(*template, policy.language, values) if template is not None
                      else message_render(item.occasion, policy.language, values))
@@ -328,11 +348,11 @@ def care_message_send(*, item: occasions.Item, policy: CareSettings,
         with transaction.atomic():
             message = CareMessage.objects.create(
                 customer=customer, occasion=item.occasion, key=item.key,
-                channel=MessageChannel.EMAIL if use_mail else MessageChannel.SMS, to=to,
+                channel=channel, to=to,
                 subject=subject, text=text, sent_at=timezone.now())
-            event_append(subject=customer, action="care_message",
+            event_append(subject=customer, action="care_message", actor=actor,
                          data={"occasion": item.occasion, "key": item.key,
-                               "message": message.pk})
+                               "message": message.pk, "by_hand": actor is not None})
             if use_mail:
                 mail_send_after_commit(to, subject, text)
             else:
@@ -354,6 +374,56 @@ def care_messages_send(*, day: date | None = None) -> int:
         if care_message_send(item=item, policy=policy) is not None:
             sent += 1
     return sent
+
+
+def care_items_due_by_hand(*, customer: Customer, today: date | None = None,
+                           policy: CareSettings | None = None) -> list[occasions.Item]:
+    """The customer's care messages that may be sent by hand from the calendar: those due today
+    or up to ``SEND_EARLY_DAYS`` (1) ahead — a greeting a day early is fine, one for a day gone
+    by is not (the calendar shows none)."""
+    policy = policy or CareSettings.load()
+    today = today or local_today()
+    end = today + timedelta(days=defaults.SEND_EARLY_DAYS)
+    return [*occasions.birthdays(today, end, customer_id=customer.pk),
+            *occasions.holiday_items(today, end, language=policy.language,
+                                     to_all=policy.holidays_to_all, customer_id=customer.pk),
+            *occasions.warranty_items(today, end, notice_days=policy.warranty_notice_days,
+                                      customer_id=customer.pk),
+            *occasions.check_in_items(today, end, after_days=policy.check_in_days,
+                                      customer_id=customer.pk)]
+
+
+def care_message_send_now(*, actor, customer: Customer, occasion: str, key: str,
+                          today: date | None = None) -> CareMessage:
+    """Send one care message by hand from the calendar (a desk user), now rather than with the
+    daily task: the same message, under the same once-per-customer-and-occasion key, so the
+    daily task sends nothing more, and a second click nothing at all."""
+    _require(_is_desk(actor))
+    today = today or local_today()
+    if occasion not in SENT_OCCASIONS:
+        raise ValidationError({"occasion": [_("Care sends no message for this occasion.")]})
+    policy = CareSettings.load()
+    item = next((i for i in care_items_due_by_hand(customer=customer, today=today, policy=policy)
+                 if i.occasion == occasion and i.key == key), None)
+    if item is None:
+        raise ValidationError({"occasion": [
+            _("This message is not due today or tomorrow: it can be sent by hand only from a "
+              "day before it is due, and not after.")]})
+    sent = CareMessage.objects.filter(customer=customer, occasion=occasion, key=key).first()
+    if sent is not None:
+        raise ValidationError({"occasion": [
+            _("%(customer)s already got this message (%(at)s).")
+            % {"customer": customer.name,
+               "at": timezone.localtime(sent.sent_at).strftime("%Y-%m-%d %H:%M")}]})
+    if not message_address(customer, policy)[1]:
+        raise ValidationError({"customer": [
+            _("%(customer)s has no phone number to send to.") % {"customer": customer.name}]})
+    with transaction.atomic():
+        message = care_message_send(item=item, policy=policy, actor=actor)
+    if message is None:  # another click or the daily task, a moment before
+        raise ValidationError({"occasion": [
+            _("%(customer)s already got this message.") % {"customer": customer.name}]})
+    return message
 
 
 def care_daily(*, day: date | None = None) -> dict:
@@ -416,6 +486,9 @@ def product_notice_save(*, actor, product_model, subject: str, text: str,
                          data={"product_model": product_model.pk})
             return notice
         locked = ProductNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.state == NoticeState.SCHEDULED:
+            raise IllegalTransition(_("A scheduled notice cannot be changed: unschedule it "
+                                      "first."))
         if locked.state != NoticeState.DRAFT:
             raise IllegalTransition(_("A notice can be changed only before it is sent."))
         before = snapshot(locked)
@@ -443,24 +516,125 @@ def product_notice_preview(notice: ProductNotice):
                                       values)
 
 
+def _notice_recipients(notice: ProductNotice) -> int:
+    recipients = notice_customers(notice).count()
+    if not recipients:
+        raise ValidationError(_("Nobody owns this model (bought in this period): there is no "
+                                "one to send the notice to."))
+    return recipients
+
+
+def _notice_sending_start(*, notice: ProductNotice, name: str, actor, sent_by, recipients: int,
+                          expected_version: int | None = None) -> ProductNotice:
+    """The one way a notice's sending starts (``send`` now, or ``start`` at its scheduled time):
+    the owners counted, the state sending, the worker's task enqueued — in the caller's
+    transaction."""
+    sending = transition_apply(workflow=product_notice_workflow, instance=notice, name=name,
+                               actor=actor, expected_version=expected_version,
+                               changes={"recipients": recipients, "sent_by": sent_by,
+                                        "sent_at": timezone.now()},
+                               data={"recipients": recipients})
+    enqueue("aftersales.care.tasks.deliver_product_notice", sending.pk)
+    return sending
+
+
 def product_notice_send(*, actor, notice: ProductNotice,
                         expected_version: int | None = None) -> ProductNotice:
     """Send the notice: its owners are counted and the background worker sends each his
     message (``product_notice_deliver``); the worker's task is enqueued in the same
     transaction."""
     _require(may_notify(actor, notice.service_centre_id))
-    recipients = notice_customers(notice).count()
-    if not recipients:
-        raise ValidationError(_("Nobody owns this model (bought in this period): there is no "
-                                "one to send the notice to."))
+    recipients = _notice_recipients(notice)
     with transaction.atomic():
-        sent = transition_apply(workflow=product_notice_workflow, instance=notice, name="send",
-                                actor=actor, expected_version=expected_version,
-                                changes={"recipients": recipients, "sent_by": actor,
-                                         "sent_at": timezone.now()},
-                                data={"recipients": recipients})
-        enqueue("aftersales.care.tasks.deliver_product_notice", sent.pk)
-    return sent
+        return _notice_sending_start(notice=notice, name="send", actor=actor, sent_by=actor,
+                                     recipients=recipients, expected_version=expected_version)
+
+
+def product_notice_schedule(*, actor, notice: ProductNotice, scheduled_for,
+                            expected_version: int | None = None, now=None) -> ProductNotice:
+    """Schedule a draft notice for a later time (in the future, at most
+    ``NOTICE_SCHEDULE_MAX_DAYS`` ahead): the worker tick starts its sending then
+    (``product_notices_start_due``), exactly as "send" would. It cannot be changed while
+    scheduled; ``product_notice_unschedule`` makes it a draft again."""
+    _require(may_notify(actor, notice.service_centre_id))
+    now = now or timezone.now()
+    latest = now + timedelta(days=defaults.NOTICE_SCHEDULE_MAX_DAYS)
+    if scheduled_for is None:
+        raise ValidationError({"scheduled_for": [_("Choose the day and time to send it.")]})
+    if timezone.is_naive(scheduled_for):
+        scheduled_for = timezone.make_aware(scheduled_for)
+    scheduled_for = scheduled_for.replace(second=0, microsecond=0)
+    if scheduled_for <= now:
+        raise ValidationError({"scheduled_for": [
+            _("Choose a time in the future; to send it now, use “Send to the owners”.")]})
+    if scheduled_for > latest:
+        raise ValidationError({"scheduled_for": [
+            _("A notice can be scheduled at most %(days)d days ahead (until %(latest)s).")
+            % {"days": defaults.NOTICE_SCHEDULE_MAX_DAYS,
+               "latest": timezone.localtime(latest).strftime("%Y-%m-%d %H:%M")}]})
+    _notice_recipients(notice)
+    with transaction.atomic():
+        return transition_apply(
+            workflow=product_notice_workflow, instance=notice, name="schedule", actor=actor,
+            expected_version=expected_version,
+            changes={"scheduled_for": scheduled_for, "scheduled_by": actor},
+            data={"scheduled_for": scheduled_for.isoformat()})
+
+
+def product_notice_unschedule(*, actor, notice: ProductNotice,
+                              expected_version: int | None = None) -> ProductNotice:
+    """Take a scheduled notice back: it is a draft again (changed, sent or scheduled anew)."""
+    _require(may_notify(actor, notice.service_centre_id))
+    with transaction.atomic():
+        return transition_apply(workflow=product_notice_workflow, instance=notice,
+                                name="unschedule", actor=actor,
+                                expected_version=expected_version,
+                                changes={"scheduled_for": None, "scheduled_by": None})
+
+
+NOTICE_START_BATCH = 20  # notices started by one tick; the next tick goes on
+
+
+def product_notice_start(*, notice_id: int, now=None) -> bool:
+    """Start the sending of one scheduled notice whose time has come, as "send" does (on behalf
+    of who scheduled it) — once, however many workers try: the row is locked, and the second
+    finds it no longer scheduled. Nobody to send it to any more: it goes back to draft and its
+    writer is told. Returns whether the sending started."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        notice = ProductNotice.objects.select_for_update().filter(pk=notice_id).first()
+        if (notice is None or notice.state != NoticeState.SCHEDULED
+                or notice.scheduled_for > now):
+            return False
+        recipients = notice_customers(notice).count()
+        if recipients:
+            _notice_sending_start(notice=notice, name="start", actor=None,
+                                  sent_by=notice.scheduled_by, recipients=recipients)
+            return True
+        scheduled_by = notice.scheduled_by
+        note = _("Nobody owns this model (bought in this period) at the scheduled time: the "
+                 "notice was not sent and is a draft again.")
+        transition_apply(workflow=product_notice_workflow, instance=notice, name="unschedule",
+                         actor=None, note=note,
+                         changes={"scheduled_for": None, "scheduled_by": None})
+        if scheduled_by is not None:
+            text = _("Product notice “%(subject)s” was not sent at its time: nobody owns "
+                     "the model (bought in this period).") % {"subject": notice.subject}
+            Notification.objects.create(user=scheduled_by, text=text[:300],
+                                        link=reverse("care:notice", args=[notice.pk]),
+                                        level="warning")
+    return False
+
+
+def product_notices_start_due(*, now=None) -> int:
+    """The worker tick's sweep (``care.handlers.product_notices_start_due_for``): every
+    scheduled notice whose time has come starts sending, the earliest first, each once.
+    Returns how many started."""
+    now = now or timezone.now()
+    due = list(ProductNotice.objects
+               .filter(state=NoticeState.SCHEDULED, scheduled_for__lte=now)
+               .order_by("scheduled_for", "id").values_list("pk", flat=True)[:NOTICE_START_BATCH])
+    return sum(product_notice_start(notice_id=pk, now=now) for pk in due)
 
 
 def product_notice_deliver(*, notice_id: int) -> int:

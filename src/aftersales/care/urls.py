@@ -5,6 +5,7 @@ from .views import accounts, home, notices, referrals
 app_name = "care"
 urlpatterns = [
     path("", home.care_home, name="home"),
+    path("messages/send/", home.care_message_send, name="message_send"),
     path("key-accounts/", accounts.key_account_list_view, name="key_accounts"),
     path("key-accounts/<int:pk>/", accounts.key_account_detail, name="key_account"),
     path("key-accounts/<int:pk>/edit/", accounts.key_account_edit, name="key_account_edit"),
@@ -20,5 +21,7 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice"),
     path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
     path("notices/<int:pk>/send/", notices.notice_send, name="notice_send"),
+    path("notices/<int:pk>/schedule/", notices.notice_schedule, name="notice_schedule"),
+    path("notices/<int:pk>/unschedule/", notices.notice_unschedule, name="notice_unschedule"),
     path("notices/<int:pk>/progress/", notices.notice_progress, name="notice_progress"),
 ]

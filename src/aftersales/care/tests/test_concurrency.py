@@ -83,3 +83,54 @@ def test_two_workers_send_a_product_notice_once_each(sms, cast):
     assert CUSTOMERS in results
     assert len(outbox(sms)) == CUSTOMERS
     assert [e.action for e in event_list(notice)].count("finish") == 1
+
+
+def test_two_worker_ticks_start_a_scheduled_notice_once(sms, cast, clock_at):
+    """Two workers' ticks find the same scheduled notice due at the same moment: its sending
+    starts once — one "start" event, one delivery task, the owners counted once."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from aftersales.care.models import ProductNotice
+    from aftersales.core.events import event_list
+    from aftersales.customers.tests.factories import ProductModelFactory
+
+    clock_at(10, 30, day=DAY)
+    heater = ProductModelFactory(code="WH-TICK")
+    for _ in range(CUSTOMERS):
+        InstalledProductFactory(model=heater, purchased_on=DAY - timedelta(days=40))
+    notices = []
+    for n in range(3):
+        notice = services.product_notice_save(actor=cast.manager, product_model=heater,
+                                              subject=f"升级 {n}", text="{customer}：可免费升级")
+        notices.append(services.product_notice_schedule(
+            actor=cast.manager, notice=notice,
+            scheduled_for=timezone.now() + timedelta(minutes=5 + n)))
+    later = timezone.now() + timedelta(minutes=30)
+    results = _race(lambda: services.product_notices_start_due(now=later))
+    assert sum(results) == 3  # each notice started by one of the two
+    assert DBTaskResult.objects.filter(task_path__endswith="deliver_product_notice").count() == 3
+    for notice in ProductNotice.objects.all():
+        assert (notice.state, notice.recipients) == ("sending", CUSTOMERS)
+        assert [e.action for e in event_list(notice)].count("start") == 1
+    assert _race(lambda: services.product_notices_start_due(now=later)) == [0, 0]
+
+
+def test_two_clicks_on_send_now_send_one_message(sms, cast, clock_at):
+    """A double click on the calendar's "Send now" (two requests at once): one message."""
+    from django.core.exceptions import ValidationError
+
+    clock_at(10, 30, day=DAY)
+    customer = CustomerFactory(birthday=date(1980, DAY.month, DAY.day))
+
+    def click():
+        try:
+            services.care_message_send_now(actor=cast.agent, customer=customer,
+                                           occasion="birthday", key=str(DAY.year))
+            return 1
+        except ValidationError:
+            return 0
+
+    assert sorted(_race(click)) == [0, 1]
+    assert CareMessage.objects.count() == 1
+    assert len(outbox(sms)) == 1

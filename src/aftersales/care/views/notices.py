@@ -1,20 +1,28 @@
 """Product notices (CR-1 "product improvements"): the list, writing one, its page with the
-owners it reaches and a preview, sending it, and the sending's progress."""
+owners it reaches and a preview, sending it (now, or scheduled for later), and the sending's
+progress."""
 
-from django.core.exceptions import PermissionDenied
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.permissions import desk_required
+from aftersales.core.events import event_list
+from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, service_run
 
-from .. import services
+from .. import defaults, services
 from ..audience import notice_customers
 from ..choices import NoticeState, Occasion
-from ..forms import ProductNoticeForm
+from ..forms import NoticeScheduleForm, ProductNoticeForm
 from ..models import CareMessage, ProductNotice, may_notify, may_write_notices
 
 RECENT_MESSAGES = 20
@@ -74,11 +82,19 @@ def notice_detail(request, pk: int):
     notice = get_restricted(ProductNotice.objects.select_related(
         "product_model", "service_centre", "created_by", "sent_by"), request.user, pk=pk)
     context = {"notice": notice, "may_write": may_notify(request.user, notice.service_centre_id)}
-    if notice.state == NoticeState.DRAFT:
+    if notice.state in (NoticeState.DRAFT, NoticeState.SCHEDULED):
         context["audience"] = notice_customers(notice).count()
         preview = services.product_notice_preview(notice)
         if preview is not None:
             context["preview_to"], context["preview"] = preview
+    if notice.state == NoticeState.DRAFT:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        context.update(schedule_form=NoticeScheduleForm(), schedule_min=now + timedelta(minutes=1),
+                       schedule_max=now + timedelta(days=defaults.NOTICE_SCHEDULE_MAX_DAYS),
+                       schedule_days=defaults.NOTICE_SCHEDULE_MAX_DAYS)
+        last = event_list(notice).last()
+        if last is not None and last.action == "unschedule" and last.actor_id is None:
+            context["returned"] = last  # its time came and there was nobody to send it to
     context["messages_sent"] = list(
         CareMessage.objects.restrict(request.user)
         .filter(occasion=Occasion.PRODUCT_NOTICE, key=notice.key)
@@ -98,6 +114,44 @@ def notice_send(request, pk: int):
     service_run(request, lambda: services.product_notice_send(
         actor=request.user, notice=notice,
         expected_version=int(version) if (version or "").isdigit() else None))
+    return redirect("care:notice", notice.pk)
+
+
+def _version(request) -> int | None:
+    version = request.POST.get("version")
+    return int(version) if (version or "").isdigit() else None
+
+
+@require_POST
+@desk_required
+def notice_schedule(request, pk: int):
+    notice = get_restricted(ProductNotice.objects.all(), request.user, "change", pk=pk)
+    form = NoticeScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(form.errors)))
+        return redirect("care:notice", notice.pk)
+    scheduled = {}
+
+    def call():
+        scheduled["notice"] = services.product_notice_schedule(
+            actor=request.user, notice=notice, scheduled_for=form.cleaned_data["scheduled_for"],
+            expected_version=_version(request))
+
+    if service_run(request, call):
+        at = timezone.localtime(scheduled["notice"].scheduled_for)
+        messages.success(request, _("The notice will be sent on %(at)s.")
+                         % {"at": at.strftime("%Y-%m-%d %H:%M")})
+    return redirect("care:notice", notice.pk)
+
+
+@require_POST
+@desk_required
+def notice_unschedule(request, pk: int):
+    notice = get_restricted(ProductNotice.objects.all(), request.user, "change", pk=pk)
+    if service_run(request, lambda: services.product_notice_unschedule(
+            actor=request.user, notice=notice, expected_version=_version(request))):
+        messages.success(request, _("The notice is a draft again: it will not be sent by "
+                                    "itself."))
     return redirect("care:notice", notice.pk)
 
 
