@@ -32,12 +32,14 @@ def prior_repairs(request: ServiceRequest):
                                              internal=False, in_warranty=True,
                                              reported_at__lt=request.reported_at)
                .exclude(pk=request.pk).exclude(cause__in=CHARGEABLE_CAUSES))
-    replaced = (WarrantyOutcome.objects
-                .filter(request__installed_product=product, kind=OutcomeKind.REPLACEMENT,
-                        decided_at__lt=request.reported_at)
-                .order_by("-decided_at").values_list("decided_at", flat=True).first())
-    if replaced is not None:
-        repairs = repairs.filter(reported_at__gt=replaced)
+    if product.replaced_on is not None:  # only a replaced product has a replacement to look up
+        replaced = (WarrantyOutcome.objects
+                    .filter(request_id__in=ServiceRequest.objects.filter(
+                        installed_product=product).values("pk"),
+                        kind=OutcomeKind.REPLACEMENT, decided_at__lt=request.reported_at)
+                    .order_by("-decided_at").values_list("decided_at", flat=True).first())
+        if replaced is not None:
+            repairs = repairs.filter(reported_at__gt=replaced)
     return repairs.select_related("assigned_technician").order_by("reported_at", "id")
 
 
