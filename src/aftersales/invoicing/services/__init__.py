@@ -20,6 +20,6 @@ from .returns import return_note_issue, return_note_receive
 
 __all__ = ["contract_invoice_issue", "contract_invoice_now", "contract_invoice_of",
            "credit_note_issue", "invoice_credited", "invoice_issue", "invoice_issue_for_job",
-           "invoice_payment_record", "invoiceable_contracts", "invoiceable_sheets", "invoices_issue_for_period", "invoicing_mode_for",
-           "invoicing_preference_set", "last_period", "month_bounds", "return_note_issue",
-           "return_note_receive"]
+           "invoice_payment_record", "invoiceable_contracts", "invoiceable_sheets",
+           "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
+           "last_period", "month_bounds", "return_note_issue", "return_note_receive"]
