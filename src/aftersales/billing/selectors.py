@@ -108,10 +108,12 @@ def _day(job: ServiceRequest, moment) -> date:
     return centre_local_date(moment or timezone.now(), job.service_centre)
 
 
-def charge_sheet_preview(job: ServiceRequest) -> Preview:
+def charge_sheet_preview(job: ServiceRequest, planned=()) -> Preview:
     """The lines the sheet would have now: labour by the fee rule (none on a follow-up visit,
     BL-2), each part fitted at the price valid on the day it was fitted (a dealer's job: the
-    cost price), the technician's expenses; every line free with its reason unless category A."""
+    cost price), the technician's expenses; every line free with its reason unless category A.
+    ``planned``: (part, quantity) pairs still to fit — a quote's parts the customer agrees to
+    before they are fitted — priced the same way, at today's price."""
     category_free = FREE_BY_CATEGORY.get(job.category, "")
     follow_up = is_follow_up(job)
     dealer = is_dealer_job(job)
@@ -138,6 +140,15 @@ def charge_sheet_preview(job: ServiceRequest) -> Preview:
                                description=f"{usage.part.code} {usage.part.name}",
                                quantity=usage.quantity, unit_price=unit,
                                free_reason=category_free))
+    today = _day(job, None)
+    planned_prices = part_prices_on([(part.pk, today) for part, _quantity in planned])
+    for part, quantity in planned:
+        row = planned_prices[part.pk, today]
+        unit = (row.cost if dealer else row.price) if row is not None else part.unit_price
+        lines.append(line_make(kind=LineKind.PART, part=part,
+                               description=_("%(part)s (to fit)")
+                               % {"part": f"{part.code} {part.name}"},
+                               quantity=quantity, unit_price=unit, free_reason=category_free))
     for expense in ChargeExpense.objects.filter(request=job).order_by("created_at", "id"):
         lines.append(line_make(kind=expense.kind, description=expense.description, quantity=1,
                                unit_price=expense.amount, free_reason=category_free))

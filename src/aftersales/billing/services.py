@@ -14,6 +14,7 @@ from aftersales.core.events import event_append
 from aftersales.core.exceptions import ConflictError, IllegalTransition, PermissionDenied
 from aftersales.core.numbering import next_number
 from aftersales.core.workflow import transition_apply
+from aftersales.parts.services import quantity_clean
 from aftersales.service import services as request_services
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
@@ -137,12 +138,39 @@ def charge_sheet_issue(*, actor, request: ServiceRequest) -> ChargeSheet:
 
 # --- quotes (SR-4) ----------------------------------------------------------------------------
 
-def quote_make(*, actor, request: ServiceRequest) -> Quote:
-    """A quote from the job's preview; an open quote before it is superseded."""
+MAX_PLANNED = 20
+
+
+def _planned_clean(planned) -> list[tuple]:
+    """(part, quantity) pairs still to fit: active parts, each once, quantities in the part's
+    unit; ValidationError naming ``planned``."""
+    cleaned, seen = [], set()
+    for part, quantity in planned or ():
+        if part is None or not part.active:
+            raise ValidationError({"planned": [_("Enter the number of an active part.")]})
+        if part.pk in seen:
+            raise ValidationError({"planned": [_("%(code)s is on the quote twice.")
+                                               % {"code": part.code}]})
+        seen.add(part.pk)
+        try:
+            cleaned.append((part, quantity_clean(part, quantity, field="planned")))
+        except ValidationError as exc:
+            raise ValidationError({"planned": [f"{part.code}: {m}" for m in exc.messages]}) \
+                from None
+    if len(cleaned) > MAX_PLANNED:
+        raise ValidationError({"planned": [_("At most %(n)d parts to fit on one quote.")
+                                           % {"n": MAX_PLANNED}]})
+    return cleaned
+
+
+def quote_make(*, actor, request: ServiceRequest, planned=()) -> Quote:
+    """A quote from the job's preview, with ``planned`` (part, quantity) pairs still to fit
+    priced as they would be fitted today (SR-4: the customer agrees before the work); an open
+    quote before it is superseded."""
     _own_job(actor, request)
     if request.status in {Status.COMPLETED, Status.CLOSED, Status.CANCELLED}:
         raise IllegalTransition(_("A quote is made only for work still to be done."))
-    preview = charge_sheet_preview(request)
+    preview = charge_sheet_preview(request, planned=_planned_clean(planned))
     if not preview.lines:
         raise ValidationError(_("There is nothing to quote yet: no fee, part or expense."))
     with transaction.atomic():

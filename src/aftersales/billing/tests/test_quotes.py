@@ -1,20 +1,24 @@
 """Quotes (SR-4): agreed on the phone with a signature, in the portal, or told to the agent;
 a refused quote follows the request's decline path; a denied action changes nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.billing.choices import AgreedVia, QuoteState
 from aftersales.billing.models import Quote
-from aftersales.billing.selectors import quote_current, quote_needed
+from aftersales.billing.selectors import charge_sheet_preview, quote_current, quote_needed
 from aftersales.billing.services import quote_agree, quote_decline, quote_make
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.choices import Status
 
-from .factories import SIGNATURE, Cast, job_a, on_site_with_part, priced_part
+from .factories import SIGNATURE, Cast, job_a, job_c, on_site_with_part, priced_part
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +104,56 @@ def test_a_new_quote_replaces_the_open_one():
     second = quote_make(actor=cast.agent, request=job)
     assert Quote.objects.get(pk=first.pk).state == QuoteState.SUPERSEDED
     assert quote_current(job) == second
+
+
+def test_a_quote_prices_parts_still_to_fit_so_the_customer_agrees_before_the_work():
+    cast = Cast()
+    job = job_a(cast)
+    element = priced_part("HE-3", price="180.00", cost="90.00")
+    valve = priced_part("VLV-2", price="35.50", cost="12.00")
+    quote = quote_make(actor=cast.agent, request=job, planned=[(element, "1"), (valve, 2)])
+    lines = list(quote.lines.order_by("position"))
+    assert [line.kind for line in lines] == ["labour", "part", "part"]
+    assert (lines[1].part, lines[1].unit_price, lines[1].amount) == (
+        element, Decimal("180.00"), Decimal("180.00"))
+    assert "HE-3" in lines[1].description and lines[2].amount == Decimal("71.00")
+    assert quote.total == lines[0].amount + Decimal("251.00")
+    # nothing was fitted: the job's own preview has no part line
+    assert [line.kind for line in charge_sheet_preview(job).lines] == ["labour"]
+
+
+def test_parts_to_fit_are_checked_and_a_bad_one_makes_no_quote():
+    cast = Cast()
+    job = job_a(cast)
+    element = priced_part("HE-3", price="180.00", cost="90.00")
+    retired = priced_part("OLD-1", price="10.00", cost="5.00")
+    retired.active = False
+    retired.save()
+    for planned, word in (([(element, "1.5")], "whole"), ([(retired, 1)], "active"),
+                          ([(element, 1), (element, 2)], "twice")):
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            quote_make(actor=cast.agent, request=job, planned=planned)
+        assert word in " ".join(error.value.message_dict["planned"])
+    assert not Quote.objects.exists()
+
+
+def test_in_warranty_parts_to_fit_are_quoted_free():
+    cast = Cast()
+    job = job_c(cast)  # in warranty: category C
+    element = priced_part("HE-3", price="180.00", cost="90.00")
+    quote = quote_make(actor=cast.agent, request=job, planned=[(element, 1)])
+    part_line = quote.lines.get(kind="part")
+    assert part_line.free and part_line.amount == 0 and part_line.value == Decimal("180.00")
+
+
+def test_the_request_page_quotes_parts_typed_by_number(client):
+    cast = Cast()
+    job = job_a(cast)
+    priced_part("HE-3", price="180.00", cost="90.00")
+    client.force_login(cast.agent)
+    url = reverse("billing:quote_make", args=[job.pk])
+    client.post(url, {"plan_part": ["NOPE-9", ""], "plan_qty": ["1", "1"]})
+    assert not Quote.objects.exists()
+    client.post(url, {"plan_part": ["he-3", ""], "plan_qty": ["2", "1"]})
+    quote = Quote.objects.get()
+    assert quote.lines.get(kind="part").quantity == 2

@@ -4,6 +4,7 @@ quotes, expenses, payments."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.querysets import get_restricted
+from aftersales.parts.models import Part
 from aftersales.service.models import ServiceRequest
 
 from .. import services
@@ -30,12 +32,30 @@ def _form_error(request, form, to):
     return redirect(to)
 
 
+def _planned(request) -> list[tuple]:
+    """The form's parts to fit: rows of a part number and a quantity (empty rows skipped);
+    an unknown number is a ValidationError naming it."""
+    codes = request.POST.getlist("plan_part")
+    quantities = request.POST.getlist("plan_qty")
+    rows = [(code.strip(), (qty or "").strip() or "1")
+            for code, qty in zip(codes, quantities + [""] * len(codes), strict=False)
+            if code.strip()]
+    parts = {p.code.upper(): p for p in Part.objects.filter(
+        code__in=[code.upper() for code, _qty in rows] + [code for code, _qty in rows])}
+    missing = [code for code, _qty in rows if code.upper() not in parts]
+    if missing:
+        raise ValidationError({"planned": [_("No part with the number “%(code)s”.")
+                                           % {"code": missing[0]}]})
+    return [(parts[code.upper()], qty) for code, qty in rows]
+
+
 @require_POST
 @staff_required
 def quote_make(request, pk):
     job = _job(request, pk)
-    response, quote = run(request, lambda: services.quote_make(actor=request.user, request=job),
-                          success="", to=back(request, job))
+    response, quote = run(request, lambda: services.quote_make(
+        actor=request.user, request=job, planned=_planned(request)),
+        success="", to=back(request, job))
     if quote is not None:
         messages.success(request, _("Quote %(number)s: ¥%(total)s.") % {
             "number": quote.number, "total": quote.total})
