@@ -89,7 +89,16 @@ def test_out_of_warranty_call_to_cash_handed_over_and_invoiced(phone_page, page,
     expect(phone.locator("#parts .lines li")).to_have_count(1)
     expect(phone.locator("[data-charge-total]")).to_have_text("¥115.50")  # fee 80 + part 35.50
 
-    # the quote from the preview, signed by the customer on the phone
+    # a first quote with a part still to fit (typed by its number): priced before it is fitted
+    valve = priced_part("VLV-0202", price="42.00", cost="20.00")
+    phone.reload()
+    phone.locator("[data-quote-form] details.plan-parts summary").click()
+    phone.locator("[data-quote-form] [data-plan-part]").first.fill(valve.code.lower())
+    phone.locator("[data-quote-make]").click()
+    expect(phone.locator("#quote h3")).to_contain_text("¥157.50")  # 115.50 + the valve 42
+    planned = Quote.objects.get(request=job)
+    assert planned.lines.filter(part=valve, amount=Decimal("42.00")).exists()
+    # the customer wants only the ignition pin: quoted again from what is on the job
     phone.reload()
     phone.locator("[data-quote-make]").click()
     expect(phone.locator("[data-quote-sign]")).to_be_visible()
@@ -98,8 +107,9 @@ def test_out_of_warranty_call_to_cash_handed_over_and_invoiced(phone_page, page,
     shot(phone, "quote-phone.png")
     phone.locator("[data-quote-sign] button[type=submit]").click()
     expect(phone.locator("[data-quote-sign]")).to_have_count(0)
-    quote = Quote.objects.get(request=job)
-    assert quote.state == QuoteState.AGREED and quote.total == Decimal("115.50")
+    quote = Quote.objects.get(request=job, state=QuoteState.AGREED)
+    assert quote.total == Decimal("115.50")
+    assert Quote.objects.get(pk=planned.pk).state == QuoteState.SUPERSEDED
     assert quote.signature.startswith("data:image/png")
 
     # complete: the charge sheet is issued
