@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.filters import IsoDateTimeFilter
 from aftersales.parts import services as stock_services
 from aftersales.parts.choices import MoveKind
-from aftersales.parts.models import Part, StockBalance, StockMove, Warehouse
+from aftersales.parts.models import Part, PartPrice, StockBalance, StockMove, Warehouse
 from aftersales.parts.selectors import balance_list
 from aftersales.service.models import ServiceRequest
 
@@ -27,12 +29,35 @@ from .views import IDEMPOTENCY_HEADER
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
 
+def sees_prices(user) -> bool:
+    """Cost prices are the back office's: service managers, accountants, administrators."""
+    return bool(user.is_superuser or getattr(user, "sees_all_centres", False)
+                or getattr(user, "role", None) == "accountant")
+
+
 class PartSerializer(ModelSerializer):
+    fits = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True,
+        help_text="The product models the part fits; empty: it fits any.")
+
     class Meta:
         model = Part
         fields = ["id", "code", "name", "unit", "unit_decimals", "unit_price", "category",
-                  "active"]
+                  "active", "fits"]
         read_only_fields = fields
+
+
+class PartPriceSerializer(ModelSerializer):
+    class Meta:
+        model = PartPrice
+        fields = ["valid_from", "cost", "price", "created_at", "created_by"]
+        read_only_fields = fields
+
+
+class PartPriceCreateSerializer(serializers.Serializer):
+    valid_from = serializers.DateField()
+    cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
 
 
 class WarehouseSerializer(ModelSerializer):
@@ -117,11 +142,33 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PartSerializer
 
     def get_queryset(self):
-        queryset = Part.objects.restrict(self.request.user, "view").order_by("code")
+        queryset = (Part.objects.restrict(self.request.user, "view").prefetch_related("fits")
+                    .order_by("code"))
         query = (self.request.query_params.get("q") or "").strip()
         if query:
             queryset = queryset.filter(Q(code__icontains=query) | Q(name__icontains=query))
         return queryset
+
+    @extend_schema(methods=["GET"], responses=PartPriceSerializer(many=True),
+                   summary="The part's price history (cost and customer price from each day)")
+    @extend_schema(methods=["POST"], request=PartPriceCreateSerializer,
+                   responses={201: PartPriceSerializer}, parameters=[IDEMPOTENCY_HEADER],
+                   summary="A new price from a day on (service managers and administrators)")
+    @action(detail=True, methods=["get", "post"])
+    @idempotent
+    def prices(self, request, pk=None):
+        part = self.get_object()
+        if not sees_prices(request.user):
+            raise PermissionDenied(_("Only service managers, accountants and administrators "
+                                     "read and set cost prices."))
+        if request.method == "GET":
+            rows = part.prices.order_by("-valid_from")
+            return Response(PartPriceSerializer(rows, many=True).data)
+        data = PartPriceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = stock_services.part_price_set(actor=request.user, part=part,
+                                            **data.validated_data)
+        return Response(PartPriceSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class WarehouseViewSet(viewsets.ReadOnlyModelViewSet):
