@@ -99,7 +99,10 @@ class ComplaintCreateSerializer(serializers.Serializer):
     contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=Language.choices, default=Language.ZH_HANS)
+    language = serializers.ChoiceField(
+        choices=Language.choices, required=False,
+        help_text="What the customer is told in; not given: the customer's own language of "
+                  "messages, else the company's default.")
     reply_channel = serializers.ChoiceField(choices=ReplyChannel.choices,
                                             default=ReplyChannel.SMS)
     product_model = serializers.PrimaryKeyRelatedField(queryset=ProductModel.objects.all(),

@@ -85,7 +85,7 @@ class CustomerSerializer(ModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "name", "phone", "address", "region_kind", "kind", "birthday",
-                  "phone_alt", "email", "version"]
+                  "phone_alt", "email", "language", "version"]
         read_only_fields = ["id", "version"]
 
 

@@ -20,6 +20,7 @@ from aftersales.core.tasks import enqueue
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer, InstalledProduct
+from aftersales.customers.selectors import message_language
 
 from . import defaults, occasions
 from .audience import notice_customers, notice_units
@@ -303,10 +304,14 @@ def text_render(subject: str, body: str, language: str, values: dict) -> tuple[s
     return subject.format_map(values), body.format_map(values)
 
 
-def _item_values(item: occasions.Item) -> dict:
+def _item_values(item: occasions.Item, language: str) -> dict:
+    """The placeholders of an item's message in ``language`` (a holiday named in it)."""
     values = {"customer": item.customer.name, **item.values}
     if item.product is not None:
         values["product"] = item.product.model.name
+    if item.occasion == Occasion.HOLIDAY:
+        names = occasions.holiday_greeting_days(item.day, item.day, language)
+        values["holiday"] = names.get(item.day, values.get("holiday", ""))
     return values
 
 
@@ -341,9 +346,10 @@ def care_message_send(*, item: occasions.Item, policy: CareSettings,
     if not to:
         return None
     use_mail = channel == MessageChannel.EMAIL
-    values = _item_values(item)
-    subject, text = (text_render(*template, policy.language, values) if template is not None
-                     else message_render(item.occasion, policy.language, values))
+    language = message_language(customer, policy.language)
+    values = _item_values(item, language)
+    subject, text = (text_render(*template, language, values) if template is not None
+                     else message_render(item.occasion, language, values))
     try:
         with transaction.atomic():
             message = CareMessage.objects.create(
@@ -511,9 +517,9 @@ def product_notice_preview(notice: ProductNotice):
     unit = notice_units(notice).first()
     if unit is None:
         return None
-    values = _item_values(_notice_item(notice, unit, local_today()))
-    return unit.customer, text_render(notice.subject, notice.text, CareSettings.load().language,
-                                      values)
+    language = message_language(unit.customer, CareSettings.load().language)
+    values = _item_values(_notice_item(notice, unit, local_today()), language)
+    return unit.customer, text_render(notice.subject, notice.text, language, values)
 
 
 def _notice_recipients(notice: ProductNotice) -> int:

@@ -46,7 +46,11 @@ class ComplaintForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=100)
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    language = forms.ChoiceField(label=_("Customer's language"), choices=Language.choices)
+    language = forms.ChoiceField(
+        label=_("Customer's language"), required=False,
+        choices=[("", _("The customer's own")), *Language.choices],
+        help_text=_("Empty: the known customer's language of messages, else the company's "
+                    "default."))
     reply_channel = forms.ChoiceField(label=_("Tell the customer by"), choices=ReplyChannel.choices)
     product_model = forms.ModelChoiceField(label=_("Product model"), required=False,
                                            queryset=ProductModel.objects.order_by("code"))

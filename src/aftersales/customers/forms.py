@@ -1,6 +1,7 @@
 """Forms of the customer pages. Shape only: the rules (phone validity, dates) are in services."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,6 +24,17 @@ class FlexibleDateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+class MessageLanguageField(forms.ChoiceField):
+    """The language of the messages a customer gets; empty: the company's default."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Language of messages"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("choices", [("", _("Company's default")), *settings.LANGUAGES])
+        kwargs.setdefault("help_text", _("SMS and e-mails to the customer are written in it."))
+        super().__init__(**kwargs)
+
+
 class CustomerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100,
                            widget=forms.TextInput(attrs={"autofocus": True}))
@@ -38,6 +50,7 @@ class CustomerForm(forms.Form):
                              initial=CustomerKind.INDIVIDUAL)
     birthday = FlexibleDateField(label=_("Birthday"), required=False,
                                  help_text=_("For birthday greetings."))
+    language = MessageLanguageField()
 
 
 class CustomerEditForm(CustomerForm):

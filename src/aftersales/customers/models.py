@@ -67,6 +67,11 @@ class Customer(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices,
                             default=CustomerKind.INDIVIDUAL)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
+    # empty: the sender's default (selectors.message_language); a database default too, for
+    # the rows bulk-inserted by SQL (bench)
+    language = models.CharField(
+        _("language of messages"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        default="", db_default="", help_text=_("Empty: the company's default language."))
     referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="referrals", verbose_name=_("referred by"))
     service_centre = models.ForeignKey(

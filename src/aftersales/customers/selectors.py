@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -13,6 +14,14 @@ from .models import (
     MaintenanceContract,
     cause_excluded,
 )
+
+
+def message_language(customer: Customer | None, default: str | None = None) -> str:
+    """The language a message to ``customer`` (SMS, e-mail) is written in — the one place that
+    decides it: his own language if he has one; else ``default``, the sender's own setting
+    (care's language of messages, the portal page's language); else the site's language."""
+    own = getattr(customer, "language", "") if customer is not None else ""
+    return own or default or settings.LANGUAGE_CODE
 
 
 def customer_list(*, user, q: str = "", phone: str = ""):

@@ -33,9 +33,10 @@ from .models import (
     ProductModel,
     renewal_due_on,
 )
+from .selectors import message_language
 
 CUSTOMER_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind",
-                   "birthday", "referred_by", "service_centre", "lat", "lon")
+                   "birthday", "language", "referred_by", "service_centre", "lat", "lon")
 PRODUCT_MODEL_FIELDS = ("code", "name", "category", "warranty_months", "service_fee")
 INSTALLED_FIELDS = ("customer", "model", "serial", "purchased_on", "installed_on", "dealer", "address",
                     "region_kind")
@@ -59,6 +60,11 @@ def _clean_customer(data: dict) -> dict:
                 errors[field] = exc.messages
     if data.get("birthday") and data["birthday"] > local_today():
         errors["birthday"] = [_("A birthday cannot be in the future.")]
+    if "language" in data:
+        cleaned["language"] = (data["language"] or "").strip().lower()
+        if cleaned["language"] and cleaned["language"] not in dict(settings.LANGUAGES):
+            errors["language"] = [_("Choose one of the offered languages, or leave it empty "
+                                    "for the company's default.")]
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -429,7 +435,7 @@ def _renewal_notice(contract: MaintenanceContract) -> list[str]:
     """Queue the renewal notice (保养到期通知书) to the customer; where it goes."""
     customer = contract.customer
     sent = []
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(message_language(customer)):
         values = {"customer": customer.name, "number": contract.number,
                   "day": contract.ends_on.isoformat(), "phone": ""}
         text = _("%(customer)s, your maintenance contract %(number)s ends on %(day)s. We will "

@@ -19,7 +19,8 @@ from .forms import CustomerEditForm, CustomerForm
 from .models import Customer, MaintenanceContract
 from .services import customer_create, customer_update
 
-FORM_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind", "birthday")
+FORM_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind", "birthday",
+               "language")
 
 
 @desk_required

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aftersales.customers.selectors import message_language
+
 from .choices import CallKind
 
 LINK = "[[link]]"  # replaced by a fresh survey link at each delivery attempt
@@ -15,7 +17,7 @@ def _technician(survey) -> str:
 
 def survey_invitation(survey, *, channel: str, reminder: bool = False) -> tuple[str, str]:
     """(subject, body) of a survey invitation or its reminder; the body holds ``LINK``."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(message_language(survey.customer)):
         values = {
             "customer": survey.customer.name,
             "number": survey.request.number,
@@ -50,7 +52,7 @@ def survey_invitation(survey, *, channel: str, reminder: bool = False) -> tuple[
 
 
 def case_outcome(case) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(message_language(case.customer)):
         values = {"customer": case.customer.name, "number": case.request.number,
                   "outcome": case.outcome.strip()}
         subject = _("About your feedback on request %(number)s") % values

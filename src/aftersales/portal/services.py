@@ -21,7 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from aftersales.core.messaging import mail_send_after_commit, sms_send_after_com
 from aftersales.core.validators import phone_normalize
 from aftersales.core.workflow import version_bump
 from aftersales.customers.models import Customer
+from aftersales.customers.selectors import message_language
 
 from .models import CodeChannel, CodeStatus, LoginCode, LoginRequest
 
@@ -198,6 +199,13 @@ def login_link_url(token: str) -> str:
 
 
 def _send(login_code: LoginCode, *, code: str, token: str) -> None:
+    """The code in the customer's language, else in the language of the page he asked on."""
+    with translation.override(message_language(login_code.customer,
+                                               translation.get_language())):
+        _send_in_language(login_code, code=code, token=token)
+
+
+def _send_in_language(login_code: LoginCode, *, code: str, token: str) -> None:
     minutes = int(CODE_TTL.total_seconds() // 60)
     link = login_link_url(token)
     values = {"code": code, "minutes": minutes, "link": link}

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import DateTimeField
 from aftersales.customers.choices import CustomerKind, RegionKind
-from aftersales.customers.forms import FlexibleDateField
+from aftersales.customers.forms import FlexibleDateField, MessageLanguageField
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
 
 from .choices import Cause, Channel, Kind, Urgency
@@ -86,6 +86,7 @@ class NewCustomerForm(forms.Form):
                                     initial=RegionKind.URBAN)
     kind = forms.ChoiceField(label=pgettext_lazy("customer", "Kind"), choices=CustomerKind.choices,
                              initial=CustomerKind.INDIVIDUAL)
+    language = MessageLanguageField()
 
 
 class NewProductForm(forms.Form):

@@ -12,6 +12,7 @@ from aftersales.core.attachments import attachment_add, attachment_check
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.numbering import next_number
+from aftersales.customers.selectors import message_language
 
 from ..choices import Channel, Kind, Language, Market, ReplyChannel, Status, StepCode
 from ..models import Complaint, InternalNote
@@ -81,17 +82,20 @@ def _clean(data: dict) -> dict:
 
 
 def complaint_register(*, actor, channel: str, kind: str, description: str, customer=None,
-                       market: str = Market.DOMESTIC, language: str = Language.ZH_HANS,
+                       market: str = Market.DOMESTIC, language: str = "",
                        reply_channel: str = ReplyChannel.SMS, service_centre=None, uploads=(),
                        follow_up_case=None, reopened_from=None, received_at=None,
                        **intake) -> Complaint:
-    """Register a complaint (CP-3) with its samples' photos; the GM office's ½-day step starts."""
+    """Register a complaint (CP-3) with its samples' photos; the GM office's ½-day step starts.
+    ``language``: what the customer is told in; not given, the customer's own (else the
+    company's default)."""
     unknown = set(intake) - set(INTAKE_FIELDS)
     if unknown:
         raise TypeError(f"unknown intake fields: {sorted(unknown)}")
     data = {key: intake.get(key) for key in INTAKE_FIELDS}
     data.update(channel=channel, kind=kind, description=description, customer=customer,
-                market=market, language=language, reply_channel=reply_channel,
+                market=market, language=language or message_language(customer),
+                reply_channel=reply_channel,
                 still_processing=bool(intake.get("still_processing")),
                 joint_inspection=bool(intake.get("joint_inspection")),
                 supplier_involved=bool(intake.get("supplier_involved")))
