@@ -12,7 +12,7 @@ from aftersales.accounts.permissions import desk_required, staff_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import PAGE_SIZE, page_query
+from aftersales.core.views import PAGE_SIZE, page_query, service_run
 from aftersales.parts.models import Warehouse
 from aftersales.service.models import ServiceRequest
 
@@ -56,15 +56,9 @@ def unit_received_view(request, pk: int):
                              pk=pk)
     warehouse = Warehouse.objects.restrict(request.user).filter(
         pk=request.POST.get("warehouse") or 0).first()
-    try:
-        services.unit_received(actor=request.user, outcome=outcome, warehouse=warehouse,
-                               serial=request.POST.get("serial", ""),
-                               note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except (ConflictError, PermissionDenied) as exc:
-        messages.error(request, str(exc.message))
-    else:
+    if service_run(request, lambda: services.unit_received(
+            actor=request.user, outcome=outcome, warehouse=warehouse,
+            serial=request.POST.get("serial", ""), note=request.POST.get("note", ""))):
         messages.success(request, _("The faulty unit of %(number)s is recorded as received.")
                          % {"number": outcome.number})
     return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
@@ -76,14 +70,8 @@ def evidence_add_view(request, pk: int):
     """A photo or PDF added to a decided outcome's evidence (the request page's 三包 panel)."""
     outcome = get_restricted(WarrantyOutcome.objects.select_related("request"), request.user,
                              pk=pk)
-    try:
-        services.evidence_add(actor=request.user, outcome=outcome,
-                              upload=request.FILES.get("file"))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc.message))
-    else:
+    if service_run(request, lambda: services.evidence_add(
+            actor=request.user, outcome=outcome, upload=request.FILES.get("file"))):
         messages.success(request, _("Evidence added to %(number)s.") % {"number": outcome.number})
     return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
 
