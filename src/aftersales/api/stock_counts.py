@@ -17,6 +17,7 @@ from aftersales.parts.services import counts as count_services
 
 from .fields import RestrictedPrimaryKeyRelatedField
 from .idempotency import idempotent
+from .material_requests import StepSerializer
 from .serializers import ModelSerializer
 from .views import IDEMPOTENCY_HEADER, expected_version
 
@@ -80,11 +81,6 @@ class CountedLineSerializer(serializers.Serializer):
 
 class CountedLinesSerializer(serializers.Serializer):
     lines = CountedLineSerializer(many=True, allow_empty=False, max_length=1000)
-
-
-class StepSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False)
 
 
 def _step_schema(summary):
