@@ -96,6 +96,9 @@ def test_out_of_warranty_call_to_cash_handed_over_and_invoiced(phone_page, page,
     phone.locator("[data-quote-form] [data-plan-part]").first.fill(valve.code.lower())
     phone.locator("[data-quote-make]").click()
     expect(phone.locator("#quote h3")).to_contain_text("¥157.50")  # 115.50 + the valve 42
+    # what the customer signs is the quote's own lines, the part to fit among them
+    expect(phone.locator("[data-quote-lines]")).to_contain_text("VLV-0202")
+    expect(phone.locator("[data-quote-total]")).to_have_text("¥157.50")
     planned = Quote.objects.get(request=job)
     assert planned.lines.filter(part=valve, amount=Decimal("42.00")).exists()
     # the customer wants only the ignition pin: quoted again from what is on the job

@@ -2,6 +2,7 @@
 the desk's request page and on the technician's phone."""
 
 import uuid
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,14 @@ def _payments(summary):
     return list(summary.payments) if summary.issued else []
 
 
+def _open_quote(quote):
+    """An open quote's own lines and total, as the charges block shows them: what the customer
+    agrees to may hold parts still to fit, which the job's preview does not."""
+    if quote is None or quote.state != QuoteState.OPEN:
+        return None
+    return SimpleNamespace(lines=list(quote.lines.order_by("position")), total=quote.total)
+
+
 def request_charges_panel(http_request, job) -> dict | None:
     """The desk's request page: the sheet (final once issued, a preview before), the quote and
     the agent's record of a phone answer, the payments."""
@@ -32,7 +41,7 @@ def request_charges_panel(http_request, job) -> dict | None:
         return None
     desk = user.is_superuser or user.role in DESK_ROLES
     return {"job": job, "charges": summary, "quote": summary.quote, "payments": _payments(summary),
-            "can_answer": desk,
+            "quoted": _open_quote(summary.quote), "can_answer": desk,
             "can_quote": desk and job.category == Category.A and job.status in QUOTABLE}
 
 
@@ -45,7 +54,7 @@ def job_billing_panel(http_request, job) -> dict | None:
     quote = summary.quote
     return {
         "job": job, "charges": summary, "quote": quote, "payments": _payments(summary),
-        "can_work": can_work,
+        "quoted": _open_quote(quote), "can_work": can_work,
         "can_quote": can_work and job.category == Category.A
         and (quote is None or quote.state != QuoteState.AGREED or quote.total != summary.total),
         "can_pay": mine and summary.issued and summary.due > 0,
