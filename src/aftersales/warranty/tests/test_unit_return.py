@@ -109,6 +109,9 @@ def test_the_request_page_takes_the_unit_back_and_the_api_shows_it(client, cast,
     assert outcome.number in listing
     body = client.get(f"/api/v1/warranty-outcomes/{outcome.pk}/").json()
     assert body["unit_return"]["serial"] == "SN-OLD-1"
+    # the customer's page names the replacement under the new warranty end
+    customer_page = client.get(reverse("customers:detail", args=[outcome.request.customer_id]))
+    assert "data-replaced-on" in customer_page.content.decode()
     again = client.post(f"/api/v1/warranty-outcomes/{outcome.pk}/unit-received/",
                         {"warehouse": store.pk, "serial": "SN-OLD-1"},
                         content_type="application/json")
