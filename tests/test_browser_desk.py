@@ -83,6 +83,8 @@ def test_call_to_assignment_with_the_keyboard(browser, live_server):
     page.keyboard.press("Tab")  # region: urban → suburban
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")  # kind: individual
+    page.keyboard.press("Tab")
+    assert focused(page) == "c-language"  # his language of messages: the company's default
     # 2. the product, registered now: bought six years ago, so out of warranty
     page.keyboard.press("Tab")
     assert focused(page) == "installed_product"
