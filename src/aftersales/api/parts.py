@@ -19,6 +19,7 @@ from aftersales.parts import services as stock_services
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.models import Part, PartPrice, StockBalance, StockMove, Warehouse
 from aftersales.parts.selectors import balance_list
+from aftersales.parts.services.prices import may_read_costs
 from aftersales.service.models import ServiceRequest
 
 from .fields import RestrictedPrimaryKeyRelatedField
@@ -28,11 +29,6 @@ from .views import IDEMPOTENCY_HEADER
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
-
-def sees_prices(user) -> bool:
-    """Cost prices are the back office's: service managers, accountants, administrators."""
-    return bool(user.is_superuser or getattr(user, "sees_all_centres", False)
-                or getattr(user, "role", None) == "accountant")
 
 
 class PartSerializer(ModelSerializer):
@@ -158,7 +154,7 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
     @idempotent
     def prices(self, request, pk=None):
         part = self.get_object()
-        if not sees_prices(request.user):
+        if not may_read_costs(request.user):
             raise PermissionDenied(_("Only service managers, accountants and administrators "
                                      "read and set cost prices."))
         if request.method == "GET":

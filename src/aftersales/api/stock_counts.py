@@ -6,6 +6,7 @@ differences) are null until counting is finished, as on the page. Every write ca
 parts.services; reads go through ``restrict``."""
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -59,7 +60,7 @@ class StockCountSerializer(ModelSerializer):
 
     @extend_schema_field(StockCountLineSerializer(many=True))
     def get_lines(self, count) -> list:
-        lines = count.lines.select_related("part").order_by("part__code", "id")
+        lines = count.lines.all()  # prefetched in order (StockCountViewSet.get_queryset)
         for line in lines:
             line.count = count  # one sheet: its blindness is read once
         return StockCountLineSerializer(lines, many=True).data
@@ -95,6 +96,8 @@ class StockCountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return (StockCount.objects.restrict(self.request.user, "view")
+                .prefetch_related(Prefetch("lines", queryset=StockCountLine.objects
+                                           .select_related("part").order_by("part__code", "id")))
                 .order_by("-created_at", "-id"))
 
     def _answer(self, count, code=status.HTTP_200_OK):

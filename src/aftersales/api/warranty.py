@@ -9,7 +9,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aftersales.core.attachments import attachment_list
 from aftersales.parts.models import Part, Warehouse
 from aftersales.service.models import ServiceRequest
 from aftersales.warranty import services
@@ -65,8 +64,9 @@ class OutcomeSerializer(ModelSerializer):
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_evidence(self, outcome) -> list:
         """The photos and PDFs the decision rests on (download: ``url``)."""
-        return AttachmentSerializer(attachment_list(outcome, "evidence").order_by("id"),
-                                    many=True).data
+        evidence = sorted((a for a in outcome.attachments.all() if a.kind == "evidence"),
+                          key=lambda a: a.pk)
+        return AttachmentSerializer(evidence, many=True).data
 
     @extend_schema_field(UnitReturnSerializer(allow_null=True))
     def get_unit_return(self, outcome) -> dict | None:
@@ -110,7 +110,8 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return (WarrantyOutcome.objects.restrict(self.request.user, "view")
-                .select_related("credit_note", "unit_return").order_by("-decided_at", "-id"))
+                .select_related("credit_note", "unit_return").prefetch_related("attachments")
+                .order_by("-decided_at", "-id"))
 
     @extend_schema(request=OutcomeCreateSerializer, responses={201: OutcomeSerializer},
                    parameters=[IDEMPOTENCY_HEADER])

@@ -15,9 +15,10 @@ def stock_on_hand(*, warehouse, part) -> Decimal:
 
 
 def _picked(warehouse, part):
-    return MaterialRequestLine.objects.filter(
-        material_request__source=warehouse, material_request__status=MaterialRequestStatus.PICKED,
-        part=part)
+    """Lines of ``warehouse``'s requests in state picked (of ``part``, unless it is None)."""
+    lines = MaterialRequestLine.objects.filter(
+        material_request__source=warehouse, material_request__status=MaterialRequestStatus.PICKED)
+    return lines if part is None else lines.filter(part=part)
 
 
 def reserved_quantity(warehouse, part, *, exclude=None) -> Decimal:
@@ -28,6 +29,14 @@ def reserved_quantity(warehouse, part, *, exclude=None) -> Decimal:
     if exclude is not None:
         lines = lines.exclude(material_request=exclude)
     return lines.aggregate(s=Sum("picked_quantity"))["s"] or Decimal(0)
+
+
+def reserved_by_part(warehouse, parts, *, exclude=None) -> dict:
+    """:func:`reserved_quantity` of many parts in one place, in one query: {part id: quantity}."""
+    lines = _picked(warehouse, None).filter(part__in=list(parts))
+    if exclude is not None:
+        lines = lines.exclude(material_request=exclude)
+    return dict(lines.values("part").annotate(s=Sum("picked_quantity")).values_list("part", "s"))
 
 
 def balance_list(*, user):

@@ -9,7 +9,7 @@ from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 
 from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
-from .selectors import reserved_quantity
+from .selectors import reserved_by_part
 from .services.stock import may_move
 from .workflow_requests import material_request_workflow
 
@@ -64,12 +64,13 @@ def lines_with_availability(material: MaterialRequest) -> list:
     lines = list(material.lines.select_related("part"))
     if material.status not in BEFORE_PICKING:
         return lines
-    on_hand = dict(StockBalance.objects.filter(warehouse=material.source,
-                                               part__in=[line.part_id for line in lines])
+    parts = [line.part_id for line in lines]
+    on_hand = dict(StockBalance.objects.filter(warehouse=material.source, part__in=parts)
                    .values_list("part", "quantity"))
+    reserved = reserved_by_part(material.source, parts, exclude=material)
     for line in lines:
         line.free = (on_hand.get(line.part_id, Decimal(0))
-                     - reserved_quantity(material.source, line.part_id, exclude=material))
+                     - reserved.get(line.part_id, Decimal(0)))
         line.short = line.free < line.quantity
         line.pick_default = min(line.quantity, max(line.free, Decimal(0)))
     return lines

@@ -2,6 +2,7 @@
 entitled to (docs/warranty.md)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,9 @@ class WarrantyOutcome(BaseModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"))
+    # the evidence (core.attachments), readable with prefetch_related in a list
+    attachments = GenericRelation("core.Attachment", object_id_field="object_id",
+                                  content_type_field="content_type")
 
     restrict_rule = staticmethod(outcome_rule)
 

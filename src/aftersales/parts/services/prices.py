@@ -32,6 +32,13 @@ def _money(value, field: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+def may_read_costs(user) -> bool:
+    """Cost prices are the back office's: service managers, accountants and administrators read
+    them (managers and administrators set them: ``part_price_set``)."""
+    return bool(user.is_superuser or getattr(user, "sees_all_centres", False)
+                or getattr(user, "role", None) == "accountant")
+
+
 def part_price_set(*, actor, part: Part, cost, price, valid_from: date) -> PartPrice:
     """Adds a price from ``valid_from`` on (managers and administrators). When it is the price
     valid today, the part's ``unit_price`` becomes it, in the same transaction; a future price
