@@ -1,0 +1,52 @@
+"""Every write of customer care (house style rule 1): keyword-only, ``actor=``, one transaction,
+an event; bad input is a ValidationError naming the field. One module per area; each area's
+public functions are re-exported here."""
+
+from .accounts import (
+    key_account_mark,
+    key_account_update,
+    plan_next_due,
+    visit_plan_create,
+    visit_record,
+    visits_after_installation_ensure,
+)
+from .messages import (
+    care_daily,
+    care_items_due,
+    care_items_due_by_hand,
+    care_message_send,
+    care_message_send_now,
+    care_messages_send,
+    message_address,
+    message_render,
+    text_render,
+)
+from .notices import (
+    NOTICE_PLACEHOLDERS,
+    NOTICE_PROGRESS_EVERY,
+    NOTICE_START_BATCH,
+    product_notice_deliver,
+    product_notice_preview,
+    product_notice_save,
+    product_notice_schedule,
+    product_notice_send,
+    product_notice_start,
+    product_notice_unschedule,
+    product_notices_start_due,
+)
+from .referrals import (
+    referral_close,
+    referral_create,
+)
+
+__all__ = [
+    "key_account_mark", "key_account_update", "plan_next_due", "visit_plan_create",
+    "visit_record", "visits_after_installation_ensure", "care_daily", "care_items_due",
+    "care_items_due_by_hand", "care_message_send", "care_message_send_now",
+    "care_messages_send", "message_address", "message_render", "text_render",
+    "NOTICE_PLACEHOLDERS", "NOTICE_PROGRESS_EVERY", "NOTICE_START_BATCH",
+    "product_notice_deliver", "product_notice_preview", "product_notice_save",
+    "product_notice_schedule", "product_notice_send", "product_notice_start",
+    "product_notice_unschedule", "product_notices_start_due", "referral_close",
+    "referral_create",
+]
