@@ -19,7 +19,8 @@ class CareSettingsAdmin(admin.ModelAdmin):
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     """What care messages say, per occasion and language ({customer} {product} {date}
-    {holiday} {company}); an occasion without a row uses the built-in text."""
+    {holiday} {company}; a seminar's also {seminar} {place}); an occasion without a row uses the
+    built-in text."""
 
     list_display = ("occasion", "language", "subject")
     list_filter = ("occasion", "language")

@@ -12,6 +12,8 @@ class Occasion(models.TextChoices):
     CONTRACT_EXPIRY = "contract_expiry", _("Contract expiry")
     CHECK_IN = "check_in", _("Is it working well?")
     PRODUCT_NOTICE = "product_notice", _("Product notice")
+    SEMINAR = "seminar", _("Seminar invitation")
+    SEMINAR_CANCELLED = "seminar_cancelled", _("Seminar cancelled")
 
 
 # The contracts area sends the renewal notice itself: the calendar shows contract expiry, but
@@ -60,3 +62,37 @@ class ReferralStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("referral", "Open")
     WON = "won", pgettext_lazy("referral", "Became a customer")
     LOST = "lost", pgettext_lazy("referral", "Lost")
+
+
+class CentreKind(models.TextChoices):
+    """CR-3: who an influence centre (影响力中心) is — someone whose word brings buyers."""
+
+    PROPERTY = "property", _("Property management")
+    DECORATION = "decoration", _("Decorator or designer")
+    INSTALLER = "installer", _("Plumber or installer")
+    COMMUNITY = "community", _("Community or association")
+    RETAILER = "retailer", _("Shop or building-materials market")
+    OTHER = "other", pgettext_lazy("influence centre", "Other")
+
+
+class SeminarKind(models.TextChoices):
+    """CR-3: a user forum listens to the users; a product talk teaches them."""
+
+    FORUM = "forum", _("User forum")
+    TALK = "talk", _("Product talk")
+
+
+class SeminarState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("seminar", "Planned")
+    HELD = "held", pgettext_lazy("seminar", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("seminar", "Cancelled")
+
+
+class GuestStatus(models.TextChoices):
+    """A customer invited to a seminar: his answer before it, whether he came after it."""
+
+    INVITED = "invited", pgettext_lazy("guest", "Invited")
+    CONFIRMED = "confirmed", pgettext_lazy("guest", "Will come")
+    DECLINED = "declined", pgettext_lazy("guest", "Declined")
+    ATTENDED = "attended", pgettext_lazy("guest", "Came")
+    ABSENT = "absent", pgettext_lazy("guest", "Did not come")

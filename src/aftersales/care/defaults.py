@@ -39,5 +39,16 @@ TEMPLATES = {
         "zh-hant": ("使用回訪", "{customer}，您的{product}已安裝一段時間，使用還好嗎？有任何問題請隨時致電服務熱線。——{company}"),
         "en": ("Is it working well?", "{customer}, your {product} has been installed for a while. Is it working well? Call our hotline with any question. — {company}"),
     },
+    # user seminars (CR-3): {seminar} {date} {place} besides {customer} and {company}
+    "seminar": {
+        "zh-hans": ("活动邀请", "{customer}，您好！诚邀您参加{seminar}，时间：{date}，地点：{place}。能否出席，请回复或致电服务热线。——{company}"),
+        "zh-hant": ("活動邀請", "{customer}，您好！誠邀您參加{seminar}，時間：{date}，地點：{place}。能否出席，請回覆或致電服務熱線。——{company}"),
+        "en": ("An invitation", "{customer}, you are invited to {seminar} on {date} at {place}. Please reply or call our hotline to say whether you can come. — {company}"),
+    },
+    "seminar_cancelled": {
+        "zh-hans": ("活动取消", "{customer}，您好！原定于{date}举行的{seminar}已取消，敬请谅解。——{company}"),
+        "zh-hant": ("活動取消", "{customer}，您好！原定於{date}舉行的{seminar}已取消，敬請諒解。——{company}"),
+        "en": ("Cancelled", "{customer}, we are sorry: {seminar} on {date} has been cancelled. — {company}"),
+    },
 }
 COMPANY = _("After-sales service")

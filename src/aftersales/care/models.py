@@ -18,11 +18,15 @@ from aftersales.core.querysets import RestrictedQuerySet
 
 from . import defaults
 from .choices import (
+    CentreKind,
+    GuestStatus,
     Language,
     MessageChannel,
     NoticeState,
     Occasion,
     ReferralStatus,
+    SeminarKind,
+    SeminarState,
     VisitKind,
     VisitorLevel,
 )
@@ -246,11 +250,125 @@ class CareVisit(BaseModel):
         return _desk_rule(queryset, user, action, own="visitor")
 
 
-class Referral(BaseModel):
-    """CR-3: who brought whom — a customer recommends a prospect, who may become a customer."""
+class InfluenceCentre(BaseModel):
+    """CR-3 影响力中心: someone whose word brings buyers — a property manager, a decorator, an
+    installer, a community's head — kept in touch with by one member of staff; the referrals
+    record which prospects a centre brought."""
 
-    referrer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
-                                 related_name="referrals_made", verbose_name=_("referred by"))
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(pgettext_lazy("influence centre", "kind"), max_length=12,
+                            choices=CentreKind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    customer = models.OneToOneField(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="influence_centre", verbose_name=_("also our customer"))
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="influence_centres", verbose_name=_("kept by"))
+    active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("influence centre")
+        verbose_name_plural = _("influence centres")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _desk_rule(queryset, user, action, own="keeper")
+
+
+class Seminar(BaseModel):
+    """CR-3 user seminars: a user forum (座谈会) or a product talk (讲座) to which customers are
+    invited; their answers, who came, and what was said are kept."""
+
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(pgettext_lazy("seminar", "kind"), max_length=10,
+                            choices=SeminarKind.choices, default=SeminarKind.FORUM)
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    place = models.CharField(_("place"), max_length=200)
+    service_centre = models.ForeignKey(
+        "accounts.ServiceCentre", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("held by centre"),
+        help_text=_("Empty: the head office."))
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="seminars_hosted",
+                             verbose_name=pgettext_lazy("seminar", "host"))
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit. No more guests can be confirmed than there are seats."))
+    agenda = models.TextField(_("what it is about"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=SeminarState.choices,
+                             default=SeminarState.PLANNED)
+    summary = models.TextField(_("what was said"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("planned by"))
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("user seminar")
+        verbose_name_plural = _("user seminars")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def key(self) -> str:
+        """CareMessage.key: one invitation (and one cancellation) per customer and seminar."""
+        return f"seminar-{self.pk}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _desk_rule(queryset, user, action, own="host")
+
+
+class SeminarGuest(BaseModel):
+    """A customer invited to a seminar (or who came without an invitation)."""
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.PROTECT, related_name="guests",
+                                verbose_name=_("user seminar"))
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="seminar_guests", verbose_name=_("customer"))
+    status = models.CharField(_("status"), max_length=10, choices=GuestStatus.choices,
+                              default=GuestStatus.INVITED)
+    walk_in = models.BooleanField(_("came uninvited"), default=False)
+    note = models.CharField(_("what he said"), max_length=300, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("invited by"))
+
+    class Meta:
+        ordering = ["customer__name", "id"]
+        verbose_name = _("seminar guest")
+        verbose_name_plural = _("seminar guests")
+        constraints = [models.UniqueConstraint(fields=["seminar", "customer"],
+                                               name="care_guest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seminar_id} · {self.customer}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        if user.is_superuser or user.role in DESK_ROLES:
+            return queryset
+        return queryset.filter(seminar__host=user)
+
+
+class Referral(BaseModel):
+    """CR-3: who brought whom — a customer or an influence centre recommends a prospect, who
+    may become a customer; a prospect met at a user seminar says so."""
+
+    referrer = models.ForeignKey("customers.Customer", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="referrals_made",
+                                 verbose_name=_("referred by"))
+    centre = models.ForeignKey(InfluenceCentre, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="referrals", verbose_name=_("influence centre"))
+    seminar = models.ForeignKey(Seminar, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="referrals", verbose_name=_("at user seminar"))
     prospect_name = models.CharField(_("prospect"), max_length=100)
     prospect_phone = models.CharField(_("prospect's phone"), max_length=20, blank=True)
     referred = models.OneToOneField("customers.Customer", null=True, blank=True,
@@ -266,11 +384,22 @@ class Referral(BaseModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        constraints = [models.CheckConstraint(
-            condition=~Q(status="won") | Q(referred__isnull=False), name="care_won_has_customer")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="won") | Q(referred__isnull=False),
+                                   name="care_won_has_customer"),
+            models.CheckConstraint(
+                condition=Q(referrer__isnull=False, centre__isnull=True)
+                | Q(referrer__isnull=True, centre__isnull=False),
+                name="care_referral_one_source"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.referrer} → {self.prospect_name}"
+        return f"{self.source} → {self.prospect_name}"
+
+    @property
+    def source(self):
+        """Who brought the prospect: the customer or the influence centre."""
+        return self.referrer if self.referrer_id else self.centre
 
     @staticmethod
     def restrict_rule(queryset, user, action):

@@ -4,14 +4,16 @@ from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.panels import Panel
 
 from .forms import staff_users
-from .models import CARE_EDITORS, CareMessage, KeyAccount
+from .models import CARE_EDITORS, CareMessage, InfluenceCentre, KeyAccount, SeminarGuest
 
 RECENT_MESSAGES = 5
+RECENT_SEMINARS = 3
 
 
 def customer_key_account_panel(http_request, customer) -> dict | None:
-    """A customer's page: key-account status and manager, with a link to the archive, and the
-    care messages sent to him last (CR-1: greetings, reminders — so nobody sends one twice)."""
+    """A customer's page: key-account status and manager, with a link to the archive, the
+    care messages sent to him last (CR-1: greetings, reminders — so nobody sends one twice), the
+    user seminars he was invited to, and the influence centre he is."""
     user = http_request.user
     if not (user.is_superuser or user.role in DESK_ROLES):
         account = KeyAccount.objects.restrict(user, "view").filter(customer=customer).first()
@@ -24,7 +26,13 @@ def customer_key_account_panel(http_request, customer) -> dict | None:
                     .order_by("-sent_at", "-id")[:RECENT_MESSAGES])
     return {"customer": customer, "account": account, "may_mark": may_mark,
             "managers": list(staff_users()) if may_mark and account is None else [],
-            "messages": messages}
+            "messages": messages,
+            # CR-3: the seminars he was asked to, and whether his word brings others
+            "seminars": list(SeminarGuest.objects.restrict(user, "view").filter(customer=customer)
+                             .select_related("seminar")
+                             .order_by("-seminar__starts_at", "-id")[:RECENT_SEMINARS]),
+            "influence_centre": InfluenceCentre.objects.restrict(user, "view")
+            .filter(customer=customer).first()}
 
 
 def reports_card_panel(http_request, subject) -> dict | None:

@@ -1,5 +1,6 @@
 """Reads of customer care that carry policy (house style rule 2): the calendar, due visits,
-churn signals, the key account's archive, managers' KPIs and the 80/20 value analysis."""
+churn signals, the key account's archive, managers' KPIs, the 80/20 value analysis, influence
+centres and user seminars."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,8 +20,17 @@ from aftersales.invoicing.selectors import receivables
 from aftersales.service.models import ServiceRequest
 
 from . import occasions
-from .choices import Occasion
-from .models import CareMessage, CareSettings, CareVisit, KeyAccount, VisitPlan
+from .choices import GuestStatus, Occasion, ReferralStatus, SeminarState
+from .models import (
+    CareMessage,
+    CareSettings,
+    CareVisit,
+    InfluenceCentre,
+    KeyAccount,
+    Seminar,
+    SeminarGuest,
+    VisitPlan,
+)
 from .services import plan_next_due
 
 CALENDAR_LIMIT = 300  # rows per page of the calendar; the rest are counted
@@ -293,3 +303,59 @@ def key_account_list(*, user, q: str = "", manager: str = ""):
     return accounts.order_by("-active", "customer__name", "id")
 
 
+
+
+# --- influence centres and user seminars (CR-3) -------------------------------------------------
+
+
+def influence_centre_list(*, user, q: str = "", kind: str = "", active: str = "1"):
+    """Influence centres with what they brought: referrals, and how many became customers —
+    those that bring most first."""
+    won = Q(referrals__status=ReferralStatus.WON)
+    centres = (InfluenceCentre.objects.restrict(user, "view")
+               .select_related("keeper", "customer")
+               .annotate(referred=Count("referrals"), won=Count("referrals", filter=won),
+                         open=Count("referrals", filter=Q(referrals__status=ReferralStatus.OPEN))))
+    if q:
+        centres = centres.filter(Q(name__icontains=q) | Q(contact_name__icontains=q)
+                                 | Q(phone__contains=q) | Q(address__icontains=q))
+    if kind:
+        centres = centres.filter(kind=kind)
+    if active in ("0", "1"):
+        centres = centres.filter(active=active == "1")
+    return centres.order_by("-won", "-referred", "name", "id")
+
+
+def seminar_list(*, user, state: str = "", q: str = ""):
+    """User seminars with their guests counted by answer (the next first among the planned,
+    the latest first among the others)."""
+    guests = "guests__status"
+    seminars = (Seminar.objects.restrict(user, "view")
+                .select_related("host", "service_centre")
+                .annotate(invited=Count("guests", distinct=True),
+                          confirmed=Count("guests", distinct=True,
+                                          filter=Q(**{guests: GuestStatus.CONFIRMED})),
+                          attended=Count("guests", distinct=True,
+                                         filter=Q(**{guests: GuestStatus.ATTENDED})),
+                          referred=Count("referrals", distinct=True)))
+    if state in SeminarState.values:
+        seminars = seminars.filter(state=state)
+    if q:
+        seminars = seminars.filter(Q(title__icontains=q) | Q(place__icontains=q))
+    if state == SeminarState.PLANNED:
+        return seminars.order_by("starts_at", "id")
+    return seminars.order_by("-starts_at", "-id")
+
+
+def seminar_guests(seminar):
+    """A seminar's guests, those coming first, then by name."""
+    order = {GuestStatus.ATTENDED: 0, GuestStatus.CONFIRMED: 1, GuestStatus.INVITED: 2,
+             GuestStatus.ABSENT: 3, GuestStatus.DECLINED: 4}
+    guests = list(seminar.guests.select_related("customer", "invited_by"))
+    return sorted(guests, key=lambda g: (order.get(g.status, 9), g.customer.name, g.pk))
+
+
+def seminars_of(customer) -> list:
+    """The seminars a customer was invited to or came to, latest first (his page)."""
+    return list(SeminarGuest.objects.filter(customer=customer)
+                .select_related("seminar").order_by("-seminar__starts_at", "-id"))

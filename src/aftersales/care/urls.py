@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, home, notices, referrals
+from .views import accounts, centres, home, notices, referrals, seminars
 
 app_name = "care"
 urlpatterns = [
@@ -16,6 +16,22 @@ urlpatterns = [
     path("referrals/", referrals.referral_list, name="referrals"),
     path("referrals/<int:pk>/close/", referrals.referral_close, name="referral_close"),
     path("value/", referrals.value_view, name="value"),
+    path("centres/", centres.centre_list, name="centres"),
+    path("centres/<int:pk>/", centres.centre_detail, name="centre"),
+    path("seminars/", seminars.seminar_list_view, name="seminars"),
+    path("seminars/new/", seminars.seminar_new, name="seminar_new"),
+    path("seminars/<int:pk>/", seminars.seminar_detail, name="seminar"),
+    path("seminars/<int:pk>/edit/", seminars.seminar_edit, name="seminar_edit"),
+    path("seminars/<int:pk>/invite/", seminars.seminar_invite, name="seminar_invite"),
+    path("seminars/<int:pk>/send/", seminars.seminar_invitations_send, name="seminar_send"),
+    path("seminars/<int:pk>/hold/", seminars.seminar_hold, name="seminar_hold"),
+    path("seminars/<int:pk>/summary/", seminars.seminar_summary, name="seminar_summary"),
+    path("seminars/<int:pk>/cancel/", seminars.seminar_cancel, name="seminar_cancel"),
+    path("seminars/<int:pk>/sign-in/", seminars.seminar_sign_in, name="seminar_sign_in"),
+    path("seminars/<int:pk>/guests.xlsx", seminars.seminar_export, name="seminar_export"),
+    path("seminars/guests/<int:pk>/answer/", seminars.guest_answer, name="guest_answer"),
+    path("seminars/guests/<int:pk>/attendance/", seminars.guest_attendance,
+         name="guest_attendance"),
     path("notices/", notices.notice_list, name="notices"),
     path("notices/new/", notices.notice_new, name="notice_new"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice"),

@@ -58,6 +58,14 @@ def service_run(request, call, *, form=None) -> bool:
     return True
 
 
+def service_value(request, call, *, form=None) -> tuple[bool, object]:
+    """As :func:`service_run`, for a page that needs what the service returned: (True, the
+    result) when it went through, (False, None) when it did not."""
+    result = []
+    done = service_run(request, lambda: result.append(call()), form=form)
+    return done, (result[0] if done else None)
+
+
 def safe_next(request, url: str | None) -> str:
     """``url`` when it leads back into this site (a form's ``next``), else ""."""
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},

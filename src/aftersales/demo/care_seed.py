@@ -2,12 +2,14 @@
 centre's supervisors and the service department's managers); some have visit plans and past
 visits; a few referrals; then the daily care work runs once (FB-6 visits due for new
 installations, today's care messages); a product notice sent to a model's recent buyers and
-another one still a draft."""
+another one still a draft; three influence centres with the prospects they sent; a user forum
+held last month and a product talk planned for next week."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
@@ -60,6 +62,8 @@ def seed_care(rng, admin) -> None:
             care.referral_close(actor=admin, referral=referral, status=ReferralStatus.LOST)
     care.care_daily(day=today)
     _notices(admin, today)
+    _centres(rng, admin, managers)
+    _seminars(rng, admin, managers, accounts, today)
 
 
 UPGRADE = ("{customer}您好：您购买的{product}（序列号 {serial}）可免费升级燃烧器组件，提升冬季低温"
@@ -87,3 +91,56 @@ def _notices(admin, today) -> None:
     care.product_notice_deliver(notice_id=notice.pk)
     care.product_notice_save(actor=admin, product_model=models[common[-1]],
                              subject="冬季防冻提醒", text=FROST)
+
+
+CENTRES = [("东湖物业", "property", "物业服务中心 钱经理"), ("好家装饰设计", "decoration", "设计师 周先生"),
+           ("王师傅水电安装", "installer", "王师傅")]
+CENTRE_PROSPECTS = ["东湖花园3栋业主", "东湖花园8栋业主", "新装修客户 孙女士", "别墅业主 郑先生",
+                    "老小区改造 冯先生", "餐馆老板 褚先生", "茶楼 卫女士"]
+
+
+def _centres(rng, admin, managers) -> None:
+    """CR-3 influence centres: a property manager, a decorator and an installer who send
+    prospects; some became customers."""
+    newcomers = list(Customer.objects.filter(referred_by__isnull=True, referral__isnull=True)
+                     .order_by("-id")[5:9])
+    prospects = iter(CENTRE_PROSPECTS)
+    for n, (name, kind, contact) in enumerate(CENTRES):
+        centre = care.influence_centre_save(
+            actor=admin, name=name, kind=kind, contact_name=contact,
+            phone=f"1380021{n:04d}", address="上海市松江区九亭镇", keeper=managers[n % len(managers)])
+        for _ in range(3 - n):
+            prospect = next(prospects, None)
+            if prospect is None:
+                return
+            referral = care.referral_create(actor=admin, centre=centre, prospect_name=prospect)
+            if newcomers and rng.random() < 0.6:
+                care.referral_close(actor=admin, referral=referral, status=ReferralStatus.WON,
+                                    referred=newcomers.pop())
+
+
+def _seminars(rng, admin, managers, accounts, today) -> None:
+    """CR-3 user seminars: a forum held a month ago (who came, what was said, a prospect met
+    there) and a product talk next week, its invitations out and some answers in."""
+    if not accounts:
+        return
+    host, zone = managers[0], timezone.get_current_timezone()
+    held = care.seminar_save(
+        actor=admin, title="热水器用户座谈会", kind="forum", place="九亭服务中心二楼会议室",
+        starts_at=datetime.combine(today - timedelta(days=30), time(14, 0), tzinfo=zone),
+        service_centre=host.service_centre, host=host, capacity=20,
+        agenda="听取用户对产品和服务的意见，介绍冬季使用注意事项。")
+    guests = accounts[:8]  # entered afterwards: those who came, as they came
+    care.seminar_hold(actor=admin, seminar=held, attended=[], walk_ins=guests[:6],
+                      summary="用户反映冬季出水温度波动；希望延长保修期；建议增加滤网清洗提醒。")
+    care.referral_create(actor=admin, referrer=guests[0], seminar=held,
+                         prospect_name="座谈会上结识的 蒋先生")
+    talk = care.seminar_save(
+        actor=admin, title="净水器使用与保养讲座", kind="talk", place="东湖花园会所",
+        starts_at=datetime.combine(today + timedelta(days=7), time(10, 0), tzinfo=zone),
+        service_centre=host.service_centre, host=host, capacity=12,
+        agenda="滤芯何时更换、如何自查漏水、保修范围。")
+    care.seminar_invite(actor=admin, seminar=talk, customers=accounts[:16])
+    for guest in talk.guests.order_by("id")[:9]:
+        care.guest_answer(actor=admin, guest=guest,
+                          answer="confirm" if rng.random() < 0.7 else "decline")

@@ -35,8 +35,28 @@ from .notices import (
     product_notices_start_due,
 )
 from .referrals import (
+    CENTRE_FIELDS,
+    influence_centre_save,
     referral_close,
     referral_create,
+)
+from .seminars import (
+    INVITE_MAX,
+    SEMINAR_FIELDS,
+    guest_answer,
+    guest_attendance_correct,
+    invitations_sent,
+    may_host,
+    may_invite,
+    may_plan,
+    may_plan_any,
+    seminar_cancel,
+    seminar_hold,
+    seminar_invitations_send,
+    seminar_invite,
+    seminar_messages,
+    seminar_save,
+    seminar_summary_save,
 )
 
 __all__ = [
@@ -47,6 +67,10 @@ __all__ = [
     "NOTICE_PLACEHOLDERS", "NOTICE_PROGRESS_EVERY", "NOTICE_START_BATCH",
     "product_notice_deliver", "product_notice_preview", "product_notice_save",
     "product_notice_schedule", "product_notice_send", "product_notice_start",
-    "product_notice_unschedule", "product_notices_start_due", "referral_close",
-    "referral_create",
+    "product_notice_unschedule", "product_notices_start_due", "CENTRE_FIELDS",
+    "influence_centre_save", "referral_close", "referral_create", "INVITE_MAX",
+    "SEMINAR_FIELDS", "guest_answer", "guest_attendance_correct", "invitations_sent",
+    "may_host", "may_invite", "may_plan", "may_plan_any", "seminar_cancel", "seminar_hold",
+    "seminar_invitations_send", "seminar_invite", "seminar_messages", "seminar_save",
+    "seminar_summary_save",
 ]

@@ -1,6 +1,5 @@
 """Key accounts (RP-6, FB-6), visit plans and visits (CR-2)."""
 
-
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,17 +12,8 @@ from aftersales.core.events import event_append
 from aftersales.core.workflow import version_bump
 from aftersales.customers.models import Customer, InstalledProduct
 
-from ..choices import (
-    LEVEL_MONTHS,
-    VisitKind,
-)
-from ..models import (
-    CARE_EDITORS,
-    CareSettings,
-    CareVisit,
-    KeyAccount,
-    VisitPlan,
-)
+from ..choices import LEVEL_MONTHS, VisitKind
+from ..models import CARE_EDITORS, CareSettings, CareVisit, KeyAccount, VisitPlan
 from .common import _is_desk, _require, _staff_user
 
 # --- key accounts (RP-6, FB-6) ------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """What every care service shares: who may write."""
 
-
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 

@@ -1,6 +1,5 @@
 """Care messages (CR-1): rendered from templates, each sent once."""
 
-
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,16 +14,8 @@ from aftersales.customers.models import Customer
 from aftersales.customers.selectors import message_language
 
 from .. import defaults, occasions
-from ..choices import (
-    SENT_OCCASIONS,
-    MessageChannel,
-    Occasion,
-)
-from ..models import (
-    CareMessage,
-    CareSettings,
-    MessageTemplate,
-)
+from ..choices import SENT_OCCASIONS, MessageChannel, Occasion
+from ..models import CareMessage, CareSettings, MessageTemplate
 from .accounts import visits_after_installation_ensure
 from .common import _is_desk, _require
 

@@ -1,6 +1,5 @@
 """Product notices (CR-1 "product improvements")."""
 
-
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,16 +19,8 @@ from aftersales.customers.selectors import message_language
 
 from .. import defaults, occasions
 from ..audience import notice_customers, notice_units
-from ..choices import (
-    NoticeState,
-    Occasion,
-)
-from ..models import (
-    CareMessage,
-    CareSettings,
-    ProductNotice,
-    may_notify,
-)
+from ..choices import NoticeState, Occasion
+from ..models import CareMessage, CareSettings, ProductNotice, may_notify
 from ..workflow import product_notice_workflow
 from .common import _require
 from .messages import _item_values, care_message_send, text_render

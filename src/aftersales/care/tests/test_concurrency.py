@@ -134,3 +134,35 @@ def test_two_clicks_on_send_now_send_one_message(sms, cast, clock_at):
     assert sorted(_race(click)) == [0, 1]
     assert CareMessage.objects.count() == 1
     assert len(outbox(sms)) == 1
+
+
+def test_eight_answers_at_once_never_overfill_a_seminar(cast):
+    """Eight agents noting "will come" for eight guests of a seminar with three seats at the same
+    moment: three take a seat, five are told every seat is taken."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from aftersales.care.models import SeminarGuest
+
+    seminar = services.seminar_save(
+        actor=cast.supervisor, title="座谈会", kind="forum",
+        starts_at=timezone.now() + timedelta(days=3), place="会议室",
+        service_centre=cast.centre, host=cast.supervisor, capacity=3, agenda="")
+    services.seminar_invite(actor=cast.agent, seminar=seminar, send=False,
+                            customers=[CustomerFactory() for _ in range(8)])
+    guests = list(SeminarGuest.objects.filter(seminar=seminar).order_by("id"))
+    queue = iter(guests)
+    lock = threading.Lock()
+
+    def answer():
+        with lock:
+            guest = next(queue)
+        try:
+            services.guest_answer(actor=cast.agent, guest=guest, answer="confirm")
+            return "seat"
+        except ValidationError:
+            return "full"
+
+    results = _race(answer, count=8)
+    assert sorted(results) == ["full"] * 5 + ["seat"] * 3
+    assert SeminarGuest.objects.filter(seminar=seminar, status="confirmed").count() == 3

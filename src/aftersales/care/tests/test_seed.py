@@ -7,9 +7,11 @@ import pytest
 from aftersales.care.models import (
     CareMessage,
     CareVisit,
+    InfluenceCentre,
     KeyAccount,
     ProductNotice,
     Referral,
+    Seminar,
     VisitPlan,
 )
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
@@ -25,7 +27,16 @@ def test_seed_care(cast, sms):
         InstalledProductFactory(customer=CustomerFactory(name=f"客户{n}"))
     seed_care(random.Random(7), cast.manager)
     assert KeyAccount.objects.count() == 5
-    assert VisitPlan.objects.exists() and Referral.objects.count() == 10
+    assert VisitPlan.objects.exists()
+    # ten from customers, six from the three influence centres (3 + 2 + 1), one met at a seminar
+    assert Referral.objects.filter(centre__isnull=True).count() == 11
+    assert Referral.objects.filter(centre__isnull=False).count() == 6
+    assert InfluenceCentre.objects.count() == 3
+    held, planned = Seminar.objects.order_by("starts_at")
+    assert (held.state, planned.state) == ("held", "planned")
+    assert held.guests.filter(status="attended").count() == 5 and held.summary
+    assert planned.guests.count() == 5  # the five key accounts, invited by message
+    assert CareMessage.objects.filter(occasion="seminar", key=planned.key).count() == 5
     assert CareVisit.objects.filter(visited_on__isnull=False).exists()
     assert Referral.objects.filter(status="won").exists()
     sent, draft = ProductNotice.objects.order_by("id")

@@ -15,7 +15,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.core.validators import phone_display
-from aftersales.core.views import page_query, service_run
+from aftersales.core.views import page_query, service_value
 from aftersales.customers.models import Customer
 
 from .. import defaults, services
@@ -64,14 +64,9 @@ def care_message_send(request):
         return redirect("care:home")
     data = form.cleaned_data
     customer = get_restricted(Customer.objects.all(), request.user, pk=data["customer"])
-    sent = {}
-
-    def call():
-        sent["message"] = services.care_message_send_now(
-            actor=request.user, customer=customer, occasion=data["occasion"], key=data["key"])
-
-    if service_run(request, call):
-        message = sent["message"]
+    done, message = service_value(request, lambda: services.care_message_send_now(
+        actor=request.user, customer=customer, occasion=data["occasion"], key=data["key"]))
+    if done:
         messages.success(request, _("%(occasion)s message sent to %(customer)s (%(to)s).") % {
             "occasion": message.get_occasion_display(), "customer": customer.name,
             "to": phone_display(message.to) if message.channel == MessageChannel.SMS else message.to})

@@ -17,7 +17,7 @@ from aftersales.accounts.permissions import desk_required
 from aftersales.core.events import event_list
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import PAGE_SIZE, service_run
+from aftersales.core.views import PAGE_SIZE, service_run, service_value
 
 from .. import defaults, services
 from ..audience import notice_customers
@@ -48,15 +48,11 @@ def _form_page(request, notice=None):
         "subject": notice.subject, "text": notice.text}
     form = ProductNoticeForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = {}
-
-        def call():
-            saved["notice"] = services.product_notice_save(
-                actor=request.user, notice=notice,
-                expected_version=notice.version if notice else None, **form.cleaned_data)
-
-        if service_run(request, call, form=form):
-            return redirect("care:notice", saved["notice"].pk)
+        done, saved = service_value(request, lambda: services.product_notice_save(
+            actor=request.user, notice=notice,
+            expected_version=notice.version if notice else None, **form.cleaned_data), form=form)
+        if done:
+            return redirect("care:notice", saved.pk)
     return render(request, "care/notices/form.html", {"form": form, "notice": notice},
                   status=400 if request.method == "POST" else 200)
 
@@ -130,15 +126,11 @@ def notice_schedule(request, pk: int):
     if not form.is_valid():
         messages.error(request, error_text(ValidationError(form.errors)))
         return redirect("care:notice", notice.pk)
-    scheduled = {}
-
-    def call():
-        scheduled["notice"] = services.product_notice_schedule(
-            actor=request.user, notice=notice, scheduled_for=form.cleaned_data["scheduled_for"],
-            expected_version=_version(request))
-
-    if service_run(request, call):
-        at = timezone.localtime(scheduled["notice"].scheduled_for)
+    done, scheduled = service_value(request, lambda: services.product_notice_schedule(
+        actor=request.user, notice=notice, scheduled_for=form.cleaned_data["scheduled_for"],
+        expected_version=_version(request)))
+    if done:
+        at = timezone.localtime(scheduled.scheduled_for)
         messages.success(request, _("The notice will be sent on %(at)s.")
                          % {"at": at.strftime("%Y-%m-%d %H:%M")})
     return redirect("care:notice", notice.pk)

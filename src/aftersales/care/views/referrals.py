@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +21,9 @@ from ..models import Referral
 from ..selectors import value_analysis
 
 STATUS_FILTERS = ["open", "won", "lost", "all"]
+# who brought the prospect: a customer, an influence centre, or met at a user seminar
+SOURCE_FILTERS = {"customer": {"referrer__isnull": False}, "centre": {"centre__isnull": False},
+                  "seminar": {"seminar__isnull": False}}
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,6 +38,9 @@ def referral_list(request):
         referrer = Customer.objects.filter(pk=referrer_pk).first()
         if referrer is not None:
             initial["referrer"] = referrer.phone
+    for field in ("centre", "seminar"):  # from a centre's or a seminar's page
+        if (request.GET.get(field) or "").isdigit():
+            initial[field] = int(request.GET[field])
     form = ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,18 +49,23 @@ def referral_list(request):
             return redirect("care:referrals")
         except ValidationError as exc:
             apply_errors(form, exc)
-    rows = Referral.objects.restrict(request.user).select_related("referrer", "referred",
-                                                                  "recorded_by")
+    rows = Referral.objects.restrict(request.user).select_related(
+        "referrer", "centre", "seminar", "referred", "recorded_by")
     if status != "all":
         rows = rows.filter(status=status)
     q = (request.GET.get("q") or "").strip()
     if q:
-        rows = rows.filter(referrer__name__icontains=q) | rows.filter(prospect_name__icontains=q)
+        rows = rows.filter(Q(referrer__name__icontains=q) | Q(centre__name__icontains=q)
+                           | Q(prospect_name__icontains=q))
+    source = request.GET.get("source") or ""
+    if source in SOURCE_FILTERS:
+        rows = rows.filter(**SOURCE_FILTERS[source])
     page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {s: Referral.objects.restrict(request.user).filter(status=s).count()
               for s in ReferralStatus.values}
     return render(request, "care/referrals.html", {
         "form": form, "page": page, "status": status, "q": q, "query": page_query(request),
+        "source": source,
         "filters": STATUS_FILTERS, "counts": counts,
         "close_form": ReferralCloseForm()})
 
