@@ -355,7 +355,13 @@ def seminar_guests(seminar):
     return sorted(guests, key=lambda g: (order.get(g.status, 9), g.customer.name, g.pk))
 
 
-def seminars_of(customer) -> list:
-    """The seminars a customer was invited to or came to, latest first (his page)."""
-    return list(SeminarGuest.objects.filter(customer=customer)
-                .select_related("seminar").order_by("-seminar__starts_at", "-id"))
+def invitations_open(customer) -> list:
+    """The seminars a customer is invited to that are still ahead, the next first, with his
+    answer (the portal's home page)."""
+    from django.utils import timezone
+
+    return list(SeminarGuest.objects.filter(
+        customer=customer, seminar__state=SeminarState.PLANNED,
+        seminar__starts_at__gt=timezone.now(),
+        status__in=(GuestStatus.INVITED, GuestStatus.CONFIRMED, GuestStatus.DECLINED))
+        .select_related("seminar").order_by("seminar__starts_at", "id"))

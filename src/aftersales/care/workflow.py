@@ -39,7 +39,7 @@ stateDiagram-v2
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aftersales.accounts.choices import STAFF_ROLES
+from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.core.workflow import Transition, Workflow
 
 from .choices import GuestStatus as G
@@ -85,9 +85,10 @@ seminar_guest_workflow = Workflow(
     state_field="status",
     states=G,
     transitions=[
-        Transition("confirm", (G.INVITED, G.DECLINED), G.CONFIRMED, STAFF_ROLES,
+        # the customer answers for himself in the portal, too
+        Transition("confirm", (G.INVITED, G.DECLINED), G.CONFIRMED, STAFF_ROLES | {Role.CUSTOMER},
                    pgettext_lazy("guest", "Will come")),
-        Transition("decline", (G.INVITED, G.CONFIRMED), G.DECLINED, STAFF_ROLES,
+        Transition("decline", (G.INVITED, G.CONFIRMED), G.DECLINED, STAFF_ROLES | {Role.CUSTOMER},
                    pgettext_lazy("guest", "Declined")),
         Transition("attend", (*_BEFORE, G.ABSENT), G.ATTENDED, STAFF_ROLES,
                    pgettext_lazy("guest", "Came")),

@@ -8,6 +8,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.choices import Role
 from aftersales.billing.selectors import charge_summary
+from aftersales.care import services as care_services
+from aftersales.care.models import SeminarGuest
+from aftersales.care.selectors import invitations_open
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.ratelimit import client_ip
@@ -165,6 +169,7 @@ def home(request):
         # Finished jobs are on the "all" tab, and so are their surveys.
         "pending_surveys": list(selectors.portal_pending_surveys(user=request.user)[:5])
         if show == "all" else [],
+        "invitations": invitations_open(customer) if customer is not None else [],
     })
 
 
@@ -238,6 +243,27 @@ def agree(request, number):
 def decline(request, number):
     return _decide(request, number, service_services.service_request_decline,
                    _("You declined the charge. The request is cancelled; nothing will be charged."))
+
+
+@require_POST
+@customer_only
+def seminar_answer(request, pk: int):
+    """His answer to an invitation to a user seminar: he will come, or he cannot."""
+    guest = (SeminarGuest.objects.select_related("seminar", "customer")
+             .filter(pk=pk, customer__user=request.user).first())
+    if guest is None:
+        raise Http404
+    answer = request.POST.get("answer")
+    try:
+        care_services.guest_answer(actor=request.user, guest=guest, answer=answer)
+    except (ConflictError, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you: we look forward to seeing you.")
+                         if answer == "confirm" else _("Thank you for letting us know."))
+    return redirect(f"{reverse('portal:home')}#invitations")
 
 
 @never_cache

@@ -46,6 +46,7 @@ from .seminars import (
     guest_answer,
     guest_attendance_correct,
     invitations_sent,
+    may_answer,
     may_host,
     may_invite,
     may_plan,
@@ -70,7 +71,7 @@ __all__ = [
     "product_notice_unschedule", "product_notices_start_due", "CENTRE_FIELDS",
     "influence_centre_save", "referral_close", "referral_create", "INVITE_MAX",
     "SEMINAR_FIELDS", "guest_answer", "guest_attendance_correct", "invitations_sent",
-    "may_host", "may_invite", "may_plan", "may_plan_any", "seminar_cancel", "seminar_hold",
-    "seminar_invitations_send", "seminar_invite", "seminar_messages", "seminar_save",
-    "seminar_summary_save",
+    "may_answer", "may_host", "may_invite", "may_plan", "may_plan_any", "seminar_cancel",
+    "seminar_hold", "seminar_invitations_send", "seminar_invite", "seminar_messages",
+    "seminar_save", "seminar_summary_save",
 ]

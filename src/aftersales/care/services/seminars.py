@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import is_headquarters
 from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.events import event_append
@@ -53,6 +54,13 @@ def may_host(user, seminar: Seminar) -> bool:
 def may_invite(user, seminar: Seminar) -> bool:
     """Who invites customers and notes their answers: the desk (it calls them) or the host."""
     return _is_desk(user) or seminar.host_id == user.pk
+
+
+def may_answer(user, guest: SeminarGuest) -> bool:
+    """Who notes a guest's answer: whoever may invite, or the customer himself (the portal)."""
+    if user.role == Role.CUSTOMER:
+        return guest.customer.user_id is not None and guest.customer.user_id == user.pk
+    return may_invite(user, guest.seminar)
 
 
 def _require_state(seminar: Seminar, state: str, message: str) -> None:
@@ -209,7 +217,7 @@ def guest_answer(*, actor, guest: SeminarGuest, answer: str, note: str = "") -> 
     """The customer's answer to the invitation (``answer``: "confirm" or "decline"): a yes
     takes a seat, refused once every seat is taken."""
     seminar = guest.seminar
-    _require(may_invite(actor, seminar))
+    _require(may_answer(actor, guest))
     if answer not in ("confirm", "decline"):
         raise ValidationError({"answer": [_("Say whether the customer will come.")]})
     with transaction.atomic():
