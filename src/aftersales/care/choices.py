@@ -75,6 +75,15 @@ class CentreKind(models.TextChoices):
     OTHER = "other", pgettext_lazy("influence centre", "Other")
 
 
+class ContactKind(models.TextChoices):
+    """How an influence centre was kept in touch with."""
+
+    VISIT = "visit", pgettext_lazy("contact", "Visit")
+    CALL = "call", pgettext_lazy("contact", "Call")
+    EVENT = "event", pgettext_lazy("contact", "Gift or event")
+    OTHER = "other", pgettext_lazy("contact", "Other")
+
+
 class SeminarKind(models.TextChoices):
     """CR-3: a user forum listens to the users; a product talk teaches them."""
 

@@ -9,7 +9,8 @@ CHURN_MONTHS = 6            # no request and no contact for this long: a churn s
 VISIT_AFTER_INSTALL_DAYS = 30  # FB-6: a key account is visited within a month
 VALUE_TOP_SHARE = 80        # CR-4: the few customers who bring 80 % of the business
 SEND_EARLY_DAYS = 1         # a message sent by hand from the calendar: today's, or a day early
-NOTICE_SCHEDULE_MAX_DAYS = 90  # a product notice is scheduled at most this far ahead
+NOTICE_SCHEDULE_MAX_DAYS = 90
+CENTRE_CONTACT_DAYS = 30    # CR-3: an influence centre not contacted for this long is due  # a product notice is scheduled at most this far ahead
 
 # (occasion, language) → (subject, body). Placeholders: {customer} {product} {date} {holiday}
 # {company}. Administrators edit them as MessageTemplate rows; these are used when none exists.

@@ -11,7 +11,15 @@ from aftersales.accounts.choices import STAFF_ROLES
 from aftersales.core.validators import phone_normalize
 from aftersales.customers.models import Customer
 
-from .choices import CentreKind, ReferralStatus, SeminarKind, SeminarState, VisitKind, VisitorLevel
+from .choices import (
+    CentreKind,
+    ContactKind,
+    ReferralStatus,
+    SeminarKind,
+    SeminarState,
+    VisitKind,
+    VisitorLevel,
+)
 from .models import InfluenceCentre, Seminar
 
 
@@ -200,6 +208,15 @@ class InfluenceCentreForm(forms.Form):
     keeper = StaffChoiceField(label=_("Kept by"), queryset=staff_users())
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CentreContactForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Contacted on"),
+                                   widget=forms.DateInput(attrs={"type": "date"},
+                                                          format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=pgettext_lazy("contact", "How"), choices=ContactKind.choices)
+    note = forms.CharField(label=_("What was said"), required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 

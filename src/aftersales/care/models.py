@@ -13,12 +13,14 @@ from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import DESK_ROLES, Role
 from aftersales.accounts.models import is_headquarters
+from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
 from aftersales.core.querysets import RestrictedQuerySet
 
 from . import defaults
 from .choices import (
     CentreKind,
+    ContactKind,
     GuestStatus,
     Language,
     MessageChannel,
@@ -85,6 +87,9 @@ class CareSettings(models.Model):
                                default=MessageChannel.SMS,
                                help_text=_("E-mail only reaches customers with an address; "
                                            "the others get an SMS."))
+    centre_contact_days = models.PositiveSmallIntegerField(
+        _("influence centres contacted every (days)"), default=defaults.CENTRE_CONTACT_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
     holidays_to_all = models.BooleanField(
         _("holiday greetings to every customer"), default=False,
         help_text=_("Off: holiday greetings go to key accounts only."))
@@ -280,6 +285,29 @@ class InfluenceCentre(BaseModel):
     @staticmethod
     def restrict_rule(queryset, user, action):
         return _desk_rule(queryset, user, action, own="keeper")
+
+
+class CentreContact(AppendOnlyModel):
+    """A contact with an influence centre — a visit, a call, a gift or an event: when, by whom,
+    what was said. Kept as it happened: a correction is a new row."""
+
+    centre = models.ForeignKey(InfluenceCentre, on_delete=models.PROTECT,
+                               related_name="contacts", verbose_name=_("influence centre"))
+    kind = models.CharField(pgettext_lazy("contact", "kind"), max_length=10,
+                            choices=ContactKind.choices, default=ContactKind.VISIT)
+    contacted_on = models.DateField(_("contacted on"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                           related_name="+", verbose_name=_("contacted by"))
+    note = models.TextField(_("what was said"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+        verbose_name = _("influence centre contact")
+        verbose_name_plural = _("influence centre contacts")
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.contacted_on}"
 
 
 class Seminar(BaseModel):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.billing.choices import SheetState
@@ -25,6 +25,7 @@ from .models import (
     CareMessage,
     CareSettings,
     CareVisit,
+    CentreContact,
     InfluenceCentre,
     KeyAccount,
     Seminar,
@@ -308,14 +309,22 @@ def key_account_list(*, user, q: str = "", manager: str = ""):
 # --- influence centres and user seminars (CR-3) -------------------------------------------------
 
 
-def influence_centre_list(*, user, q: str = "", kind: str = "", active: str = "1"):
-    """Influence centres with what they brought: referrals, and how many became customers —
-    those that bring most first."""
+def influence_centre_list(*, user, q: str = "", kind: str = "", active: str = "1",
+                          due: bool = False, today: date | None = None):
+    """Influence centres with what they brought — referrals, how many became customers — and
+    when they were last contacted, those that bring most first; ``due``: only those not
+    contacted for the care settings' days."""
     won = Q(referrals__status=ReferralStatus.WON)
+    last = (CentreContact.objects.filter(centre=OuterRef("pk")).order_by("-contacted_on")
+            .values("contacted_on")[:1])
     centres = (InfluenceCentre.objects.restrict(user, "view")
                .select_related("keeper", "customer")
                .annotate(referred=Count("referrals"), won=Count("referrals", filter=won),
-                         open=Count("referrals", filter=Q(referrals__status=ReferralStatus.OPEN))))
+                         open=Count("referrals", filter=Q(referrals__status=ReferralStatus.OPEN)),
+                         last_contact=Subquery(last)))
+    if due:
+        since = (today or local_today()) - timedelta(days=CareSettings.load().centre_contact_days)
+        centres = centres.filter(Q(last_contact__isnull=True) | Q(last_contact__lt=since))
     if q:
         centres = centres.filter(Q(name__icontains=q) | Q(contact_name__icontains=q)
                                  | Q(phone__contains=q) | Q(address__icontains=q))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("value/", referrals.value_view, name="value"),
     path("centres/", centres.centre_list, name="centres"),
     path("centres/<int:pk>/", centres.centre_detail, name="centre"),
+    path("centres/<int:pk>/contacts/", centres.centre_contact, name="centre_contact"),
     path("seminars/", seminars.seminar_list_view, name="seminars"),
     path("seminars/new/", seminars.seminar_new, name="seminar_new"),
     path("seminars/<int:pk>/", seminars.seminar_detail, name="seminar"),

@@ -62,7 +62,7 @@ def seed_care(rng, admin) -> None:
             care.referral_close(actor=admin, referral=referral, status=ReferralStatus.LOST)
     care.care_daily(day=today)
     _notices(admin, today)
-    _centres(rng, admin, managers)
+    _centres(rng, admin, managers, today)
     _seminars(rng, admin, managers, accounts, today)
 
 
@@ -99,7 +99,7 @@ CENTRE_PROSPECTS = ["东湖花园3栋业主", "东湖花园8栋业主", "新装�
                     "老小区改造 冯先生", "餐馆老板 褚先生", "茶楼 卫女士"]
 
 
-def _centres(rng, admin, managers) -> None:
+def _centres(rng, admin, managers, today) -> None:
     """CR-3 influence centres: a property manager, a decorator and an installer who send
     prospects; some became customers."""
     newcomers = list(Customer.objects.filter(referred_by__isnull=True, referral__isnull=True)
@@ -109,6 +109,10 @@ def _centres(rng, admin, managers) -> None:
         centre = care.influence_centre_save(
             actor=admin, name=name, kind=kind, contact_name=contact,
             phone=f"1380021{n:04d}", address="上海市松江区九亭镇", keeper=managers[n % len(managers)])
+        if n < 2:  # the third has not been contacted for long: it shows as due
+            care.centre_contact_record(actor=admin, centre=centre, kind="visit",
+                                       contacted_on=today - timedelta(days=7 + 40 * n),
+                                       note="送去新款产品资料，约定下月再访")
         for _ in range(3 - n):
             prospect = next(prospects, None)
             if prospect is None:

@@ -36,7 +36,9 @@ from .notices import (
 )
 from .referrals import (
     CENTRE_FIELDS,
+    centre_contact_record,
     influence_centre_save,
+    may_contact,
     referral_close,
     referral_create,
 )
@@ -69,9 +71,9 @@ __all__ = [
     "product_notice_deliver", "product_notice_preview", "product_notice_save",
     "product_notice_schedule", "product_notice_send", "product_notice_start",
     "product_notice_unschedule", "product_notices_start_due", "CENTRE_FIELDS",
-    "influence_centre_save", "referral_close", "referral_create", "INVITE_MAX",
-    "SEMINAR_FIELDS", "guest_answer", "guest_attendance_correct", "invitations_sent",
-    "may_answer", "may_host", "may_invite", "may_plan", "may_plan_any", "seminar_cancel",
-    "seminar_hold", "seminar_invitations_send", "seminar_invite", "seminar_messages",
-    "seminar_save", "seminar_summary_save",
+    "centre_contact_record", "influence_centre_save", "may_contact", "referral_close",
+    "referral_create", "INVITE_MAX", "SEMINAR_FIELDS", "guest_answer",
+    "guest_attendance_correct", "invitations_sent", "may_answer", "may_host", "may_invite",
+    "may_plan", "may_plan_any", "seminar_cancel", "seminar_hold", "seminar_invitations_send",
+    "seminar_invite", "seminar_messages", "seminar_save", "seminar_summary_save",
 ]

@@ -1,18 +1,21 @@
 """Referrals and influence centres (CR-3): who brought whom."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.changelog import change_log, snapshot
+from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.validators import phone_normalize
 from aftersales.core.workflow import version_bump
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer
 
-from ..choices import CentreKind, ReferralStatus, SeminarState
-from ..models import CARE_EDITORS, InfluenceCentre, Referral, Seminar
+from ..choices import CentreKind, ContactKind, ReferralStatus, SeminarState
+from ..models import CARE_EDITORS, CentreContact, InfluenceCentre, Referral, Seminar
 from .common import _is_desk, _require, _staff_user
 
 # --- influence centres --------------------------------------------------------------------------
@@ -91,6 +94,32 @@ def influence_centre_save(*, actor, centre: InfluenceCentre | None = None,
         raise ValidationError({"name": [
             _("An influence centre of this name is kept already.")]}) from None
     return centre
+
+
+def may_contact(user, centre: InfluenceCentre) -> bool:
+    """Who records a contact with a centre: the desk, or the member of staff who keeps it."""
+    return _is_desk(user) or centre.keeper_id == user.pk
+
+
+def centre_contact_record(*, actor, centre: InfluenceCentre, contacted_on: date,
+                          kind: str = ContactKind.VISIT, note: str = "") -> CentreContact:
+    """A visit, call, gift or event with an influence centre, as it happened (the desk, or the
+    member of staff who keeps the centre); not on a day still to come."""
+    _require(may_contact(actor, centre))
+    errors = {}
+    if contacted_on is None or contacted_on > local_today():
+        errors["contacted_on"] = [_("Enter the day of the contact: today or a day gone by.")]
+    if kind not in ContactKind.values:
+        errors["kind"] = [_("Choose how the centre was contacted.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = CentreContact.objects.create(centre=centre, kind=kind, by=actor,
+                                               contacted_on=contacted_on,
+                                               note=(note or "").strip())
+        event_append(subject=centre, action="centre_contact", actor=actor, note=contact.note,
+                     data={"kind": kind, "contacted_on": contacted_on.isoformat()})
+    return contact
 
 
 # --- referrals ----------------------------------------------------------------------------------

@@ -160,3 +160,19 @@ def test_influence_centre_pages_and_referrals_by_source(client, cast):
     page = client.get(f"/care/centres/{centre.pk}/").content.decode()
     assert "吴女士" in page and f"?centre={centre.pk}" in page
     assert client.get(f"/care/referrals/?centre={centre.pk}").status_code == 200
+
+
+def test_a_contact_recorded_on_the_centres_page_leaves_the_due_list(client, cast, clock):
+    centre = services.influence_centre_save(actor=cast.supervisor, name="好家装饰",
+                                            kind="decoration", keeper=cast.agent)
+    client.force_login(cast.agent)
+    assert "好家装饰" in client.get("/care/centres/?due=1").content.decode()
+    response = client.post(f"/care/centres/{centre.pk}/contacts/",
+                           {"contacted_on": "2026-06-09", "kind": "visit", "note": "带去新品目录"})
+    assert response.status_code == 302
+    page = client.get(f"/care/centres/{centre.pk}/").content.decode()
+    assert "带去新品目录" in page and "2026-06-09" in page
+    assert "好家装饰" not in client.get("/care/centres/?due=1").content.decode()
+    response = client.post(f"/care/centres/{centre.pk}/contacts/",
+                           {"contacted_on": "2026-07-01", "kind": "visit"}, follow=True)
+    assert centre.contacts.count() == 1

@@ -16,6 +16,7 @@ from aftersales.care.models import CareMessage, KeyAccount, Referral, SeminarGue
 from aftersales.care.selectors import influence_centre_list, seminar_list
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import IllegalTransition
+from aftersales.core.ledger import AppendOnlyError
 from aftersales.customers.tests.factories import (
     CustomerFactory,
     InstalledProductFactory,
@@ -276,3 +277,31 @@ def test_influence_centres_and_their_referrals(cast):
     with pytest.raises(ValidationError):
         services.referral_create(actor=cast.agent, centre=centre, prospect_name="孙女士")
     assert Referral.objects.count() == 3
+
+
+def test_contacts_with_an_influence_centre_and_those_due(cast, clock):
+    keeper = UserFactory(username="keeper2", role=Role.TECHNICIAN, service_centre=cast.centre)
+    near, far, never = (services.influence_centre_save(actor=cast.supervisor, name=n,
+                                                       kind="installer", keeper=keeper)
+                        for n in ("近", "远", "从未"))
+    today = NOW.date()
+    with pytest.raises(ValidationError) as exc:  # not a day still to come
+        services.centre_contact_record(actor=keeper, centre=near,
+                                       contacted_on=today + timedelta(days=1))
+    assert "contacted_on" in exc.value.message_dict
+    other = UserFactory(username="other-tech", role=Role.TECHNICIAN, service_centre=cast.centre)
+    with pytest.raises(PermissionDenied):
+        services.centre_contact_record(actor=other, centre=near, contacted_on=today)
+    services.centre_contact_record(actor=keeper, centre=near, kind="call", note="送了台历",
+                                   contacted_on=today - timedelta(days=3))
+    services.centre_contact_record(actor=cast.agent, centre=far,
+                                   contacted_on=today - timedelta(days=31))
+    rows = {c.name: c for c in influence_centre_list(user=cast.agent)}
+    assert rows["近"].last_contact == today - timedelta(days=3)
+    assert rows["从未"].last_contact is None
+    due = {c.name for c in influence_centre_list(user=cast.agent, due=True, today=today)}
+    assert due == {"远", "从未"}
+    assert [e.action for e in event_list(near)][-1] == "centre_contact"
+    contact = near.contacts.get()
+    with pytest.raises(AppendOnlyError):  # kept as it happened
+        contact.save()
