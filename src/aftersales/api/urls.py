@@ -14,6 +14,7 @@ from . import (
     material_requests,
     parts,
     returns_loans,
+    seminars,
     shop,
     stock_counts,
     views,
@@ -35,8 +36,8 @@ router.register("return-obligations", returns_loans.ReturnObligationViewSet,
                 basename="return-obligation")
 router.register("loans", returns_loans.LoanViewSet, basename="loan")
 # Each area's API module lists its own routes.
-for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care, shop,
-               feedback, stock_counts):
+for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care,
+               seminars, shop, feedback, stock_counts):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
