@@ -5,7 +5,7 @@ a walk-in and what was said. Screenshots: docs/screenshots/care-seminar*.png and
 care-centres.png (SCREENSHOT_DIR=docs/screenshots keeps them; by default /tmp/shots/care/)."""
 
 import os
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
