@@ -1,7 +1,8 @@
 """Invoicing in Debian's chromium (issue 11): the accountant invoices a customer's month of
 charged work with "invoice now", credits part of it, prints the invoice, reads the receivables
 by age and the month's figures with their chart; the service manager sees the customer's balance
-on the customer's page and sets how he is invoiced.
+on the customer's page and sets how he is invoiced. A contract's fee is paid by transfer, and
+another's split into four quarterly instalments.
 
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-*.png)."""
@@ -184,3 +185,70 @@ def test_a_contract_fee_invoiced_from_the_list_paid_by_transfer_and_seen_on_the_
     panel = page.locator("[data-contract-fee-panel]")
     expect(panel.locator("[data-contract-invoice]")).to_have_text(invoice.number)
     expect(panel.locator("[data-contract-outstanding]")).to_have_text("¥0.00")
+
+
+def test_a_contract_fee_split_into_four_quarterly_instalments(page, live_server):
+    """The accountant splits a yearly contract's invoice into four quarterly instalments from
+    the contract's first day, saves them, records the first quarter's transfer and sees it
+    paid; the manager sees the next instalment on the contract's page."""
+    from aftersales.core.dates import add_months
+    from aftersales.invoicing.models import PaymentSchedule
+
+    cast = Cast()
+    books = accountant(first_name="周敏")
+    company = CustomerFactory(service_centre=cast.centre, name="东方酒店管理有限公司",
+                              kind="company")
+    today = timezone.localdate()
+    starts = today + timedelta(days=3)
+    contract = contract_create(
+        actor=cast.manager, customer=company, products=[InstalledProductFactory(customer=company)],
+        starts_on=starts, ends_on=add_months(starts, 12) - timedelta(days=1),
+        fee=Decimal("12000.00"))
+    invoice = Invoice.objects.get(lines__contract=contract)  # invoiced at signing
+    quarters = [add_months(starts, 3 * n) for n in range(4)]
+
+    login(page, live_server, books.username)
+    page.goto(f"{live_server.url}/invoicing/{invoice.pk}/")
+    schedule = page.locator("[data-schedule]")
+    schedule.locator("summary").first.click()
+    split = schedule.locator("[data-split-form]")
+    split.locator("input[name=split-count]").fill("4")
+    split.locator("select[name=split-every]").select_option("3")
+    expect(split.locator("input[name=split-first]")).to_have_value(starts.isoformat())
+    split.locator("[data-split]").click()
+    rows = page.locator("[data-schedule-form] [data-schedule-row]")
+    expect(rows).to_have_count(4)
+    for n, day in enumerate(quarters):
+        expect(rows.nth(n).locator("input[name=due_on]")).to_have_value(day.isoformat())
+        expect(rows.nth(n).locator("input[name=amount]")).to_have_value("3000.00")
+    page.locator("[data-schedule]").scroll_into_view_if_needed()
+    shot(page, "schedule-split.png", full_page=False)
+    page.locator("[data-save-schedule]").click()
+    instalments = page.locator("[data-instalments] tbody tr")
+    expect(instalments).to_have_count(4)
+    expect(page.locator("[data-instalments] [data-state=due]")).to_have_count(4)
+    assert [i.amount for i in PaymentSchedule.objects.get(invoice=invoice).instalments.all()] \
+        == [Decimal("3000.00")] * 4
+
+    form = page.locator("[data-payment-form]")
+    form.locator("input[name=amount]").fill("3000.00")
+    form.locator("input[name=reference]").fill("建行回单 1001")
+    form.locator("[data-record-payment]").click()
+    expect(page.locator("[data-instalment='1']")).to_have_attribute("data-state", "paid")
+    expect(page.locator("[data-instalment='2']")).to_have_attribute("data-state", "due")
+    expect(page.locator("[data-outstanding]")).to_have_text("¥9000.00")
+    page.locator("[data-schedule]").scroll_into_view_if_needed()
+    shot(page, "schedule.png", full_page=False)
+
+    # whom to call: the second quarter falls due within the next 100 days
+    page.goto(f"{live_server.url}/invoicing/instalments/?days=100")
+    expect(page.locator(f"[data-instalment-due='{invoice.pk}-2']")).to_contain_text("3000.00")
+    expect(page.locator(f"[data-instalment-due='{invoice.pk}-1']")).to_have_count(0)  # paid
+    shot(page, "instalments-due.png")
+
+    page.context.clear_cookies()
+    login(page, live_server, cast.manager.username)
+    page.goto(f"{live_server.url}/customers/contracts/{contract.pk}/")
+    next_due = page.locator("[data-contract-fee-panel] [data-next-instalment]")
+    expect(next_due).to_contain_text(quarters[1].isoformat())
+    expect(next_due).to_contain_text("3000.00")

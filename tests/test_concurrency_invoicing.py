@@ -1,11 +1,12 @@
 """Invoicing under concurrent writers (real threads with their own connections, on SQLite and
 PostgreSQL): credits never exceed their invoice, a month's batch run twice at once invoices
 each job once, invoice numbers stay gap-free with failed invoices among them (BL-1, BL-4), a
-contract's fee is invoiced once, and payments never exceed what an invoice has outstanding."""
+contract's fee is invoiced once, payments never exceed what an invoice has outstanding, and
+accountants replacing a payment schedule at once never leave two current schedules."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,17 @@ from django.db.models import Sum
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.billing.models import Payment
+from aftersales.core.dates import local_today
+from aftersales.core.exceptions import ConflictError
 from aftersales.customers.services import contract_create
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
-from aftersales.invoicing.models import CreditNote, Invoice, InvoiceLine, InvoicePayment
+from aftersales.invoicing.models import (
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    InvoicePayment,
+    PaymentSchedule,
+)
 from aftersales.invoicing.services import (
     contract_invoice_issue,
     credit_note_issue,
@@ -27,6 +36,8 @@ from aftersales.invoicing.services import (
     invoice_payment_record,
     invoices_issue_for_period,
     invoicing_preference_set,
+    payment_schedule_set,
+    payment_schedule_split,
 )
 from aftersales.invoicing.tests.factories import accountant, invoice_make, sheet_make
 from aftersales.service.tests.factories import Cast
@@ -46,6 +57,8 @@ def _race(fn, count=WORKERS):
             return fn(index)
         except ValidationError:
             return "refused"
+        except ConflictError:
+            return "conflict"
         finally:
             connection.close()
 
@@ -144,3 +157,32 @@ def test_concurrent_payments_never_exceed_what_the_invoice_has_outstanding():
     assert Payment.objects.aggregate(s=Sum("amount"))["s"] == Decimal("900.00")
     serials = sorted(int(n[-4:]) for n in Payment.objects.values_list("number", flat=True))
     assert serials == [1, 2, 3]  # the refused ones gave their receipt numbers back
+
+
+def _two_halves(index):
+    """Two instalments of ¥565 from today on (each worker's first on another day)."""
+    today = local_today()
+    return [(today + timedelta(days=index), "565.00"), (today + timedelta(days=180), "565.00")]
+
+
+def test_accountants_replacing_a_schedule_at_once_leave_one_current():
+    """Eight accountants replace the quarterly schedule they all saw (version 1) at once: one
+    replacement goes through, the others are told it changed meanwhile; and eight replacing
+    whatever is current queue on the invoice's row: eight versions, one current."""
+    actor = accountant()
+    invoice = Invoice.objects.get(lines__contract=_contract_of(CustomerFactory()))  # ¥1130
+    payment_schedule_split(actor=actor, invoice=invoice, count=4, first_due_on=local_today(),
+                           every_months=3)
+    results = _race(lambda i: payment_schedule_set(
+        actor=actor, invoice=invoice, instalments=_two_halves(i), replaces=1,
+        reason=f"改为半年付 {i}"))
+    assert results.count("conflict") == WORKERS - 1
+    assert PaymentSchedule.objects.filter(invoice=invoice).count() == 2
+    assert PaymentSchedule.objects.current().get(invoice=invoice).revision == 2
+
+    results = _race(lambda i: payment_schedule_set(
+        actor=actor, invoice=invoice, instalments=_two_halves(i), reason=f"再改 {i}"))
+    assert all(isinstance(r, PaymentSchedule) for r in results)
+    assert sorted(r.revision for r in results) == list(range(3, WORKERS + 3))
+    assert PaymentSchedule.objects.current().filter(invoice=invoice).count() == 1
+    assert PaymentSchedule.objects.current().get(invoice=invoice).revision == WORKERS + 2

@@ -4,7 +4,10 @@
   charged work of a month (``period`` YYMM), the given charge sheets, or a maintenance
   contract's fee — and REQUIRES an ``Idempotency-Key`` header: the same key returns the first
   invoice again. ``invoices/{id}/payments/``: POST records money paid against the invoice
-  itself (REQUIRES an ``Idempotency-Key``; never more than is outstanding).
+  itself (REQUIRES an ``Idempotency-Key``; never more than is outstanding). An invoice shows its
+  current payment schedule (``schedule``, null without one: each instalment with what of it is
+  paid and its state); ``invoices/{id}/schedule/``: POST makes or replaces it (REQUIRES an
+  ``Idempotency-Key``).
 - ``credit-notes/``: credit notes, allowances and refunds (read); POST issues one (REQUIRES an
   ``Idempotency-Key``); never more than the invoice has left to credit (400).
 - ``return-notes/``: goods returned against an invoice (read); POST issues one with its credit
@@ -35,7 +38,7 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.filters import IsoDateTimeFilter
 from aftersales.customers.models import Customer, MaintenanceContract
 from aftersales.invoicing import services
-from aftersales.invoicing.choices import CreditKind
+from aftersales.invoicing.choices import CreditKind, InstalmentState
 from aftersales.invoicing.models import (
     CreditNote,
     CreditNoteLine,
@@ -45,7 +48,8 @@ from aftersales.invoicing.models import (
     ReturnNoteLine,
 )
 from aftersales.invoicing.permissions import may_issue
-from aftersales.invoicing.selectors import receivables
+from aftersales.invoicing.schedules import INSTALMENTS_OR_SPLIT
+from aftersales.invoicing.selectors import invoice_balances, payment_plans, receivables
 from aftersales.parts.models import Part
 
 from .billing import PaymentSerializer
@@ -110,21 +114,83 @@ class InvoiceLineSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class ScheduledInstalmentSerializer(serializers.Serializer):
+    position = serializers.IntegerField(source="instalment.position")
+    due_on = serializers.DateField(source="instalment.due_on")
+    amount = serializers.DecimalField(**MONEY, source="instalment.amount")
+    paid = serializers.DecimalField(
+        **MONEY, help_text="The invoice's payments applied to its instalments in due order.")
+    open = serializers.DecimalField(**MONEY)
+    state = serializers.ChoiceField(choices=InstalmentState.choices)
+
+
+class PaymentScheduleSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(
+        source="schedule.revision",
+        help_text="The schedule's version; send it as ``replaces`` to replace it.")
+    amount_due = serializers.DecimalField(**MONEY, source="schedule.amount_due")
+    reason = serializers.CharField(source="schedule.reason")
+    made_at = serializers.DateTimeField(source="schedule.made_at")
+    made_by = serializers.IntegerField(source="schedule.made_by_id", allow_null=True)
+    instalments = ScheduledInstalmentSerializer(many=True)
+
+
 class InvoiceSerializer(ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
     payments = serializers.SerializerMethodField(
         help_text="Payments against the invoice itself (not those taken for its jobs).")
+    schedule = serializers.SerializerMethodField(
+        help_text="The current payment schedule as of today, or null.")
 
     class Meta:
         model = Invoice
         fields = ["id", "number", "customer", "kind", "period_start", "period_end", "net",
                   "tax_rate", "tax", "total", "issuer", "external_number", "issued_at",
-                  "issued_by", "lines", "payments"]
+                  "issued_by", "lines", "payments", "schedule"]
         read_only_fields = fields
 
     @extend_schema_field(PaymentSerializer(many=True))
     def get_payments(self, invoice) -> list:
         return PaymentSerializer([p.payment for p in invoice.payments.all()], many=True).data
+
+    @extend_schema_field(PaymentScheduleSerializer(allow_null=True))
+    def get_schedule(self, invoice) -> dict | None:
+        plans = self.context.get("plans")
+        if plans is None:
+            plans = payment_plans(invoice_balances(Invoice.objects.filter(pk=invoice.pk)))
+        plan = plans.get(invoice.pk)
+        return PaymentScheduleSerializer(plan).data if plan else None
+
+
+class InstalmentInputSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+
+
+class ScheduleSplitSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many equal instalments (1–24).")
+    every_months = serializers.IntegerField(help_text="1, 3, 6 or 12.")
+    first_due_on = serializers.DateField()
+
+
+class PaymentScheduleCreateSerializer(serializers.Serializer):
+    """Either ``instalments`` (due dates ascending from the invoice's date, amounts above zero
+    that add up to the invoice's total less its credit notes) or ``split`` (that amount in
+    equal instalments, the rounding cent on the last one)."""
+
+    instalments = InstalmentInputSerializer(many=True, required=False)
+    split = ScheduleSplitSerializer(required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                   help_text="Why; required to replace a schedule.")
+    replaces = serializers.IntegerField(
+        min_value=0, required=False,
+        help_text="The version of the schedule this replaces (0: none); if another was made "
+                  "meanwhile the answer is 409.")
+
+    def validate(self, data):
+        if ("instalments" in data) == ("split" in data):
+            raise serializers.ValidationError({"instalments": [INSTALMENTS_OR_SPLIT]})
+        return data
 
 
 class InvoicePaymentCreateSerializer(serializers.Serializer):
@@ -178,6 +244,27 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
                 .prefetch_related("lines__sheet", "lines__contract", "payments__payment")
                 .order_by("-issued_at", "-id"))
 
+    def paginate_queryset(self, queryset):
+        """A page of invoices with their schedules read in one go."""
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.plans = payment_plans(invoice_balances(
+                Invoice.objects.filter(pk__in=[i.pk for i in page])))
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "plans"):
+            context["plans"] = self.plans
+        return context
+
+    def _posted(self, input_serializer) -> tuple[Invoice, dict]:
+        """The invoice a POST to one of its actions names, and the POST's input, checked."""
+        invoice = self.get_object()
+        data = input_serializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return invoice, data.validated_data
+
     def issue(self, v):
         if "contract" in v:
             return services.contract_invoice_issue(actor=self.request.user,
@@ -195,10 +282,7 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
         refused = _key_missing(request)
         if refused:
             return refused
-        invoice = self.get_object()
-        data = InvoicePaymentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        invoice, v = self._posted(InvoicePaymentCreateSerializer)
         allocation, created = services.invoice_payment_record(
             actor=request.user, invoice=invoice, amount=v["amount"], method=v["method"],
             reference=v.get("reference", ""),
@@ -208,6 +292,26 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
         if not created:
             response["Idempotent-Replayed"] = "true"
         return response
+
+    @extend_schema(request=PaymentScheduleCreateSerializer, responses={201: InvoiceSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Make or replace the invoice's payment schedule")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def schedule(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        invoice, v = self._posted(PaymentScheduleCreateSerializer)
+        common = {"actor": request.user, "invoice": invoice, "reason": v.get("reason", ""),
+                  "replaces": v.get("replaces")}
+        if "split" in v:
+            services.payment_schedule_split(**common, **v["split"])
+        else:
+            services.payment_schedule_set(
+                **common, instalments=[(i["due_on"], i["amount"]) for i in v["instalments"]])
+        return Response(InvoiceSerializer(self.get_object()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class CreditNoteLineSerializer(ModelSerializer):
@@ -341,7 +445,11 @@ class ReceivableSerializer(serializers.Serializer):
     paid = serializers.DecimalField(**MONEY)
     credited = serializers.DecimalField(**MONEY)
     outstanding = serializers.DecimalField(**MONEY)
-    buckets = serializers.SerializerMethodField()
+    not_due = serializers.DecimalField(
+        **MONEY, help_text="Open on scheduled instalments not yet overdue (not aged).")
+    buckets = serializers.SerializerMethodField(
+        help_text="Open amounts by age: since the invoice, or for an invoice paid in "
+                  "instalments, each overdue instalment since its due date.")
 
     @extend_schema_field(BUCKETS)
     def get_buckets(self, row) -> dict:

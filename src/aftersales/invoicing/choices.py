@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InvoicingMode(models.TextChoices):
@@ -31,3 +32,18 @@ AGEING_BUCKETS = (
     ("61_90", _("61–90 days"), 61, 90),
     ("over_90", _("over 90 days"), 91, None),
 )
+
+
+class InstalmentState(models.TextChoices):
+    """Where an instalment of a payment schedule stands, computed from the invoice's payments
+    applied in due-date order (never stored)."""
+
+    PAID = "paid", pgettext_lazy("instalment", "paid")
+    PARTLY_PAID = "partly_paid", pgettext_lazy("instalment", "partly paid")
+    DUE = "due", pgettext_lazy("instalment", "due")
+    OVERDUE = "overdue", pgettext_lazy("instalment", "overdue")
+
+
+# A payment schedule: at most this many instalments; the quick split's intervals (months).
+MAX_INSTALMENTS = 24
+SPLIT_INTERVALS = (1, 3, 6, 12)

@@ -29,10 +29,11 @@ def receivables_workbook(rows, as_of, filename: str):
     sheet = sheet_add(book, _("Receivables"))
     row_append(sheet, [_("As of"), as_of])
     row_append(sheet, [_("Customer"), _("Phone"), _("Invoiced"), _("Paid"), _("Credited"),
-                       _("Balance")] + [str(label) for _k, label, *_r in AGEING_BUCKETS])
+                       _("Balance"), _("Not yet due")]
+               + [str(label) for _k, label, *_r in AGEING_BUCKETS])
     for r in rows:
         row_append(sheet, [r.customer.name, r.customer.phone, r.invoiced, r.paid, r.credited,
-                           r.outstanding] + r.bucket_list)
+                           r.outstanding, r.not_due] + r.bucket_list)
     detail = sheet_add(book, _("Invoices"))
     row_append(detail, [_("Customer"), _("Invoice"), _("Issued at"), _("Days"), _("Total"),
                         _("Paid"), _("Credited"), _("Outstanding")])
@@ -80,4 +81,20 @@ def figures_workbook(figures: dict, centre, filename: str):
     for r in figures["by_centre"]:
         row_append(centres, [r["centre"], r["jobs"], r["charged"], r["free"]]
                    + [r[f"free_{c}"] for c in "ABCD"])
+    return xlsx_response(book, filename)
+
+
+def instalments_due_workbook(rows, today, filename: str):
+    """The accountant's list of whom to call: each open instalment, the earliest first."""
+    book = workbook_new(title=_("Instalments due"), subject=str(today))
+    sheet = sheet_add(book, _("Instalments due"))
+    row_append(sheet, [_("As of"), today])
+    row_append(sheet, [_("Customer"), _("Phone"), _("Invoice"), _("Instalment"), _("Due on"),
+                       _("Amount"), _("Paid"), _("Outstanding"), pgettext("instalment", "State"),
+                       _("Days overdue")])
+    for r in rows:
+        s = r.status
+        row_append(sheet, [r.invoice.customer.name, r.invoice.customer.phone, r.invoice.number,
+                           f"{s.instalment.position}/{r.plan.count}", s.instalment.due_on,
+                           s.instalment.amount, s.paid, s.open, s.state_label, s.days_overdue])
     return xlsx_response(book, filename)

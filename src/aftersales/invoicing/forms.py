@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from aftersales.core.dates import local_today
 
-from .choices import CreditKind, InvoicingMode
+from .choices import MAX_INSTALMENTS, CreditKind, InvoicingMode
 
 
 def month_value(value: str | None, default: date | None = None) -> str:
@@ -51,3 +51,47 @@ class ReturnNoteForm(forms.Form):
 class PreferenceForm(forms.Form):
     mode = forms.ChoiceField(label=_("Invoicing"), choices=InvoicingMode.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SplitForm(forms.Form):
+    """The quick split of what is due on an invoice: N equal instalments every so many months
+    from a first due date (a proposal the accountant adjusts before saving)."""
+
+    count = forms.IntegerField(label=_("Instalments"), min_value=1, max_value=MAX_INSTALMENTS,
+                               initial=4)
+    every = forms.TypedChoiceField(label=_("How often"), coerce=int, initial=3, choices=[
+        (1, _("every month")), (3, _("every 3 months")), (6, _("every 6 months")),
+        (12, _("every 12 months"))])
+    first = forms.DateField(label=_("First due on"))
+
+
+class ScheduleForm(forms.Form):
+    """A schedule as the invoice page posts it: rows of ``due_on`` and ``amount`` (blank rows
+    left out), why, and the version of the schedule the page showed. Shape only: the rows go
+    to payment_schedule_set as typed, which reads and checks them."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    replaces = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The rows as typed, for showing the form again."""
+        days, amounts = self.data.getlist("due_on"), self.data.getlist("amount")
+        rows = [(d.strip(), a.strip()) for d, a in zip(days, amounts, strict=False)]
+        return [row for row in rows if row[0] or row[1]]
+
+    def clean(self):
+        data = super().clean()
+        data["instalments"] = self.rows()
+        return data
+
+
+DUE_WITHIN_DAYS = 30
+
+
+class InstalmentsDueForm(forms.Form):
+    """The filter of "Instalments due" (page and Excel): what is overdue and what falls due
+    within so many days, or what is overdue only."""
+
+    days = forms.IntegerField(label=_("Due within (days)"), min_value=0, max_value=366,
+                              required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)

@@ -1,5 +1,6 @@
 """What invoicing does when a service request moves or a maintenance contract is signed or
-changed (core.handlers).
+changed (core.handlers), and at every worker tick (core.ticks): tell the accountants of an
+instalment that fell overdue.
 
 Runs after billing's handler (billing comes first in INSTALLED_APPS), which has just issued the
 job's charge sheet: a customer who is invoiced now gets the job's invoice at once (BL-1, WK-2).
@@ -15,7 +16,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.handlers import Change
 
-from .services import contract_invoice_now, contract_invoice_of, invoice_issue_for_job
+from .services import (
+    contract_invoice_now,
+    contract_invoice_of,
+    instalments_overdue_notify,
+    invoice_issue_for_job,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +59,15 @@ def contract_fee_kept_for(change: Change) -> None:
               "note against that invoice.") % {"number": invoice.number}]})
 
 
+def instalments_overdue_notify_for(change: Change) -> None:
+    instalments_overdue_notify()
+
+
 HANDLERS = {
     "contract.create": [contract_invoice_now_for],
     "contract.update": [contract_fee_kept_for],
     "service_request.complete": [invoice_now_for],
     "service_request.hand_back": [invoice_now_for],
     "service_request.dealer_complete": [invoice_now_for],
+    "worker.tick": [instalments_overdue_notify_for],
 }

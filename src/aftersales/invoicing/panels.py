@@ -20,7 +20,7 @@ from .choices import AGEING_BUCKETS, InvoicingMode
 from .models import CreditNote, Invoice, InvoicingPreference, ReturnNote
 from .models.base import READ_ROLES
 from .permissions import may_issue
-from .selectors import customer_balance, invoice_balances, invoices_matching
+from .selectors import customer_balance, invoice_balances, invoice_plan, invoices_matching
 from .services import contract_invoice_of, invoicing_mode_for
 from .services.credits import PREFIX as CREDIT_PREFIX
 from .services.returns import PREFIX as RETURN_PREFIX
@@ -50,15 +50,18 @@ def customer_balance_panel(http_request, customer) -> dict | None:
 
 
 def contract_fee_panel(http_request, contract) -> dict | None:
-    """A maintenance contract's page: its fee's invoice and what is still open on it, or that
-    it waits for one (with the button for whoever issues invoices)."""
+    """A maintenance contract's page: its fee's invoice and what is still open on it — with the
+    next instalment due if it is paid in instalments —, or that it waits for one (with the
+    button for whoever issues invoices)."""
     user = http_request.user
     if not may_open(user, READ_ROLES) or contract.fee <= 0:
         return None
     invoice = contract_invoice_of(contract)
     balance = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0] if invoice else None
+    plan = invoice_plan(balance) if balance else None
     return {
-        "contract": contract, "invoice": invoice, "balance": balance,
+        "contract": contract, "invoice": invoice, "balance": balance, "plan": plan,
+        "next_instalment": plan.next_open if plan else None,
         "never": invoice is None and invoicing_mode_for(contract.customer) == InvoicingMode.NEVER,
         "may_issue": may_issue(user),
     }

@@ -1,5 +1,5 @@
 """Reads of invoicing that carry policy: credit notes for a source, receivables with ageing,
-the month's figures (BL-3)."""
+payment schedules' instalments and which are due, the month's figures (BL-3)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,8 +15,9 @@ from aftersales.core.dates import local_today
 from aftersales.core.validators import phone_search_key
 
 from .choices import AGEING_BUCKETS
-from .models import CreditNote, Invoice
+from .models import CreditNote, Invoice, PaymentSchedule
 from .money import CENT
+from .schedules import InstalmentStatus, PaymentPlan, plan_apply
 
 ZERO = Decimal("0.00")
 
@@ -77,6 +78,8 @@ class InvoiceBalance:
     paid: Decimal
     credited: Decimal
     age_days: int
+    as_of: date | None = None
+    plan: PaymentPlan | None = None  # its payment schedule, where receivables looks at it
 
     @property
     def outstanding(self) -> Decimal:
@@ -95,6 +98,7 @@ class CustomerBalance:
     credited: Decimal = ZERO
     buckets: dict = field(default_factory=lambda: {key: ZERO for key, *_ in AGEING_BUCKETS})
     invoices: list = field(default_factory=list)
+    not_due: Decimal = ZERO  # open on scheduled instalments whose due date has not passed
 
     @property
     def outstanding(self) -> Decimal:
@@ -124,25 +128,96 @@ def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBala
                     .values("invoice").annotate(s=Sum("amount")).values_list("invoice", "s"))
     return [InvoiceBalance(invoice=i, paid=_money(paid.get(i.pk)),
                            credited=_money(credited.get(i.pk)),
-                           age_days=(as_of - timezone.localtime(i.issued_at).date()).days)
+                           age_days=(as_of - timezone.localtime(i.issued_at).date()).days,
+                           as_of=as_of)
             for i in invoices]
+
+
+def payment_plans(balances: list[InvoiceBalance]) -> dict[int, PaymentPlan]:
+    """The payment schedules of these invoices in force at the end of their balances' day,
+    each instalment's state computed from what was paid (and credited) by then: invoice id →
+    plan, for the invoices that have a schedule."""
+    if not balances:
+        return {}
+    as_of = balances[0].as_of or local_today()
+    by_invoice = {b.invoice.pk: b for b in balances}
+    schedules = (PaymentSchedule.objects.filter(invoice__in=list(by_invoice))
+                 .in_force_until(day_end(as_of)).select_related("made_by")
+                 .prefetch_related("instalments"))
+    plans = {}
+    for schedule in schedules:
+        balance = by_invoice[schedule.invoice_id]
+        schedule.invoice = balance.invoice
+        plans[schedule.invoice_id] = plan_apply(
+            schedule, schedule.instalments.all(), paid=balance.paid, credited=balance.credited,
+            total=balance.invoice.total, as_of=as_of)
+    return plans
+
+
+def invoice_plan(balance: InvoiceBalance) -> PaymentPlan | None:
+    """One invoice's schedule with its instalments' states, or None without a schedule."""
+    return payment_plans([balance]).get(balance.invoice.pk)
 
 
 def receivables(invoices, *, as_of: date | None = None) -> list[CustomerBalance]:
     """Per customer: invoiced − paid − credited, and what is still open by age (0–30, 31–60,
     61–90, over 90 days since the invoice). A customer who paid more than an invoice (or was
-    credited after paying) has a negative balance on it; only open amounts are aged."""
+    credited after paying) has a negative balance on it; only open amounts are aged. An invoice
+    with a payment schedule is aged by its overdue instalments instead, each by the days since
+    its due date; what is open on instalments not yet overdue is ``not_due``, not aged."""
     by_customer: dict[int, CustomerBalance] = {}
-    for balance in invoice_balances(invoices, as_of=as_of):
+    balances = invoice_balances(invoices, as_of=as_of)
+    plans = payment_plans(balances)
+    for balance in balances:
         customer = balance.invoice.customer
         row = by_customer.setdefault(customer.pk, CustomerBalance(customer=customer))
         row.invoiced += balance.invoice.total
         row.paid += balance.paid
         row.credited += balance.credited
         row.invoices.append(balance)
-        if balance.outstanding > 0:
+        plan = plans.get(balance.invoice.pk)
+        if plan is not None:
+            balance.plan = plan
+            for status in plan.instalments:
+                if status.overdue:
+                    row.buckets[bucket_of(status.days_overdue)] += status.open
+            row.not_due += plan.not_due
+        elif balance.outstanding > 0:
             row.buckets[balance.bucket] += balance.outstanding
     return sorted(by_customer.values(), key=lambda r: (-r.outstanding, r.customer.name))
+
+
+@dataclass
+class InstalmentDue:
+    """An open instalment on the accountant's list of whom to call."""
+
+    balance: InvoiceBalance
+    plan: PaymentPlan
+    status: InstalmentStatus
+
+    @property
+    def invoice(self) -> Invoice:
+        return self.balance.invoice
+
+
+def instalments_due(invoices, *, as_of: date | None = None, within_days: int = 30,
+                    overdue_only: bool = False) -> list[InstalmentDue]:
+    """The open instalments of these invoices' current schedules that are overdue or (unless
+    ``overdue_only``) fall due within ``within_days`` days of ``as_of`` (today), the earliest
+    first."""
+    as_of = as_of or local_today()
+    limit = as_of if overdue_only else as_of + timedelta(days=within_days)
+    scheduled = invoices.filter(pk__in=PaymentSchedule.objects.current()
+                                .filter(instalments__due_on__lte=limit).values("invoice"))
+    balances = invoice_balances(scheduled, as_of=as_of)
+    plans = payment_plans(balances)
+    rows = [InstalmentDue(balance=b, plan=plans[b.invoice.pk], status=status)
+            for b in balances if b.invoice.pk in plans
+            for status in plans[b.invoice.pk].instalments
+            if status.open > 0 and (status.overdue or (not overdue_only
+                                                       and status.instalment.due_on <= limit))]
+    return sorted(rows, key=lambda r: (r.status.instalment.due_on, r.invoice.customer.name,
+                                       r.invoice.number))
 
 
 def receivables_totals(rows: list[CustomerBalance]) -> CustomerBalance:
@@ -151,6 +226,7 @@ def receivables_totals(rows: list[CustomerBalance]) -> CustomerBalance:
         total.invoiced += row.invoiced
         total.paid += row.paid
         total.credited += row.credited
+        total.not_due += row.not_due
         for key in total.buckets:
             total.buckets[key] += row.buckets[key]
     return total

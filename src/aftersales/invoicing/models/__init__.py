@@ -1,4 +1,5 @@
-"""The invoicing app's models: documents (append-only) and customers' preferences."""
+"""The invoicing app's models: documents (append-only), payment schedules and customers'
+preferences."""
 
 from .documents import (
     CreditNote,
@@ -11,6 +12,8 @@ from .documents import (
     ReturnReceipt,
 )
 from .preferences import InvoicingPreference
+from .schedules import Instalment, InstalmentOverdueCheck, PaymentSchedule
 
-__all__ = ["CreditNote", "CreditNoteLine", "Invoice", "InvoiceLine", "InvoicePayment",
-           "InvoicingPreference", "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]
+__all__ = ["CreditNote", "CreditNoteLine", "Instalment", "InstalmentOverdueCheck", "Invoice",
+           "InvoiceLine", "InvoicePayment", "InvoicingPreference", "PaymentSchedule",
+           "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]

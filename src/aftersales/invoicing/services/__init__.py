@@ -17,9 +17,17 @@ from .invoices import (
 )
 from .payments import invoice_payment_record
 from .returns import return_note_issue, return_note_receive
+from .schedules import (
+    instalments_overdue_notify,
+    invoice_amount_due,
+    payment_schedule_set,
+    payment_schedule_split,
+)
 
 __all__ = ["contract_invoice_issue", "contract_invoice_now", "contract_invoice_of",
-           "credit_note_issue", "invoice_credited", "invoice_issue", "invoice_issue_for_job",
+           "credit_note_issue", "instalments_overdue_notify", "invoice_amount_due",
+           "invoice_credited", "invoice_issue", "invoice_issue_for_job",
            "invoice_payment_record", "invoiceable_contracts", "invoiceable_sheets",
            "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
-           "last_period", "month_bounds", "return_note_issue", "return_note_receive"]
+           "last_period", "month_bounds", "payment_schedule_set", "payment_schedule_split",
+           "return_note_issue", "return_note_receive"]

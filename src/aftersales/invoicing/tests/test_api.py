@@ -97,7 +97,7 @@ def test_return_notes_and_receivables(cast, customer):
     rows = api.get("/api/v1/receivables/").data["results"]
     assert rows == [{"customer": customer.pk, "customer_name": customer.name,
                      "invoiced": "200.00", "paid": "50.00", "credited": "30.00",
-                     "outstanding": "120.00",
+                     "outstanding": "120.00", "not_due": "0.00",
                      "buckets": {"0_30": "120.00", "31_60": "0.00", "61_90": "0.00",
                                  "over_90": "0.00"}}]
     assert api.get("/api/v1/receivables/", {"as_of": "bad"}).status_code == 400

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -21,13 +22,13 @@ from aftersales.core.forms import error_text
 from aftersales.core.numbering import period_bounds
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import PAGE_SIZE, page_query
+from aftersales.core.views import PAGE_SIZE, page_query, service_run
 from aftersales.customers.models import Customer, MaintenanceContract
 from aftersales.parts.models import Part, Warehouse
 
 from ..choices import InvoiceKind, InvoicingMode
 from ..excel import invoices_workbook
-from ..forms import CreditNoteForm, ReturnNoteForm, month_input, month_value
+from ..forms import CreditNoteForm, ReturnNoteForm, ScheduleForm, month_input, month_value
 from ..issuers import company, issuer_get
 from ..models import Invoice, InvoicingPreference, ReturnNote
 from ..permissions import (
@@ -46,9 +47,11 @@ from ..services import (
     invoiceable_contracts,
     invoiceable_sheets,
     invoices_issue_for_period,
+    payment_schedule_set,
     return_note_issue,
     return_note_receive,
 )
+from .schedules import schedule_context
 
 
 def _to_invoice(period: str | None):
@@ -179,7 +182,10 @@ def batch_run(request):
 
 
 EVENT_LABELS = {"issue": gettext_lazy("issued"), "credit": gettext_lazy("credited"),
-                "payment": gettext_lazy("payment received")}
+                "payment": gettext_lazy("payment received"),
+                "schedule": gettext_lazy("payment schedule made"),
+                "schedule_replace": gettext_lazy("payment schedule replaced"),
+                "instalment_overdue": gettext_lazy("instalment overdue")}
 PAYMENT_METHODS = [(m.value, m.label) for m in (Method.TRANSFER, Method.CASH, Method.CARD,
                                                  Method.QR)]
 
@@ -196,10 +202,9 @@ def _invoice_get(request, pk):
                           request.user, pk=pk)
 
 
-@require_GET
-@invoicing_required
-def invoice_detail(request, pk: int):
-    invoice = _invoice_get(request, pk)
+def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
+    """The invoice's page; ``schedule_form``: a schedule that was refused, shown again with
+    its errors as it was typed."""
     balance = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0]
     preference = InvoicingPreference.objects.filter(customer=invoice.customer).first()
     returns = list(invoice.return_notes.select_related("receipt__warehouse")
@@ -219,7 +224,31 @@ def invoice_detail(request, pk: int):
         "customer_pages": sees_customer_pages(request.user),
         "mode": preference.mode if preference else InvoicingMode.NOW,
         "mode_note": preference.note if preference else "",
-    })
+        **schedule_context(request, balance, schedule_form),
+    }, status=status)
+
+
+@require_GET
+@invoicing_required
+def invoice_detail(request, pk: int):
+    return _invoice_page(request, _invoice_get(request, pk))
+
+
+@require_POST
+@accounting_required
+def payment_schedule_new(request, pk: int):
+    """Make or replace the invoice's payment schedule; refused, the page shows it again as it
+    was typed, with what is wrong (400)."""
+    invoice = _invoice_get(request, pk)
+    form = ScheduleForm(request.POST)
+    if form.is_valid() and service_run(request, lambda: payment_schedule_set(
+            actor=request.user, invoice=invoice, instalments=form.cleaned_data["instalments"],
+            reason=form.cleaned_data["reason"], replaces=form.cleaned_data["replaces"]),
+            form=form):
+        messages.success(request, _("Payment schedule of invoice %(number)s saved.")
+                         % {"number": invoice.number})
+        return redirect(reverse("invoicing:invoice", args=[invoice.pk]) + "#schedule")
+    return _invoice_page(request, invoice, schedule_form=form, status=400)
 
 
 @require_GET

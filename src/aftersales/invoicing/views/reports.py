@@ -1,10 +1,12 @@
-"""Receivables with ageing, the credit notes list and the month's figures (BL-3)."""
+"""Receivables with ageing, the instalments due, the credit notes list and the month's figures
+(BL-3)."""
 
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,8 +19,13 @@ from aftersales.core.views import PAGE_SIZE, page_query
 
 from ..charts import figures_charts
 from ..choices import AGEING_BUCKETS, CreditKind
-from ..excel import credit_notes_workbook, figures_workbook, receivables_workbook
-from ..forms import PreferenceForm, month_input, month_value
+from ..excel import (
+    credit_notes_workbook,
+    figures_workbook,
+    instalments_due_workbook,
+    receivables_workbook,
+)
+from ..forms import DUE_WITHIN_DAYS, InstalmentsDueForm, PreferenceForm, month_input, month_value
 from ..models import CreditNote, Invoice
 from ..permissions import (
     accounting_required,
@@ -29,6 +36,7 @@ from ..permissions import (
 from ..selectors import (
     credit_notes_matching,
     customer_matching,
+    instalments_due,
     monthly_figures,
     receivables,
     receivables_totals,
@@ -43,7 +51,8 @@ def _as_of(request) -> date:
         return local_today()
 
 
-def _receivables(request):
+def _customers_invoices(request):
+    """The invoices of the customers asked for: by name or phone (``q``), by service centre."""
     invoices = Invoice.objects.restrict(request.user)
     q = (request.GET.get("q") or "").strip()
     if q:
@@ -51,8 +60,12 @@ def _receivables(request):
     centre = request.GET.get("centre") or ""
     if centre.isdigit():
         invoices = invoices.filter(customer__service_centre_id=int(centre))
+    return invoices
+
+
+def _receivables(request):
     as_of = _as_of(request)
-    rows = receivables(invoices, as_of=as_of)
+    rows = receivables(_customers_invoices(request), as_of=as_of)
     bucket = request.GET.get("bucket") or ""
     if bucket in {key for key, *_ in AGEING_BUCKETS}:
         rows = [r for r in rows if r.buckets[bucket] > 0]
@@ -81,6 +94,42 @@ def receivables_page(request):
 def receivables_excel(request):
     rows, as_of = _receivables(request)
     return receivables_workbook(rows, as_of, f"receivables-{as_of.isoformat()}.xlsx")
+
+
+def _instalments_due(request):
+    """The open instalments the filter asks for (page and Excel); None if the filter is
+    invalid."""
+    form = InstalmentsDueForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    days = form.cleaned_data["days"]
+    return form, instalments_due(_customers_invoices(request), as_of=local_today(),
+                                 within_days=DUE_WITHIN_DAYS if days is None else days,
+                                 overdue_only=form.cleaned_data["overdue"])
+
+
+@require_GET
+@invoicing_required
+def instalments_due_page(request):
+    form, rows = _instalments_due(request)
+    page = Paginator(rows or [], PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "invoicing/instalments_due.html", {
+        "form": form, "page": page, "query": page_query(request), "today": local_today(),
+        "q": request.GET.get("q", ""), "centre": request.GET.get("centre", ""),
+        "days": request.GET.get("days") or DUE_WITHIN_DAYS,
+        "centres": ServiceCentre.objects.order_by("name"),
+        "customer_pages": sees_customer_pages(request.user),
+    }, status=400 if rows is None else 200)
+
+
+@require_GET
+@invoicing_required
+def instalments_due_excel(request):
+    form, rows = _instalments_due(request)
+    if rows is None:
+        return HttpResponseBadRequest(error_text(ValidationError(form.errors)))
+    today = local_today()
+    return instalments_due_workbook(rows, today, f"instalments-due-{today.isoformat()}.xlsx")
 
 
 def _credit_notes(request):
