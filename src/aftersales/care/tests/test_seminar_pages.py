@@ -176,3 +176,14 @@ def test_a_contact_recorded_on_the_centres_page_leaves_the_due_list(client, cast
     response = client.post(f"/care/centres/{centre.pk}/contacts/",
                            {"contacted_on": "2026-07-01", "kind": "visit"}, follow=True)
     assert centre.contacts.count() == 1
+
+
+def test_a_technician_host_sees_only_the_care_pages_he_may_open(client, cast, clock):
+    _seminar(cast, host=cast.technician, title="安装讲座")
+    client.force_login(cast.technician)
+    page = client.get("/care/seminars/").content.decode()
+    for url in ("/care/seminars/", "/care/centres/", "/care/key-accounts/"):
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200, url
+    for url in ("/care/", "/care/referrals/", "/care/value/", "/care/notices/"):
+        assert f'href="{url}"' not in page
