@@ -1,6 +1,7 @@
 """Maintenance contracts and 三包 in a real browser (AR-6, SR-2 B, SR-3): an agent makes a
 contract from the customer's page (only that customer's products offered), finds it in the list,
-records a lost renewal; a supervisor decides a 三包 replacement on the request page. Screenshots
+records a lost renewal; a supervisor decides a 三包 replacement on the request page and, once the
+faulty unit is back, records that it went back to the maker. Screenshots
 docs/screenshots/contracts-*.png (set SCREENSHOT_DIR=docs/screenshots to keep them; by default
 they go to /tmp/shots/contracts/)."""
 
@@ -21,8 +22,11 @@ from aftersales.customers.tests.factories import (
     InstalledProductFactory,
     ProductModelFactory,
 )
+from aftersales.parts.choices import WarehouseKind
+from aftersales.parts.models import Warehouse
 from aftersales.service.tests.factories import Cast
-from aftersales.warranty.models import WarrantyOutcome
+from aftersales.warranty import services as warranty_services
+from aftersales.warranty.models import UnitDisposal, WarrantyOutcome
 from aftersales.warranty.tests.helpers import job_with_priors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,3 +112,17 @@ def test_a_sanbao_replacement_is_decided_on_the_request_page(page, live_server, 
     outcome = WarrantyOutcome.objects.get(request=job)
     assert outcome.prior_repairs == [r.number for r in earlier]
     assert outcome.replacement_serial == "JSQ-NEW-0001"
+
+    # the faulty unit came back to the centre's store; it goes back to the maker
+    store = Warehouse.objects.create(code="ST-SB", name="中心仓", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    warranty_services.unit_received(actor=cast.supervisor, outcome=outcome, warehouse=store,
+                                    serial=outcome.unit_serial)
+    page.reload()
+    form = page.locator("form[data-unit-disposed]")
+    form.locator("select[name=kind]").select_option("to_maker")
+    form.locator("input[name=reference]").fill("SF1234567890")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-unit-disposal]")).to_have_attribute("data-unit-disposal",
+                                                                   "to_maker")
+    assert UnitDisposal.objects.get(unit_return__outcome=outcome).reference == "SF1234567890"

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from aftersales.parts.models import Part, Warehouse
 from aftersales.service.models import ServiceRequest
 from aftersales.warranty import services
-from aftersales.warranty.choices import OutcomeKind
+from aftersales.warranty.choices import DisposalKind, OutcomeKind, PayoutMethod
 from aftersales.warranty.models import UnitReturn, WarrantyOutcome
 
 from .fields import RestrictedPrimaryKeyRelatedField
@@ -41,6 +41,39 @@ class UnitReturnSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class WarrantyUnitDisposalSerializer(serializers.Serializer):
+    """What became of a faulty unit: sent to record it, answered as recorded."""
+
+    kind = serializers.ChoiceField(choices=DisposalKind.choices)
+    day = serializers.DateField(help_text="Not in the future, not before the unit was received.")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                      help_text="The maker's return reference or waybill "
+                                                "(required when returned to the maker).")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300,
+                                   help_text="Why it was scrapped (required when scrapped).")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    recorded_by = serializers.IntegerField(source="recorded_by_id", read_only=True)
+    recorded_at = serializers.DateTimeField(read_only=True)
+
+
+class WarrantyRefundPayoutSerializer(serializers.Serializer):
+    """A refund paid out: sent to record it, answered as recorded (with the refund note's
+    amount). ``payout_method``, not ``method``: billing's payment methods are another set."""
+
+    payout_method = serializers.ChoiceField(choices=PayoutMethod.choices, source="method")
+    paid_on = serializers.DateField(help_text="Not in the future, not before the decision.")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                      help_text="The transaction number (required unless "
+                                                "paid in cash).")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True,
+                                      coerce_to_string=True)
+    credit_note = serializers.IntegerField(source="credit_note_id", read_only=True)
+    credit_note_number = serializers.CharField(source="credit_note.number", read_only=True)
+    paid_by = serializers.IntegerField(source="paid_by_id", read_only=True)
+    recorded_at = serializers.DateTimeField(read_only=True)
+
+
 class OutcomeSerializer(ModelSerializer):
     refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True,
                                              allow_null=True, coerce_to_string=True)
@@ -50,6 +83,8 @@ class OutcomeSerializer(ModelSerializer):
                                      read_only=True)
     prior_repairs = serializers.ListField(child=serializers.CharField(), read_only=True)
     unit_return = serializers.SerializerMethodField()
+    unit_disposal = serializers.SerializerMethodField()
+    refund_payout = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,7 +93,7 @@ class OutcomeSerializer(ModelSerializer):
                   "prior_repairs", "entitled", "reasons", "note", "refund_amount", "credit_note",
                   "credit_note_number", "replacement_part", "replacement_warehouse",
                   "replacement_serial", "stock_move", "decided_by", "decided_at",
-                  "unit_serial", "unit_return", "evidence"]
+                  "unit_serial", "unit_return", "unit_disposal", "refund_payout", "evidence"]
         read_only_fields = fields
 
     @extend_schema_field(AttachmentSerializer(many=True))
@@ -73,6 +108,19 @@ class OutcomeSerializer(ModelSerializer):
         """The faulty unit given back on a replacement or refund, once received."""
         received = getattr(outcome, "unit_return", None)
         return UnitReturnSerializer(received).data if received is not None else None
+
+    @extend_schema_field(WarrantyUnitDisposalSerializer(allow_null=True))
+    def get_unit_disposal(self, outcome) -> dict | None:
+        """What became of the faulty unit once received (null until recorded)."""
+        received = getattr(outcome, "unit_return", None)
+        disposal = getattr(received, "disposal", None) if received is not None else None
+        return WarrantyUnitDisposalSerializer(disposal).data if disposal is not None else None
+
+    @extend_schema_field(WarrantyRefundPayoutSerializer(allow_null=True))
+    def get_refund_payout(self, outcome) -> dict | None:
+        """A refund's money paid out (null until recorded, and for other outcomes)."""
+        payout = getattr(outcome, "refund_payout", None)
+        return WarrantyRefundPayoutSerializer(payout).data if payout is not None else None
 
 
 class OutcomeCreateSerializer(serializers.Serializer):
@@ -110,7 +158,8 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return (WarrantyOutcome.objects.restrict(self.request.user, "view")
-                .select_related("credit_note", "unit_return").prefetch_related("attachments")
+                .select_related("credit_note", "unit_return__disposal", "refund_payout")
+                .prefetch_related("attachments")
                 .order_by("-decided_at", "-id"))
 
     @extend_schema(request=OutcomeCreateSerializer, responses={201: OutcomeSerializer},
@@ -135,6 +184,36 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         received = services.unit_received(actor=request.user, outcome=outcome,
                                           **data.validated_data)
         return Response(UnitReturnSerializer(received).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WarrantyUnitDisposalSerializer,
+                   responses={201: WarrantyUnitDisposalSerializer},
+                   parameters=[IDEMPOTENCY_HEADER],
+                   summary="What became of the faulty unit once received")
+    @action(detail=True, methods=["post"], url_path="unit-disposed")
+    @idempotent
+    def unit_disposed(self, request, pk=None):
+        outcome = self.get_object()
+        data = WarrantyUnitDisposalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        disposal = services.unit_disposed(actor=request.user, outcome=outcome,
+                                          **data.validated_data)
+        return Response(WarrantyUnitDisposalSerializer(disposal).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WarrantyRefundPayoutSerializer,
+                   responses={201: WarrantyRefundPayoutSerializer},
+                   parameters=[IDEMPOTENCY_HEADER],
+                   summary="A refund's money paid out")
+    @action(detail=True, methods=["post"], url_path="refund-paid")
+    @idempotent
+    def refund_paid(self, request, pk=None):
+        outcome = self.get_object()
+        data = WarrantyRefundPayoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payout = services.refund_paid(actor=request.user, outcome=outcome,
+                                      **data.validated_data)
+        return Response(WarrantyRefundPayoutSerializer(payout).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": EvidenceSerializer},
                    responses={201: AttachmentSerializer},

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.parts.models import Part, Warehouse
 
-from .choices import OutcomeKind
+from .choices import DisposalKind, OutcomeKind, PayoutMethod
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,3 +57,26 @@ class DecisionForm(forms.Form):
             user, "view").filter(active=True).order_by("code")
         if not self.is_bound:
             self.initial["same_fault"] = [r.pk for r in priors]
+
+
+class DisposalForm(forms.Form):
+    """What became of the faulty unit (the 三包 panel). Shape only: the rules are in services."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy("faulty unit", "What became of it"),
+                             choices=DisposalKind.choices)
+    day = forms.DateField(label=pgettext_lazy("faulty unit", "Disposed on"),
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reference = forms.CharField(label=_("Maker's return reference or waybill"), max_length=60,
+                                required=False)
+    reason = forms.CharField(label=_("Why scrapped"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PayoutForm(forms.Form):
+    """A refund paid out (the 三包 panel, the outcomes list). Shape only."""
+
+    method = forms.ChoiceField(label=_("Paid out by (method)"), choices=PayoutMethod.choices)
+    paid_on = forms.DateField(label=_("Paid out on"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reference = forms.CharField(label=_("Transaction number"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -8,4 +8,6 @@ HANDLERS: dict = {}
 EVENT_LABELS = {
     "service_request.warranty_outcome": _("Warranty outcome decided"),
     "service_request.warranty_unit_received": _("Faulty unit received back"),
+    "service_request.warranty_unit_disposed": _("What became of the faulty unit recorded"),
+    "service_request.warranty_refund_paid": _("三包 refund paid out"),
 }

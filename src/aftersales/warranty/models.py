@@ -13,7 +13,7 @@ from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
 from aftersales.service.models import ServiceRequest
 
-from .choices import OutcomeKind
+from .choices import DisposalKind, OutcomeKind, PayoutMethod
 
 # The national 三包 rules the defaults follow (《部分商品修理更换退货责任规定》): a performance fault
 # within 7 days of purchase — refund, replacement or repair, as the customer chooses; within 15
@@ -160,3 +160,67 @@ class UnitReturn(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.outcome.number} · {self.serial}"
 
+
+
+class UnitDisposal(AppendOnlyModel):
+    """What became of a faulty unit once received: back to the maker (with the maker's return
+    reference or waybill), refurbished, or scrapped (with a reason). Recorded once per unit
+    received, never edited: append-only like the receipt."""
+
+    unit_return = models.OneToOneField(UnitReturn, on_delete=models.PROTECT,
+                                       related_name="disposal",
+                                       verbose_name=_("faulty unit received"))
+    kind = models.CharField(pgettext_lazy("faulty unit", "disposal"), max_length=12,
+                            choices=DisposalKind.choices)
+    reference = models.CharField(_("maker's return reference or waybill"), max_length=60,
+                                 blank=True)
+    reason = models.CharField(_("why scrapped"), max_length=300, blank=True)
+    day = models.DateField(pgettext_lazy("faulty unit", "disposed on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("faulty unit disposal")
+        verbose_name_plural = _("faulty unit disposals")
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="to_maker") | ~Q(reference=""),
+                                   name="warranty_disposal_maker_reference"),
+            models.CheckConstraint(condition=~Q(kind="scrapped") | ~Q(reason=""),
+                                   name="warranty_disposal_scrap_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_return} · {self.get_kind_display()}"
+
+
+class RefundPayout(AppendOnlyModel):
+    """A 三包 refund's money paid out to the customer: the refund note (invoicing) says what is
+    owed, this row that and how it was paid, once, by finance. Never edited: append-only."""
+
+    outcome = models.OneToOneField(WarrantyOutcome, on_delete=models.PROTECT,
+                                   related_name="refund_payout", verbose_name=_("三包 outcome"))
+    credit_note = models.ForeignKey("invoicing.CreditNote", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("refund note"))
+    amount = models.DecimalField(_("amount paid out"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("paid out by (method)"), max_length=12,
+                              choices=PayoutMethod.choices)
+    paid_on = models.DateField(_("paid out on"))
+    reference = models.CharField(_("transaction number"), max_length=60, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("paid out by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("三包 refund payout")
+        verbose_name_plural = _("三包 refund payouts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="warranty_payout_amount"),
+            models.CheckConstraint(condition=Q(method="cash") | ~Q(reference=""),
+                                   name="warranty_payout_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome.number} · ¥{self.amount}"

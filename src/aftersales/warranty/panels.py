@@ -1,21 +1,25 @@
 """What the warranty app adds to the desk request page (core.panels): the contract that covers
 the job (category B) and the 三包 entitlement with the decision form."""
 
+from django.utils import timezone
+
 from aftersales.accounts.choices import DESK_ROLES
 from aftersales.core.attachments import attachment_list
 from aftersales.core.panels import Panel
 from aftersales.customers.choices import ContractState, RenewalOutcome
 from aftersales.customers.models import ContractRenewal
 from aftersales.customers.selectors import contract_list, contracts_covering
+from aftersales.invoicing.permissions import may_issue
 from aftersales.parts.choices import WarehouseKind
 from aftersales.parts.models import Warehouse
 from aftersales.service.choices import Category
 from aftersales.service.services import centre_local_date
 
-from .forms import DecisionForm
+from .choices import OutcomeKind
+from .forms import DecisionForm, DisposalForm, PayoutForm
 from .models import WarrantyOutcome
 from .selectors import warranty_facts
-from .services import may_decide, may_move
+from .services import may_decide, may_dispose, may_move
 
 
 def request_contract_panel(http_request, service_request) -> dict | None:
@@ -43,16 +47,29 @@ def request_outcome_panel(http_request, service_request) -> dict | None:
     outcome = (WarrantyOutcome.objects.filter(request=service_request)
                .prefetch_related("decided_by", "credit_note", "replacement_part",
                                  "replacement_warehouse", "stock_move",
-                                 "unit_return__warehouse", "unit_return__received_by").first())
+                                 "unit_return__warehouse", "unit_return__received_by",
+                                 "unit_return__disposal__recorded_by",
+                                 "refund_payout__paid_by").first())
     user = http_request.user
     if outcome is not None:
         received = getattr(outcome, "unit_return", None)
+        disposal = getattr(received, "disposal", None) if received is not None else None
+        payout = getattr(outcome, "refund_payout", None)
         places = []
         if outcome.takes_unit_back and received is None:
             places = [w for w in Warehouse.objects.restrict(user).filter(
                 active=True, kind__in=(WarehouseKind.CENTRE, WarehouseKind.CENTRAL))
                 .order_by("kind", "code") if may_move(user, w)]
+        today = centre_local_date(timezone.now(), service_request.service_centre)
+        disposes = received is not None and disposal is None and may_dispose(user, received)
+        pays_out = (outcome.kind == OutcomeKind.REFUND and outcome.credit_note_id is not None
+                    and payout is None and may_issue(user))
         return {"outcome": outcome, "job": service_request, "received": received,
+                "disposal": disposal, "payout": payout,
+                "disposal_form": DisposalForm(initial={"day": today}, auto_id="disposal_%s")
+                if disposes else None,
+                "payout_form": PayoutForm(initial={"paid_on": today}, auto_id="payout_%s")
+                if pays_out else None,
                 "places": places, "may_add_evidence": may_decide(user, service_request),
                 "unit_serial": outcome.unit_serial or service_request.installed_product.serial,
                 "attachments": list(attachment_list(outcome, "evidence"))}

@@ -74,16 +74,26 @@ def warranty_facts(request: ServiceRequest) -> Facts:
 UNIT_BACK = (OutcomeKind.REPLACEMENT, OutcomeKind.REFUND)
 
 
-def outcome_list(*, user, kind: str = "", unit: str = ""):
+def outcome_list(*, user, kind: str = "", unit: str = "", refund: str = ""):
     """Outcomes the user may see; ``unit``: "awaited" — replacements and refunds whose faulty
-    unit has not come back yet — or "received"."""
+    unit has not come back yet —, "received", "undisposed" — received, nothing recorded yet of
+    what became of it — or "disposed"; ``refund``: "unpaid" — refunds not paid out yet — or
+    "paid"."""
     qs = WarrantyOutcome.objects.restrict(user, "view").select_related(
         "request__customer", "decided_by", "credit_note", "replacement_part",
-        "unit_return__warehouse")
+        "unit_return__warehouse", "unit_return__disposal", "refund_payout")
     if kind:
         qs = qs.filter(kind=kind)
     if unit == "awaited":
         qs = qs.filter(kind__in=UNIT_BACK, unit_return__isnull=True)
     elif unit == "received":
         qs = qs.filter(unit_return__isnull=False)
+    elif unit == "undisposed":
+        qs = qs.filter(unit_return__isnull=False, unit_return__disposal__isnull=True)
+    elif unit == "disposed":
+        qs = qs.filter(unit_return__disposal__isnull=False)
+    if refund == "unpaid":
+        qs = qs.filter(kind=OutcomeKind.REFUND, refund_payout__isnull=True)
+    elif refund == "paid":
+        qs = qs.filter(refund_payout__isnull=False)
     return qs

@@ -1,5 +1,6 @@
 """Every write of the warranty app (house style rule 1): the 三包 decision and its effects."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.numbering import next_number
 from aftersales.core.workflow import version_bump
 from aftersales.customers.services import installed_product_replace
+from aftersales.invoicing.permissions import may_issue
 from aftersales.invoicing.services import credit_note_issue
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.services import may_move, stock_move
@@ -22,8 +24,8 @@ from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
 from aftersales.service.services import centre_local_date
 
-from .choices import OutcomeKind
-from .models import UnitReturn, WarrantyOutcome, WarrantyPolicy
+from .choices import DisposalKind, OutcomeKind, PayoutMethod
+from .models import RefundPayout, UnitDisposal, UnitReturn, WarrantyOutcome, WarrantyPolicy
 from .selectors import warranty_facts
 
 DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
@@ -207,6 +209,140 @@ def unit_received(*, actor, outcome: WarrantyOutcome, warehouse, serial: str,
         raise ConflictError(_("The faulty unit of %(number)s has already been received.")
                             % {"number": outcome.number}) from None
     return received
+
+
+def _day(value, errors: dict, field: str, *, today, earliest, too_early: str):
+    """A calendar day for ``field``: not after ``today``, not before ``earliest``."""
+    if value is None or value == "":
+        errors[field] = [_("Enter the day.")]
+        return None
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            errors[field] = [_("Enter the day as YYYY-MM-DD.")]
+            return None
+    if value > today:
+        errors[field] = [_("The day cannot be in the future.")]
+    elif earliest is not None and value < earliest:
+        errors[field] = [too_early]
+    return value
+
+
+def may_dispose(user, received: UnitReturn) -> bool:
+    """Whoever may record the receipt into that place records what became of the unit."""
+    return may_move(user, received.warehouse)
+
+
+def unit_disposed(*, actor, outcome: WarrantyOutcome, kind: str, day, reference: str = "",
+                  reason: str = "", note: str = "") -> UnitDisposal:
+    """What became of the faulty unit once received — back to the maker (with the maker's
+    return reference or waybill), refurbished, or scrapped (with a reason) — recorded once, on
+    a day not in the future and not before the receipt, by whoever may work in the place it was
+    received into. Append-only: a mistake is told in a note on the request, never edited."""
+    received = UnitReturn.objects.select_related("warehouse").filter(outcome=outcome).first()
+    if received is None:
+        raise ValidationError({"outcome": [
+            _("The faulty unit of %(number)s has not been received yet: record the receipt "
+              "first.") % {"number": outcome.number}]})
+    if not may_dispose(actor, received):
+        raise PermissionDenied(_("You may not record what became of units received into "
+                                 "%(place)s.") % {"place": received.warehouse})
+    if UnitDisposal.objects.filter(unit_return=received).exists():
+        raise ConflictError(_("What became of the faulty unit of %(number)s is recorded "
+                              "already.") % {"number": outcome.number})
+    centre = outcome.request.service_centre
+    errors: dict[str, list] = {}
+    if kind not in DisposalKind.values:
+        errors["kind"] = [_("Choose returned to the maker, refurbished or scrapped.")]
+    reference = (reference or "").strip()
+    reason = (reason or "").strip()
+    if kind == DisposalKind.TO_MAKER and not reference:
+        errors["reference"] = [_("Enter the maker's return reference or the waybill number.")]
+    if kind == DisposalKind.SCRAPPED and not reason:
+        errors["reason"] = [_("Say why the unit is scrapped.")]
+    if len(reference) > 60:
+        errors["reference"] = [_("At most 60 characters.")]
+    received_on = centre_local_date(received.received_at, centre)
+    day = _day(day, errors, "day", today=centre_local_date(timezone.now(), centre),
+               earliest=received_on,
+               too_early=_("The unit was received on %(day)s: it cannot have gone before.")
+               % {"day": received_on.isoformat()})
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            disposal = UnitDisposal.objects.create(
+                unit_return=received, kind=kind, day=day,
+                reference=reference if kind == DisposalKind.TO_MAKER else "",
+                reason=reason[:300] if kind == DisposalKind.SCRAPPED else "",
+                note=(note or "").strip()[:300], recorded_by=actor, recorded_at=timezone.now())
+            data = {"outcome": outcome.number, "kind": kind, "day": day.isoformat(),
+                    "reference": disposal.reference, "reason": disposal.reason,
+                    "serial": received.serial}
+            event_append(subject=outcome, action="unit_disposed", actor=actor, to_state=kind,
+                         note=disposal.note, data=data)
+            event_append(subject=outcome.request, action="warranty_unit_disposed", actor=actor,
+                         note=disposal.note, data=data)
+            change_log(actor=actor, instance=disposal, action="create")
+    except IntegrityError:
+        if UnitDisposal.objects.filter(unit_return=received).exists():
+            raise ConflictError(_("What became of the faulty unit of %(number)s is recorded "
+                                  "already.") % {"number": outcome.number}) from None
+        raise
+    return disposal
+
+
+def refund_paid(*, actor, outcome: WarrantyOutcome, method: str, paid_on, reference: str = "",
+                note: str = "") -> RefundPayout:
+    """A 三包 refund's money paid out: the refund note's amount, once, by finance (whoever issues
+    credit notes), with the method, the day (not in the future, not before the decision) and
+    the transaction number (a receipt number, or nothing, for cash). Append-only."""
+    if not may_issue(actor):
+        raise PermissionDenied(_("Finance (whoever issues credit notes) records refunds paid "
+                                 "out."))
+    if outcome.kind != OutcomeKind.REFUND or outcome.credit_note_id is None:
+        raise ValidationError({"outcome": [_("Only a refund is paid out.")]})
+    if RefundPayout.objects.filter(outcome=outcome).exists():
+        raise ConflictError(_("The refund of %(number)s is recorded as paid out already.")
+                            % {"number": outcome.number})
+    centre = outcome.request.service_centre
+    errors: dict[str, list] = {}
+    if method not in PayoutMethod.values:
+        errors["method"] = [_("Choose bank transfer, cash or the original payment channel.")]
+    reference = (reference or "").strip()
+    if method in (PayoutMethod.TRANSFER, PayoutMethod.ORIGINAL) and not reference:
+        errors["reference"] = [_("Enter the transaction number of the payment.")]
+    if len(reference) > 60:
+        errors["reference"] = [_("At most 60 characters.")]
+    decided_on = centre_local_date(outcome.decided_at, centre)
+    paid_on = _day(paid_on, errors, "paid_on", today=centre_local_date(timezone.now(), centre),
+                   earliest=decided_on,
+                   too_early=_("The refund was decided on %(day)s: it cannot have been paid "
+                               "before.") % {"day": decided_on.isoformat()})
+    if errors:
+        raise ValidationError(errors)
+    credit_note = outcome.credit_note
+    try:
+        with transaction.atomic():
+            payout = RefundPayout.objects.create(
+                outcome=outcome, credit_note=credit_note, amount=credit_note.amount,
+                method=method, paid_on=paid_on, reference=reference, paid_by=actor,
+                recorded_at=timezone.now(), note=(note or "").strip()[:300])
+            data = {"outcome": outcome.number, "credit_note": credit_note.number,
+                    "amount": str(payout.amount), "method": method,
+                    "paid_on": paid_on.isoformat(), "reference": reference}
+            event_append(subject=outcome, action="refund_paid", actor=actor, to_state=method,
+                         note=payout.note, data=data)
+            event_append(subject=outcome.request, action="warranty_refund_paid", actor=actor,
+                         note=payout.note, data=data)
+            change_log(actor=actor, instance=payout, action="create")
+    except IntegrityError:
+        if RefundPayout.objects.filter(outcome=outcome).exists():
+            raise ConflictError(_("The refund of %(number)s is recorded as paid out already.")
+                                % {"number": outcome.number}) from None
+        raise
+    return payout
 
 
 def policy_set(*, actor, category: str = "", expected_version: int | None = None,

@@ -9,16 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.permissions import desk_required, staff_required
+from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import PAGE_SIZE, page_query, service_run
+from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_run
+from aftersales.invoicing.permissions import may_issue
 from aftersales.parts.models import Warehouse
 from aftersales.service.models import ServiceRequest
 
 from . import services
 from .choices import OutcomeKind
-from .forms import DecisionForm
+from .forms import DecisionForm, DisposalForm, PayoutForm
 from .models import WarrantyOutcome
 from .selectors import outcome_list, warranty_facts
 
@@ -76,7 +78,48 @@ def evidence_add_view(request, pk: int):
     return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
 
 
-UNIT_FILTERS = {"awaited", "received"}
+def _form_errors(form) -> str:
+    """A shape check's errors as one page message, each after its field's label."""
+    return " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+                    for f, e in form.errors.items())
+
+
+@staff_required
+@require_POST
+def unit_disposed_view(request, pk: int):
+    """What became of the faulty unit once received (the request page's 三包 panel)."""
+    outcome = get_restricted(WarrantyOutcome.objects.select_related(
+        "request__service_centre"), request.user, pk=pk)
+    form = DisposalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    elif service_run(request, lambda: services.unit_disposed(
+            actor=request.user, outcome=outcome, **form.cleaned_data)):
+        messages.success(request, _("What became of the faulty unit of %(number)s is "
+                                    "recorded.") % {"number": outcome.number})
+    return redirect(f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
+
+
+@staff_required
+@require_POST
+def refund_paid_view(request, pk: int):
+    """A refund's money paid out (the 三包 panel, or a row of the outcomes list for finance,
+    which does not open request pages): back to where the form was."""
+    outcome = get_restricted(WarrantyOutcome.objects.select_related(
+        "request__service_centre", "credit_note"), request.user, pk=pk)
+    form = PayoutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    elif service_run(request, lambda: services.refund_paid(
+            actor=request.user, outcome=outcome, **form.cleaned_data)):
+        messages.success(request, _("The refund of %(number)s is recorded as paid out.")
+                         % {"number": outcome.number})
+    return redirect(safe_next(request, request.POST.get("next"))
+                    or f"{reverse('service:detail', args=[outcome.request_id])}#sanbao")
+
+
+UNIT_FILTERS = {"awaited", "received", "undisposed", "disposed"}
+REFUND_FILTERS = {"unpaid", "paid"}
 
 
 @staff_required
@@ -85,8 +128,12 @@ def outcome_list_view(request):
     kind = kind if kind in OutcomeKind.values else ""
     unit = request.GET.get("unit", "")
     unit = unit if unit in UNIT_FILTERS else ""
-    page = Paginator(outcome_list(user=request.user, kind=kind, unit=unit), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    refund = request.GET.get("refund", "")
+    refund = refund if refund in REFUND_FILTERS else ""
+    page = Paginator(outcome_list(user=request.user, kind=kind, unit=unit, refund=refund),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "warranty/list.html", {
         "page": page, "query": page_query(request), "kind": kind, "kinds": OutcomeKind.choices,
-        "unit": unit})
+        "unit": unit, "refund": refund, "may_pay_out": may_issue(request.user),
+        "payout_form": PayoutForm(initial={"paid_on": local_today()}, auto_id=False),
+        "here": request.get_full_path()})
