@@ -1,6 +1,8 @@
 """A dealer in a real browser: the supervisor hands a registered job to the dealer of the
 customer's region from the request's page; the dealer logs in, sees the job (and only its
-region), accepts it and completes it with the customer's confirmation; HQ sees it done.
+region), accepts it and completes it with the customer's confirmation and the part it fitted
+from its stock (in warranty: the faulty part is owed back, and the dealer finds it on its returns
+page); HQ sees it done.
 Screenshots: docs/screenshots/dealers-*.png (set SCREENSHOT_DIR=docs/screenshots to keep them;
 by default they go to /tmp/shots/dealers/)."""
 
@@ -19,6 +21,11 @@ from aftersales.dealers.choices import JobState
 from aftersales.dealers.models import DealerJob
 from aftersales.dealers.services import contract_save
 from aftersales.dealers.tests.factories import dealer_login, dealer_make, region_make
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import ReturnObligation, Warehouse
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.services import stock_move
+from aftersales.parts.tests.factories import PartFactory
 from aftersales.service import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +46,11 @@ def test_a_dealer_logs_in_and_completes_a_job_handed_to_it(browser, live_server)
                   terms="接到报修后 24 小时内解决，特殊情况不超过 48 小时。",
                   fees=[("上门服务费", "50"), ("安装调试费", "120")])
     dealer_login(east, "dealer-pd")
+    dealer_stock = Warehouse.objects.create(code="PD01-S", name="浦东安泰库",
+                                            kind=WarehouseKind.DEALER, dealer=east)
+    ignition = PartFactory(code="IGN-20", name="点火针")
+    stock_move(actor=manager, warehouse=dealer_stock, part=ignition, kind=MoveKind.RECEIPT,
+               quantity=3)
     customer = CustomerFactory(name="王建国", address="上海市浦东新区张江路88号",
                                service_centre=centre)
     CustomerFactory(name="闵行客户", address="上海市闵行区莘庄路2号", service_centre=centre)
@@ -80,13 +92,26 @@ def test_a_dealer_logs_in_and_completes_a_job_handed_to_it(browser, live_server)
     form.locator("textarea[name=action_taken]").fill("清洁点火针，试机正常")
     form.locator("input[name=confirmed_by]").fill("王建国")
     form.locator("select[name=rating]").select_option("4")
-    form.get_by_role("button", name="完工，客户已确认").click()
+    form.locator("input[name='parts-0-part']").fill("IGN-20")  # from its stock (a datalist)
+    quantity = form.locator("input[name='parts-0-quantity']")
+    quantity.fill("1")
+    # Enter sends the form: a click by coordinates on the button, low on this long page, can land
+    # beside it when Chromium moves the scroll on the mouse press (after a full-page screenshot)
+    quantity.press("Enter")
     expect(dealer_page.locator("[data-job-state]")).to_have_attribute("data-job-state",
                                                                       "completed")
     expect(dealer_page.locator("[data-section=work]")).to_contain_text("点火针积碳")
+    fitted = dealer_page.locator("[data-section=parts] tr[data-fitted='IGN-20']")
+    expect(fitted).to_contain_text("免费")  # in warranty
+    expect(fitted.locator("[data-obligation-status=open]")).to_be_visible()
     dealer_page.screenshot(path=str(SHOTS / "dealers-job.png"), full_page=True)
     row = DealerJob.objects.get(request=job)
     assert row.state == JobState.COMPLETED and row.on_time and row.rating == 4
+    assert stock_on_hand(warehouse=dealer_stock, part=ignition) == 2
+    obligation = ReturnObligation.objects.get(dealer=east)
+    dealer_page.get_by_role("link", name="寄回旧件").press("Enter")  # (see above)
+    expect(dealer_page.locator(f"tr[data-obligation='{obligation.pk}']")).to_contain_text(
+        "浦东安泰经销商")
 
     desk.close()
     hq = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",

@@ -3,7 +3,8 @@
 A dealer's system logs in as one of the dealer's users (role ``dealer``, not staff): these
 endpoints — and no other — let it in (``StaffOrDealer``), and ``restrict`` scopes every read to its
 own dealer. It pushes the calls it took itself (``POST dealer-jobs/``), accepts and completes the
-jobs handed to it, and submits its monthly report; HQ hands a request over with
+jobs handed to it — with the parts it fitted, which leave its stock — and submits its monthly
+report; HQ hands a request over with
 ``POST dealer-jobs/hand-over/``. Every POST takes an ``Idempotency-Key``: dealer systems repeat.
 """
 
@@ -16,10 +17,11 @@ from rest_framework.response import Response
 
 from aftersales.accounts.choices import Role
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.dealers import services
 from aftersales.dealers.choices import JobKind
-from aftersales.dealers.models import Dealer, DealerJob, MonthlyReport, Region
+from aftersales.dealers.models import Dealer, DealerJob, DealerJobPart, MonthlyReport, Region
+from aftersales.parts.models import Part
 from aftersales.service.models import ServiceRequest
 
 from .fields import DateTimeField, RestrictedPrimaryKeyRelatedField
@@ -57,17 +59,27 @@ class DealerSerializer(ModelSerializer):
                   "regions"]
 
 
+class DealerJobPartSerializer(ModelSerializer):
+    part_code = serializers.CharField(source="part.code", read_only=True)
+
+    class Meta:
+        model = DealerJobPart
+        fields = ["part", "part_code", "quantity", "unit_price", "charged"]
+        read_only_fields = fields
+
+
 class DealerJobSerializer(ModelSerializer):
     request_number = serializers.CharField(source="request.number", read_only=True,
                                            allow_null=True, default=None)
     on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    parts = DealerJobPartSerializer(many=True, read_only=True)
 
     class Meta:
         model = DealerJob
-        fields = ["id", "dealer", "request", "request_number", "customer", "kind", "source",
-                  "state", "description", "reference", "handed_at", "due_at", "accepted_at",
-                  "completed_at", "fault_found", "fault_cause", "action_taken", "confirmed_by",
-                  "rating", "on_time", "version"]
+        fields = ["id", "dealer", "request", "request_number", "customer", "installed_product",
+                  "kind", "source", "state", "description", "reference", "handed_at", "due_at",
+                  "accepted_at", "completed_at", "fault_found", "fault_cause", "action_taken",
+                  "confirmed_by", "rating", "on_time", "parts", "version"]
         read_only_fields = fields
 
 
@@ -86,6 +98,13 @@ class HandOverSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class FittedPartSerializer(serializers.Serializer):
+    part = serializers.SlugRelatedField(
+        slug_field="code", queryset=Part.objects.all(),
+        help_text=_("The part's number on the price list."))
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+
 class CompleteSerializer(serializers.Serializer):
     fault_found = serializers.CharField(max_length=2000)
     fault_cause = serializers.CharField(max_length=2000)
@@ -93,6 +112,15 @@ class CompleteSerializer(serializers.Serializer):
     confirmed_by = serializers.CharField(max_length=100)
     rating = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True,
                                       default=None)
+    parts = FittedPartSerializer(
+        many=True, required=False, max_length=50,
+        help_text=_("The parts fitted from the dealer's stock, each part once. Each leaves the "
+                    "dealer's stock place with the completion (not enough there: 400 and nothing "
+                    "is saved); one fitted free under warranty owes its faulty part back."))
+    installed_product = RestrictedPrimaryKeyRelatedField(
+        queryset=InstalledProduct.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("A call the dealer took itself: the customer's unit it worked on, whose "
+                    "warranty decides whether the parts are free (none named: charged)."))
 
 
 class EmptySerializer(serializers.Serializer):
@@ -138,7 +166,7 @@ class DealerJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return DealerJob.objects.restrict(self.request.user, "view").select_related(
-            "request").order_by("-handed_at", "-id")
+            "request").prefetch_related("parts__part").order_by("-handed_at", "-id")
 
     def _dealer(self):
         link = getattr(self.request.user, "dealer_link", None)
@@ -183,10 +211,12 @@ class DealerJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @idempotent
     def complete(self, request, pk=None):
         job = self.get_object()
-        data = CompleteSerializer(data=request.data)
+        data = CompleteSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        job = services.dealer_job_complete(actor=request.user, job=job, **data.validated_data)
-        return Response(DealerJobSerializer(job).data)
+        values = dict(data.validated_data)
+        parts = [(line["part"], line["quantity"]) for line in values.pop("parts", [])]
+        job = services.dealer_job_complete(actor=request.user, job=job, parts=parts, **values)
+        return Response(DealerJobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
 
 class MonthlyReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

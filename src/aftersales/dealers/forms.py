@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import ServiceCentre
+from aftersales.customers.models import InstalledProduct
+from aftersales.parts.forms_stock import PartCodeField
 
 from .choices import AuditOutcome, JobKind
 from .models import Region
@@ -62,6 +64,53 @@ class CompleteForm(forms.Form):
         label=_("customer's rating"), required=False, coerce=int, empty_value=None,
         choices=[("", "—"), (4, _("4 · very satisfied")), (3, _("3 · satisfied")),
                  (2, _("2 · fair")), (1, _("1 · dissatisfied"))])
+    installed_product = forms.ModelChoiceField(
+        label=_("product worked on"), required=False, queryset=InstalledProduct.objects.none(),
+        help_text=_("Its warranty decides whether the parts you fitted are free."))
+
+    def __init__(self, *args, job, **kwargs):
+        super().__init__(*args, **kwargs)
+        if job.request_id:  # a job we handed over: its request names the product
+            del self.fields["installed_product"]
+        else:
+            self.fields["installed_product"].queryset = (
+                job.customer.products.select_related("model").order_by("model__code", "serial"))
+
+
+PART_LINES = 5  # empty lines for parts on the completion form
+
+
+class FittedPartForm(forms.Form):
+    """One part the dealer fitted: its number and how many (1 when left empty)."""
+
+    part = PartCodeField(label=_("Part number"), max_length=40, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quantity") and not data.get("part") and "part" not in self.errors:
+            self.add_error("part", _("Enter the part number."))
+        return data
+
+
+class BaseFittedPartFormSet(forms.BaseFormSet):
+    def lines(self) -> list[tuple]:
+        """(part, quantity) of the lines filled in, for ``dealer_job_complete``."""
+        return [(form.cleaned_data["part"], form.cleaned_data.get("quantity") or 1)
+                for form in self.forms if form.cleaned_data.get("part")]
+
+
+FittedPartFormSet = forms.formset_factory(FittedPartForm, formset=BaseFittedPartFormSet,
+                                          extra=PART_LINES)
+PARTS_PREFIX = "parts"
+
+
+def fitted_parts_form(data=None) -> BaseFittedPartFormSet:
+    """The completion form's part lines; a post without them (no lines section) fitted none."""
+    if data is not None and f"{PARTS_PREFIX}-TOTAL_FORMS" not in data:
+        data = data.copy()
+        data.update({f"{PARTS_PREFIX}-TOTAL_FORMS": "0", f"{PARTS_PREFIX}-INITIAL_FORMS": "0"})
+    return FittedPartFormSet(data, prefix=PARTS_PREFIX)
 
 
 class ReportForm(forms.Form):

@@ -1,6 +1,8 @@
 """The dealer network (特约承销商, DL-1…DL-3): dealers, the regions they serve, their contracts
 and local fees, their logins, the jobs they do, their monthly reports and HQ's audit sample."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -221,6 +223,12 @@ class DealerJob(BaseModel):
     action_taken = models.TextField(_("action taken"), blank=True)
     confirmed_by = models.CharField(_("confirmed by (customer)"), max_length=100, blank=True)
     rating = models.PositiveSmallIntegerField(_("customer's rating (1–4)"), null=True, blank=True)
+    installed_product = models.ForeignKey(
+        "customers.InstalledProduct", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dealer_jobs", verbose_name=_("product worked on"),
+        help_text=_("A call the dealer took itself: the unit it worked on, whose warranty decides "
+                    "whether the parts it fitted are free (a job handed over by us: its request's "
+                    "product)."))
 
     class Meta:
         ordering = ["-handed_at", "-id"]
@@ -259,6 +267,39 @@ class DealerJob(BaseModel):
         if user.role in {"agent", "supervisor"}:
             return queryset.filter(dealer__service_centre_id=user.service_centre_id)
         return queryset.none()
+
+
+class DealerJobPart(BaseModel):
+    """A part the dealer fitted on a job, out of its own stock, priced from the price list at the
+    time (PT-1): free in warranty — its faulty part is then owed back (PT-3) — else charged."""
+
+    job = models.ForeignKey(DealerJob, on_delete=models.CASCADE, related_name="parts",
+                            verbose_name=_("job"))
+    part = models.ForeignKey("parts.Part", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("part"))
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    charged = models.BooleanField(_("charged"), default=True)
+
+    class Meta:
+        ordering = ["job_id", "id"]
+        verbose_name = _("part fitted by a dealer")
+        verbose_name_plural = _("parts fitted by dealers")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "part"], name="dealers_job_part_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="dealers_job_part_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part.code} × {self.quantity}"
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.unit_price * self.quantity) if self.charged else Decimal("0.00")
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return queryset.filter(job__in=DealerJob.objects.restrict(user, action).values("pk"))
 
 
 class MonthlyReport(BaseModel):

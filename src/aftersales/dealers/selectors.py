@@ -33,6 +33,12 @@ def job_list(user, *, state: str = "open"):
     return rows.order_by("due_at", "id") if state in ("open", "late") else rows.order_by("-handed_at")
 
 
+def job_parts(job) -> list:
+    """The parts fitted on a job, each with the faulty part a free one owes back."""
+    return list(job.parts.select_related("part").prefetch_related("return_obligations")
+                .order_by("id"))
+
+
 def report_list(user, *, state: str = ""):
     rows = MonthlyReport.objects.restrict(user).select_related("dealer")
     today = local_today()

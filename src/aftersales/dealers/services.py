@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,9 @@ from aftersales.dispatch.clocks import (
     deadline_from,
     policy_for,
 )
+from aftersales.parts.services import dealer_part_issue, obligation_open_for_dealer_part
 from aftersales.service.choices import Status
-from aftersales.service.services import service_request_dealer_complete
+from aftersales.service.services import service_request_dealer_complete, service_request_terms
 
 from .choices import AuditOutcome, DealerState, JobKind, JobSource, JobState, ReportState
 from .models import (
@@ -35,6 +37,7 @@ from .models import (
     DealerContract,
     DealerFee,
     DealerJob,
+    DealerJobPart,
     DealerTraining,
     DealerUser,
     MonthlyReport,
@@ -347,9 +350,13 @@ def dealer_job_accept(*, actor, job: DealerJob) -> DealerJob:
 
 
 def dealer_job_complete(*, actor, job: DealerJob, fault_found: str, fault_cause: str,
-                        action_taken: str, confirmed_by: str, rating=None) -> DealerJob:
+                        action_taken: str, confirmed_by: str, rating=None, parts=(),
+                        installed_product=None) -> DealerJob:
     """DL-2: the dealer records the repair (fault → cause → action) and the customer confirms
-    it; the request's dealer clock is met."""
+    it; the request's dealer clock is met. ``parts``: (part, quantity) pairs the dealer fitted;
+    each leaves its stock place, and a free one owes its faulty part back (PT-1, PT-3).
+    ``installed_product``: the unit a call the dealer took itself was about (its warranty
+    decides whether the parts are free; a job we handed over has its request's)."""
     _require_own_dealer(actor, job.dealer_id)
     values = {"fault_found": fault_found, "fault_cause": fault_cause,
               "action_taken": action_taken, "confirmed_by": confirmed_by}
@@ -364,13 +371,30 @@ def dealer_job_complete(*, actor, job: DealerJob, fault_found: str, fault_cause:
             errors["rating"] = [_("A rating is 1 to 4.")]
     else:
         rating = None
+    product_changes = {}
+    if installed_product is not None:
+        if job.request_id:
+            errors["installed_product"] = [_("The service request names the product of a job "
+                                             "we handed over.")]
+        elif installed_product.customer_id != job.customer_id:
+            errors["installed_product"] = [_("This product belongs to another customer.")]
+        else:
+            product_changes["installed_product"] = installed_product
+    try:
+        lines = _fitted_parts_clean(parts)
+    except ValidationError as error:
+        errors["parts"] = error.messages
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
         changes = {key: value.strip() for key, value in values.items()}
-        done = transition_apply(workflow=WF, instance=job, name="complete", actor=actor,
-                                changes={**changes, "rating": rating, "completed_at": now})
+        done = transition_apply(
+            workflow=WF, instance=job, name="complete", actor=actor,
+            changes={**changes, "rating": rating, "completed_at": now, **product_changes},
+            data={"parts": [{"part": part.code, "quantity": quantity}
+                            for part, quantity in lines]} if lines else None)
+        _fitted_parts_record(actor=actor, job=done, lines=lines)
         if done.request_id:
             clock = clock_meet(request_id=done.request_id, kind=ClockKind.RESOLUTION, at=now)
             if clock is not None:
@@ -388,6 +412,64 @@ def dealer_job_complete(*, actor, job: DealerJob, fault_found: str, fault_cause:
                 event_append(subject=request, action="dealer_complete", actor=actor,
                              data={"dealer": done.dealer_id, **changes, "rating": rating})
     return done
+
+
+FITTED_PART_MAX = 999  # of one part on one job
+
+
+def _fitted_parts_clean(parts) -> list[tuple]:
+    """The (part, quantity) pairs of a completion, checked: parts on the price list, each once,
+    a whole number from 1; in the order of the parts' ids, so that two completions drawing on
+    the same parts lock their stock rows in one order."""
+    lines, seen, errors = [], set(), []
+    for part, quantity in parts:
+        if part.pk in seen:
+            errors.append(_("“%(item)s” is listed twice.") % {"item": part.code})
+            continue
+        seen.add(part.pk)
+        if not part.active:
+            errors.append(_("%(part)s is no longer on the price list.") % {"part": part.code})
+        try:
+            quantity = int(quantity)
+        except (TypeError, ValueError):
+            quantity = 0
+        if not 1 <= quantity <= FITTED_PART_MAX:
+            errors.append(_("The quantity of %(part)s must be 1 to %(n)d.")
+                          % {"part": part.code, "n": FITTED_PART_MAX})
+        lines.append((part, quantity))
+    if errors:
+        raise ValidationError(errors)
+    return sorted(lines, key=lambda line: line[0].pk)
+
+
+def fitted_parts_charged(job: DealerJob) -> bool:
+    """PT-1 for a dealer's part, as for a technician's (``service.part_add`` takes its request's
+    ``chargeable``): a job we handed over follows its request; the dealer's own call is decided
+    as a request for its unit would be on the day it took the call (the unit's warranty, then a
+    maintenance contract: ``service_request_terms``); no unit named, the parts are charged."""
+    if job.request_id:
+        return job.request.chargeable
+    return service_request_terms(product=job.installed_product, reported_at=job.handed_at,
+                                 centre=job.dealer.service_centre).chargeable
+
+
+def _fitted_parts_record(*, actor, job: DealerJob, lines) -> None:
+    """The lines of a completed job, in its transaction: each leaves the dealer's stock place
+    (refused with what is there when it is not enough: nothing is saved), and a free one owes
+    its faulty part back, by the dealer."""
+    if not lines:
+        return
+    charged = fitted_parts_charged(job)
+    for part, quantity in lines:
+        line = DealerJobPart.objects.create(job=job, part=part, quantity=quantity,
+                                            unit_price=part.unit_price, charged=charged)
+        change_log(actor=actor, instance=line, action="create")
+        try:
+            dealer_part_issue(actor=actor, dealer=job.dealer, line=line, request=job.request)
+        except ValidationError as error:  # not enough in the dealer's stock
+            raise ValidationError({"parts": error.messages}) from None
+        obligation_open_for_dealer_part(actor=actor, dealer=job.dealer, line=line,
+                                        request=job.request)
 
 
 def dealer_job_withdraw(*, actor, job: DealerJob, note: str) -> DealerJob:
@@ -417,7 +499,8 @@ def previous_month(day: date) -> date:
 
 def monthly_reports_open(*, today: date | None = None) -> int:
     """Make last month's report row of every active dealer (once: unique per dealer and month).
-    The counts start from what the dealer's jobs say; the dealer corrects and submits them."""
+    The counts start from what the dealer's jobs say — installations, repairs and the parts it
+    fitted on them; the dealer corrects and submits them."""
     today = today or local_today()
     month = previous_month(today)
     due_on = month_start(today).replace(day=REPORT_DUE_DAY)
@@ -428,9 +511,7 @@ def monthly_reports_open(*, today: date | None = None) -> int:
         counts = _month_counts(dealer, month)
         try:
             with transaction.atomic():
-                MonthlyReport.objects.create(dealer=dealer, month=month, due_on=due_on,
-                                             installs=counts["installs"],
-                                             repairs=counts["repairs"])
+                MonthlyReport.objects.create(dealer=dealer, month=month, due_on=due_on, **counts)
         except IntegrityError:
             continue  # another run made it
         made += 1
@@ -441,8 +522,10 @@ def _month_counts(dealer: Dealer, month: date) -> dict:
     end = (month + timedelta(days=32)).replace(day=1)
     done = DealerJob.objects.filter(dealer=dealer, state=JobState.COMPLETED,
                                     completed_at__date__gte=month, completed_at__date__lt=end)
+    fitted = DealerJobPart.objects.filter(job__in=done).aggregate(n=Sum("quantity"))["n"]
     return {"installs": done.filter(kind=JobKind.INSTALL).count(),
-            "repairs": done.filter(kind=JobKind.REPAIR).count()}
+            "repairs": done.filter(kind=JobKind.REPAIR).count(),
+            "parts_replaced": fitted or 0}
 
 
 def monthly_report_submit(*, actor, report: MonthlyReport, installs, repairs, follow_ups=0,

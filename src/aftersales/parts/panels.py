@@ -29,7 +29,7 @@ def request_material_requests_panel(http_request, service_request) -> dict | Non
 def request_returns_panel(http_request, service_request) -> dict | None:
     """A request's page: the faulty parts its free (warranty) parts owe back (PT-3)."""
     rows = list(ReturnObligation.objects.restrict(http_request.user)
-                .filter(request=service_request).prefetch_related("part", "owed_by"))
+                .filter(request=service_request).prefetch_related("part", "owed_by", "dealer"))
     if not rows:
         return None
     return {"obligations": rows, "job": service_request}

@@ -2,8 +2,8 @@
 
 ```mermaid
 stateDiagram-v2
-    [*] --> open: warranty part fitted (service_request.part_add)
-    open --> sent: send (faulty serial recorded)
+    [*] --> open: warranty part fitted (service_request.part_add; a dealer completing its job)
+    open --> sent: send (faulty serial recorded; the technician or the dealer who owes it)
     sent --> received: receive (at the receiving point)
     open --> received: receive (handed in without a waybill)
     open --> kept: keep (overdue sweep: charged)
@@ -24,6 +24,7 @@ from .models import ReturnStatus as R
 
 STAFF = frozenset({Role.TECHNICIAN, Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 RECEIVERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+SENDERS = STAFF | {Role.DEALER}  # a dealer sends back what its own jobs owe
 SYSTEM = frozenset({None})  # the background worker, acting without a user
 
 return_obligation_workflow = Workflow(
@@ -31,7 +32,7 @@ return_obligation_workflow = Workflow(
     state_field="status",
     states=R,
     transitions=[
-        Transition("send", (R.OPEN,), R.SENT, STAFF, _("Sent back")),
+        Transition("send", (R.OPEN,), R.SENT, SENDERS, _("Sent back")),
         Transition("receive", (R.SENT, R.OPEN), R.RECEIVED, RECEIVERS, _("Received")),
         Transition("keep", (R.OPEN,), R.KEPT, SYSTEM, _("Counted as kept")),
         Transition("cancel", (R.OPEN,), R.CANCELLED, STAFF | SYSTEM, _("Cancel")),

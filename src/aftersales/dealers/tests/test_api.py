@@ -3,11 +3,17 @@ dealer, pushes its calls (idempotent), completes jobs handed to it and submits i
 reaches no other endpoint."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
-from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import ReturnObligation, StockMove, Warehouse
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.services import stock_move
+from aftersales.parts.tests.factories import PartFactory
 from aftersales.service.tests.factories import Cast, new_request
 
 from .. import services
@@ -94,3 +100,82 @@ def test_report_submitted_through_the_api(net):
     replay = api.post(f"/api/v1/dealer-reports/{report.pk}/submit/",
                       {"installs": 2, "repairs": 6}, format="json", HTTP_IDEMPOTENCY_KEY="r1")
     assert replay.status_code == 200 and replay["Idempotent-Replayed"] == "true"
+
+
+def _stocked(net, part_code="IGN-9", quantity=2):
+    """D1's stock place holding ``quantity`` of a part."""
+    place = Warehouse.objects.create(code="D1-S", name="浦东经销商库", kind=WarehouseKind.DEALER,
+                                     dealer=net["d1"])
+    part = PartFactory(code=part_code, unit_price=Decimal("35.50"))
+    stock_move(actor=net["cast"].manager, warehouse=place, part=part, kind=MoveKind.RECEIPT,
+               quantity=quantity)
+    return place, part
+
+
+DONE = {"fault_found": "不点火", "fault_cause": "点火针脏", "action_taken": "换点火针",
+        "confirmed_by": "王先生"}
+
+
+def test_completion_with_the_parts_fitted(net, clock_at):
+    clock_at(10, 0, day=date(2026, 11, 10), tick=False)
+    place, part = _stocked(net)
+    job = new_request(net["cast"], customer=net["east"])  # in warranty: the parts are free
+    row = services.job_hand_to_dealer(actor=net["cast"].supervisor, job=job, dealer=net["d1"])
+    api = client_for(net["u1"])
+    url = f"/api/v1/dealer-jobs/{row.pk}/complete/"
+    unknown = api.post(url, {**DONE, "parts": [{"part": "NOPE", "quantity": 1}]}, format="json")
+    assert unknown.status_code == 400 and "parts" in unknown.json()
+    short = api.post(url, {**DONE, "parts": [{"part": "IGN-9", "quantity": 3}]}, format="json",
+                     HTTP_ACCEPT_LANGUAGE="en")
+    assert short.status_code == 400
+    assert short.json()["parts"] == [  # in the caller's language
+        f"Only 2 {part.unit} of IGN-9 in 浦东经销商库: 3 cannot be taken."]
+    assert DealerJob.objects.get(pk=row.pk).state == "handed_over"
+    assert stock_on_hand(warehouse=place, part=part) == 2
+    done = api.post(url, {**DONE, "parts": [{"part": "IGN-9", "quantity": 2}]}, format="json",
+                    HTTP_IDEMPOTENCY_KEY="c1")
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["state"] == "completed"
+    assert body["parts"] == [{"part": part.pk, "part_code": "IGN-9", "quantity": 2,
+                              "unit_price": "35.50", "charged": False}]
+    assert stock_on_hand(warehouse=place, part=part) == 0
+    assert ReturnObligation.objects.get().dealer == net["d1"]
+    replay = api.post(url, {**DONE, "parts": [{"part": "IGN-9", "quantity": 2}]}, format="json",
+                      HTTP_IDEMPOTENCY_KEY="c1")
+    assert replay.status_code == 200 and StockMove.objects.filter(kind=MoveKind.ISSUE).count() == 1
+
+
+def test_an_own_call_names_its_unit_and_old_clients_complete_without_parts(net, clock_at):
+    clock_at(10, 0, day=date(2026, 11, 10), tick=False)
+    place, part = _stocked(net)
+    api = client_for(net["u1"])
+    first = api.post("/api/v1/dealer-jobs/", {"customer": net["east"].pk, "description": "漏水"},
+                     format="json").json()
+    unit = InstalledProductFactory(customer=net["east"])
+    response = api.post(f"/api/v1/dealer-jobs/{first['id']}/complete/", {
+        **DONE, "installed_product": unit.pk, "parts": [{"part": "IGN-9"}]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["installed_product"] == unit.pk
+    assert response.json()["parts"][0]["charged"] is False  # the unit is in warranty
+    assert ReturnObligation.objects.get().request is None
+    second = api.post("/api/v1/dealer-jobs/", {"customer": net["east"].pk, "description": "异响"},
+                      format="json").json()
+    old = api.post(f"/api/v1/dealer-jobs/{second['id']}/complete/", DONE, format="json")
+    assert old.status_code == 200 and old.json()["parts"] == []
+    assert StockMove.objects.filter(kind=MoveKind.ISSUE).count() == 1
+
+
+def test_the_schema_documents_the_parts_of_a_completion(net):
+    schema = client_for(net["cast"].manager).get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/dealer-jobs/{id}/complete/"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(body["required"]) == {"fault_found", "fault_cause", "action_taken",
+                                     "confirmed_by"}  # parts and the unit are optional
+    assert body["properties"]["parts"]["type"] == "array" and body["properties"]["parts"][
+        "description"]
+    line = schema["components"]["schemas"][
+        body["properties"]["parts"]["items"]["$ref"].rsplit("/", 1)[1]]
+    assert set(line["properties"]) == {"part", "quantity"} and line["required"] == ["part"]
+    assert body["properties"]["installed_product"]["nullable"] is True

@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.parts.choices import WarehouseKind
-from aftersales.parts.models import Warehouse
+from aftersales.parts.choices import MoveKind, WarehouseKind
+from aftersales.parts.models import ReturnObligation, ReturnStatus, Warehouse
+from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.services import stock_move
+from aftersales.parts.tests.factories import PartFactory
 from aftersales.service.tests.factories import Cast, new_request
 
 from .. import services
@@ -208,3 +211,61 @@ def test_training_given_to_a_dealer_counts_in_its_archive(client, net, clock_at)
         reverse("dealers:detail", args=[d1.pk])).content.decode()
     assert client.post(url, {"held_on": "2026-11-18", "topic": "x", "attendees": "1"}
                        ).status_code == 403
+
+
+def _parts_post(*lines):
+    """The completion form's part lines as the page posts them."""
+    data = {"parts-TOTAL_FORMS": "3", "parts-INITIAL_FORMS": "0"}
+    for index, (code, quantity) in enumerate(lines):
+        data[f"parts-{index}-part"], data[f"parts-{index}-quantity"] = code, quantity
+    return data
+
+
+def test_the_dealer_records_the_parts_it_fitted_and_sends_the_faulty_one_back(client, net,
+                                                                           clock_at):
+    clock_at(10, 0, day=date(2026, 11, 10), tick=False)
+    cast = net["cast"]
+    Warehouse.objects.create(code="C-1", name="总仓", kind=WarehouseKind.CENTRAL)
+    place = Warehouse.objects.create(code="D1-S", name="浦东经销商库", kind=WarehouseKind.DEALER,
+                                     dealer=net["d1"])
+    part = PartFactory(code="IGN-7", name="点火针")
+    stock_move(actor=cast.manager, warehouse=place, part=part, kind=MoveKind.RECEIPT, quantity=2)
+    job = new_request(cast, customer=net["c_east"])  # in warranty
+    row = services.job_hand_to_dealer(actor=cast.supervisor, job=job, dealer=net["d1"])
+    client.force_login(net["u1"])
+    page = client.get(reverse("dealers:job", args=[row.pk])).content.decode()
+    assert 'name="parts-0-part"' in page and '<option value="IGN-7">' in page
+    done = {"fault_found": "不点火", "fault_cause": "点火针坏", "action_taken": "换点火针",
+            "confirmed_by": "王先生"}
+    url = reverse("dealers:job_complete", args=[row.pk])
+    unknown = client.post(url, {**done, **_parts_post(("NOPE-1", "1"))})
+    assert unknown.status_code == 400 and "NOPE-1" in unknown.content.decode()
+    short = client.post(url, {**done, **_parts_post(("IGN-7", "3"))})
+    assert short.status_code == 400
+    assert "浦东经销商库 的 IGN-7 只有 2" in short.content.decode()
+    assert DealerJob.objects.get(pk=row.pk).state == JobState.HANDED_OVER
+    response = client.post(url, {**done, **_parts_post(("ign-7", ""))})  # any case; 1 by default
+    assert response.status_code == 302
+    assert stock_on_hand(warehouse=place, part=part) == 1
+    page = client.get(reverse("dealers:job", args=[row.pk])).content.decode()
+    assert 'data-fitted="IGN-7"' in page and 'data-obligation-status="open"' in page
+    # the dealer sends the faulty part back from the returns page; HQ sees the job's parts
+    obligation = ReturnObligation.objects.get()
+    returns = client.get(reverse("parts:returns")).content.decode()
+    assert f'data-obligation="{obligation.pk}"' in returns and "data-send" in returns
+    response = client.post(reverse("parts:return_step", args=[obligation.pk, "send"]),
+                           {"faulty_serial": "F-77", "tracking": "SF1"})
+    assert response.status_code == 302
+    assert ReturnObligation.objects.get().status == ReturnStatus.SENT
+    other = dealer_login(net["d2"], "dealer-2")
+    client.force_login(other)
+    assert f'data-obligation="{obligation.pk}"' not in client.get(
+        reverse("parts:returns")).content.decode()
+    assert client.post(reverse("parts:return_step", args=[obligation.pk, "send"]),
+                       {"faulty_serial": "X"}).status_code == 404  # not its own
+    assert ReturnObligation.objects.get().status == ReturnStatus.SENT
+    client.force_login(cast.manager)
+    page = client.get(reverse("dealers:job", args=[row.pk])).content.decode()
+    assert 'data-fitted="IGN-7"' in page and 'data-obligation-status="sent"' in page
+    client.post(reverse("parts:return_step", args=[obligation.pk, "receive"]), {})
+    assert ReturnObligation.objects.get().status == ReturnStatus.RECEIVED

@@ -18,9 +18,9 @@ from aftersales.service.models import ServiceRequest
 
 from .. import services
 from ..choices import JobState
-from ..forms import CompleteForm, HandOverForm, OwnJobForm
+from ..forms import CompleteForm, HandOverForm, OwnJobForm, fitted_parts_form
 from ..models import Dealer, DealerJob
-from ..selectors import dealer_for, job_list
+from ..selectors import dealer_for, dealer_stock, job_list, job_parts
 from .common import dealer_or_hq_required, hq_required, is_dealer
 
 JOB_FILTERS = {"open": gettext_lazy("open"), "late": gettext_lazy("late"),
@@ -57,16 +57,28 @@ def job_list_view(request):
         "query": page_query(request), "dealer_view": is_dealer(request.user)})
 
 
+JOB_RELATED = ("dealer", "customer", "request", "installed_product__model")
+
+
+def _job_page(request, job, *, form=None, parts_form=None, status=200):
+    """The job's page; a dealer's login completes an open job on it (with the parts it fitted)."""
+    dealer_view = is_dealer(request.user)
+    completing = dealer_view and job.is_open
+    if completing and form is None:
+        form, parts_form = CompleteForm(job=job), fitted_parts_form()
+    return render(request, "dealers/job.html", {
+        "job": job, "dealer_view": dealer_view, "events": _events(job),
+        "form": form, "parts_form": parts_form,
+        "stock": dealer_stock(request.user).filter(quantity__gt=0) if completing else (),
+        "fitted": job_parts(job),
+        "products": job.customer.products.select_related("model")[:10]}, status=status)
+
+
 @require_GET
 @dealer_or_hq_required
 def job_detail(request, pk):
-    job = get_restricted(DealerJob.objects.select_related("dealer", "customer", "request"),
-                         request.user, pk=pk)
-    dealer_view = is_dealer(request.user)
-    return render(request, "dealers/job.html", {
-        "job": job, "dealer_view": dealer_view, "events": _events(job),
-        "form": CompleteForm() if dealer_view and job.is_open else None,
-        "products": job.customer.products.select_related("model")[:10]})
+    job = get_restricted(DealerJob.objects.select_related(*JOB_RELATED), request.user, pk=pk)
+    return _job_page(request, job)
 
 
 @require_POST
@@ -81,16 +93,16 @@ def job_accept(request, pk):
 @require_POST
 @dealer_required
 def job_complete(request, pk):
-    job = get_restricted(DealerJob.objects.select_related("dealer", "customer", "request"),
-                         request.user, pk=pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid() and service_run(request, lambda: services.dealer_job_complete(
-            actor=request.user, job=job, **form.cleaned_data), form=form):
+    job = get_restricted(DealerJob.objects.select_related(*JOB_RELATED), request.user, pk=pk)
+    form = CompleteForm(request.POST, job=job)
+    parts_form = fitted_parts_form(request.POST)
+    if (form.is_valid() & parts_form.is_valid()) and service_run(
+            request, lambda: services.dealer_job_complete(
+                actor=request.user, job=job, parts=parts_form.lines(), **form.cleaned_data),
+            form=form):
         messages.success(request, _("Job done and confirmed by the customer."))
         return redirect("dealers:job", pk=job.pk)
-    return render(request, "dealers/job.html", {
-        "job": job, "dealer_view": True, "events": _events(job), "form": form,
-        "products": job.customer.products.select_related("model")[:10]}, status=400)
+    return _job_page(request, job, form=form, parts_form=parts_form, status=400)
 
 
 @require_POST

@@ -1,6 +1,7 @@
-"""Replaced parts come back (PT-3): a warranty part fitted on a job obliges whoever fitted it to
-send the faulty part back to one receiving point by a due date; not sent by then, it counts as
-kept and is charged (docs/parts.md, "Return obligations")."""
+"""Replaced parts come back (PT-3): a warranty part fitted on a job obliges whoever fitted it — a
+technician, or a dealer on its own job — to send the faulty part back to one receiving point by a
+due date; not sent by then, it counts as kept and is charged (docs/parts.md, "Return
+obligations")."""
 
 from django.conf import settings
 from django.db import models
@@ -23,8 +24,8 @@ class ReturnStatus(models.TextChoices):
 
 
 def return_obligation_rule(queryset, user, action):
-    """A technician sees what he owes; a centre's agents and supervisors their centre's; the
-    service department and administrators all."""
+    """A technician sees what he owes; a dealer's login what its dealer owes; a centre's agents
+    and supervisors their centre's; the service department and administrators all."""
     if user.is_superuser or getattr(user, "sees_all_centres", False):
         return queryset
     role = getattr(user, "role", None)
@@ -32,18 +33,26 @@ def return_obligation_rule(queryset, user, action):
         return queryset.filter(owed_by=user)
     if role in {"agent", "supervisor"} and user.service_centre_id:
         return queryset.filter(service_centre_id=user.service_centre_id)
+    if role == "dealer":  # its dealer's (dealers.DealerUser, a reverse relation)
+        link = getattr(user, "dealer_link", None)
+        return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
     return queryset.none()
 
 
 class ReturnObligation(BaseModel):
-    """旧件返还: the faulty part replaced by a free (warranty) part is owed back."""
+    """旧件返还: the faulty part replaced by a free (warranty) part is owed back. A technician's
+    comes from a usage line of a request (``usage``); a dealer's from a line of its job
+    (``dealer_job_part``), with the request when we handed the job over, none for its own call."""
 
     usage = models.ForeignKey(
         "service.PartUsage", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="return_obligations", verbose_name=_("part used"))
+    dealer_job_part = models.ForeignKey(
+        "dealers.DealerJobPart", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="return_obligations", verbose_name=_("part fitted by a dealer"))
     request = models.ForeignKey(
-        "service.ServiceRequest", on_delete=models.PROTECT, related_name="return_obligations",
-        verbose_name=_("service request"))
+        "service.ServiceRequest", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="return_obligations", verbose_name=_("service request"))
     service_centre = models.ForeignKey(
         "accounts.ServiceCentre", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("service centre"))
@@ -86,6 +95,12 @@ class ReturnObligation(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["usage"], name="parts_return_one_per_usage",
                                     condition=Q(usage__isnull=False)),
+            models.UniqueConstraint(fields=["dealer_job_part"],
+                                    name="parts_return_one_per_dealer_part",
+                                    condition=Q(dealer_job_part__isnull=False)),
+            # only a dealer's own call has no request
+            models.CheckConstraint(condition=Q(request__isnull=False) | Q(dealer__isnull=False),
+                                   name="parts_return_request_or_dealer"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="parts_return_quantity"),
             models.CheckConstraint(
                 condition=~Q(status=ReturnStatus.KEPT) | Q(charge_amount__isnull=False),

@@ -22,6 +22,7 @@ from .requests import (
 )
 from .returns import (
     obligation_cancel_for_usage,
+    obligation_open_for_dealer_part,
     obligation_open_for_usage,
     obligation_receive,
     obligation_send,
@@ -30,6 +31,8 @@ from .returns import (
     return_point,
 )
 from .stock import (
+    dealer_part_issue,
+    dealer_stock_place,
     job_part_issue,
     job_part_return,
     job_stock_place,
@@ -46,12 +49,12 @@ __all__ = [
     "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_add",
     "stock_count_line_set", "stock_count_open", "stock_count_recount",
     "loan_create", "loan_return", "loans_remind", "loans_sweep",
-    "obligation_cancel_for_usage",
+    "obligation_cancel_for_usage", "obligation_open_for_dealer_part",
     "obligation_open_for_usage", "obligation_receive", "obligation_send",
     "obligation_serials_record", "obligations_sweep", "return_point",
     "material_request_approve", "material_request_cancel", "material_request_create",
     "material_request_pick", "material_request_receive", "material_request_ship",
     "part_price_set", "part_prices_apply",
-    "job_part_issue", "job_part_return", "job_stock_place", "may_move", "quantity_clean",
-    "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
+    "dealer_part_issue", "dealer_stock_place", "job_part_issue", "job_part_return",
+    "job_stock_place", "may_move", "quantity_clean", "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]

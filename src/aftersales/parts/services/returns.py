@@ -1,10 +1,12 @@
 """Every write of return obligations (PT-3; docs/parts.md, "Return obligations").
 
-A part fitted free (in warranty: the usage line is not charged) obliges whoever owes the job's
-work — the technician; a dealer's job will owe it to the dealer — to send the faulty part back to
-the one receiving point within ``PART_RETURN_DAYS`` calendar days. The obligation is made and
-cancelled with the usage line, in its transaction (parts/handlers.py). The overdue sweep counts an
-open obligation past its day as kept and charges it, once, however many sweeps run at once.
+A part fitted free (in warranty: the line is not charged) obliges whoever owes the job's work —
+the technician, or the dealer on a dealer's job — to send the faulty part back to the one
+receiving point within ``PART_RETURN_DAYS`` calendar days. A technician's obligation is made and
+cancelled with the usage line, in its transaction (parts/handlers.py); a dealer's is made with
+the line the dealer records when it completes its job (``dealers.services.dealer_job_complete``).
+The overdue sweep counts an open obligation past its day as kept and charges it, once, however
+many sweeps run at once.
 
 Faulty parts received are not stock: they cannot be fitted or sold, so they never enter the stock
 ledger (a receipt move would make them count as stock on hand). Their receipt is recorded on the
@@ -15,6 +17,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,18 +46,34 @@ def return_point() -> Warehouse | None:
     return places.filter(kind=WarehouseKind.CENTRAL).order_by("pk").first()
 
 
-def obligation_open_for_usage(*, actor, usage) -> ReturnObligation | None:
-    """A free (warranty) usage line: the faulty part it replaced is owed back. Charged lines
-    owe nothing. Called by the ``service_request.part_add`` handler, in its transaction."""
-    if usage.charged:
+def _obligation_open(line, **owed) -> ReturnObligation | None:
+    """The faulty part a free (warranty) ``line`` replaced is owed back by its due day to the
+    receiving point; a charged line owes nothing."""
+    if line.charged:
         return None
-    request = usage.request
-    owed_by_id = request.assigned_technician_id or usage.recorded_by_id
     return ReturnObligation.objects.create(
-        usage=usage, request=request, service_centre_id=request.service_centre_id,
-        part=usage.part, quantity=usage.quantity, owed_by_id=owed_by_id,
+        part=line.part, quantity=line.quantity,
         due_on=local_today() + timedelta(days=settings.PART_RETURN_DAYS),
-        receiving_point=return_point())
+        receiving_point=return_point(), **owed)
+
+
+def obligation_open_for_usage(*, actor, usage) -> ReturnObligation | None:
+    """A free (warranty) usage line: the technician owes its faulty part back. Called by the
+    ``service_request.part_add`` handler, in its transaction."""
+    request = usage.request
+    return _obligation_open(usage, usage=usage, request=request,
+                            service_centre_id=request.service_centre_id,
+                            owed_by_id=request.assigned_technician_id or usage.recorded_by_id)
+
+
+def obligation_open_for_dealer_part(*, actor, dealer, line,
+                                    request=None) -> ReturnObligation | None:
+    """A free (warranty) part a dealer fitted on its job (a ``dealers.DealerJobPart``): the
+    dealer owes its faulty part back. ``request``: the service request of a job we handed over
+    (its centre's); the dealer's own call has none (the centre that looks after the dealer)."""
+    centre_id = request.service_centre_id if request is not None else dealer.service_centre_id
+    return _obligation_open(line, dealer_job_part=line, dealer=dealer, request=request,
+                            service_centre_id=centre_id)
 
 
 def obligation_cancel_for_usage(*, actor, usage) -> ReturnObligation | None:
@@ -84,6 +103,11 @@ def _require_owner(actor, obligation: ReturnObligation) -> None:
         return
     if getattr(actor, "role", None) == "technician":
         if obligation.owed_by_id != actor.pk:
+            raise PermissionDenied()
+        return
+    if getattr(actor, "role", None) == "dealer":
+        link = getattr(actor, "dealer_link", None)
+        if link is None or obligation.dealer_id != link.dealer_id:
             raise PermissionDenied()
         return
     if actor.service_centre_id is None or actor.service_centre_id != obligation.service_centre_id:
@@ -157,10 +181,22 @@ def obligation_receive(*, actor, obligation: ReturnObligation,
 
 def obligation_charge(obligation: ReturnObligation) -> Decimal:
     """What a kept faulty part costs whoever owes it: the price-list price it was fitted at
-    (the usage line's unit price) times the quantity; the part's current price if the line is
-    gone."""
-    unit = obligation.usage.unit_price if obligation.usage_id else obligation.part.unit_price
+    (the usage line's or the dealer's line's unit price) times the quantity; the part's current
+    price if the line is gone."""
+    line = obligation.usage if obligation.usage_id else obligation.dealer_job_part
+    unit = line.unit_price if line is not None else obligation.part.unit_price
     return (Decimal(unit) * obligation.quantity).quantize(Decimal("0.01"))
+
+
+def _owers(obligation: ReturnObligation) -> list[int]:
+    """Who is told about the obligation: the technician who owes it, or the dealer's logins."""
+    if obligation.owed_by_id:
+        return [obligation.owed_by_id]
+    if obligation.dealer_id:  # its logins, through dealers.DealerUser's reverse relation
+        return list(get_user_model().objects.filter(
+            dealer_link__dealer_id=obligation.dealer_id, is_active=True)
+            .values_list("pk", flat=True))
+    return []
 
 
 def obligations_sweep(*, today=None) -> int:
@@ -172,21 +208,22 @@ def obligations_sweep(*, today=None) -> int:
     ids = list(ReturnObligation.objects.filter(status=ReturnStatus.OPEN, due_on__lt=today)
                .values_list("pk", flat=True))
     for pk in ids:
-        obligation = ReturnObligation.objects.select_related("usage", "part").get(pk=pk)
+        obligation = (ReturnObligation.objects.select_related("usage", "dealer_job_part", "part")
+                      .get(pk=pk))
         try:
             with transaction.atomic():
                 kept = transition_apply(
                     workflow=return_obligation_workflow, instance=obligation, name="keep",
                     actor=None, changes={"kept_at": timezone.now(),
                                          "charge_amount": obligation_charge(obligation)})
-                if kept.owed_by_id:
-                    Notification.objects.create(
-                        user_id=kept.owed_by_id, level="warning",
-                        link=f"/parts/returns/?status={ReturnStatus.KEPT}",
-                        text=_("The faulty %(part)s was not sent back by %(due)s: it counts as "
-                               "kept and %(amount)s is charged to you.")
+                text = (_("The faulty %(part)s was not sent back by %(due)s: it counts as "
+                          "kept and %(amount)s is charged to you.")
                         % {"part": obligation.part.code, "due": obligation.due_on.isoformat(),
                            "amount": kept.charge_amount})
+                Notification.objects.bulk_create([
+                    Notification(user_id=user_id, level="warning", text=text,
+                                 link=f"/parts/returns/?status={ReturnStatus.KEPT}")
+                    for user_id in _owers(kept)])
         except IllegalTransition:
             continue  # another sweep got there first
         turned += 1

@@ -288,6 +288,25 @@ def _issue_in_two_statements(*, actor, part, amount, at_bench, request, **fields
         at=now, request=request, **fields)
 
 
+def dealer_stock_place(dealer) -> Warehouse | None:
+    """A dealer's own stock place; None where its stock is not kept in the product."""
+    return (Warehouse.objects.filter(kind=WarehouseKind.DEALER, active=True, dealer=dealer)
+            .order_by("pk").first())
+
+
+def dealer_part_issue(*, actor, dealer, line, request=None) -> StockMove | None:
+    """A part a dealer fitted on its job (a ``dealers.DealerJobPart``) leaves the dealer's stock
+    place, as a usage line leaves the van; nothing moves for a dealer without one. ``request``:
+    the service request of a job we handed over (none for the dealer's own call)."""
+    place = dealer_stock_place(dealer)
+    if place is None:
+        return None
+    with transaction.atomic(savepoint=False):
+        return _post(actor=actor, warehouse=place, part=line.part, kind=MoveKind.ISSUE,
+                     quantity=-Decimal(line.quantity), request=request,
+                     reference=f"dealer-part:{line.pk}")
+
+
 def job_part_return(*, actor, usage) -> StockMove | None:
     """A usage line taken off the job puts the part back where it came from."""
     issued = (StockMove.objects.filter(reference=f"usage:{usage.pk}", kind=MoveKind.ISSUE)

@@ -1,6 +1,6 @@
 """Return obligation pages (PT-3): the list (open / overdue / received …, the technician sees
-his own), recording serials and sending the faulty part back, receiving it at the receiving
-point."""
+his own, a dealer's login its dealer's), recording serials and sending the faulty part back,
+receiving it at the receiving point."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.accounts.choices import Role
+from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import safe_next, service_run
+from aftersales.core.views import roles_required, safe_next, service_run
 
 from ..models import ReturnObligation, ReturnStatus
 from ..services import returns as services
@@ -32,20 +31,22 @@ FILTERS = {
     "all": (gettext_lazy("all"), Q()),
 }
 STEPS = {"serials", "send", "receive"}
-
-
+# staff, and a dealer's login for what its own jobs owe (ReturnObligation.restrict_rule)
+returns_required = roles_required(STAFF_ROLES | {Role.DEALER})
 
 
 @require_GET
-@staff_required
+@returns_required
 def return_list(request):
-    """Faulty parts owed back: a technician sees his own, a centre its own, HQ all."""
+    """Faulty parts owed back: a technician sees his own, a dealer its own, a centre its own, HQ
+    all."""
     user = request.user
     status = request.GET.get("status") or "open"
     if status not in FILTERS:
         status = "open"
     rows = (ReturnObligation.objects.restrict(user)
-            .select_related("part", "request", "owed_by", "receiving_point"))
+            .select_related("part", "request", "owed_by", "dealer", "dealer_job_part__job",
+                            "receiving_point"))
     today = local_today()
     if status == "overdue":
         rows = rows.filter(status=ReturnStatus.OPEN, due_on__lt=today)
@@ -59,7 +60,7 @@ def return_list(request):
         rows = rows.filter(Q(part__code__icontains=q) | Q(request__number__icontains=q)
                            | Q(faulty_serial__icontains=q) | Q(new_serial__icontains=q))
     technicians = []
-    if user.role != Role.TECHNICIAN:
+    if user.role not in {Role.TECHNICIAN, Role.DEALER}:
         owed = ReturnObligation.objects.restrict(user).values("owed_by")
         technicians = User.objects.filter(pk__in=owed).order_by("username")
     page = Paginator(rows.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
@@ -77,7 +78,7 @@ def return_list(request):
 
 
 @require_POST
-@staff_required
+@returns_required
 def return_step(request, pk, step):
     if step not in STEPS:
         raise Http404
