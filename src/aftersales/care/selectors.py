@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.billing.choices import SheetState
@@ -367,8 +368,6 @@ def seminar_guests(seminar):
 def invitations_open(customer) -> list:
     """The seminars a customer is invited to that are still ahead, the next first, with his
     answer (the portal's home page)."""
-    from django.utils import timezone
-
     return list(SeminarGuest.objects.filter(
         customer=customer, seminar__state=SeminarState.PLANNED,
         seminar__starts_at__gt=timezone.now(),

@@ -57,7 +57,6 @@ from .seminars import (
     seminar_hold,
     seminar_invitations_send,
     seminar_invite,
-    seminar_messages,
     seminar_save,
     seminar_summary_save,
 )
@@ -75,5 +74,5 @@ __all__ = [
     "referral_create", "INVITE_MAX", "SEMINAR_FIELDS", "guest_answer",
     "guest_attendance_correct", "invitations_sent", "may_answer", "may_host", "may_invite",
     "may_plan", "may_plan_any", "seminar_cancel", "seminar_hold", "seminar_invitations_send",
-    "seminar_invite", "seminar_messages", "seminar_save", "seminar_summary_save",
+    "seminar_invite", "seminar_save", "seminar_summary_save",
 ]

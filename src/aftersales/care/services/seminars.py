@@ -16,7 +16,7 @@ from aftersales.customers.models import Customer
 
 from .. import occasions
 from ..choices import GuestStatus, Occasion, SeminarKind, SeminarState
-from ..models import CARE_EDITORS, CareSettings, Seminar, SeminarGuest
+from ..models import CARE_EDITORS, CareMessage, CareSettings, Seminar, SeminarGuest
 from ..workflow import seminar_guest_workflow, seminar_workflow
 from .common import _is_desk, _require, _staff_user
 from .messages import care_message_send
@@ -199,15 +199,8 @@ def seminar_invitations_send(*, actor, seminar: Seminar) -> int:
 
 def invitations_sent(seminar: Seminar) -> set[int]:
     """The customers who have had this seminar's invitation."""
-    return set(seminar_messages(seminar, Occasion.SEMINAR))
-
-
-def seminar_messages(seminar: Seminar, occasion: str) -> dict:
-    """customer id → the care message of ``occasion`` sent for this seminar."""
-    from ..models import CareMessage
-
-    return {m.customer_id: m for m in CareMessage.objects.filter(occasion=occasion,
-                                                                  key=seminar.key)}
+    return set(CareMessage.objects.filter(occasion=Occasion.SEMINAR, key=seminar.key)
+               .values_list("customer_id", flat=True))
 
 
 # --- answers and attendance ---------------------------------------------------------------------
