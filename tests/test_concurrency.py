@@ -4,18 +4,17 @@ These tests use real transactions and real threads, each with its own database c
 on SQLite (file database, IMMEDIATE transactions) and on PostgreSQL (row locks).
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from aftersales.core.exceptions import StaleWrite
 from aftersales.core.models import DocumentCounter
 from aftersales.core.numbering import next_number, number_assign
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service import services
 from aftersales.service.models import ServiceRequest
@@ -27,23 +26,10 @@ WORKERS = 8
 TOTAL = 200
 
 
-def _in_thread(fn):
-    def run(*args):
-        try:
-            return fn(*args)
-        finally:
-            connection.close()
-    return run
-
-
 def test_200_numbers_from_parallel_workers_are_unique_and_gap_free():
     cast = Cast()
     customers = [CustomerFactory(service_centre=cast.centre) for _ in range(WORKERS)]
-    barrier = threading.Barrier(WORKERS)
-
-    @_in_thread
     def worker(index):
-        barrier.wait()
         made = []
         for _ in range(TOTAL // WORKERS):
             request = services.service_request_create(
@@ -52,8 +38,7 @@ def test_200_numbers_from_parallel_workers_are_unique_and_gap_free():
             made.append(request.number)
         return made
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        numbers = [n for chunk in pool.map(worker, range(WORKERS)) for n in chunk]
+    numbers = [n for chunk in at_once(worker, WORKERS) for n in chunk]
 
     assert len(numbers) == TOTAL == len(set(numbers))
     assert ServiceRequest.objects.count() == TOTAL
@@ -106,21 +91,15 @@ def test_concurrent_edits_one_wins_the_other_is_told():
     request = services.service_request_create(actor=cast.agent, customer=CustomerFactory(),
                                               description="原始描述", internal=True)
     version = request.version
-    barrier = threading.Barrier(2)
+    texts = ["甲的修改", "乙的修改"]
 
-    @_in_thread
-    def edit(text):
+    def edit(index):
         copy = ServiceRequest.objects.get(pk=request.pk)
-        barrier.wait()
-        try:
-            services.service_request_update(actor=cast.agent, request=copy, description=text,
-                                            expected_version=version)
-            return "ok"
-        except StaleWrite:
-            return "stale"
+        services.service_request_update(actor=cast.agent, request=copy, description=texts[index],
+                                        expected_version=version)
+        return "ok"
 
-    with ThreadPoolExecutor(2) as pool:
-        results = sorted(pool.map(edit, ["甲的修改", "乙的修改"]))
+    results = sorted(at_once(edit, 2, outcomes={StaleWrite: "stale"}))
     assert results == ["ok", "stale"]
     request.refresh_from_db()
     assert request.description in {"甲的修改", "乙的修改"} and request.version == version + 1
@@ -130,19 +109,14 @@ def test_same_idempotency_key_in_parallel_creates_one_request():
     cast = Cast()
     customer = CustomerFactory(service_centre=cast.centre)
     body = {"customer": customer.pk, "channel": "phone", "description": "重复提交", "internal": True}
-    barrier = threading.Barrier(WORKERS)
-
-    @_in_thread
     def post(_):
         client = APIClient()
         client.force_authenticate(cast.agent)
-        barrier.wait()
         response = client.post("/api/v1/service-requests/", body, format="json",
                                HTTP_IDEMPOTENCY_KEY="call-42")
         return response.status_code, response.json().get("number")
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        results = list(pool.map(post, range(WORKERS)))
+    results = at_once(post, WORKERS)
     assert {status for status, _ in results} == {201}
     assert len({number for _, number in results}) == 1
     assert ServiceRequest.objects.count() == 1

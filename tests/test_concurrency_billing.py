@@ -2,40 +2,29 @@
 payment; different keys together never take more than is due (real threads with their own
 connections, on SQLite and PostgreSQL)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from aftersales.billing.choices import Method
 from aftersales.billing.models import Handover, Payment
 from aftersales.billing.selectors import charge_sheet_for
 from aftersales.billing.services import payment_record
 from aftersales.billing.tests.factories import Cast, complete, job_a, on_site_with_part, priced_part
+from aftersales.core.tests.concurrency import at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 WORKERS = 8
 
 
-def _race(fn, count=WORKERS):
-    barrier = threading.Barrier(count)
+REFUSED = {ValidationError: ("refused", None)}
 
-    def run(index):
-        barrier.wait()
-        try:
-            payment, created = fn(index)
-            return ("new" if created else "repeat", payment.pk)
-        except ValidationError:
-            return ("refused", None)
-        finally:
-            connection.close()
 
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
+def _outcome(recorded):
+    payment, created = recorded
+    return ("new" if created else "repeat", payment.pk)
 
 
 def _sheet(code):
@@ -47,8 +36,9 @@ def _sheet(code):
 
 def test_identical_posts_at_once_record_one_payment():
     cast, sheet = _sheet("RACE-PAY-1")
-    results = _race(lambda i: payment_record(actor=cast.technician, sheet=sheet, amount="100.00",
-                                             method=Method.CASH, idempotency_key="same-key"))
+    results = at_once(lambda i: _outcome(payment_record(
+        actor=cast.technician, sheet=sheet, amount="100.00", method=Method.CASH,
+        idempotency_key="same-key")), WORKERS, outcomes=REFUSED)
     kinds = [kind for kind, _ in results]
     assert kinds.count("new") == 1 and kinds.count("repeat") == WORKERS - 1
     assert len({pk for _, pk in results}) == 1
@@ -57,8 +47,9 @@ def test_identical_posts_at_once_record_one_payment():
 
 def test_different_keys_at_once_never_take_more_than_is_due():
     cast, sheet = _sheet("RACE-PAY-2")
-    results = _race(lambda i: payment_record(actor=cast.technician, sheet=sheet, amount="40.00",
-                                             method=Method.CASH, idempotency_key=f"key-{i}"))
+    results = at_once(lambda i: _outcome(payment_record(
+        actor=cast.technician, sheet=sheet, amount="40.00", method=Method.CASH,
+        idempotency_key=f"key-{i}")), WORKERS, outcomes=REFUSED)
     kinds = [kind for kind, _ in results]
     assert kinds.count("new") == 2 and kinds.count("refused") == WORKERS - 2  # 2 × 40 ≤ 100
     assert sum(p.amount for p in Payment.objects.all()) == Decimal("80.00")

@@ -4,15 +4,13 @@ each job once, invoice numbers stay gap-free with failed invoices among them (BL
 contract's fee is invoiced once, payments never exceed what an invoice has outstanding, and
 accountants replacing a payment schedule at once never leave two current schedules."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 
 from aftersales.accounts.choices import Role
@@ -20,6 +18,7 @@ from aftersales.accounts.tests.factories import UserFactory
 from aftersales.billing.models import Payment
 from aftersales.core.dates import local_today
 from aftersales.core.exceptions import ConflictError
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.services import contract_create
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
 from aftersales.invoicing.models import (
@@ -48,22 +47,11 @@ WORKERS = 8
 SH = ZoneInfo("Asia/Shanghai")
 
 
+OUTCOMES = {ValidationError: "refused", ConflictError: "conflict"}
+
+
 def _race(fn, count=WORKERS):
-    barrier = threading.Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        try:
-            return fn(index)
-        except ValidationError:
-            return "refused"
-        except ConflictError:
-            return "conflict"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
+    return at_once(fn, count, outcomes=OUTCOMES)
 
 
 def test_concurrent_credits_never_exceed_the_invoice():

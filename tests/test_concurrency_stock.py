@@ -3,13 +3,9 @@ are units, the others are refused; stock never goes below zero and no move is lo
 requests picking at once never reserve more than the store holds (real threads with their own
 connections, on SQLite and PostgreSQL)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
+from aftersales.core.tests.concurrency import at_once, ok
 from aftersales.parts import services
 from aftersales.parts.choices import MoveKind, WarehouseKind
 from aftersales.parts.models import MaterialRequest, StockBalance, StockMove, Warehouse
@@ -26,23 +22,6 @@ WORKERS = 8
 UNITS = 5
 
 
-def _race(fn, count):
-    barrier = threading.Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        try:
-            fn(index)
-            return "ok"
-        except ValidationError:
-            return "refused"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 def test_transfers_from_a_store_never_take_more_than_it_holds():
     cast = Cast()
     part = PartFactory(code="LAST-1")
@@ -52,8 +31,8 @@ def test_transfers_from_a_store_never_take_more_than_it_holds():
                                        kind=WarehouseKind.CENTRAL) for i in range(WORKERS)]
     services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
                         quantity=UNITS)
-    results = _race(lambda i: services.stock_transfer(
-        actor=cast.manager, source=store, target=depots[i], part=part, quantity=1), WORKERS)
+    results = at_once(ok(lambda i: services.stock_transfer(
+        actor=cast.manager, source=store, target=depots[i], part=part, quantity=1)), WORKERS)
     assert results.count("ok") == UNITS and results.count("refused") == WORKERS - UNITS
     assert StockBalance.objects.get(warehouse=store, part=part).quantity == 0
     assert StockMove.objects.filter(kind=MoveKind.TRANSFER_OUT).count() == UNITS
@@ -69,8 +48,8 @@ def test_parts_fitted_at_once_from_one_van_never_overdraw_it():
     services.stock_move(actor=cast.manager, warehouse=van, part=part, kind=MoveKind.RECEIPT,
                         quantity=UNITS)
     jobs = [drive(new_request(cast), cast, Status.ON_SITE) for _ in range(WORKERS)]
-    results = _race(lambda i: service.part_add(actor=cast.technician, request=jobs[i], part=part),
-                    WORKERS)
+    results = at_once(ok(lambda i: service.part_add(actor=cast.technician, request=jobs[i],
+                                                    part=part)), WORKERS)
     assert results.count("ok") == UNITS
     assert PartUsage.objects.count() == UNITS
     assert StockMove.objects.filter(kind=MoveKind.ISSUE).count() == UNITS
@@ -96,8 +75,8 @@ def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_sto
             lines=[{"part": part, "quantity": 2}])
         materials.append(services.material_request_approve(actor=cast.supervisor,
                                                            material_request=material))
-    results = _race(lambda i: services.material_request_pick(
-        actor=cast.supervisor, material_request=materials[i]), WORKERS)
+    results = at_once(ok(lambda i: services.material_request_pick(
+        actor=cast.supervisor, material_request=materials[i])), WORKERS)
     assert results.count("ok") == 2 and results.count("refused") == WORKERS - 2
     assert reserved_quantity(store, part) == 4
     assert MaterialRequest.objects.filter(status="picked").count() == 2

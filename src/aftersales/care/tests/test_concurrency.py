@@ -1,15 +1,14 @@
 """Two schedulers running care's daily work at the same moment: every message is sent once and
 every FB-6 visit made once (real threads with their own connections, SQLite and PostgreSQL)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
 
 from aftersales.care import services
 from aftersales.care.models import CareMessage, CareVisit
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
 
 from .conftest import DAY, outbox
@@ -20,32 +19,18 @@ SCHEDULERS = 2
 CUSTOMERS = 6
 
 
-def _race(fn, count=SCHEDULERS):
-    barrier = threading.Barrier(count)
-
-    def run(_index):
-        barrier.wait()
-        try:
-            return fn()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 def test_two_schedulers_send_each_greeting_once(sms, cast, account_manager):
     for n in range(CUSTOMERS):
         customer = CustomerFactory(birthday=date(1970 + n, DAY.month, DAY.day))
         InstalledProductFactory(customer=customer, purchased_on=DAY - timedelta(days=40),
                                 installed_on=DAY - timedelta(days=30))
-    results = _race(lambda: services.care_messages_send(day=DAY))
+    results = at_once(lambda _: services.care_messages_send(day=DAY), SCHEDULERS)
     assert sum(results) == 2 * CUSTOMERS  # a birthday and a check-in each, once in all
     assert CareMessage.objects.count() == 2 * CUSTOMERS
     lines = outbox(sms)
     assert len(lines) == 2 * CUSTOMERS
     assert len({(line["to"], line["text"]) for line in lines}) == 2 * CUSTOMERS
-    assert _race(lambda: services.care_messages_send(day=DAY)) == [0, 0]
+    assert at_once(lambda _: services.care_messages_send(day=DAY), SCHEDULERS) == [0, 0]
     assert len(outbox(sms)) == 2 * CUSTOMERS
 
 
@@ -59,7 +44,7 @@ def test_two_scans_make_each_installation_visit_once(cast, account_manager):
 
     for customer in customers:  # key accounts made without the service's own scan
         KeyAccount.objects.create(customer=customer, manager=account_manager, since=today)
-    results = _race(lambda: services.visits_after_installation_ensure())
+    results = at_once(lambda _: services.visits_after_installation_ensure(), SCHEDULERS)
     assert sum(results) == CUSTOMERS
     assert CareVisit.objects.count() == CUSTOMERS
 
@@ -77,7 +62,7 @@ def test_two_workers_send_a_product_notice_once_each(sms, cast):
     notice = services.product_notice_save(actor=cast.manager, product_model=heater,
                                           subject="升级", text="{customer}：{product} 可免费升级")
     notice = services.product_notice_send(actor=cast.manager, notice=notice)
-    results = _race(lambda: services.product_notice_deliver(notice_id=notice.pk))
+    results = at_once(lambda _: services.product_notice_deliver(notice_id=notice.pk), SCHEDULERS)
     notice = ProductNotice.objects.get()
     assert (notice.state, notice.sent) == ("sent", CUSTOMERS)
     assert CUSTOMERS in results
@@ -107,31 +92,26 @@ def test_two_worker_ticks_start_a_scheduled_notice_once(sms, cast, clock_at):
             actor=cast.manager, notice=notice,
             scheduled_for=timezone.now() + timedelta(minutes=5 + n)))
     later = timezone.now() + timedelta(minutes=30)
-    results = _race(lambda: services.product_notices_start_due(now=later))
+    results = at_once(lambda _: services.product_notices_start_due(now=later), SCHEDULERS)
     assert sum(results) == 3  # each notice started by one of the two
     assert DBTaskResult.objects.filter(task_path__endswith="deliver_product_notice").count() == 3
     for notice in ProductNotice.objects.all():
         assert (notice.state, notice.recipients) == ("sending", CUSTOMERS)
         assert [e.action for e in event_list(notice)].count("start") == 1
-    assert _race(lambda: services.product_notices_start_due(now=later)) == [0, 0]
+    assert at_once(lambda _: services.product_notices_start_due(now=later), SCHEDULERS) == [0, 0]
 
 
 def test_two_clicks_on_send_now_send_one_message(sms, cast, clock_at):
     """A double click on the calendar's "Send now" (two requests at once): one message."""
-    from django.core.exceptions import ValidationError
-
     clock_at(10, 30, day=DAY)
     customer = CustomerFactory(birthday=date(1980, DAY.month, DAY.day))
 
-    def click():
-        try:
-            services.care_message_send_now(actor=cast.agent, customer=customer,
-                                           occasion="birthday", key=str(DAY.year))
-            return 1
-        except ValidationError:
-            return 0
+    def click(_index):
+        services.care_message_send_now(actor=cast.agent, customer=customer,
+                                       occasion="birthday", key=str(DAY.year))
+        return 1
 
-    assert sorted(_race(click)) == [0, 1]
+    assert sorted(at_once(click, SCHEDULERS, outcomes={ValidationError: 0})) == [0, 1]
     assert CareMessage.objects.count() == 1
     assert len(outbox(sms)) == 1
 
@@ -139,7 +119,6 @@ def test_two_clicks_on_send_now_send_one_message(sms, cast, clock_at):
 def test_eight_answers_at_once_never_overfill_a_seminar(cast):
     """Eight agents noting "will come" for eight guests of a seminar with three seats at the same
     moment: three take a seat, five are told every seat is taken."""
-    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from aftersales.care.models import SeminarGuest
@@ -151,18 +130,11 @@ def test_eight_answers_at_once_never_overfill_a_seminar(cast):
     services.seminar_invite(actor=cast.agent, seminar=seminar, send=False,
                             customers=[CustomerFactory() for _ in range(8)])
     guests = list(SeminarGuest.objects.filter(seminar=seminar).order_by("id"))
-    queue = iter(guests)
-    lock = threading.Lock()
 
-    def answer():
-        with lock:
-            guest = next(queue)
-        try:
-            services.guest_answer(actor=cast.agent, guest=guest, answer="confirm")
-            return "seat"
-        except ValidationError:
-            return "full"
+    def answer(index):
+        services.guest_answer(actor=cast.agent, guest=guests[index], answer="confirm")
+        return "seat"
 
-    results = _race(answer, count=8)
+    results = at_once(answer, 8, outcomes={ValidationError: "full"})
     assert sorted(results) == ["full"] * 5 + ["seat"] * 3
     assert SeminarGuest.objects.filter(seminar=seminar, status="confirmed").count() == 3

@@ -3,19 +3,17 @@ dealer's stock place in the completion's transaction (not enough: nothing saved)
 its faulty part back by the dealer — seen and sent by that dealer only, received by HQ, kept and
 charged when overdue — and the month's report starts from them."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import translation
 
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import IllegalTransition, PermissionDenied
 from aftersales.core.models import Notification, ObjectChange
+from aftersales.core.tests.concurrency import at_once, ok
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
 from aftersales.parts import services as parts
 from aftersales.parts.choices import MoveKind, WarehouseKind
@@ -211,21 +209,7 @@ def test_the_monthly_report_starts_from_the_parts_fitted(net):
     assert MonthlyReport.objects.get(dealer=net["d2"]).parts_replaced == 0
 
 
-def _race(fn, count):
-    barrier = threading.Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        try:
-            fn(index)
-            return "ok"
-        except (ValidationError, IllegalTransition):
-            return "refused"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
+REFUSED = {ValidationError: "refused", IllegalTransition: "refused"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -246,9 +230,9 @@ def test_completions_at_once_never_overdraw_the_dealer_stock_nor_fit_twice(clock
     jobs = [services.dealer_job_record(actor=user, dealer=dealer, customer=customer,
                                        description="漏水") for _ in range(6)]
     # each draws both parts, half of them in the other order: locked in one order, no deadlock
-    results = _race(lambda i: services.dealer_job_complete(
+    results = at_once(ok(lambda i: services.dealer_job_complete(
         actor=user, job=jobs[i], parts=[(ignition, 1), (valve, 1)][::1 if i % 2 else -1],
-        **DONE), len(jobs))
+        **DONE)), len(jobs), outcomes=REFUSED)
     assert results.count("ok") == 3
     for part in (ignition, valve):
         assert stock_on_hand(warehouse=stock, part=part) == 0
@@ -259,7 +243,7 @@ def test_completions_at_once_never_overdraw_the_dealer_stock_nor_fit_twice(clock
                      quantity=5)
     job = services.dealer_job_record(actor=user, dealer=dealer, customer=customer,
                                      description="再次漏水")
-    results = _race(lambda i: services.dealer_job_complete(
-        actor=user, job=job, parts=[(ignition, 1)], **DONE), 4)
+    results = at_once(ok(lambda i: services.dealer_job_complete(
+        actor=user, job=job, parts=[(ignition, 1)], **DONE)), 4, outcomes=REFUSED)
     assert results.count("ok") == 1
     assert job.parts.count() == 1 and stock_on_hand(warehouse=stock, part=ignition) == 4

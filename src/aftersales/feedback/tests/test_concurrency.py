@@ -1,13 +1,11 @@
 """A survey is answered once even when several answers arrive at the same moment (two tabs,
 the SMS and the e-mail link), and two agents recording one call never lose an attempt."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from aftersales.core.exceptions import ConflictError
+from aftersales.core.tests.concurrency import at_once
 from aftersales.feedback import services
 from aftersales.feedback.models import FollowUpCall, FollowUpCase, Survey
 from aftersales.service.tests.factories import Cast
@@ -18,24 +16,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 WORKERS = 6
 
 
-def _in_thread(fn):
-    def run(*args):
-        try:
-            return fn(*args)
-        finally:
-            connection.close()
-    return run
-
-
 def test_parallel_answers_one_wins():
     request = completed_job(Cast())
     survey = survey_of(request)
     tokens = [fresh_token(survey, channel="sms" if i % 2 else "email") for i in range(WORKERS)]
-    barrier = threading.Barrier(WORKERS)
-
-    @_in_thread
     def answer(index):
-        barrier.wait()
         try:
             services.survey_answer(token=tokens[index], attitude=1 + index % 4, skill=2,
                                    punctuality=2, promise=2, comment=f"第{index}份")
@@ -44,8 +29,7 @@ def test_parallel_answers_one_wins():
             assert exc.reason == "used"
             return None
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        winners = [i for i in pool.map(answer, range(WORKERS)) if i is not None]
+    winners = [i for i in at_once(answer, WORKERS) if i is not None]
 
     assert len(winners) == 1
     survey = Survey.objects.get(pk=survey.pk)
@@ -56,18 +40,10 @@ def test_parallel_answers_one_wins():
 def test_parallel_outcomes_count_every_attempt():
     cast = Cast()
     call = FollowUpCall.objects.get(request=completed_job(cast))
-    barrier = threading.Barrier(2)
-
-    @_in_thread
     def record(_):
-        barrier.wait()
-        try:
-            services.follow_up_call_record(actor=cast.agent, call=call, outcome="not_reached")
-            return True
-        except ConflictError:
-            return False
+        services.follow_up_call_record(actor=cast.agent, call=call, outcome="not_reached")
+        return True
 
-    with ThreadPoolExecutor(2) as pool:
-        done = sum(pool.map(record, range(2)))
+    done = sum(at_once(record, 2, outcomes={ConflictError: False}))
     call.refresh_from_db()
     assert call.attempts == done == 2
