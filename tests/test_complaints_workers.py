@@ -5,7 +5,6 @@ again, and two firings at once make one alert."""
 import os
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from aftersales.complaints.models import StepAlert
 from aftersales.complaints.services.route import step_alert_fire
 from aftersales.complaints.tests.factories import Team, new_complaint
 from aftersales.core.models import Notification
+from aftersales.core.tests.concurrency import at_once
 
 AFTERSALES = Path(sys.executable).parent / "aftersales"
 
@@ -60,20 +60,7 @@ def test_database_worker_fires_each_reminder_and_urge_note_once():
 def test_two_firings_at_once_make_one_alert():
     complaints, _team = _late_complaints(1)
     step = complaints[0].steps.get()
-    results, barrier = [], threading.Barrier(4)
-
-    def fire():
-        try:
-            barrier.wait()
-            results.append(step_alert_fire(step_id=step.pk, kind=AlertKind.URGE))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=fire) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(lambda _: step_alert_fire(step_id=step.pk, kind=AlertKind.URGE), 4)
     assert sorted(results) == [False, False, False, True]
     assert StepAlert.objects.filter(step=step, kind=AlertKind.URGE).count() == 1
 

@@ -3,8 +3,6 @@ and the responsible person a task, exactly once; its outcome is renewed (the nex
 linked) or lost (a reason from the list)."""
 
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +12,6 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from aftersales.accounts.choices import Role
@@ -22,6 +19,7 @@ from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError
 from aftersales.core.models import Notification
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers import services
 from aftersales.customers.models import ContractRenewal, MaintenanceContract
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
@@ -150,18 +148,8 @@ def test_two_schedulers_at_once_send_each_notice_once(clock_at):
     phones = [f"+86139{n:08d}" for n in range(70001, 70006)]
     contracts = [_contract(manager, DAY + timedelta(days=10 + i), phone=p)
                  for i, p in enumerate(phones)]
-    barrier = threading.Barrier(2)
     mark = _sms_mark()
-
-    def sweep(_):
-        try:
-            barrier.wait()
-            return services.contract_renewals_sweep(today=DAY)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        opened = list(pool.map(sweep, range(2)))
+    opened = at_once(lambda _: services.contract_renewals_sweep(today=DAY), 2)
     assert sum(opened) == len(contracts)
     assert ContractRenewal.objects.count() == len(contracts)
     for phone in phones:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from aftersales.billing.models import ChargeSheet
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.tests.concurrency import at_once, ok
 from aftersales.customers.models import Customer
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.dispatch.choices import ClockKind, ClockState
@@ -169,29 +170,14 @@ def test_only_hq_hands_over(net):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.concurrency
 def test_two_hand_overs_at_once_give_the_job_to_one_dealer():
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
 
-    from django.db import connection
 
     cast = Cast()
     region = region_make("PD", "浦东", "浦东新区")
     dealers = [dealer_make(f"D{i}", f"经销商{i}", region, centre=cast.centre) for i in range(4)]
     job = new_request(cast, customer=CustomerFactory(address="上海市浦东新区张江路1号"))
-    barrier = threading.Barrier(len(dealers))
-
-    def run(dealer):
-        barrier.wait()
-        try:
-            services.job_hand_to_dealer(actor=cast.supervisor, job=job, dealer=dealer)
-            return "ok"
-        except ValidationError:
-            return "refused"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(dealers)) as pool:
-        results = list(pool.map(run, dealers))
+    results = at_once(ok(lambda i: services.job_hand_to_dealer(
+        actor=cast.supervisor, job=job, dealer=dealers[i])), len(dealers))
     assert results.count("ok") == 1 and results.count("refused") == len(dealers) - 1
     assert DealerJob.objects.filter(request=job).count() == 1
     assert DeadlineClock.objects.filter(request=job, kind=ClockKind.RESOLUTION).count() == 1

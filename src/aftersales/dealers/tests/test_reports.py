@@ -2,18 +2,16 @@
 overdue notice once after it; the dealer submits its own; the HQ audit sample (DL-3)."""
 
 import random
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.tests.factories import Cast, new_request
 
@@ -70,17 +68,7 @@ def test_a_dealer_submits_only_its_own_report_once(two_dealers):
 @pytest.mark.concurrency
 def test_two_daily_runs_at_once_remind_once(two_dealers):
     workers = 6
-    barrier = threading.Barrier(workers)
-
-    def run(_):
-        barrier.wait()
-        try:
-            return services.reports_remind(today=DAY1)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(run, range(workers)))
+    results = at_once(lambda _: services.reports_remind(today=DAY1), workers)
     assert sum(r["reminded"] for r in results) == 2
     assert MonthlyReport.objects.count() == 2
     assert Notification.objects.filter(user=two_dealers["u1"]).count() == 1

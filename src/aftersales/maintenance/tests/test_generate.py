@@ -1,15 +1,13 @@
 """Due maintenance visits (PM-1): generated ahead, once per product and due date, numbered with
 the requests' counter, on both databases; meter plans; overdue; completion and certificate."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from aftersales.core.events import event_list
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
 from aftersales.maintenance.choices import Basis, MeterUnit, VisitState
 from aftersales.maintenance.models import MaintenanceVisit
@@ -126,17 +124,7 @@ def test_concurrent_schedulers_generate_each_visit_once(clock_at):
     for n in range(40):
         _product(cast, plan, date(2026, 9, 1 + n % 28))
     workers = 4
-    barrier = threading.Barrier(workers)
-
-    def run(_):
-        try:
-            barrier.wait()
-            return maintenance_visits_generate(month=DEC)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(workers) as pool:
-        made = list(pool.map(run, range(workers)))
+    made = at_once(lambda _: maintenance_visits_generate(month=DEC), workers)
     assert sum(made) == 40, made
     assert MaintenanceVisit.objects.count() == 40
     assert MaintenanceVisit.objects.filter(request__isnull=True).count() == 0

@@ -1,14 +1,12 @@
 """The platforms' webhook: signed, fresh, stored once however often it is resent."""
 
 import json
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.test import Client
 
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.models import Customer
 from aftersales.shop.models import CaseMessage, InboundEvent, Order, Rating
 from aftersales.shop.services.orders import signature_for
@@ -118,17 +116,7 @@ def test_the_same_event_sent_ten_times_at_once_makes_one_order():
     shop = ShopFactory()
     body = order_event()
     workers = 10
-    barrier = threading.Barrier(workers)
-
-    def send(_index):
-        try:
-            barrier.wait()
-            return post(shop, body).status_code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(workers) as pool:
-        statuses = list(pool.map(send, range(workers)))
+    statuses = at_once(lambda _: post(shop, body).status_code, workers)
     assert sorted(statuses) == [200] * 9 + [201], statuses
     assert Order.objects.count() == 1
     assert InboundEvent.objects.count() == 1
@@ -140,17 +128,7 @@ def test_the_same_event_sent_ten_times_at_once_makes_one_order():
 def test_ten_different_events_about_one_order_at_once_make_one_order():
     shop = ShopFactory()
     workers = 10
-    barrier = threading.Barrier(workers)
-
-    def send(index):
-        try:
-            barrier.wait()
-            return post(shop, order_event(f"evt-{index}")).status_code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(workers) as pool:
-        statuses = list(pool.map(send, range(workers)))
+    statuses = at_once(lambda i: post(shop, order_event(f"evt-{i}")).status_code, workers)
     assert statuses == [201] * workers, statuses
     assert Order.objects.count() == 1
     assert InboundEvent.objects.count() == workers

@@ -3,14 +3,11 @@ maker, refurbished, scrapped), and a refund's money paid out by finance. Both re
 append-only, on a day not in the future; on the outcome's and the request's history, the
 request page's 三包 panel, the outcomes list and the API."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -20,6 +17,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.ledger import AppendOnlyError
+from aftersales.core.tests.concurrency import at_once
 from aftersales.parts.choices import WarehouseKind
 from aftersales.parts.models import Warehouse
 from aftersales.service.tests.factories import Cast
@@ -190,21 +188,13 @@ def test_two_payouts_at_once_one_row(clock_at):
     cast = Cast()
     outcome = _decided(cast, "refund")
     finance = [UserFactory(role=Role.ACCOUNTANT), cast.manager]
-    barrier = threading.Barrier(2)
+    def pay(index):
+        actor = finance[index]
+        services.refund_paid(actor=actor, outcome=outcome, method="transfer",
+                             paid_on=local_today(), reference=f"TX-{actor.pk}")
+        return True
 
-    def pay(actor):
-        try:
-            barrier.wait()
-            services.refund_paid(actor=actor, outcome=outcome, method="transfer",
-                                 paid_on=local_today(), reference=f"TX-{actor.pk}")
-            return True
-        except ConflictError:
-            return False
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(pay, finance))
+    results = at_once(pay, 2, outcomes={ConflictError: False})
     assert sorted(results) == [False, True]
     assert RefundPayout.objects.count() == 1
     assert [e.action for e in event_list(outcome)].count("refund_paid") == 1

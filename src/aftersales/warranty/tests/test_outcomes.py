@@ -1,19 +1,17 @@
 """三包 outcomes: decided once by a supervisor or manager under the policy, with the evidence and
 the effects (a replacement unit out of stock, a refund note), on both databases."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from aftersales.core.attachments import attachment_list
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.tests.concurrency import at_once
 from aftersales.invoicing.models import CreditNote
 from aftersales.invoicing.selectors import credit_notes_for
 from aftersales.parts.choices import MoveKind, WarehouseKind
@@ -183,21 +181,14 @@ def test_two_deciders_at_once_one_outcome_one_refund(clock_at):
     clock_at(10, 0)
     cast = Cast()
     job, earlier = job_with_priors(cast, priors=2)
-    barrier = threading.Barrier(2)
+    deciders = [cast.supervisor, cast.manager]
 
-    def decide(actor):
-        try:
-            barrier.wait()
-            services.outcome_decide(actor=actor, request=job, kind="refund", refund_amount="900",
-                                    same_fault=[r.pk for r in earlier])
-            return True
-        except ConflictError:
-            return False
-        finally:
-            connection.close()
+    def decide(index):
+        services.outcome_decide(actor=deciders[index], request=job, kind="refund",
+                                refund_amount="900", same_fault=[r.pk for r in earlier])
+        return True
 
-    with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(decide, [cast.supervisor, cast.manager]))
+    results = at_once(decide, 2, outcomes={ConflictError: False})
     assert sorted(results) == [False, True]
     assert WarrantyOutcome.objects.count() == 1 and CreditNote.objects.count() == 1
 
