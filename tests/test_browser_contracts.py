@@ -122,6 +122,8 @@ def test_a_sanbao_replacement_is_decided_on_the_request_page(page, live_server, 
     form = page.locator("form[data-unit-disposed]")
     form.locator("select[name=kind]").select_option("to_maker")
     form.locator("input[name=reference]").fill("SF1234567890")
+    form.scroll_into_view_if_needed()
+    _shot(page, "sanbao-disposal")
     form.locator("button[type=submit]").click()
     expect(page.locator("[data-unit-disposal]")).to_have_attribute("data-unit-disposal",
                                                                    "to_maker")

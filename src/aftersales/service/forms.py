@@ -1,10 +1,13 @@
 """Forms of the service desk. They check the shape of the input; the rules live in services."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aftersales.core.dates import local_today
 from aftersales.core.forms import DateTimeField
 from aftersales.customers.choices import CustomerKind, RegionKind
 from aftersales.customers.forms import FlexibleDateField, MessageLanguageField
@@ -144,7 +147,7 @@ class AssignForm(VersionForm):
     appointment_at = DateTimeField(
         label=_("Appointment"), required=False, input_formats=DATETIME_INPUT_FORMATS,
         widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M",
-                                   attrs={"placeholder": "2024-03-15 09:30", "autocomplete": "off"}),
+                                   attrs={"autocomplete": "off"}),
     )
 
     field_order = ["technician", "appointment_at", "note", "version"]
@@ -153,6 +156,9 @@ class AssignForm(VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["technician"].queryset = technicians
         self.fields["technician"].label_from_instance = _technician_label
+        # the format by example, on a day that could be meant: tomorrow morning
+        self.fields["appointment_at"].widget.attrs["placeholder"] = (
+            f"{local_today() + timedelta(days=1):%Y-%m-%d} 09:30")
 
 
 def _technician_label(user) -> str:

@@ -451,6 +451,15 @@ def test_supervisor_assigns_from_the_request_page(client, cast):
     assert timezone.localtime(sr.appointment_at).hour == 9
 
 
+def test_the_appointment_box_shows_its_format_on_tomorrow_morning(client, cast, clock_at):
+    """The example in the empty appointment box is a day that could be meant, not a past one:
+    at 23:50 Shanghai time on 31 December, the next morning is in the next year."""
+    clock_at(23, 50, day=date(2026, 12, 31), tick=False)
+    sr = new_request(cast)
+    page = client_for(client, cast.supervisor).get(f"/requests/{sr.pk}/").content.decode()
+    assert 'placeholder="2027-01-01 09:30"' in page
+
+
 def test_inspection_hand_back_and_close(client, cast):
     sr = drive(new_request(cast), cast, Status.REPAIRED)
     client_for(client, cast.supervisor)
