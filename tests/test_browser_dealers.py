@@ -113,6 +113,27 @@ def test_a_dealer_logs_in_and_completes_a_job_handed_to_it(browser, live_server)
     expect(dealer_page.locator(f"tr[data-obligation='{obligation.pk}']")).to_contain_text(
         "浦东安泰经销商")
 
+    # it fitted two, not one: the line is taken off (back into stock) and recorded again
+    dealer_page.goto(f"{live_server.url}/dealers/jobs/{row.pk}/")
+    take_off = dealer_page.locator("[data-take-off='IGN-20']")
+    take_off.locator("summary").click()
+    take_off.locator("input[name=reason]").fill("数量录错")
+    take_off.locator("input[name=reason]").press("Enter")
+    expect(dealer_page.locator("[data-section=parts]")).to_contain_text("未更换配件")
+    assert stock_on_hand(warehouse=dealer_stock, part=ignition) == 3
+    add = dealer_page.locator("[data-part-add]")
+    add.locator("summary").click()
+    add.locator("input[name=part]").fill("IGN-20")
+    add.locator("input[name=quantity]").fill("2")
+    add.locator("input[name=reason]").fill("实际更换了两个点火针")
+    add.locator("input[name=reason]").press("Enter")
+    expect(fitted.locator("td").nth(1)).to_have_text("2")
+    expect(dealer_page.locator(".timeline")).to_contain_text("完工后补记配件")
+    dealer_page.locator("[data-part-add] summary").click()
+    dealer_page.screenshot(path=str(SHOTS / "dealers-job-corrected.png"), full_page=True)
+    assert stock_on_hand(warehouse=dealer_stock, part=ignition) == 1
+    assert ReturnObligation.objects.get(dealer=east, status="open").quantity == 2
+
     desk.close()
     hq = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
                              viewport={"width": 1280, "height": 900})

@@ -113,6 +113,16 @@ def fitted_parts_form(data=None) -> BaseFittedPartFormSet:
     return FittedPartFormSet(data, prefix=PARTS_PREFIX)
 
 
+class PartAddForm(FittedPartForm):
+    """A part fitted on a completed job but not recorded then, with why it is added now."""
+
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].required = True
+
+
 class ReportForm(forms.Form):
     installs = forms.IntegerField(label=_("installations"), min_value=0)
     repairs = forms.IntegerField(label=_("repairs"), min_value=0)

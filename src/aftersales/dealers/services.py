@@ -26,7 +26,12 @@ from aftersales.dispatch.clocks import (
     deadline_from,
     policy_for,
 )
-from aftersales.parts.services import dealer_part_issue, obligation_open_for_dealer_part
+from aftersales.parts.services import (
+    dealer_part_issue,
+    dealer_part_return,
+    obligation_cancel_for_dealer_part,
+    obligation_open_for_dealer_part,
+)
 from aftersales.service.choices import Status
 from aftersales.service.services import service_request_dealer_complete, service_request_terms
 
@@ -470,6 +475,75 @@ def _fitted_parts_record(*, actor, job: DealerJob, lines) -> None:
             raise ValidationError({"parts": error.messages}) from None
         obligation_open_for_dealer_part(actor=actor, dealer=job.dealer, line=line,
                                         request=job.request)
+
+
+# --- a completed job's parts, corrected ------------------------------------------------------
+
+def job_parts_correctable(job: DealerJob) -> bool:
+    """A completed job's parts may be corrected until the dealer has reported the month it was
+    completed in (the monthly report counts the parts replaced)."""
+    if job.state != JobState.COMPLETED or job.completed_at is None:
+        return False
+    return not _month_report(job).filter(state=ReportState.SUBMITTED).exists()
+
+
+def _month_report(job: DealerJob):
+    month = month_start(timezone.localdate(job.completed_at))
+    return MonthlyReport.objects.filter(dealer_id=job.dealer_id, month=month)
+
+
+def _correction_begin(actor, job: DealerJob, reason: str) -> tuple[DealerJob, str]:
+    """In the correction's transaction: the job's row and its month's report locked (a report
+    sent at the same moment counts the parts as corrected, or the correction is refused)."""
+    _require_own_dealer(actor, job.dealer_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the parts are corrected.")]})
+    job = (DealerJob.objects.select_for_update(of=("self",)).select_related("request", "dealer")
+           .get(pk=job.pk))
+    if job.completed_at is not None:
+        list(_month_report(job).select_for_update())  # the month's report, if opened, locked
+    if not job_parts_correctable(job):
+        raise ValidationError(_("The parts of this job can no longer be corrected: it is not "
+                                "completed, or its month has been reported."))
+    return job, reason
+
+
+def dealer_job_part_add(*, actor, job: DealerJob, part, quantity, reason: str) -> DealerJobPart:
+    """A part the dealer fitted but forgot to record at completion: it leaves the dealer's stock
+    now, as it would have then (free or charged as the job decides; a free one owes its faulty
+    part back)."""
+    try:
+        lines = _fitted_parts_clean([(part, quantity)])
+    except ValidationError as error:
+        raise ValidationError({"parts": error.messages}) from None
+    with transaction.atomic():
+        job, reason = _correction_begin(actor, job, reason)
+        if job.parts.filter(part=part).exists():
+            raise ValidationError({"parts": [
+                _("%(part)s is on this job already: take that line off and add it again with "
+                  "the right quantity.") % {"part": part.code}]})
+        _fitted_parts_record(actor=actor, job=job, lines=lines)
+        event_append(subject=job, action="part_add", actor=actor, note=reason,
+                     data={"part": part.code, "quantity": lines[0][1]})
+    return job.parts.get(part=part)
+
+
+def dealer_job_part_take_off(*, actor, line: DealerJobPart, reason: str) -> None:
+    """A part recorded on a completed job by mistake: it goes back into the dealer's stock place
+    and the faulty part it owed is owed no more — refused once that part has been sent back (it
+    happened). The line is removed; the stock ledger keeps the issue and its return."""
+    with transaction.atomic():
+        job, reason = _correction_begin(actor, line.job, reason)
+        line = DealerJobPart.objects.select_related("part").filter(pk=line.pk, job=job).first()
+        if line is None:
+            raise ValidationError(_("This part is no longer on the job."))
+        obligation_cancel_for_dealer_part(actor=actor, line=line)
+        dealer_part_return(actor=actor, line=line, request=job.request)
+        event_append(subject=job, action="part_take_off", actor=actor, note=reason,
+                     data={"part": line.part.code, "quantity": line.quantity})
+        change_log(actor=actor, instance=line, action="delete", before=snapshot(line))
+        line.delete()
 
 
 def dealer_job_withdraw(*, actor, job: DealerJob, note: str) -> DealerJob:

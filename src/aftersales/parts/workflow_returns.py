@@ -7,7 +7,8 @@ stateDiagram-v2
     sent --> received: receive (at the receiving point)
     open --> received: receive (handed in without a waybill)
     open --> kept: keep (overdue sweep: charged)
-    open --> cancelled: cancel (service_request.part_remove)
+    open --> cancelled: cancel (the part taken off: service_request.part_remove, or a dealer
+                       correcting its completed job)
 ```
 
 A loan: ``out --> returned`` (return: the loan_back move), or ``out --> kept`` (the sweep, once
@@ -35,7 +36,7 @@ return_obligation_workflow = Workflow(
         Transition("send", (R.OPEN,), R.SENT, SENDERS, _("Sent back")),
         Transition("receive", (R.SENT, R.OPEN), R.RECEIVED, RECEIVERS, _("Received")),
         Transition("keep", (R.OPEN,), R.KEPT, SYSTEM, _("Counted as kept")),
-        Transition("cancel", (R.OPEN,), R.CANCELLED, STAFF | SYSTEM, _("Cancel")),
+        Transition("cancel", (R.OPEN,), R.CANCELLED, SENDERS | SYSTEM, _("Cancel")),
     ],
 )
 

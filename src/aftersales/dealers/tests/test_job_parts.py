@@ -247,3 +247,143 @@ def test_completions_at_once_never_overdraw_the_dealer_stock_nor_fit_twice(clock
         actor=user, job=job, parts=[(ignition, 1)], **DONE)), 4, outcomes=REFUSED)
     assert results.count("ok") == 1
     assert job.parts.count() == 1 and stock_on_hand(warehouse=stock, part=ignition) == 4
+
+
+# --- a completed job's parts corrected ---------------------------------------------------------
+
+def test_a_part_not_fitted_is_taken_off_back_into_stock_and_owes_nothing(net):
+    done = complete(net, handed(net), (net["part"], 2))
+    line = done.parts.get()
+    services.dealer_job_part_take_off(actor=net["u1"], line=line, reason="录错了，未更换")
+    assert not DealerJobPart.objects.exists()
+    assert stock_on_hand(warehouse=net["stock"], part=net["part"]) == 3
+    back = StockMove.objects.get(kind=MoveKind.RETURN)
+    assert (back.warehouse, back.quantity, back.reference, back.request) == (
+        net["stock"], Decimal(2), f"dealer-part:{line.pk}", done.request)
+    assert ReturnObligation.objects.get().status == ReturnStatus.CANCELLED
+    taken = [e for e in event_list(done) if e.action == "part_take_off"]
+    assert [(e.note, e.data) for e in taken] == [
+        ("录错了，未更换", {"part": "IGN-1", "quantity": 2})]
+    assert ObjectChange.objects.filter(object_id=line.pk, action="delete").exists()
+
+
+def test_a_part_whose_faulty_part_was_sent_back_stays_on_the_job(net):
+    done = complete(net, handed(net), (net["part"], 1))
+    parts.obligation_send(actor=net["u1"], obligation=ReturnObligation.objects.get(),
+                          faulty_serial="F-1", tracking="SF1")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.dealer_job_part_take_off(actor=net["u1"], line=done.parts.get(), reason="错")
+    assert "已经寄回" in error.value.messages[0]
+    assert DealerJobPart.objects.count() == 1 and not StockMove.objects.filter(
+        kind=MoveKind.RETURN).exists()
+    assert stock_on_hand(warehouse=net["stock"], part=net["part"]) == 2
+
+
+def test_a_part_fitted_but_not_recorded_is_added_as_at_completion(net):
+    done = complete(net, handed(net))
+    line = services.dealer_job_part_add(actor=net["u1"], job=done, part=net["part"], quantity=1,
+                                        reason="完工时漏记")
+    assert (line.quantity, line.charged, line.unit_price) == (1, False, Decimal("35.50"))
+    assert stock_on_hand(warehouse=net["stock"], part=net["part"]) == 2
+    assert ReturnObligation.objects.get().dealer_job_part == line
+    added = [e for e in event_list(done) if e.action == "part_add"]
+    assert [(e.note, e.data) for e in added] == [("完工时漏记", {"part": "IGN-1", "quantity": 1})]
+
+
+def test_a_correction_that_cannot_be_made_changes_nothing(net):
+    done = complete(net, handed(net), (net["part"], 1))
+    other = PartFactory(code="VALVE-9")
+    cases = [
+        (net["part"], 1, "再记一次", "IGN-1 已在此工单上"),  # already on the job
+        (other, 1, "漏记", "VALVE-9 只有 0 "),  # none of it in the dealer's stock
+        (other, 1, "  ", "请说明更正原因"),  # no reason
+    ]
+    for part, quantity, reason, message in cases:
+        with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+            services.dealer_job_part_add(actor=net["u1"], job=done, part=part,
+                                         quantity=quantity, reason=reason)
+        assert message in " ".join(error.value.messages), error.value.messages
+    with pytest.raises(PermissionDenied):  # another dealer's login, HQ: the dealer's own record
+        services.dealer_job_part_take_off(actor=net["u2"], line=done.parts.get(), reason="错")
+    with pytest.raises(PermissionDenied):
+        services.dealer_job_part_take_off(actor=net["cast"].supervisor, line=done.parts.get(),
+                                          reason="错")
+    assert DealerJobPart.objects.count() == 1
+    assert stock_on_hand(warehouse=net["stock"], part=net["part"]) == 2
+    assert not [e for e in event_list(done) if e.action.startswith("part_")]
+
+
+def test_parts_are_corrected_until_the_month_is_reported(net, clock_at):
+    done = complete(net, handed(net), (net["part"], 2))
+    assert services.job_parts_correctable(done)
+    clock_at(10, 0, day=date(2026, 12, 1), tick=False)
+    services.monthly_reports_open(today=date(2026, 12, 1))
+    report = MonthlyReport.objects.get(dealer=net["d1"])
+    assert report.parts_replaced == 2
+    services.dealer_job_part_take_off(actor=net["u1"], line=done.parts.get(), reason="未更换")
+    assert services.job_parts_correctable(done)  # opened, not sent: still correctable
+    services.monthly_report_submit(actor=net["u1"], report=report, installs=0, repairs=1)
+    assert not services.job_parts_correctable(done)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.dealer_job_part_add(actor=net["u1"], job=done, part=net["part"], quantity=1,
+                                     reason="漏记")
+    assert "已上报" in error.value.messages[0]
+    assert not services.job_parts_correctable(handed(net))  # not completed
+
+
+def test_the_dealer_corrects_the_parts_on_the_job_page(net, client):
+    done = complete(net, handed(net), (net["part"], 1))
+    client.force_login(net["u1"])
+    page = client.get(f"/dealers/jobs/{done.pk}/").content.decode()
+    assert 'data-take-off="IGN-1"' in page and "data-part-add" in page
+    line = done.parts.get()
+    response = client.post(f"/dealers/jobs/{done.pk}/parts/{line.pk}/take-off/",
+                           {"reason": "未更换"})
+    assert response.status_code == 302 and not DealerJobPart.objects.exists()
+    response = client.post(f"/dealers/jobs/{done.pk}/parts/add/",
+                           {"part": "IGN-1", "quantity": "2", "reason": "实际换了两个"})
+    assert response.status_code == 302
+    assert done.parts.get().quantity == 2
+    assert stock_on_hand(warehouse=net["stock"], part=net["part"]) == 1
+    response = client.post(f"/dealers/jobs/{done.pk}/parts/add/", {"part": "IGN-1",
+                                                                   "reason": ""}, follow=True)
+    assert done.parts.get().quantity == 2  # refused: the error is on the page
+    assert response.status_code == 200
+    client.force_login(net["cast"].supervisor)  # HQ sees the job, not the correction forms
+    page = client.get(f"/dealers/jobs/{done.pk}/").content.decode()
+    assert "data-take-off" not in page and "data-part-add" not in page
+    assert client.post(f"/dealers/jobs/{done.pk}/parts/add/",
+                       {"part": "IGN-1", "reason": "x"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.concurrency
+def test_a_correction_and_the_month_report_at_once_never_miss_each_other(clock_at):
+    """The dealer sends November's report while taking a part off a November job: either the
+    correction goes first and the report counts it, or the report goes first and the
+    correction is refused — never a correction after the report was sent."""
+    clock_at(10, 0, day=DAY, tick=False)
+    cast = Cast()
+    dealer = dealer_make("D1", "浦东经销商", region_make("PD", "浦东", "浦东新区"),
+                         centre=cast.centre)
+    user = dealer_login(dealer, "dealer-race")
+    stock = Warehouse.objects.create(code="D1-R", name="经销商库", kind=WarehouseKind.DEALER,
+                                     dealer=dealer)
+    part = PartFactory(code="RACE-IGN")
+    parts.stock_move(actor=cast.manager, warehouse=stock, part=part, kind=MoveKind.RECEIPT,
+                     quantity=1)
+    job = services.dealer_job_record(actor=user, dealer=dealer,
+                                     customer=CustomerFactory(address="上海市浦东新区张江路1号"),
+                                     description="漏水")
+    job = services.dealer_job_complete(actor=user, job=job, parts=[(part, 1)], **DONE)
+    clock_at(10, 0, day=date(2026, 12, 1), tick=False)
+    services.monthly_reports_open(today=date(2026, 12, 1))
+    report = MonthlyReport.objects.get()
+    line = job.parts.get()
+    calls = [lambda: services.dealer_job_part_take_off(actor=user, line=line, reason="未更换"),
+             lambda: services.monthly_report_submit(actor=user, report=report, installs=0,
+                                                    repairs=1, parts_replaced=1)]
+    results = at_once(ok(lambda i: calls[i]()), 2)
+    assert results[1] == "ok"
+    assert (results[0] == "ok") == (not DealerJobPart.objects.exists())
+    assert stock_on_hand(warehouse=stock, part=part) == (1 if results[0] == "ok" else 0)

@@ -18,8 +18,8 @@ from aftersales.service.models import ServiceRequest
 
 from .. import services
 from ..choices import JobState
-from ..forms import CompleteForm, HandOverForm, OwnJobForm, fitted_parts_form
-from ..models import Dealer, DealerJob
+from ..forms import CompleteForm, HandOverForm, OwnJobForm, PartAddForm, fitted_parts_form
+from ..models import Dealer, DealerJob, DealerJobPart
 from ..selectors import dealer_for, dealer_stock, job_list, job_parts
 from .common import dealer_or_hq_required, hq_required, is_dealer
 
@@ -30,6 +30,8 @@ EVENT_LABELS = {
     "hand_over": gettext_lazy("Handed over"), "record": gettext_lazy("Call recorded"),
     "accept": gettext_lazy("Accepted"), "complete": gettext_lazy("Completed"),
     "withdraw": gettext_lazy("Taken back"), "audit_draw": gettext_lazy("Drawn for an audit call"),
+    "part_add": gettext_lazy("Part added afterwards"),
+    "part_take_off": gettext_lazy("Part taken off afterwards"),
     "audit_check": gettext_lazy("Audit call recorded"),
 }
 
@@ -66,10 +68,12 @@ def _job_page(request, job, *, form=None, parts_form=None, status=200):
     completing = dealer_view and job.is_open
     if completing and form is None:
         form, parts_form = CompleteForm(job=job), fitted_parts_form()
+    correcting = dealer_view and services.job_parts_correctable(job)
     return render(request, "dealers/job.html", {
         "job": job, "dealer_view": dealer_view, "events": _events(job),
-        "form": form, "parts_form": parts_form,
-        "stock": dealer_stock(request.user).filter(quantity__gt=0) if completing else (),
+        "form": form, "parts_form": parts_form, "correcting": correcting,
+        "stock": (dealer_stock(request.user).filter(quantity__gt=0)
+                  if completing or correcting else ()),
         "fitted": job_parts(job),
         "products": job.customer.products.select_related("model")[:10]}, status=status)
 
@@ -103,6 +107,34 @@ def job_complete(request, pk):
         messages.success(request, _("Job done and confirmed by the customer."))
         return redirect("dealers:job", pk=job.pk)
     return _job_page(request, job, form=form, parts_form=parts_form, status=400)
+
+
+@require_POST
+@dealer_required
+def job_part_add(request, pk):
+    """A part fitted on a completed job but not recorded at completion."""
+    job = get_restricted(DealerJob.objects.all(), request.user, pk=pk)
+    form = PartAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif service_run(request, lambda: services.dealer_job_part_add(
+            actor=request.user, job=job, part=form.cleaned_data["part"],
+            quantity=form.cleaned_data.get("quantity") or 1,
+            reason=form.cleaned_data["reason"])):
+        messages.success(request, _("Part added to the job."))
+    return redirect("dealers:job", pk=job.pk)
+
+
+@require_POST
+@dealer_required
+def job_part_take_off(request, pk, line):
+    """A part recorded on a completed job by mistake goes back into the dealer's stock."""
+    job = get_restricted(DealerJob.objects.all(), request.user, pk=pk)
+    line = get_restricted(DealerJobPart.objects.filter(job=job), request.user, pk=line)
+    if service_run(request, lambda: services.dealer_job_part_take_off(
+            actor=request.user, line=line, reason=request.POST.get("reason", ""))):
+        messages.success(request, _("Part taken off the job and put back into your stock."))
+    return redirect("dealers:job", pk=job.pk)
 
 
 @require_POST

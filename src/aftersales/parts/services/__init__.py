@@ -21,6 +21,7 @@ from .requests import (
     material_request_ship,
 )
 from .returns import (
+    obligation_cancel_for_dealer_part,
     obligation_cancel_for_usage,
     obligation_open_for_dealer_part,
     obligation_open_for_usage,
@@ -32,6 +33,7 @@ from .returns import (
 )
 from .stock import (
     dealer_part_issue,
+    dealer_part_return,
     dealer_stock_place,
     job_part_issue,
     job_part_return,
@@ -49,12 +51,13 @@ __all__ = [
     "stock_count_approve", "stock_count_cancel", "stock_count_finish", "stock_count_line_add",
     "stock_count_line_set", "stock_count_open", "stock_count_recount",
     "loan_create", "loan_return", "loans_remind", "loans_sweep",
-    "obligation_cancel_for_usage", "obligation_open_for_dealer_part",
+    "obligation_cancel_for_dealer_part", "obligation_cancel_for_usage",
+    "obligation_open_for_dealer_part",
     "obligation_open_for_usage", "obligation_receive", "obligation_send",
     "obligation_serials_record", "obligations_sweep", "return_point",
     "material_request_approve", "material_request_cancel", "material_request_create",
     "material_request_pick", "material_request_receive", "material_request_ship",
     "part_price_set", "part_prices_apply",
-    "dealer_part_issue", "dealer_stock_place", "job_part_issue", "job_part_return",
+    "dealer_part_issue", "dealer_part_return", "dealer_stock_place", "job_part_issue", "job_part_return",
     "job_stock_place", "may_move", "quantity_clean", "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]

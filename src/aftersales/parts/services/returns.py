@@ -79,7 +79,16 @@ def obligation_open_for_dealer_part(*, actor, dealer, line,
 def obligation_cancel_for_usage(*, actor, usage) -> ReturnObligation | None:
     """The usage line is taken off the job: its open obligation is cancelled. A faulty part
     already sent back or received keeps the line on the job (it happened)."""
-    obligation = ReturnObligation.objects.filter(usage=usage).first()
+    return _obligation_cancel(actor, ReturnObligation.objects.filter(usage=usage).first())
+
+
+def obligation_cancel_for_dealer_part(*, actor, line) -> ReturnObligation | None:
+    """A dealer takes a part off its completed job (a ``dealers.DealerJobPart``): the faulty
+    part it owed for it is owed no more — unless it was sent back already."""
+    return _obligation_cancel(actor, ReturnObligation.objects.filter(dealer_job_part=line).first())
+
+
+def _obligation_cancel(actor, obligation) -> ReturnObligation | None:
     if obligation is None or obligation.status == ReturnStatus.CANCELLED:
         return None
     if obligation.status != ReturnStatus.OPEN:

@@ -307,13 +307,26 @@ def dealer_part_issue(*, actor, dealer, line, request=None) -> StockMove | None:
                      reference=f"dealer-part:{line.pk}")
 
 
-def job_part_return(*, actor, usage) -> StockMove | None:
-    """A usage line taken off the job puts the part back where it came from."""
-    issued = (StockMove.objects.filter(reference=f"usage:{usage.pk}", kind=MoveKind.ISSUE)
+def _issue_undo(*, actor, reference: str, part, request=None) -> StockMove | None:
+    """What was issued under ``reference`` goes back to the place it left (a return row beside
+    the issue: the ledger keeps both); nothing moves where nothing was issued."""
+    issued = (StockMove.objects.filter(reference=reference, kind=MoveKind.ISSUE)
               .select_related("warehouse").first())
     if issued is None:
         return None
     with transaction.atomic():
-        return _post(actor=actor, warehouse=issued.warehouse, part=usage.part,
-                     kind=MoveKind.RETURN, quantity=-issued.quantity, request=usage.request,
-                     reference=f"usage:{usage.pk}")
+        return _post(actor=actor, warehouse=issued.warehouse, part=part, kind=MoveKind.RETURN,
+                     quantity=-issued.quantity, request=request, reference=reference)
+
+
+def job_part_return(*, actor, usage) -> StockMove | None:
+    """A usage line taken off the job puts the part back where it came from."""
+    return _issue_undo(actor=actor, reference=f"usage:{usage.pk}", part=usage.part,
+                       request=usage.request)
+
+
+def dealer_part_return(*, actor, line, request=None) -> StockMove | None:
+    """A part a dealer took off its completed job (a ``dealers.DealerJobPart`` recorded by
+    mistake) goes back into the dealer's stock place it left."""
+    return _issue_undo(actor=actor, reference=f"dealer-part:{line.pk}", part=line.part,
+                       request=request)
