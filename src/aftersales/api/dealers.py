@@ -1,7 +1,8 @@
 """The integration API's endpoints for dealers (their rules live in the app's services).
 
 A dealer's system logs in as one of the dealer's users (role ``dealer``, not staff): these
-endpoints — and no other — let it in (``StaffOrDealer``), and ``restrict`` scopes every read to its
+endpoints — and the faulty parts it owes back (return-obligations/) — let it in
+(``permissions.StaffOrDealer``), and ``restrict`` scopes every read to its
 own dealer. It pushes the calls it took itself (``POST dealer-jobs/``), accepts and completes the
 jobs handed to it — with the parts it fitted, which leave its stock — and submits its monthly
 report; HQ hands a request over with
@@ -12,10 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from aftersales.accounts.choices import Role
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.dealers import services
@@ -26,22 +25,9 @@ from aftersales.service.models import ServiceRequest
 
 from .fields import DateTimeField, RestrictedPrimaryKeyRelatedField
 from .idempotency import idempotent
+from .permissions import StaffOrDealer
 from .serializers import ModelSerializer
 from .views import IDEMPOTENCY_HEADER
-
-
-class StaffOrDealer(BasePermission):
-    """Staff (as everywhere in the API) and a dealer's login linked to its dealer."""
-
-    message = _("The API is for staff and connected systems. Customers use the service portal.")
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        if user.is_staff_role:
-            return True
-        return user.role == Role.DEALER and getattr(user, "dealer_link", None) is not None
 
 
 class RegionSerializer(ModelSerializer):

@@ -2,7 +2,8 @@
 
 Return obligations are made by fitting a free part on a job; here they are read (``?overdue=``,
 ``?status=``, ``?request=``, ``?owed_by=``) and moved on: ``POST …/{id}/serials/``, ``send/``,
-``receive/``. Loans are listed (``?overdue=``, ``?status=``, ``?warehouse=``), made (``POST``,
+``receive/``; a dealer's login (its system) reads and sends back what its dealer owes. Loans
+are staff's: listed (``?overdue=``, ``?status=``, ``?warehouse=``), made (``POST``,
 idempotent with an ``Idempotency-Key``) and brought back (``POST …/{id}/return/``). Reads go
 through ``restrict``; every write calls parts.services."""
 
@@ -30,6 +31,7 @@ from aftersales.parts.services import returns as return_services
 
 from .fields import RestrictedPrimaryKeyRelatedField
 from .idempotency import idempotent
+from .permissions import StaffOrDealer
 from .serializers import ModelSerializer
 from .views import IDEMPOTENCY_HEADER
 
@@ -37,7 +39,8 @@ from .views import IDEMPOTENCY_HEADER
 class ReturnObligationSerializer(ModelSerializer):
     class Meta:
         model = ReturnObligation
-        fields = ["id", "usage", "request", "service_centre", "part", "quantity", "new_serial",
+        fields = ["id", "usage", "dealer_job_part", "request", "service_centre", "part",
+                  "quantity", "new_serial",
                   "faulty_serial", "owed_by", "dealer", "due_on", "receiving_point", "status",
                   "sent_at", "tracking", "received_at", "received_by", "kept_at",
                   "charge_amount", "version", "created_at"]
@@ -71,7 +74,7 @@ class ReturnObligationFilterSet(filters.FilterSet):
 
     class Meta:
         model = ReturnObligation
-        fields = ["status", "request", "owed_by", "part"]
+        fields = ["status", "request", "owed_by", "dealer", "part"]
 
     def filter_overdue(self, queryset, name, value):
         return _overdue(queryset, ReturnStatus.OPEN, value)
@@ -79,8 +82,10 @@ class ReturnObligationFilterSet(filters.FilterSet):
 
 class ReturnObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                               viewsets.GenericViewSet):
-    """Faulty parts owed back: a technician sees what he owes, a centre its own, HQ all."""
+    """Faulty parts owed back: a technician sees what he owes, a centre its own, HQ all; a
+    dealer's system what its dealer owes, which it records and sends back (not receives)."""
 
+    permission_classes = [StaffOrDealer]
     serializer_class = ReturnObligationSerializer
     filterset_class = ReturnObligationFilterSet
 

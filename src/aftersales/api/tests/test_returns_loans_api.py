@@ -89,3 +89,50 @@ def test_loans_lend_and_come_back_through_the_ledger(fitted):
     assert manager.post(f"/api/v1/loans/{loan_id}/return/", {}, format="json").status_code == 409
     assert date.fromisoformat(back.json()["due_on"]) == date(2026, 12, 10)
     assert _client(cast.technician).get(f"/api/v1/loans/{loan_id}/").status_code == 404
+
+
+def test_a_dealer_system_reads_and_sends_back_what_its_dealer_owes_and_nothing_else(clock_at):
+    """A dealer's login (its system's token) lists the faulty parts its dealer owes — not another
+    dealer's, not a technician's — records their serials and sends them back; receiving is HQ's,
+    and loans stay staff's."""
+    from aftersales.dealers import services as dealers
+    from aftersales.dealers.tests.factories import dealer_login, dealer_make, region_make
+    from aftersales.parts.choices import WarehouseKind
+    from aftersales.parts.models import Warehouse
+    from aftersales.parts.tests.factories import PartFactory
+    from aftersales.service.tests.factories import Cast, new_request
+
+    clock_at(10, 0, day=TODAY, tick=False)
+    cast = Cast()
+    Warehouse.objects.create(code="C-API", name="总仓", kind=WarehouseKind.CENTRAL)
+    region = region_make("PD", "浦东", "浦东新区")
+    mine, other = (dealer_make(code, name, region, centre=cast.centre)
+                   for code, name in (("D1", "浦东经销商"), ("D2", "另一经销商")))
+    stock = Warehouse.objects.create(code="D1-API", name="经销商库", kind=WarehouseKind.DEALER,
+                                     dealer=mine)
+    part = PartFactory(code="IGN-API")
+    stock_move(actor=cast.manager, warehouse=stock, part=part, kind=MoveKind.RECEIPT, quantity=2)
+    user = dealer_login(mine, "dealer-api-1")
+    customer = CustomerFactory(address="上海市浦东新区张江路1号")
+    job = dealers.job_hand_to_dealer(actor=cast.supervisor, job=new_request(cast, customer=customer),
+                                     dealer=mine)
+    dealers.dealer_job_complete(actor=user, job=job, parts=[(part, 1)], fault_found="不点火",
+                                fault_cause="点火针", action_taken="更换", confirmed_by="王先生")
+    owed = ReturnObligation.objects.get(dealer=mine)
+    _job(chargeable=False)  # a technician's job elsewhere, with its own obligation to come
+    api = _client(user)
+    rows = api.get("/api/v1/return-obligations/").json()["results"]
+    assert [(r["id"], r["dealer"], r["dealer_job_part"]) for r in rows] == [
+        (owed.pk, mine.pk, job.parts.get().pk)]
+    assert _client(dealer_login(other, "dealer-api-2")).get(
+        "/api/v1/return-obligations/").json()["results"] == []
+    assert api.post(f"/api/v1/return-obligations/{owed.pk}/serials/",
+                    {"faulty_serial": "F-9"}, format="json").status_code == 200
+    sent = api.post(f"/api/v1/return-obligations/{owed.pk}/send/", {"tracking": "SF9"},
+                    format="json", HTTP_IDEMPOTENCY_KEY="ship-1")
+    assert sent.status_code == 200 and sent.json()["status"] == "sent"
+    assert api.post(f"/api/v1/return-obligations/{owed.pk}/receive/", {},
+                    format="json").status_code == 403
+    assert api.get("/api/v1/loans/").status_code == 403
+    owed.refresh_from_db()
+    assert (owed.status, owed.faulty_serial, owed.tracking) == ("sent", "F-9", "SF9")
