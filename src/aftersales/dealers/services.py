@@ -509,6 +509,14 @@ def _correction_begin(actor, job: DealerJob, reason: str) -> tuple[DealerJob, st
     return job, reason
 
 
+def _correction_end(job: DealerJob) -> None:
+    """The month's report, opened and not yet sent, starts from the corrected parts."""
+    report = _month_report(job).first()
+    if report is not None:
+        report.parts_replaced = _month_counts(job.dealer, report.month)["parts_replaced"]
+        report.save(update_fields=["parts_replaced", "updated_at"])
+
+
 def dealer_job_part_add(*, actor, job: DealerJob, part, quantity, reason: str) -> DealerJobPart:
     """A part the dealer fitted but forgot to record at completion: it leaves the dealer's stock
     now, as it would have then (free or charged as the job decides; a free one owes its faulty
@@ -526,6 +534,7 @@ def dealer_job_part_add(*, actor, job: DealerJob, part, quantity, reason: str) -
         _fitted_parts_record(actor=actor, job=job, lines=lines)
         event_append(subject=job, action="part_add", actor=actor, note=reason,
                      data={"part": part.code, "quantity": lines[0][1]})
+        _correction_end(job)
     return job.parts.get(part=part)
 
 
@@ -544,6 +553,7 @@ def dealer_job_part_take_off(*, actor, line: DealerJobPart, reason: str) -> None
                      data={"part": line.part.code, "quantity": line.quantity})
         change_log(actor=actor, instance=line, action="delete", before=snapshot(line))
         line.delete()
+        _correction_end(job)
 
 
 def dealer_job_withdraw(*, actor, job: DealerJob, note: str) -> DealerJob:

@@ -322,6 +322,8 @@ def test_parts_are_corrected_until_the_month_is_reported(net, clock_at):
     assert report.parts_replaced == 2
     services.dealer_job_part_take_off(actor=net["u1"], line=done.parts.get(), reason="未更换")
     assert services.job_parts_correctable(done)  # opened, not sent: still correctable
+    report.refresh_from_db()
+    assert report.parts_replaced == 0  # the opened report starts from the corrected parts
     services.monthly_report_submit(actor=net["u1"], report=report, installs=0, repairs=1)
     assert not services.job_parts_correctable(done)
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
