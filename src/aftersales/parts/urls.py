@@ -3,6 +3,7 @@ from django.urls import path
 from .views import counts as ct
 from .views import home
 from .views import loans as ln
+from .views import prices as pr
 from .views import requests as mr
 from .views import returns as rt
 from .views import stock as st
@@ -36,6 +37,14 @@ urlpatterns = [
     path("stock/transfer/", st.stock_transfer, name="stock_transfer"),
     path("stock/scrap/", st.stock_scrap, name="stock_scrap"),
     path("stock/<int:pk>/", st.stock_place, name="stock_place"),
+    path("prices/", pr.price_list_page, name="prices"),
+    path("prices/export/", pr.price_list_export, name="prices_export"),
+    path("prices/print/", pr.price_list_print, name="prices_print"),
+    path("prices/import/", pr.price_import, name="price_import"),
+    path("prices/import/confirm/", pr.price_import_confirm, name="price_import_confirm"),
+    path("prices/import/template/", pr.price_import_template, name="price_import_template"),
+    path("prices/<int:pk>/", pr.part_prices, name="part_prices"),
+    path("prices/<int:pk>/fits/", pr.part_fits, name="part_fits"),
     path("returns/", rt.return_list, name="returns"),
     path("returns/<int:pk>/<str:step>/", rt.return_step, name="return_step"),
     path("loans/", ln.loan_list, name="loans"),

@@ -1,6 +1,7 @@
 """Every write of the parts app (house style rule 1), one module per area; each area's public
 functions are re-exported here."""
 
+from .catalogue import part_fit_add, part_fit_remove
 from .counts import (
     stock_count_approve,
     stock_count_cancel,
@@ -11,7 +12,14 @@ from .counts import (
     stock_count_recount,
 )
 from .loans import loan_create, loan_return, loans_remind, loans_sweep
-from .prices import part_price_set, part_prices_apply
+from .prices import (
+    may_read_costs,
+    may_set_prices,
+    part_price_set,
+    part_prices_add,
+    part_prices_apply,
+)
+from .prices_import import price_list_import
 from .requests import (
     material_request_approve,
     material_request_cancel,
@@ -57,7 +65,8 @@ __all__ = [
     "obligation_serials_record", "obligations_sweep", "return_point",
     "material_request_approve", "material_request_cancel", "material_request_create",
     "material_request_pick", "material_request_receive", "material_request_ship",
-    "part_price_set", "part_prices_apply",
+    "may_read_costs", "may_set_prices", "part_price_set", "part_prices_add", "part_prices_apply",
+    "price_list_import", "part_fit_add", "part_fit_remove",
     "dealer_part_issue", "dealer_part_return", "dealer_stock_place", "job_part_issue", "job_part_return",
     "job_stock_place", "may_move", "quantity_clean", "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]

@@ -39,11 +39,17 @@ def may_read_costs(user) -> bool:
                 or getattr(user, "role", None) == "accountant")
 
 
+def may_set_prices(user) -> bool:
+    """Who sets prices and edits the catalogue (the pages, the import, the API, the admin):
+    service managers and administrators."""
+    return bool(user.is_superuser or getattr(user, "sees_all_centres", False))
+
+
 def part_price_set(*, actor, part: Part, cost, price, valid_from: date) -> PartPrice:
     """Adds a price from ``valid_from`` on (managers and administrators). When it is the price
     valid today, the part's ``unit_price`` becomes it, in the same transaction; a future price
     waits for its day (``part_prices_apply``)."""
-    if actor is not None and not (actor.is_superuser or getattr(actor, "sees_all_centres", False)):
+    if actor is not None and not may_set_prices(actor):
         raise PermissionDenied(_("Only service managers and administrators set prices."))
     errors = {}
     values = {}
@@ -68,6 +74,50 @@ def part_price_set(*, actor, part: Part, cost, price, valid_from: date) -> PartP
         _unit_price_follow(actor, locked)
     part.unit_price = locked.unit_price
     return row
+
+
+def part_prices_add(*, actor, rows) -> list[PartPrice]:
+    """``part_price_set`` for many rows at once (the price-list import), all or none: the same
+    permission and amounts, the parts locked in the order of their ids, one query for the days
+    that have a row already, the rows inserted together; each part whose price valid today
+    changed has its unit price follow it. ``rows``: (part, cost, price, valid_from)."""
+    if actor is not None and not may_set_prices(actor):
+        raise PermissionDenied(_("Only service managers and administrators set prices."))
+    errors, values = [], []
+    for part, cost, price, valid_from in rows:
+        try:
+            amounts = {"cost": _money(cost, "cost"), "price": _money(price, "price")}
+        except ValidationError as error:
+            errors += [f"{part.code}: {m}" for ms in error.message_dict.values() for m in ms]
+            continue
+        if not isinstance(valid_from, date):
+            errors.append(f"{part.code}: {_('Enter the day the price is valid from.')}")
+            continue
+        values.append((part, valid_from, amounts))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        ids = sorted({part.pk for part, _day, _amounts in values})
+        locked = {part.pk: part for part in
+                  Part.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        taken = set(PartPrice.objects.filter(part_id__in=ids).values_list("part_id",
+                                                                          "valid_from"))
+        for part, valid_from, _amounts in values:
+            if (part.pk, valid_from) in taken:
+                errors.append(_("%(part)s already has a price from %(day)s: a change needs "
+                                "another day.") % {"part": part.code,
+                                                   "day": valid_from.isoformat()})
+            taken.add((part.pk, valid_from))
+        if errors:
+            raise ValidationError(errors)
+        by = actor if getattr(actor, "is_authenticated", False) else None
+        created = PartPrice.objects.bulk_create(
+            [PartPrice(part=locked[part.pk], valid_from=valid_from, created_by=by, **amounts)
+             for part, valid_from, amounts in values], batch_size=500)
+        today = local_today()
+        for part_id in sorted({row.part_id for row in created if row.valid_from <= today}):
+            _unit_price_follow(actor, locked[part_id])
+    return created
 
 
 def _unit_price_follow(actor, part: Part) -> None:

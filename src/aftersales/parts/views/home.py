@@ -17,6 +17,7 @@ from ..models import (
 )
 from ..models.requests import OPEN_MATERIAL_REQUEST_STATUSES, MaterialRequestStatus
 from ..selectors import low_stock_list
+from ..selectors_prices import price_list
 from .stock import staff_required
 
 
@@ -39,6 +40,8 @@ def parts_home(request):
         {"url": "parts:loans", "key": "loans", "open": loans.count(),
          "attention": loans.filter(due_on__lt=today).count()},
     ]
+    areas.append({"url": "parts:prices", "key": "prices",
+                  "attention": price_list(user=user, day=today, unpriced=True).count()})
     if user.role != Role.TECHNICIAN:
         areas.append({"url": "parts:counts", "key": "counts",
                       "open": StockCount.objects.restrict(user, "view").filter(
