@@ -7,7 +7,14 @@
   itself (REQUIRES an ``Idempotency-Key``; never more than is outstanding). An invoice shows its
   current payment schedule (``schedule``, null without one: each instalment with what of it is
   paid and its state); ``invoices/{id}/schedule/``: POST makes or replaces it (REQUIRES an
-  ``Idempotency-Key``).
+  ``Idempotency-Key``). ``payments/`` may also apply money on account: with ``payment`` (a
+  payment on account of the invoice's customer) ``amount`` is taken from it, no new money.
+- ``customer-payments/``: money the back office received from a customer without a charge sheet,
+  with its ``allocations`` (how much of it pays which invoice; reversals negative) and what is
+  left ``on_account`` (预收款). POST records one, split over the customer's invoices, the rest
+  on account; ``{id}/apply/`` applies money on account to invoices; ``{id}/reverse/`` reverses
+  one mistaken application (all REQUIRE an ``Idempotency-Key``). Never beyond an invoice's
+  outstanding amount nor beyond the payment (400).
 - ``credit-notes/``: credit notes, allowances and refunds (read); POST issues one (REQUIRES an
   ``Idempotency-Key``); never more than the invoice has left to credit (400).
 - ``return-notes/``: goods returned against an invoice (read); POST issues one with its credit
@@ -33,7 +40,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aftersales.billing.choices import Method
-from aftersales.billing.models import ChargeSheet
+from aftersales.billing.models import ChargeSheet, Payment
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.filters import IsoDateTimeFilter
 from aftersales.customers.models import Customer, MaintenanceContract
@@ -44,12 +51,19 @@ from aftersales.invoicing.models import (
     CreditNoteLine,
     Invoice,
     InvoiceLine,
+    InvoicePayment,
     ReturnNote,
     ReturnNoteLine,
 )
+from aftersales.invoicing.models.base import READ_ROLES
 from aftersales.invoicing.permissions import may_issue
 from aftersales.invoicing.schedules import INSTALMENTS_OR_SPLIT
-from aftersales.invoicing.selectors import invoice_balances, payment_plans, receivables
+from aftersales.invoicing.selectors import (
+    invoice_balances,
+    payment_plans,
+    payments_on_account,
+    receivables,
+)
 from aftersales.parts.models import Part
 
 from .billing import PaymentSerializer
@@ -135,10 +149,44 @@ class PaymentScheduleSerializer(serializers.Serializer):
     instalments = ScheduledInstalmentSerializer(many=True)
 
 
+class AllocationSerializer(ModelSerializer):
+    """How much of a payment paid an invoice; a reversal is negative and names the row it
+    reverses (``reverses``) with its ``reason``."""
+
+    payment_number = serializers.CharField(source="payment.number", read_only=True)
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+    reversed = serializers.SerializerMethodField(
+        help_text="Whether a later row reversed this application.")
+
+    class Meta:
+        model = InvoicePayment
+        fields = ["id", "payment", "payment_number", "invoice", "invoice_number", "amount",
+                  "reverses", "reversed", "reason", "allocated_at", "allocated_by"]
+        read_only_fields = fields
+
+    def get_reversed(self, allocation) -> bool:
+        reversed_ids = self.context.get("reversed_ids")
+        if reversed_ids is None:
+            return InvoicePayment.objects.filter(reverses=allocation).exists()
+        return allocation.pk in reversed_ids
+
+
+def _allocation_data(allocations) -> list:
+    allocations = list(allocations)
+    reversed_ids = {a.reverses_id for a in allocations if a.reverses_id}
+    return AllocationSerializer(allocations, many=True,
+                                context={"reversed_ids": reversed_ids}).data
+
+
 class InvoiceSerializer(ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
     payments = serializers.SerializerMethodField(
-        help_text="Payments against the invoice itself (not those taken for its jobs).")
+        help_text="Payments against the invoice itself (not those taken for its jobs), each "
+                  "once; how much of each pays this invoice is in ``allocations``.")
+    allocations = serializers.SerializerMethodField(
+        help_text="How much of each payment was applied to this invoice (a payment may be split "
+                  "over several invoices, or applied from money on account); reversals are "
+                  "negative.")
     schedule = serializers.SerializerMethodField(
         help_text="The current payment schedule as of today, or null.")
 
@@ -146,12 +194,17 @@ class InvoiceSerializer(ModelSerializer):
         model = Invoice
         fields = ["id", "number", "customer", "kind", "period_start", "period_end", "net",
                   "tax_rate", "tax", "total", "issuer", "external_number", "issued_at",
-                  "issued_by", "lines", "payments", "schedule"]
+                  "issued_by", "lines", "payments", "allocations", "schedule"]
         read_only_fields = fields
 
     @extend_schema_field(PaymentSerializer(many=True))
     def get_payments(self, invoice) -> list:
-        return PaymentSerializer([p.payment for p in invoice.payments.all()], many=True).data
+        payments = {a.payment_id: a.payment for a in invoice.payments.all()}
+        return PaymentSerializer(list(payments.values()), many=True).data
+
+    @extend_schema_field(AllocationSerializer(many=True))
+    def get_allocations(self, invoice) -> list:
+        return _allocation_data(invoice.payments.all())
 
     @extend_schema_field(PaymentScheduleSerializer(allow_null=True))
     def get_schedule(self, invoice) -> dict | None:
@@ -197,6 +250,60 @@ class InvoicePaymentCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
     method = serializers.ChoiceField(choices=Method.choices, default=Method.TRANSFER)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    payment = serializers.PrimaryKeyRelatedField(
+        queryset=Payment.objects.filter(sheet__isnull=True), required=False, allow_null=True,
+        help_text="Apply ``amount`` from this payment's money on account (the customer's) "
+                  "instead of recording new money; ``method`` and ``reference`` are then the "
+                  "payment's own.")
+
+
+class AllocationInputSerializer(serializers.Serializer):
+    invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+
+
+class CustomerPaymentSerializer(PaymentSerializer):
+    """A payment received by the back office (no charge sheet): how much of it pays which
+    invoice, and what is left on the customer's account."""
+
+    allocations = serializers.SerializerMethodField()
+    on_account = serializers.SerializerMethodField(
+        help_text="What of the payment no invoice has taken (its amount less its allocations).")
+
+    class Meta(PaymentSerializer.Meta):
+        fields = [*PaymentSerializer.Meta.fields, "allocations", "on_account"]
+        read_only_fields = fields
+
+    @extend_schema_field(AllocationSerializer(many=True))
+    def get_allocations(self, payment) -> list:
+        return _allocation_data(sorted(payment.invoice_allocations.all(), key=lambda a: a.pk))
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_on_account(self, payment) -> str:
+        applied = sum((a.amount for a in payment.invoice_allocations.all()), Decimal("0.00"))
+        return str(payment.amount - applied)
+
+
+class CustomerPaymentCreateSerializer(serializers.Serializer):
+    """One payment, split over the customer's invoices; what ``allocations`` do not take stays
+    on his account (no allocations: all of it, a deposit)."""
+
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    method = serializers.ChoiceField(choices=Method.choices, default=Method.TRANSFER)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    allocations = AllocationInputSerializer(many=True, required=False)
+
+
+class PaymentApplySerializer(serializers.Serializer):
+    allocations = AllocationInputSerializer(many=True, allow_empty=False)
+
+
+class AllocationReverseSerializer(serializers.Serializer):
+    allocation = serializers.PrimaryKeyRelatedField(
+        queryset=InvoicePayment.objects.filter(reverses__isnull=True),
+        help_text="The application to reverse (one of the payment's allocations).")
+    reason = serializers.CharField(max_length=300)
 
 
 class InvoiceIssueSerializer(serializers.Serializer):
@@ -276,22 +383,27 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=InvoicePaymentCreateSerializer,
                    responses={201: PaymentSerializer, 200: PaymentSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED],
-                   summary="Record money paid against the invoice itself")
+                   summary="Record money paid against the invoice itself, or apply money on "
+                           "account to it")
     @action(detail=True, methods=["post"])
     def payments(self, request, pk=None):
         refused = _key_missing(request)
         if refused:
             return refused
         invoice, v = self._posted(InvoicePaymentCreateSerializer)
-        allocation, created = services.invoice_payment_record(
-            actor=request.user, invoice=invoice, amount=v["amount"], method=v["method"],
-            reference=v.get("reference", ""),
-            idempotency_key=request.headers["Idempotency-Key"].strip())
-        response = Response(PaymentSerializer(allocation.payment).data,
-                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-        if not created:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        key = request.headers["Idempotency-Key"].strip()
+        if v.get("payment") is not None:
+            _rows, created = services.payment_apply(
+                actor=request.user, payment=v["payment"], idempotency_key=key,
+                allocations=[(invoice, v["amount"])], field="amount",
+                payment_field="payment")
+            payment = v["payment"]
+        else:
+            allocation, created = services.invoice_payment_record(
+                actor=request.user, invoice=invoice, amount=v["amount"], method=v["method"],
+                reference=v.get("reference", ""), idempotency_key=key)
+            payment = allocation.payment
+        return _answer(PaymentSerializer(payment).data, created)
 
     @extend_schema(request=PaymentScheduleCreateSerializer, responses={201: InvoiceSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED],
@@ -311,6 +423,101 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
             services.payment_schedule_set(
                 **common, instalments=[(i["due_on"], i["amount"]) for i in v["instalments"]])
         return Response(InvoiceSerializer(self.get_object()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def _answer(data, created: bool) -> Response:
+    """201 for money recorded now; 200 with ``Idempotent-Replayed`` for a repeated key."""
+    response = Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class CustomerPaymentFilterSet(filters.FilterSet):
+    on_account = filters.BooleanFilter(
+        method="_on_account", help_text="true: only payments with money left on account.")
+
+    class Meta:
+        model = Payment
+        fields = ["customer"]
+
+    def _on_account(self, queryset, name, value):
+        if value:
+            return queryset.filter(pk__in=payments_on_account(Payment.objects.all())
+                                   .values("pk"))
+        return queryset
+
+
+@extend_schema_view(create=extend_schema(
+    request=CustomerPaymentCreateSerializer,
+    responses={201: CustomerPaymentSerializer, 200: CustomerPaymentSerializer},
+    parameters=[IDEMPOTENCY_REQUIRED],
+    summary="Record a payment split over the customer's invoices, the rest on account"))
+class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             viewsets.GenericViewSet):
+    serializer_class = CustomerPaymentSerializer
+    filterset_class = CustomerPaymentFilterSet
+
+    def get_queryset(self):
+        # the back office's sheet-less payments: staff who read invoices, never customers
+        payments = (Payment.objects.filter(sheet__isnull=True)
+                    .prefetch_related("invoice_allocations__invoice")
+                    .order_by("-received_at", "-id"))
+        user = self.request.user
+        if getattr(user, "is_superuser", False) or getattr(user, "role", None) in READ_ROLES:
+            return payments
+        return payments.none()
+
+    def create(self, request, *args, **kwargs):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        data = CustomerPaymentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        payment, created = services.customer_payment_record(
+            actor=request.user, customer=v["customer"], amount=v["amount"], method=v["method"],
+            reference=v.get("reference", ""),
+            idempotency_key=request.headers["Idempotency-Key"].strip(),
+            allocations=[(row["invoice"], row["amount"]) for row in v.get("allocations", [])])
+        return _answer(CustomerPaymentSerializer(payment).data, created)
+
+    @extend_schema(request=PaymentApplySerializer,
+                   responses={201: CustomerPaymentSerializer, 200: CustomerPaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Apply money on account to the customer's invoices")
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        payment = self.get_object()
+        data = PaymentApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _rows, created = services.payment_apply(
+            actor=request.user, payment=payment,
+            idempotency_key=request.headers["Idempotency-Key"].strip(),
+            allocations=[(row["invoice"], row["amount"])
+                         for row in data.validated_data["allocations"]])
+        return _answer(CustomerPaymentSerializer(self.get_object()).data, created)
+
+    @extend_schema(request=AllocationReverseSerializer, responses={201: CustomerPaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Reverse a mistaken application: the money goes back on account")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def reverse(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        payment = self.get_object()
+        data = AllocationReverseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.allocation_reverse(actor=request.user, payment=payment,
+                                    allocation=data.validated_data["allocation"],
+                                    reason=data.validated_data["reason"])
+        return Response(CustomerPaymentSerializer(self.get_object()).data,
                         status=status.HTTP_201_CREATED)
 
 
@@ -484,4 +691,5 @@ ROUTES: list = [
     ("credit-notes", CreditNoteViewSet, "credit-note"),
     ("return-notes", ReturnNoteViewSet, "return-note"),
     ("receivables", ReceivableViewSet, "receivable"),
+    ("customer-payments", CustomerPaymentViewSet, "customer-payment"),
 ]

@@ -20,7 +20,13 @@ from .choices import AGEING_BUCKETS, InvoicingMode
 from .models import CreditNote, Invoice, InvoicingPreference, ReturnNote
 from .models.base import READ_ROLES
 from .permissions import may_issue
-from .selectors import customer_balance, invoice_balances, invoice_plan, invoices_matching
+from .selectors import (
+    customer_balance,
+    customer_on_account,
+    invoice_balances,
+    invoice_plan,
+    invoices_matching,
+)
 from .services import contract_invoice_of, invoicing_mode_for
 from .services.credits import PREFIX as CREDIT_PREFIX
 from .services.returns import PREFIX as RETURN_PREFIX
@@ -29,8 +35,9 @@ RECENT_INVOICES = 5
 
 
 def customer_balance_panel(http_request, customer) -> dict | None:
-    """A customer's page: what he owes (invoiced − paid − credited, by age), his latest
-    invoices and how he is invoiced (now, later, never)."""
+    """A customer's page: what he owes (invoiced − paid − credited, by age), his money on
+    account (paid, not yet applied to an invoice), his latest invoices and how he is invoiced
+    (now, later, never)."""
     user = http_request.user
     if not may_open(user, READ_ROLES):
         return None
@@ -38,7 +45,7 @@ def customer_balance_panel(http_request, customer) -> dict | None:
     preference = InvoicingPreference.objects.filter(customer=customer).first()
     mode = preference.mode if preference else InvoicingMode.NOW
     return {
-        "customer": customer, "balance": balance,
+        "customer": customer, "balance": balance, "on_account": customer_on_account(customer),
         "aged": [(label, amount) for (_k, label, *_r), amount
                  in zip(AGEING_BUCKETS, balance.bucket_list, strict=True)],
         "invoices": list(Invoice.objects.restrict(user).filter(customer=customer)

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aftersales.billing.models import ChargeLine, ChargeSheet, Payment
@@ -15,11 +16,12 @@ from aftersales.core.dates import local_today
 from aftersales.core.validators import phone_search_key
 
 from .choices import AGEING_BUCKETS
-from .models import CreditNote, Invoice, PaymentSchedule
+from .models import CreditNote, Invoice, InvoicePayment, PaymentSchedule
 from .money import CENT
 from .schedules import InstalmentStatus, PaymentPlan, plan_apply
 
 ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
 
 def _money(value) -> Decimal:
@@ -111,19 +113,25 @@ class CustomerBalance:
 
 def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBalance]:
     """Each invoice issued by the end of ``as_of`` (today) with what was paid by then — through
-    its charge sheets (billing's payments) or against the invoice itself — and credited."""
+    its charge sheets (billing's payments) or against the invoice itself (the amounts its
+    allocations applied, less their reversals) — and credited."""
     as_of = as_of or local_today()
     end = day_end(as_of)
     invoices = list(invoices.filter(issued_at__lt=end).select_related("customer")
                     .order_by("issued_at", "id"))
     ids = [i.pk for i in invoices]
     paid = defaultdict(Decimal)
-    for path in ("sheet__invoice_line__invoice", "invoice_payment__invoice"):
-        for invoice_id, amount in (Payment.objects
-                                   .filter(**{f"{path}__in": ids}, received_at__lt=end)
-                                   .values(path).annotate(s=Sum("amount"))
-                                   .values_list(path, "s")):
-            paid[invoice_id] += amount
+    path = "sheet__invoice_line__invoice"
+    for invoice_id, amount in (Payment.objects.filter(**{f"{path}__in": ids}, received_at__lt=end)
+                               .values(path).annotate(s=Sum("amount")).values_list(path, "s")):
+        paid[invoice_id] += amount
+    # against the invoice itself: what each allocation applied (a reversal takes it back), by
+    # when it was applied — money on account counts once it is applied to the invoice
+    for invoice_id, amount in (InvoicePayment.objects.filter(invoice__in=ids,
+                                                             allocated_at__lt=end)
+                               .values("invoice").annotate(s=Sum("amount"))
+                               .values_list("invoice", "s")):
+        paid[invoice_id] += amount
     credited = dict(CreditNote.objects.filter(invoice__in=ids, issued_at__lt=end)
                     .values("invoice").annotate(s=Sum("amount")).values_list("invoice", "s"))
     return [InvoiceBalance(invoice=i, paid=_money(paid.get(i.pk)),
@@ -300,3 +308,55 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         "free": sum((r["free"] for r in by_category), ZERO),
         "by_category": by_category, "by_centre": by_centre,
     }
+
+
+# --- payments split over invoices, money on account -------------------------------------------
+
+HALF_CENT = Decimal("0.005")  # SQLite compares decimals as floats: a sum may be off by a hair
+
+
+def payments_on_account(payments):
+    """Of ``payments``, those received by the back office without a charge sheet with money
+    not yet applied to an invoice (预收款), oldest first; each with ``on_account``: what of it
+    is left (its amount less its allocations, reversals taken back)."""
+    left = ExpressionWrapper(F("amount") - Coalesce(Sum("invoice_allocations__amount"),
+                                                    Value(ZERO), output_field=MONEY_FIELD),
+                             output_field=MONEY_FIELD)
+    return (payments.filter(sheet__isnull=True).annotate(left=left)
+            .filter(left__gt=HALF_CENT).order_by("received_at", "id"))
+
+
+def on_account_rows(payments) -> list:
+    """``payments`` of :func:`payments_on_account` with ``on_account`` as money."""
+    rows = list(payments)
+    for payment in rows:
+        payment.on_account = _money(payment.left)
+    return rows
+
+
+def payment_unapplied(payment) -> Decimal:
+    """What of a sheet-less payment is not applied to any invoice (on account)."""
+    applied = payment.invoice_allocations.aggregate(s=Sum("amount"))["s"]
+    return (payment.amount - _money(applied)).quantize(CENT)
+
+
+def customer_on_account(customer) -> Decimal:
+    """All the customer's money on account."""
+    return sum((p.on_account for p in on_account_rows(
+        payments_on_account(Payment.objects.filter(customer=customer)))), ZERO)
+
+
+def invoices_open_for(customer) -> list[InvoiceBalance]:
+    """The customer's invoices with something outstanding, the oldest due first: an invoice paid
+    in instalments falls due with its first open instalment, any other on the day it was issued.
+    Each balance carries ``due_on``."""
+    balances = [b for b in invoice_balances(Invoice.objects.filter(customer=customer))
+                if b.outstanding > 0]
+    plans = payment_plans(balances)
+    for balance in balances:
+        plan = plans.get(balance.invoice.pk)
+        balance.plan = plan
+        next_open = plan.next_open if plan else None
+        balance.due_on = (next_open.instalment.due_on if next_open
+                          else timezone.localtime(balance.invoice.issued_at).date())
+    return sorted(balances, key=lambda b: (b.due_on, b.invoice.issued_at, b.invoice.pk))

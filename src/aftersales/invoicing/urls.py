@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invoices, reports
+from .views import allocations, invoices, reports
 
 app_name = "invoicing"
 urlpatterns = [
@@ -25,6 +25,10 @@ urlpatterns = [
     path("instalments/export.xlsx", reports.instalments_due_excel, name="instalments_due_excel"),
     path("figures/", reports.figures_page, name="figures"),
     path("figures/export.xlsx", reports.figures_excel, name="figures_excel"),
+    path("customers/<int:customer_pk>/pay/", allocations.customer_pay, name="customer_pay"),
+    path("on-account/", allocations.on_account_page, name="on_account"),
+    path("allocations/<int:pk>/reverse/", allocations.allocation_reverse_view,
+         name="allocation_reverse"),
     path("customers/<int:customer_pk>/preference/", reports.preference_set,
          name="preference_set"),
 ]

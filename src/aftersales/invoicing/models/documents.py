@@ -100,21 +100,46 @@ class InvoiceLine(DocumentMixin, models.Model):
 
 
 class InvoicePayment(DocumentMixin, models.Model):
-    """Money received against an invoice as a whole (a transfer for a monthly invoice, a
-    contract's fee), not through a job's charge sheet: billing's payment (sheet-less) and the
-    invoice it pays, once per payment."""
+    """An allocation: how much of a payment received by the back office (billing's payment
+    without a charge sheet) pays an invoice. A payment may be split over several invoices of its
+    customer; what no row allocates stays on the customer's account (预收款) until it is applied.
 
-    payment = models.OneToOneField("billing.Payment", on_delete=models.PROTECT,
-                                   related_name="invoice_payment", verbose_name=_("payment"))
+    A ledger: rows are never changed or deleted (the ORM and database triggers refuse it). A
+    mistaken application is undone by a reversing row — a negative amount naming the row it
+    reverses, with a reason — which puts the money back on account; a row is reversed once at
+    most (unique). The services lock the invoices (by id) and then the payment while they check
+    that no invoice is paid beyond what it has outstanding and no payment beyond its amount."""
+
+    payment = models.ForeignKey("billing.Payment", on_delete=models.PROTECT,
+                                related_name="invoice_allocations", verbose_name=_("payment"))
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments",
                                 verbose_name=_("invoice"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversal", verbose_name=_("reverses"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    allocated_at = models.DateTimeField(_("applied at"), db_index=True)
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("applied by"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
 
     objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
 
     class Meta:
         ordering = ["invoice", "id"]
         verbose_name = _("payment against an invoice")
         verbose_name_plural = _("payments against invoices")
+        constraints = [
+            # an application is above zero; a reversal is below zero and names what it reverses
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0)
+                | Q(reverses__isnull=False, amount__lt=0),
+                name="inv_allocation_sign"),
+            models.UniqueConstraint(fields=["payment", "invoice", "idempotency_key"],
+                                    condition=~Q(idempotency_key=""),
+                                    name="inv_allocation_once_per_key"),
+        ]
 
 
 class CreditNote(IssuedDocument):

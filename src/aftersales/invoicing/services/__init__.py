@@ -1,5 +1,6 @@
 """Every write of invoicing, one module per document (each area adds its import here)."""
 
+from .allocations import allocation_reverse, customer_payment_record, payment_apply
 from .credits import credit_note_issue, invoice_credited
 from .invoices import (
     contract_invoice_issue,
@@ -24,10 +25,11 @@ from .schedules import (
     payment_schedule_split,
 )
 
-__all__ = ["contract_invoice_issue", "contract_invoice_now", "contract_invoice_of",
-           "credit_note_issue", "instalments_overdue_notify", "invoice_amount_due",
-           "invoice_credited", "invoice_issue", "invoice_issue_for_job",
-           "invoice_payment_record", "invoiceable_contracts", "invoiceable_sheets",
-           "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
-           "last_period", "month_bounds", "payment_schedule_set", "payment_schedule_split",
+__all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now",
+           "contract_invoice_of", "credit_note_issue", "customer_payment_record",
+           "instalments_overdue_notify", "invoice_amount_due", "invoice_credited",
+           "invoice_issue", "invoice_issue_for_job", "invoice_payment_record",
+           "invoiceable_contracts", "invoiceable_sheets", "invoices_issue_for_period",
+           "invoicing_mode_for", "invoicing_preference_set", "last_period", "month_bounds",
+           "payment_apply", "payment_schedule_set", "payment_schedule_split",
            "return_note_issue", "return_note_receive"]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import ServiceCentre
 from aftersales.billing.choices import Method
+from aftersales.billing.models import Payment
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
@@ -38,7 +39,12 @@ from ..permissions import (
     may_issue,
     sees_customer_pages,
 )
-from ..selectors import invoice_balances, invoices_matching
+from ..selectors import (
+    invoice_balances,
+    invoices_matching,
+    on_account_rows,
+    payments_on_account,
+)
 from ..services import (
     contract_invoice_issue,
     credit_note_issue,
@@ -183,6 +189,7 @@ def batch_run(request):
 
 EVENT_LABELS = {"issue": gettext_lazy("issued"), "credit": gettext_lazy("credited"),
                 "payment": gettext_lazy("payment received"),
+                "payment_reverse": gettext_lazy("payment application reversed"),
                 "schedule": gettext_lazy("payment schedule made"),
                 "schedule_replace": gettext_lazy("payment schedule replaced"),
                 "instalment_overdue": gettext_lazy("instalment overdue")}
@@ -195,6 +202,20 @@ def _events(invoice):
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
     return events
+
+
+def _allocations_context(invoice) -> dict:
+    """The invoice's payments card: each allocation (how much of which payment pays it; a
+    reversal negative, with its reason) and the customer's money on account to apply."""
+    allocations = list(invoice.payments.select_related("payment", "allocated_by")
+                       .order_by("id"))
+    reversed_ids = {a.reverses_id for a in allocations if a.reverses_id}
+    for allocation in allocations:
+        allocation.is_reversed = allocation.pk in reversed_ids
+        allocation.magnitude = abs(allocation.amount)
+    return {"payments": allocations,
+            "on_account": on_account_rows(payments_on_account(
+                Payment.objects.filter(customer=invoice.customer_id)))}
 
 
 def _invoice_get(request, pk):
@@ -212,8 +233,7 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
     return render(request, "invoicing/invoice.html", {
         "invoice": invoice, "balance": balance,
         "lines": invoice.lines.select_related("sheet__request", "contract").order_by("id"),
-        "payments": [p.payment for p in invoice.payments.select_related(
-            "payment__received_by").order_by("id")],
+        **_allocations_context(invoice),
         "methods": PAYMENT_METHODS, "payment_key": uuid.uuid4().hex,
         "credit_notes": invoice.credit_notes.order_by("issued_at", "id"),
         "return_notes": returns, "events": _events(invoice),
