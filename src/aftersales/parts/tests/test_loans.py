@@ -1,17 +1,15 @@
 """Loans of parts or spare units (PT-3): lent from a place with a loan_out move, back with a
 loan_back move; a reminder the day before it is due, once; an overdue list."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import translation
 
 from aftersales.core.exceptions import IllegalTransition, PermissionDenied
 from aftersales.core.models import Notification
+from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.dealers.models import Dealer
 from aftersales.parts import services
@@ -132,28 +130,11 @@ def test_two_reminder_or_sweep_runs_at_once_act_once(clock_at):
     for _ in range(4):
         services.loan_create(actor=cast.agent, warehouse=place, part=part, quantity=1,
                              customer=customer, due_on=TODAY + timedelta(days=1))
-    barrier = threading.Barrier(2)
-
-    def remind(_):
-        try:
-            barrier.wait()
-            return services.loans_remind(today=TODAY)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        assert sum(pool.map(remind, range(2))) == 4
+    assert sum(at_once(lambda _: services.loans_remind(today=TODAY), 2)) == 4
     assert Notification.objects.filter(user=cast.agent).count() == 4
 
-    def sweep(_):
-        try:
-            barrier.wait()
-            return services.loans_sweep(today=TODAY + timedelta(days=60))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        assert sum(pool.map(sweep, range(2))) == 4
+    later = TODAY + timedelta(days=60)
+    assert sum(at_once(lambda _: services.loans_sweep(today=later), 2)) == 4
     assert Loan.objects.filter(status=LoanStatus.KEPT).count() == 4
     assert Notification.objects.filter(user=cast.agent, level="warning").count() == 4
 

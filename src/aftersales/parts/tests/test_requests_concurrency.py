@@ -1,14 +1,12 @@
 """Two store clerks ship the same material request at the same moment: one ships, the other is
 refused (409); the stock moves exactly once and one shipping order number is used."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from aftersales.core.exceptions import ConflictError
 from aftersales.core.models import DocumentCounter
+from aftersales.core.tests.concurrency import at_once
 from aftersales.parts import services
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.models import MaterialRequest, StockMove
@@ -32,22 +30,12 @@ def test_concurrent_ships_of_one_request_move_the_stock_once():
     services.material_request_approve(actor=cast.supervisor, material_request=material)
     services.material_request_pick(actor=cast.supervisor, material_request=material)
     clerks = [cast.supervisor, cast.agent, cast.manager, cast.supervisor]
-    barrier = threading.Barrier(WORKERS)
-
     def ship(index):
-        try:
-            barrier.wait()
-            mine = MaterialRequest.objects.get(pk=material.pk)
-            try:
-                return services.material_request_ship(actor=clerks[index],
-                                                      material_request=mine).shipping_number
-            except ConflictError:
-                return None
-        finally:
-            connection.close()
+        mine = MaterialRequest.objects.get(pk=material.pk)
+        return services.material_request_ship(actor=clerks[index],
+                                              material_request=mine).shipping_number
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        outcomes = list(pool.map(ship, range(WORKERS)))
+    outcomes = at_once(ship, WORKERS, outcomes={ConflictError: None})
 
     shipped = [n for n in outcomes if n]
     assert len(shipped) == 1, outcomes

@@ -2,18 +2,16 @@
 back, with the usage line; taken off, the obligation is cancelled; overdue, it counts as kept and
 is charged exactly once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import translation
 
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.models import Notification
+from aftersales.core.tests.concurrency import at_once
 from aftersales.parts import services
 from aftersales.parts.choices import MoveKind, WarehouseKind
 from aftersales.parts.models import ReturnObligation, ReturnStatus, StockMove, Warehouse
@@ -160,17 +158,7 @@ def test_two_sweeps_at_once_charge_each_obligation_once(clock_at):
     for _ in range(3):
         service.part_add(actor=cast.technician, request=request, part=part)
     due = ReturnObligation.objects.first().due_on
-    barrier = threading.Barrier(2)
-
-    def sweep(_):
-        try:
-            barrier.wait()
-            return services.obligations_sweep(today=due + timedelta(days=1))
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        counts = list(pool.map(sweep, range(2)))
+    counts = at_once(lambda _: services.obligations_sweep(today=due + timedelta(days=1)), 2)
     assert sum(counts) == 3
     assert ReturnObligation.objects.filter(status=ReturnStatus.KEPT).count() == 3
     assert Notification.objects.filter(user=cast.technician, level="warning").count() == 3
