@@ -30,6 +30,7 @@ from aftersales.customers.models import Customer, InstalledProduct, MaintenanceC
 from aftersales.customers.selectors import contract_covering
 from aftersales.dealers.models import Dealer
 from aftersales.parts.models import Part
+from aftersales.parts.services import part_price_set
 from aftersales.service import services as request_services
 from aftersales.service.choices import Channel, Status
 from aftersales.service.models import ServiceRequest
@@ -251,10 +252,19 @@ class Seeder:
         self.prefixes = {m.code: row[5] for m, row in zip(self.models, catalogue.PRODUCT_MODELS,
                                                            strict=True)}
         self.parts = {}
-        for code, name, price, category in catalogue.PARTS:
+        # the price list: each part's price since well before the first seeded job (so every
+        # seeded charge is at it), and next year's list already entered for every fourth part
+        since, coming = date(self.today.year - 2, 1, 1), date(self.today.year + 1, 1, 1)
+        for index, (code, name, price, category) in enumerate(catalogue.PARTS):
             part = Part.objects.create(code=code, name=name, unit_price=Decimal(price),
                                        category=category)
             change_log(actor=self.admin, instance=part, action="create")
+            part_price_set(actor=self.admin, part=part, valid_from=since, price=part.unit_price,
+                           cost=(part.unit_price * Decimal("0.6")).quantize(Decimal("0.01")))
+            if index % 4 == 0:
+                raised = (part.unit_price * Decimal("1.05")).quantize(Decimal("1"))
+                part_price_set(actor=self.admin, part=part, valid_from=coming, price=raised,
+                               cost=(raised * Decimal("0.6")).quantize(Decimal("0.01")))
             self.parts[code] = part
         self.signatures = [signature_data_url(self.rng) for _ in range(12)]
         self._tick("catalogue")

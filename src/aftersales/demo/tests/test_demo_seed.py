@@ -181,6 +181,18 @@ def test_places_hold_stock_through_the_ledger_and_some_are_low():
     assert low_stock_list(user=manager).exists()
 
 
+def test_every_part_is_on_the_price_list_and_some_have_next_years_price():
+    seed()
+    from aftersales.core.dates import local_today
+    from aftersales.parts.models import Part, PartPrice
+    from aftersales.parts.selectors_catalogue import part_price_on
+
+    today = local_today()
+    for part in Part.objects.all():
+        assert part_price_on(part, today).price == part.unit_price
+    assert PartPrice.objects.filter(valid_from__gt=today).exists()
+
+
 def test_faulty_parts_of_past_jobs_are_in_every_state(settings, clock_at):
     """Past jobs' faulty parts owed back were handled by the seed: all overdue ones but the
     oldest were sent, and all sent but the last received. (A due day on the day of fitting and a
