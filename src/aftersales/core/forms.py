@@ -35,6 +35,12 @@ class DateTimeField(forms.DateTimeField):
         return result
 
 
+def form_error_text(form: forms.Form) -> str:
+    """A form's errors as one line for a page message (a form posted from a small inline form
+    that has no place of its own to show them)."""
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
 def error_text(error: ValidationError) -> str:
     """A service's ValidationError as one line for a page message."""
     if hasattr(error, "message_dict"):

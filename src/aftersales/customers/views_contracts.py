@@ -14,7 +14,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.events import event_list
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import ConflictError, PermissionDenied
-from aftersales.core.forms import apply_errors, error_text
+from aftersales.core.forms import apply_errors, error_text, form_error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, page_query
 
@@ -196,7 +196,7 @@ def renewal_renew(request, pk: int):
     renewal = _renewal(request, pk)
     form = RenewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, form_error_text(form))
         return _back(request, renewal)
     try:
         new = services.contract_renew(actor=request.user, renewal=renewal,

@@ -15,7 +15,7 @@ from aftersales.accounts.permissions import desk_required
 from aftersales.core.attachments import attachment_list
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
-from aftersales.core.forms import DateTimeField, apply_errors, error_text
+from aftersales.core.forms import DateTimeField, apply_errors, error_text, form_error_text
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query
@@ -121,7 +121,7 @@ def case_new(request, pk: int):
         else:
             return redirect("shop:case", case.pk)
     else:
-        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+        messages.error(request, form_error_text(form))
     return redirect("shop:order", order.pk)
 
 

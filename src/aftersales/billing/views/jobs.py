@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.permissions import staff_required
+from aftersales.core.forms import form_error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.parts.models import Part
 from aftersales.service.models import ServiceRequest
@@ -28,7 +29,7 @@ def _job(request, pk) -> ServiceRequest:
 
 
 def _form_error(request, form, to):
-    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    messages.error(request, form_error_text(form))
     return redirect(to)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.accounts.choices import Role
 from aftersales.core.events import event_list
+from aftersales.core.forms import form_error_text
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query, roles_required, service_run
 from aftersales.customers.models import Customer
@@ -116,7 +117,7 @@ def job_part_add(request, pk):
     job = get_restricted(DealerJob.objects.all(), request.user, pk=pk)
     form = PartAddForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_error_text(form))
     elif service_run(request, lambda: services.dealer_job_part_add(
             actor=request.user, job=job, part=form.cleaned_data["part"],
             quantity=form.cleaned_data.get("quantity") or 1,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.permissions import dispatch_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
-from aftersales.core.forms import apply_errors
+from aftersales.core.forms import apply_errors, form_error_text
 from aftersales.core.views import PAGE_SIZE, page_query
 
 from .. import plans
@@ -161,7 +161,7 @@ def plan_move(request, pk: int, item_pk: int):
                 if target else _("%(number)s deferred: it goes first tomorrow.") % {
                     "number": item.request.number})
     else:
-        error = " ".join(m for errors in form.errors.values() for m in errors)
+        error = form_error_text(form)
     if not request.htmx:
         for text, level in [(error, messages.ERROR), (done, messages.SUCCESS),
                             *((w, messages.WARNING) for w in warnings)]:
@@ -209,7 +209,7 @@ def plan_replan(request, pk: int):
     plan = plans.day_plan_get(user=request.user, pk=pk)
     form = ReplanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+        messages.error(request, form_error_text(form))
         return redirect("dispatch:plan", pk=plan.pk)
     try:
         new = plans.day_plan_replan(actor=request.user, plan=plan,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.permissions import dispatch_required
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import form_error_text
 from aftersales.service import selectors
 from aftersales.service.forms import AssignForm
 from aftersales.service.services import service_request_assign
@@ -111,7 +112,7 @@ def queue_assign(request, pk: int):
         except (ConflictError, PermissionDenied) as exc:
             error = str(exc.message)
     else:
-        error = " ".join(m for errors in form.errors.values() for m in errors)
+        error = form_error_text(form)
     if not request.htmx:
         if error:
             messages.error(request, f"{service_request.number}: {error}")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from aftersales.accounts.choices import Role
+from aftersales.core.forms import form_error_text
 from aftersales.dispatch.plans import route_positions
 from aftersales.parts import selectors_catalogue as parts_catalogue
 from aftersales.parts.models import Part
@@ -115,7 +116,7 @@ def job_step(request, pk, step):
         actor=request.user, request=job, note=form.cleaned_data["note"],
         expected_version=form.cleaned_data["version"]))
     if not outcome.ok:
-        errors = outcome.page_error or " ".join(str(e) for e in form.errors.values())
+        errors = outcome.page_error or form_error_text(form)
         return refused(request, url, errors)
     message = _("On your way to %(customer)s.") if step == "depart" else _("Arrived at %(customer)s.")
     return done(request, url, message % {"customer": job.customer.name})

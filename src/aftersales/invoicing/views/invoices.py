@@ -19,7 +19,7 @@ from aftersales.billing.choices import Method
 from aftersales.billing.models import Payment
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.core.forms import error_text
+from aftersales.core.forms import error_text, form_error_text
 from aftersales.core.numbering import period_bounds
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
@@ -289,7 +289,7 @@ def credit_note_new(request, pk: int):
     invoice = _invoice_get(request, pk)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, form_error_text(form))
         return redirect("invoicing:invoice", invoice.pk)
     try:
         note = credit_note_issue(actor=request.user, customer=invoice.customer,
@@ -331,7 +331,7 @@ def return_note_new(request, pk: int):
     invoice = _invoice_get(request, pk)
     form = ReturnNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, form_error_text(form))
         return redirect("invoicing:invoice", invoice.pk)
     data = form.cleaned_data
     part = None

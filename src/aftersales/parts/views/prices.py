@@ -22,7 +22,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.events import event_list
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.core.forms import error_text
+from aftersales.core.forms import error_text, form_error_text
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.views import page_query, roles_required, service_value
 from aftersales.customers.models import ProductModel
@@ -190,7 +190,7 @@ def part_fits(request, pk):
     error = ""
     try:
         if action == "add" and not form.is_valid():
-            error = " ".join(m for messages_ in form.errors.values() for m in messages_)
+            error = form_error_text(form)
         elif action == "add":
             catalogue_services.part_fit_add(actor=request.user, part=part, product_model=model)
         else:
