@@ -31,8 +31,9 @@ def _money(value) -> Decimal:
 
 def customer_matching(q: str, path: str = "customer") -> Q:
     """A document's customer by part of the name or the whole phone, typed as a caller says it
-    ("138…" is stored "+86138…")."""
-    return Q(**{f"{path}__name__icontains": q}) | Q(**{f"{path}__phone": phone_search_key(q)})
+    ("138…" is stored "+86138…"); ``path=""``: the customers themselves."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}phone": phone_search_key(q)})
 
 
 def invoices_matching(invoices, q: str):

@@ -323,6 +323,18 @@ def test_the_pay_page_splits_oldest_first_and_records_it(books, customer, three,
     assert customer.name in listing and "¥50.00" in listing
 
 
+def test_the_on_account_page_finds_a_customer_by_name_or_the_phone_as_said(books, client):
+    """To record money from a customer who has none on account yet, the accountant finds him
+    on the page: part of the name, or the phone as a caller says it (no +86, spaces)."""
+    wanted = CustomerFactory(name="海燕物业", phone="+8613800138000")
+    CustomerFactory(name="蓝天公司", phone="+8613900139000")
+    client.force_login(books)
+    pay = reverse("invoicing:customer_pay", args=[wanted.pk])
+    for q in ("海燕", "138 0013 8000"):
+        page = client.get(reverse("invoicing:on_account"), {"q": q}).content.decode()
+        assert pay in page and "蓝天公司" not in page, q
+
+
 def test_money_on_account_is_applied_and_reversed_on_the_pages(books, customer, three, client):
     deposit, _ = customer_payment_record(actor=books, customer=customer, amount="120.00",
                                          method="transfer", idempotency_key="dep")

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.accounts.models import ServiceCentre
 from aftersales.billing.models import Payment
-from aftersales.core.validators import phone_search_key
 from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_value
 from aftersales.customers.models import Customer
 
@@ -159,8 +157,7 @@ def on_account_page(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     customers = []
     if q and may_issue(request.user):
-        customers = list(Customer.objects.filter(Q(name__icontains=q)
-                                                 | Q(phone=phone_search_key(q)))
+        customers = list(Customer.objects.filter(customer_matching(q, path=""))
                          .order_by("name")[:CUSTOMERS_FOUND])
     return render(request, "invoicing/on_account.html", {
         "page": page, "query": page_query(request), "q": q, "centre": centre,
