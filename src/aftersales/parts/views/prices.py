@@ -24,6 +24,7 @@ from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_resp
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text, form_error_text
 from aftersales.core.pagination import CappedPaginator
+from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query, roles_required, service_value
 from aftersales.customers.models import ProductModel
 
@@ -46,14 +47,6 @@ EXPORT_LIMIT = 50_000
 PRINT_LIMIT = 2_000
 IMPORT_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
 managers_required = roles_required(COMPANY_WIDE_ROLES)  # who ``may_set_prices``
-
-
-def _part_get(user, pk) -> Part:
-    """The same 404 for a part that does not exist and one the user may not see."""
-    part = Part.objects.restrict(user, "view").filter(pk=pk).first()
-    if part is None:
-        raise Http404
-    return part
 
 
 def _filtered(request):
@@ -156,7 +149,7 @@ def _part_context(request, part, *, price_form=None) -> dict:
 def part_prices(request, pk):
     """A part's prices: its history, newest first, and for those who set prices the form for a
     new one from a day (``part_price_set`` decides which days are accepted)."""
-    part = _part_get(request.user, pk)
+    part = get_restricted(Part.objects.all(), request.user, pk=pk)
     if request.method == "GET":
         return render(request, "parts/prices/part.html", _part_context(request, part))
     if not may_set_prices(request.user):
@@ -179,7 +172,7 @@ def part_prices(request, pk):
 def part_fits(request, pk):
     """Adds or takes off a product model the part fits. htmx: the fits panel comes back, with
     what was refused in it."""
-    part = _part_get(request.user, pk)
+    part = get_restricted(Part.objects.all(), request.user, pk=pk)
     if not may_set_prices(request.user):
         raise Forbidden
     action = request.POST.get("action")
