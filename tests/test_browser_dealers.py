@@ -131,6 +131,11 @@ def test_a_dealer_logs_in_and_completes_a_job_handed_to_it(browser, live_server)
     expect(dealer_page.locator(".timeline")).to_contain_text("完工后补记配件")
     dealer_page.locator("[data-part-add] summary").click()
     dealer_page.screenshot(path=str(SHOTS / "dealers-job-corrected.png"), full_page=True)
+    dealer_page.set_viewport_size({"width": 390, "height": 844})  # a dealer's fitter on his phone
+    dealer_page.locator("[data-take-off='IGN-20'] summary").click()
+    dealer_page.screenshot(path=str(SHOTS / "dealers-job-corrected-phone.png"), full_page=True)
+    assert dealer_page.evaluate("document.documentElement.scrollWidth") <= 390
+    dealer_page.set_viewport_size({"width": 1100, "height": 900})
     assert stock_on_hand(warehouse=dealer_stock, part=ignition) == 1
     assert ReturnObligation.objects.get(dealer=east, status="open").quantity == 2
 
