@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from aftersales.billing.models import Payment
-from aftersales.core.tests.concurrency import at_once
+from aftersales.core.tests.concurrency import at_once, ok
 from aftersales.customers.tests.factories import CustomerFactory
 
 from ..models import Invoice, InvoicePayment
@@ -42,9 +42,9 @@ def test_the_same_money_on_account_applied_at_once_is_applied_once():
     invoices = [invoice_make(customer, "500.00") for _ in range(WORKERS)]
     deposit, _ = customer_payment_record(actor=actor, customer=customer, amount="1000.00",
                                          method="transfer", idempotency_key="deposit")
-    results = at_once(lambda i: payment_apply(
+    results = at_once(ok(lambda i: payment_apply(
         actor=actor, payment=deposit, allocations=[(invoices[i], "300.00")],
-        idempotency_key=f"apply-{i}") and "ok", WORKERS, outcomes=OUTCOMES)
+        idempotency_key=f"apply-{i}")), WORKERS, outcomes=OUTCOMES)
     assert results.count("ok") == 3 and results.count("refused") == WORKERS - 3
     applied = InvoicePayment.objects.filter(payment=deposit).aggregate(s=Sum("amount"))["s"]
     assert applied == Decimal("900.00")
@@ -122,8 +122,8 @@ def test_an_application_reversed_at_once_is_reversed_once():
                                          method="transfer", idempotency_key="t",
                                          allocations=[(invoice, "300.00")])
     row = payment.invoice_allocations.get()
-    results = at_once(lambda i: allocation_reverse(actor=actor, allocation=row,
-                                                   reason=f"记错 {i}") and "ok",
+    results = at_once(ok(lambda i: allocation_reverse(actor=actor, allocation=row,
+                                                      reason=f"记错 {i}")),
                       WORKERS, outcomes=OUTCOMES)
     assert results.count("ok") == 1
     assert InvoicePayment.objects.filter(reverses=row).count() == 1
