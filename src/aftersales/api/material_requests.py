@@ -1,6 +1,10 @@
 """/api/v1/material-requests/ (PT-2): list, retrieve, create (idempotent with an
 ``Idempotency-Key``) and the steps as ``POST …/{id}/{action}/``: approve, pick, ship, receive,
-cancel. Reads go through ``restrict``; every write calls parts.services."""
+cancel. A dealer's login (its system) places, reads, receives and cancels its own parts orders
+here (PT-1); the back office records a dealer's payment with ``POST …/{id}/payments/``. Reads go
+through ``restrict``; every write calls parts.services (a dealer's order, dealers.services)."""
+
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -8,13 +12,26 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre
-from aftersales.parts.models import MaterialRequest, MaterialRequestLine, Part, Warehouse
+from aftersales.dealers.models import DealerJob
+from aftersales.dealers.services import dealer_parts_order
+from aftersales.parts.choices import PaymentMethod
+from aftersales.parts.models import (
+    MaterialRequest,
+    MaterialRequestLine,
+    MaterialRequestPayment,
+    Part,
+    Warehouse,
+)
+from aftersales.parts.services import order_pay
 from aftersales.parts.services import requests as mr_services
+from aftersales.parts.services.order_payments import order_lines_amount
 from aftersales.service.models import ServiceRequest
 
 from .fields import RestrictedPrimaryKeyRelatedField
 from .idempotency import idempotent
+from .permissions import StaffOrDealer
 from .serializers import ModelSerializer
 from .views import IDEMPOTENCY_HEADER, expected_version
 
@@ -22,20 +39,46 @@ from .views import IDEMPOTENCY_HEADER, expected_version
 class MaterialRequestLineSerializer(ModelSerializer):
     class Meta:
         model = MaterialRequestLine
-        fields = ["id", "part", "quantity", "picked_quantity"]
+        fields = ["id", "part", "quantity", "picked_quantity", "unit_price"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(ModelSerializer):
+    class Meta:
+        model = MaterialRequestPayment
+        fields = ["id", "amount", "method", "reference", "note", "recorded_by", "recorded_at"]
         read_only_fields = fields
 
 
 class MaterialRequestSerializer(ModelSerializer):
     lines = MaterialRequestLineSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+    amount_due = serializers.SerializerMethodField(
+        help_text=_("A dealer's charged order: the picked quantities (before picking, the "
+                    "requested ones) at the lines' prices; null for any other request."))
+    amount_paid = serializers.SerializerMethodField(
+        help_text=_("What the dealer paid, less refunds; null for any other request."))
 
     class Meta:
         model = MaterialRequest
         fields = ["id", "number", "request", "service_centre", "source", "destination",
                   "in_warranty", "chargeable", "status", "note", "requested_by",
                   "shipping_number", "picked_at", "shipped_at", "received_at", "lines",
+                  "dealer", "dealer_job", "amount_due", "amount_paid", "payments",
                   "version", "created_at"]
         read_only_fields = fields
+
+    @staticmethod
+    def _charged(obj) -> bool:
+        return obj.dealer_id is not None and obj.chargeable
+
+    def get_amount_due(self, obj) -> str | None:
+        return str(order_lines_amount(obj.lines.all())) if self._charged(obj) else None
+
+    def get_amount_paid(self, obj) -> str | None:
+        if not self._charged(obj):
+            return None
+        return str(sum((p.amount for p in obj.payments.all()), Decimal("0.00")))
 
 
 class LineInputSerializer(serializers.Serializer):
@@ -53,7 +96,18 @@ class MaterialRequestCreateSerializer(serializers.Serializer):
     source = RestrictedPrimaryKeyRelatedField(
         queryset=Warehouse.objects.all(), required=False, allow_null=True,
         help_text=_("The centre's store or the central warehouse; by default the store."))
+    dealer_job = RestrictedPrimaryKeyRelatedField(
+        queryset=DealerJob.objects.all(), required=False, allow_null=True,
+        help_text=_("A dealer's login only: its open job the parts are for (free when the job is "
+                    "in warranty); leave out to order for its stock (charged at cost)."))
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=100)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    method = serializers.ChoiceField(choices=[PaymentMethod.TRANSFER, PaymentMethod.CASH])
+    reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
@@ -76,11 +130,13 @@ def _step_schema(serializer_class, summary):
 class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              viewsets.GenericViewSet):
     serializer_class = MaterialRequestSerializer
-    filterset_fields = ["status", "request", "service_centre", "source", "destination"]
+    permission_classes = [StaffOrDealer]
+    filterset_fields = ["status", "request", "service_centre", "source", "destination",
+                        "dealer", "dealer_job"]
 
     def get_queryset(self):
         return (MaterialRequest.objects.restrict(self.request.user, "view")
-                .prefetch_related("lines").order_by("-created_at", "-id"))
+                .prefetch_related("lines", "payments").order_by("-created_at", "-id"))
 
     @extend_schema(request=MaterialRequestCreateSerializer,
                    responses={201: MaterialRequestSerializer}, parameters=[IDEMPOTENCY_HEADER])
@@ -90,10 +146,32 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                                context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        material = mr_services.material_request_create(
-            actor=request.user, request=v.get("request"),
-            service_centre=v.get("service_centre"), source=v.get("source"),
-            lines=[dict(line) for line in v["lines"]], note=v.get("note", ""))
+        lines = [dict(line) for line in v["lines"]]
+        if getattr(request.user, "role", None) == Role.DEALER:  # its parts order (PT-1)
+            material = dealer_parts_order(actor=request.user, job=v.get("dealer_job"),
+                                          lines=lines, note=v.get("note", ""))
+        elif v.get("dealer_job") is not None:
+            raise serializers.ValidationError(
+                {"dealer_job": [_("Only a dealer's login orders parts for its job.")]})
+        else:
+            material = mr_services.material_request_create(
+                actor=request.user, request=v.get("request"),
+                service_centre=v.get("service_centre"), source=v.get("source"),
+                lines=lines, note=v.get("note", ""))
+        material = self.get_queryset().get(pk=material.pk)
+        return Response(MaterialRequestSerializer(material).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PaymentInputSerializer, responses={201: MaterialRequestSerializer},
+                   summary="The back office records a dealer's payment for its picked order",
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def payments(self, request, pk=None):
+        material = self.get_object()
+        data = PaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_pay(actor=request.user, material_request=material, **data.validated_data)
+        material = self.get_queryset().get(pk=material.pk)
         return Response(MaterialRequestSerializer(material).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, name, serializer_class):

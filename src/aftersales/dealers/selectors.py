@@ -39,6 +39,11 @@ def job_parts(job) -> list:
                 .order_by("id"))
 
 
+def job_orders(job) -> list:
+    """The parts the dealer ordered from the maker for the job (parts' material requests)."""
+    return list(job.parts_orders.prefetch_related("lines__part").order_by("-id"))
+
+
 def report_list(user, *, state: str = ""):
     rows = MonthlyReport.objects.restrict(user).select_related("dealer")
     today = local_today()

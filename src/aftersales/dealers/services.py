@@ -27,6 +27,7 @@ from aftersales.dispatch.clocks import (
     policy_for,
 )
 from aftersales.parts.services import (
+    dealer_order_create,
     dealer_part_issue,
     dealer_part_return,
     obligation_cancel_for_dealer_part,
@@ -35,7 +36,15 @@ from aftersales.parts.services import (
 from aftersales.service.choices import Status
 from aftersales.service.services import service_request_dealer_complete, service_request_terms
 
-from .choices import AuditOutcome, DealerState, JobKind, JobSource, JobState, ReportState
+from .choices import (
+    OPEN_JOB_STATES,
+    AuditOutcome,
+    DealerState,
+    JobKind,
+    JobSource,
+    JobState,
+    ReportState,
+)
 from .models import (
     AuditSample,
     Dealer,
@@ -475,6 +484,29 @@ def _fitted_parts_record(*, actor, job: DealerJob, lines) -> None:
             raise ValidationError({"parts": error.messages}) from None
         obligation_open_for_dealer_part(actor=actor, dealer=job.dealer, line=line,
                                         request=job.request)
+
+
+# --- parts ordered from the maker (PT-1) ------------------------------------------------------
+
+def dealer_parts_order(*, actor, lines, job: DealerJob | None = None, note: str = ""):
+    """The dealer's login orders parts from the maker into its stock place: for an open job of
+    its — free when the job's parts are (``fitted_parts_charged``: in warranty) — or for its
+    stock, charged at cost. The order itself is parts' (``parts.services.dealer_order_create``:
+    a material request from the central warehouse, paid before it ships when charged)."""
+    dealer = _dealer_of(actor) if getattr(actor, "role", None) == Role.DEALER else None
+    if dealer is None:
+        raise PermissionDenied(_("Only a dealer's login orders parts."))
+    chargeable, request = True, None
+    if job is not None:
+        if job.dealer_id != dealer.pk:
+            raise PermissionDenied()
+        if job.state not in OPEN_JOB_STATES:
+            raise ValidationError({"job": [
+                _("Job %(job)s is no longer open: order the parts for stock instead.")
+                % {"job": job}]})
+        chargeable, request = fitted_parts_charged(job), job.request
+    return dealer_order_create(actor=actor, dealer=dealer, lines=lines, chargeable=chargeable,
+                               request=request, dealer_job=job, note=note)
 
 
 # --- a completed job's parts, corrected ------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import jobs, network, reports
+from .views import jobs, network, orders, reports
 
 app_name = "dealers"
 urlpatterns = [
@@ -24,6 +24,8 @@ urlpatterns = [
     path("jobs/<int:pk>/parts/add/", jobs.job_part_add, name="job_part_add"),
     path("jobs/<int:pk>/parts/<int:line>/take-off/", jobs.job_part_take_off,
          name="job_part_take_off"),
+    path("jobs/<int:job>/order/", orders.order_new, name="job_order"),
+    path("orders/new/", orders.order_new, name="order_new"),
     path("hand-over/<int:request_pk>/", jobs.hand_over, name="hand_over"),
     path("reports/", reports.report_list_view, name="reports"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),

@@ -13,7 +13,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
 from aftersales.customers.models import Customer
 from aftersales.dealers import services
-from aftersales.dealers.choices import JobKind, ReportState
+from aftersales.dealers.choices import JobKind, JobState, ReportState
 from aftersales.dealers.models import Dealer, DealerUser, MonthlyReport
 from aftersales.parts import services as stock
 from aftersales.parts.choices import WarehouseKind
@@ -94,7 +94,36 @@ def seed_dealers(rng, clock, admin, manager) -> None:
     _hand_over(clock, dealers, logins)
     _reports(rng, today, dealers, logins)
     _trainings(rng, today, admin, dealers)
+    _orders(rng, manager, dealers, logins)
     services.audit_sample_draw(actor=manager, month=_month_start(today, 1), rng=rng)
+
+
+def _orders(rng, manager, dealers, logins) -> None:
+    """PT-1: the first dealer's parts orders — one received (paid by transfer), one picked and
+    waiting for its payment, and one for its accepted job (free when the job is in warranty)."""
+    dealer, user = dealers[0], logins[dealers[0].pk]
+    parts = list(Part.objects.filter(active=True, prices__isnull=False).distinct()
+                 .order_by("code")[:6])
+    if len(parts) < 3 or not Warehouse.objects.filter(kind=WarehouseKind.CENTRAL).exists():
+        return
+    accountant = User.objects.filter(role=Role.ACCOUNTANT).first() or manager
+    for index, note in enumerate(("补充常用配件库存", "下月促销备货")):
+        order = services.dealer_parts_order(
+            actor=user, note=note,
+            lines=[(part, rng.randint(2, 5)) for part in rng.sample(parts, 3)])
+        order = stock.material_request_pick(
+            actor=manager, material_request=stock.material_request_approve(
+                actor=manager, material_request=order))
+        if index == 0:
+            stock.order_pay(actor=accountant, material_request=order,
+                            amount=stock.order_due(order), method="transfer",
+                            reference=f"ICBC-{order.number}")
+            order = stock.material_request_ship(actor=manager, material_request=order)
+            stock.material_request_receive(actor=user, material_request=order)
+    job = dealer.jobs.filter(state=JobState.ACCEPTED).first()
+    if job is not None:
+        services.dealer_parts_order(actor=user, job=job, lines=[(parts[0], 1)],
+                                    note="上门更换用")
 
 
 TRAININGS = [("燃气热水器新机型安装调试", "技术部 王工"), ("售后服务规范与话术", "服务部 李主管"),

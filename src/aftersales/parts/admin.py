@@ -6,6 +6,7 @@ from .models import (
     Loan,
     MaterialRequest,
     MaterialRequestLine,
+    MaterialRequestPayment,
     Part,
     PartPrice,
     ReturnObligation,
@@ -113,7 +114,7 @@ class LoanAdmin(ReadOnlyAdmin):
 
 class MaterialRequestLineInline(admin.TabularInline):
     model = MaterialRequestLine
-    fields = ("part", "quantity", "picked_quantity")
+    fields = ("part", "quantity", "picked_quantity", "unit_price")
     readonly_fields = fields
     extra = 0
 
@@ -127,16 +128,24 @@ class MaterialRequestLineInline(admin.TabularInline):
         return False
 
 
+class MaterialRequestPaymentInline(MaterialRequestLineInline):
+    """A dealer's payments for its order, and refunds: a ledger, read here only."""
+
+    model = MaterialRequestPayment
+    fields = ("amount", "method", "reference", "note", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+
 @admin.register(MaterialRequest)
 class MaterialRequestAdmin(ReadOnlyAdmin):
     """Material requests (PT-2) move through their workflow and ship stock: the admin only
     reads them."""
 
-    list_display = ("number", "request", "service_centre", "source", "destination", "status",
-                    "chargeable", "shipping_number", "created_at")
+    list_display = ("number", "request", "dealer", "service_centre", "source", "destination",
+                    "status", "chargeable", "shipping_number", "created_at")
     list_filter = ("status", "chargeable")
-    search_fields = ("number", "shipping_number", "request__number")
-    inlines = [MaterialRequestLineInline]
+    search_fields = ("number", "shipping_number", "request__number", "dealer__name")
+    inlines = [MaterialRequestLineInline, MaterialRequestPaymentInline]
 
 
 class StockCountLineInline(MaterialRequestLineInline):

@@ -28,3 +28,11 @@ class MoveKind(models.TextChoices):
 INWARD = frozenset({MoveKind.RECEIPT, MoveKind.TRANSFER_IN, MoveKind.RETURN, MoveKind.LOAN_BACK})
 OUTWARD = frozenset({MoveKind.TRANSFER_OUT, MoveKind.ISSUE, MoveKind.LOAN_OUT, MoveKind.SCRAP,
                      MoveKind.SHIP})
+
+
+class PaymentMethod(models.TextChoices):
+    """How a dealer paid for a parts order; a refund is the row a paid order's cancel adds."""
+
+    TRANSFER = "transfer", _("Bank transfer")
+    CASH = "cash", _("Cash")
+    REFUND = "refund", _("Refund")

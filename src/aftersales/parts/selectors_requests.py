@@ -10,6 +10,8 @@ from aftersales.core.querysets import get_restricted
 
 from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
 from .selectors import reserved_by_part
+from .services.order_payments import may_take_payment, order_lines_amount
+from .services.requests import is_dealer_login
 from .services.stock import may_move
 from .workflow_requests import material_request_workflow
 
@@ -24,14 +26,19 @@ def job_get(*, user, pk):
     return get_restricted(job_model().objects.all(), user, pk=pk)
 
 
-def material_request_list(*, user, status=None, centre=None):
+def material_request_list(*, user, status=None, centre=None, dealers_only=False):
     rows = (MaterialRequest.objects.restrict(user, "view")
             .select_related("request", "source", "destination", "requested_by",
-                            "service_centre")
-            .prefetch_related("lines__part"))
+                            "service_centre", "dealer_job__dealer")
+            .prefetch_related("lines__part", "payments"))
+    if dealers_only:
+        rows = rows.filter(dealer__isnull=False)
     if status == "open":
         rows = rows.exclude(status__in=[MaterialRequestStatus.RECEIVED,
                                         MaterialRequestStatus.CANCELLED])
+    elif status == "unpaid":  # a dealer's charged order picked and waiting for its payment
+        rows = rows.filter(status=MaterialRequestStatus.PICKED, dealer__isnull=False,
+                           chargeable=True)
     elif status:
         rows = rows.filter(status=status)
     if centre is not None:
@@ -49,8 +56,28 @@ def material_requests_of_job(*, user, job) -> list[MaterialRequest]:
 def material_request_get(*, user, pk) -> MaterialRequest:
     return get_restricted(
         MaterialRequest.objects.select_related("request", "source", "destination",
-                                               "requested_by", "service_centre"),
+                                               "requested_by", "service_centre", "dealer",
+                                               "dealer_job__dealer"),
         user, pk=pk)
+
+
+def order_money(material: MaterialRequest, lines=None, user=None) -> dict | None:
+    """A dealer's charged order's money, for its page and the list (from prefetched lines and
+    payments): what it costs (``due``), what was paid (``paid``, less refunds), what is still
+    owed, the payment rows, and whether ``user`` may record a payment now. None for any other
+    request."""
+    if not (material.is_dealer_order and material.chargeable):
+        return None
+    lines = material.lines.all() if lines is None else lines
+    payments = list(material.payments.all())
+    due = order_lines_amount(lines)
+    paid = sum((p.amount for p in payments), Decimal("0.00"))
+    owed = max(due - paid, Decimal(0)) if material.status != MaterialRequestStatus.CANCELLED \
+        else Decimal(0)
+    return {"due": due, "paid": paid, "owed": owed, "payments": payments,
+            "known": material.status not in BEFORE_PICKING,
+            "may_pay": bool(user is not None and may_take_payment(user)
+                            and material.status == MaterialRequestStatus.PICKED and owed > 0)}
 
 
 BEFORE_PICKING = (MaterialRequestStatus.REQUESTED, MaterialRequestStatus.WAITING_AGREEMENT,
@@ -62,6 +89,9 @@ def lines_with_availability(material: MaterialRequest) -> list:
     part (``line.free``: on hand less what other requests hold picked) — what the store can
     pick now."""
     lines = list(material.lines.select_related("part"))
+    for line in lines:
+        if line.unit_price is not None:  # a dealer's charged order
+            line.amount = order_lines_amount([line])
     if material.status not in BEFORE_PICKING:
         return lines
     parts = [line.part_id for line in lines]
@@ -87,6 +117,8 @@ def material_request_actions(material: MaterialRequest, user) -> set[str]:
         allowed |= names & {"receive"}
     if store or material.requested_by_id == user.pk:
         allowed |= names & {"cancel"}
+    if is_dealer_login(user, material.dealer_id):  # its own order: cancel; receive once shipped
+        allowed |= names & {"cancel", "receive"}
     return allowed
 
 
@@ -94,7 +126,8 @@ def material_request_events(material: MaterialRequest) -> list:
     """The request's history, each event with ``label``: its step's name in the user's
     language."""
     labels = {name: t.label for name, t in material_request_workflow.transitions.items()}
-    labels["create"] = _("Requested")
+    labels.update({"create": _("Requested"), "payment": _("Payment recorded"),
+                   "refund": _("Refunded")})
     events = list(event_list(material))
     for event in events:
         event.label = labels.get(event.action, event.action)

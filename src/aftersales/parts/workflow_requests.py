@@ -29,6 +29,7 @@ from .models import MaterialRequestStatus as S
 
 STORE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 STAFF = STORE | {Role.TECHNICIAN}
+REQUESTERS = STAFF | {Role.DEALER}  # a dealer's login receives and cancels its own orders
 # agreed/refused follow the service request's agree/decline/cancel, whoever made that step
 ANYONE = STAFF | {Role.CUSTOMER}
 
@@ -47,8 +48,8 @@ material_request_workflow = Workflow(
         Transition("approve", (S.REQUESTED,), S.APPROVED, STORE, _("Approve")),
         Transition("pick", (S.APPROVED,), S.PICKED, STORE, _("Picked")),
         Transition("ship", (S.PICKED,), S.SHIPPED, STORE, _("Ship")),
-        Transition("receive", (S.SHIPPED,), S.RECEIVED, STAFF, _("Received")),
+        Transition("receive", (S.SHIPPED,), S.RECEIVED, REQUESTERS, _("Received")),
         Transition("cancel", (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED, S.PICKED),
-                   S.CANCELLED, STAFF, _("Cancel"), needs_note=True),
+                   S.CANCELLED, REQUESTERS, _("Cancel"), needs_note=True),
     ],
 )

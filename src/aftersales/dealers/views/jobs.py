@@ -21,7 +21,7 @@ from .. import services
 from ..choices import JobState
 from ..forms import CompleteForm, HandOverForm, OwnJobForm, PartAddForm, fitted_parts_form
 from ..models import Dealer, DealerJob, DealerJobPart
-from ..selectors import dealer_for, dealer_stock, job_list, job_parts
+from ..selectors import dealer_for, dealer_stock, job_list, job_orders, job_parts
 from .common import dealer_or_hq_required, hq_required, is_dealer
 
 JOB_FILTERS = {"open": gettext_lazy("open"), "late": gettext_lazy("late"),
@@ -75,7 +75,7 @@ def _job_page(request, job, *, form=None, parts_form=None, status=200):
         "form": form, "parts_form": parts_form, "correcting": correcting,
         "stock": (dealer_stock(request.user).filter(quantity__gt=0)
                   if completing or correcting else ()),
-        "fitted": job_parts(job),
+        "fitted": job_parts(job), "orders": job_orders(job),
         "products": job.customer.products.select_related("model")[:10]}, status=status)
 
 

@@ -4,11 +4,17 @@ from .catalogue import Part
 from .counts import StockCount, StockCountLine, StockCountStatus
 from .loans import Loan, LoanStatus
 from .prices import PartPrice
-from .requests import MaterialRequest, MaterialRequestLine, MaterialRequestStatus
+from .requests import (
+                       MaterialRequest,
+                       MaterialRequestLine,
+                       MaterialRequestPayment,
+                       MaterialRequestStatus,
+)
 from .returns import ReturnObligation, ReturnStatus
 from .stock import StockBalance, StockMove, Warehouse
 
 __all__ = ["StockCount", "StockCountLine", "StockCountStatus",
            "Loan", "LoanStatus", "ReturnObligation", "ReturnStatus",
-           "MaterialRequest", "MaterialRequestLine", "MaterialRequestStatus", "Part", "PartPrice",
+           "MaterialRequest", "MaterialRequestLine", "MaterialRequestPayment",
+           "MaterialRequestStatus", "Part", "PartPrice",
            "StockBalance", "StockMove", "Warehouse"]

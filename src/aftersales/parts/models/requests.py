@@ -1,13 +1,18 @@
 """Material requests (PT-2): a technician or a workshop asks for parts, the store picks and
-ships them, the technician confirms receipt (docs/parts.md, "Material requests")."""
+ships them, the technician confirms receipt (docs/parts.md, "Material requests"). A dealer's
+parts order is one too, into its stock place, with its prices and payments (PT-1; docs/parts.md,
+"Dealers' parts orders")."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
 
+from ..choices import PaymentMethod
 from .catalogue import Part
 from .stock import Warehouse
 
@@ -29,10 +34,16 @@ OPEN_MATERIAL_REQUEST_STATUSES = frozenset({
 
 def material_request_rule(queryset, user, action):
     """A technician sees the requests he made or that go to his van; a centre's agents and
-    supervisors their centre's; the service department and administrators all."""
+    supervisors their centre's; a dealer's logins their dealer's orders; the service department,
+    the accountants (who take a dealer's payment) and administrators all."""
     if user.is_superuser or getattr(user, "sees_all_centres", False):
         return queryset
     role = getattr(user, "role", None)
+    if role == "accountant":
+        return queryset.filter(dealer__isnull=False)
+    if role == "dealer":  # dealers.DealerUser, a reverse relation
+        link = getattr(user, "dealer_link", None)
+        return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
     if role == "technician":
         return queryset.filter(Q(requested_by=user) | Q(destination__technician=user))
     if role in {"agent", "supervisor"} and user.service_centre_id:
@@ -42,7 +53,8 @@ def material_request_rule(queryset, user, action):
 
 class MaterialRequest(BaseModel):
     """领料单: parts asked for a job (to the technician's van) or for a workshop (to the
-    centre's store), from the centre's store or the central warehouse."""
+    centre's store), from the centre's store or the central warehouse; or a dealer's parts order
+    (``dealer`` set: from the central warehouse into the dealer's stock place)."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     request = models.ForeignKey(
@@ -66,6 +78,12 @@ class MaterialRequest(BaseModel):
     picked_at = models.DateTimeField(_("picked at"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    dealer = models.ForeignKey(
+        "dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="parts_orders", verbose_name=_("dealer"))
+    dealer_job = models.ForeignKey(
+        "dealers.DealerJob", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="parts_orders", verbose_name=_("dealer's job"))
 
     restrict_rule = staticmethod(material_request_rule)
 
@@ -79,6 +97,8 @@ class MaterialRequest(BaseModel):
             # what a place holds picked and not shipped yet (reserved): few rows at any time
             models.Index(fields=["source"], condition=Q(status="picked"),
                          name="parts_mr_picked_source"),
+            models.Index(fields=["dealer", "status"], condition=Q(dealer__isnull=False),
+                         name="parts_mr_dealer_status"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["shipping_number"], name="parts_mr_shipping_once",
@@ -90,7 +110,11 @@ class MaterialRequest(BaseModel):
 
     @property
     def for_workshop(self) -> bool:
-        return self.request_id is None
+        return self.request_id is None and self.dealer_id is None
+
+    @property
+    def is_dealer_order(self) -> bool:
+        return self.dealer_id is not None
 
 
 class MaterialRequestLine(models.Model):
@@ -102,6 +126,10 @@ class MaterialRequestLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
     picked_quantity = models.DecimalField(_("picked"), max_digits=14, decimal_places=3,
                                           null=True, blank=True)
+    # a dealer's charged order: what it pays a unit (the cost on the price list on the order's
+    # day, PT-1); empty on every other line (free, or a technician's or workshop's request)
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2,
+                                     null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -109,9 +137,42 @@ class MaterialRequestLine(models.Model):
         verbose_name_plural = _("material request lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="parts_mr_line_positive"),
+            models.CheckConstraint(condition=Q(unit_price__isnull=True) | Q(unit_price__gte=0),
+                                   name="parts_mr_line_price_not_negative"),
             models.UniqueConstraint(fields=["material_request", "part"],
                                     name="parts_mr_line_one_per_part"),
         ]
 
     def __str__(self) -> str:
         return f"{self.part.code} × {self.quantity}"
+
+
+class MaterialRequestPayment(AppendOnlyModel):
+    """What a dealer paid for its parts order before it shipped (PT-1), and what was refunded
+    when a paid order was cancelled (a negative row). A ledger: never changed."""
+
+    material_request = models.ForeignKey(MaterialRequest, on_delete=models.PROTECT,
+                                         related_name="payments",
+                                         verbose_name=_("material request"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order payment")
+        verbose_name_plural = _("order payments")
+        constraints = [  # a payment is positive, a refund negative
+            models.CheckConstraint(
+                condition=(Q(amount__gt=0) & ~Q(method="refund"))
+                | Q(amount__lt=0, method="refund"),
+                name="parts_mr_payment_sign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_request_id} {self.amount}"

@@ -11,7 +11,9 @@ from .counts import (
     stock_count_open,
     stock_count_recount,
 )
+from .dealer_orders import dealer_order_create
 from .loans import loan_create, loan_return, loans_remind, loans_sweep
+from .order_payments import may_take_payment, order_due, order_paid, order_pay
 from .prices import (
     may_read_costs,
     may_set_prices,
@@ -67,6 +69,7 @@ __all__ = [
     "material_request_pick", "material_request_receive", "material_request_ship",
     "may_read_costs", "may_set_prices", "part_price_set", "part_prices_add", "part_prices_apply",
     "price_list_import", "part_fit_add", "part_fit_remove",
+    "dealer_order_create", "may_take_payment", "order_due", "order_paid", "order_pay",
     "dealer_part_issue", "dealer_part_return", "dealer_stock_place", "job_part_issue", "job_part_return",
     "job_stock_place", "may_move", "quantity_clean", "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]

@@ -24,6 +24,7 @@ from ..choices import WarehouseKind
 from ..models import MaterialRequest, MaterialRequestLine, Warehouse
 from ..models import MaterialRequestStatus as S
 from ..workflow_requests import material_request_workflow
+from .order_payments import order_due, paid_in_full_check, refund_if_paid
 from .stock import balance_locked, free_quantity, may_move, quantity_clean, stock_transfer
 
 DOC_TYPE = "material_request"
@@ -44,11 +45,11 @@ def _store_of(centre_id) -> Warehouse | None:
                                      service_centre_id=centre_id).order_by("pk").first())
 
 
-def _central() -> Warehouse | None:
+def central_warehouse() -> Warehouse | None:
     return Warehouse.objects.filter(kind=WarehouseKind.CENTRAL, active=True).order_by("pk").first()
 
 
-def _lines_clean(lines) -> list[tuple]:
+def lines_clean(lines) -> list[tuple]:
     """[(part, quantity)] from ``lines`` (dicts with "part" and "quantity", or pairs)."""
     cleaned, seen = [], set()
     for index, line in enumerate(lines or ()):
@@ -86,7 +87,7 @@ def _places_for_job(actor, job, source) -> tuple[Warehouse, Warehouse]:
 
 def _source_check(source, centre_id, destination) -> Warehouse:
     if source is None:
-        source = _store_of(centre_id) if destination.kind == WarehouseKind.VAN else _central()
+        source = _store_of(centre_id) if destination.kind == WarehouseKind.VAN else central_warehouse()
         if source is None:
             raise ValidationError({"source": [_("There is no store to supply this request.")]})
     ok_kind = (source.kind == WarehouseKind.CENTRAL
@@ -131,7 +132,7 @@ def material_request_create(*, actor, lines, request=None, service_centre=None, 
             raise ValidationError({"service_centre": [_("The service centre has no store.")]})
         source = _source_check(source, centre_id, destination)
         in_warranty, chargeable = False, False
-    cleaned = _lines_clean(lines)
+    cleaned = lines_clean(lines)
     with transaction.atomic():
         material = MaterialRequest.objects.create(
             number=placeholder(), request=request, service_centre_id=centre_id, source=source,
@@ -207,7 +208,20 @@ def material_request_pick(*, actor, material_request, picked: dict | None = None
         for line in lines:
             line.picked_quantity = amounts[line.pk]
         MaterialRequestLine.objects.bulk_update(lines, ["picked_quantity"])
+        if material.is_dealer_order and material.chargeable:
+            _dealer_told_to_pay(material)
     return material
+
+
+def _dealer_told_to_pay(material) -> None:
+    """A dealer's charged order is picked: its logins are told what to pay before it ships."""
+    text = (_("Parts order %(number)s is picked: %(amount)s to pay; it ships once paid.")
+            % {"number": material.number, "amount": order_due(material)})
+    logins = get_user_model().objects.filter(dealer_link__dealer_id=material.dealer_id,
+                                             is_active=True)
+    link = reverse("parts:material_request", args=[material.pk])
+    Notification.objects.bulk_create([Notification(user=user, text=text[:300], link=link)
+                                      for user in logins])
 
 
 def _free_check(material, line, amount) -> None:
@@ -226,11 +240,13 @@ def _free_check(material, line, amount) -> None:
 def material_request_ship(*, actor, material_request, note="", expected_version=None):
     """The shipping order: a number (SO + YYMM + serial) and the picked parts leave the
     supplying place into the destination — once: the transition locks the request, so a
-    second ship of the same request finds it shipped and is refused (409)."""
+    second ship of the same request finds it shipped and is refused (409). A dealer's charged
+    order ships only once paid in full (PT-1), checked under that lock."""
     _require_store(actor, material_request)
     with transaction.atomic():
         material = _step(material_request, "ship", actor, note=note,
                          expected_version=expected_version, changes={"shipped_at": timezone.now()})
+        paid_in_full_check(material)
         number = next_number(SHIPPING_DOC_TYPE, SHIPPING_PREFIX)
         MaterialRequest.objects.filter(pk=material.pk).update(shipping_number=number)
         material.shipping_number = number
@@ -242,19 +258,34 @@ def material_request_ship(*, actor, material_request, note="", expected_version=
     return material
 
 
+def is_dealer_login(actor, dealer_id) -> bool:
+    """``actor`` is one of the dealer's logins (dealers.DealerUser, a reverse relation)."""
+    link = getattr(actor, "dealer_link", None) if getattr(actor, "role", None) == "dealer" else None
+    return link is not None and dealer_id is not None and link.dealer_id == dealer_id
+
+
 def material_request_receive(*, actor, material_request, note="", expected_version=None):
-    """The technician (or, for a workshop, the centre's store) confirms the parts arrived."""
-    if not may_move(actor, material_request.destination):
+    """The technician (or, for a workshop, the centre's store; for a dealer's order, the
+    dealer's logins) confirms the parts arrived."""
+    if not (may_move(actor, material_request.destination)
+            or is_dealer_login(actor, material_request.dealer_id)):
         raise PermissionDenied(_("Only the receiver confirms receipt."))
     return _step(material_request, "receive", actor, note=note,
                  expected_version=expected_version, changes={"received_at": timezone.now()})
 
 
 def material_request_cancel(*, actor, material_request, note="", expected_version=None):
+    """The requester (a dealer's order: any of its logins) or the store, with a reason, until
+    it ships; a paid dealer's order is refunded in the same transaction."""
     if not (material_request.requested_by_id == actor.pk
-            or may_move(actor, material_request.source)):
+            or may_move(actor, material_request.source)
+            or is_dealer_login(actor, material_request.dealer_id)):
         raise PermissionDenied()
-    return _step(material_request, "cancel", actor, note=note, expected_version=expected_version)
+    with transaction.atomic():
+        material = _step(material_request, "cancel", actor, note=note,
+                         expected_version=expected_version)
+        refund_if_paid(actor=actor, material=material)
+    return material
 
 
 ACTIONS = {
@@ -280,9 +311,11 @@ def job_dropped(*, actor, job, declined: bool) -> list[MaterialRequest]:
     an event and a notice to the centre's supervisors."""
     dropped = []
     for material in MaterialRequest.objects.filter(request=job, status__in=UNSHIPPED).order_by("pk"):
-        dropped.append(_step(material, "refused", actor,
-                             data={"escalated": True, "job": job.number,
-                                   "reason": "declined" if declined else "cancelled"}))
+        material = _step(material, "refused", actor,
+                         data={"escalated": True, "job": job.number,
+                               "reason": "declined" if declined else "cancelled"})
+        refund_if_paid(actor=actor, material=material)  # a dealer's order for the job
+        dropped.append(material)
     if not dropped:
         return dropped
     if declined:

@@ -11,38 +11,47 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.accounts.models import ServiceCentre
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
-from aftersales.core.views import service_run
+from aftersales.core.views import roles_required, service_run
 
 from .. import selectors_requests as selectors
+from ..choices import PaymentMethod
 from ..models import MaterialRequestStatus
+from ..services import order_payments
 from ..services import requests as services
 
 LINE_ROWS = 4
-
-
+# a dealer's logins see, receive and cancel their own parts orders on these pages
+orders_required = roles_required(STAFF_ROLES | {Role.DEALER})
+PAYMENT_METHODS = [(m.value, m.label) for m in (PaymentMethod.TRANSFER, PaymentMethod.CASH)]
 
 
 @require_GET
-@staff_required
+@orders_required
 def material_request_list(request):
-    """The technician's own requests; the store's queue (its centre's; managers all)."""
+    """The technician's own requests; the store's queue (its centre's; managers all); a
+    dealer's own parts orders; the accountant's, dealers' orders (to take their payments)."""
     status = request.GET.get("status", "open")
-    if status not in {"open", ""} | set(MaterialRequestStatus.values):
+    if status not in {"open", "", "unpaid"} | set(MaterialRequestStatus.values):
         status = "open"
     centres = (ServiceCentre.objects.order_by("code") if request.user.sees_all_centres
                else ServiceCentre.objects.none())
     centre = request.GET.get("centre", "")
     centre = centres.filter(pk=centre).first() if centre.isdigit() else None
-    rows = selectors.material_request_list(user=request.user, status=status, centre=centre)
+    dealers_only = request.GET.get("kind") == "dealer"
+    rows = selectors.material_request_list(user=request.user, status=status, centre=centre,
+                                           dealers_only=dealers_only)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for material in page.object_list:
+        material.money = selectors.order_money(material)
     template = ("parts/requests/mine.html" if request.user.role == "technician"
                 else "parts/requests/queue.html")
     return render(request, template, {"page": page, "status": status, "centre": centre,
-                                      "centres": centres,
+                                      "centres": centres, "dealers_only": dealers_only,
                                       "statuses": MaterialRequestStatus.choices})
 
 
@@ -93,19 +102,34 @@ def material_request_new(request, job=None):
 
 
 @require_GET
-@staff_required
+@orders_required
 def material_request_detail(request, pk):
     material = selectors.material_request_get(user=request.user, pk=pk)
+    lines = selectors.lines_with_availability(material)
     return render(request, "parts/requests/detail.html", {
-        "material": material,
-        "lines": selectors.lines_with_availability(material),
+        "material": material, "lines": lines,
+        "money": selectors.order_money(material, lines, request.user),
+        "methods": PAYMENT_METHODS,
         "actions": selectors.material_request_actions(material, request.user),
         "events": selectors.material_request_events(material),
     })
 
 
 @require_POST
-@staff_required
+@orders_required
+def material_request_payment(request, pk):
+    """The back office records what the dealer paid for its picked order."""
+    material = selectors.material_request_get(user=request.user, pk=pk)
+    if service_run(request, lambda: order_payments.order_pay(
+            actor=request.user, material_request=material, amount=request.POST.get("amount", ""),
+            method=request.POST.get("method", ""), reference=request.POST.get("reference", ""),
+            note=request.POST.get("note", ""))):
+        messages.success(request, _("Payment recorded."))
+    return redirect("parts:material_request", material.pk)
+
+
+@require_POST
+@orders_required
 def material_request_step(request, pk, step):
     if step not in services.ACTIONS:
         raise Http404
@@ -127,12 +151,14 @@ def material_request_step(request, pk, step):
 
 def _print_context(request, pk):
     material = selectors.material_request_get(user=request.user, pk=pk)
-    return {"material": material, "lines": list(material.lines.select_related("part")),
+    lines = selectors.lines_with_availability(material)
+    return {"material": material, "lines": lines,
+            "money": selectors.order_money(material, lines),
             "back_url": reverse("parts:material_request", args=[material.pk])}
 
 
 @require_GET
-@staff_required
+@orders_required
 def print_pick_list(request, pk):
     """拣货单: what the store takes off its shelves for this request."""
     context = _print_context(request, pk)
@@ -144,7 +170,7 @@ def print_pick_list(request, pk):
 
 
 @require_GET
-@staff_required
+@orders_required
 def print_shipping_order(request, pk):
     """发货单: the numbered shipping order that goes with the parts."""
     context = _print_context(request, pk)
