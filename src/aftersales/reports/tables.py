@@ -242,9 +242,18 @@ def _parts_columns(first: Column) -> list[Column]:
             _c("net_value", _("Net value"), "money")]
 
 
+DEALER_PARTS_COLUMNS = [
+    _c("name", _("Dealer"), "text"), _c("charged_quantity", _("Charged"), "quantity"),
+    _c("charged_value", _("Charged value"), "money"),
+    _c("free_quantity", _("Free (warranty)"), "quantity"),
+    _c("paid", _("Payments received"), "money"),
+]
+
+
 def parts_monthly_tables(figures: dict) -> list[Table]:
     """配件月报 (PT-4): parts out, charged / free, returned and their value, by service centre and
-    by product model (``reports.selectors.parts``)."""
+    by product model; parts sold to dealers (shipped in the month), by dealer, with what they
+    paid in the month (``reports.selectors.parts``)."""
     totals = figures["totals"]
     return [
         Table("centres", _("Parts by service centre"),
@@ -253,4 +262,6 @@ def parts_monthly_tables(figures: dict) -> list[Table]:
         Table("models", _("Parts by product model"),
               _parts_columns(_c("name", _("Product model"), "text")), figures["by_model"],
               totals, _("Total"), key="models"),
+        Table("dealers", _("Parts sold to dealers"), DEALER_PARTS_COLUMNS, figures["by_dealer"],
+              figures["dealer_totals"], _("Total"), key="dealers"),
     ]

@@ -12,8 +12,22 @@ Definitions (docs/parts.md, "Monthly figures"):
   or the part's list price where the line no longer exists. Net value = out − returns.
 - The month is the centre's local calendar (all centres: the project's time zone).
 
+Parts sold to dealers (PT-1) are outbound too, and charged ones after-sales revenue, but they
+are no job's moves: they are counted apart, **by dealer** (``by_dealer``, ``dealer_totals``):
+- A dealer's order (``MaterialRequest.dealer``) belongs to the month its ``shipped_at`` falls
+  in, and to a centre through its ``service_centre``; an order picked and not yet shipped, or
+  cancelled, is not sold.
+- **Charged** are the picked quantities of its chargeable orders, valued as the dealer pays
+  them (picked × the line's cost price, ``parts.services.order_payments.order_lines_amount``):
+  the revenue. **Free** are the picked quantities of its free orders (a job in warranty).
+- **Paid** is what the back office recorded in the month (``MaterialRequestPayment.recorded_at``)
+  on the dealer's orders, whatever their state, refunds as negatives: payment comes before
+  shipping, so it need not fall in the month its order ships. A dealer with payments in the
+  month and nothing shipped has a row too, so the total is all the month's payments.
+
 The sums are made in Python with Decimal (SQLite sums decimals in floating point); a month's
-issue and return moves are read once, with their usage lines in one more query.
+issue and return moves are read once, with their usage lines in one more query; dealers'
+orders take three more (their lines, the payments, the dealers' names).
 """
 
 import re
@@ -22,8 +36,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from aftersales.dealers.models import Dealer
 from aftersales.parts.choices import MoveKind
-from aftersales.parts.models import StockMove
+from aftersales.parts.models import MaterialRequestLine, MaterialRequestPayment, StockMove
+from aftersales.parts.models import MaterialRequestStatus as S
+from aftersales.parts.services.order_payments import order_lines_amount
 from aftersales.service.models import PartUsage
 
 from ..periods import Period
@@ -31,6 +48,8 @@ from ..periods import Period
 USAGE_REFERENCE = re.compile(r"^usage:(\d+)$")
 FIELDS = ("out_quantity", "out_value", "charged_quantity", "charged_value", "free_quantity",
           "free_value", "returned_quantity", "returned_value", "net_value")
+DEALER_FIELDS = ("charged_quantity", "charged_value", "free_quantity", "paid")
+SOLD = (S.SHIPPED, S.RECEIVED)
 ZERO = Decimal(0)
 CENTS = Decimal("0.01")
 
@@ -69,9 +88,56 @@ def _usage_lines(moves) -> dict[int, tuple[bool, Decimal]]:
     return lines
 
 
+def _dealer_zero() -> dict:
+    return dict.fromkeys(DEALER_FIELDS, ZERO)
+
+
+def _by_dealer(*, period: Period, centre=None, centres=None) -> tuple[list[dict], dict]:
+    """Parts sold to dealers in the month, by dealer, and their totals (see the module's
+    docstring): three queries, whatever the number of orders and lines."""
+    where: dict = {"material_request__dealer__isnull": False}
+    if centre is not None:
+        where["material_request__service_centre"] = centre
+    elif centres is not None:
+        where["material_request__service_centre__in"] = centres
+    lines = (MaterialRequestLine.objects
+             .filter(**where, material_request__status__in=SOLD,
+                     material_request__shipped_at__gte=period.since,
+                     material_request__shipped_at__lt=period.until)
+             .select_related("material_request")
+             .only("quantity", "picked_quantity", "unit_price", "material_request__dealer",
+                   "material_request__chargeable"))
+    payments = MaterialRequestPayment.objects.filter(
+        **where, recorded_at__gte=period.since, recorded_at__lt=period.until,
+    ).values_list("material_request__dealer_id", "amount")
+    by_dealer: dict = defaultdict(_dealer_zero)
+    for line in lines:
+        order = line.material_request
+        row = by_dealer[order.dealer_id]
+        quantity = line.picked_quantity or ZERO
+        if order.chargeable:
+            row["charged_quantity"] += quantity
+            row["charged_value"] += order_lines_amount([line])
+        else:
+            row["free_quantity"] += quantity
+    for dealer_id, amount in payments:
+        by_dealer[dealer_id]["paid"] += amount
+    totals = _dealer_zero()
+    for row in by_dealer.values():
+        for key in DEALER_FIELDS:
+            totals[key] += row[key]
+    dealers = {pk: (code, name) for pk, code, name in
+               Dealer.objects.filter(pk__in=list(by_dealer)).values_list("pk", "code", "name")}
+    rows = sorted(({"dealer": key, "code": dealers[key][0],
+                    "name": f"{dealers[key][0]} {dealers[key][1]}", **row}
+                   for key, row in by_dealer.items()), key=lambda r: r["code"])
+    return rows, totals
+
+
 def parts_monthly(*, period: Period, centre=None, centres=None) -> dict:
-    """The month's figures: {"by_centre": [...], "by_model": [...], "totals": {...}}; every
-    quantity and value a Decimal."""
+    """The month's figures: {"by_centre": [...], "by_model": [...], "totals": {...}} of parts
+    out to jobs, and {"by_dealer": [...], "dealer_totals": {...}} of parts sold to dealers;
+    every quantity and value a Decimal."""
     moves = _moves(period=period, centre=centre, centres=centres)
     usage = _usage_lines(moves)
     by_centre: dict = defaultdict(_zero)
@@ -108,4 +174,6 @@ def parts_monthly(*, period: Period, centre=None, centres=None) -> dict:
     model_rows = sorted(({"model": key, "name": names[("m", key)] or str(_("No product")),
                           **row} for key, row in by_model.items()),
                         key=lambda r: (r["model"] is None, r["name"]))
-    return {"by_centre": centre_rows, "by_model": model_rows, "totals": totals}
+    dealer_rows, dealer_totals = _by_dealer(period=period, centre=centre, centres=centres)
+    return {"by_centre": centre_rows, "by_model": model_rows, "totals": totals,
+            "by_dealer": dealer_rows, "dealer_totals": dealer_totals}
