@@ -10,7 +10,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from aftersales.core.dates import local_today
-from aftersales.parts.models import StockBalance, Warehouse
+from aftersales.parts.models import (
+    MaterialRequest,
+    MaterialRequestStatus,
+    StockBalance,
+    Warehouse,
+)
+from aftersales.parts.selectors_requests import order_money
 
 from .choices import OPEN_JOB_STATES, JobKind, JobState, ReportState
 from .models import DealerJob, DealerTraining, MonthlyReport
@@ -37,6 +43,19 @@ def job_parts(job) -> list:
     """The parts fitted on a job, each with the faulty part a free one owes back."""
     return list(job.parts.select_related("part").prefetch_related("return_obligations")
                 .order_by("id"))
+
+
+def open_orders(user) -> list:
+    """The dealer's parts orders not yet received (nor cancelled), for its home page: each with
+    its lines and what is still owed (``parts.selectors_requests.order_money``)."""
+    rows = list(MaterialRequest.objects.restrict(user, "view")
+                .filter(dealer__isnull=False)
+                .exclude(status__in=[MaterialRequestStatus.RECEIVED,
+                                     MaterialRequestStatus.CANCELLED])
+                .prefetch_related("lines__part", "payments").order_by("-id")[:20])
+    for order in rows:
+        order.money = order_money(order)
+    return rows
 
 
 def job_orders(job) -> list:

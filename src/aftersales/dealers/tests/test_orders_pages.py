@@ -49,6 +49,8 @@ def test_a_dealer_orders_for_stock_and_sees_its_prices(client, net):
     assert " data-pay>" not in detail  # the dealer does not record payments
     listing = client.get(reverse("parts:material_requests")).content.decode()
     assert order.number in listing
+    home = client.get(reverse("dealers:home")).content.decode()  # on order, on its home page
+    assert f'data-order="{order.number}"' in home
 
 
 def test_a_refused_order_says_why_and_saves_nothing(client, net):
@@ -84,6 +86,9 @@ def test_the_accountant_records_the_payment_on_the_order_page(client, net):
     manager = net["cast"].manager
     order = parts.material_request_approve(actor=manager, material_request=order)
     order = parts.material_request_pick(actor=manager, material_request=order)
+    client.force_login(net["u1"])
+    home = client.get(reverse("dealers:home")).content.decode()
+    assert "¥60.00" in home  # picked: what it pays before it ships, on its home page
     client.force_login(net["accountant"])
     listing = client.get(reverse("parts:material_requests"), {"status": "unpaid"})
     assert order.number in listing.content.decode()

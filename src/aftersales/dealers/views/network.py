@@ -19,7 +19,7 @@ from .. import services
 from ..choices import OPEN_JOB_STATES, DealerState, ReportState
 from ..forms import FEE_LINES, ContractForm, DealerForm, RegionForm, TrainingForm
 from ..models import Dealer, DealerContract, Region
-from ..selectors import dealer_for, dealer_stock, job_list, report_list
+from ..selectors import dealer_for, dealer_stock, job_list, open_orders, report_list
 from .common import dealer_or_hq_required, hq_required, is_dealer, network_required
 
 STATES = {"": gettext_lazy("all"), **dict(DealerState.choices)}
@@ -67,7 +67,7 @@ def dealer_home(request):
         "dealer": dealer, "jobs": list(job_list(user)[:50]),
         "done": list(job_list(user, state="completed")[:10]),
         "customers": Paginator(customers, 20).get_page(request.GET.get("page")), "q": q,
-        "stock": list(dealer_stock(user)[:100]),
+        "stock": list(dealer_stock(user)[:100]), "orders": open_orders(user),
         "reports": list(report_list(user, state=ReportState.DUE)[:3]),
         "now_dt": timezone.now()})
 
