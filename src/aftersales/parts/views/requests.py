@@ -52,6 +52,9 @@ def material_request_list(request):
                 else "parts/requests/queue.html")
     return render(request, template, {"page": page, "status": status, "centre": centre,
                                       "centres": centres, "dealers_only": dealers_only,
+                                      # dealers and the accountant see dealers' orders only
+                                      "orders_page": dealers_only or request.user.role in {
+                                          "dealer", "accountant"},
                                       "statuses": MaterialRequestStatus.choices})
 
 
