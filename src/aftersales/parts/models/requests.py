@@ -14,7 +14,7 @@ from aftersales.core.models import BaseModel
 
 from ..choices import PaymentMethod
 from .catalogue import Part
-from .stock import Warehouse
+from .stock import Warehouse, own_dealer_only
 
 
 class MaterialRequestStatus(models.TextChoices):
@@ -41,9 +41,8 @@ def material_request_rule(queryset, user, action):
     role = getattr(user, "role", None)
     if role == "accountant":
         return queryset.filter(dealer__isnull=False)
-    if role == "dealer":  # dealers.DealerUser, a reverse relation
-        link = getattr(user, "dealer_link", None)
-        return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
+    if role == "dealer":  # its dealer's orders
+        return own_dealer_only(queryset, user)
     if role == "technician":
         return queryset.filter(Q(requested_by=user) | Q(destination__technician=user))
     if role in {"agent", "supervisor"} and user.service_centre_id:

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from aftersales.core.models import BaseModel
 
 from .catalogue import Part
-from .stock import Warehouse
+from .stock import Warehouse, own_dealer_only
 
 
 class ReturnStatus(models.TextChoices):
@@ -33,9 +33,8 @@ def return_obligation_rule(queryset, user, action):
         return queryset.filter(owed_by=user)
     if role in {"agent", "supervisor"} and user.service_centre_id:
         return queryset.filter(service_centre_id=user.service_centre_id)
-    if role == "dealer":  # its dealer's (dealers.DealerUser, a reverse relation)
-        link = getattr(user, "dealer_link", None)
-        return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
+    if role == "dealer":  # its dealer's
+        return own_dealer_only(queryset, user)
     return queryset.none()
 
 

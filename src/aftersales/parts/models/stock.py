@@ -12,6 +12,14 @@ from ..choices import MoveKind, WarehouseKind
 from .catalogue import Part
 
 
+def own_dealer_only(queryset, user):
+    """``queryset`` narrowed to the rows of the dealer whose login ``user`` is (its ``dealer``
+    field); none for a dealer's login not linked to a dealer (dealers.DealerUser, a reverse
+    relation: parts does not import dealers)."""
+    link = getattr(user, "dealer_link", None)
+    return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
+
+
 class Warehouse(BaseModel):
     """A place that holds parts: the central warehouse, a centre's store, a technician's van or a
     dealer's stock (PT-2, PT-3)."""
@@ -61,9 +69,8 @@ class Warehouse(BaseModel):
         if role in {"agent", "supervisor"} and user.service_centre_id:
             return queryset.filter(Q(service_centre_id=user.service_centre_id)
                                    | Q(technician__service_centre_id=user.service_centre_id))
-        if role == "dealer":  # its dealer's stock (dealers.DealerUser, a reverse relation)
-            link = getattr(user, "dealer_link", None)
-            return queryset.filter(dealer_id=link.dealer_id) if link else queryset.none()
+        if role == "dealer":  # its dealer's stock
+            return own_dealer_only(queryset, user)
         return queryset.none()
 
 
