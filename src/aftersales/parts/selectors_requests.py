@@ -29,7 +29,7 @@ def job_get(*, user, pk):
 def material_request_list(*, user, status=None, centre=None, dealers_only=False):
     rows = (MaterialRequest.objects.restrict(user, "view")
             .select_related("request", "source", "destination", "requested_by",
-                            "service_centre", "dealer_job__dealer")
+                            "service_centre", "dealer", "dealer_job__dealer")
             .prefetch_related("lines__part", "payments"))
     if dealers_only:
         rows = rows.filter(dealer__isnull=False)

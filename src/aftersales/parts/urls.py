@@ -19,6 +19,8 @@ urlpatterns = [
     path("counts/<int:pk>/found/", ct.stock_count_found, name="count_found"),
     path("counts/<int:pk>/<str:step>/", ct.stock_count_step, name="count_step"),
     path("material-requests/", mr.material_request_list, name="material_requests"),
+    path("material-requests/export/", mr.material_request_export,
+         name="material_requests_export"),
     path("material-requests/new/", mr.material_request_new, name="material_request_new"),
     path("material-requests/new/<int:job>/", mr.material_request_new,
          name="material_request_new_for_job"),

@@ -2,7 +2,10 @@
 its refusals next to the form, the order's page with its prices for the dealer, the payment
 recorded by the accountant, the list's filter of orders to be paid."""
 
+import io
 from decimal import Decimal
+
+import openpyxl
 
 import pytest
 from django.urls import reverse
@@ -92,6 +95,13 @@ def test_the_accountant_records_the_payment_on_the_order_page(client, net):
     client.force_login(net["accountant"])
     listing = client.get(reverse("parts:material_requests"), {"status": "unpaid"})
     assert order.number in listing.content.decode()
+    export = client.get(reverse("parts:material_requests_export"), {"status": "unpaid"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2  # the head and the one order waiting for its payment
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["编号"], row["经销商"], row["配件"], row["应付"], row["尚欠"]) == (
+        order.number, "浦东经销商", "IGN-1 × 3", 60, 60)
     page = client.get(reverse("parts:material_request", args=[order.pk])).content.decode()
     assert " data-pay>" in page and 'value="60.00"' in page
     url = reverse("parts:material_request_payment", args=[order.pk])

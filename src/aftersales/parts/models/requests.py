@@ -115,6 +115,16 @@ class MaterialRequest(BaseModel):
     def is_dealer_order(self) -> bool:
         return self.dealer_id is not None
 
+    @property
+    def for_label(self) -> str:
+        """What it is for, in words: the job's number, the dealer's job, the dealer's stock, or
+        the workshop (the list, the request's page, the export)."""
+        if self.request_id:
+            return self.request.number
+        if self.dealer_job_id:
+            return str(self.dealer_job)
+        return str(_("Dealer's stock") if self.dealer_id else _("Workshop"))
+
 
 class MaterialRequestLine(models.Model):
     material_request = models.ForeignKey(MaterialRequest, on_delete=models.CASCADE,

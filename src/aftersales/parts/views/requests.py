@@ -8,15 +8,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.accounts.models import ServiceCentre
 from aftersales.accounts.permissions import staff_required
+from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
-from aftersales.core.views import roles_required, service_run
+from aftersales.core.views import page_query, roles_required, service_run
 
 from .. import selectors_requests as selectors
 from ..choices import PaymentMethod
@@ -25,16 +27,15 @@ from ..services import order_payments
 from ..services import requests as services
 
 LINE_ROWS = 4
+EXPORT_LIMIT = 20_000
 # a dealer's logins see, receive and cancel their own parts orders on these pages
 orders_required = roles_required(STAFF_ROLES | {Role.DEALER})
 PAYMENT_METHODS = [(m.value, m.label) for m in (PaymentMethod.TRANSFER, PaymentMethod.CASH)]
 
 
-@require_GET
-@orders_required
-def material_request_list(request):
-    """The technician's own requests; the store's queue (its centre's; managers all); a
-    dealer's own parts orders; the accountant's, dealers' orders (to take their payments)."""
+def _listed(request) -> dict:
+    """The list's filters from the query string (an unknown value falls back to the default)
+    and the rows they select, for the page and its Excel export alike."""
     status = request.GET.get("status", "open")
     if status not in {"open", "", "unpaid"} | set(MaterialRequestStatus.values):
         status = "open"
@@ -45,17 +46,53 @@ def material_request_list(request):
     dealers_only = request.GET.get("kind") == "dealer"
     rows = selectors.material_request_list(user=request.user, status=status, centre=centre,
                                            dealers_only=dealers_only)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return {"rows": rows, "status": status, "centre": centre, "centres": centres,
+            "dealers_only": dealers_only,
+            # dealers and the accountant see dealers' orders only
+            "orders_page": dealers_only or request.user.role in {"dealer", "accountant"}}
+
+
+@require_GET
+@orders_required
+def material_request_list(request):
+    """The technician's own requests; the store's queue (its centre's; managers all); a
+    dealer's own parts orders; the accountant's, dealers' orders (to take their payments)."""
+    listed = _listed(request)
+    page = Paginator(listed.pop("rows"), 50).get_page(request.GET.get("page"))
     for material in page.object_list:
         material.money = selectors.order_money(material)
     template = ("parts/requests/mine.html" if request.user.role == "technician"
                 else "parts/requests/queue.html")
-    return render(request, template, {"page": page, "status": status, "centre": centre,
-                                      "centres": centres, "dealers_only": dealers_only,
-                                      # dealers and the accountant see dealers' orders only
-                                      "orders_page": dealers_only or request.user.role in {
-                                          "dealer", "accountant"},
+    return render(request, template, {**listed, "page": page, "query": page_query(request),
                                       "statuses": MaterialRequestStatus.choices})
+
+
+@require_GET
+@orders_required
+def material_request_export(request):
+    """The filtered list as an Excel workbook (``core.excel``): each request with its parts,
+    and for a dealer's charged order what it costs, what was paid and what is owed."""
+    rows = _listed(request)["rows"]
+    title = _("Material requests")
+    workbook = workbook_new(title=title, write_only=True)
+    sheet = sheet_add(workbook, title)
+    row_append(sheet, [_("Number"), _("For"), _("Dealer"), _("Supplied from"), _("Goes to"),
+                       _("Parts"), _("Warranty"), _("To pay"), _("Paid"), _("Still owed"),
+                       _("Status"), _("Requested at"), _("Shipping order")])
+    for material in rows[:EXPORT_LIMIT]:
+        money = selectors.order_money(material) or {}
+        row_append(sheet, [
+            material.number, material.for_label,
+            material.dealer.name if material.dealer_id else "", material.source.name,
+            material.destination.name,
+            ", ".join(f"{line.part.code} × {line.quantity.normalize():f}"
+                      for line in material.lines.all()),
+            _("charged") if material.chargeable else _("free"),
+            money.get("due"), money.get("paid"), money.get("owed"),
+            material.get_status_display(), timezone.localtime(material.created_at),
+            material.shipping_number])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(workbook, f"material-requests-{stamp}.xlsx")
 
 
 def _lines_from_post(post) -> tuple[list[dict], list[str], list[dict]]:
