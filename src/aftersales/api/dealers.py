@@ -4,18 +4,20 @@ A dealer's system logs in as one of the dealer's users (role ``dealer``, not sta
 endpoints — and the faulty parts it owes back (return-obligations/) — let it in
 (``permissions.StaffOrDealer``), and ``restrict`` scopes every read to its
 own dealer. It pushes the calls it took itself (``POST dealer-jobs/``), accepts and completes the
-jobs handed to it — with the parts it fitted, which leave its stock — and submits its monthly
-report; HQ hands a request over with
+jobs handed to it — with the parts it fitted, which leave its stock — corrects a completed job's
+parts until the month is reported (``parts/``), and submits its monthly report; HQ hands a
+request over with
 ``POST dealer-jobs/hand-over/``. Every POST takes an ``Idempotency-Key``: dealer systems repeat.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.querysets import get_restricted
 from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.dealers import services
 from aftersales.dealers.choices import JobKind
@@ -50,7 +52,7 @@ class DealerJobPartSerializer(ModelSerializer):
 
     class Meta:
         model = DealerJobPart
-        fields = ["part", "part_code", "quantity", "unit_price", "charged"]
+        fields = ["id", "part", "part_code", "quantity", "unit_price", "charged"]
         read_only_fields = fields
 
 
@@ -107,6 +109,25 @@ class CompleteSerializer(serializers.Serializer):
         queryset=InstalledProduct.objects.all(), required=False, allow_null=True, default=None,
         help_text=_("A call the dealer took itself: the customer's unit it worked on, whose "
                     "warranty decides whether the parts are free (none named: charged)."))
+
+
+class PartTakeOffSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300, help_text=_("Why the parts are corrected (kept on the job's timeline)."))
+
+
+class PartAddSerializer(PartTakeOffSerializer):
+    part = serializers.PrimaryKeyRelatedField(
+        queryset=Part.objects.all(),
+        help_text=_("A part fitted but not recorded at completion, not on the job yet: it leaves "
+                    "the dealer's stock place now (not enough there: 400 and nothing is saved), "
+                    "free or charged as the job's parts are."))
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+
+LINE_PARAMETER = OpenApiParameter(
+    "line", int, OpenApiParameter.PATH,
+    description="The line's id: ``id`` of one of the job's ``parts``.")
 
 
 class EmptySerializer(serializers.Serializer):
@@ -202,6 +223,36 @@ class DealerJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         values = dict(data.validated_data)
         parts = [(line["part"], line["quantity"]) for line in values.pop("parts", [])]
         job = services.dealer_job_complete(actor=request.user, job=job, parts=parts, **values)
+        return Response(DealerJobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+    # A completed job's parts corrected until its month is reported, as on the job page: by a
+    # dealer's login only, as there (the service alone would let an admin act for any dealer).
+    @extend_schema(request=PartAddSerializer, responses={201: DealerJobSerializer},
+                   parameters=[IDEMPOTENCY_HEADER],
+                   summary="Add a part fitted on a completed job but not recorded")
+    @action(detail=True, methods=["post"], url_path="parts")
+    @idempotent
+    def part_add(self, request, pk=None):
+        self._dealer()
+        job = self.get_object()
+        data = PartAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.dealer_job_part_add(actor=request.user, job=job, **data.validated_data)
+        return Response(DealerJobSerializer(self.get_queryset().get(pk=job.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PartTakeOffSerializer, responses={200: DealerJobSerializer},
+                   parameters=[IDEMPOTENCY_HEADER, LINE_PARAMETER],
+                   summary="Take a part recorded by mistake off a completed job")
+    @action(detail=True, methods=["post"], url_path=r"parts/(?P<line>[0-9]+)/take-off")
+    @idempotent
+    def part_take_off(self, request, pk=None, line=None):
+        self._dealer()
+        job = self.get_object()
+        line = get_restricted(DealerJobPart.objects.filter(job=job), request.user, pk=line)
+        data = PartTakeOffSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.dealer_job_part_take_off(actor=request.user, line=line, **data.validated_data)
         return Response(DealerJobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
 

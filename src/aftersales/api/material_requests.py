@@ -16,7 +16,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre
 from aftersales.dealers.models import DealerJob
 from aftersales.dealers.services import dealer_parts_order
-from aftersales.parts.choices import PaymentMethod
+from aftersales.parts.choices import PAYABLE_METHODS
 from aftersales.parts.models import (
     MaterialRequest,
     MaterialRequestLine,
@@ -43,7 +43,7 @@ class MaterialRequestLineSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(ModelSerializer):
+class MaterialRequestPaymentSerializer(ModelSerializer):
     class Meta:
         model = MaterialRequestPayment
         fields = ["id", "amount", "method", "reference", "note", "recorded_by", "recorded_at"]
@@ -52,7 +52,7 @@ class PaymentSerializer(ModelSerializer):
 
 class MaterialRequestSerializer(ModelSerializer):
     lines = MaterialRequestLineSerializer(many=True, read_only=True)
-    payments = PaymentSerializer(many=True, read_only=True)
+    payments = MaterialRequestPaymentSerializer(many=True, read_only=True)
     amount_due = serializers.SerializerMethodField(
         help_text=_("A dealer's charged order: the picked quantities (before picking, the "
                     "requested ones) at the lines' prices; null for any other request."))
@@ -106,7 +106,7 @@ class MaterialRequestCreateSerializer(serializers.Serializer):
 
 class PaymentInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    method = serializers.ChoiceField(choices=[PaymentMethod.TRANSFER, PaymentMethod.CASH])
+    method = serializers.ChoiceField(choices=PAYABLE_METHODS)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 

@@ -36,3 +36,7 @@ class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Bank transfer")
     CASH = "cash", _("Cash")
     REFUND = "refund", _("Refund")
+
+
+# how a dealer's payment may be recorded (a refund row is the cancel's own)
+PAYABLE_METHODS = [(m.value, m.label) for m in (PaymentMethod.TRANSFER, PaymentMethod.CASH)]

@@ -186,6 +186,9 @@ SPECTACULAR_SETTINGS = {
         "CareVisitKindEnum": "aftersales.care.choices.VisitKind",
         "SurveyChannelEnum": "aftersales.feedback.choices.SurveyChannel",
         "SurveyRatingEnum": "aftersales.feedback.choices.Rating",
+        "MethodEnum": "aftersales.billing.choices.Method",  # its name before dealers paid
+        "OrderPaymentMethodEnum": "aftersales.parts.choices.PaymentMethod",
+        "OrderPaymentInputMethodEnum": "aftersales.parts.choices.PAYABLE_METHODS",
     },
 }
 

@@ -17,7 +17,7 @@ from aftersales.parts.tests.factories import PartFactory
 from aftersales.service.tests.factories import Cast, new_request
 
 from .. import services
-from ..models import DealerJob, MonthlyReport
+from ..models import DealerJob, DealerJobPart, MonthlyReport
 from .factories import dealer_login, dealer_make, region_make
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +137,9 @@ def test_completion_with_the_parts_fitted(net, clock_at):
     assert done.status_code == 200, done.content
     body = done.json()
     assert body["state"] == "completed"
-    assert body["parts"] == [{"part": part.pk, "part_code": "IGN-9", "quantity": 2,
-                              "unit_price": "35.50", "charged": False}]
+    assert body["parts"] == [{"id": DealerJobPart.objects.get().pk, "part": part.pk,
+                              "part_code": "IGN-9", "quantity": 2, "unit_price": "35.50",
+                              "charged": False}]
     assert stock_on_hand(warehouse=place, part=part) == 0
     assert ReturnObligation.objects.get().dealer == net["d1"]
     replay = api.post(url, {**DONE, "parts": [{"part": "IGN-9", "quantity": 2}]}, format="json",

@@ -6,7 +6,6 @@ import io
 from decimal import Decimal
 
 import openpyxl
-
 import pytest
 from django.urls import reverse
 from django.utils import translation

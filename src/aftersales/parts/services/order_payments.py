@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 
-from ..choices import PaymentMethod
+from ..choices import PAYABLE_METHODS, PaymentMethod
 from ..models import MaterialRequest, MaterialRequestPayment
 from ..models import MaterialRequestStatus as S
 from .prices import may_read_costs
@@ -76,7 +76,7 @@ def order_pay(*, actor, material_request: MaterialRequest, amount, method: str,
     if not may_take_payment(actor):
         raise PermissionDenied(_("Only the back office records a dealer's payment."))
     amount = _amount_clean(amount)
-    if method not in {PaymentMethod.TRANSFER, PaymentMethod.CASH}:
+    if method not in dict(PAYABLE_METHODS):
         raise ValidationError({"method": [_("Choose how the dealer paid.")]})
     with transaction.atomic():
         material = MaterialRequest.objects.select_for_update().get(pk=material_request.pk)

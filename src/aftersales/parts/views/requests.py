@@ -21,7 +21,7 @@ from aftersales.core.forms import error_text
 from aftersales.core.views import page_query, roles_required, service_run
 
 from .. import selectors_requests as selectors
-from ..choices import PaymentMethod
+from ..choices import PAYABLE_METHODS
 from ..models import MaterialRequestStatus
 from ..services import order_payments
 from ..services import requests as services
@@ -30,7 +30,6 @@ LINE_ROWS = 4
 EXPORT_LIMIT = 20_000
 # a dealer's logins see, receive and cancel their own parts orders on these pages
 orders_required = roles_required(STAFF_ROLES | {Role.DEALER})
-PAYMENT_METHODS = [(m.value, m.label) for m in (PaymentMethod.TRANSFER, PaymentMethod.CASH)]
 
 
 def _listed(request) -> dict:
@@ -149,7 +148,7 @@ def material_request_detail(request, pk):
     return render(request, "parts/requests/detail.html", {
         "material": material, "lines": lines,
         "money": selectors.order_money(material, lines, request.user),
-        "methods": PAYMENT_METHODS,
+        "methods": PAYABLE_METHODS,
         "actions": selectors.material_request_actions(material, request.user),
         "events": selectors.material_request_events(material),
     })
