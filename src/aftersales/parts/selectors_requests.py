@@ -72,8 +72,9 @@ def order_money(material: MaterialRequest, lines=None, user=None) -> dict | None
     payments = list(material.payments.all())
     due = order_lines_amount(lines)
     paid = sum((p.amount for p in payments), Decimal("0.00"))
-    owed = max(due - paid, Decimal(0)) if material.status != MaterialRequestStatus.CANCELLED \
-        else Decimal(0)
+    nothing = Decimal("0.00")
+    owed = (max(due - paid, nothing) if material.status != MaterialRequestStatus.CANCELLED
+            else nothing)
     return {"due": due, "paid": paid, "owed": owed, "payments": payments,
             "known": material.status not in BEFORE_PICKING,
             "may_pay": bool(user is not None and may_take_payment(user)

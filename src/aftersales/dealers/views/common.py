@@ -9,6 +9,7 @@ NETWORK_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 hq_required = roles_required(HQ_ROLES)
 network_required = roles_required(NETWORK_ROLES)
 dealer_or_hq_required = roles_required(HQ_ROLES | {Role.DEALER})
+dealer_required = roles_required({Role.DEALER})
 audit_required = roles_required(HQ_ROLES | {Role.AGENT})
 
 

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aftersales.accounts.choices import Role
 from aftersales.core.events import event_list
 from aftersales.core.forms import form_error_text
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import page_query, roles_required, service_run
+from aftersales.core.views import page_query, service_run
 from aftersales.customers.models import Customer
 from aftersales.service.models import ServiceRequest
 
@@ -22,11 +21,10 @@ from ..choices import JobState
 from ..forms import CompleteForm, HandOverForm, OwnJobForm, PartAddForm, fitted_parts_form
 from ..models import Dealer, DealerJob, DealerJobPart
 from ..selectors import dealer_for, dealer_stock, job_list, job_orders, job_parts
-from .common import dealer_or_hq_required, hq_required, is_dealer
+from .common import dealer_or_hq_required, dealer_required, hq_required, is_dealer
 
 JOB_FILTERS = {"open": gettext_lazy("open"), "late": gettext_lazy("late"),
                **dict(JobState.choices), "all": gettext_lazy("all")}
-dealer_required = roles_required({Role.DEALER})
 EVENT_LABELS = {
     "hand_over": gettext_lazy("Handed over"), "record": gettext_lazy("Call recorded"),
     "accept": gettext_lazy("Accepted"), "complete": gettext_lazy("Completed"),

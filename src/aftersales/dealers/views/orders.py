@@ -7,17 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aftersales.accounts.choices import Role
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import roles_required, service_value
+from aftersales.core.views import service_value
 from aftersales.parts.selectors_requests import parts_offered
 
 from .. import services
 from ..forms import fitted_parts_form
 from ..models import DealerJob
+from .common import dealer_required
 from .jobs import JOB_RELATED
-
-dealer_required = roles_required({Role.DEALER})
 
 
 @require_http_methods(["GET", "POST"])
