@@ -5,51 +5,22 @@ month's report is sent — idempotent, the dealer's login only, and a refusal ch
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from rest_framework.test import APIClient
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.events import event_list
-from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.parts import services as parts
-from aftersales.parts.choices import MoveKind, WarehouseKind
-from aftersales.parts.models import ReturnObligation, ReturnStatus, StockMove, Warehouse
+from aftersales.parts.choices import MoveKind
+from aftersales.parts.models import ReturnObligation, ReturnStatus, StockMove
 from aftersales.parts.selectors import stock_on_hand
 from aftersales.parts.tests.factories import PartFactory
-from aftersales.service.tests.factories import Cast, new_request
 
 from .. import services
 from ..models import DealerJobPart, MonthlyReport
-from .factories import dealer_login, dealer_make, region_make
+from . import test_job_parts
+from .test_job_parts import DONE, handed
 
-DAY = date(2026, 11, 10)
-DONE = {"fault_found": "不点火", "fault_cause": "点火针积碳", "action_taken": "更换点火针",
-        "confirmed_by": "王先生"}
-
-
-@pytest.fixture
-def net(db, clock_at):
-    clock_at(10, 0, day=DAY, tick=False)
-    cast = Cast()
-    east, west = region_make("PD", "浦东", "浦东新区"), region_make("MH", "闵行", "闵行区")
-    d1 = dealer_make("D1", "浦东经销商", east, centre=cast.centre)
-    d2 = dealer_make("D2", "闵行经销商", west, centre=cast.centre)
-    Warehouse.objects.create(code="C-1", name="总仓", kind=WarehouseKind.CENTRAL)
-    stock = Warehouse.objects.create(code="D1-S", name="浦东经销商库", kind=WarehouseKind.DEALER,
-                                     dealer=d1)
-    part = PartFactory(code="IGN-1", unit_price=Decimal("35.50"))
-    parts.stock_move(actor=cast.manager, warehouse=stock, part=part, kind=MoveKind.RECEIPT,
-                     quantity=3)
-    return {"cast": cast, "d1": d1, "u1": dealer_login(d1, "dealer-1"),
-            "u2": dealer_login(d2, "dealer-2"), "stock": stock, "part": part,
-            "east": CustomerFactory(address="上海市浦东新区张江路1号")}
-
-
-def handed(net):
-    """A request of the east customer (its unit in warranty: the parts are free) handed to D1."""
-    request = new_request(net["cast"], customer=net["east"])
-    return services.job_hand_to_dealer(actor=net["cast"].supervisor, job=request, dealer=net["d1"])
+net = test_job_parts.net  # the same dealers, stock and part as the page's corrections
 
 
 def complete(net, *lines):
