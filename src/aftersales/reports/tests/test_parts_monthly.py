@@ -292,6 +292,9 @@ def test_the_dealers_table_on_the_page_and_in_excel(client, sold):
         html = response.content.decode()
         assert response.status_code == 200
         assert 'data-table="dealers"' in html and "224.90" in html and "D3 嘉定经销商" in html
+        # the headline: what dealers were charged beside what jobs were charged
+        card = html[html.index('data-figure="dealers"'):]
+        assert card[:card.index("</div>")].count("224.90") == 1
         download = client.get(reverse("reports:parts_monthly_excel"), {"month": "2026-11"},
                               HTTP_ACCEPT_LANGUAGE="en")
     rows = list(load_workbook(BytesIO(download.content)).worksheets[2].iter_rows(values_only=True))
