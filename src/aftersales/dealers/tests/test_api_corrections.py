@@ -5,8 +5,6 @@ month's report is sent — idempotent, the dealer's login only, and a refusal ch
 from datetime import date
 from decimal import Decimal
 
-from rest_framework.test import APIClient
-
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.events import event_list
@@ -18,6 +16,7 @@ from aftersales.parts.tests.factories import PartFactory
 from .. import services
 from ..models import DealerJobPart, MonthlyReport
 from . import test_job_parts
+from .test_api import client_for
 from .test_job_parts import DONE, handed
 
 net = test_job_parts.net  # the same dealers, stock and part as the page's corrections
@@ -26,12 +25,6 @@ net = test_job_parts.net  # the same dealers, stock and part as the page's corre
 def complete(net, *lines):
     return services.dealer_job_complete(actor=net["u1"], job=handed(net), parts=list(lines),
                                         **DONE)
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def add_url(job):

@@ -5,29 +5,19 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from aftersales.parts import services as parts
 from aftersales.parts.models import MaterialRequest, MaterialRequestPayment
 
-from .test_orders import DAY, _world, handed
+from . import test_orders
+from .test_api import client_for
+from .test_orders import handed
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/material-requests/"
 
 
-@pytest.fixture
-def net(clock_at):
-    clock_at(10, 0, day=DAY, tick=False)
-    from aftersales.service.tests.factories import Cast
-
-    return _world(Cast())
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+net = test_orders.net  # the same world as the services' tests
 
 
 def test_a_dealer_system_orders_pays_through_the_back_office_and_receives(net):

@@ -15,17 +15,13 @@ from aftersales.parts.models import MaterialRequest, MaterialRequestPayment
 from aftersales.parts.models import MaterialRequestStatus as S
 
 from .. import services
-from .test_orders import DAY, _world, handed
+from . import test_orders
+from .test_orders import handed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def net(clock_at):
-    clock_at(10, 0, day=DAY, tick=False)
-    from aftersales.service.tests.factories import Cast
-
-    return _world(Cast())
+net = test_orders.net  # the same world as the services' tests
 
 
 def _lines(*rows):
