@@ -11,8 +11,9 @@ import pytest
 from conftest import login
 from playwright.sync_api import expect
 
+from aftersales.parts import services
 from aftersales.parts.models import MaterialRequest
-from aftersales.parts.selectors import stock_on_hand
+from aftersales.parts.selectors import reserved_quantity, stock_on_hand
 from aftersales.parts.tests.test_requests import Stores
 from aftersales.service.choices import Status
 from aftersales.service.tests.factories import Cast, drive, new_request
@@ -66,3 +67,30 @@ def test_request_ship_and_receive_a_part(phone_page, page, live_server):
     phone.locator("[data-step=receive]").click()
     expect(phone.locator("[data-status]")).to_have_attribute("data-status", "received")
     assert stock_on_hand(warehouse=world.van, part=world.part) == 2
+
+
+def test_a_store_approves_a_request_short_and_picks_what_it_holds(phone_page, live_server):
+    """On a phone, the supervisor approves a request of 2 when another approved request holds 4
+    of the store's 5: the pick form shows the 1 it holds, "short", and offers 1 to pick."""
+    world = Stores(Cast())
+    cast = world.cast
+    jobs = [drive(new_request(cast), cast, Status.ASSIGNED) for _ in range(2)]
+    first = services.material_request_create(actor=cast.technician, request=jobs[0],
+                                             lines=[{"part": world.part, "quantity": 4}])
+    services.material_request_approve(actor=cast.supervisor, material_request=first)
+    second = services.material_request_create(actor=cast.technician, request=jobs[1],
+                                              lines=[{"part": world.part, "quantity": 2}])
+
+    login(phone_page, live_server, cast.supervisor.username)
+    phone_page.goto(f"{live_server.url}/parts/material-requests/{second.pk}/")
+    phone_page.locator("[data-step=approve]").click()
+    expect(phone_page.locator("[data-status]")).to_have_attribute("data-status", "approved")
+    expect(phone_page.locator("[data-reserved]")).to_have_text("1")
+    expect(phone_page.locator("[data-free]")).to_contain_text("不足")
+    line = second.lines.get()
+    expect(phone_page.locator(f"input[name=picked_{line.pk}]")).to_have_value("1")
+    expect(phone_page.locator("ul.lines")).to_contain_text("不足 1")
+    shot(phone_page, "parts-pick-reserved.png")
+    phone_page.locator("[data-step=pick]").click()
+    expect(phone_page.locator("[data-status]")).to_have_attribute("data-status", "picked")
+    assert reserved_quantity(world.store, world.part) == 5

@@ -1,14 +1,20 @@
 """Two technicians drawing the last units at the same moment: exactly as many succeed as there
 are units, the others are refused; stock never goes below zero and no move is lost; material
-requests picking at once never reserve more than the store holds (real threads with their own
-connections, on SQLite and PostgreSQL)."""
+requests approved or picking at once never reserve more than the store holds (real threads with
+their own connections, on SQLite and PostgreSQL)."""
 
 import pytest
 
 from aftersales.core.tests.concurrency import at_once, ok
 from aftersales.parts import services
 from aftersales.parts.choices import MoveKind, WarehouseKind
-from aftersales.parts.models import MaterialRequest, StockBalance, StockMove, Warehouse
+from aftersales.parts.models import (
+    MaterialRequest,
+    MaterialRequestLine,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
 from aftersales.parts.selectors import reserved_quantity
 from aftersales.parts.tests.factories import PartFactory
 from aftersales.service import services as service
@@ -57,16 +63,15 @@ def test_parts_fitted_at_once_from_one_van_never_overdraw_it():
 
 
 def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_store_holds():
-    """Eight approved material requests of 2 each pick at once from a store holding 5: two are
-    picked, the others are refused (1 stays free), and the reserved stock equals what is picked."""
+    """Eight material requests of 2 each, approved while the store was empty (so none holds
+    anything), pick at once after 5 arrive: two are picked, the others are refused (1 stays
+    free), and the reserved stock equals what is picked."""
     cast = Cast()
     part = PartFactory(code="LAST-2")
     store = Warehouse.objects.create(code="S-PICK", name="中心库", kind=WarehouseKind.CENTRE,
                                      service_centre=cast.centre)
     Warehouse.objects.create(code="V-PICK", name="车载库", kind=WarehouseKind.VAN,
                              technician=cast.technician)
-    services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
-                        quantity=UNITS)
     materials = []
     for _ in range(WORKERS):
         job = drive(new_request(cast), cast, Status.ASSIGNED)
@@ -75,9 +80,35 @@ def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_sto
             lines=[{"part": part, "quantity": 2}])
         materials.append(services.material_request_approve(actor=cast.supervisor,
                                                            material_request=material))
+    assert reserved_quantity(store, part) == 0
+    services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
+                        quantity=UNITS)
     results = at_once(ok(lambda i: services.material_request_pick(
         actor=cast.supervisor, material_request=materials[i])), WORKERS)
     assert results.count("ok") == 2 and results.count("refused") == WORKERS - 2
     assert reserved_quantity(store, part) == 4
     assert MaterialRequest.objects.filter(status="picked").count() == 2
     assert StockBalance.objects.get(warehouse=store, part=part).quantity == UNITS
+
+
+def test_requests_approved_at_once_never_reserve_more_than_the_store_holds():
+    """Eight material requests of 2 each are approved at once by a store holding 5: all are
+    approved, and what they hold adds up to exactly 5 — two hold 2, one holds 1, the rest none."""
+    cast = Cast()
+    part = PartFactory(code="LAST-3")
+    store = Warehouse.objects.create(code="S-APPR", name="中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    Warehouse.objects.create(code="V-APPR", name="车载库", kind=WarehouseKind.VAN,
+                             technician=cast.technician)
+    services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
+                        quantity=UNITS)
+    materials = [services.material_request_create(
+        actor=cast.technician, request=drive(new_request(cast), cast, Status.ASSIGNED),
+        source=store, lines=[{"part": part, "quantity": 2}]) for _ in range(WORKERS)]
+    results = at_once(ok(lambda i: services.material_request_approve(
+        actor=cast.supervisor, material_request=materials[i])), WORKERS)
+    assert results.count("ok") == WORKERS
+    held = sorted(MaterialRequestLine.objects.filter(part=part)
+                  .values_list("reserved_quantity", flat=True))
+    assert held == [0] * (WORKERS - 3) + [1, 2, 2]
+    assert reserved_quantity(store, part) == UNITS

@@ -39,7 +39,7 @@ from .views import IDEMPOTENCY_HEADER, expected_version
 class MaterialRequestLineSerializer(ModelSerializer):
     class Meta:
         model = MaterialRequestLine
-        fields = ["id", "part", "quantity", "picked_quantity", "unit_price"]
+        fields = ["id", "part", "quantity", "picked_quantity", "reserved_quantity", "unit_price"]
         read_only_fields = fields
 
 

@@ -68,7 +68,8 @@ class StockBalanceSerializer(ModelSerializer):
     low = serializers.BooleanField(read_only=True)
     reserved = serializers.DecimalField(
         max_digits=14, decimal_places=3, read_only=True,
-        help_text="Picked for material requests and not shipped yet: not free to take.")
+        help_text="Held for material requests approved or picked and not shipped yet: not free "
+                  "to take.")
 
     class Meta:
         model = StockBalance

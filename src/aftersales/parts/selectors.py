@@ -14,37 +14,43 @@ def stock_on_hand(*, warehouse, part) -> Decimal:
     return row if row is not None else Decimal(0)
 
 
-def _picked(warehouse, part):
-    """Lines of ``warehouse``'s requests in state picked (of ``part``, unless it is None)."""
+RESERVING = (MaterialRequestStatus.APPROVED, MaterialRequestStatus.PICKED)
+
+
+def _reserving(warehouse, part):
+    """Lines of ``warehouse``'s requests that hold stock there — approved or picked, not shipped
+    yet (of ``part``, unless it is None)."""
     lines = MaterialRequestLine.objects.filter(
-        material_request__source=warehouse, material_request__status=MaterialRequestStatus.PICKED)
+        material_request__source=warehouse, material_request__status__in=RESERVING)
     return lines if part is None else lines.filter(part=part)
 
 
 def reserved_quantity(warehouse, part, *, exclude=None) -> Decimal:
-    """What ``warehouse`` holds of ``part`` picked for material requests not shipped yet
-    (``exclude``: leave that request out). Read under the balance row's lock, it cannot change
-    before the caller's transaction ends: picking and shipping lock the same row."""
-    lines = _picked(warehouse, part)
+    """What ``warehouse`` holds of ``part`` reserved for material requests — approved or picked,
+    not shipped yet (``exclude``: leave that request out). Read under the balance row's lock, it
+    cannot change before the caller's transaction ends: approving, picking and shipping lock the
+    same row."""
+    lines = _reserving(warehouse, part)
     if exclude is not None:
         lines = lines.exclude(material_request=exclude)
-    return lines.aggregate(s=Sum("picked_quantity"))["s"] or Decimal(0)
+    return lines.aggregate(s=Sum("reserved_quantity"))["s"] or Decimal(0)
 
 
 def reserved_by_part(warehouse, parts, *, exclude=None) -> dict:
     """:func:`reserved_quantity` of many parts in one place, in one query: {part id: quantity}."""
-    lines = _picked(warehouse, None).filter(part__in=list(parts))
+    lines = _reserving(warehouse, None).filter(part__in=list(parts))
     if exclude is not None:
         lines = lines.exclude(material_request=exclude)
-    return dict(lines.values("part").annotate(s=Sum("picked_quantity")).values_list("part", "s"))
+    return {part: quantity or Decimal(0) for part, quantity in
+            lines.values("part").annotate(s=Sum("reserved_quantity")).values_list("part", "s")}
 
 
 def balance_list(*, user):
-    """Stock on hand in the places the user may see, each row with ``reserved`` (picked for
-    material requests, not shipped yet)."""
+    """Stock on hand in the places the user may see, each row with ``reserved`` (held for
+    material requests approved or picked, not shipped yet)."""
     places = Warehouse.objects.restrict(user, "view")
-    reserved = (_picked(OuterRef("warehouse"), OuterRef("part")).values("part")
-                .annotate(s=Sum("picked_quantity")).values("s"))
+    reserved = (_reserving(OuterRef("warehouse"), OuterRef("part")).values("part")
+                .annotate(s=Sum("reserved_quantity")).values("s"))
     return (StockBalance.objects.filter(warehouse__in=places)
             .annotate(reserved=Coalesce(Subquery(reserved), Value(Decimal(0)),
                                         output_field=DecimalField(max_digits=14,

@@ -87,8 +87,8 @@ BEFORE_PICKING = (MaterialRequestStatus.REQUESTED, MaterialRequestStatus.WAITING
 
 def lines_with_availability(material: MaterialRequest) -> list:
     """The request's lines; before picking, each with what its supplying place has free of the
-    part (``line.free``: on hand less what other requests hold picked) — what the store can
-    pick now."""
+    part for this request (``line.free``: on hand less what other requests hold, so an approved
+    request's own reservation counts as free to it) — what the store can pick now."""
     lines = list(material.lines.select_related("part"))
     for line in lines:
         if line.unit_price is not None:  # a dealer's charged order
@@ -128,7 +128,7 @@ def material_request_events(material: MaterialRequest) -> list:
     language."""
     labels = {name: t.label for name, t in material_request_workflow.transitions.items()}
     labels.update({"create": _("Requested"), "payment": _("Payment recorded"),
-                   "refund": _("Refunded")})
+                   "refund": _("Refunded"), "reserve": _("Stock reserved")})
     events = list(event_list(material))
     for event in events:
         event.label = labels.get(event.action, event.action)

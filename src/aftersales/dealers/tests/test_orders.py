@@ -136,7 +136,8 @@ def test_an_order_for_stock_is_charged_at_cost_and_ships_only_once_paid_in_full(
     material = parts.material_request_receive(actor=net["u1"], material_request=material)
     assert material.status == S.RECEIVED
     actions = [e.action for e in event_list(material)]
-    assert actions == ["create", "approve", "pick", "payment", "payment", "ship", "receive"]
+    assert actions == ["create", "approve", "reserve", "pick", "payment", "payment", "ship",
+                       "receive"]
     payment = [e for e in event_list(material) if e.action == "payment"][0]
     assert (payment.actor, payment.data["amount"], payment.data["owed"],
             payment.data["reference"]) == (net["accountant"], "100.00", "8.30", "BANK-1")

@@ -93,9 +93,10 @@ class MaterialRequest(BaseModel):
         indexes = [
             models.Index(fields=["service_centre", "status"], name="parts_mr_centre_status"),
             models.Index(fields=["request", "status"], name="parts_mr_job_status"),
-            # what a place holds picked and not shipped yet (reserved): few rows at any time
-            models.Index(fields=["source"], condition=Q(status="picked"),
-                         name="parts_mr_picked_source"),
+            # what a place holds reserved — approved or picked, not shipped yet: few rows at any
+            # time (parts.selectors.reserved_quantity)
+            models.Index(fields=["source"], condition=Q(status__in=["approved", "picked"]),
+                         name="parts_mr_reserving_source"),
             models.Index(fields=["dealer", "status"], condition=Q(dealer__isnull=False),
                          name="parts_mr_dealer_status"),
         ]
@@ -135,6 +136,11 @@ class MaterialRequestLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
     picked_quantity = models.DecimalField(_("picked"), max_digits=14, decimal_places=3,
                                           null=True, blank=True)
+    # what the line holds in its supplying place, not free to anything else, while its request
+    # is approved (what was free of the quantity when it was approved) or picked (what was
+    # picked); parts.selectors.reserved_quantity sums it
+    reserved_quantity = models.DecimalField(_("reserved"), max_digits=14, decimal_places=3,
+                                            null=True, blank=True)
     # a dealer's charged order: what it pays a unit (the cost on the price list on the order's
     # day, PT-1); empty on every other line (free, or a technician's or workshop's request)
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2,

@@ -7,6 +7,8 @@ destination (the technician's van, or the centre's store for a workshop) in the 
 transaction, once; "received" only confirms that they arrived. No transit place is kept.
 """
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -164,17 +166,50 @@ def _step(material, name, actor, *, note="", expected_version=None, changes=None
 
 
 def material_request_approve(*, actor, material_request, note="", expected_version=None):
+    """The store agrees to supply the request and sets aside what it has free of each line
+    (:func:`_reserve`)."""
     _require_store(actor, material_request)
-    return _step(material_request, "approve", actor, note=note, expected_version=expected_version)
+    with transaction.atomic():
+        material = _step(material_request, "approve", actor, note=note,
+                         expected_version=expected_version)
+        _reserve(material, actor)
+    return material
+
+
+def _reserve(material, actor) -> None:
+    """An approved request holds, of each line, what its supplying place has free now, up to the
+    quantity (a line short of stock holds what there is; the pick may take what is free by
+    then): read under the balance rows' locks, taken in one order, so two approvals of the last
+    unit at once cannot both hold it. One ``reserve`` event names what is held and what is
+    short."""
+    held, short = {}, []
+    lines = sorted(material.lines.select_related("part"), key=lambda line: line.part_id)
+    for line in lines:
+        free, _reserved = free_quantity(balance_locked(material.source, line.part),
+                                        exclude=material)
+        line.reserved_quantity = min(line.quantity, max(free, Decimal(0)))
+        held[line.part.code] = f"{line.reserved_quantity.normalize():f}"
+        if line.reserved_quantity < line.quantity:
+            short.append(_("%(part)s: %(held)s of %(wanted)s %(unit)s, %(short)s short")
+                         % {"part": line.part.code, "held": held[line.part.code],
+                            "wanted": f"{line.quantity.normalize():f}", "unit": line.part.unit,
+                            "short": f"{(line.quantity - line.reserved_quantity).normalize():f}"})
+    MaterialRequestLine.objects.bulk_update(lines, ["reserved_quantity"])
+    note = (_("Reserved in %(place)s; short: %(short)s.")
+            % {"place": material.source.name, "short": "; ".join(short)} if short
+            else _("Reserved in %(place)s in full.") % {"place": material.source.name})
+    event_append(subject=material, action="reserve", actor=actor, note=note[:300],
+                 data={"reserved": held, "place": material.source_id})
 
 
 def material_request_pick(*, actor, material_request, picked: dict | None = None, note="",
                           expected_version=None):
     """The store confirms what it picked, line by line (``picked``: {line id: quantity};
-    a line left out is picked in full; 0 means none of it). What is picked is reserved in the
-    supplying place until it is shipped (or the request cancelled): never more than is free
-    there — on hand less what other requests hold picked — read under the balance rows' locks,
-    so two requests picking the last unit at once cannot both have it."""
+    a line left out is picked in full; 0 means none of it). What is picked is what the line
+    holds in the supplying place until it is shipped (or the request cancelled), in place of
+    what approval reserved: never more than is free there — on hand less what other requests
+    hold — read under the balance rows' locks, so two requests picking the last unit at once
+    cannot both have it."""
     _require_store(actor, material_request)
     picked = {str(k): v for k, v in (picked or {}).items()}
     lines = list(material_request.lines.select_related("part"))
@@ -205,9 +240,9 @@ def material_request_pick(*, actor, material_request, picked: dict | None = None
         for line in sorted(lines, key=lambda line: line.part_id):  # one lock order
             if amounts[line.pk]:
                 _free_check(material, line, amounts[line.pk])
-        for line in lines:
-            line.picked_quantity = amounts[line.pk]
-        MaterialRequestLine.objects.bulk_update(lines, ["picked_quantity"])
+        for line in lines:  # what is picked is what the line holds now; the rest is free
+            line.picked_quantity = line.reserved_quantity = amounts[line.pk]
+        MaterialRequestLine.objects.bulk_update(lines, ["picked_quantity", "reserved_quantity"])
         if material.is_dealer_order and material.chargeable:
             _dealer_told_to_pay(material)
     return material
@@ -229,7 +264,7 @@ def _free_check(material, line, amount) -> None:
     free, reserved = free_quantity(balance, exclude=material)
     if amount > free:
         raise ValidationError({"picked": [
-            _("%(part)s: only %(free)s %(unit)s free in %(place)s (on hand %(on_hand)s, picked "
+            _("%(part)s: only %(free)s %(unit)s free in %(place)s (on hand %(on_hand)s, reserved "
               "for other requests %(reserved)s); %(picked)s cannot be picked.")
             % {"part": line.part.code, "free": f"{max(free, 0).normalize():f}",
                "unit": line.part.unit, "place": material.source.name,
@@ -300,9 +335,14 @@ ACTIONS = {
 # --- following the job (parts/handlers.py) ------------------------------------------------------
 
 def job_agreed(*, actor, job) -> list[MaterialRequest]:
-    """The customer agreed to the charge: the job's waiting requests are approved."""
-    waiting = MaterialRequest.objects.filter(request=job, status=S.WAITING_AGREEMENT)
-    return [_step(material, "agreed", actor) for material in waiting.order_by("pk")]
+    """The customer agreed to the charge: the job's waiting requests are approved, and hold
+    what is free of their parts as any approval does."""
+    approved = []
+    for material in MaterialRequest.objects.filter(request=job, status=S.WAITING_AGREEMENT
+                                                   ).order_by("pk"):
+        approved.append(_step(material, "agreed", actor))
+        _reserve(approved[-1], actor)
+    return approved
 
 
 def job_dropped(*, actor, job, declined: bool) -> list[MaterialRequest]:

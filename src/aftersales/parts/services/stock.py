@@ -4,8 +4,8 @@ Stock moves are an append-only ledger; each place's stock on hand of a part is o
 (``StockBalance``), locked and changed in the same transaction as the move it sums, so the two
 never disagree and two writers drawing the last unit queue on the row lock: the second finds
 nothing left and is refused. No move may take stock below zero, and no move out (but a count's
-adjustment or a scrap) below what the place holds picked for material requests not shipped yet:
-that is reserved (``selectors.reserved_quantity``).
+adjustment or a scrap) below what the place holds for material requests approved or picked and
+not shipped yet: that is reserved (``selectors.reserved_quantity``).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -23,7 +23,8 @@ from ..models import Part, StockBalance, StockMove, Warehouse
 from ..selectors import reserved_quantity
 
 # Moves that record stock found missing or broken: they may take what is reserved (a picked part
-# that broke is scrapped; the shipment then finds the shortage). Every other move out may not.
+# that broke is scrapped; the pick or the shipment then finds the shortage). Every other move
+# out may not.
 LOSSES = frozenset({MoveKind.ADJUSTMENT, MoveKind.SCRAP})
 WAREHOUSE_FIELDS = ("code", "name", "kind", "service_centre", "technician", "dealer", "active")
 
@@ -93,7 +94,8 @@ def balance_locked(warehouse: Warehouse, part: Part) -> StockBalance:
 
 
 def free_quantity(balance: StockBalance, *, exclude=None) -> tuple[Decimal, Decimal]:
-    """(free, reserved) of a locked balance row: on hand less what is picked and not shipped."""
+    """(free, reserved) of a locked balance row: on hand less what material requests hold
+    (approved or picked, not shipped)."""
     reserved = reserved_quantity(balance.warehouse_id, balance.part_id, exclude=exclude)
     return balance.quantity - reserved, reserved
 
@@ -113,7 +115,7 @@ def _post(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity: Decim
         if reserved and -quantity > free:
             raise ValidationError({"quantity": [
                 _("Only %(free)s %(unit)s of %(part)s in %(place)s are free: %(reserved)s are "
-                  "picked for material requests and wait to be shipped.")
+                  "reserved for material requests and wait to be shipped.")
                 % {"free": _plain(max(free, Decimal(0))), "unit": part.unit, "part": part.code,
                    "place": warehouse.name, "reserved": _plain(reserved)}]})
     balance.quantity = after

@@ -107,7 +107,7 @@ def test_the_whole_way_request_approve_pick_ship_receive(world):
     assert material.status == S.RECEIVED and material.received_at is not None
     assert StockMove.objects.filter(reference="SO26110001").count() == 2  # receipt moves nothing
     assert [e.action for e in event_list(material)] == [
-        "create", "approve", "pick", "ship", "receive"]
+        "create", "approve", "reserve", "pick", "ship", "receive"]
 
 
 def test_shipping_twice_moves_the_stock_once(world):
@@ -150,7 +150,9 @@ def test_out_of_warranty_the_request_waits_for_the_customers_agreement(world):
     service.service_request_agree(actor=cast.agent, request=job)
     material.refresh_from_db()
     assert material.status == S.APPROVED
-    assert [e.action for e in event_list(material)] == ["create", "wait", "agreed"]
+    assert [e.action for e in event_list(material)] == ["create", "wait", "agreed", "reserve"]
+    # agreed is approved: what it asks for is held in the central warehouse, as any approval
+    assert reserved_quantity(world.central, world.part) == 2
 
 
 def test_declined_the_request_is_cancelled_and_escalated_to_the_supervisors(world):

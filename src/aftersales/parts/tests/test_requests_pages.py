@@ -137,11 +137,14 @@ def test_api_create_is_idempotent_and_steps_are_posts(world):
     assert api.get(f"/api/v1/material-requests/{pk}/").status_code == 200
     assert api.post(f"/api/v1/material-requests/{pk}/approve/").status_code == 403
     store = _api(cast.supervisor)
-    assert store.post(f"/api/v1/material-requests/{pk}/approve/").data["status"] == S.APPROVED
+    approved = store.post(f"/api/v1/material-requests/{pk}/approve/").data
+    assert approved["status"] == S.APPROVED
+    assert approved["lines"][0]["reserved_quantity"] == "2.000"  # the store holds 5
     line = first.data["lines"][0]["id"]
     picked = store.post(f"/api/v1/material-requests/{pk}/pick/",
                         {"picked": {str(line): "1"}}, format="json")
     assert picked.data["lines"][0]["picked_quantity"] == "1.000"
+    assert picked.data["lines"][0]["reserved_quantity"] == "1.000"  # the other one is free
     shipped = store.post(f"/api/v1/material-requests/{pk}/ship/", HTTP_IDEMPOTENCY_KEY="s-1")
     replay = store.post(f"/api/v1/material-requests/{pk}/ship/", HTTP_IDEMPOTENCY_KEY="s-1")
     assert shipped.data["shipping_number"] == replay.data["shipping_number"] == "SO26110001"

@@ -1,7 +1,8 @@
-"""Picked parts are reserved (PT-2): a place's stock picked for material requests and not shipped
-yet is not free — another request cannot pick it, and no job, transfer or loan can take it —
-until it is shipped or the request is cancelled. A count or a scrap records what happened and
-may take it (the shipment then finds the shortage)."""
+"""Approved and picked parts are reserved (PT-2): what a place holds for material requests approved
+(what was free of each line when it was approved) or picked, and not shipped yet, is not free —
+another request cannot reserve or pick it, and no job, transfer or loan can take it — until it
+is shipped or the request is cancelled. A count or a scrap records what happened and may take it
+(the pick or the shipment then finds the shortage)."""
 
 from datetime import date
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from aftersales.core.events import event_list
 from aftersales.parts import services
 from aftersales.parts.choices import MoveKind
 from aftersales.parts.models import MaterialRequestStatus as S
@@ -73,7 +75,7 @@ def test_no_other_move_takes_what_is_picked_but_a_scrap_or_a_count_may(world):
     ):
         with translation.override("en"), pytest.raises(ValidationError) as error:
             move()
-        assert "Only 1" in str(error.value) and "4 are picked" in str(error.value)
+        assert "Only 1" in str(error.value) and "4 are reserved" in str(error.value)
     assert stock_on_hand(warehouse=world.store, part=world.part) == 5
     services.stock_move(actor=cast.manager, warehouse=world.store, part=world.part,
                         kind=MoveKind.LOAN_OUT, quantity=1)  # the free one
@@ -107,3 +109,63 @@ def test_the_stock_page_and_the_request_show_what_is_reserved(world, client):
     page = client.get(reverse("parts:material_request", args=[second.pk])).content.decode()
     # the store sees that only 1 is free for a request of 2 (the other 4 are picked)
     assert 'data-free>1 <span class="badge overdue">' in page
+
+
+def _approved(world, quantity, job=None):
+    material = _request(world, job or _job(world),
+                        lines=[{"part": world.part, "quantity": quantity}])
+    return services.material_request_approve(actor=world.cast.supervisor,
+                                             material_request=material)
+
+
+def test_approval_holds_what_is_free_and_a_later_approval_finds_it_short(world):
+    first = _approved(world, 4)  # the store holds 5
+    assert first.lines.get().reserved_quantity == 4
+    assert reserved_quantity(world.store, world.part) == 4
+    second = _approved(world, 2)
+    assert second.lines.get().reserved_quantity == 1  # the one left free
+    reserve = [e for e in event_list(second) if e.action == "reserve"][0]
+    assert reserve.data["reserved"] == {"IGN-02": "1"} and "不足" in reserve.note
+    assert "全部" in [e for e in event_list(first) if e.action == "reserve"][0].note
+    # the first picks all it asked for although only 1 is free to anyone else
+    services.material_request_pick(actor=world.cast.supervisor, material_request=first)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.material_request_pick(actor=world.cast.supervisor, material_request=second)
+    assert "only 1" in error.value.message_dict["picked"][0]
+    # a third approval of the same part holds nothing
+    assert _approved(world, 1).lines.get().reserved_quantity == 0
+    assert reserved_quantity(world.store, world.part) == 5
+
+
+def test_a_partial_pick_frees_the_rest_and_a_cancel_frees_all(world):
+    first = _approved(world, 4)
+    line = first.lines.get()
+    services.material_request_pick(actor=world.cast.supervisor, material_request=first,
+                                   picked={line.pk: 3})
+    line.refresh_from_db()
+    assert (line.picked_quantity, line.reserved_quantity) == (3, 3)
+    assert reserved_quantity(world.store, world.part) == 3
+    second = _approved(world, 2)
+    assert second.lines.get().reserved_quantity == 2
+    services.material_request_cancel(actor=world.cast.supervisor, material_request=second,
+                                     note="客户自己买了")
+    assert reserved_quantity(world.store, world.part) == 3
+
+
+def test_what_is_approved_no_transfer_takes(world):
+    _approved(world, 4)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.stock_transfer(actor=world.cast.manager, source=world.store,
+                                target=world.central, part=world.part, quantity=2)
+    assert "Only 1" in str(error.value) and "4 are reserved" in str(error.value)
+
+
+def test_the_request_page_shows_what_approval_reserved(world, client):
+    _approved(world, 4)
+    second = _approved(world, 2)
+    client.force_login(world.cast.supervisor)
+    page = client.get(reverse("parts:material_request", args=[second.pk])).content.decode()
+    # the pick form: 1 held by this request, 1 it can pick (the other 4 held by the first)
+    assert "data-reserved>1<" in page
+    assert 'data-free>1 <span class="badge overdue">' in page
+    assert f'name="picked_{second.lines.get().pk}" value="1"' in page
