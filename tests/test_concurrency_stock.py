@@ -63,9 +63,9 @@ def test_parts_fitted_at_once_from_one_van_never_overdraw_it():
 
 
 def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_store_holds():
-    """Eight material requests of 2 each, approved while the store was empty (so none holds
-    anything), pick at once after 5 arrive: two are picked, the others are refused (1 stays
-    free), and the reserved stock equals what is picked."""
+    """Eight material requests of 2 each, approved while the store was empty, pick at once after
+    5 arrive (which the oldest two hold in full and the third in part): two are picked, the
+    others are refused, and nothing is held beyond the 5 on hand."""
     cast = Cast()
     part = PartFactory(code="LAST-2")
     store = Warehouse.objects.create(code="S-PICK", name="中心库", kind=WarehouseKind.CENTRE,
@@ -86,8 +86,9 @@ def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_sto
     results = at_once(ok(lambda i: services.material_request_pick(
         actor=cast.supervisor, material_request=materials[i])), WORKERS)
     assert results.count("ok") == 2 and results.count("refused") == WORKERS - 2
-    assert reserved_quantity(store, part) == 4
-    assert MaterialRequest.objects.filter(status="picked").count() == 2
+    assert reserved_quantity(store, part) == UNITS  # 4 picked, 1 held by the third
+    assert sorted(MaterialRequest.objects.filter(status="picked").values_list("pk", flat=True)
+                  ) == [materials[0].pk, materials[1].pk]
     assert StockBalance.objects.get(warehouse=store, part=part).quantity == UNITS
 
 

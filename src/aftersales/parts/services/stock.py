@@ -12,14 +12,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.changelog import change_log
+from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 
 from ..choices import INWARD, OUTWARD, MoveKind, WarehouseKind
-from ..models import Part, StockBalance, StockMove, Warehouse
+from ..models import (
+    MaterialRequestLine,
+    MaterialRequestStatus,
+    Part,
+    StockBalance,
+    StockMove,
+    Warehouse,
+)
 from ..selectors import reserved_quantity
 
 # Moves that record stock found missing or broken: they may take what is reserved (a picked part
@@ -120,10 +129,48 @@ def _post(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity: Decim
                    "place": warehouse.name, "reserved": _plain(reserved)}]})
     balance.quantity = after
     balance.save(update_fields=["quantity", "updated_at"])
-    return StockMove.objects.create(
+    move = StockMove.objects.create(
         warehouse=warehouse, part=part, kind=kind, quantity=quantity, balance_after=after,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         at=timezone.now(), **fields)
+    if quantity > 0:
+        _short_approvals_topped_up(actor, balance)
+    return move
+
+
+def _short_approvals_topped_up(actor, balance: StockBalance) -> None:
+    """Stock came into a place: the requests approved short of the part there hold more of it,
+    the oldest request first, up to what is free now — so what was approved first is served
+    first. Under the balance row's lock, as every reservation; one ``reserve`` event each."""
+    short = list(MaterialRequestLine.objects.filter(
+        Q(reserved_quantity__isnull=True) | Q(reserved_quantity__lt=F("quantity")),
+        material_request__source_id=balance.warehouse_id, part_id=balance.part_id,
+        material_request__status=MaterialRequestStatus.APPROVED,
+    ).select_related("material_request__source", "part").order_by("material_request_id"))
+    if not short:
+        return
+    free, _reserved = free_quantity(balance)
+    topped = []
+    for line in short:
+        if free <= 0:
+            break
+        held = line.reserved_quantity or Decimal(0)
+        line.reserved_quantity = held + min(line.quantity - held, free)
+        free -= line.reserved_quantity - held
+        topped.append(line)
+    MaterialRequestLine.objects.bulk_update(topped, ["reserved_quantity"])
+    for line in topped:
+        material = line.material_request
+        event_append(
+            subject=material, action="reserve", actor=actor if getattr(
+                actor, "is_authenticated", False) else None,
+            note=(_("Stock arrived in %(place)s: %(part)s now holds %(held)s of %(wanted)s "
+                    "%(unit)s.") % {"place": material.source.name, "part": line.part.code,
+                                    "held": _plain(line.reserved_quantity),
+                                    "wanted": _plain(line.quantity), "unit": line.part.unit}
+                  )[:300],
+            data={"reserved": {line.part.code: _plain(line.reserved_quantity)},
+                  "place": material.source_id, "topped_up": True})
 
 
 def _plain(amount: Decimal) -> str:

@@ -169,3 +169,23 @@ def test_the_request_page_shows_what_approval_reserved(world, client):
     assert "data-reserved>1<" in page
     assert 'data-free>1 <span class="badge overdue">' in page
     assert f'name="picked_{second.lines.get().pk}" value="1"' in page
+
+
+def test_stock_that_arrives_tops_up_the_oldest_short_approvals_first(world):
+    _approved(world, 4)  # the store holds 5
+    second = _approved(world, 2)  # holds 1
+    third = _approved(world, 3)  # holds 0
+    services.stock_move(actor=world.cast.manager, warehouse=world.store, part=world.part,
+                        kind=MoveKind.RECEIPT, quantity=2)
+    assert second.lines.get().reserved_quantity == 2  # the oldest is served first
+    assert third.lines.get().reserved_quantity == 1
+    topped = [e for e in event_list(third) if e.action == "reserve"][-1]
+    assert topped.data == {"reserved": {"IGN-02": "1"}, "place": world.store.pk,
+                           "topped_up": True}
+    assert "1 / 3" in topped.note or "1 of 3" in topped.note
+    # a transfer in tops up as well; nothing is held beyond what is on hand
+    services.stock_transfer(actor=world.cast.manager, source=world.central, target=world.store,
+                            part=world.part, quantity=5)
+    assert third.lines.get().reserved_quantity == 3
+    assert reserved_quantity(world.store, world.part) == 9
+    assert stock_on_hand(warehouse=world.store, part=world.part) == 12
