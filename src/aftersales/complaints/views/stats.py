@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from aftersales.accounts.choices import DESK_ROLES
 from aftersales.accounts.permissions import desk_required, staff_required
 from aftersales.core.excel import tables_workbook, xlsx_response
 
@@ -109,7 +110,10 @@ def _deduction_tables(d) -> list[dict]:
 @staff_required
 def deductions(request):
     d = _deductions(request)
-    return render(request, "complaints/deductions.html", {**d, "month": d["month"].strftime("%Y-%m")})
+    return render(request, "complaints/deductions.html", {
+        **d, "month": d["month"].strftime("%Y-%m"),
+        # the accountant reads deductions for payroll but not the complaints themselves
+        "may_list": request.user.is_superuser or request.user.role in DESK_ROLES})
 
 
 @require_GET

@@ -278,8 +278,8 @@ def mine(request):
         rows.append({"report": report, "line": line, "label": _period_label(report)})
     today = local_today(user.service_centre)
     return render(request, "reports/mine.html", {
-        "rows": rows, "today": today, "today_url": _open_url(
-            ReportKind.TECHNICIAN_DAILY, today, user.service_centre_id or ""),
+        # no "today": a day's report is produced the next morning (a technician cannot run it)
+        "rows": rows, "today": today,
         "yesterday_url": _open_url(ReportKind.TECHNICIAN_DAILY, today - timedelta(days=1),
                                    user.service_centre_id or ""),
     })
