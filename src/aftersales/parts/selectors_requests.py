@@ -9,7 +9,7 @@ from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 
 from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
-from .selectors import reserved_by_part
+from .selectors import RESERVING, reserved_by_part
 from .services.order_payments import may_take_payment, order_lines_amount
 from .services.requests import is_dealer_login
 from .services.stock import may_move
@@ -26,7 +26,12 @@ def job_get(*, user, pk):
     return get_restricted(job_model().objects.all(), user, pk=pk)
 
 
-def material_request_list(*, user, status=None, centre=None, dealers_only=False):
+def material_request_list(*, user, status=None, centre=None, dealers_only=False, place=None,
+                          part=None):
+    """The requests ``user`` may see; ``status`` "open" (not received or cancelled), "unpaid"
+    (a dealer's charged order picked, not paid), "reserving" (approved or picked: holding stock
+    in their supplying place) or a state; ``place`` the supplying place, ``part`` one of the
+    lines' parts (the stock page's "Reserved" leads here with both)."""
     rows = (MaterialRequest.objects.restrict(user, "view")
             .select_related("request", "source", "destination", "requested_by",
                             "service_centre", "dealer", "dealer_job__dealer")
@@ -39,10 +44,16 @@ def material_request_list(*, user, status=None, centre=None, dealers_only=False)
     elif status == "unpaid":  # a dealer's charged order picked and waiting for its payment
         rows = rows.filter(status=MaterialRequestStatus.PICKED, dealer__isnull=False,
                            chargeable=True)
+    elif status == "reserving":
+        rows = rows.filter(status__in=RESERVING)
     elif status:
         rows = rows.filter(status=status)
     if centre is not None:
         rows = rows.filter(service_centre=centre)
+    if place is not None:
+        rows = rows.filter(source=place)
+    if part is not None:  # a part is on a request once at most: one row per request
+        rows = rows.filter(lines__part=part)
     return rows
 
 

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from aftersales.accounts.tests.factories import ServiceCentreFactory
 from aftersales.core.events import event_list
 from aftersales.parts import services
-from aftersales.parts.choices import MoveKind
+from aftersales.parts.choices import MoveKind, WarehouseKind
 from aftersales.parts.models import MaterialRequestStatus as S
+from aftersales.parts.models import Warehouse
 from aftersales.parts.selectors import balance_list, reserved_quantity, stock_on_hand
 from aftersales.service import services as service
 from aftersales.service.tests.factories import Cast
@@ -104,7 +106,9 @@ def test_the_stock_page_and_the_request_show_what_is_reserved(world, client):
     assert (row.quantity, row.reserved) == (5, 4)
     client.force_login(cast.supervisor)
     stock = client.get(reverse("parts:stock_place", args=[world.store.pk])).content.decode()
-    assert "data-reserved>4<" in stock
+    holding = (f'{reverse("parts:material_requests")}?status=reserving&amp;'
+               f'place={world.store.pk}&amp;part={world.part.pk}')
+    assert f'data-reserved><a href="{holding}"' in stock and ">4</a>" in stock
     second = _request(world, _job(world), lines=[{"part": world.part, "quantity": 2}])
     page = client.get(reverse("parts:material_request", args=[second.pk])).content.decode()
     # the store sees that only 1 is free for a request of 2 (the other 4 are picked)
@@ -189,3 +193,21 @@ def test_stock_that_arrives_tops_up_the_oldest_short_approvals_first(world):
     assert third.lines.get().reserved_quantity == 3
     assert reserved_quantity(world.store, world.part) == 9
     assert stock_on_hand(warehouse=world.store, part=world.part) == 12
+
+
+def test_the_reserved_figure_leads_to_the_requests_holding_the_part(world, client):
+    first = _approved(world, 4)
+    picked = _picked(world, 1)
+    _request(world, _job(world), lines=[{"part": world.part, "quantity": 1}])  # not approved
+    _request(world, _job(world), lines=[{"part": world.valve, "quantity": 1}])  # another part
+    client.force_login(world.cast.supervisor)
+    page = client.get(reverse("parts:material_requests"), {
+        "status": "reserving", "place": world.store.pk, "part": world.part.pk})
+    assert [m.number for m in page.context["page"].object_list] == [picked.number, first.number]
+    assert "data-holding" in page.content.decode()
+    # a place the user may not see is no filter at all, not another centre's list
+    other = Warehouse.objects.create(code="S-OTHER", name="别的中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=ServiceCentreFactory())
+    page = client.get(reverse("parts:material_requests"), {
+        "status": "reserving", "place": other.pk})
+    assert page.context["place"] is None

@@ -22,7 +22,7 @@ from aftersales.core.views import page_query, roles_required, service_run
 
 from .. import selectors_requests as selectors
 from ..choices import PAYABLE_METHODS
-from ..models import MaterialRequestStatus
+from ..models import MaterialRequestStatus, Part, Warehouse
 from ..services import order_payments
 from ..services import requests as services
 
@@ -36,17 +36,22 @@ def _listed(request) -> dict:
     """The list's filters from the query string (an unknown value falls back to the default)
     and the rows they select, for the page and its Excel export alike."""
     status = request.GET.get("status", "open")
-    if status not in {"open", "", "unpaid"} | set(MaterialRequestStatus.values):
+    if status not in {"open", "", "unpaid", "reserving"} | set(MaterialRequestStatus.values):
         status = "open"
     centres = (ServiceCentre.objects.order_by("code") if request.user.sees_all_centres
                else ServiceCentre.objects.none())
     centre = request.GET.get("centre", "")
     centre = centres.filter(pk=centre).first() if centre.isdigit() else None
     dealers_only = request.GET.get("kind") == "dealer"
+    # the stock page's "Reserved": the requests holding a part in a place
+    place, part = request.GET.get("place", ""), request.GET.get("part", "")
+    place = (Warehouse.objects.restrict(request.user, "view").filter(pk=place).first()
+             if place.isdigit() else None)
+    part = Part.objects.filter(pk=part).first() if part.isdigit() else None
     rows = selectors.material_request_list(user=request.user, status=status, centre=centre,
-                                           dealers_only=dealers_only)
+                                           dealers_only=dealers_only, place=place, part=part)
     return {"rows": rows, "status": status, "centre": centre, "centres": centres,
-            "dealers_only": dealers_only,
+            "dealers_only": dealers_only, "place": place, "part": part,
             # dealers and the accountant see dealers' orders only
             "orders_page": dealers_only or request.user.role in {"dealer", "accountant"}}
 
