@@ -63,7 +63,8 @@ class MaterialRequestSerializer(ModelSerializer):
         model = MaterialRequest
         fields = ["id", "number", "request", "service_centre", "source", "destination",
                   "in_warranty", "chargeable", "status", "note", "requested_by",
-                  "shipping_number", "picked_at", "shipped_at", "received_at", "lines",
+                  "shipping_number", "delivery_date", "picked_at", "shipped_at", "received_at",
+                  "lines",
                   "dealer", "dealer_job", "amount_due", "amount_paid", "payments",
                   "version", "created_at"]
         read_only_fields = fields
@@ -120,6 +121,11 @@ class PickSerializer(StepSerializer):
     picked = serializers.DictField(
         child=serializers.CharField(max_length=20), required=False,
         help_text=_("Line id → quantity picked; a line left out is picked in full."))
+
+
+class PromiseSerializer(StepSerializer):
+    delivery_date = serializers.DateField(
+        help_text=_("The day the store ships the parts; today or later."))
 
 
 def _step_schema(serializer_class, summary):
@@ -183,6 +189,12 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                             expected_version=expected_version(request), **params)
         updated = self.get_queryset().get(pk=updated.pk)
         return Response(MaterialRequestSerializer(updated).data)
+
+    @_step_schema(PromiseSerializer, "The store confirms (or moves) the day it ships the parts")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def promise(self, request, pk=None):
+        return self._run(request, "promise", PromiseSerializer)
 
     @_step_schema(StepSerializer, "The store approves the request")
     @action(detail=True, methods=["post"])

@@ -5,13 +5,14 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from aftersales.core.dates import local_today
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 
 from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
 from .selectors import RESERVING, reserved_by_part
 from .services.order_payments import may_take_payment, order_lines_amount
-from .services.requests import is_dealer_login
+from .services.requests import PROMISABLE, is_dealer_login
 from .services.stock import may_move
 from .workflow_requests import material_request_workflow
 
@@ -30,7 +31,7 @@ def material_request_list(*, user, status=None, centre=None, dealers_only=False,
                           part=None):
     """The requests ``user`` may see; ``status`` "open" (not received or cancelled), "unpaid"
     (a dealer's charged order picked, not paid), "reserving" (approved or picked: holding stock
-    in their supplying place) or a state; ``place`` the supplying place, ``part`` one of the
+    in their supplying place), "late" (its delivery date passed, not shipped) or a state; ``place`` the supplying place, ``part`` one of the
     lines' parts (the stock page's "Reserved" leads here with both)."""
     rows = (MaterialRequest.objects.restrict(user, "view")
             .select_related("request", "source", "destination", "requested_by",
@@ -46,6 +47,8 @@ def material_request_list(*, user, status=None, centre=None, dealers_only=False,
                            chargeable=True)
     elif status == "reserving":
         rows = rows.filter(status__in=RESERVING)
+    elif status == "late":  # its delivery date passed and it has not shipped
+        rows = rows.filter(status__in=PROMISABLE, delivery_date__lt=local_today())
     elif status:
         rows = rows.filter(status=status)
     if centre is not None:
@@ -125,6 +128,8 @@ def material_request_actions(material: MaterialRequest, user) -> set[str]:
     allowed = set()
     if store:
         allowed |= names & {"approve", "pick", "ship"}
+        if material.status in PROMISABLE:  # approved or picked: the day it ships
+            allowed.add("promise")
     if may_move(user, material.destination):
         allowed |= names & {"receive"}
     if store or material.requested_by_id == user.pk:
@@ -139,7 +144,8 @@ def material_request_events(material: MaterialRequest) -> list:
     language."""
     labels = {name: t.label for name, t in material_request_workflow.transitions.items()}
     labels.update({"create": _("Requested"), "payment": _("Payment recorded"),
-                   "refund": _("Refunded"), "reserve": _("Stock reserved")})
+                   "refund": _("Refunded"), "reserve": _("Stock reserved"),
+                   "promise": _("Delivery date confirmed")})
     events = list(event_list(material))
     for event in events:
         event.label = labels.get(event.action, event.action)

@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from aftersales.core.dates import local_today
 from aftersales.core.ledger import AppendOnlyModel
 from aftersales.core.models import BaseModel
 
@@ -74,6 +76,9 @@ class MaterialRequest(BaseModel):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("requested by"))
     shipping_number = models.CharField(_("shipping order"), max_length=20, blank=True)
+    # when the store promises to ship (PT-2: "shipping order once the delivery date is confirmed")
+    delivery_date = models.DateField(pgettext_lazy("material request", "delivery date"), null=True,
+                                     blank=True)
     picked_at = models.DateTimeField(_("picked at"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -111,6 +116,12 @@ class MaterialRequest(BaseModel):
     @property
     def for_workshop(self) -> bool:
         return self.request_id is None and self.dealer_id is None
+
+    @property
+    def delivery_late(self) -> bool:
+        """Its delivery date has passed and it has not shipped."""
+        return (self.delivery_date is not None and self.delivery_date < local_today()
+                and self.status in {MaterialRequestStatus.APPROVED, MaterialRequestStatus.PICKED})
 
     @property
     def is_dealer_order(self) -> bool:

@@ -27,6 +27,7 @@ from .requests import (
     material_request_cancel,
     material_request_create,
     material_request_pick,
+    material_request_promise,
     material_request_receive,
     material_request_ship,
 )
@@ -66,7 +67,8 @@ __all__ = [
     "obligation_open_for_usage", "obligation_receive", "obligation_send",
     "obligation_serials_record", "obligations_sweep", "return_point",
     "material_request_approve", "material_request_cancel", "material_request_create",
-    "material_request_pick", "material_request_receive", "material_request_ship",
+    "material_request_pick", "material_request_promise", "material_request_receive",
+    "material_request_ship",
     "may_read_costs", "may_set_prices", "part_price_set", "part_prices_add", "part_prices_apply",
     "price_list_import", "part_fit_add", "part_fit_remove",
     "dealer_order_create", "may_take_payment", "order_due", "order_paid", "order_pay",

@@ -7,17 +7,20 @@ destination (the technician's van, or the centre's store for a workshop) in the 
 transaction, once; "received" only confirms that they arrived. No transit place is kept.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
-from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.exceptions import IllegalTransition, PermissionDenied, StaleWrite
 from aftersales.core.models import Notification
 from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply
@@ -36,6 +39,8 @@ SHIPPING_PREFIX = "SO"
 AWAITING_AGREEMENT = "awaiting_agreement"  # the service request's status (parts knows no service)
 # Still to be shipped: a job declined or cancelled cancels these (and escalates, PT-2).
 UNSHIPPED = (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED, S.PICKED)
+# The store has agreed to supply them and may promise (or move) the day they ship.
+PROMISABLE = (S.APPROVED, S.PICKED)
 
 
 def _sees_all(actor) -> bool:
@@ -248,6 +253,61 @@ def material_request_pick(*, actor, material_request, picked: dict | None = None
     return material
 
 
+def material_request_promise(*, actor, material_request, delivery_date, note="",
+                             expected_version=None):
+    """The store confirms the day it ships the parts (PT-2: the shipping order follows once the
+    delivery date is confirmed), or moves it: while the request is approved or picked, never to a
+    day past. One ``promise`` event (from, to) and a notice to whoever waits for the parts."""
+    _require_store(actor, material_request)
+    day = _day_clean(delivery_date)
+    with transaction.atomic():
+        material = MaterialRequest.objects.select_for_update().get(pk=material_request.pk)
+        if expected_version is not None and material.version != expected_version:
+            raise StaleWrite()
+        if material.status not in PROMISABLE:
+            raise IllegalTransition(_("A delivery date is confirmed once the request is approved, "
+                                      "until it ships."))
+        if day < local_today():
+            raise ValidationError({"delivery_date": [
+                _("The delivery date cannot be before today.")]})
+        before = material.delivery_date
+        if before == day:
+            return material
+        material.delivery_date = day
+        material.version += 1
+        material.save(update_fields=["delivery_date", "version", "updated_at"])
+        event_append(subject=material, action="promise", actor=actor, note=(note or "")[:300],
+                     data={"from": before.isoformat() if before else None,
+                           "to": day.isoformat()})
+        _waiting_told_of_date(material, before)
+    return material
+
+
+def _day_clean(value) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise ValidationError({"delivery_date": [
+            _("Enter the delivery date as YYYY-MM-DD.")]}) from None
+
+
+def _waiting_told_of_date(material, before) -> None:
+    """Whoever waits for the parts hears the day: the requester, and for a dealer's order each
+    of its logins."""
+    values = {"number": material.number, "day": material.delivery_date.isoformat(),
+              "before": before.isoformat() if before else ""}
+    text = (_("%(number)s now ships on %(day)s (was %(before)s).") if before
+            else _("%(number)s ships on %(day)s.")) % values
+    users = get_user_model().objects.filter(is_active=True).filter(
+        Q(pk=material.requested_by_id) | Q(dealer_link__dealer_id=material.dealer_id)
+        if material.dealer_id else Q(pk=material.requested_by_id))
+    link = reverse("parts:material_request", args=[material.pk])
+    Notification.objects.bulk_create([Notification(user=user, text=text[:300], link=link)
+                                      for user in users])
+
+
 def _dealer_told_to_pay(material) -> None:
     """A dealer's charged order is picked: its logins are told what to pay before it ships."""
     text = (_("Parts order %(number)s is picked: %(amount)s to pay; it ships once paid.")
@@ -325,6 +385,7 @@ def material_request_cancel(*, actor, material_request, note="", expected_versio
 
 ACTIONS = {
     "approve": material_request_approve,
+    "promise": material_request_promise,
     "pick": material_request_pick,
     "ship": material_request_ship,
     "receive": material_request_receive,

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(clock_at):
     clock_at(10, 0, day=date(2026, 11, 20))
-    return Stores(Cast())
+    with translation.override("zh-hans"):  # the events' notes read in Chinese
+        yield Stores(Cast())
 
 
 def _picked(world, quantity, picked=None):

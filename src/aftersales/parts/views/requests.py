@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.accounts.models import ServiceCentre
 from aftersales.accounts.permissions import staff_required
+from aftersales.core.dates import local_today
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
@@ -36,7 +38,7 @@ def _listed(request) -> dict:
     """The list's filters from the query string (an unknown value falls back to the default)
     and the rows they select, for the page and its Excel export alike."""
     status = request.GET.get("status", "open")
-    if status not in {"open", "", "unpaid", "reserving"} | set(MaterialRequestStatus.values):
+    if status not in {"open", "", "unpaid", "reserving", "late"} | set(MaterialRequestStatus.values):
         status = "open"
     centres = (ServiceCentre.objects.order_by("code") if request.user.sees_all_centres
                else ServiceCentre.objects.none())
@@ -82,7 +84,8 @@ def material_request_export(request):
     sheet = sheet_add(workbook, title)
     row_append(sheet, [_("Number"), _("For"), _("Dealer"), _("Supplied from"), _("Goes to"),
                        _("Parts"), _("Warranty"), _("To pay"), _("Paid"), _("Still owed"),
-                       _("Status"), _("Requested at"), _("Shipping order")])
+                       _("Status"), _("Requested at"), pgettext("material request", "Delivery date"),
+                       _("Shipping order")])
     for material in rows[:EXPORT_LIMIT]:
         money = selectors.order_money(material) or {}
         row_append(sheet, [
@@ -94,7 +97,7 @@ def material_request_export(request):
             _("charged") if material.chargeable else _("free"),
             money.get("due"), money.get("paid"), money.get("owed"),
             material.get_status_display(), timezone.localtime(material.created_at),
-            material.shipping_number])
+            material.delivery_date, material.shipping_number])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(workbook, f"material-requests-{stamp}.xlsx")
 
@@ -156,6 +159,7 @@ def material_request_detail(request, pk):
         "methods": PAYABLE_METHODS,
         "actions": selectors.material_request_actions(material, request.user),
         "events": selectors.material_request_events(material),
+        "today": local_today().isoformat(),
     })
 
 
@@ -183,6 +187,8 @@ def material_request_step(request, pk, step):
     version = request.POST.get("version", "")
     if version.isdigit():
         params["expected_version"] = int(version)
+    if step == "promise":
+        params["delivery_date"] = request.POST.get("delivery_date", "")
     if step == "pick":
         params["picked"] = {key.removeprefix("picked_"): value.strip()
                             for key, value in request.POST.items()
