@@ -62,24 +62,28 @@ def test_parts_fitted_at_once_from_one_van_never_overdraw_it():
     assert StockBalance.objects.get(warehouse=van, part=part).quantity == 0
 
 
+def _requests_of_two(code):
+    """An empty centre store, the technician's van, and WORKERS requests of 2 of one part from
+    the store for jobs of his: (cast, part, store, requests)."""
+    cast = Cast()
+    part = PartFactory(code=f"LAST-{code}")
+    store = Warehouse.objects.create(code=f"S-{code}", name="中心库", kind=WarehouseKind.CENTRE,
+                                     service_centre=cast.centre)
+    Warehouse.objects.create(code=f"V-{code}", name="车载库", kind=WarehouseKind.VAN,
+                             technician=cast.technician)
+    materials = [services.material_request_create(
+        actor=cast.technician, request=drive(new_request(cast), cast, Status.ASSIGNED),
+        source=store, lines=[{"part": part, "quantity": 2}]) for _ in range(WORKERS)]
+    return cast, part, store, materials
+
+
 def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_store_holds():
     """Eight material requests of 2 each, approved while the store was empty, pick at once after
     5 arrive (which the oldest two hold in full and the third in part): two are picked, the
     others are refused, and nothing is held beyond the 5 on hand."""
-    cast = Cast()
-    part = PartFactory(code="LAST-2")
-    store = Warehouse.objects.create(code="S-PICK", name="中心库", kind=WarehouseKind.CENTRE,
-                                     service_centre=cast.centre)
-    Warehouse.objects.create(code="V-PICK", name="车载库", kind=WarehouseKind.VAN,
-                             technician=cast.technician)
-    materials = []
-    for _ in range(WORKERS):
-        job = drive(new_request(cast), cast, Status.ASSIGNED)
-        material = services.material_request_create(
-            actor=cast.technician, request=job, source=store,
-            lines=[{"part": part, "quantity": 2}])
-        materials.append(services.material_request_approve(actor=cast.supervisor,
-                                                           material_request=material))
+    cast, part, store, materials = _requests_of_two("PICK")
+    materials = [services.material_request_approve(actor=cast.supervisor, material_request=m)
+                 for m in materials]
     assert reserved_quantity(store, part) == 0
     services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
                         quantity=UNITS)
@@ -95,17 +99,9 @@ def test_requests_picking_the_last_units_at_once_never_reserve_more_than_the_sto
 def test_requests_approved_at_once_never_reserve_more_than_the_store_holds():
     """Eight material requests of 2 each are approved at once by a store holding 5: all are
     approved, and what they hold adds up to exactly 5 — two hold 2, one holds 1, the rest none."""
-    cast = Cast()
-    part = PartFactory(code="LAST-3")
-    store = Warehouse.objects.create(code="S-APPR", name="中心库", kind=WarehouseKind.CENTRE,
-                                     service_centre=cast.centre)
-    Warehouse.objects.create(code="V-APPR", name="车载库", kind=WarehouseKind.VAN,
-                             technician=cast.technician)
+    cast, part, store, materials = _requests_of_two("APPR")
     services.stock_move(actor=cast.manager, warehouse=store, part=part, kind=MoveKind.RECEIPT,
                         quantity=UNITS)
-    materials = [services.material_request_create(
-        actor=cast.technician, request=drive(new_request(cast), cast, Status.ASSIGNED),
-        source=store, lines=[{"part": part, "quantity": 2}]) for _ in range(WORKERS)]
     results = at_once(ok(lambda i: services.material_request_approve(
         actor=cast.supervisor, material_request=materials[i])), WORKERS)
     assert results.count("ok") == WORKERS
