@@ -110,6 +110,8 @@ def test_past_its_day_and_not_shipped_it_is_late_on_the_list_and_its_filter(worl
     client.force_login(cast.supervisor)
     page = client.get(reverse("parts:material_requests"), {"status": "late"}).content.decode()
     assert late.number in page and on_time.number not in page and "data-late" in page
+    home = client.get(reverse("parts:home")).content.decode()
+    assert "data-late><b>1</b>" in home
     detail = client.get(reverse("parts:material_request", args=[late.pk])).content.decode()
     assert "data-delivery-date>2026-11-21" in detail and "data-promise" in detail
     # the page's form moves it

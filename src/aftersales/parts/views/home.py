@@ -18,6 +18,7 @@ from ..models import (
 from ..models.requests import OPEN_MATERIAL_REQUEST_STATUSES, MaterialRequestStatus
 from ..selectors import low_stock_list
 from ..selectors_prices import price_list
+from ..services.requests import PROMISABLE
 from .stock import staff_required
 
 
@@ -32,7 +33,8 @@ def parts_home(request):
     areas = [
         {"url": "parts:material_requests", "key": "requests",
          "open": requests.filter(status__in=OPEN_MATERIAL_REQUEST_STATUSES).count(),
-         "attention": requests.filter(status=MaterialRequestStatus.SHIPPED).count()},
+         "attention": requests.filter(status=MaterialRequestStatus.SHIPPED).count(),
+         "late": requests.filter(status__in=PROMISABLE, delivery_date__lt=today).count()},
         {"url": "parts:stock_places", "key": "stock",
          "attention": low_stock_list(user=user).count()},
         {"url": "parts:returns", "key": "returns", "open": returns.count(),
