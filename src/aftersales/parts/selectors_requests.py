@@ -5,14 +5,14 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from aftersales.core.dates import local_today
 from aftersales.core.events import event_list
 from aftersales.core.querysets import get_restricted
 
 from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
+from .models.requests import PROMISABLE_STATUSES, late_q
 from .selectors import RESERVING, reserved_by_part
 from .services.order_payments import may_take_payment, order_lines_amount
-from .services.requests import PROMISABLE, is_dealer_login
+from .services.requests import is_dealer_login
 from .services.stock import may_move
 from .workflow_requests import material_request_workflow
 
@@ -31,8 +31,9 @@ def material_request_list(*, user, status=None, centre=None, dealers_only=False,
                           part=None):
     """The requests ``user`` may see; ``status`` "open" (not received or cancelled), "unpaid"
     (a dealer's charged order picked, not paid), "reserving" (approved or picked: holding stock
-    in their supplying place), "late" (its delivery date passed, not shipped) or a state; ``place`` the supplying place, ``part`` one of the
-    lines' parts (the stock page's "Reserved" leads here with both)."""
+    in their supplying place), "late" (its delivery date passed, not shipped) or a state;
+    ``place`` the supplying place, ``part`` one of the lines' parts (the stock page's "Reserved"
+    leads here with both)."""
     rows = (MaterialRequest.objects.restrict(user, "view")
             .select_related("request", "source", "destination", "requested_by",
                             "service_centre", "dealer", "dealer_job__dealer")
@@ -48,7 +49,7 @@ def material_request_list(*, user, status=None, centre=None, dealers_only=False,
     elif status == "reserving":
         rows = rows.filter(status__in=RESERVING)
     elif status == "late":  # its delivery date passed and it has not shipped
-        rows = rows.filter(status__in=PROMISABLE, delivery_date__lt=local_today())
+        rows = rows.filter(late_q())
     elif status:
         rows = rows.filter(status=status)
     if centre is not None:
@@ -128,7 +129,7 @@ def material_request_actions(material: MaterialRequest, user) -> set[str]:
     allowed = set()
     if store:
         allowed |= names & {"approve", "pick", "ship"}
-        if material.status in PROMISABLE:  # approved or picked: the day it ships
+        if material.status in PROMISABLE_STATUSES:  # approved or picked: the day it ships
             allowed.add("promise")
     if may_move(user, material.destination):
         allowed |= names & {"receive"}

@@ -29,6 +29,16 @@ class MaterialRequestStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The store has agreed to supply them and may promise (or move) the day they ship; past that
+# day and still one of these, a request is late.
+PROMISABLE_STATUSES = (MaterialRequestStatus.APPROVED, MaterialRequestStatus.PICKED)
+
+
+def late_q() -> Q:
+    """Requests past their delivery date and not shipped (the list's filter, the start page)."""
+    return Q(status__in=PROMISABLE_STATUSES, delivery_date__lt=local_today())
+
+
 OPEN_MATERIAL_REQUEST_STATUSES = frozenset({
     MaterialRequestStatus.REQUESTED, MaterialRequestStatus.WAITING_AGREEMENT,
     MaterialRequestStatus.APPROVED, MaterialRequestStatus.PICKED})
@@ -121,7 +131,7 @@ class MaterialRequest(BaseModel):
     def delivery_late(self) -> bool:
         """Its delivery date has passed and it has not shipped."""
         return (self.delivery_date is not None and self.delivery_date < local_today()
-                and self.status in {MaterialRequestStatus.APPROVED, MaterialRequestStatus.PICKED})
+                and self.status in PROMISABLE_STATUSES)
 
     @property
     def is_dealer_order(self) -> bool:

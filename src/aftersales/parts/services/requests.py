@@ -28,6 +28,7 @@ from aftersales.core.workflow import transition_apply
 from ..choices import WarehouseKind
 from ..models import MaterialRequest, MaterialRequestLine, Warehouse
 from ..models import MaterialRequestStatus as S
+from ..models.requests import PROMISABLE_STATUSES
 from ..workflow_requests import material_request_workflow
 from .order_payments import order_due, paid_in_full_check, refund_if_paid
 from .stock import balance_locked, free_quantity, may_move, quantity_clean, stock_transfer
@@ -39,8 +40,6 @@ SHIPPING_PREFIX = "SO"
 AWAITING_AGREEMENT = "awaiting_agreement"  # the service request's status (parts knows no service)
 # Still to be shipped: a job declined or cancelled cancels these (and escalates, PT-2).
 UNSHIPPED = (S.REQUESTED, S.WAITING_AGREEMENT, S.APPROVED, S.PICKED)
-# The store has agreed to supply them and may promise (or move) the day they ship.
-PROMISABLE = (S.APPROVED, S.PICKED)
 
 
 def _sees_all(actor) -> bool:
@@ -264,7 +263,7 @@ def material_request_promise(*, actor, material_request, delivery_date, note="",
         material = MaterialRequest.objects.select_for_update().get(pk=material_request.pk)
         if expected_version is not None and material.version != expected_version:
             raise StaleWrite()
-        if material.status not in PROMISABLE:
+        if material.status not in PROMISABLE_STATUSES:
             raise IllegalTransition(_("A delivery date is confirmed once the request is approved, "
                                       "until it ships."))
         if day < local_today():
@@ -300,23 +299,25 @@ def _waiting_told_of_date(material, before) -> None:
               "before": before.isoformat() if before else ""}
     text = (_("%(number)s now ships on %(day)s (was %(before)s).") if before
             else _("%(number)s ships on %(day)s.")) % values
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(pk=material.requested_by_id) | Q(dealer_link__dealer_id=material.dealer_id)
-        if material.dealer_id else Q(pk=material.requested_by_id))
-    link = reverse("parts:material_request", args=[material.pk])
-    Notification.objects.bulk_create([Notification(user=user, text=text[:300], link=link)
-                                      for user in users])
+    who = Q(pk=material.requested_by_id)
+    if material.dealer_id:
+        who |= Q(dealer_link__dealer_id=material.dealer_id)
+    _tell(who, material, text)
 
 
 def _dealer_told_to_pay(material) -> None:
     """A dealer's charged order is picked: its logins are told what to pay before it ships."""
     text = (_("Parts order %(number)s is picked: %(amount)s to pay; it ships once paid.")
             % {"number": material.number, "amount": order_due(material)})
-    logins = get_user_model().objects.filter(dealer_link__dealer_id=material.dealer_id,
-                                             is_active=True)
+    _tell(Q(dealer_link__dealer_id=material.dealer_id), material, text)
+
+
+def _tell(who: Q, material, text: str, level: str = "info") -> None:
+    """A notice to each active user ``who`` selects, linking to ``material``'s page."""
     link = reverse("parts:material_request", args=[material.pk])
-    Notification.objects.bulk_create([Notification(user=user, text=text[:300], link=link)
-                                      for user in logins])
+    Notification.objects.bulk_create([
+        Notification(user=user, text=text[:300], link=link, level=level)
+        for user in get_user_model().objects.filter(who, is_active=True)])
 
 
 def _free_check(material, line, amount) -> None:
@@ -424,10 +425,6 @@ def job_dropped(*, actor, job, declined: bool) -> list[MaterialRequest]:
     else:
         text = _("Job %(job)s was cancelled: material requests %(numbers)s cancelled.")
     text = text % {"job": job.number, "numbers": ", ".join(m.number for m in dropped)}
-    supervisors = get_user_model().objects.filter(role="supervisor", is_active=True,
-                                                  service_centre_id=job.service_centre_id)
-    link = reverse("parts:material_request", args=[dropped[0].pk])
-    Notification.objects.bulk_create([
-        Notification(user=user, text=text[:300], link=link, level="warning")
-        for user in supervisors])
+    _tell(Q(role="supervisor", service_centre_id=job.service_centre_id), dropped[0], text,
+          level="warning")
     return dropped

@@ -134,7 +134,7 @@ def _post(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity: Decim
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         at=timezone.now(), **fields)
     if quantity > 0:
-        _short_approvals_topped_up(actor, balance)
+        _short_approvals_topped_up(move.actor, balance)
     return move
 
 
@@ -162,8 +162,7 @@ def _short_approvals_topped_up(actor, balance: StockBalance) -> None:
     for line in topped:
         material = line.material_request
         event_append(
-            subject=material, action="reserve", actor=actor if getattr(
-                actor, "is_authenticated", False) else None,
+            subject=material, action="reserve", actor=actor,
             note=(_("Stock arrived in %(place)s: %(part)s now holds %(held)s of %(wanted)s "
                     "%(unit)s.") % {"place": material.source.name, "part": line.part.code,
                                     "held": _plain(line.reserved_quantity),

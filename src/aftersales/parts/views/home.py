@@ -15,10 +15,9 @@ from ..models import (
     StockCount,
     StockCountStatus,
 )
-from ..models.requests import OPEN_MATERIAL_REQUEST_STATUSES, MaterialRequestStatus
+from ..models.requests import OPEN_MATERIAL_REQUEST_STATUSES, MaterialRequestStatus, late_q
 from ..selectors import low_stock_list
 from ..selectors_prices import price_list
-from ..services.requests import PROMISABLE
 from .stock import staff_required
 
 
@@ -34,7 +33,7 @@ def parts_home(request):
         {"url": "parts:material_requests", "key": "requests",
          "open": requests.filter(status__in=OPEN_MATERIAL_REQUEST_STATUSES).count(),
          "attention": requests.filter(status=MaterialRequestStatus.SHIPPED).count(),
-         "late": requests.filter(status__in=PROMISABLE, delivery_date__lt=today).count()},
+         "late": requests.filter(late_q()).count()},
         {"url": "parts:stock_places", "key": "stock",
          "attention": low_stock_list(user=user).count()},
         {"url": "parts:returns", "key": "returns", "open": returns.count(),

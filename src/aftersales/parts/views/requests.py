@@ -30,6 +30,7 @@ from ..services import requests as services
 
 LINE_ROWS = 4
 EXPORT_LIMIT = 20_000
+LIST_FILTERS = {"open", "", "unpaid", "reserving", "late"}  # selectors.material_request_list
 # a dealer's logins see, receive and cancel their own parts orders on these pages
 orders_required = roles_required(STAFF_ROLES | {Role.DEALER})
 
@@ -38,7 +39,7 @@ def _listed(request) -> dict:
     """The list's filters from the query string (an unknown value falls back to the default)
     and the rows they select, for the page and its Excel export alike."""
     status = request.GET.get("status", "open")
-    if status not in {"open", "", "unpaid", "reserving", "late"} | set(MaterialRequestStatus.values):
+    if status not in LIST_FILTERS | set(MaterialRequestStatus.values):
         status = "open"
     centres = (ServiceCentre.objects.order_by("code") if request.user.sees_all_centres
                else ServiceCentre.objects.none())
