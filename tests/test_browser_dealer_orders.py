@@ -1,8 +1,9 @@
 """A dealer's parts order in a real browser (PT-1): the dealer orders two parts for its stock; the
 service department approves and picks it; shipping is refused while it is unpaid; the accountant
 finds it among the orders to be paid and records the bank transfer; the service department ships
-it and the dealer confirms it arrived — the parts are then in the dealer's stock.
-Screenshots: docs/screenshots/dealers-order-*.png (set SCREENSHOT_DIR=docs/screenshots to keep
+it — which invoices it to the dealer — and the dealer confirms it arrived: the parts are then in
+the dealer's stock, and the accountant opens the dealer's invoice from the order.
+Screenshots: docs/screenshots/dealers-order-*.png, invoicing-dealer-invoice.png (set SCREENSHOT_DIR=docs/screenshots to keep
 them; by default they go to /tmp/shots/dealers/)."""
 
 import os
@@ -18,6 +19,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import ServiceCentreFactory, UserFactory
 from aftersales.core.dates import local_today
 from aftersales.dealers.tests.factories import dealer_login, dealer_make, region_make
+from aftersales.invoicing.models import Invoice
 from aftersales.parts.choices import MoveKind, WarehouseKind
 from aftersales.parts.models import MaterialRequest, MaterialRequestPayment, Warehouse
 from aftersales.parts.models import MaterialRequestStatus as S
@@ -104,10 +106,16 @@ def test_a_dealer_orders_parts_pays_and_receives_them(browser, live_server):
     assert MaterialRequestPayment.objects.get().amount == Decimal("176.60")
 
     hq.reload()
+    expect(hq.locator("[data-order-invoice-panel]")).to_contain_text("发货时")
     hq.locator("[data-step=ship]").click()
     expect(hq.locator("[data-status]")).to_have_attribute("data-status", "shipped")
+    invoice = Invoice.objects.get()
+    assert (invoice.dealer, invoice.total) == (dealer, Decimal("176.60"))
+    expect(hq.locator("[data-order-invoice]")).to_have_text(invoice.number)
 
     dealer_page.goto(f"{live_server.url}/parts/material-requests/{order.pk}/")
+    expect(dealer_page.locator("[data-order-invoice]")).to_have_text(invoice.number)
+    assert dealer_page.locator("[data-order-invoice-panel] a").count() == 0
     dealer_page.locator("[data-step=receive]").click()
     expect(dealer_page.locator("[data-status]")).to_have_attribute("data-status", "received")
     dealer_page.screenshot(path=str(SHOTS / "dealers-order-received.png"), full_page=True)
@@ -115,3 +123,15 @@ def test_a_dealer_orders_parts_pays_and_receives_them(browser, live_server):
     assert stock_on_hand(warehouse=stock, part=ignition) == 4
     assert stock_on_hand(warehouse=stock, part=valve) == 2
     assert stock_on_hand(warehouse=central, part=ignition) == 16
+
+    accountant.goto(f"{live_server.url}/parts/material-requests/{order.pk}/")
+    accountant.locator("[data-order-invoice-panel] a").click()
+    expect(accountant.locator("[data-invoice-number]")).to_have_text(invoice.number)
+    expect(accountant.locator("[data-invoice-dealer]")).to_contain_text("浦东安泰经销商")
+    expect(accountant.locator("[data-order-payments]")).to_contain_text("ICBC-20261110-001")
+    expect(accountant.locator("[data-outstanding]")).to_have_text("¥0.00")
+    assert accountant.locator("[data-return], [data-record-payment]").count() == 0
+    accountant.screenshot(path=str(SHOTS / "invoicing-dealer-invoice.png"), full_page=True)
+    accountant.locator("[data-print-view]").click()
+    expect(accountant.locator("[data-buyer]")).to_contain_text("浦东安泰经销商")
+    expect(accountant.locator("[data-order-part]")).to_have_count(2)

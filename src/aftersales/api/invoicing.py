@@ -2,7 +2,7 @@
 
 - ``invoices/``: issued invoices with their lines (read); POST issues one for a customer — the
   charged work of a month (``period`` YYMM), the given charge sheets, or a maintenance
-  contract's fee — and REQUIRES an ``Idempotency-Key`` header: the same key returns the first
+  contract's fee — or for a dealer, its shipped and paid parts order (``order``) — and REQUIRES an ``Idempotency-Key`` header: the same key returns the first
   invoice again. ``invoices/{id}/payments/``: POST records money paid against the invoice
   itself (REQUIRES an ``Idempotency-Key``; never more than is outstanding). An invoice shows its
   current payment schedule (``schedule``, null without one: each instalment with what of it is
@@ -16,7 +16,8 @@
   one mistaken application (all REQUIRE an ``Idempotency-Key``). Never beyond an invoice's
   outstanding amount nor beyond the payment (400).
 - ``credit-notes/``: credit notes, allowances and refunds (read); POST issues one (REQUIRES an
-  ``Idempotency-Key``); never more than the invoice has left to credit (400).
+  ``Idempotency-Key``); never more than the invoice has left to credit (400). Against a
+  dealer's invoice the note is the dealer's (``dealer``; ``customer`` null).
 - ``return-notes/``: goods returned against an invoice (read); POST issues one with its credit
   note (REQUIRES an ``Idempotency-Key``).
 - ``receivables/``: per customer, invoiced − paid − credited and the open amounts by age
@@ -64,7 +65,7 @@ from aftersales.invoicing.selectors import (
     payments_on_account,
     receivables,
 )
-from aftersales.parts.models import Part
+from aftersales.parts.models import MaterialRequest, Part
 
 from .billing import PaymentSerializer
 from .idempotency import idempotent, key_required
@@ -114,17 +115,18 @@ def _issue_schema(issue_serializer, serializer):
 
 
 class InvoiceLineSerializer(ModelSerializer):
-    """A line charges one job's charge sheet or one maintenance contract's fee (the other is
-    null)."""
+    """A line charges one job's charge sheet, one maintenance contract's fee or one dealer's
+    parts order (the others are null)."""
 
     sheet_number = serializers.CharField(source="sheet.number", read_only=True, allow_null=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True,
                                             allow_null=True)
+    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
 
     class Meta:
         model = InvoiceLine
-        fields = ["sheet", "sheet_number", "contract", "contract_number", "description", "net",
-                  "tax", "amount"]
+        fields = ["sheet", "sheet_number", "contract", "contract_number", "order",
+                  "order_number", "description", "net", "tax", "amount"]
         read_only_fields = fields
 
 
@@ -192,7 +194,7 @@ class InvoiceSerializer(ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = ["id", "number", "customer", "kind", "period_start", "period_end", "net",
+        fields = ["id", "number", "customer", "dealer", "kind", "period_start", "period_end", "net",
                   "tax_rate", "tax", "total", "issuer", "external_number", "issued_at",
                   "issued_by", "lines", "payments", "allocations", "schedule"]
         read_only_fields = fields
@@ -307,11 +309,16 @@ class AllocationReverseSerializer(serializers.Serializer):
 
 
 class InvoiceIssueSerializer(serializers.Serializer):
-    """One of ``period`` (the customer's charged work of that month, one batch invoice),
-    ``sheets`` (those charge sheets, not yet invoiced) or ``contract`` (that maintenance
-    contract's fee)."""
+    """For a ``customer``, one of ``period`` (his charged work of that month, one batch
+    invoice), ``sheets`` (those charge sheets, not yet invoiced) or ``contract`` (that
+    maintenance contract's fee); or, without a customer, ``order``: a dealer's charged parts
+    order, shipped and paid in full, invoiced to the dealer."""
 
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(),
+                                                  required=False)
+    order = serializers.PrimaryKeyRelatedField(
+        queryset=MaterialRequest.objects.filter(dealer__isnull=False), required=False,
+        help_text="A dealer's parts order (material request) to invoice to the dealer.")
     period = serializers.RegexField(r"^\d{4}$", required=False,
                                     help_text="The month as YYMM, e.g. 2611.")
     sheets = serializers.PrimaryKeyRelatedField(queryset=ChargeSheet.objects.all(), many=True,
@@ -321,6 +328,14 @@ class InvoiceIssueSerializer(serializers.Serializer):
                                                   required=False)
 
     def validate(self, data):
+        if "order" in data:
+            if any(key in data for key in ("customer", "period", "sheets", "contract")):
+                raise serializers.ValidationError({"order": [
+                    _("An order is invoiced to its dealer: give the order alone.")]})
+            return data
+        if "customer" not in data:
+            raise serializers.ValidationError({"customer": [
+                _("Give the customer (or a dealer's parts order).")]})
         if sum(key in data for key in ("period", "sheets", "contract")) != 1:
             raise serializers.ValidationError({"period": [
                 _("Give one of the month (period), the charge sheets or the contract.")]})
@@ -336,7 +351,7 @@ class InvoiceFilterSet(filters.FilterSet):
 
     class Meta:
         model = Invoice
-        fields = ["customer", "kind"]
+        fields = ["customer", "dealer", "kind"]
 
 
 @_issue_schema(InvoiceIssueSerializer, InvoiceSerializer)
@@ -348,7 +363,8 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
 
     def get_queryset(self):
         return (Invoice.objects.restrict(self.request.user, "view")
-                .prefetch_related("lines__sheet", "lines__contract", "payments__payment")
+                .prefetch_related("lines__sheet", "lines__contract", "lines__order",
+                                  "payments__payment")
                 .order_by("-issued_at", "-id"))
 
     def paginate_queryset(self, queryset):
@@ -373,6 +389,8 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
         return invoice, data.validated_data
 
     def issue(self, v):
+        if "order" in v:
+            return services.order_invoice_issue(actor=self.request.user, order=v["order"])
         if "contract" in v:
             return services.contract_invoice_issue(actor=self.request.user,
                                                    contract=v["contract"])
@@ -533,7 +551,7 @@ class CreditNoteSerializer(ModelSerializer):
 
     class Meta:
         model = CreditNote
-        fields = ["id", "number", "kind", "customer", "invoice", "amount", "reason",
+        fields = ["id", "number", "kind", "customer", "dealer", "invoice", "amount", "reason",
                   "source_type", "source_id", "source_label", "issued_at", "issued_by", "lines"]
         read_only_fields = fields
 
@@ -548,7 +566,12 @@ class CreditLineInputSerializer(serializers.Serializer):
 
 
 class CreditNoteCreateSerializer(serializers.Serializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    """For ``customer``, or against ``invoice`` (its customer or dealer; a customer given must
+    be the invoice's)."""
+
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.all(), required=False,
+        help_text="Required without an invoice; with one, its customer (or left out).")
     kind = serializers.ChoiceField(choices=CreditKind.choices, default=CreditKind.CREDIT)
     invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all(), required=False,
                                                  allow_null=True)
@@ -563,7 +586,7 @@ class CreditNoteFilterSet(filters.FilterSet):
 
     class Meta:
         model = CreditNote
-        fields = ["customer", "invoice", "kind"]
+        fields = ["customer", "dealer", "invoice", "kind"]
 
 
 @_issue_schema(CreditNoteCreateSerializer, CreditNoteSerializer)
@@ -580,7 +603,7 @@ class CreditNoteViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveM
 
     def issue(self, v):
         return services.credit_note_issue(
-            actor=self.request.user, customer=v["customer"], amount=v["amount"],
+            actor=self.request.user, customer=v.get("customer"), amount=v["amount"],
             reason=v["reason"], kind=v["kind"], invoice=v.get("invoice"),
             lines=[(line["description"], line["amount"]) for line in v.get("lines", [])])
 

@@ -15,6 +15,7 @@ class InvoiceKind(models.TextChoices):
     SINGLE = "single", _("One job")
     BATCH = "batch", _("Batch for a period")
     CONTRACT = "contract", _("Contract fee")
+    ORDER = "order", _("Dealer's parts order")
 
 
 class CreditKind(models.TextChoices):

@@ -12,14 +12,14 @@ from .choices import AGEING_BUCKETS
 def invoices_workbook(balances, filename: str):
     book = workbook_new(title=_("Invoices"))
     sheet = sheet_add(book, _("Invoices"))
-    row_append(sheet, [_("Number"), _("Issued at"), _("Customer"), pgettext("invoicing document", "Kind"), pgettext("invoicing period", "Period"),
+    row_append(sheet, [_("Number"), _("Issued at"), _("Customer or dealer"), pgettext("invoicing document", "Kind"), pgettext("invoicing period", "Period"),
                        _("Amount before tax"), _("Tax"), _("Total"), _("Paid"), _("Credited"),
                        _("Outstanding"), _("Tax platform number")])
     for b in balances:
         i = b.invoice
         period = f"{i.period_start} – {i.period_end}" if i.period_start else ""
         row_append(sheet, [i.number, timezone.localtime(i.issued_at).replace(tzinfo=None),
-                           i.customer.name, i.get_kind_display(), period, i.net, i.tax, i.total,
+                           i.party.name, i.get_kind_display(), period, i.net, i.tax, i.total,
                            b.paid, b.credited, b.outstanding, i.external_number])
     return xlsx_response(book, filename)
 
@@ -48,11 +48,11 @@ def receivables_workbook(rows, as_of, filename: str):
 def credit_notes_workbook(notes, filename: str):
     book = workbook_new(title=_("Credit notes"))
     sheet = sheet_add(book, _("Credit notes"))
-    row_append(sheet, [_("Number"), _("Issued at"), pgettext("invoicing document", "Kind"), _("Customer"), _("Invoice"),
+    row_append(sheet, [_("Number"), _("Issued at"), pgettext("invoicing document", "Kind"), _("Customer or dealer"), _("Invoice"),
                        _("Amount"), _("Reason"), _("Because of")])
     for n in notes:
         row_append(sheet, [n.number, timezone.localtime(n.issued_at).replace(tzinfo=None),
-                           n.get_kind_display(), n.customer.name,
+                           n.get_kind_display(), n.party.name,
                            n.invoice.number if n.invoice else "", n.amount, n.reason,
                            n.source_label])
     return xlsx_response(book, filename)

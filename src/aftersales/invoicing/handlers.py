@@ -5,7 +5,8 @@ instalment that fell overdue.
 Runs after billing's handler (billing comes first in INSTALLED_APPS), which has just issued the
 job's charge sheet: a customer who is invoiced now gets the job's invoice at once (BL-1, WK-2).
 A contract signed by such a customer gets its fee's invoice at once; a contract whose fee is
-invoiced keeps that fee (a correction is a credit note).
+invoiced keeps that fee (a correction is a credit note). A dealer's charged parts order, paid in
+full, is invoiced to the dealer as it ships (PT-1).
 """
 
 import logging
@@ -15,13 +16,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.handlers import Change
+from aftersales.parts.services import order_due, order_paid
 
 from .services import (
     contract_invoice_now,
     contract_invoice_of,
     instalments_overdue_notify,
     invoice_issue_for_job,
+    order_invoice_issue,
 )
+from .services.invoices import INVOICED_ORDER_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,22 @@ def invoice_now_for(change: Change) -> None:
             invoice_issue_for_job(actor=change.actor, request=change.subject)
     except ValidationError as error:
         log.warning("invoice for %s not issued: %s", change.subject, error.messages)
+
+
+def order_invoice_now_for(change: Change) -> None:
+    """Invoice a dealer's charged order to the dealer as it ships. An order not paid in full is
+    left alone (the ship step refuses it next); if the invoice cannot be issued (the tax
+    platform refuses it), the order still ships and waits on the accountant's list."""
+    order = change.subject
+    if (not order.is_dealer_order or not order.chargeable
+            or order.status not in INVOICED_ORDER_STATUSES
+            or order_paid(order) < order_due(order)):
+        return
+    try:
+        with transaction.atomic():
+            order_invoice_issue(actor=change.actor, order=order)
+    except ValidationError as error:
+        log.warning("invoice for %s not issued: %s", order, error.messages)
 
 
 def contract_invoice_now_for(change: Change) -> None:
@@ -66,6 +86,7 @@ def instalments_overdue_notify_for(change: Change) -> None:
 HANDLERS = {
     "contract.create": [contract_invoice_now_for],
     "contract.update": [contract_fee_kept_for],
+    "material_request.ship": [order_invoice_now_for],
     "service_request.complete": [invoice_now_for],
     "service_request.hand_back": [invoice_now_for],
     "service_request.dealer_complete": [invoice_now_for],

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.choices import Role
 from aftersales.core.find import (
     FIND_PAGE,
     Hit,
@@ -27,8 +28,9 @@ from .selectors import (
     invoice_plan,
     invoices_matching,
 )
-from .services import contract_invoice_of, invoicing_mode_for
+from .services import contract_invoice_of, invoicing_mode_for, order_invoice_of
 from .services.credits import PREFIX as CREDIT_PREFIX
+from .services.invoices import INVOICED_ORDER_STATUSES
 from .services.returns import PREFIX as RETURN_PREFIX
 
 RECENT_INVOICES = 5
@@ -74,6 +76,33 @@ def contract_fee_panel(http_request, contract) -> dict | None:
     }
 
 
+def order_invoice_panel(http_request, order) -> dict | None:
+    """A dealer's charged parts order: its invoice to the dealer, or that it is invoiced when it
+    ships — with the button for whoever issues invoices if it shipped without one. The dealer's
+    logins see the invoice's number (the page is theirs already); the back office opens it."""
+    user = http_request.user
+    dealer_login = getattr(user, "role", None) == Role.DEALER
+    if (not order.is_dealer_order or not order.chargeable
+            or not (dealer_login or may_open(user, READ_ROLES))):
+        return None
+    invoice = order_invoice_of(order)
+    return {
+        "order": order, "invoice": invoice, "may_open": not dealer_login,
+        "shipped": order.status in INVOICED_ORDER_STATUSES,
+        "may_issue": invoice is None and may_issue(user), "request": http_request,
+    }
+
+
+def dealer_invoices_panel(http_request, dealer) -> dict | None:
+    """A dealer's page: its latest invoices (parts orders), for those who read invoices."""
+    user = http_request.user
+    if not may_open(user, READ_ROLES):
+        return None
+    invoices = Invoice.objects.restrict(user).filter(dealer=dealer)
+    return {"dealer": dealer, "count": invoices.count(),
+            "invoices": list(invoices.order_by("-issued_at", "-id")[:RECENT_INVOICES])}
+
+
 def reports_money_card(http_request, subject) -> dict | None:
     return {} if may_open(http_request.user, READ_ROLES) else None
 
@@ -85,12 +114,12 @@ def invoice_find(http_request, q) -> dict | None:
     if not may_open(user, READ_ROLES):
         return None
     number = q.replace(" ", "").upper()
-    rows = (invoices_matching(Invoice.objects.restrict(user), q).select_related("customer")
-            .order_by("-issued_at", "-id"))
+    rows = (invoices_matching(Invoice.objects.restrict(user), q)
+            .select_related("customer", "dealer").order_by("-issued_at", "-id"))
 
     def hit(invoice):
         return Hit(url=reverse("invoicing:invoice", args=[invoice.pk]), label=invoice.number,
-                   detail=f"{invoice.customer.name} · ¥{invoice.total} · "
+                   detail=f"{invoice.party.name} · ¥{invoice.total} · "
                           f"{local_day(invoice.issued_at)}",
                    exact=number in {invoice.number, invoice.external_number.upper()})
 
@@ -107,10 +136,12 @@ def credit_note_find(http_request, q) -> dict | None:
     """Quick find: credit and return notes by number (CN…, RN…), on their invoice's page."""
 
     def detail(note):
-        return f"{note.customer.name} · ¥{note.amount} · {local_day(note.issued_at)}"
+        party = note.party if isinstance(note, CreditNote) else note.customer
+        return f"{party.name} · ¥{note.amount} · {local_day(note.issued_at)}"
 
     def rows(model):
-        return lambda user: (model.objects.restrict(user).select_related("customer")
+        related = ("customer", "dealer") if model is CreditNote else ("customer",)
+        return lambda user: (model.objects.restrict(user).select_related(*related)
                              .order_by("-issued_at", "-id"))
 
     return number_section(
@@ -134,6 +165,14 @@ PANELS = {
     ],
     "reports.index": [
         Panel(template="invoicing/panels/reports_card.html", context=reports_money_card,
+              order=30),
+    ],
+    "material_request.detail": [
+        Panel(template="invoicing/panels/order_invoice.html", context=order_invoice_panel,
+              order=30),
+    ],
+    "dealer.detail": [
+        Panel(template="invoicing/panels/dealer_invoices.html", context=dealer_invoices_panel,
               order=30),
     ],
 }

@@ -25,6 +25,14 @@ def customer_for_books(pk):
     return customer
 
 
+def sees_dealer_pages(user) -> bool:
+    """Whether the dealers app's pages open for this user (head office: supervisors, managers,
+    administrators)."""
+    from aftersales.dealers.services import HQ_ROLES
+
+    return bool(user.is_superuser or getattr(user, "role", None) in HQ_ROLES)
+
+
 def sees_customer_pages(user) -> bool:
     """Whether the customers app's pages open for this user (desk staff; not the accountant)."""
     from aftersales.accounts.choices import DESK_ROLES

@@ -14,6 +14,7 @@ from django.utils import timezone
 from aftersales.billing.models import ChargeLine, ChargeSheet, Payment
 from aftersales.core.dates import local_today
 from aftersales.core.validators import phone_search_key
+from aftersales.parts.models import MaterialRequestPayment
 
 from .choices import AGEING_BUCKETS
 from .models import CreditNote, Invoice, InvoicePayment, PaymentSchedule
@@ -38,28 +39,30 @@ def customer_matching(q: str, path: str = "customer") -> Q:
 
 def invoices_matching(invoices, q: str):
     """The invoice list's search box: part of the number, the whole tax-office number, the
-    customer (:func:`customer_matching`)."""
+    customer (:func:`customer_matching`), part of a dealer's name or its code."""
     q = (q or "").strip()
     if not q:
         return invoices
-    return invoices.filter(Q(number__icontains=q) | Q(external_number=q) | customer_matching(q))
+    return invoices.filter(Q(number__icontains=q) | Q(external_number=q) | customer_matching(q)
+                           | Q(dealer__name__icontains=q) | Q(dealer__code__iexact=q))
 
 
 def credit_notes_matching(notes, q: str):
     """The credit-note list's search box: part of its number or its invoice's, the customer,
-    part of the reason."""
+    part of a dealer's name, part of the reason."""
     q = (q or "").strip()
     if not q:
         return notes
     return notes.filter(Q(number__icontains=q) | Q(invoice__number__icontains=q)
-                        | customer_matching(q) | Q(reason__icontains=q))
+                        | customer_matching(q) | Q(dealer__name__icontains=q)
+                        | Q(reason__icontains=q))
 
 
 def credit_notes_for(source):
     """The credit notes issued because of ``source`` (a complaint, a 三包 outcome, a return)."""
     return (CreditNote.objects
             .filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
-            .select_related("invoice", "customer").prefetch_related("lines")
+            .select_related("invoice", "customer", "dealer").prefetch_related("lines")
             .order_by("issued_at", "id"))
 
 
@@ -114,16 +117,22 @@ class CustomerBalance:
 
 def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBalance]:
     """Each invoice issued by the end of ``as_of`` (today) with what was paid by then — through
-    its charge sheets (billing's payments) or against the invoice itself (the amounts its
-    allocations applied, less their reversals) — and credited."""
+    its charge sheets (billing's payments), its dealer's parts order (the order's payments, less
+    refunds) or against the invoice itself (the amounts its allocations applied, less their
+    reversals) — and credited."""
     as_of = as_of or local_today()
     end = day_end(as_of)
-    invoices = list(invoices.filter(issued_at__lt=end).select_related("customer")
+    invoices = list(invoices.filter(issued_at__lt=end).select_related("customer", "dealer")
                     .order_by("issued_at", "id"))
     ids = [i.pk for i in invoices]
     paid = defaultdict(Decimal)
     path = "sheet__invoice_line__invoice"
     for invoice_id, amount in (Payment.objects.filter(**{f"{path}__in": ids}, received_at__lt=end)
+                               .values(path).annotate(s=Sum("amount")).values_list(path, "s")):
+        paid[invoice_id] += amount
+    path = "material_request__invoice_line__invoice"
+    for invoice_id, amount in (MaterialRequestPayment.objects
+                               .filter(**{f"{path}__in": ids}, recorded_at__lt=end)
                                .values(path).annotate(s=Sum("amount")).values_list(path, "s")):
         paid[invoice_id] += amount
     # against the invoice itself: what each allocation applied (a reversal takes it back), by
@@ -173,9 +182,10 @@ def receivables(invoices, *, as_of: date | None = None) -> list[CustomerBalance]
     61–90, over 90 days since the invoice). A customer who paid more than an invoice (or was
     credited after paying) has a negative balance on it; only open amounts are aged. An invoice
     with a payment schedule is aged by its overdue instalments instead, each by the days since
-    its due date; what is open on instalments not yet overdue is ``not_due``, not aged."""
+    its due date; what is open on instalments not yet overdue is ``not_due``, not aged. A
+    dealer's invoice is left out: its parts order was paid in full before it was issued."""
     by_customer: dict[int, CustomerBalance] = {}
-    balances = invoice_balances(invoices, as_of=as_of)
+    balances = invoice_balances(invoices.filter(customer__isnull=False), as_of=as_of)
     plans = payment_plans(balances)
     for balance in balances:
         customer = balance.invoice.customer
@@ -262,8 +272,10 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         sheets = sheets.filter(request__service_centre=centre)
         payments = payments.filter(Q(sheet__request__service_centre=centre)
                                    | Q(sheet__isnull=True, customer__service_centre=centre))
-        invoices = invoices.filter(customer__service_centre=centre)
-        credits = credits.filter(customer__service_centre=centre)
+        invoices = invoices.filter(Q(customer__service_centre=centre)
+                                   | Q(dealer__service_centre=centre))
+        credits = credits.filter(Q(customer__service_centre=centre)
+                                 | Q(dealer__service_centre=centre))
     lines = ChargeLine.objects.filter(sheet__in=sheets)
     revenue = _money(lines.aggregate(s=Sum("amount"))["s"])
     by_kind = {row["kind"]: _money(row["s"])

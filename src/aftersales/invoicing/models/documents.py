@@ -38,10 +38,14 @@ class IssuedDocument(DocumentMixin, models.Model):
 
 
 class Invoice(IssuedDocument):
-    """发票: one job's charge sheet, or a customer's sheets of a period collected into one."""
+    """发票: one job's charge sheet, or a customer's sheets of a period collected into one — or
+    a dealer's parts order (PT-1). Its party is a customer or a dealer, never both."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
-                                 related_name="invoices", verbose_name=_("customer"))
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="invoices",
+                                 verbose_name=_("customer"))
+    dealer = models.ForeignKey("dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="invoices", verbose_name=_("dealer"))
     kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices)
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period to"), null=True, blank=True)
@@ -55,16 +59,30 @@ class Invoice(IssuedDocument):
     class Meta(IssuedDocument.Meta):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
-        indexes = [models.Index(fields=["customer", "issued_at"], name="inv_invoice_customer")]
+        indexes = [models.Index(fields=["customer", "issued_at"], name="inv_invoice_customer"),
+                   models.Index(fields=["dealer", "issued_at"], name="inv_invoice_dealer")]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="inv_invoice_not_negative"),
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False, dealer__isnull=True)
+                | Q(customer__isnull=True, dealer__isnull=False),
+                name="inv_invoice_one_party"),
         ]
+
+    @property
+    def party(self):
+        """Whom the invoice is made out to: the customer, or the dealer."""
+        return self.customer if self.customer_id else self.dealer
+
+    @property
+    def is_dealers(self) -> bool:
+        return self.dealer_id is not None
 
 
 class InvoiceLine(DocumentMixin, models.Model):
-    """What an invoice charges for: one job's charge sheet or one maintenance contract's fee
-    (exactly one of the two). Each is on one invoice at most (unique constraints): two batch
-    runs at once cannot invoice a job or a contract twice."""
+    """What an invoice charges for: one job's charge sheet, one maintenance contract's fee or
+    one dealer's parts order (exactly one of the three). Each is on one invoice at most (unique
+    constraints): two batch runs at once cannot invoice a job, a contract or an order twice."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines",
                                 verbose_name=_("invoice"))
@@ -74,6 +92,9 @@ class InvoiceLine(DocumentMixin, models.Model):
     contract = models.OneToOneField("customers.MaintenanceContract", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="invoice_line",
                                     verbose_name=_("maintenance contract"))
+    order = models.OneToOneField("parts.MaterialRequest", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="invoice_line",
+                                 verbose_name=_("parts order"))
     description = models.CharField(_("description"), max_length=200)
     net = models.DecimalField(_("amount before tax"), max_digits=12, decimal_places=2)
     tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
@@ -88,15 +109,18 @@ class InvoiceLine(DocumentMixin, models.Model):
         # amount = net + tax is kept by the service (SQLite compares decimals as floats)
         constraints = [
             models.CheckConstraint(
-                condition=Q(sheet__isnull=False, contract__isnull=True)
-                | Q(sheet__isnull=True, contract__isnull=False),
-                name="inv_line_sheet_or_contract"),
+                condition=Q(sheet__isnull=False, contract__isnull=True, order__isnull=True)
+                | Q(sheet__isnull=True, contract__isnull=False, order__isnull=True)
+                | Q(sheet__isnull=True, contract__isnull=True, order__isnull=False),
+                name="inv_line_one_source"),
         ]
 
     @property
     def source_number(self) -> str:
-        """The charge sheet's or the contract's number."""
-        return self.sheet.number if self.sheet_id else self.contract.number
+        """The charge sheet's, the contract's or the parts order's number."""
+        if self.sheet_id:
+            return self.sheet.number
+        return self.contract.number if self.contract_id else self.order.number
 
 
 class InvoicePayment(DocumentMixin, models.Model):
@@ -143,12 +167,16 @@ class InvoicePayment(DocumentMixin, models.Model):
 
 
 class CreditNote(IssuedDocument):
-    """销货折让证明单: money taken off what a customer owes (credit, allowance) or paid back
-    (refund). A credit never exceeds what its invoice has left to credit."""
+    """销货折让证明单: money taken off what a customer (or a dealer, against its invoice) owes
+    (credit, allowance) or paid back (refund). A credit never exceeds what its invoice has left
+    to credit."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=CreditKind.choices)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
-                                 related_name="credit_notes", verbose_name=_("customer"))
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="credit_notes",
+                                 verbose_name=_("customer"))
+    dealer = models.ForeignKey("dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="credit_notes", verbose_name=_("dealer"))
     invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="credit_notes", verbose_name=_("invoice"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
@@ -167,7 +195,16 @@ class CreditNote(IssuedDocument):
             models.CheckConstraint(condition=Q(amount__gt=0), name="inv_credit_positive"),
             models.CheckConstraint(condition=~Q(kind=CreditKind.CREDIT)
                                    | Q(invoice__isnull=False), name="inv_credit_has_invoice"),
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False, dealer__isnull=True)
+                | Q(customer__isnull=True, dealer__isnull=False),
+                name="inv_credit_one_party"),
         ]
+
+    @property
+    def party(self):
+        """Whom the note is made out to: the customer, or the dealer."""
+        return self.customer if self.customer_id else self.dealer
 
 
 class CreditNoteLine(DocumentMixin, models.Model):

@@ -9,12 +9,15 @@ from .invoices import (
     invoice_issue,
     invoice_issue_for_job,
     invoiceable_contracts,
+    invoiceable_orders,
     invoiceable_sheets,
     invoices_issue_for_period,
     invoicing_mode_for,
     invoicing_preference_set,
     last_period,
     month_bounds,
+    order_invoice_issue,
+    order_invoice_of,
 )
 from .payments import invoice_payment_record
 from .returns import return_note_issue, return_note_receive
@@ -29,7 +32,8 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "contract_invoice_of", "credit_note_issue", "customer_payment_record",
            "instalments_overdue_notify", "invoice_amount_due", "invoice_credited",
            "invoice_issue", "invoice_issue_for_job", "invoice_payment_record",
-           "invoiceable_contracts", "invoiceable_sheets", "invoices_issue_for_period",
-           "invoicing_mode_for", "invoicing_preference_set", "last_period", "month_bounds",
+           "invoiceable_contracts", "invoiceable_orders", "invoiceable_sheets",
+           "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
+           "last_period", "month_bounds", "order_invoice_issue", "order_invoice_of",
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
            "return_note_issue", "return_note_receive"]

@@ -48,8 +48,8 @@ def _key_reused() -> ValidationError:
 
 def invoices_lock(ids) -> dict[int, Invoice]:
     """The invoices' rows locked in ascending id (the one order every payment write takes)."""
-    return {i.pk: i for i in Invoice.objects.select_for_update().filter(pk__in=set(ids))
-            .select_related("customer").order_by("pk")}
+    return {i.pk: i for i in Invoice.objects.select_for_update(of=("self",))
+            .filter(pk__in=set(ids)).select_related("customer").order_by("pk")}
 
 
 def _rows_read(allocations) -> list[tuple[int, Decimal]]:

@@ -49,9 +49,11 @@ def _lines_clean(lines, amount, errors) -> list[tuple[str, Decimal]]:
     return cleaned
 
 
-def credit_note_issue(*, actor, customer, amount, reason: str, kind: str = CreditKind.CREDIT,
-                      invoice=None, source=None, lines=None) -> CreditNote:
-    """Issue a numbered, immutable credit note for ``customer``.
+def credit_note_issue(*, actor, customer=None, amount, reason: str,
+                      kind: str = CreditKind.CREDIT, invoice=None, source=None, lines=None,
+                      dealer=None) -> CreditNote:
+    """Issue a numbered, immutable credit note for ``customer`` or ``dealer`` (neither given:
+    the party of ``invoice``).
 
     kind "credit" corrects ``invoice`` (required); "allowance" grants a discount and "refund"
     pays money back, with or without an invoice. Against an invoice the amount never exceeds
@@ -61,6 +63,8 @@ def credit_note_issue(*, actor, customer, amount, reason: str, kind: str = Credi
     pairs that add up to ``amount``. Runs inside the caller's transaction if there is one.
     """
     errors: dict[str, list] = {}
+    if invoice is not None and customer is None and dealer is None:
+        customer, dealer = invoice.customer, invoice.dealer
     value = None
     try:
         value = money(amount)
@@ -75,8 +79,12 @@ def credit_note_issue(*, actor, customer, amount, reason: str, kind: str = Credi
         errors["reason"] = [_("Say why the customer is credited.")]
     if kind == CreditKind.CREDIT and invoice is None:
         errors["invoice"] = [_("A credit note corrects an invoice: choose the invoice.")]
-    if invoice is not None and invoice.customer_id != customer.pk:
-        errors["invoice"] = [_("This invoice is not the customer's.")]
+    if (customer is None) == (dealer is None):
+        errors["customer"] = [_("Choose the customer (or the dealer) the note is for.")]
+    elif invoice is not None and (invoice.customer_id, invoice.dealer_id) != (
+            getattr(customer, "pk", None), getattr(dealer, "pk", None)):
+        errors["invoice"] = [_("This invoice is not the customer's.") if customer is not None
+                             else _("This invoice is not the dealer's.")]
     cleaned = _lines_clean(lines, value if "amount" not in errors else None, errors)
     if errors:
         raise ValidationError(errors)
@@ -89,7 +97,8 @@ def credit_note_issue(*, actor, customer, amount, reason: str, kind: str = Credi
                     _("Invoice %(number)s has %(left)s left to credit; %(amount)s is more.")
                     % {"number": invoice.number, "left": left, "amount": value}]})
         note = CreditNote.objects.create(
-            number=next_number(DOC_TYPE, PREFIX), kind=kind, customer=customer, invoice=invoice,
+            number=next_number(DOC_TYPE, PREFIX), kind=kind, customer=customer, dealer=dealer,
+            invoice=invoice,
             amount=value, reason=reason[:300],
             source_type=(ContentType.objects.get_for_model(source) if source is not None
                          else None),

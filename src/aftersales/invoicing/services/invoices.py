@@ -1,6 +1,8 @@
 """Invoices (BL-1): a job's charge sheet invoiced now, a customer's sheets of a month collected
 into one invoice later, or never — and the customer's preference that says which. A maintenance
-contract's fee (AR-6) is invoiced the same way: at signing, in the month's batch, or by hand.
+contract's fee (AR-6) is invoiced the same way: at signing, in the month's batch, or by hand. A
+dealer's charged parts order (PT-1: sold at cost, paid before shipping) is invoiced to the dealer
+when it ships, or by hand.
 
 An invoice is issued in one transaction: the customer's row is locked (two batch runs for the
 same customer queue instead of racing), the sheets not yet invoiced are read again under the
@@ -25,6 +27,8 @@ from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.numbering import next_number, period_bounds
 from aftersales.customers.models import Customer, MaintenanceContract
+from aftersales.parts.models import MaterialRequest, MaterialRequestStatus
+from aftersales.parts.services import order_due, order_paid
 from aftersales.service.choices import Category
 
 from ..choices import InvoiceKind, InvoicingMode
@@ -102,23 +106,35 @@ def _contract_description(contract) -> str:
                "end": contract.ends_on.isoformat()})[:200]
 
 
-def _issue(*, actor, customer, kind: str, items, start=None, end=None, data=None) -> Invoice:
-    """Issue one invoice of ``items`` (charge sheets and contracts, read under the customer's
-    lock) in the caller's transaction: number, lines with tax split, the issuer, the rows and
-    the event."""
+def _order_description(order) -> str:
+    lines = [line for line in order.lines.all() if line.picked_quantity]
+    return (_("Parts order %(number)s: %(count)s parts")
+            % {"number": order.number, "count": len(lines)})[:200]
+
+
+def _line_source(item) -> tuple[Decimal, dict, str]:
+    """What an invoice line of ``item`` charges: (amount, the line's source field, its
+    description)."""
+    if isinstance(item, ChargeSheet):
+        return item.total, {"sheet": item}, _sheet_description(item)
+    if isinstance(item, MaterialRequest):
+        return order_due(item), {"order": item}, _order_description(item)
+    return item.fee, {"contract": item}, _contract_description(item)
+
+
+def _issue(*, actor, customer=None, dealer=None, kind: str, items, start=None, end=None,
+           data=None) -> Invoice:
+    """Issue one invoice to ``customer`` (or ``dealer``) of ``items`` (charge sheets and
+    contracts, or a parts order, read under a lock) in the caller's transaction: number, lines
+    with tax split, the issuer, the rows and the event."""
     rate = tax_rate()
-    invoice = Invoice(number=next_number(DOC_TYPE, PREFIX), customer=customer, kind=kind,
-                      period_start=start, period_end=end, tax_rate=rate,
+    invoice = Invoice(number=next_number(DOC_TYPE, PREFIX), customer=customer, dealer=dealer,
+                      kind=kind, period_start=start, period_end=end, tax_rate=rate,
                       issued_at=timezone.now(),
                       issued_by=actor if actor is not None and actor.is_authenticated else None)
     lines = []
     for item in items:
-        if isinstance(item, ChargeSheet):
-            amount, source = item.total, {"sheet": item}
-            description = _sheet_description(item)
-        else:
-            amount, source = item.fee, {"contract": item}
-            description = _contract_description(item)
+        amount, source, description = _line_source(item)
         net, tax = tax_split(amount, rate)
         lines.append(InvoiceLine(invoice=invoice, net=net, tax=tax, amount=amount,
                                  description=description, **source))
@@ -145,7 +161,9 @@ def _issue(*, actor, customer, kind: str, items, start=None, end=None, data=None
                  data={"kind": kind, "total": str(invoice.total), **(data or {}),
                        "sheets": [i.number for i in items if isinstance(i, ChargeSheet)],
                        "contracts": [i.number for i in items
-                                     if isinstance(i, MaintenanceContract)]})
+                                     if isinstance(i, MaintenanceContract)],
+                       **({"orders": [i.number for i in items if isinstance(i, MaterialRequest)]}
+                          if dealer is not None else {})})
     invoice._lines_known = lines
     return invoice
 
@@ -262,3 +280,53 @@ def invoices_issue_for_period(*, actor, period: str, customer_ids=None) -> list[
         except ValidationError:
             continue  # another run took them first: nothing left for this customer
     return issued
+
+
+INVOICED_ORDER_STATUSES = (MaterialRequestStatus.SHIPPED, MaterialRequestStatus.RECEIVED)
+
+
+def invoiceable_orders():
+    """Dealers' charged parts orders that have shipped and are not on an invoice yet."""
+    return MaterialRequest.objects.filter(dealer__isnull=False, chargeable=True,
+                                          status__in=INVOICED_ORDER_STATUSES,
+                                          invoice_line__isnull=True)
+
+
+def order_invoice_issue(*, actor, order) -> Invoice:
+    """Invoice a dealer's charged parts order to the dealer, for what it paid (PT-1: at cost,
+    paid in full before shipping) — once, under the order's row lock (the unique line backs it).
+    ValidationError if it is no charged dealer's order, has not shipped, is invoiced already or
+    is not paid in full."""
+    with transaction.atomic():
+        locked = MaterialRequest.objects.select_for_update().filter(pk=order.pk).first()
+        if locked is None or not locked.is_dealer_order or not locked.chargeable:
+            raise ValidationError({"order": [
+                _("Only a dealer's charged parts order is invoiced to the dealer.")]})
+        if locked.status not in INVOICED_ORDER_STATUSES:
+            raise ValidationError({"order": [
+                _("%(number)s is invoiced when it ships.") % {"number": locked.number}]})
+        if InvoiceLine.objects.filter(order=locked).exists():
+            raise ValidationError({"order": [
+                _("%(number)s is invoiced already.") % {"number": locked.number}]})
+        due, paid = order_due(locked), order_paid(locked)
+        if due <= 0 or paid < due:
+            raise ValidationError({"order": [
+                _("%(number)s: paid %(paid)s of %(due)s; it is invoiced once paid in full.")
+                % {"number": locked.number, "paid": paid, "due": due}]})
+        return _issue(actor=actor, dealer=locked.dealer, kind=InvoiceKind.ORDER, items=[locked])
+
+
+def customer_invoice_required(invoice) -> None:
+    """Refuse what only a customer's invoice takes — a payment against it, a schedule, a return
+    note — on a dealer's: its order was paid in full before it was issued (a correction is a
+    credit note; goods a dealer sends back are not built yet, docs/invoicing.md)."""
+    if invoice is not None and invoice.dealer_id is not None:
+        raise ValidationError({"invoice": [
+            _("%(number)s is a dealer's invoice for a parts order paid in full; it takes no "
+              "payments, schedules or return notes (correct it with a credit note).")
+            % {"number": invoice.number}]})
+
+
+def order_invoice_of(order) -> Invoice | None:
+    """The invoice that charges the dealer's ``order``, if any."""
+    return Invoice.objects.filter(lines__order=order).select_related("dealer").first()

@@ -11,6 +11,7 @@ from aftersales.billing.services import payment_record_unsheeted
 from ..models import Invoice, InvoicePayment
 from ..selectors import invoice_balances
 from .allocations import _allocation_write, _key_reused, invoices_lock
+from .invoices import customer_invoice_required
 
 
 def invoice_payment_record(*, actor, invoice, amount, method: str, idempotency_key: str,
@@ -19,6 +20,7 @@ def invoice_payment_record(*, actor, invoice, amount, method: str, idempotency_k
     (its total less what was paid through its charge sheets or against it, and credited): the
     invoice's row is locked while that is checked, so two payments at once cannot both take
     the last of it. Once per idempotency key: a repeat returns the first (created False)."""
+    customer_invoice_required(invoice)
     with transaction.atomic():
         invoice = invoices_lock([invoice.pk])[invoice.pk]
         payment, created = payment_record_unsheeted(

@@ -22,6 +22,7 @@ from ..choices import CreditKind
 from ..models import ReturnNote, ReturnNoteLine, ReturnReceipt
 from ..money import money
 from .credits import credit_note_issue
+from .invoices import customer_invoice_required
 
 DOC_TYPE = "return_note"
 PREFIX = "RN"
@@ -52,6 +53,7 @@ def _lines_clean(lines) -> list[dict]:
 def return_note_issue(*, actor, invoice, reason: str, lines) -> ReturnNote:
     """Goods returned against ``invoice``: the note and, if they are worth anything, its credit
     note (never more than the invoice has left to credit)."""
+    customer_invoice_required(invoice)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the goods came back.")]})

@@ -31,6 +31,7 @@ from ..permissions import may_issue
 from ..schedules import instalments_split
 from ..selectors import invoice_balances, payment_plans
 from .credits import invoice_credited
+from .invoices import customer_invoice_required
 
 
 def invoice_amount_due(invoice) -> Decimal:
@@ -91,6 +92,7 @@ def payment_schedule_set(*, actor, invoice, instalments, reason: str = "",
     if not may_issue(actor):
         raise PermissionDenied(_("Only accountants, service managers and administrators make "
                                  "payment schedules."))
+    customer_invoice_required(invoice)
     reason = (reason or "").strip()[:300]
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)

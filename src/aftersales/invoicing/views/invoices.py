@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +23,10 @@ from aftersales.core.forms import error_text, form_error_text
 from aftersales.core.numbering import period_bounds
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import PAGE_SIZE, page_query, service_run
+from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_run
 from aftersales.customers.models import Customer, MaintenanceContract
-from aftersales.parts.models import Part, Warehouse
+from aftersales.parts.models import MaterialRequest, MaterialRequestPayment, Part, Warehouse
+from aftersales.parts.services import order_due, order_paid
 
 from ..choices import InvoiceKind, InvoicingMode
 from ..excel import invoices_workbook
@@ -38,6 +39,7 @@ from ..permissions import (
     invoicing_required,
     may_issue,
     sees_customer_pages,
+    sees_dealer_pages,
 )
 from ..selectors import (
     invoice_balances,
@@ -51,8 +53,10 @@ from ..services import (
     invoice_issue,
     invoice_payment_record,
     invoiceable_contracts,
+    invoiceable_orders,
     invoiceable_sheets,
     invoices_issue_for_period,
+    order_invoice_issue,
     payment_schedule_set,
     return_note_issue,
     return_note_receive,
@@ -104,8 +108,22 @@ def invoice_filter(request, queryset):
         queryset = queryset.filter(issued_at__gte=since, issued_at__lt=until)
     centre = request.GET.get("centre") or ""
     if centre.isdigit():
-        queryset = queryset.filter(customer__service_centre_id=int(centre))
+        queryset = queryset.filter(Q(customer__service_centre_id=int(centre))
+                                   | Q(dealer__service_centre_id=int(centre)))
+    dealer = request.GET.get("dealer") or ""
+    if dealer.isdigit():
+        queryset = queryset.filter(dealer_id=int(dealer))
     return queryset
+
+
+def _orders_to_invoice() -> list:
+    """Dealers' charged orders shipped without an invoice (the tax platform refused it when
+    they shipped), oldest first, each with what it cost and what was paid."""
+    orders = list(invoiceable_orders().select_related("dealer").prefetch_related("lines", "payments")
+                  .order_by("shipped_at", "id"))
+    for order in orders:
+        order.due, order.paid = order_due(order), order_paid(order)
+    return orders
 
 
 @require_GET
@@ -113,13 +131,14 @@ def invoice_filter(request, queryset):
 def home(request):
     period = month_value(request.GET.get("period")) if request.GET.get("period") else None
     invoices = invoice_filter(request, Invoice.objects.restrict(request.user)
-                              .select_related("customer", "issued_by"))
+                              .select_related("customer", "dealer", "issued_by"))
     page = CappedPaginator(invoices.order_by("-issued_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     to_invoice = _to_invoice(period)
     return render(request, "invoicing/home.html", {
         "page": page, "query": page_query(request), "to_invoice": to_invoice,
         "contracts_to_invoice": _contracts_to_invoice(),
+        "orders_to_invoice": _orders_to_invoice(),
         "to_invoice_total": sum((r["total"] for r in to_invoice), Decimal("0.00")),
         "period": period, "period_input": month_input(period) if period else "",
         "this_month": month_input(month_value(None)),
@@ -128,7 +147,7 @@ def home(request):
         "kinds": InvoiceKind.choices, "centres": ServiceCentre.objects.order_by("name"),
         "may_issue": may_issue(request.user), "issuer": issuer_get(),
         "customer_pages": sees_customer_pages(request.user),
-        "filtered": any(request.GET.get(k) for k in ("q", "kind", "month", "centre")),
+        "filtered": any(request.GET.get(k) for k in ("q", "kind", "month", "centre", "dealer")),
     })
 
 
@@ -174,6 +193,25 @@ def contract_invoice(request, pk: int):
 
 @require_POST
 @accounting_required
+def order_invoice(request, pk: int):
+    """"Invoice the order": a dealer's shipped order whose invoice was not issued as it
+    shipped (the start page, the order's page)."""
+    order = MaterialRequest.objects.filter(pk=pk).select_related("dealer").first()
+    if order is None:
+        raise Http404
+    try:
+        invoice = order_invoice_issue(actor=request.user, order=order)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(safe_next(request, request.POST.get("next"))
+                        or reverse("invoicing:home"))
+    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
+                     % {"number": invoice.number, "customer": order.dealer})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@accounting_required
 def batch_run(request):
     """The month's batch for every customer invoiced later (what the monthly task does)."""
     period = month_value(request.POST.get("period"))
@@ -213,13 +251,15 @@ def _allocations_context(invoice) -> dict:
     for allocation in allocations:
         allocation.is_reversed = allocation.pk in reversed_ids
         allocation.magnitude = abs(allocation.amount)
+    if invoice.is_dealers:
+        return {"payments": allocations, "on_account": []}
     return {"payments": allocations,
             "on_account": on_account_rows(payments_on_account(
                 Payment.objects.filter(customer=invoice.customer_id)))}
 
 
 def _invoice_get(request, pk):
-    return get_restricted(Invoice.objects.select_related("customer", "issued_by"),
+    return get_restricted(Invoice.objects.select_related("customer", "dealer", "issued_by"),
                           request.user, pk=pk)
 
 
@@ -227,12 +267,15 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
     """The invoice's page; ``schedule_form``: a schedule that was refused, shown again with
     its errors as it was typed."""
     balance = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0]
-    preference = InvoicingPreference.objects.filter(customer=invoice.customer).first()
+    preference = (InvoicingPreference.objects.filter(customer=invoice.customer).first()
+                  if invoice.customer_id else None)
     returns = list(invoice.return_notes.select_related("receipt__warehouse")
                    .prefetch_related("lines__part"))
     return render(request, "invoicing/invoice.html", {
         "invoice": invoice, "balance": balance,
-        "lines": invoice.lines.select_related("sheet__request", "contract").order_by("id"),
+        "lines": invoice.lines.select_related("sheet__request", "contract", "order")
+        .order_by("id"),
+        "order_payments": _order_payments(invoice),
         **_allocations_context(invoice),
         "methods": PAYMENT_METHODS, "payment_key": uuid.uuid4().hex,
         "credit_notes": invoice.credit_notes.order_by("issued_at", "id"),
@@ -242,10 +285,20 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
         .order_by("code"),
         "may_issue": may_issue(request.user), "modes": InvoicingMode.choices,
         "customer_pages": sees_customer_pages(request.user),
+        "dealer_pages": sees_dealer_pages(request.user),
         "mode": preference.mode if preference else InvoicingMode.NOW,
         "mode_note": preference.note if preference else "",
         **schedule_context(request, balance, schedule_form),
     }, status=status)
+
+
+def _order_payments(invoice) -> list:
+    """A dealer's invoice: what the dealer paid for its order (the order's payment rows)."""
+    if not invoice.is_dealers:
+        return []
+    return list(MaterialRequestPayment.objects
+                .filter(material_request__invoice_line__invoice=invoice)
+                .select_related("material_request", "recorded_by").order_by("id"))
 
 
 @require_GET
@@ -275,11 +328,12 @@ def payment_schedule_new(request, pk: int):
 @invoicing_required
 def invoice_print(request, pk: int):
     invoice = _invoice_get(request, pk)
-    lines = list(invoice.lines.select_related("sheet__request", "contract").order_by("id"))
+    lines = list(invoice.lines.select_related("sheet__request", "contract", "order")
+                 .prefetch_related("order__lines__part").order_by("id"))
     return render(request, "invoicing/print/invoice.html", {
         "invoice": invoice, "lines": lines, "company": company(),
         "issuer": issuer_get(), "extra": issuer_get().print_context(invoice),
-        "centre": invoice.customer.service_centre,
+        "centre": invoice.party.service_centre,
     })
 
 

@@ -133,8 +133,8 @@ def instalments_due_excel(request):
 
 
 def _credit_notes(request):
-    notes = CreditNote.objects.restrict(request.user).select_related("customer", "invoice",
-                                                                     "issued_by")
+    notes = CreditNote.objects.restrict(request.user).select_related("customer", "dealer",
+                                                                     "invoice", "issued_by")
     notes = credit_notes_matching(notes, request.GET.get("q"))
     kind = request.GET.get("kind") or ""
     if kind in CreditKind.values:

@@ -1,0 +1,225 @@
+"""A dealer's charged parts order (PT-1: sold at cost, paid before shipping) is invoiced to the
+dealer as it ships — once, for what it paid; an order the tax platform refused waits on the
+start page and is invoiced by hand; a dealer's invoice is corrected by a credit note to the
+dealer, and takes none of a customer invoice's other steps."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from aftersales.accounts.tests.factories import PASSWORD
+from aftersales.core.events import event_list
+from aftersales.dealers.tests.test_orders import DAY, _world, order, pay, picked
+from aftersales.parts import services as parts
+from aftersales.parts.models import MaterialRequestStatus as S
+from aftersales.service.tests.factories import Cast
+
+from ..choices import CreditKind, InvoiceKind
+from ..models import Invoice, InvoiceLine
+from ..selectors import invoice_balances, receivables
+from ..services import (
+    credit_note_issue,
+    invoice_payment_record,
+    invoiceable_orders,
+    order_invoice_issue,
+    order_invoice_of,
+    payment_schedule_set,
+    return_note_issue,
+)
+
+REFUSING = "aftersales.invoicing.tests.test_invoices.RefusingIssuer"
+
+
+@pytest.fixture
+def net(db, clock_at):
+    clock_at(10, 0, day=DAY, tick=False)
+    with translation.override("zh-hans"):
+        yield _world(Cast())
+
+
+def paid_order(net):
+    """An order of 3 ignition parts at 20.00 and a valve at 48.30, picked and paid: 108.30."""
+    material = order(net, (net["part"], 3), (net["valve"], 1))
+    material = picked(net, material)
+    pay(net, material, "108.30", reference="HX-1")
+    return material
+
+
+def ship(net, material):
+    return parts.material_request_ship(actor=net["cast"].manager, material_request=material)
+
+
+def test_a_paid_order_is_invoiced_to_its_dealer_as_it_ships(net):
+    material = ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    assert (invoice.dealer, invoice.customer, invoice.kind, invoice.total) == (
+        net["d1"], None, InvoiceKind.ORDER, Decimal("108.30"))
+    assert invoice.party == net["d1"] and invoice.number.startswith("IV2611")
+    assert invoice.net + invoice.tax == invoice.total and invoice.tax == Decimal("12.46")
+    line = InvoiceLine.objects.get()
+    assert (line.order, line.sheet, line.contract, line.amount) == (
+        material, None, None, Decimal("108.30"))
+    assert line.source_number == material.number and material.number in line.description
+    balance = invoice_balances(Invoice.objects.all())[0]
+    assert (balance.paid, balance.outstanding) == (Decimal("108.30"), Decimal("0.00"))
+    issued = [e for e in event_list(invoice) if e.action == "issue"]
+    assert issued[0].data["orders"] == [material.number]
+    assert order_invoice_of(material) == invoice
+    assert not invoiceable_orders().exists()
+    # a dealer's invoice is no customer's receivable
+    assert receivables(Invoice.objects.all()) == []
+
+
+def test_a_free_or_unpaid_order_gets_no_invoice(net):
+    material = picked(net, order(net, (net["part"], 1)))
+    with pytest.raises(ValidationError):
+        ship(net, material)  # not paid: the ship is refused, and no invoice either
+    assert not Invoice.objects.exists()
+    material.refresh_from_db()
+    assert material.status == S.PICKED
+    with pytest.raises(ValidationError) as refused:
+        order_invoice_issue(actor=net["accountant"], order=material)
+    assert "发货" in refused.value.message_dict["order"][0]
+
+
+def test_a_refused_invoice_leaves_the_order_shipped_and_waiting_to_be_invoiced_once(net):
+    with override_settings(INVOICE_ISSUER=REFUSING):
+        material = ship(net, paid_order(net))
+    material.refresh_from_db()
+    assert material.status == S.SHIPPED and material.shipping_number
+    assert not Invoice.objects.exists()
+    assert list(invoiceable_orders()) == [material]
+    invoice = order_invoice_issue(actor=net["accountant"], order=material)
+    assert invoice.dealer == net["d1"] and invoice.issued_by == net["accountant"]
+    with pytest.raises(ValidationError) as again:
+        order_invoice_issue(actor=net["accountant"], order=material)
+    assert "已开" in again.value.message_dict["order"][0]
+    assert Invoice.objects.count() == 1
+
+
+def test_a_dealers_invoice_is_corrected_by_a_credit_note_to_the_dealer(net, client):
+    ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    with pytest.raises(ValidationError) as wrong:
+        credit_note_issue(actor=net["accountant"], customer=net["east"], amount="10",
+                          reason="价格错", invoice=invoice)
+    assert wrong.value.message_dict["invoice"] == ["该发票不属于此客户。"]
+    note = credit_note_issue(actor=net["accountant"], amount="10.00", reason="阀门按新价",
+                             kind=CreditKind.CREDIT, invoice=invoice)
+    assert (note.dealer, note.customer, note.party) == (net["d1"], None, net["d1"])
+    with pytest.raises(ValidationError) as too_much:
+        credit_note_issue(actor=net["accountant"], amount="98.31", reason="再退",
+                          invoice=invoice)
+    assert "98.30" in too_much.value.message_dict["amount"][0]
+    balance = invoice_balances(Invoice.objects.all())[0]
+    assert (balance.credited, balance.outstanding) == (Decimal("10.00"), Decimal("-10.00"))
+    client.login(username=net["accountant"].username, password=PASSWORD)
+    page = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()
+    assert note.number in page and "data-credit" in page and "data-return" not in page
+    listed = client.get(reverse("invoicing:credit_notes"), {"q": "浦东经销"}).content.decode()
+    assert note.number in listed and "浦东经销商" in listed
+    client.force_login(net["accountant"])
+    posted = client.post("/api/v1/credit-notes/", {"invoice": invoice.pk, "amount": "5.00",
+                                                   "reason": "运费"},
+                         content_type="application/json", headers={"Idempotency-Key": "cn-1"})
+    assert posted.status_code == 201, posted.content
+    assert (posted.json()["dealer"], posted.json()["customer"]) == (net["d1"].pk, None)
+    assert client.get("/api/v1/credit-notes/", {"dealer": net["d1"].pk}).json()["count"] == 2
+
+
+def test_a_dealers_invoice_takes_no_payment_schedule_or_return(net):
+    ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    steps = [
+        lambda: return_note_issue(actor=net["accountant"], invoice=invoice, reason="退回",
+                                  lines=[("点火针", "20.00", None, 1)]),
+        lambda: invoice_payment_record(actor=net["accountant"], invoice=invoice, amount="1",
+                                       method="transfer", idempotency_key="k1"),
+        lambda: payment_schedule_set(actor=net["accountant"], invoice=invoice,
+                                     instalments=[(DAY, "108.30")]),
+    ]
+    for step in steps:
+        with pytest.raises(ValidationError) as refused:
+            step()
+        assert invoice.number in refused.value.message_dict["invoice"][0]
+        assert "经销商" in refused.value.message_dict["invoice"][0]
+    assert not invoice.return_notes.exists() and not invoice.payments.exists()
+
+
+def test_the_pages_show_the_dealers_invoice(net, client):
+    material = ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    client.login(username=net["accountant"].username, password=PASSWORD)
+    home = client.get(reverse("invoicing:home")).content.decode()
+    assert invoice.number in home and "浦东经销商" in home and "data-dealer-invoice" in home
+    page = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()
+    assert "data-invoice-dealer" in page and "浦东经销商" in page
+    assert reverse("parts:material_request", args=[material.pk]) in page
+    assert "HX-1" in page and "data-order-payments" in page
+    assert "data-record-payment" not in page and "data-return" not in page
+    printed = client.get(reverse("invoicing:invoice_print", args=[invoice.pk])).content.decode()
+    assert "浦东经销商" in printed and printed.count("data-order-part") == 2
+    assert "IGN-1" in printed and "@ ¥20.00" in printed
+    found = client.get(reverse("invoicing:home"), {"q": "浦东经销"}).content.decode()
+    assert invoice.number in found
+    by_dealer = client.get(reverse("invoicing:home"), {"dealer": net["d1"].pk}).content.decode()
+    assert invoice.number in by_dealer
+    other = client.get(reverse("invoicing:home"), {"dealer": net["d2"].pk}).content.decode()
+    assert invoice.number not in other
+    order_page = client.get(reverse("parts:material_request", args=[material.pk])).content
+    assert reverse("invoicing:invoice", args=[invoice.pk]) in order_page.decode()
+    # the dealer's login sees the number on its order, without a link it could not open
+    client.login(username=net["u1"].username, password=PASSWORD)
+    mine = client.get(reverse("parts:material_request", args=[material.pk])).content.decode()
+    assert invoice.number in mine
+    assert reverse("invoicing:invoice", args=[invoice.pk]) not in mine
+    # head office finds the invoices on the dealer's page
+    client.login(username=net["cast"].manager.username, password=PASSWORD)
+    dealer_page = client.get(reverse("dealers:detail", args=[net["d1"].pk])).content.decode()
+    assert "data-dealer-invoices-panel" in dealer_page and invoice.number in dealer_page
+
+
+def test_an_order_shipped_without_invoice_is_invoiced_from_the_start_page(net, client):
+    with override_settings(INVOICE_ISSUER=REFUSING):
+        material = ship(net, paid_order(net))
+    client.login(username=net["accountant"].username, password=PASSWORD)
+    home = client.get(reverse("invoicing:home")).content.decode()
+    assert "data-orders-to-invoice" in home and material.number in home
+    panel = client.get(reverse("parts:material_request", args=[material.pk])).content.decode()
+    assert "data-order-invoice-now" in panel
+    response = client.post(reverse("invoicing:order_invoice", args=[material.pk]))
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("invoicing:invoice", args=[invoice.pk])
+    again = client.post(reverse("invoicing:order_invoice", args=[material.pk]),
+                        {"next": "https://evil.example/"}, follow=False)
+    assert again.status_code == 302 and again.url == reverse("invoicing:home")
+    assert Invoice.objects.count() == 1
+    assert "data-orders-to-invoice" not in client.get(reverse("invoicing:home")).content.decode()
+
+
+def test_the_api_reads_and_issues_a_dealers_invoice(net, client):
+    with override_settings(INVOICE_ISSUER=REFUSING):
+        material = ship(net, paid_order(net))
+    client.force_login(net["accountant"])
+    url = "/api/v1/invoices/"
+    both = client.post(url, {"order": material.pk, "customer": net["east"].pk},
+                       content_type="application/json", headers={"Idempotency-Key": "o-1"})
+    assert both.status_code == 400 and "order" in both.json()
+    created = client.post(url, {"order": material.pk}, content_type="application/json",
+                          headers={"Idempotency-Key": "o-2"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["dealer"], body["customer"], body["kind"], body["total"]) == (
+        net["d1"].pk, None, "order", "108.30")
+    assert body["lines"][0]["order"] == material.pk
+    assert body["lines"][0]["order_number"] == material.number
+    listed = client.get(url, {"dealer": net["d1"].pk}).json()
+    assert [row["number"] for row in listed["results"]] == [body["number"]]
+    twice = client.post(url, {"order": material.pk}, content_type="application/json",
+                        headers={"Idempotency-Key": "o-3"})
+    assert twice.status_code == 400
