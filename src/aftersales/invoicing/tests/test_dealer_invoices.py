@@ -163,6 +163,7 @@ def test_the_pages_show_the_dealers_invoice(net, client):
     assert "data-record-payment" not in page and "data-return" not in page
     printed = client.get(reverse("invoicing:invoice_print", args=[invoice.pk])).content.decode()
     assert "浦东经销商" in printed and printed.count("data-order-part") == 2
+    assert "配件销售发票" in printed and "服务发票" not in printed
     assert "IGN-1" in printed and "@ ¥20.00" in printed
     found = client.get(reverse("invoicing:home"), {"q": "浦东经销"}).content.decode()
     assert invoice.number in found
