@@ -15,6 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import CreditKind, InvoiceKind
 from .base import DocumentMixin, DocumentQuerySet, back_office_rule
 
+ONE_PARTY = (Q(customer__isnull=False, dealer__isnull=True)
+             | Q(customer__isnull=True, dealer__isnull=False))
+
+
+class PartyMixin:
+    """A document made out to a customer or to a dealer: exactly one of the two (a check
+    constraint on ``ONE_PARTY``)."""
+
+    @property
+    def party(self):
+        """Whom the document is made out to: the customer, or the dealer."""
+        return self.customer if self.customer_id else self.dealer
+
 
 class IssuedDocument(DocumentMixin, models.Model):
     """What invoices, credit notes and return notes share: a number, when and by whom they were
@@ -37,7 +50,7 @@ class IssuedDocument(DocumentMixin, models.Model):
         return self.number
 
 
-class Invoice(IssuedDocument):
+class Invoice(PartyMixin, IssuedDocument):
     """发票: one job's charge sheet, or a customer's sheets of a period collected into one — or
     a dealer's parts order (PT-1). Its party is a customer or a dealer, never both."""
 
@@ -63,20 +76,8 @@ class Invoice(IssuedDocument):
                    models.Index(fields=["dealer", "issued_at"], name="inv_invoice_dealer")]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="inv_invoice_not_negative"),
-            models.CheckConstraint(
-                condition=Q(customer__isnull=False, dealer__isnull=True)
-                | Q(customer__isnull=True, dealer__isnull=False),
-                name="inv_invoice_one_party"),
+            models.CheckConstraint(condition=ONE_PARTY, name="inv_invoice_one_party"),
         ]
-
-    @property
-    def party(self):
-        """Whom the invoice is made out to: the customer, or the dealer."""
-        return self.customer if self.customer_id else self.dealer
-
-    @property
-    def is_dealers(self) -> bool:
-        return self.dealer_id is not None
 
 
 class InvoiceLine(DocumentMixin, models.Model):
@@ -166,7 +167,7 @@ class InvoicePayment(DocumentMixin, models.Model):
         ]
 
 
-class CreditNote(IssuedDocument):
+class CreditNote(PartyMixin, IssuedDocument):
     """销货折让证明单: money taken off what a customer (or a dealer, against its invoice) owes
     (credit, allowance) or paid back (refund). A credit never exceeds what its invoice has left
     to credit."""
@@ -195,16 +196,8 @@ class CreditNote(IssuedDocument):
             models.CheckConstraint(condition=Q(amount__gt=0), name="inv_credit_positive"),
             models.CheckConstraint(condition=~Q(kind=CreditKind.CREDIT)
                                    | Q(invoice__isnull=False), name="inv_credit_has_invoice"),
-            models.CheckConstraint(
-                condition=Q(customer__isnull=False, dealer__isnull=True)
-                | Q(customer__isnull=True, dealer__isnull=False),
-                name="inv_credit_one_party"),
+            models.CheckConstraint(condition=ONE_PARTY, name="inv_credit_one_party"),
         ]
-
-    @property
-    def party(self):
-        """Whom the note is made out to: the customer, or the dealer."""
-        return self.customer if self.customer_id else self.dealer
 
 
 class CreditNoteLine(DocumentMixin, models.Model):

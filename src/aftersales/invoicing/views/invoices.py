@@ -158,20 +158,27 @@ def invoices_excel(request):
     return invoices_workbook(invoice_balances(invoices), "invoices.xlsx")
 
 
+def _issue_and_open(request, issue, *, back: str):
+    """Run ``issue`` (a service call that issues one invoice): the new invoice's page with a
+    message naming whom it is made out to; refused, ``back`` with the reason."""
+    try:
+        invoice = issue()
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(back)
+    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
+                     % {"number": invoice.number, "customer": invoice.party})
+    return redirect("invoicing:invoice", invoice.pk)
+
+
 @require_POST
 @accounting_required
 def invoice_now(request):
     """"Invoice now for this period": one customer's charged work of a month."""
     customer = customer_for_books(request.POST.get("customer"))
     period = month_value(request.POST.get("period"))
-    try:
-        invoice = invoice_issue(actor=request.user, customer=customer, period=period)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect("invoicing:home")
-    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
-                     % {"number": invoice.number, "customer": customer})
-    return redirect("invoicing:invoice", invoice.pk)
+    return _issue_and_open(request, lambda: invoice_issue(
+        actor=request.user, customer=customer, period=period), back=reverse("invoicing:home"))
 
 
 @require_POST
@@ -181,14 +188,8 @@ def contract_invoice(request, pk: int):
     contract = MaintenanceContract.objects.filter(pk=pk).select_related("customer").first()
     if contract is None:
         raise Http404
-    try:
-        invoice = contract_invoice_issue(actor=request.user, contract=contract)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect("invoicing:home")
-    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
-                     % {"number": invoice.number, "customer": contract.customer})
-    return redirect("invoicing:invoice", invoice.pk)
+    return _issue_and_open(request, lambda: contract_invoice_issue(
+        actor=request.user, contract=contract), back=reverse("invoicing:home"))
 
 
 @require_POST
@@ -199,15 +200,9 @@ def order_invoice(request, pk: int):
     order = MaterialRequest.objects.filter(pk=pk).select_related("dealer").first()
     if order is None:
         raise Http404
-    try:
-        invoice = order_invoice_issue(actor=request.user, order=order)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect(safe_next(request, request.POST.get("next"))
-                        or reverse("invoicing:home"))
-    messages.success(request, _("Invoice %(number)s issued to %(customer)s.")
-                     % {"number": invoice.number, "customer": order.dealer})
-    return redirect("invoicing:invoice", invoice.pk)
+    return _issue_and_open(
+        request, lambda: order_invoice_issue(actor=request.user, order=order),
+        back=safe_next(request, request.POST.get("next")) or reverse("invoicing:home"))
 
 
 @require_POST
@@ -251,7 +246,7 @@ def _allocations_context(invoice) -> dict:
     for allocation in allocations:
         allocation.is_reversed = allocation.pk in reversed_ids
         allocation.magnitude = abs(allocation.amount)
-    if invoice.is_dealers:
+    if invoice.dealer_id:
         return {"payments": allocations, "on_account": []}
     return {"payments": allocations,
             "on_account": on_account_rows(payments_on_account(
@@ -294,7 +289,7 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
 
 def _order_payments(invoice) -> list:
     """A dealer's invoice: what the dealer paid for its order (the order's payment rows)."""
-    if not invoice.is_dealers:
+    if not invoice.dealer_id:
         return []
     return list(MaterialRequestPayment.objects
                 .filter(material_request__invoice_line__invoice=invoice)
