@@ -70,3 +70,20 @@ def append_only_operation(table: str):
         return apply
 
     return migrations.RunPython(run(forward), run(reverse))
+
+
+def append_only_sqlite_again(*tables: str):
+    """The migration operation that makes the append-only triggers of ``tables`` again on
+    SQLite, which rebuilds a table to change a column or add a constraint and drops its
+    triggers with it (PostgreSQL keeps them: nothing to do there)."""
+    from django.db import migrations
+
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for table in tables:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+            for sql in append_only_sql(table)[0]["sqlite"]:
+                schema_editor.execute(sql)
+
+    return migrations.RunPython(apply, migrations.RunPython.noop)

@@ -4,18 +4,7 @@ import aftersales.invoicing.models.base
 import django.db.models.deletion
 from django.db import migrations, models
 
-from aftersales.core.ledger import append_only_operation, append_only_sql
-
-
-def _sqlite_triggers_again(apps, schema_editor):
-    """SQLite rebuilds a table to change a column or add a constraint, and its triggers go with
-    it: the invoice tables' append-only triggers are made again (PostgreSQL keeps them)."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for table in ("invoicing_invoice", "invoicing_invoiceline"):
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
-        for sql in append_only_sql(table)[0]["sqlite"]:
-            schema_editor.execute(sql)
+from aftersales.core.ledger import append_only_operation, append_only_sqlite_again
 
 
 class Migration(migrations.Migration):
@@ -69,5 +58,5 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_payment', to='billing.payment', verbose_name='payment'),
         ),
         append_only_operation("invoicing_invoicepayment"),
-        migrations.RunPython(_sqlite_triggers_again, migrations.RunPython.noop),
+        append_only_sqlite_again("invoicing_invoice", "invoicing_invoiceline"),
     ]

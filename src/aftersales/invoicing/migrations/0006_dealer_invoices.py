@@ -4,18 +4,7 @@ order, PT-1); a line charges a charge sheet, a contract's fee or a parts order."
 import django.db.models.deletion
 from django.db import migrations, models
 
-from aftersales.core.ledger import append_only_sql
-
-
-def _sqlite_triggers_again(apps, schema_editor):
-    """SQLite rebuilds a table to change a column or add a constraint, and its triggers go with
-    it: the invoice tables' append-only triggers are made again (PostgreSQL keeps them)."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for table in ("invoicing_invoice", "invoicing_invoiceline", "invoicing_creditnote"):
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
-        for sql in append_only_sql(table)[0]["sqlite"]:
-            schema_editor.execute(sql)
+from aftersales.core.ledger import append_only_sqlite_again
 
 
 class Migration(migrations.Migration):
@@ -77,5 +66,6 @@ class Migration(migrations.Migration):
             model_name='invoiceline',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('contract__isnull', True), ('order__isnull', True), ('sheet__isnull', False)), models.Q(('contract__isnull', False), ('order__isnull', True), ('sheet__isnull', True)), models.Q(('contract__isnull', True), ('order__isnull', False), ('sheet__isnull', True)), _connector='OR'), name='inv_line_one_source'),
         ),
-        migrations.RunPython(_sqlite_triggers_again, migrations.RunPython.noop),
+        append_only_sqlite_again("invoicing_invoice", "invoicing_invoiceline",
+                                 "invoicing_creditnote"),
     ]

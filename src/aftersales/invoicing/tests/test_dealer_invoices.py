@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -117,6 +118,9 @@ def test_a_dealers_invoice_is_corrected_by_a_credit_note_to_the_dealer(net, clie
     assert "98.30" in too_much.value.message_dict["amount"][0]
     balance = invoice_balances(Invoice.objects.all())[0]
     assert (balance.credited, balance.outstanding) == (Decimal("10.00"), Decimal("-10.00"))
+    # the credit-note table stays append-only in the database after its migration
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE invoicing_creditnote SET amount = 1")
     client.login(username=net["accountant"].username, password=PASSWORD)
     page = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()
     assert note.number in page and "data-credit" in page and "data-return" not in page
