@@ -58,6 +58,9 @@ class MaterialRequestSerializer(ModelSerializer):
                     "requested ones) at the lines' prices; null for any other request."))
     amount_paid = serializers.SerializerMethodField(
         help_text=_("What the dealer paid, less refunds; null for any other request."))
+    invoice_number = serializers.SerializerMethodField(
+        help_text=_("A dealer's charged order: the number of its invoice to the dealer, issued "
+                    "as it ships; null until then and for any other request."))
 
     class Meta:
         model = MaterialRequest
@@ -66,7 +69,7 @@ class MaterialRequestSerializer(ModelSerializer):
                   "shipping_number", "delivery_date", "picked_at", "shipped_at", "received_at",
                   "lines",
                   "dealer", "dealer_job", "amount_due", "amount_paid", "payments",
-                  "version", "created_at"]
+                  "invoice_number", "version", "created_at"]
         read_only_fields = fields
 
     @staticmethod
@@ -75,6 +78,10 @@ class MaterialRequestSerializer(ModelSerializer):
 
     def get_amount_due(self, obj) -> str | None:
         return str(order_lines_amount(obj.lines.all())) if self._charged(obj) else None
+
+    def get_invoice_number(self, obj) -> str | None:
+        line = getattr(obj, "invoice_line", None)  # invoicing's line for the order, if any
+        return line.invoice.number if line is not None else None
 
     def get_amount_paid(self, obj) -> str | None:
         if not self._charged(obj):
@@ -142,6 +149,7 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return (MaterialRequest.objects.restrict(self.request.user, "view")
+                .select_related("invoice_line__invoice")
                 .prefetch_related("lines", "payments").order_by("-created_at", "-id"))
 
     @extend_schema(request=MaterialRequestCreateSerializer,

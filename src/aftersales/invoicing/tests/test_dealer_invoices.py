@@ -228,3 +228,9 @@ def test_the_api_reads_and_issues_a_dealers_invoice(net, client):
     twice = client.post(url, {"order": material.pk}, content_type="application/json",
                         headers={"Idempotency-Key": "o-3"})
     assert twice.status_code == 400
+    # the dealer's own system reads the invoice's number on its order
+    client.force_login(net["u1"])
+    order_read = client.get(f"/api/v1/material-requests/{material.pk}/").json()
+    assert order_read["invoice_number"] == body["number"]
+    assert client.get("/api/v1/material-requests/").json()["results"][0]["invoice_number"] \
+        == body["number"]
