@@ -22,12 +22,19 @@
   }
   // Lists that stack their rows on a phone (<table class="list stack">) hide their header there:
   // each cell but a row's first (its number or name) carries its column's name as data-label,
-  // which the phone's style shows before the value.
+  // which the phone's style shows before the value. A value of several lines (<br> between
+  // them) is wrapped in one box, so its lines stay beside the label, one under the other.
   function labelCells(table) {
     const names = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
     table.querySelectorAll("tbody tr").forEach((row) => {
       Array.from(row.cells).forEach((cell, i) => {
         if (i > 0 && names[i] && cell.colSpan === 1 && !cell.dataset.label) cell.dataset.label = names[i];
+        if (cell.dataset.label && cell.querySelector(":scope > br") && !cell.querySelector(":scope > .stack-value")) {
+          const box = document.createElement("span");
+          box.className = "stack-value";
+          box.append(...cell.childNodes);
+          cell.append(box);
+        }
       });
     });
   }
