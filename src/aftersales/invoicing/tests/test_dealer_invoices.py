@@ -188,12 +188,17 @@ def test_the_pages_show_the_dealers_invoice(net, client):
     assert "data-dealer-invoices-panel" in dealer_page and invoice.number in dealer_page
 
 
-def test_an_order_shipped_without_invoice_is_invoiced_from_the_start_page(net, client):
+def test_an_order_shipped_without_invoice_is_invoiced_from_the_start_page(net, client,
+                                                                        monkeypatch):
     with override_settings(INVOICE_ISSUER=REFUSING):
         material = ship(net, paid_order(net))
+        later = ship(net, paid_order(net))
     client.login(username=net["accountant"].username, password=PASSWORD)
+    monkeypatch.setattr("aftersales.invoicing.views.invoices.ORDERS_SHOWN", 1)
     home = client.get(reverse("invoicing:home")).content.decode()
     assert "data-orders-to-invoice" in home and material.number in home
+    assert later.number not in home and "共 2 张订货单" in home  # the oldest first
+    monkeypatch.undo()
     panel = client.get(reverse("parts:material_request", args=[material.pk])).content.decode()
     assert "data-order-invoice-now" in panel
     response = client.post(reverse("invoicing:order_invoice", args=[material.pk]))
@@ -204,7 +209,9 @@ def test_an_order_shipped_without_invoice_is_invoiced_from_the_start_page(net, c
                         {"next": "https://evil.example/"}, follow=False)
     assert again.status_code == 302 and again.url == reverse("invoicing:home")
     assert Invoice.objects.count() == 1
-    assert "data-orders-to-invoice" not in client.get(reverse("invoicing:home")).content.decode()
+    home = client.get(reverse("invoicing:home")).content.decode()
+    assert f'data-order="{material.pk}"' not in home and f'data-order="{later.pk}"' in home
+    assert "data-orders-more" not in home
 
 
 def test_the_api_reads_and_issues_a_dealers_invoice(net, client):

@@ -116,14 +116,19 @@ def invoice_filter(request, queryset):
     return queryset
 
 
-def _orders_to_invoice() -> list:
+ORDERS_SHOWN = 50
+
+
+def _orders_to_invoice() -> tuple[list, int]:
     """Dealers' charged orders shipped without an invoice (the tax platform refused it when
-    they shipped), oldest first, each with what it cost and what was paid."""
-    orders = list(invoiceable_orders().select_related("dealer").prefetch_related("lines", "payments")
-                  .order_by("shipped_at", "id"))
+    they shipped, or they shipped before orders were invoiced): the oldest ``ORDERS_SHOWN``,
+    each with what it cost and what was paid, and how many there are."""
+    pending = invoiceable_orders()
+    orders = list(pending.select_related("dealer").prefetch_related("lines", "payments")
+                  .order_by("shipped_at", "id")[:ORDERS_SHOWN])
     for order in orders:
         order.due, order.paid = order_due(order), order_paid(order)
-    return orders
+    return orders, (pending.count() if len(orders) == ORDERS_SHOWN else len(orders))
 
 
 @require_GET
@@ -135,10 +140,11 @@ def home(request):
     page = CappedPaginator(invoices.order_by("-issued_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     to_invoice = _to_invoice(period)
+    orders_to_invoice, orders_count = _orders_to_invoice()
     return render(request, "invoicing/home.html", {
         "page": page, "query": page_query(request), "to_invoice": to_invoice,
         "contracts_to_invoice": _contracts_to_invoice(),
-        "orders_to_invoice": _orders_to_invoice(),
+        "orders_to_invoice": orders_to_invoice, "orders_to_invoice_count": orders_count,
         "to_invoice_total": sum((r["total"] for r in to_invoice), Decimal("0.00")),
         "period": period, "period_input": month_input(period) if period else "",
         "this_month": month_input(month_value(None)),
