@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -190,10 +191,16 @@ def test_the_pages_show_the_dealers_invoice(net, client):
 
 def test_an_order_shipped_without_invoice_is_invoiced_from_the_start_page(net, client,
                                                                         monkeypatch):
+    client.login(username=net["accountant"].username, password=PASSWORD)
     with override_settings(INVOICE_ISSUER=REFUSING):
         material = ship(net, paid_order(net))
+        with CaptureQueriesContext(connection) as one_listed:
+            client.get(reverse("invoicing:home"))
         later = ship(net, paid_order(net))
-    client.login(username=net["accountant"].username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as both_listed:
+        client.get(reverse("invoicing:home"))
+    # the orders' lines and payments are read once for the list, not once per order
+    assert len(both_listed.captured_queries) == len(one_listed.captured_queries)
     monkeypatch.setattr("aftersales.invoicing.views.invoices.ORDERS_SHOWN", 1)
     home = client.get(reverse("invoicing:home")).content.decode()
     assert "data-orders-to-invoice" in home and material.number in home

@@ -51,8 +51,8 @@ def order_due(material: MaterialRequest) -> Decimal:
 
 def order_paid(material: MaterialRequest) -> Decimal:
     """What the dealer paid, less what was refunded (summed in Python: SQLite sums decimals in
-    floating point)."""
-    return sum(material.payments.values_list("amount", flat=True), Decimal("0.00"))
+    floating point; a list that prefetched the orders' payments reads no more rows)."""
+    return sum((payment.amount for payment in material.payments.all()), Decimal("0.00"))
 
 
 def _amount_clean(raw) -> Decimal:
