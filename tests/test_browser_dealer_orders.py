@@ -2,7 +2,9 @@
 service department approves and picks it; shipping is refused while it is unpaid; the accountant
 finds it among the orders to be paid and records the bank transfer; the service department ships
 it — which invoices it to the dealer — and the dealer confirms it arrived: the parts are then in
-the dealer's stock, and the accountant opens the dealer's invoice from the order.
+the dealer's stock, and the accountant opens the dealer's invoice from the order. Then the
+dealer sends a part back (PT-3): the store receives it on the order's page, it is refunded, and
+the invoice is credited by as much.
 Screenshots: docs/screenshots/dealers-order-*.png, invoicing-dealer-invoice.png (set SCREENSHOT_DIR=docs/screenshots to keep
 them; by default they go to /tmp/shots/dealers/)."""
 
@@ -135,3 +137,28 @@ def test_a_dealer_orders_parts_pays_and_receives_them(browser, live_server):
     accountant.locator("[data-print-view]").click()
     expect(accountant.locator("[data-buyer]")).to_contain_text("浦东安泰经销商")
     expect(accountant.locator("[data-order-part]")).to_have_count(2)
+
+    # PT-3: the dealer sends one valve back unused; the store receives it on the order's page
+    hq.goto(f"{live_server.url}/parts/material-requests/{order.pk}/")
+    form = hq.locator("form[data-send-back]")
+    form.locator(f"input[name='back_{order.lines.get(part=valve).pk}']").fill("1")
+    form.locator("input[name=note]").fill("顺丰 SF1001，包装未拆")
+    hq.screenshot(path=str(SHOTS / "dealers-order-send-back.png"), full_page=True)
+    form.locator("[data-step=send-back]").click()
+    expect(hq.locator(".msg-success")).to_contain_text("总仓")
+    back = hq.locator("[data-order-return]")
+    expect(back).to_contain_text("顺丰 SF1001")
+    expect(back.locator("[data-refund]")).to_have_text("¥48.30")
+    expect(hq.locator("[data-due]")).to_have_text("¥128.30")
+    assert stock_on_hand(warehouse=stock, part=valve) == 1
+    assert stock_on_hand(warehouse=central, part=valve) == 19
+    dealer_page.reload()
+    expect(dealer_page.locator("[data-order-return]")).to_contain_text("¥48.30")
+    assert dealer_page.locator("form[data-send-back]").count() == 0
+    dealer_page.locator("[data-section=returns]").scroll_into_view_if_needed()
+    dealer_page.screenshot(path=str(SHOTS / "dealers-order-sent-back.png"), full_page=True)
+    assert dealer_page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the invoice is credited by the refund: still nothing outstanding
+    accountant.goto(f"{live_server.url}/invoicing/{invoice.pk}/")
+    expect(accountant.locator("[data-credit-notes]")).to_contain_text("退回")
+    expect(accountant.locator("[data-outstanding]")).to_have_text("¥0.00")

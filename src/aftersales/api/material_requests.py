@@ -1,7 +1,8 @@
 """/api/v1/material-requests/ (PT-2): list, retrieve, create (idempotent with an
 ``Idempotency-Key``) and the steps as ``POST …/{id}/{action}/``: approve, pick, ship, receive,
 cancel. A dealer's login (its system) places, reads, receives and cancels its own parts orders
-here (PT-1); the back office records a dealer's payment with ``POST …/{id}/payments/``. Reads go
+here (PT-1); the back office records a dealer's payment with ``POST …/{id}/payments/``, and the
+store the parts a dealer sent back with ``POST …/{id}/returns/`` (PT-3). Reads go
 through ``restrict``; every write calls parts.services (a dealer's order, dealers.services)."""
 
 from decimal import Decimal
@@ -21,10 +22,12 @@ from aftersales.parts.models import (
     MaterialRequest,
     MaterialRequestLine,
     MaterialRequestPayment,
+    OrderReturn,
+    OrderReturnLine,
     Part,
     Warehouse,
 )
-from aftersales.parts.services import order_pay
+from aftersales.parts.services import order_pay, order_return_receive
 from aftersales.parts.services import requests as mr_services
 from aftersales.parts.services.order_payments import order_lines_amount
 from aftersales.service.models import ServiceRequest
@@ -39,7 +42,8 @@ from .views import IDEMPOTENCY_HEADER, expected_version
 class MaterialRequestLineSerializer(ModelSerializer):
     class Meta:
         model = MaterialRequestLine
-        fields = ["id", "part", "quantity", "picked_quantity", "reserved_quantity", "unit_price"]
+        fields = ["id", "part", "quantity", "picked_quantity", "reserved_quantity",
+                  "returned_quantity", "unit_price"]
         read_only_fields = fields
 
 
@@ -50,9 +54,29 @@ class MaterialRequestPaymentSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class OrderReturnLineSerializer(ModelSerializer):
+    class Meta:
+        model = OrderReturnLine
+        fields = ["order_line", "part", "quantity", "unit_price"]
+        read_only_fields = fields
+
+
+class OrderReturnSerializer(ModelSerializer):
+    lines = OrderReturnLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OrderReturn
+        fields = ["id", "number", "amount", "note", "received_at", "received_by", "lines"]
+        read_only_fields = fields
+
+
 class MaterialRequestSerializer(ModelSerializer):
     lines = MaterialRequestLineSerializer(many=True, read_only=True)
     payments = MaterialRequestPaymentSerializer(many=True, read_only=True)
+    order_returns = OrderReturnSerializer(
+        many=True, read_only=True,
+        help_text=_("A dealer's order: the parts it sent back, as the store received them "
+                    "(a charged order's refund is a negative payment)."))
     amount_due = serializers.SerializerMethodField(
         help_text=_("A dealer's charged order: the picked quantities (before picking, the "
                     "requested ones) at the lines' prices; null for any other request."))
@@ -69,7 +93,7 @@ class MaterialRequestSerializer(ModelSerializer):
                   "shipping_number", "delivery_date", "picked_at", "shipped_at", "received_at",
                   "lines",
                   "dealer", "dealer_job", "amount_due", "amount_paid", "payments",
-                  "invoice_number", "version", "created_at"]
+                  "order_returns", "invoice_number", "version", "created_at"]
         read_only_fields = fields
 
     @staticmethod
@@ -119,6 +143,14 @@ class PaymentInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+class ReturnInputSerializer(serializers.Serializer):
+    lines = serializers.DictField(
+        child=serializers.CharField(max_length=20), allow_empty=False,
+        help_text=_("Line id → the quantity that came back (at most what shipped of the line, "
+                    "less what came back before)."))
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
 class StepSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False)
@@ -150,7 +182,8 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return (MaterialRequest.objects.restrict(self.request.user, "view")
                 .select_related("invoice_line__invoice")
-                .prefetch_related("lines", "payments").order_by("-created_at", "-id"))
+                .prefetch_related("lines", "payments", "order_returns__lines")
+                .order_by("-created_at", "-id"))
 
     @extend_schema(request=MaterialRequestCreateSerializer,
                    responses={201: MaterialRequestSerializer}, parameters=[IDEMPOTENCY_HEADER])
@@ -185,6 +218,20 @@ class MaterialRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = PaymentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order_pay(actor=request.user, material_request=material, **data.validated_data)
+        material = self.get_queryset().get(pk=material.pk)
+        return Response(MaterialRequestSerializer(material).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReturnInputSerializer, responses={201: MaterialRequestSerializer},
+                   summary="The store receives parts the dealer sent back against its order",
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"], url_path="returns")
+    @idempotent
+    def order_returns(self, request, pk=None):
+        material = self.get_object()
+        data = ReturnInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_return_receive(actor=request.user, material_request=material,
+                             **data.validated_data)
         material = self.get_queryset().get(pk=material.pk)
         return Response(MaterialRequestSerializer(material).data, status=status.HTTP_201_CREATED)
 

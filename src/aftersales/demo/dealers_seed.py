@@ -99,8 +99,9 @@ def seed_dealers(rng, clock, admin, manager) -> None:
 
 
 def _orders(rng, manager, dealers, logins) -> None:
-    """PT-1: the first dealer's parts orders — one received (paid by transfer), one picked and
-    waiting for its payment, and one for its accepted job (free when the job is in warranty)."""
+    """PT-1: the first dealer's parts orders — one received (paid by transfer; one part sent
+    back and refunded), one picked and waiting for its payment, and one for its accepted job
+    (free when the job is in warranty)."""
     dealer, user = dealers[0], logins[dealers[0].pk]
     parts = list(Part.objects.filter(active=True, prices__isnull=False).distinct()
                  .order_by("code")[:6])
@@ -120,6 +121,11 @@ def _orders(rng, manager, dealers, logins) -> None:
                             reference=f"ICBC-{order.number}")
             order = stock.material_request_ship(actor=manager, material_request=order)
             stock.material_request_receive(actor=user, material_request=order)
+            # PT-3: one part of it came back unused; the store refunds it (and credits the
+            # order's invoice: invoicing's handler)
+            line = order.lines.order_by("id").first()
+            stock.order_return_receive(actor=manager, material_request=order,
+                                       lines={str(line.pk): "1"}, note="型号订错，包装未拆")
     job = dealer.jobs.filter(state=JobState.ACCEPTED).first()
     if job is not None:
         services.dealer_parts_order(actor=user, job=job, lines=[(parts[0], 1)],

@@ -6,7 +6,8 @@ Runs after billing's handler (billing comes first in INSTALLED_APPS), which has 
 job's charge sheet: a customer who is invoiced now gets the job's invoice at once (BL-1, WK-2).
 A contract signed by such a customer gets its fee's invoice at once; a contract whose fee is
 invoiced keeps that fee (a correction is a credit note). A dealer's charged parts order, paid in
-full, is invoiced to the dealer as it ships (PT-1).
+full, is invoiced to the dealer as it ships (PT-1); parts the dealer sends back against it credit
+that invoice by what the store refunded.
 """
 
 import logging
@@ -24,6 +25,7 @@ from .services import (
     instalments_overdue_notify,
     invoice_issue_for_job,
     order_invoice_issue,
+    order_return_credit,
 )
 from .services.invoices import INVOICED_ORDER_STATUSES
 
@@ -57,6 +59,14 @@ def order_invoice_now_for(change: Change) -> None:
         log.warning("invoice for %s not issued: %s", order, error.messages)
 
 
+def order_return_credit_for(change: Change) -> None:
+    """Parts a dealer sent back were refunded: credit the order's invoice by the refund, in the
+    receipt's transaction (an order not invoiced yet is invoiced later for what it kept). A
+    credit the invoice cannot take rolls the receipt back, naming the invoice."""
+    order_return_credit(actor=change.actor, order=change.subject,
+                        order_return_id=change.data["order_return"])
+
+
 def contract_invoice_now_for(change: Change) -> None:
     """Invoice a new contract's fee now if its customer is invoiced now; if the invoice cannot
     be issued, the contract is still made and its fee waits on the accountant's list."""
@@ -86,6 +96,7 @@ def instalments_overdue_notify_for(change: Change) -> None:
 HANDLERS = {
     "contract.create": [contract_invoice_now_for],
     "contract.update": [contract_fee_kept_for],
+    "material_request.return": [order_return_credit_for],
     "material_request.ship": [order_invoice_now_for],
     "service_request.complete": [invoice_now_for],
     "service_request.hand_back": [invoice_now_for],

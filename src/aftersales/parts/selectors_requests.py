@@ -108,6 +108,7 @@ def lines_with_availability(material: MaterialRequest) -> list:
     for line in lines:
         if line.unit_price is not None:  # a dealer's charged order
             line.amount = order_lines_amount([line])
+        line.returnable = (line.picked_quantity or Decimal(0)) - line.returned_quantity
     if material.status not in BEFORE_PICKING:
         return lines
     parts = [line.part_id for line in lines]
@@ -140,13 +141,22 @@ def material_request_actions(material: MaterialRequest, user) -> set[str]:
     return allowed
 
 
+def order_returns(material: MaterialRequest) -> list:
+    """The parts the dealer sent back against ``material``, oldest first, with their lines."""
+    if not material.is_dealer_order:
+        return []
+    return list(material.order_returns.select_related("received_by")
+                .prefetch_related("lines__part"))
+
+
 def material_request_events(material: MaterialRequest) -> list:
     """The request's history, each event with ``label``: its step's name in the user's
     language."""
     labels = {name: t.label for name, t in material_request_workflow.transitions.items()}
     labels.update({"create": _("Requested"), "payment": _("Payment recorded"),
                    "refund": _("Refunded"), "reserve": _("Stock reserved"),
-                   "promise": _("Delivery date confirmed")})
+                   "promise": _("Delivery date confirmed"),
+                   "return": _("Parts sent back received")})
     events = list(event_list(material))
     for event in events:
         event.label = labels.get(event.action, event.action)

@@ -31,6 +31,8 @@ urlpatterns = [
          name="material_request_shipping_order"),
     path("material-requests/<int:pk>/payments/", mr.material_request_payment,
          name="material_request_payment"),
+    path("material-requests/<int:pk>/returns/", mr.material_request_return,
+         name="material_request_return"),
     path("material-requests/<int:pk>/<str:step>/", mr.material_request_step,
          name="material_request_step"),
     path("stock/", st.stock_places, name="stock_places"),

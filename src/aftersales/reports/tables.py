@@ -246,6 +246,8 @@ DEALER_PARTS_COLUMNS = [
     _c("name", _("Dealer"), "text"), _c("charged_quantity", _("Charged"), "quantity"),
     _c("charged_value", _("Charged value"), "money"),
     _c("free_quantity", _("Free (warranty)"), "quantity"),
+    _c("returned_quantity", _("Parts sent back"), "quantity"),
+    _c("returned_value", _("Value sent back"), "money"),
     _c("paid", _("Payments received"), "money"),
 ]
 

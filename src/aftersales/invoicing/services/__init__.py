@@ -1,7 +1,7 @@
 """Every write of invoicing, one module per document (each area adds its import here)."""
 
 from .allocations import allocation_reverse, customer_payment_record, payment_apply
-from .credits import credit_note_issue, invoice_credited
+from .credits import credit_note_issue, invoice_credited, order_return_credit
 from .invoices import (
     contract_invoice_issue,
     contract_invoice_now,
@@ -35,5 +35,6 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "invoiceable_contracts", "invoiceable_orders", "invoiceable_sheets",
            "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
            "last_period", "month_bounds", "order_invoice_issue", "order_invoice_of",
+           "order_return_credit",
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
            "return_note_issue", "return_note_receive"]

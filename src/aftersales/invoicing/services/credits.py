@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.events import event_append
 from aftersales.core.numbering import next_number
+from aftersales.parts.models import OrderReturn
 
 from ..choices import CreditKind
 from ..models import CreditNote, CreditNoteLine, Invoice
@@ -117,3 +118,23 @@ def credit_note_issue(*, actor, customer=None, amount, reason: str,
             event_append(subject=invoice, action="credit", actor=actor, note=note.number,
                          data={"credit_note": note.number, "amount": str(value)})
     return note
+
+
+def order_return_credit(*, actor, order, order_return_id: int) -> CreditNote | None:
+    """Parts the dealer sent back against its invoiced ``order`` were refunded: a credit note
+    to the dealer against the order's invoice for the refund, a line per part, its source the
+    return (parts.OrderReturn). None when nothing was refunded (a free order) or the order has
+    no invoice yet (it is invoiced later for what the dealer kept)."""
+    document = OrderReturn.objects.prefetch_related("lines__part").get(pk=order_return_id)
+    invoice = Invoice.objects.filter(lines__order=order).first()
+    if not document.amount or invoice is None:
+        return None
+    lines = [(_("%(part)s %(name)s × %(quantity)s sent back")
+              % {"part": line.part.code, "name": line.part.name,
+                 "quantity": f"{line.quantity.normalize():f}"}, line.amount)
+             for line in document.lines.all() if line.amount]
+    return credit_note_issue(
+        actor=actor, amount=document.amount, kind=CreditKind.CREDIT, invoice=invoice,
+        source=document, lines=lines,
+        reason=_("Parts sent back against %(order)s (%(return)s), refunded to the dealer.")
+        % {"order": order.number, "return": document.number})

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.numbering import next_number, period_bounds
 from aftersales.customers.models import Customer, MaintenanceContract
-from aftersales.parts.models import MaterialRequest, MaterialRequestStatus
+from aftersales.parts.models import MaterialRequest, MaterialRequestLine, MaterialRequestStatus
 from aftersales.parts.services import order_due, order_paid
 from aftersales.service.choices import Category
 
@@ -286,8 +287,11 @@ INVOICED_ORDER_STATUSES = (MaterialRequestStatus.SHIPPED, MaterialRequestStatus.
 
 
 def invoiceable_orders():
-    """Dealers' charged parts orders that have shipped and are not on an invoice yet."""
-    return MaterialRequest.objects.filter(dealer__isnull=False, chargeable=True,
+    """Dealers' charged parts orders that have shipped and are not on an invoice yet (and of
+    which the dealer kept something: an order whose parts all came back has nothing to invoice)."""
+    kept = MaterialRequestLine.objects.filter(material_request=OuterRef("pk"),
+                                              picked_quantity__gt=F("returned_quantity"))
+    return MaterialRequest.objects.filter(Exists(kept), dealer__isnull=False, chargeable=True,
                                           status__in=INVOICED_ORDER_STATUSES,
                                           invoice_line__isnull=True)
 
@@ -309,7 +313,11 @@ def order_invoice_issue(*, actor, order) -> Invoice:
             raise ValidationError({"order": [
                 _("%(number)s is invoiced already.") % {"number": locked.number}]})
         due, paid = order_due(locked), order_paid(locked)
-        if due <= 0 or paid < due:
+        if due <= 0:
+            raise ValidationError({"order": [
+                _("%(number)s: every part came back, so there is nothing to invoice.")
+                % {"number": locked.number}]})
+        if paid < due:
             raise ValidationError({"order": [
                 _("%(number)s: paid %(paid)s of %(due)s; it is invoiced once paid in full.")
                 % {"number": locked.number, "paid": paid, "due": due}]})
@@ -319,7 +327,8 @@ def order_invoice_issue(*, actor, order) -> Invoice:
 def customer_invoice_required(invoice) -> None:
     """Refuse what only a customer's invoice takes — a payment against it, a schedule, a return
     note — on a dealer's: its order was paid in full before it was issued (a correction is a
-    credit note; goods a dealer sends back are not built yet, docs/invoicing.md)."""
+    credit note; parts the dealer sends back come back against the order, parts' OrderReturn,
+    which credits the invoice)."""
     if invoice is not None and invoice.dealer_id is not None:
         raise ValidationError({"invoice": [
             _("%(number)s is a dealer's invoice for a parts order paid in full; it takes no "

@@ -18,10 +18,11 @@ from aftersales.core.events import event_list
 from aftersales.dealers.tests.test_orders import DAY, _world, order, pay, picked
 from aftersales.parts import services as parts
 from aftersales.parts.models import MaterialRequestStatus as S
+from aftersales.parts.models import OrderReturn
 from aftersales.service.tests.factories import Cast
 
 from ..choices import CreditKind, InvoiceKind
-from ..models import Invoice, InvoiceLine
+from ..models import CreditNote, Invoice, InvoiceLine
 from ..selectors import invoice_balances, receivables
 from ..services import (
     credit_note_issue,
@@ -248,3 +249,59 @@ def test_the_api_reads_and_issues_a_dealers_invoice(net, client):
     assert order_read["invoice_number"] == body["number"]
     assert client.get("/api/v1/material-requests/").json()["results"][0]["invoice_number"] \
         == body["number"]
+
+
+def send_back(net, material, **by_part):
+    lines = {str(line.pk): by_part[line.part.code]
+             for line in material.lines.select_related("part") if line.part.code in by_part}
+    return parts.order_return_receive(actor=net["cast"].manager, material_request=material,
+                                      lines=lines, note="SF-9")
+
+
+def test_parts_sent_back_credit_the_orders_invoice_by_the_refund(net, client):
+    material = ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    document = send_back(net, material, **{"IGN-1": "2"})
+    note = CreditNote.objects.get()
+    assert (note.kind, note.invoice, note.dealer, note.customer, note.amount) == (
+        CreditKind.CREDIT, invoice, net["d1"], None, Decimal("40.00"))
+    assert (note.source_id, note.source_label) == (document.pk, document.number)
+    assert material.number in note.reason and document.number in note.reason
+    assert [(line.description, line.amount) for line in note.lines.all()] == [
+        (f"IGN-1 {net['part'].name} × 2 退回", Decimal("40.00"))]
+    # paid 108.30, refunded 40.00, credited 40.00: nothing outstanding either way
+    balance = invoice_balances(Invoice.objects.all())[0]
+    assert (balance.paid, balance.credited, balance.outstanding) == (
+        Decimal("68.30"), Decimal("40.00"), Decimal("0.00"))
+    client.login(username=net["accountant"].username, password=PASSWORD)
+    page = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()
+    assert note.number in page and document.number in page
+
+
+def test_a_credit_the_invoice_cannot_take_refuses_the_return_and_saves_nothing(net):
+    material = ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    credit_note_issue(actor=net["accountant"], amount="100.00", reason="折让",
+                      kind=CreditKind.CREDIT, invoice=invoice)
+    with pytest.raises(ValidationError) as refused:
+        send_back(net, material, **{"IGN-1": "1"})
+    assert invoice.number in refused.value.message_dict["amount"][0]
+    assert not OrderReturn.objects.exists() and CreditNote.objects.count() == 1
+    assert parts.order_paid(material) == Decimal("108.30")
+
+
+def test_an_order_not_invoiced_yet_is_invoiced_for_what_the_dealer_kept(net):
+    with override_settings(INVOICE_ISSUER=REFUSING):
+        material = ship(net, paid_order(net))
+        other = ship(net, paid_order(net))
+    send_back(net, material, **{"VLV-1": "1"})
+    assert not CreditNote.objects.exists()  # nothing to credit yet
+    invoice = order_invoice_issue(actor=net["accountant"], order=material)
+    assert invoice.total == Decimal("60.00")
+    assert invoice_balances(Invoice.objects.all())[0].outstanding == 0
+    # every part of the other came back: it leaves the list, with nothing to invoice
+    send_back(net, other, **{"VLV-1": "1", "IGN-1": "3"})
+    assert not invoiceable_orders().exists()
+    with pytest.raises(ValidationError) as nothing:
+        order_invoice_issue(actor=net["accountant"], order=other)
+    assert other.number in nothing.value.message_dict["order"][0]

@@ -3,6 +3,7 @@
 from .catalogue import Part
 from .counts import StockCount, StockCountLine, StockCountStatus
 from .loans import Loan, LoanStatus
+from .order_returns import OrderReturn, OrderReturnLine
 from .prices import PartPrice
 from .requests import (
                        MaterialRequest,
@@ -14,7 +15,7 @@ from .returns import ReturnObligation, ReturnStatus
 from .stock import StockBalance, StockMove, Warehouse
 
 __all__ = ["StockCount", "StockCountLine", "StockCountStatus",
-           "Loan", "LoanStatus", "ReturnObligation", "ReturnStatus",
+           "Loan", "LoanStatus", "OrderReturn", "OrderReturnLine", "ReturnObligation", "ReturnStatus",
            "MaterialRequest", "MaterialRequestLine", "MaterialRequestPayment",
            "MaterialRequestStatus", "Part", "PartPrice",
            "StockBalance", "StockMove", "Warehouse"]

@@ -162,6 +162,10 @@ class MaterialRequestLine(models.Model):
     # picked); parts.selectors.reserved_quantity sums it
     reserved_quantity = models.DecimalField(_("reserved"), max_digits=14, decimal_places=3,
                                             null=True, blank=True)
+    # what the dealer sent back of the line (OrderReturnLine rows, kept here under the order's
+    # lock so that what it owes and may still send back are read without a query per line)
+    returned_quantity = models.DecimalField(_("sent back"), max_digits=14, decimal_places=3,
+                                            default=0)
     # a dealer's charged order: what it pays a unit (the cost on the price list on the order's
     # day, PT-1); empty on every other line (free, or a technician's or workshop's request)
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2,
@@ -175,6 +179,8 @@ class MaterialRequestLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="parts_mr_line_positive"),
             models.CheckConstraint(condition=Q(unit_price__isnull=True) | Q(unit_price__gte=0),
                                    name="parts_mr_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(returned_quantity__gte=0),
+                                   name="parts_mr_line_returned_not_negative"),
             models.UniqueConstraint(fields=["material_request", "part"],
                                     name="parts_mr_line_one_per_part"),
         ]
@@ -185,7 +191,8 @@ class MaterialRequestLine(models.Model):
 
 class MaterialRequestPayment(AppendOnlyModel):
     """What a dealer paid for its parts order before it shipped (PT-1), and what was refunded
-    when a paid order was cancelled (a negative row). A ledger: never changed."""
+    when a paid order was cancelled or parts of it were sent back (a negative row). A ledger:
+    never changed."""
 
     material_request = models.ForeignKey(MaterialRequest, on_delete=models.PROTECT,
                                          related_name="payments",

@@ -4,7 +4,8 @@ maker sells to dealers at cost, paid before shipping; docs/parts.md, "Dealers' p
 An order's amount is known once it is picked: the picked quantities × the prices its lines took
 on the order's day. The back office then records the dealer's payment (one or more rows, never
 more than is owed); shipping refuses an order not paid in full; cancelling a paid order refunds
-it with a negative row in the cancel's transaction. Payment rows are a ledger: never changed.
+it with a negative row in the cancel's transaction, as receiving parts the dealer sent back
+refunds what they cost (``services.order_returns``). Payment rows are a ledger: never changed.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -31,14 +32,15 @@ def may_take_payment(user) -> bool:
 
 
 def order_lines_amount(lines) -> Decimal:
-    """Σ price × quantity of a charged order's ``lines``: the picked quantity once picked,
-    the requested one before (what it would cost)."""
+    """Σ price × quantity of a charged order's ``lines``: the picked quantity once picked, less
+    what the dealer sent back (``services.order_returns``); the requested one before (what it
+    would cost)."""
     total = Decimal("0.00")
     for line in lines:
         if line.unit_price is None:
             continue
         quantity = line.picked_quantity if line.picked_quantity is not None else line.quantity
-        total += (line.unit_price * quantity).quantize(CENT)
+        total += (line.unit_price * (quantity - line.returned_quantity)).quantize(CENT)
     return total
 
 

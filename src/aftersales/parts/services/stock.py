@@ -195,14 +195,20 @@ def stock_move(*, actor, warehouse: Warehouse, part: Part, kind: str, quantity,
 
 
 def stock_transfer(*, actor, source: Warehouse, target: Warehouse, part: Part, quantity,
-                   reference: str = "", note: str = "") -> tuple[StockMove, StockMove]:
-    """Move stock from one place to another: two moves in one transaction."""
+                   reference: str = "", note: str = "",
+                   by_receiver: bool = False) -> tuple[StockMove, StockMove]:
+    """Move stock from one place to another: two moves in one transaction. Whoever may move
+    stock in ``source`` sends it; ``by_receiver``: whoever may move stock in ``target`` takes
+    it in (parts a dealer sent back, received at the store)."""
     amount = quantity_clean(part, quantity)
     if source.pk == target.pk:
         raise ValidationError({"target": [_("Choose another place to move the stock to.")]})
-    _require_place(actor, source)
-    if not target.active:
-        raise ValidationError({"target": [_("%(place)s is closed.") % {"place": target}]})
+    if by_receiver:
+        _require_place(actor, target)
+    else:
+        _require_place(actor, source)
+        if not target.active:
+            raise ValidationError({"target": [_("%(place)s is closed.") % {"place": target}]})
     with transaction.atomic():
         # Lock both rows in one order, so two opposite transfers cannot deadlock.
         first, second = sorted((source, target), key=lambda w: w.pk)

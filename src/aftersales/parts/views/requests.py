@@ -20,12 +20,12 @@ from aftersales.core.dates import local_today
 from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
-from aftersales.core.views import page_query, roles_required, service_run
+from aftersales.core.views import page_query, roles_required, service_run, service_value
 
 from .. import selectors_requests as selectors
 from ..choices import PAYABLE_METHODS
 from ..models import MaterialRequestStatus, Part, Warehouse
-from ..services import order_payments
+from ..services import order_payments, order_returns
 from ..services import requests as services
 
 LINE_ROWS = 4
@@ -160,8 +160,26 @@ def material_request_detail(request, pk):
         "methods": PAYABLE_METHODS,
         "actions": selectors.material_request_actions(material, request.user),
         "events": selectors.material_request_events(material),
+        "returns": selectors.order_returns(material),
+        "may_return": order_returns.may_receive_return(request.user, material),
         "today": local_today().isoformat(),
     })
+
+
+@require_POST
+@orders_required
+def material_request_return(request, pk):
+    """The store receives parts the dealer sent back against its order (a quantity per line)."""
+    material = selectors.material_request_get(user=request.user, pk=pk)
+    quantities = {key.removeprefix("back_"): value.strip()
+                  for key, value in request.POST.items() if key.startswith("back_")}
+    done, document = service_value(request, lambda: order_returns.order_return_receive(
+        actor=request.user, material_request=material, lines=quantities,
+        note=request.POST.get("note", "")))
+    if done:
+        messages.success(request, _("%(number)s recorded: the parts are back in %(place)s.")
+                         % {"number": document.number, "place": material.source.name})
+    return redirect("parts:material_request", material.pk)
 
 
 @require_POST

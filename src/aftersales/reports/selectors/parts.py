@@ -20,6 +20,10 @@ are no job's moves: they are counted apart, **by dealer** (``by_dealer``, ``deal
 - **Charged** are the picked quantities of its chargeable orders, valued as the dealer pays
   them (picked × the line's cost price, ``parts.services.order_payments.order_lines_amount``):
   the revenue. **Free** are the picked quantities of its free orders (a job in warranty).
+- **Sent back** are the parts dealers sent back against their orders that the store received in
+  the month (``OrderReturn.received_at``, whenever the order shipped), and their value as
+  refunded (the line's cost price; nothing for a free order's parts): a month already reported
+  is not changed by a later return.
 - **Paid** is what the back office recorded in the month (``MaterialRequestPayment.recorded_at``)
   on the dealer's orders, whatever their state, refunds as negatives: payment comes before
   shipping, so it need not fall in the month its order ships. A dealer with payments in the
@@ -27,7 +31,7 @@ are no job's moves: they are counted apart, **by dealer** (``by_dealer``, ``deal
 
 The sums are made in Python with Decimal (SQLite sums decimals in floating point); a month's
 issue and return moves are read once, with their usage lines in one more query; dealers'
-orders take three more (their lines, the payments, the dealers' names).
+orders take four more (their lines, the parts sent back, the payments, the dealers' names).
 """
 
 import re
@@ -38,9 +42,13 @@ from django.utils.translation import gettext as _
 
 from aftersales.dealers.models import Dealer
 from aftersales.parts.choices import MoveKind
-from aftersales.parts.models import MaterialRequestLine, MaterialRequestPayment, StockMove
+from aftersales.parts.models import (
+    MaterialRequestLine,
+    MaterialRequestPayment,
+    OrderReturnLine,
+    StockMove,
+)
 from aftersales.parts.models import MaterialRequestStatus as S
-from aftersales.parts.services.order_payments import order_lines_amount
 from aftersales.service.models import PartUsage
 
 from ..periods import Period
@@ -48,7 +56,8 @@ from ..periods import Period
 USAGE_REFERENCE = re.compile(r"^usage:(\d+)$")
 FIELDS = ("out_quantity", "out_value", "charged_quantity", "charged_value", "free_quantity",
           "free_value", "returned_quantity", "returned_value", "net_value")
-DEALER_FIELDS = ("charged_quantity", "charged_value", "free_quantity", "paid")
+DEALER_FIELDS = ("charged_quantity", "charged_value", "free_quantity", "returned_quantity",
+                 "returned_value", "paid")
 SOLD = (S.SHIPPED, S.RECEIVED)
 ZERO = Decimal(0)
 CENTS = Decimal("0.01")
@@ -94,7 +103,7 @@ def _dealer_zero() -> dict:
 
 def _by_dealer(*, period: Period, centre=None, centres=None) -> tuple[list[dict], dict]:
     """Parts sold to dealers in the month, by dealer, and their totals (see the module's
-    docstring): three queries, whatever the number of orders and lines."""
+    docstring): four queries, whatever the number of orders and lines."""
     where: dict = {"material_request__dealer__isnull": False}
     if centre is not None:
         where["material_request__service_centre"] = centre
@@ -107,6 +116,12 @@ def _by_dealer(*, period: Period, centre=None, centres=None) -> tuple[list[dict]
              .select_related("material_request")
              .only("quantity", "picked_quantity", "unit_price", "material_request__dealer",
                    "material_request__chargeable"))
+    sent_back = (OrderReturnLine.objects
+                 .filter(**{f"order_line__{key}": value for key, value in where.items()},
+                         order_return__received_at__gte=period.since,
+                         order_return__received_at__lt=period.until)
+                 .values_list("order_return__material_request__dealer_id", "quantity",
+                              "unit_price"))
     payments = MaterialRequestPayment.objects.filter(
         **where, recorded_at__gte=period.since, recorded_at__lt=period.until,
     ).values_list("material_request__dealer_id", "amount")
@@ -117,9 +132,12 @@ def _by_dealer(*, period: Period, centre=None, centres=None) -> tuple[list[dict]
         quantity = line.picked_quantity or ZERO
         if order.chargeable:
             row["charged_quantity"] += quantity
-            row["charged_value"] += order_lines_amount([line])
+            row["charged_value"] += (quantity * (line.unit_price or ZERO)).quantize(CENTS)
         else:
             row["free_quantity"] += quantity
+    for dealer_id, quantity, price in sent_back:
+        by_dealer[dealer_id]["returned_quantity"] += quantity
+        by_dealer[dealer_id]["returned_value"] += (quantity * (price or ZERO)).quantize(CENTS)
     for dealer_id, amount in payments:
         by_dealer[dealer_id]["paid"] += amount
     totals = _dealer_zero()

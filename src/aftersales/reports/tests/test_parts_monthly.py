@@ -251,37 +251,42 @@ def sold(month, clock_at):
     parts.material_request_cancel(actor=u2, material_request=o4, note="不要了")
     assert [p.amount for p in MaterialRequestPayment.objects.filter(material_request=o4)] == [
         D("100.00"), D("-100.00")]
+    # D1 sends October's valve back: November counts it and its refund, October stays as it was
+    parts.order_return_receive(actor=manager, material_request=o0,
+                               lines={str(o0.lines.get().pk): "1"})
     return {**month, "d1": d1, "d2": d2, "d3": d3}
 
 
-DEALER_KEYS = ("charged_quantity", "charged_value", "free_quantity", "paid")
+DEALER_KEYS = ("charged_quantity", "charged_value", "free_quantity", "returned_quantity",
+               "returned_value", "paid")
 
 
 def test_parts_sold_to_dealers_by_dealer(sold, django_assert_num_queries):
     a, b = sold["a"], sold["b"]
-    with django_assert_num_queries(5):  # moves, usage lines; dealers' lines, payments, names
+    # moves, usage lines; dealers' lines, parts sent back, payments, names
+    with django_assert_num_queries(6):
         figures = parts_monthly(period=_period())
     dealers_ = [(row["dealer"], row["name"], _pick(row, *DEALER_KEYS))
                 for row in figures["by_dealer"]]
     assert dealers_ == [
-        (sold["d1"].pk, "D1 浦东经销商", (D(5), D("156.60"), D(2), D("56.60"))),
-        (sold["d2"].pk, "D2 闵行经销商", (D(2), D("68.30"), D(0), D("-31.70"))),
-        (sold["d3"].pk, "D3 嘉定经销商", (D(0), D(0), D(0), D("48.30"))),
+        (sold["d1"].pk, "D1 浦东经销商", (D(5), D("156.60"), D(2), D(1), D("48.30"), D("8.30"))),
+        (sold["d2"].pk, "D2 闵行经销商", (D(2), D("68.30"), D(0), D(0), D(0), D("-31.70"))),
+        (sold["d3"].pk, "D3 嘉定经销商", (D(0), D(0), D(0), D(0), D(0), D("48.30"))),
     ]
     assert _pick(figures["dealer_totals"], *DEALER_KEYS) == (
-        D(7), D("224.90"), D(2), D("73.20"))
+        D(7), D("224.90"), D(2), D(1), D("48.30"), D("24.90"))
     _assert_job_figures(figures, a, b)  # parts sold to dealers are no job's parts out
     # one centre: its dealers' orders
     only_b = parts_monthly(period=_period(b.centre), centre=b.centre)
     assert [row["code"] for row in only_b["by_dealer"]] == ["D2", "D3"]
-    assert _pick(only_b["dealer_totals"], *DEALER_KEYS) == (D(2), D("68.30"), D(0), D("16.60"))
+    assert _pick(only_b["dealer_totals"], *DEALER_KEYS) == (D(2), D("68.30"), D(0), D(0), D(0), D("16.60"))
     assert parts_monthly(period=_period(), centres=[a.centre])["by_dealer"][0]["code"] == "D1"
     # October: O0 shipped, and the payments of O0, O1 and O4
     october = date(2026, 10, 1)
     before = parts_monthly(period=Period(october, month_end(october), centre_tz(None)))
     assert [(row["code"], _pick(row, *DEALER_KEYS)) for row in before["by_dealer"]] == [
-        ("D1", (D(1), D("48.30"), D(0), D("148.30"))),
-        ("D2", (D(0), D(0), D(0), D("100.00")))]
+        ("D1", (D(1), D("48.30"), D(0), D(0), D(0), D("148.30"))),
+        ("D2", (D(0), D(0), D(0), D(0), D(0), D("100.00")))]
 
 
 def test_the_dealers_table_on_the_page_and_in_excel(client, sold):
@@ -299,11 +304,12 @@ def test_the_dealers_table_on_the_page_and_in_excel(client, sold):
                               HTTP_ACCEPT_LANGUAGE="en")
     rows = list(load_workbook(BytesIO(download.content)).worksheets[2].iter_rows(values_only=True))
     assert rows == [
-        ("Dealer", "Charged", "Charged value", "Free (warranty)", "Payments received"),
-        ("D1 浦东经销商", 5, 156.6, 2, 56.6),
-        ("D2 闵行经销商", 2, 68.3, 0, -31.7),
-        ("D3 嘉定经销商", 0, 0, 0, 48.3),
-        ("Total", 7, 224.9, 2, 73.2),
+        ("Dealer", "Charged", "Charged value", "Free (warranty)", "Parts sent back", "Value sent back",
+         "Payments received"),
+        ("D1 浦东经销商", 5, 156.6, 2, 1, 48.3, 8.3),
+        ("D2 闵行经销商", 2, 68.3, 0, 0, 0, -31.7),
+        ("D3 嘉定经销商", 0, 0, 0, 0, 0, 48.3),
+        ("Total", 7, 224.9, 2, 1, 48.3, 24.9),
     ]
     with translation.override("zh-hans"):
         html = client.get(reverse("reports:parts_monthly"), {"month": "2026-11"},
