@@ -4,8 +4,9 @@ finds it among the orders to be paid and records the bank transfer; the service 
 it — which invoices it to the dealer — and the dealer confirms it arrived: the parts are then in
 the dealer's stock, and the accountant opens the dealer's invoice from the order. Then the
 dealer sends a part back (PT-3): the store receives it on the order's page, it is refunded, and
-the invoice is credited by as much.
-Screenshots: docs/screenshots/dealers-order-*.png, invoicing-dealer-invoice.png (set SCREENSHOT_DIR=docs/screenshots to keep
+the invoice is credited by as much; a credit note by hand leaves the dealer owed, and the
+accountant records the refund on the invoice.
+Screenshots: docs/screenshots/dealers-order-*.png, invoicing-dealer-*.png (set SCREENSHOT_DIR=docs/screenshots to keep
 them; by default they go to /tmp/shots/dealers/)."""
 
 import os
@@ -162,3 +163,18 @@ def test_a_dealer_orders_parts_pays_and_receives_them(browser, live_server):
     accountant.goto(f"{live_server.url}/invoicing/{invoice.pk}/")
     expect(accountant.locator("[data-credit-notes]")).to_contain_text("退回")
     expect(accountant.locator("[data-outstanding]")).to_have_text("¥0.00")
+    # a credit note by hand (the valve's price was lowered): the dealer is paid back on the page
+    credit = accountant.locator("[data-credit-notes] form")
+    credit.locator("input[name=amount]").fill("10.00")
+    credit.locator("input[name=reason]").fill("进水阀调价")
+    credit.locator("[data-credit]").click()
+    expect(accountant.locator("[data-owed-back]")).to_contain_text("¥10.00")
+    refund = accountant.locator("form[data-dealer-refund]")
+    expect(refund.locator("input[name=amount]")).to_have_value("10.00")
+    refund.locator("input[name=reference]").fill("ICBC-R-001")
+    accountant.screenshot(path=str(SHOTS / "invoicing-dealer-refund.png"), full_page=True)
+    refund.get_by_role("button", name="记录退给经销商的款项").click()
+    expect(accountant.locator(".msg-success")).to_contain_text("浦东安泰经销商")
+    expect(accountant.locator("[data-order-payments]")).to_contain_text("ICBC-R-001")
+    expect(accountant.locator("[data-outstanding]")).to_have_text("¥0.00")
+    assert accountant.locator("[data-owed-back]").count() == 0

@@ -69,6 +69,7 @@ from aftersales.parts.models import MaterialRequest, Part
 
 from .billing import PaymentSerializer
 from .idempotency import idempotent, key_required
+from .material_requests import MaterialRequestPaymentSerializer
 from .serializers import ModelSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -259,6 +260,13 @@ class InvoicePaymentCreateSerializer(serializers.Serializer):
                   "payment's own.")
 
 
+class DealerRefundSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"),
+                                      help_text="At most what the invoice owes the dealer back.")
+    reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
 class AllocationInputSerializer(serializers.Serializer):
     invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
@@ -441,6 +449,21 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
             services.payment_schedule_set(
                 **common, instalments=[(i["due_on"], i["amount"]) for i in v["instalments"]])
         return Response(InvoiceSerializer(self.get_object()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DealerRefundSerializer, responses={201: MaterialRequestPaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Pay a dealer back what a credit note against its invoice left it "
+                           "owed (a refund row on its parts order)")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def refund(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        invoice, v = self._posted(DealerRefundSerializer)
+        payment = services.dealer_refund_record(actor=request.user, invoice=invoice, **v)
+        return Response(MaterialRequestPaymentSerializer(payment).data,
                         status=status.HTTP_201_CREATED)
 
 

@@ -92,6 +92,11 @@ class InvoiceBalance:
         return self.invoice.total - self.paid - self.credited
 
     @property
+    def owed_back(self) -> Decimal:
+        """What the party is owed back (credited after it paid): the negative balance, or 0."""
+        return max(-self.outstanding, ZERO)
+
+    @property
     def bucket(self) -> str:
         return bucket_of(self.age_days)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/credit/", invoices.credit_note_new, name="credit_note_new"),
     path("<int:pk>/payment/", invoices.invoice_payment_new, name="invoice_payment_new"),
     path("<int:pk>/return/", invoices.return_note_new, name="return_note_new"),
+    path("<int:pk>/refund/", invoices.dealer_refund_new, name="dealer_refund_new"),
     path("<int:pk>/schedule/", invoices.payment_schedule_new, name="payment_schedule_new"),
     path("returns/<int:pk>/receive/", invoices.return_note_receive_view,
          name="return_note_receive"),

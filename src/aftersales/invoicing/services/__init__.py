@@ -19,7 +19,7 @@ from .invoices import (
     order_invoice_issue,
     order_invoice_of,
 )
-from .payments import invoice_payment_record
+from .payments import dealer_refund_record, invoice_payment_record
 from .returns import return_note_issue, return_note_receive
 from .schedules import (
     instalments_overdue_notify,
@@ -30,6 +30,7 @@ from .schedules import (
 
 __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now",
            "contract_invoice_of", "credit_note_issue", "customer_payment_record",
+           "dealer_refund_record",
            "instalments_overdue_notify", "invoice_amount_due", "invoice_credited",
            "invoice_issue", "invoice_issue_for_job", "invoice_payment_record",
            "invoiceable_contracts", "invoiceable_orders", "invoiceable_sheets",

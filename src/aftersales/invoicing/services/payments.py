@@ -1,14 +1,20 @@
 """Money received against an invoice as a whole (BL-1 "later", a contract's fee): billing's
 payment without a charge sheet, and the allocation that says it pays this invoice in full of
-its amount. A payment split over several invoices and money on account: services.allocations."""
+its amount. A payment split over several invoices and money on account: services.allocations.
+Money paid back to a dealer that a credit note against its invoice left owed:
+``dealer_refund_record``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.billing.services import payment_record_unsheeted
+from aftersales.core.events import event_append
+from aftersales.parts.models import MaterialRequest
+from aftersales.parts.services import order_refund
 
-from ..models import Invoice, InvoicePayment
+from ..models import Invoice, InvoiceLine, InvoicePayment
+from ..money import money
 from ..selectors import invoice_balances
 from .allocations import _allocation_write, _key_reused, invoices_lock
 from .invoices import customer_invoice_required
@@ -41,3 +47,49 @@ def invoice_payment_record(*, actor, invoice, amount, method: str, idempotency_k
                                        amount=payment.amount, at=payment.received_at,
                                        key=payment.idempotency_key)
     return allocation, True
+
+
+def dealer_refund_record(*, actor, invoice, amount, reference: str = "", note: str = "",
+                         owed_seen=None):
+    """Pay the dealer back what a credit note against its invoice left it owed (the invoice's
+    negative balance: it paid for its order in full before the invoice, and a credit took some
+    of that off). The refund is a row on the order's payment ledger (``parts.order_refund``),
+    so the order and the invoice show it alike; never more than is owed back. Locks the order
+    and then the invoice — the order in which receiving parts sent back locks them — so the
+    two at once neither deadlock nor both pay the same money back. ``owed_seen``: what the page
+    showed as owed back; if it changed meanwhile (the form sent twice, another clerk) nothing is
+    recorded."""
+    if invoice.dealer_id is None:
+        raise ValidationError({"invoice": [
+            _("%(number)s is a customer's invoice: money is paid back to a customer with a "
+              "refund credit note.") % {"number": invoice.number}]})
+    try:
+        value = money(amount)
+    except ValidationError as error:
+        raise ValidationError({"amount": error.messages}) from None
+    with transaction.atomic():
+        order_id = (InvoiceLine.objects.filter(invoice=invoice, order__isnull=False)
+                    .values_list("order", flat=True).first())
+        order = MaterialRequest.objects.select_for_update().get(pk=order_id)
+        invoice = invoices_lock([invoice.pk])[invoice.pk]
+        owed_back = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0].owed_back
+        if owed_seen not in (None, "") and money(owed_seen) != owed_back:
+            raise ValidationError({"amount": [
+                _("%(number)s changed meanwhile: %(owed)s is owed back to the dealer now. Look "
+                  "at it again before paying.") % {"number": invoice.number,
+                                                    "owed": owed_back}]})
+        if owed_back <= 0:
+            raise ValidationError({"amount": [
+                _("Nothing is owed back to the dealer on %(number)s.")
+                % {"number": invoice.number}]})
+        if value > owed_back:
+            raise ValidationError({"amount": [
+                _("Only %(owed)s is owed back to the dealer on %(number)s; %(amount)s is more.")
+                % {"owed": owed_back, "number": invoice.number, "amount": value}]})
+        payment = order_refund(
+            actor=actor, material_request=order, amount=value, reference=reference,
+            note=note or _("Paid back after the credit on %(number)s.") % {"number": invoice.number})
+        event_append(subject=invoice, action="refund", actor=actor, note=payment.note,
+                     data={"amount": str(value), "reference": payment.reference,
+                           "order": order.number})
+    return payment

@@ -15,10 +15,11 @@ from django.utils import translation
 
 from aftersales.accounts.tests.factories import PASSWORD
 from aftersales.core.events import event_list
+from aftersales.core.exceptions import PermissionDenied
 from aftersales.dealers.tests.test_orders import DAY, _world, order, pay, picked
 from aftersales.parts import services as parts
+from aftersales.parts.models import MaterialRequestPayment, OrderReturn
 from aftersales.parts.models import MaterialRequestStatus as S
-from aftersales.parts.models import OrderReturn
 from aftersales.service.tests.factories import Cast
 
 from ..choices import CreditKind, InvoiceKind
@@ -26,6 +27,7 @@ from ..models import CreditNote, Invoice, InvoiceLine
 from ..selectors import invoice_balances, receivables
 from ..services import (
     credit_note_issue,
+    dealer_refund_record,
     invoice_payment_record,
     invoiceable_orders,
     order_invoice_issue,
@@ -305,3 +307,71 @@ def test_an_order_not_invoiced_yet_is_invoiced_for_what_the_dealer_kept(net):
     with pytest.raises(ValidationError) as nothing:
         order_invoice_issue(actor=net["accountant"], order=other)
     assert other.number in nothing.value.message_dict["order"][0]
+
+
+def test_what_a_credit_leaves_owed_to_the_dealer_is_paid_back_on_its_order(net, client):
+    material = ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    with pytest.raises(ValidationError) as nothing:
+        dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="1.00")
+    assert invoice.number in nothing.value.message_dict["amount"][0]
+    credit_note_issue(actor=net["accountant"], amount="30.00", reason="阀门降价",
+                      kind=CreditKind.CREDIT, invoice=invoice)
+    assert invoice_balances(Invoice.objects.all())[0].owed_back == Decimal("30.00")
+    with pytest.raises(ValidationError) as too_much:
+        dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="30.01")
+    assert "30.00" in too_much.value.message_dict["amount"][0]
+    with pytest.raises(PermissionDenied):
+        dealer_refund_record(actor=net["u1"], invoice=invoice, amount="30.00")
+    with pytest.raises(ValidationError) as stale:  # the page showed another balance
+        dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="10.00",
+                             owed_seen="20.00")
+    assert "30.00" in stale.value.message_dict["amount"][0]
+    assert not MaterialRequestPayment.objects.filter(method="refund").exists()
+    # the page: the amount owed back, the form; sent twice, it pays once
+    client.login(username=net["accountant"].username, password=PASSWORD)
+    page = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()
+    assert "data-owed-back" in page and "data-dealer-refund" in page and "¥30.00" in page
+    url = reverse("invoicing:dealer_refund_new", args=[invoice.pk])
+    form = {"amount": "30.00", "reference": "ICBC-R1", "owed": "30.00"}
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, form, follow=True).content.decode()
+    assert "已变更" in again or "发生了变化" in again
+    refund = MaterialRequestPayment.objects.get(method="refund")
+    assert (refund.material_request, refund.amount, refund.reference, refund.recorded_by) == (
+        material, Decimal("-30.00"), "ICBC-R1", net["accountant"])
+    balance = invoice_balances(Invoice.objects.all())[0]
+    assert (balance.paid, balance.credited, balance.outstanding) == (
+        Decimal("78.30"), Decimal("30.00"), Decimal("0.00"))
+    assert [e.action for e in event_list(invoice)][-1] == "refund"
+    assert [e.action for e in event_list(material)][-1] == "refund"
+    page = client.get(reverse("invoicing:invoice", args=[invoice.pk])).content.decode()
+    assert "data-owed-back" not in page and "ICBC-R1" in page and "已退款给经销商" in page
+
+
+def test_the_api_pays_a_dealer_back(net, client):
+    ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    credit_note_issue(actor=net["accountant"], amount="8.30", reason="运费",
+                      kind=CreditKind.CREDIT, invoice=invoice)
+    client.force_login(net["accountant"])
+    url = f"/api/v1/invoices/{invoice.pk}/refund/"
+    assert client.post(url, {"amount": "8.30"}, content_type="application/json").status_code == 400
+    too_much = client.post(url, {"amount": "9.00"}, content_type="application/json",
+                           headers={"Idempotency-Key": "r-0"})
+    assert too_much.status_code == 400 and "amount" in too_much.json()
+    done = client.post(url, {"amount": "8.30", "reference": "T-1"},
+                       content_type="application/json", headers={"Idempotency-Key": "r-1"})
+    assert done.status_code == 201, done.content
+    assert (done.json()["amount"], done.json()["method"]) == ("-8.30", "refund")
+    replay = client.post(url, {"amount": "8.30", "reference": "T-1"},
+                         content_type="application/json", headers={"Idempotency-Key": "r-1"})
+    assert replay.json()["id"] == done.json()["id"]
+    assert MaterialRequestPayment.objects.filter(method="refund").count() == 1
+
+
+def test_a_customers_invoice_is_not_refunded_as_a_dealers(net):
+    invoice = Invoice(number="IV-X", customer=net["east"])
+    with pytest.raises(ValidationError) as refused:
+        dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="1")
+    assert "IV-X" in refused.value.message_dict["invoice"][0]

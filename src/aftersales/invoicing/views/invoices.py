@@ -50,6 +50,7 @@ from ..selectors import (
 from ..services import (
     contract_invoice_issue,
     credit_note_issue,
+    dealer_refund_record,
     invoice_issue,
     invoice_payment_record,
     invoiceable_contracts,
@@ -231,7 +232,8 @@ EVENT_LABELS = {"issue": gettext_lazy("issued"), "credit": gettext_lazy("credite
                 "payment_reverse": gettext_lazy("payment application reversed"),
                 "schedule": gettext_lazy("payment schedule made"),
                 "schedule_replace": gettext_lazy("payment schedule replaced"),
-                "instalment_overdue": gettext_lazy("instalment overdue")}
+                "instalment_overdue": gettext_lazy("instalment overdue"),
+                "refund": gettext_lazy("paid back to the dealer")}
 PAYMENT_METHODS = [(m.value, m.label) for m in (Method.TRANSFER, Method.CASH, Method.CARD,
                                                  Method.QR)]
 
@@ -378,6 +380,21 @@ def invoice_payment_new(request, pk: int):
                          % {"number": allocation.payment.number,
                             "amount": allocation.payment.amount})
     return redirect("invoicing:invoice", invoice.pk)
+
+
+@require_POST
+@accounting_required
+def dealer_refund_new(request, pk: int):
+    """Pay the dealer back what a credit note left it owed on its invoice; the form sends what
+    it showed as owed back, so sending it twice pays once."""
+    invoice = _invoice_get(request, pk)
+    if service_run(request, lambda: dealer_refund_record(
+            actor=request.user, invoice=invoice, amount=request.POST.get("amount", ""),
+            reference=request.POST.get("reference", ""), note=request.POST.get("note", ""),
+            owed_seen=request.POST.get("owed", ""))):
+        messages.success(request, _("Refund to %(dealer)s recorded.")
+                         % {"dealer": invoice.dealer.name})
+    return redirect(reverse("invoicing:invoice", args=[invoice.pk]) + "#payments")
 
 
 @require_POST

@@ -13,7 +13,7 @@ from .counts import (
 )
 from .dealer_orders import dealer_order_create
 from .loans import loan_create, loan_return, loans_remind, loans_sweep
-from .order_payments import may_take_payment, order_due, order_paid, order_pay
+from .order_payments import may_take_payment, order_due, order_paid, order_pay, order_refund
 from .order_returns import may_receive_return, order_return_receive, returnable_quantity
 from .prices import (
     may_read_costs,
@@ -73,7 +73,7 @@ __all__ = [
     "may_read_costs", "may_set_prices", "part_price_set", "part_prices_add", "part_prices_apply",
     "price_list_import", "part_fit_add", "part_fit_remove",
     "dealer_order_create", "may_take_payment", "order_due", "order_paid", "order_pay",
-    "may_receive_return", "order_return_receive", "returnable_quantity",
+    "order_refund", "may_receive_return", "order_return_receive", "returnable_quantity",
     "dealer_part_issue", "dealer_part_return", "dealer_stock_place", "job_part_issue", "job_part_return",
     "job_stock_place", "may_move", "quantity_clean", "reorder_level_set", "stock_adjust", "stock_move", "stock_transfer", "warehouse_create",
 ]

@@ -104,6 +104,38 @@ def order_pay(*, actor, material_request: MaterialRequest, amount, method: str,
     return payment
 
 
+def order_refund(*, actor, material_request: MaterialRequest, amount, reference: str = "",
+                 note: str = "") -> MaterialRequestPayment:
+    """Money paid back to the dealer on its shipped order — what a credit note against the
+    order's invoice left it owed (invoicing checks that and calls this) — recorded by the back
+    office: a negative row, never more than the dealer has paid on the order less earlier
+    refunds, under the order's row lock (as every payment and refund of it)."""
+    if not may_take_payment(actor):
+        raise PermissionDenied(_("Only the back office records a refund to a dealer."))
+    amount = _amount_clean(amount)
+    with transaction.atomic():
+        material = MaterialRequest.objects.select_for_update().get(pk=material_request.pk)
+        if not (material.is_dealer_order and material.chargeable):
+            raise ValidationError({"amount": [_("This request is not charged: nothing to pay.")]})
+        if material.status not in (S.SHIPPED, S.RECEIVED):
+            raise ValidationError({"amount": [
+                _("%(number)s has not shipped: cancelling it refunds what was paid.")
+                % {"number": material.number}]})
+        paid = order_paid(material)
+        if amount > paid:
+            raise ValidationError({"amount": [
+                _("%(paid)s is paid on %(number)s (less refunds); %(amount)s cannot be paid back.")
+                % {"paid": paid, "number": material.number, "amount": amount}]})
+        payment = MaterialRequestPayment.objects.create(
+            material_request=material, amount=-amount, method=PaymentMethod.REFUND,
+            reference=(reference or "").strip()[:60], note=(note or "").strip()[:300],
+            recorded_by=actor)
+        event_append(subject=material, action="refund", actor=actor, from_state=material.status,
+                     to_state=material.status, note=payment.note,
+                     data={"amount": str(amount), "reference": payment.reference})
+    return payment
+
+
 def paid_in_full_check(material: MaterialRequest) -> None:
     """Shipping a dealer's charged order: refused until it is paid in full (PT-1). Called in
     the ship step's transaction, after the step locked the order."""
