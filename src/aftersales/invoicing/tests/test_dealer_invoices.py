@@ -16,6 +16,7 @@ from django.utils import translation
 from aftersales.accounts.tests.factories import PASSWORD
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.tests.concurrency import at_once, ok
 from aftersales.dealers.tests.test_orders import DAY, _world, order, pay, picked
 from aftersales.parts import services as parts
 from aftersales.parts.models import MaterialRequestPayment, OrderReturn
@@ -375,3 +376,32 @@ def test_a_customers_invoice_is_not_refunded_as_a_dealers(net):
     with pytest.raises(ValidationError) as refused:
         dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="1")
     assert "IV-X" in refused.value.message_dict["invoice"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.concurrency
+def test_refunds_and_a_return_at_once_pay_back_once_and_never_deadlock(clock_at):
+    clock_at(10, 0, day=DAY, tick=False)
+    with translation.override("zh-hans"):
+        net = _world(Cast(), suffix="-F")
+        material = ship(net, paid_order(net))
+        invoice = Invoice.objects.get()
+        credit_note_issue(actor=net["accountant"], amount="20.00", reason="调价",
+                          kind=CreditKind.CREDIT, invoice=invoice)
+        ignition = material.lines.get(part=net["part"])
+        calls = [
+            lambda: dealer_refund_record(actor=net["accountant"], invoice=invoice,
+                                         amount="20.00"),
+            lambda: dealer_refund_record(actor=net["cast"].manager, invoice=invoice,
+                                         amount="20.00"),
+            lambda: parts.order_return_receive(actor=net["cast"].manager,
+                                               material_request=material,
+                                               lines={str(ignition.pk): "1"}),
+        ]
+        results = at_once(ok(lambda i: calls[i]()), 3)
+    # one of the two refunds; the return always (it locks the order first, as refunds do)
+    assert sorted(results[:2]) == ["ok", "refused"] and results[2] == "ok"
+    refunds = MaterialRequestPayment.objects.filter(method="refund").order_by("amount")
+    assert [r.amount for r in refunds] == [Decimal("-20.00"), Decimal("-20.00")]
+    balance = invoice_balances(Invoice.objects.all())[0]
+    assert balance.outstanding == Decimal("0.00") and balance.credited == Decimal("40.00")
