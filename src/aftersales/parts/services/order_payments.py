@@ -104,6 +104,17 @@ def order_pay(*, actor, material_request: MaterialRequest, amount, method: str,
     return payment
 
 
+def refund_write(*, actor, material: MaterialRequest, amount: Decimal, reference: str = "",
+                 note: str = "") -> MaterialRequestPayment:
+    """The refund row of ``amount`` (above zero) paid back on ``material``: a negative payment,
+    method ``refund``. Written by the callers below and by parts sent back, each under the
+    order's lock and with its own event."""
+    return MaterialRequestPayment.objects.create(
+        material_request=material, amount=-amount, method=PaymentMethod.REFUND,
+        reference=(reference or "").strip()[:60], note=(note or "").strip()[:300],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
 def order_refund(*, actor, material_request: MaterialRequest, amount, reference: str = "",
                  note: str = "") -> MaterialRequestPayment:
     """Money paid back to the dealer on its shipped order — what a credit note against the
@@ -126,10 +137,8 @@ def order_refund(*, actor, material_request: MaterialRequest, amount, reference:
             raise ValidationError({"amount": [
                 _("%(paid)s is paid on %(number)s (less refunds); %(amount)s cannot be paid back.")
                 % {"paid": paid, "number": material.number, "amount": amount}]})
-        payment = MaterialRequestPayment.objects.create(
-            material_request=material, amount=-amount, method=PaymentMethod.REFUND,
-            reference=(reference or "").strip()[:60], note=(note or "").strip()[:300],
-            recorded_by=actor)
+        payment = refund_write(actor=actor, material=material, amount=amount,
+                               reference=reference, note=note)
         event_append(subject=material, action="refund", actor=actor, from_state=material.status,
                      to_state=material.status, note=payment.note,
                      data={"amount": str(amount), "reference": payment.reference})
@@ -155,10 +164,8 @@ def refund_if_paid(*, actor, material: MaterialRequest) -> Decimal:
     paid = order_paid(material)
     if paid <= 0:
         return Decimal(0)
-    MaterialRequestPayment.objects.create(
-        material_request=material, amount=-paid, method=PaymentMethod.REFUND,
-        note=_("Refund: %(number)s was cancelled.") % {"number": material.number},
-        recorded_by=actor)
+    refund_write(actor=actor, material=material, amount=paid,
+                 note=_("Refund: %(number)s was cancelled.") % {"number": material.number})
     event_append(subject=material, action="refund", actor=actor, from_state=material.status,
                  to_state=material.status, data={"amount": str(paid)})
     return paid

@@ -23,10 +23,9 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.handlers import react
 from aftersales.core.numbering import next_number
 
-from ..choices import PaymentMethod
-from ..models import MaterialRequest, MaterialRequestPayment, OrderReturn, OrderReturnLine
+from ..models import MaterialRequest, OrderReturn, OrderReturnLine
 from ..models import MaterialRequestStatus as S
-from .order_payments import CENT
+from .order_payments import CENT, refund_write
 from .requests import _tell
 from .stock import _plain, may_move, quantity_clean, stock_transfer
 
@@ -115,11 +114,10 @@ def order_return_receive(*, actor, material_request, lines: dict, note: str = ""
                            part=line.part, quantity=quantity, reference=document.number,
                            note=material.number, by_receiver=True)
         if document.amount:
-            MaterialRequestPayment.objects.create(
-                material_request=material, amount=-document.amount, method=PaymentMethod.REFUND,
-                reference=document.number,
-                note=_("Refund: parts sent back on %(number)s.") % {"number": document.number},
-                recorded_by=document.received_by)
+            refund_write(actor=actor, material=material, amount=document.amount,
+                         reference=document.number,
+                         note=_("Refund: parts sent back on %(number)s.")
+                         % {"number": document.number})
         parts = {line.part.code: _plain(quantity) for line, quantity in cleaned}
         event_append(subject=material, action="return", actor=actor,
                      from_state=material.status, to_state=material.status, note=note,
