@@ -12,6 +12,7 @@ from .models import MaterialRequest, MaterialRequestStatus, Part, StockBalance
 from .models.requests import PROMISABLE_STATUSES, late_q
 from .selectors import RESERVING, reserved_by_part
 from .services.order_payments import may_take_payment, order_lines_amount
+from .services.order_returns import returnable_quantity
 from .services.requests import is_dealer_login
 from .services.stock import may_move
 from .workflow_requests import material_request_workflow
@@ -108,7 +109,7 @@ def lines_with_availability(material: MaterialRequest) -> list:
     for line in lines:
         if line.unit_price is not None:  # a dealer's charged order
             line.amount = order_lines_amount([line])
-        line.returnable = (line.picked_quantity or Decimal(0)) - line.returned_quantity
+        line.returnable = returnable_quantity(line)
     if material.status not in BEFORE_PICKING:
         return lines
     parts = [line.part_id for line in lines]

@@ -70,7 +70,11 @@ def dealer_refund_record(*, actor, invoice, amount, reference: str = "", note: s
     with transaction.atomic():
         order_id = (InvoiceLine.objects.filter(invoice=invoice, order__isnull=False)
                     .values_list("order", flat=True).first())
-        order = MaterialRequest.objects.select_for_update().get(pk=order_id)
+        order = MaterialRequest.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            raise ValidationError({"invoice": [
+                _("%(number)s charges no parts order: nothing is paid back on it.")
+                % {"number": invoice.number}]})
         invoice = invoices_lock([invoice.pk])[invoice.pk]
         owed_back = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0].owed_back
         if owed_seen not in (None, "") and money(owed_seen) != owed_back:
