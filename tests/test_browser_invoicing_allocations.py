@@ -148,3 +148,34 @@ def test_a_deposit_one_transfer_for_three_invoices_and_a_reversal(page, live_ser
     expect(panel.locator("[data-customer-on-account]")).to_contain_text("¥3400.00")
     panel.scroll_into_view_if_needed()
     both_widths(page, "on-account-customer")
+
+
+def test_an_amount_typed_before_the_pages_script_ran_is_split_too(page, live_server):
+    """A quick hand (or a slow page) types the amount before the page's script has run: the
+    split is made when the script starts, as if it had been typed after. The page's own HTML is
+    changed in flight so that the amount holds a value before the script runs — deterministic,
+    where a real race is not."""
+    cast = Cast()
+    books = accountant(first_name="周敏")
+    today = timezone.localdate()
+    company = CustomerFactory(service_centre=cast.centre, name="快手物业", kind="company")
+    first = invoice_make(company, "1200.00", at=_at(today - timedelta(days=50)))
+    invoice_make(company, "2400.00", at=_at(today - timedelta(days=20)))
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, books.username)
+
+    def typed_early(route):
+        html = route.fetch().text()
+        typed = ('<script>document.querySelector("[data-pay-amount]").value = "3000.00";'
+                 "</script>\n<script>\n(function () {")
+        assert "<script>\n(function () {" in html
+        route.fulfill(body=html.replace("<script>\n(function () {", typed, 1),
+                      headers={"content-type": "text/html; charset=utf-8"})
+
+    page.route("**/invoicing/customers/*/pay/**", typed_early)
+    page.goto(f"{live_server.url}/invoicing/{first.pk}/")
+    page.locator("[data-pay-several]").click()
+    rows = page.locator("[data-pay-rows] [data-alloc]")
+    expect(rows.nth(0)).to_have_value("1200.00")
+    expect(rows.nth(1)).to_have_value("1800.00")
+    expect(page.locator("[data-remainder]")).to_have_text("¥0.00")
