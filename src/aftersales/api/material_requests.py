@@ -78,8 +78,9 @@ class MaterialRequestSerializer(ModelSerializer):
         help_text=_("A dealer's order: the parts it sent back, as the store received them "
                     "(a charged order's refund is a negative payment)."))
     amount_due = serializers.SerializerMethodField(
-        help_text=_("A dealer's charged order: the picked quantities (before picking, the "
-                    "requested ones) at the lines' prices; null for any other request."))
+        help_text=_("A dealer's charged order: the picked quantities less what it sent back "
+                    "(before picking, the requested ones) at the lines' prices; null for any "
+                    "other request."))
     amount_paid = serializers.SerializerMethodField(
         help_text=_("What the dealer paid, less refunds; null for any other request."))
     invoice_number = serializers.SerializerMethodField(

@@ -210,3 +210,13 @@ def test_two_clerks_receiving_the_last_parts_at_once_count_them_once(clock_at):
     assert parts.order_paid(material) == 0
     assert stock_on_hand(warehouse=net["stock"], part=net["part"]) == 0
     assert stock_on_hand(warehouse=net["central"], part=net["part"]) == 10
+
+
+def test_the_form_goes_once_everything_has_come_back(net, client):
+    material = shipped(net, (net["part"], 2), paid="40.00")
+    client.login(username=net["cast"].manager.username, password=PASSWORD)
+    url = reverse("parts:material_request", args=[material.pk])
+    assert "data-send-back" in client.get(url).content.decode()
+    back(net, material, **{"IGN-1": "2"})
+    page = client.get(url).content.decode()
+    assert "data-send-back" not in page and "data-order-return" in page

@@ -25,7 +25,7 @@ from aftersales.core.numbering import next_number
 
 from ..models import MaterialRequest, OrderReturn, OrderReturnLine
 from ..models import MaterialRequestStatus as S
-from .order_payments import CENT, refund_write
+from .order_payments import refund_write
 from .requests import _tell
 from .stock import _plain, may_move, quantity_clean, stock_transfer
 
@@ -96,17 +96,17 @@ def order_return_receive(*, actor, material_request, lines: dict, note: str = ""
                                      "back.") % {"number": material.number})
         cleaned = _lines_clean(material, lines)
         note = (note or "").strip()[:300]
+        rows = [OrderReturnLine(order_line=line, part=line.part, quantity=quantity,
+                                unit_price=line.unit_price if material.chargeable else None)
+                for line, quantity in cleaned]
         document = OrderReturn.objects.create(
             number=next_number(DOC_TYPE, PREFIX), material_request=material,
-            amount=sum(((line.unit_price or 0) * quantity).quantize(CENT)
-                       for line, quantity in cleaned) if material.chargeable else Decimal(0),
+            amount=sum((row.amount for row in rows), Decimal("0.00")),
             note=note, received_at=timezone.now(),
             received_by=actor if getattr(actor, "is_authenticated", False) else None)
-        OrderReturnLine.objects.bulk_create([
-            OrderReturnLine(order_return=document, order_line=line, part=line.part,
-                            quantity=quantity,
-                            unit_price=line.unit_price if material.chargeable else None)
-            for line, quantity in cleaned])
+        for row in rows:
+            row.order_return = document
+        OrderReturnLine.objects.bulk_create(rows)
         for line, quantity in cleaned:
             line.returned_quantity += quantity
             line.save(update_fields=["returned_quantity"])

@@ -161,7 +161,9 @@ def material_request_detail(request, pk):
         "actions": selectors.material_request_actions(material, request.user),
         "events": selectors.material_request_events(material),
         "returns": selectors.order_returns(material),
-        "may_return": order_returns.may_receive_return(request.user, material),
+        # the form, while something of the order may still come back
+        "may_return": (order_returns.may_receive_return(request.user, material)
+                       and any(line.returnable > 0 for line in lines)),
         "today": local_today().isoformat(),
     })
 

@@ -17,9 +17,9 @@ are no job's moves: they are counted apart, **by dealer** (``by_dealer``, ``deal
 - A dealer's order (``MaterialRequest.dealer``) belongs to the month its ``shipped_at`` falls
   in, and to a centre through its ``service_centre``; an order picked and not yet shipped, or
   cancelled, is not sold.
-- **Charged** are the picked quantities of its chargeable orders, valued as the dealer pays
-  them (picked × the line's cost price, ``parts.services.order_payments.order_lines_amount``):
-  the revenue. **Free** are the picked quantities of its free orders (a job in warranty).
+- **Charged** are the picked quantities of its chargeable orders, valued as the dealer paid
+  for them when they shipped (picked × the line's cost price; parts sent back later are counted
+  apart, below): the revenue. **Free** are the picked quantities of its free orders (a job in warranty).
 - **Sent back** are the parts dealers sent back against their orders that the store received in
   the month (``OrderReturn.received_at``, whenever the order shipped), and their value as
   refunded (the line's cost price; nothing for a free order's parts): a month already reported
