@@ -183,3 +183,43 @@ def test_out_of_warranty_call_to_cash_handed_over_and_invoiced(phone_page, page,
     expect(page.locator("body")).to_contain_text(invoice.number)
     expect(page.locator("body")).to_contain_text("115.50")
     shot(page, "invoice-print.png")
+
+
+def test_extra_labour_entered_in_hours_on_the_phone_and_quoted_still_to_do(phone_page,
+                                                                           live_server):
+    """The expense form asks for hours once "extra labour" is chosen (its script hides the
+    amount), the line is hours × the hourly rate; a quote adds labour still to do."""
+    cast = Cast()
+    customer = CustomerFactory(service_centre=cast.centre, name="钱女士")
+    job = new_request(cast, customer=customer, product=old_product(customer),
+                      description="热水器内胆漏水（已过保修期）")
+    services.service_request_agree(actor=cast.agent, request=job)
+    services.service_request_assign(actor=cast.supervisor, request=job, technician=cast.technician)
+    phone = phone_page
+    login(phone, live_server, cast.technician.username)
+    phone.goto(f"{live_server.url}/field/jobs/{job.pk}/")
+    phone.locator("form[action$='/step/arrive/'] button").click()
+    expect(phone.locator("[data-status]")).to_have_attribute("data-status", Status.ON_SITE)
+    form = phone.locator("[data-expense-form]")
+    expect(form.locator("[data-expense-hours]")).to_be_hidden()  # travel first: an amount
+    form.locator("[name=kind]").select_option("labour")
+    expect(form.locator("[data-expense-amount]")).to_be_hidden()
+    expect(form.locator("[data-expense-hours]")).to_contain_text("¥80.00/h")
+    form.locator("[name=description]").fill("拆机更换内胆")
+    form.locator("[name=hours]").fill("1.5")
+    form.locator("button[type=submit]").click()
+    expect(phone.locator("#expenses [data-expense=labour]")).to_contain_text("1.5 h × ¥80.00")
+    expect(phone.locator("[data-charge-total]")).to_have_text("¥200.00")  # fee 80 + 1.5 h
+
+    quote_form = phone.locator("[data-quote-form]")
+    quote_form.locator("details.plan-parts summary").click()
+    quote_form.locator("[data-plan-labour]").first.fill("二次上门试机")
+    quote_form.locator("[data-plan-hours]").first.fill("0.5")
+    phone.locator("[data-quote-make]").click()
+    expect(phone.locator("[data-quote-total]")).to_have_text("¥240.00")  # + 0.5 h still to do
+    expect(phone.locator("[data-quote-lines]")).to_contain_text("二次上门试机")
+    phone.locator("#billing").evaluate("el => el.scrollIntoView({block: 'start'})")
+    shot(phone, "extra-labour-phone.png", full_page=False)
+    quote = Quote.objects.get(request=job)
+    assert [line.amount for line in quote.lines.filter(kind="labour")] == [
+        Decimal("80.00"), Decimal("40.00"), Decimal("120.00")]

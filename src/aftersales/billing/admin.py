@@ -24,13 +24,13 @@ class PolicyAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceFee)
 class ServiceFeeAdmin(PolicyAdmin):
-    list_display = ("category", "fee", "note")
+    list_display = ("category", "fee", "hourly_rate", "note")
     search_fields = ("category",)
 
 
 @admin.register(BillingSettings)
 class BillingSettingsAdmin(PolicyAdmin):
-    list_display = ("follow_up_days", "on_site_limit")
+    list_display = ("follow_up_days", "on_site_limit", "hourly_rate")
 
     def has_add_permission(self, request):
         return not BillingSettings.objects.exists()

@@ -16,8 +16,12 @@ class LineKind(models.TextChoices):
 
 
 class ExpenseKind(models.TextChoices):
+    """What the technician enters on a job besides its parts: travel, another expense, or
+    labour beyond the service fee (hours at the hourly rate; its line is a labour line)."""
+
     TRAVEL = "travel", pgettext_lazy("expense", "Travel")
     OTHER = "other", _("Other expense")
+    LABOUR = "labour", _("Extra labour")
 
 
 class FreeReason(models.TextChoices):

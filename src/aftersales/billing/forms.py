@@ -9,7 +9,9 @@ class ExpenseForm(forms.Form):
     kind = forms.ChoiceField(label=pgettext_lazy("expense", "Kind"), choices=ExpenseKind.choices)
     description = forms.CharField(label=_("What for"), max_length=200)
     amount = forms.DecimalField(label=_("Amount (¥)"), min_value=0.01, max_digits=10,
-                                decimal_places=2)
+                                decimal_places=2, required=False)
+    hours = forms.DecimalField(label=_("Hours (extra labour)"), min_value=0.01, max_digits=5,
+                               decimal_places=2, required=False)
 
 
 class PaymentForm(forms.Form):

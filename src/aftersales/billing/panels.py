@@ -14,7 +14,7 @@ from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, QuoteState
 from .models import BillingSettings, ChargeExpense, ChargeSheet
-from .selectors import charge_summary, quote_list
+from .selectors import charge_summary, hourly_rate_for, quote_list
 from .services import QUOTE_PREFIX, SHEET_PREFIX, WORK_OPEN
 
 QUOTABLE = frozenset({Status.AWAITING_AGREEMENT, Status.REGISTERED}) | WORK_OPEN
@@ -63,6 +63,8 @@ def job_billing_panel(http_request, job) -> dict | None:
         "payment_key": uuid.uuid4().hex,
         "expenses": list(ChargeExpense.objects.filter(request=job)) if can_work else [],
         "expense_kinds": ExpenseKind.choices,
+        "hourly_rate": hourly_rate_for(job.installed_product.model
+                                       if job.installed_product_id else None) if can_work else None,
     }
 
 

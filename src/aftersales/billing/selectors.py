@@ -18,7 +18,7 @@ from aftersales.service.models import ServiceRequest
 from aftersales.service.selectors import request_parts
 from aftersales.service.services import centre_local_date
 
-from .choices import FreeReason, HandoverState, LineKind, QuoteState, SheetState
+from .choices import ExpenseKind, FreeReason, HandoverState, LineKind, QuoteState, SheetState
 from .models import (
     BillingSettings,
     ChargeExpense,
@@ -66,6 +66,18 @@ def service_fee_for(product_model) -> Decimal:
     return money(row.fee if row is not None else product_model.service_fee)
 
 
+def hourly_rate_for(product_model) -> Decimal:
+    """What an hour of labour beyond the service fee costs: the category's rate from the admin
+    table, else the billing settings' rate."""
+    if product_model is not None:
+        rate = (ServiceFee.objects.filter(category=product_model.category,
+                                          hourly_rate__isnull=False)
+                .values_list("hourly_rate", flat=True).first())
+        if rate is not None:
+            return money(rate)
+    return money(BillingSettings.current().hourly_rate)
+
+
 def is_follow_up(job: ServiceRequest) -> bool:
     """BL-2: a call on a product whose previous job was completed within the follow-up window."""
     if job.installed_product_id is None:
@@ -108,14 +120,17 @@ def _day(job: ServiceRequest, moment) -> date:
     return centre_local_date(moment or timezone.now(), job.service_centre)
 
 
-def charge_sheet_preview(job: ServiceRequest, planned=()) -> Preview:
+def charge_sheet_preview(job: ServiceRequest, planned=(), planned_labour=()) -> Preview:
     """The lines the sheet would have now: labour by the fee rule (none on a follow-up visit,
     BL-2), each part fitted at the price valid on the day it was fitted (a dealer's job: the
-    cost price), the technician's expenses; every line free with its reason unless category A.
+    cost price), the technician's expenses and extra labour; every line free with its reason
+    unless category A (labour on a follow-up visit too).
     ``planned``: (part, quantity) pairs still to fit — a quote's parts the customer agrees to
-    before they are fitted — priced the same way, at today's price."""
+    before they are fitted — priced the same way, at today's price; ``planned_labour``:
+    (what for, hours) pairs of labour still to do, at today's hourly rate."""
     category_free = FREE_BY_CATEGORY.get(job.category, "")
     follow_up = is_follow_up(job)
+    labour_free = category_free or (FreeReason.FOLLOW_UP if follow_up else "")
     dealer = is_dealer_job(job)
     preview = Preview(request=job, category=job.category, follow_up=follow_up, dealer=dealer)
     lines = preview.lines
@@ -125,8 +140,7 @@ def charge_sheet_preview(job: ServiceRequest, planned=()) -> Preview:
     if fee > 0 or follow_up:
         label = (_("Service fee (%(model)s)") % {"model": model.name}) if model else _("Service fee")
         lines.append(line_make(kind=LineKind.LABOUR, description=label, quantity=1,
-                               unit_price=fee,
-                               free_reason=category_free or (FreeReason.FOLLOW_UP if follow_up else "")))
+                               unit_price=fee, free_reason=labour_free))
     usages = request_parts(job)
     days = [_day(job, usage.created_at) for usage in usages]
     prices = part_prices_on([(usage.part_id, day) for usage, day in zip(usages, days, strict=True)])
@@ -149,9 +163,23 @@ def charge_sheet_preview(job: ServiceRequest, planned=()) -> Preview:
                                description=_("%(part)s (to fit)")
                                % {"part": f"{part.code} {part.name}"},
                                quantity=quantity, unit_price=unit, free_reason=category_free))
+    if planned_labour:
+        rate = hourly_rate_for(model)
+        for what, hours in planned_labour:
+            lines.append(line_make(kind=LineKind.LABOUR,
+                                   description=_("Extra labour: %(what)s (to do)") % {"what": what},
+                                   quantity=hours, unit_price=rate, free_reason=labour_free))
     for expense in ChargeExpense.objects.filter(request=job).order_by("created_at", "id"):
-        lines.append(line_make(kind=expense.kind, description=expense.description, quantity=1,
-                               unit_price=expense.amount, free_reason=category_free))
+        if expense.kind == ExpenseKind.LABOUR:
+            lines.append(line_make(kind=LineKind.LABOUR,
+                                   description=_("Extra labour: %(what)s")
+                                   % {"what": expense.description},
+                                   quantity=expense.hours, unit_price=expense.rate,
+                                   free_reason=labour_free))
+        else:
+            lines.append(line_make(kind=expense.kind, description=expense.description,
+                                   quantity=1, unit_price=expense.amount,
+                                   free_reason=category_free))
     for position, line in enumerate(lines, start=1):
         line.position = position
     return preview

@@ -32,7 +32,7 @@ from .models import (
     ServiceFee,
 )
 from .models.rules import sees_all
-from .selectors import charge_sheet_preview, money
+from .selectors import charge_sheet_preview, hourly_rate_for, money
 from .workflow import ACCOUNTING, handover_workflow
 
 SHEET_PREFIX = "CS"
@@ -74,26 +74,69 @@ def _own_job(actor, request: ServiceRequest) -> None:
 
 # --- expenses ---------------------------------------------------------------------------------
 
+MAX_HOURS = Decimal("100")
+
+
+def _hours(value, field: str) -> Decimal:
+    """Hours of labour: more than 0, at most two decimal places and ``MAX_HOURS``."""
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: [_("Enter the hours such as 1.5.")]}) from None
+    if not hours.is_finite() or hours <= 0:
+        raise ValidationError({field: [_("The hours must be more than 0.")]})
+    if hours != money(hours):
+        raise ValidationError({field: [_("Hours have at most two decimal places.")]})
+    if hours > MAX_HOURS:
+        raise ValidationError({field: [_("At most %(n)s hours on one line.") % {"n": MAX_HOURS}]})
+    return hours
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
 def expense_add(*, actor, request: ServiceRequest, kind: str, description: str,
-                amount) -> ChargeExpense:
-    """Travel or another expense on the job, while the work is open."""
+                amount=None, hours=None) -> ChargeExpense:
+    """Travel or another expense (an ``amount``), or extra labour beyond the service fee
+    (``hours``, charged at the job's hourly rate valid now: the product category's, else the
+    billing settings'), on the job while the work is open."""
     _own_job(actor, request)
     if request.status not in WORK_OPEN:
         raise IllegalTransition(_("Expenses can be entered only while the work is open."))
     errors = {}
     if kind not in ExpenseKind.values:
-        errors["kind"] = [_("Choose travel or another expense.")]
+        errors["kind"] = [_("Choose travel, another expense or extra labour.")]
     if not (description or "").strip():
         errors["description"] = [_("Say what the expense was for.")]
+    if kind == ExpenseKind.LABOUR and not _blank(amount):
+        errors["amount"] = [_("Extra labour is charged by the hour: enter the hours, not an "
+                              "amount.")]
+    if kind != ExpenseKind.LABOUR and not _blank(hours):
+        errors["hours"] = [_("Only extra labour is entered in hours: enter the amount.")]
     if errors:
         raise ValidationError(errors)
-    amount = _amount(amount, "amount")
+    rate = None
+    if kind == ExpenseKind.LABOUR:
+        hours = _hours(hours, "hours")
+        product = request.installed_product
+        rate = hourly_rate_for(product.model if product is not None else None)
+        amount = money(hours * rate)
+        if amount <= 0:
+            raise ValidationError({"hours": [_("Extra labour has no hourly rate here: the "
+                                               "billing settings' rate is 0.")]})
+        note = f"{description.strip()[:200]} {hours.normalize()} h × ¥{rate} = ¥{amount}"
+    else:
+        amount = _amount(amount, "amount")
+        hours = None
+        note = f"{description.strip()[:200]} ¥{amount}"
     with transaction.atomic():
         expense = ChargeExpense.objects.create(request=request, kind=kind,
                                                description=description.strip()[:200],
-                                               amount=amount, entered_by=actor)
-        event_append(subject=expense, action="add", actor=actor,
-                     note=f"{expense.description} ¥{amount}", data={"request": request.number})
+                                               amount=amount, hours=hours, rate=rate,
+                                               entered_by=actor)
+        event_append(subject=expense, action="add", actor=actor, note=note,
+                     data={"request": request.number, "kind": kind})
     return expense
 
 
@@ -163,14 +206,30 @@ def _planned_clean(planned) -> list[tuple]:
     return cleaned
 
 
-def quote_make(*, actor, request: ServiceRequest, planned=()) -> Quote:
+def _planned_labour_clean(planned_labour) -> list[tuple]:
+    """(what for, hours) pairs of labour still to do; ValidationError naming ``planned``."""
+    cleaned = []
+    for what, hours in planned_labour or ():
+        what = (what or "").strip()[:150]
+        if not what:
+            raise ValidationError({"planned": [_("Say what the extra labour is for.")]})
+        try:
+            cleaned.append((what, _hours(hours, "planned")))
+        except ValidationError as exc:
+            raise ValidationError({"planned": [f"{what}: {m}" for m in exc.messages]}) from None
+    return cleaned
+
+
+def quote_make(*, actor, request: ServiceRequest, planned=(), planned_labour=()) -> Quote:
     """A quote from the job's preview, with ``planned`` (part, quantity) pairs still to fit
-    priced as they would be fitted today (SR-4: the customer agrees before the work); an open
-    quote before it is superseded."""
+    priced as they would be fitted today and ``planned_labour`` (what for, hours) still to do
+    at today's hourly rate (SR-4: the customer agrees before the work); an open quote before
+    it is superseded."""
     _own_job(actor, request)
     if request.status in {Status.COMPLETED, Status.CLOSED, Status.CANCELLED}:
         raise IllegalTransition(_("A quote is made only for work still to be done."))
-    preview = charge_sheet_preview(request, planned=_planned_clean(planned))
+    preview = charge_sheet_preview(request, planned=_planned_clean(planned),
+                                   planned_labour=_planned_labour_clean(planned_labour))
     if not preview.lines:
         raise ValidationError(_("There is nothing to quote yet: no fee, part or expense."))
     with transaction.atomic():

@@ -1,5 +1,6 @@
-"""Demo data for billing: the service-fee table by product category, quotes waiting for the
-customer (and one agreed on the phone), cash and QR taken on site for some finished paid jobs,
+"""Demo data for billing: the service-fee table by product category (one with an hourly rate
+of its own), quotes waiting for the customer (one agreed on the phone, one with extra labour
+still to do), cash and QR taken on site for some finished paid jobs,
 and one technician's hand-over confirmed by the accountant. The charge sheets themselves were
 issued by the requests' completion (billing's handler) while the requests were played."""
 
@@ -17,6 +18,7 @@ from aftersales.service.models import ServiceRequest
 
 FEES = {"water_heater": Decimal("80.00"), "wall_boiler": Decimal("150.00"),
         "range_hood": Decimal("60.00"), "gas_stove": Decimal("50.00")}
+RATES = {"wall_boiler": Decimal("100.00")}  # an hour of extra labour; others: the settings' 80
 
 
 def _accountant(admin):
@@ -33,15 +35,18 @@ def seed_billing(rng, admin) -> None:
     for category in sorted(set(ProductModel.objects.values_list("category", flat=True))):
         ServiceFee.objects.get_or_create(
             category=category, defaults={"fee": FEES.get(category, Decimal("80.00")),
+                                         "hourly_rate": RATES.get(category),
                                          "note": "收费标准（演示）"})
     accountant = _accountant(admin)
 
-    # quotes for calls still waiting for the customer's agreement; one agreed by phone
+    # quotes for calls still waiting for the customer's agreement; one agreed by phone, one
+    # with extra labour still to do
     waiting = list(ServiceRequest.objects.filter(status=Status.AWAITING_AGREEMENT,
                                                  category=Category.A).order_by("reported_at")[:3])
     for index, request in enumerate(waiting):
         agent = request.created_by or admin
-        quote = billing.quote_make(actor=agent, request=request)
+        labour = [("拆机清洗水垢（预计）", "1.5")] if index == 1 else []
+        quote = billing.quote_make(actor=agent, request=request, planned_labour=labour)
         if index == 0 and len(waiting) > 1:  # some stay waiting: the desk's list shows them
             billing.quote_agree(actor=agent, quote=quote, via=AgreedVia.PHONE,
                                 signer_name=request.customer.name, note="电话确认报价")

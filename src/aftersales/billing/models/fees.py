@@ -12,18 +12,28 @@ from aftersales.core.models import BaseModel
 
 class ServiceFee(BaseModel):
     """The labour charged for one job on a product of ``category`` (ProductModel.category);
-    a model whose category has no row is charged its own ProductModel.service_fee."""
+    a model whose category has no row is charged its own ProductModel.service_fee. Labour
+    beyond that fee is charged by the hour: the row's ``hourly_rate``, else the billing
+    settings' rate."""
 
     category = models.SlugField(_("product category"), max_length=40, unique=True)
     fee = models.DecimalField(_("service fee"), max_digits=10, decimal_places=2,
                               validators=[MinValueValidator(Decimal("0"))])
+    hourly_rate = models.DecimalField(
+        _("hourly labour rate"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Extra labour on this category's jobs (beyond the service fee) is charged "
+                    "this much an hour; empty: the billing settings' rate."))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["category"]
         verbose_name = _("service fee")
         verbose_name_plural = _("service fees")
-        constraints = [models.CheckConstraint(condition=Q(fee__gte=0), name="billing_fee_not_negative")]
+        constraints = [models.CheckConstraint(condition=Q(fee__gte=0), name="billing_fee_not_negative"),
+                       models.CheckConstraint(condition=Q(hourly_rate__gte=0)
+                                              | Q(hourly_rate__isnull=True),
+                                              name="billing_rate_not_negative")]
 
     def __str__(self) -> str:
         return f"{self.category} ¥{self.fee}"
@@ -45,6 +55,12 @@ class BillingSettings(BaseModel):
         default=Decimal("500.00"),
         help_text=_("Charges up to this amount are paid on the spot; larger ones are "
                     "invoiced."))
+    hourly_rate = models.DecimalField(
+        _("hourly labour rate"), max_digits=10, decimal_places=2, default=Decimal("80.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Extra labour (beyond the service fee: a long repair, a second visit) is "
+                    "charged this much an hour where the product category sets no rate of "
+                    "its own."))
 
     class Meta:
         verbose_name = _("billing settings")

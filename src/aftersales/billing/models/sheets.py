@@ -19,7 +19,9 @@ from .rules import LedgerQuerySet, via_request
 
 
 class ChargeExpense(BaseModel):
-    """Travel or another expense the technician enters on a job before it is completed."""
+    """Travel, another expense or extra labour the technician enters on a job before it is
+    completed. Extra labour is ``hours`` at the hourly ``rate`` valid when it was entered
+    (``amount`` = hours × rate, half-up); the other kinds have neither."""
 
     request = models.ForeignKey("service.ServiceRequest", on_delete=models.CASCADE,
                                 related_name="charge_expenses", verbose_name=_("request"))
@@ -28,6 +30,10 @@ class ChargeExpense(BaseModel):
     description = models.CharField(_("description"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True,
+                                blank=True)
+    rate = models.DecimalField(_("hourly rate"), max_digits=10, decimal_places=2, null=True,
+                               blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("entered by"))
 
@@ -37,8 +43,13 @@ class ChargeExpense(BaseModel):
         ordering = ["created_at", "id"]
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
-                                              name="billing_expense_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_expense_positive"),
+            models.CheckConstraint(
+                condition=Q(kind=ExpenseKind.LABOUR, hours__gt=0, rate__isnull=False)
+                | (~Q(kind=ExpenseKind.LABOUR) & Q(hours__isnull=True, rate__isnull=True)),
+                name="billing_expense_labour_by_hours"),
+        ]
 
 
 class ChargeSheet(AppendOnlyModel):

@@ -50,12 +50,22 @@ def _planned(request) -> list[tuple]:
     return [(parts[code.upper()], qty) for code, qty in rows]
 
 
+def _planned_labour(request) -> list[tuple]:
+    """The form's labour still to do: rows of what for and hours (rows with neither skipped;
+    the service refuses a row with only one of them)."""
+    whats = request.POST.getlist("plan_labour")
+    hours = request.POST.getlist("plan_hours")
+    rows = zip(whats, hours + [""] * len(whats), strict=False)
+    return [(what, h) for what, h in rows if what.strip() or h.strip()]
+
+
 @require_POST
 @staff_required
 def quote_make(request, pk):
     job = _job(request, pk)
     response, quote = run(request, lambda: services.quote_make(
-        actor=request.user, request=job, planned=_planned(request)),
+        actor=request.user, request=job, planned=_planned(request),
+        planned_labour=_planned_labour(request)),
         success="", to=back(request, job))
     if quote is not None:
         messages.success(request, _("Quote %(number)s: ¥%(total)s.") % {
