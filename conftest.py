@@ -4,12 +4,15 @@ Database-server and browser tests skip with a clear message on a machine that la
 except under CI=true, where a missing service fails the run.
 """
 
+import email
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from datetime import datetime, time
+from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -183,3 +186,45 @@ def _fresh_policy_cache():
     yield
     policies_changed()
     _cached.cache_clear()
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received: its envelopes, and them as parsed messages."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self):
+        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port that Django's SMTP backend sends to; yields its
+    :class:`Inbox`. Mail goes after commit: use it with a transactional test or
+    ``django_capture_on_commit_callbacks(execute=True)``."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.SITE_URL = "http://testserver"
+    try:
+        yield inbox
+    finally:
+        controller.stop()

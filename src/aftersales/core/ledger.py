@@ -8,6 +8,7 @@ rows, and :func:`append_only_sql` gives the migration that makes the database re
 from django.db import models
 
 from .compiled_inserts import CompiledInsert
+from .querysets import RestrictedQuerySet
 
 
 class AppendOnlyError(Exception):
@@ -20,6 +21,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def delete(self):
         raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+
+class LedgerQuerySet(AppendOnlyQuerySet, RestrictedQuerySet):
+    """Append-only rows that users reach through ``restrict`` (the model's ``restrict_rule``)."""
 
 
 class AppendOnlyModel(CompiledInsert, models.Model):

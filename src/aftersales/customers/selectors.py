@@ -1,3 +1,4 @@
+import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,20 @@ def message_language(customer: Customer | None, default: str | None = None) -> s
     (care's language of messages, the portal page's language); else the site's language."""
     own = getattr(customer, "language", "") if customer is not None else ""
     return own or default or settings.LANGUAGE_CODE
+
+
+def customer_mobile(customer: Customer) -> str:
+    """The customer's number that takes a text message: his phone if it is a mobile, else his
+    second phone if that is; empty if neither is (a landline is called, not texted)."""
+    for phone in (customer.phone, customer.phone_alt):
+        try:
+            number = phonenumbers.parse(phone or "", "CN")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.number_type(number) in {phonenumbers.PhoneNumberType.MOBILE,
+                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}:
+            return phone
+    return ""
 
 
 def customer_list(*, user, q: str = "", phone: str = ""):

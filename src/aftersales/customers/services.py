@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,7 +32,7 @@ from .models import (
     ProductModel,
     renewal_due_on,
 )
-from .selectors import message_language
+from .selectors import customer_mobile, message_language
 
 CUSTOMER_FIELDS = ("name", "phone", "phone_alt", "email", "address", "region_kind", "kind",
                    "birthday", "language", "referred_by", "service_centre", "lat", "lon")
@@ -441,25 +440,13 @@ def _renewal_notice(contract: MaintenanceContract) -> list[str]:
         text = _("%(customer)s, your maintenance contract %(number)s ends on %(day)s. We will "
                  "call you about renewing it; reply or call us any time.") % values
         subject = _("Your maintenance contract %(number)s ends on %(day)s") % values
-        if mobile := _mobile_of(customer):
+        if mobile := customer_mobile(customer):
             sms_send_after_commit(mobile, text)
             sent.append(mobile)
         if customer.email:
             mail_send_after_commit(customer.email, subject, text)
             sent.append(customer.email)
     return sent
-
-
-def _mobile_of(customer: Customer) -> str:
-    for phone in (customer.phone, customer.phone_alt):
-        try:
-            number = phonenumbers.parse(phone or "", "CN")
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.number_type(number) in {phonenumbers.PhoneNumberType.MOBILE,
-                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}:
-            return phone
-    return ""
 
 
 def contract_renewals_sweep(*, today: date | None = None) -> int:

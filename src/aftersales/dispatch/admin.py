@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from aftersales.core.admin import ReadOnlyAdmin
+
 from .clocks import policies_changed
-from .models import Certificate, DeadlinePolicy, Shift, Skill, TechnicianProfile
+from .models import Certificate, DeadlinePolicy, Shift, Skill, TechnicianProfile, WeatherNotice
 
 
 @admin.register(Skill)
@@ -42,3 +44,12 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: processes cache policies for 30 s
+
+
+@admin.register(WeatherNotice)
+class WeatherNoticeAdmin(ReadOnlyAdmin):
+    """Sent from the Bad weather page (dispatch.weather): read here, never changed."""
+
+    list_display = ("day", "service_centre", "reason", "sent_by", "sent_at")
+    list_filter = ("service_centre",)
+    date_hierarchy = "day"

@@ -29,3 +29,12 @@ class ClockState(models.TextChoices):
 class AlertLevel(models.TextChoices):
     WARNING = "warning", _("Warning")
     ESCALATION = "escalation", _("Escalation")
+
+
+class NoticeChannel(models.TextChoices):
+    """How a customer was told of a weather notice (DS-6): a text to his mobile, else an
+    e-mail, else the desk calls him (he has neither)."""
+
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    CALL = "call", _("To be called")

@@ -67,3 +67,14 @@ class MoveForm(VersionForm):
     def clean_technician(self):
         value = self.cleaned_data["technician"]
         return None if value == DEFER else self.technicians[value]
+
+
+class WeatherNoticeForm(forms.Form):
+    """Bad weather (DS-6): the day whose visits it delays and what the weather is."""
+
+    centre = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    day = forms.DateField(label=_("Day of the visits"),
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Weather"), max_length=100,
+                             help_text=_("In a few words, as the customers will read it: "
+                                         "typhoon, rainstorm, snow …"))

@@ -4,6 +4,8 @@ and what it does at every worker tick (core.ticks): fire the deadline alerts tha
 Every request handler runs inside the request's own step (its transaction), after its event.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from aftersales.core.handlers import Change
 
 from .clocks import arrive_by_set, clock_alerts_fire_due, clocks_follow, clocks_start
@@ -31,6 +33,11 @@ def technician_status_follow_for(change: Change) -> None:
 def clock_alerts_fire_due_for(change: Change) -> None:
     clock_alerts_fire_due()
 
+
+EVENT_LABELS = {
+    # DS-6: a weather notice told the request's customer (dispatch.weather)
+    "service_request.weather_notice": _("Customer told: bad weather"),
+}
 
 HANDLERS = {
     "service_request.registering": [arrive_by_for],

@@ -6,11 +6,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.choices import COMPANY_WIDE_ROLES, RegionKind
+from aftersales.core.ledger import AppendOnlyModel, LedgerQuerySet
 from aftersales.core.models import BaseModel
 
-from .choices import AlertLevel, ClockKind, ClockState, TechnicianStatus
+from .choices import AlertLevel, ClockKind, ClockState, NoticeChannel, TechnicianStatus
 
 
 def _staff_rule(queryset, user, action, centre_path="technician__service_centre"):
@@ -219,6 +221,59 @@ class RotationState(models.Model):
     last_technician = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
     turns = models.PositiveIntegerField(default=0)
+
+
+# --- Bad weather (DS-6): the customers of a day's visits are told ------------------------------
+
+class WeatherNotice(AppendOnlyModel):
+    """A supervisor's word that bad weather stops or delays a centre's visits on ``day``: every
+    customer with a visit that day who was not told yet is told (DS-6), once. Append-only."""
+
+    service_centre = models.ForeignKey("accounts.ServiceCentre", on_delete=models.PROTECT,
+                                       related_name="weather_notices",
+                                       verbose_name=_("service centre"))
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("weather"), max_length=100,
+                              help_text=_("What the weather is, in a few words: typhoon, "
+                                          "rainstorm, snow …"))
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=pgettext_lazy("notice", "sent by"))
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("weather notice")
+        verbose_name_plural = _("weather notices")
+        indexes = [models.Index(fields=["service_centre", "day"], name="dispatch_weather_day")]
+
+    def __str__(self) -> str:
+        return f"{self.service_centre} {self.day} {self.reason}"
+
+    @staticmethod
+    def restrict_rule(queryset, user, action):
+        return _staff_rule(queryset, user, action, centre_path="service_centre")
+
+
+class WeatherNoticeRecipient(AppendOnlyModel):
+    """One request whose customer a weather notice told, and how: each request once a day (a
+    unique constraint), so a notice sent again tells only those not told yet."""
+
+    notice = models.ForeignKey(WeatherNotice, on_delete=models.PROTECT,
+                               related_name="recipients", verbose_name=_("weather notice"))
+    request = models.ForeignKey("service.ServiceRequest", on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("request"))
+    day = models.DateField(_("day"))
+    channel = models.CharField(_("told by"), max_length=10, choices=NoticeChannel.choices)
+    address = models.CharField(_("sent to"), max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["notice", "id"]
+        verbose_name = _("customer told of the weather")
+        verbose_name_plural = _("customers told of the weather")
+        constraints = [models.UniqueConstraint(fields=["request", "day"],
+                                               name="dispatch_weather_told_once")]
 
 
 # --- Day plan (issue 3): an optimised plan of a centre's day, reviewed and published -----------

@@ -1,14 +1,11 @@
 """Who sees which money documents (one place, house style rule 8)."""
 
 from aftersales.accounts.choices import COMPANY_WIDE_ROLES, Role
-from aftersales.core.ledger import AppendOnlyQuerySet
-from aftersales.core.querysets import RestrictedQuerySet
+from aftersales.core.ledger import LedgerQuerySet
 
 MONEY_WIDE_ROLES = COMPANY_WIDE_ROLES | {Role.ACCOUNTANT}
 
-
-class LedgerQuerySet(AppendOnlyQuerySet, RestrictedQuerySet):
-    """Append-only rows that users reach through ``restrict``."""
+__all__ = ["LedgerQuerySet", "MONEY_WIDE_ROLES", "by_technician", "sees_all", "via_request"]
 
 
 def sees_all(user) -> bool:

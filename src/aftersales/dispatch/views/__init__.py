@@ -1,4 +1,5 @@
-"""The dispatch app's pages: the dispatch queue, the deadlines on a request, the day plan."""
+"""The dispatch app's pages: the dispatch queue, the deadlines on a request, the day plan, bad
+weather's notices."""
 
 from .clocks import request_clock
 from .plans import (
@@ -11,8 +12,9 @@ from .plans import (
     plan_replan,
 )
 from .queue import queue, queue_assign
+from .weather import weather, weather_notice
 
 __all__ = [
     "plan_create", "plan_detail", "plan_list", "plan_move", "plan_progress", "plan_publish",
-    "plan_replan", "queue", "queue_assign", "request_clock",
+    "plan_replan", "queue", "queue_assign", "request_clock", "weather", "weather_notice",
 ]
