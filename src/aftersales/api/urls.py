@@ -8,6 +8,7 @@ from . import (
     complaints,
     contracts,
     dealers,
+    dispatch,
     feedback,
     invoicing,
     maintenance,
@@ -37,7 +38,7 @@ router.register("return-obligations", returns_loans.ReturnObligationViewSet,
 router.register("loans", returns_loans.LoanViewSet, basename="loan")
 # Each area's API module lists its own routes.
 for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care,
-               seminars, shop, feedback, stock_counts):
+               seminars, shop, feedback, stock_counts, dispatch):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

@@ -186,3 +186,42 @@ def test_the_desk_agent_and_the_technician_may_not_open_it(client):
     for user in (cast.agent, cast.technician):
         client.force_login(user)
         assert client.get(reverse("dispatch:weather")).status_code == 403
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_tells_them_once_per_key_and_refuses_by_name(morning, sms,
+                                                            django_capture_on_commit_callbacks):
+    cast, other = Cast(), Cast()
+    visit = _visit(cast, phone="+8613800138001")
+    body = {"service_centre": cast.centre.pk, "day": DAY.isoformat(), "reason": "暴雪"}
+    api = _api(cast.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post("/api/v1/weather-notices/", body, format="json",
+                         HTTP_IDEMPOTENCY_KEY="w-1")
+    again = api.post("/api/v1/weather-notices/", body, format="json", HTTP_IDEMPOTENCY_KEY="w-1")
+    assert first.status_code == 201, first.content
+    assert first.data["recipients"] == [{"request": visit.pk, "request_number": visit.number,
+                                         "channel": "sms", "address": "+8613800138001"}]
+    assert again.status_code in (200, 201) and again.data["id"] == first.data["id"]
+    assert WeatherNotice.objects.count() == 1 and len(sms()) == 1
+    # nothing left to tell; a past day; another centre's supervisor; a desk agent
+    refused = api.post("/api/v1/weather-notices/", body, format="json",
+                       HTTP_IDEMPOTENCY_KEY="w-2", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and "left to tell" in str(refused.data)
+    past = api.post("/api/v1/weather-notices/", {**body, "day": "2026-06-09"}, format="json",
+                    HTTP_IDEMPOTENCY_KEY="w-3", HTTP_ACCEPT_LANGUAGE="en")
+    assert past.status_code == 400 and "gone by" in str(past.data)
+    for user in (other.supervisor, cast.agent):
+        assert _api(user).post("/api/v1/weather-notices/", body, format="json",
+                               HTTP_IDEMPOTENCY_KEY="w-4").status_code == 403
+    listed = api.get("/api/v1/weather-notices/", {"service_centre": cast.centre.pk})
+    assert [n["id"] for n in listed.data["results"]] == [first.data["id"]]
+    assert _api(other.supervisor).get(f"/api/v1/weather-notices/{first.data['id']}/") \
+        .status_code == 404

@@ -21,15 +21,8 @@ from .. import plans
 from ..forms import MoveForm, PlanDayForm, ReplanForm, VersionForm
 from ..models import DayPlanStatus
 from ..problem import centre_today
+from .common import centre_chosen
 from .review import build_review
-
-
-def _centre(request, centres):
-    wanted = request.GET.get("centre") or request.POST.get("centre")
-    for centre in centres:
-        if str(centre.pk) == str(wanted):
-            return centre
-    return centres[0] if centres else None
 
 
 def _list_page(request, centres, centre, *, form=None, status=200):
@@ -54,14 +47,14 @@ def _list_page(request, centres, centre, *, form=None, status=200):
 @dispatch_required
 def plan_list(request):
     centres = plans.planner_centres(user=request.user)
-    return _list_page(request, centres, _centre(request, centres))
+    return _list_page(request, centres, centre_chosen(request, centres))
 
 
 @require_POST
 @dispatch_required
 def plan_create(request):
     centres = plans.planner_centres(user=request.user)
-    centre = _centre(request, centres)
+    centre = centre_chosen(request, centres)
     if centre is None:
         raise Http404
     form = PlanDayForm(request.POST)

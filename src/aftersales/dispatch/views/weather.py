@@ -25,14 +25,7 @@ from ..forms import WeatherNoticeForm
 from ..models import WeatherNotice
 from ..problem import centre_today
 from ..weather import DAYS_AHEAD, notice_address, weather_notice_send, weather_visits
-
-
-def _centre(request, centres):
-    wanted = request.GET.get("centre") or request.POST.get("centre")
-    for centre in centres:
-        if str(centre.pk) == str(wanted):
-            return centre
-    return centres[0] if centres else None
+from .common import centre_chosen
 
 
 def _day(request, today: date) -> date:
@@ -72,7 +65,7 @@ def weather(request):
     """GET: the form with the visits of the chosen day still to tell, and the notices sent;
     POST: tell them."""
     centres = dispatch_centres(user=request.user)
-    centre = _centre(request, centres)
+    centre = centre_chosen(request, centres)
     if request.method == "GET":
         return _page(request, centres, centre)
     if centre is None:
