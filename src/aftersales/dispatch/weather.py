@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import ServiceCentre
 from aftersales.accounts.permissions import DISPATCH_ROLES
-from aftersales.core.events import event_append
+from aftersales.core.events import event_append, event_make, events_append
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.messaging import mail_send_after_commit, sms_send_after_commit
 from aftersales.core.models import Notification
@@ -128,7 +128,7 @@ def weather_notice_send(*, actor, centre: ServiceCentre, day: date, reason: str)
                 % {"day": day.isoformat()}]})
         notice = WeatherNotice.objects.create(service_centre=centre, day=day, reason=reason,
                                               sent_at=timezone.now(), sent_by=actor)
-        rows, counts = [], {channel: 0 for channel in NoticeChannel.values}
+        rows, events, counts = [], [], {channel: 0 for channel in NoticeChannel.values}
         for request in visits:
             channel, address = notice_address(request.customer)
             subject, text = notice_text(request, day, reason)
@@ -139,11 +139,12 @@ def weather_notice_send(*, actor, centre: ServiceCentre, day: date, reason: str)
             counts[channel] += 1
             rows.append(WeatherNoticeRecipient(notice=notice, request=request, day=day,
                                                channel=channel, address=address))
-            event_append(subject=request, action="weather_notice", actor=actor,
-                         note=f"{reason} · {NoticeChannel(channel).label}",
-                         data={"notice": notice.pk, "day": day.isoformat(),
-                               "channel": channel})
+            events.append(event_make(subject=request, action="weather_notice", actor=actor,
+                                     note=f"{reason} · {NoticeChannel(channel).label}",
+                                     data={"notice": notice.pk, "day": day.isoformat(),
+                                           "channel": channel}))
         WeatherNoticeRecipient.objects.bulk_create(rows)
+        events_append(events)
         technicians = {r.assigned_technician_id for r in visits if r.assigned_technician_id}
         Notification.objects.bulk_create([
             Notification(user_id=user_id, level="warning",
