@@ -207,6 +207,8 @@ def test_extra_labour_entered_in_hours_on_the_phone_and_quoted_still_to_do(phone
     expect(form.locator("[data-expense-hours]")).to_contain_text("¥80.00/h")
     form.locator("[name=description]").fill("拆机更换内胆")
     form.locator("[name=hours]").fill("1.5")
+    form.evaluate("el => el.scrollIntoView({block: 'center'})")
+    shot(phone, "extra-labour-form-phone.png", full_page=False)
     form.locator("button[type=submit]").click()
     expect(phone.locator("#expenses [data-expense=labour]")).to_contain_text("1.5 h × ¥80.00")
     expect(phone.locator("[data-charge-total]")).to_have_text("¥200.00")  # fee 80 + 1.5 h
