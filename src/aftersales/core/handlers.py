@@ -32,10 +32,16 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 PACKAGE = "aftersales."  # the product's own apps; Django's have modules of these names too
 MODULE = "handlers"
+
+
+# A step recorded after the fact (an arrival written up afterwards) carries the moment it
+# happened in its data under this key; handlers that time what follows use it, not the clock.
+HAPPENED_AT = "happened_at"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,11 @@ class Change:
     @property
     def action(self) -> str:
         return self.event.rsplit(".", 1)[1]
+
+    @property
+    def happened_at(self):
+        """When it happened: the step's own moment if it was recorded afterwards, else now."""
+        return self.data.get(HAPPENED_AT) or timezone.now()
 
 
 Handler = Callable[[Change], None]

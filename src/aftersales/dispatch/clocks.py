@@ -224,9 +224,10 @@ MET_BY = {
 }
 
 
-def clocks_follow(*, request, action: str, actor) -> None:
-    """Keep the request's clocks in step with a workflow transition that just happened."""
-    now = timezone.now()
+def clocks_follow(*, request, action: str, actor, at=None) -> None:
+    """Keep the request's clocks in step with a workflow transition, which happened ``at``
+    (default: now; earlier for a step recorded afterwards)."""
+    now = at or timezone.now()
     centre = request.service_centre
     for clock in DeadlineClock.objects.select_for_update().filter(request=request):
         if clock.state in (ClockState.MET, ClockState.STOPPED):

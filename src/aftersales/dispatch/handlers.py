@@ -23,7 +23,8 @@ def clocks_start_for(change: Change) -> None:
 
 
 def clocks_follow_for(change: Change) -> None:
-    clocks_follow(request=change.subject, action=change.action, actor=change.actor)
+    clocks_follow(request=change.subject, action=change.action, actor=change.actor,
+                  at=change.happened_at)
 
 
 def technician_status_follow_for(change: Change) -> None:

@@ -161,6 +161,33 @@ class AssignForm(VersionForm):
             f"{local_today() + timedelta(days=1):%Y-%m-%d} 09:30")
 
 
+class RepairedFirstForm(forms.Form):
+    """先抢修后补单 (DS-6): the call's paperwork, made out after a technician was sent on an
+    emergency — when the call came in, who went, when he arrived, why it could not wait."""
+
+    on = forms.BooleanField(label=_("A technician was sent before this paperwork"),
+                            required=False)
+    reported_at = DateTimeField(
+        label=_("Call came in at"), input_formats=DATETIME_INPUT_FORMATS,
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"autocomplete": "off"}))
+    technician = forms.ModelChoiceField(label=_("Technician sent"), queryset=None,
+                                        empty_label=_("— choose —"))
+    arrived_at = DateTimeField(
+        label=_("Arrived at"), input_formats=DATETIME_INPUT_FORMATS,
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"autocomplete": "off"}))
+    repaired_first = forms.CharField(label=_("Why it could not wait"), max_length=300,
+                                     widget=forms.TextInput(attrs={"placeholder": _(
+                                         "e.g. water pouring from the heater, gas smell")}))
+
+    def __init__(self, *args, technicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = technicians
+        self.fields["technician"].label_from_instance = _technician_label
+        example = f"{local_today():%Y-%m-%d} 08:10"
+        for name in ("reported_at", "arrived_at"):
+            self.fields[name].widget.attrs["placeholder"] = example
+
+
 def _technician_label(user) -> str:
     count = getattr(user, "open_jobs", None)
     name = str(user)

@@ -17,12 +17,13 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
 from aftersales.core.events import event_list
-from aftersales.core.handlers import event_label
+from aftersales.core.handlers import HAPPENED_AT, event_label
 from aftersales.core.workflow import state_label
 from aftersales.customers.choices import Phase
 from aftersales.customers.models import InstalledProduct
@@ -130,11 +131,14 @@ def awaiting_agreement(*, user, centre: ServiceCentre):
     )
 
 
-def centre_technicians(*, centre: ServiceCentre):
-    """Active technicians of a centre with their count of open field jobs (assigned, en route,
-    on site)."""
+def centre_technicians(*, centre: ServiceCentre | None):
+    """Active technicians of a centre (None: of every centre) with their count of open field
+    jobs (assigned, en route, on site)."""
+    technicians = User.objects.filter(role=Role.TECHNICIAN, is_active=True)
+    if centre is not None:
+        technicians = technicians.filter(service_centre=centre)
     return (
-        User.objects.filter(service_centre=centre, role=Role.TECHNICIAN, is_active=True)
+        technicians
         .annotate(open_jobs=Count("assigned_requests",
                                   filter=Q(assigned_requests__status__in=FIELD_STATUSES)))
         .order_by("first_name", "last_name", "username")
@@ -171,6 +175,7 @@ class TimelineEntry:
     from_label: str
     to_label: str
     note: str
+    happened_at: datetime | None = None  # a step recorded afterwards: when it happened
 
 
 def _action_label(name: str) -> str:
@@ -193,7 +198,7 @@ def request_timeline(request: ServiceRequest) -> list[TimelineEntry]:
             at=e.at, actor=e.actor, action=_action_label(e.action),
             from_label=state_label(wf, e.from_state) if e.from_state else "",
             to_label=state_label(wf, e.to_state) if e.to_state else "",
-            note=e.note,
+            note=e.note, happened_at=parse_datetime(e.data.get(HAPPENED_AT) or ""),
         )
         for e in event_list(request)
     ]

@@ -21,7 +21,7 @@ from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.dates import warranty_end
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.core.handlers import react
+from aftersales.core.handlers import HAPPENED_AT, react
 from aftersales.core.numbering import next_number, number_assign, placeholder
 from aftersales.core.workflow import transition_apply, version_bump
 from aftersales.customers.models import Customer, InstalledProduct
@@ -114,7 +114,7 @@ def service_request_create(*, actor, customer: Customer, description: str,
                            internal: bool = False, cause: str = "", urgency: str = Urgency.NORMAL,
                            service_centre: ServiceCentre | None = None,
                            customer_agreed: bool = False,
-                           kind: str = Kind.REPAIR) -> ServiceRequest:
+                           kind: str = Kind.REPAIR, repaired_first: str = "") -> ServiceRequest:
     """Register a call (SR-1) with its warranty, category and rough charge (SR-2 … SR-4);
     ``kind``: a repair, an installation (WK-5) or a maintenance visit (PM-1)."""
     if actor.role == Role.CUSTOMER:
@@ -163,7 +163,7 @@ def service_request_create(*, actor, customer: Customer, description: str,
             estimated_charge=terms.estimated_charge,
             customer_agreed_at=now if (terms.needs_agreement and customer_agreed) else None,
             status=Status.AWAITING_AGREEMENT if waiting else Status.REGISTERED,
-            created_by=actor,
+            created_by=actor, repaired_first=repaired_first,
         )
         # Other apps fill in what they own (dispatch: the arrival deadline), then follow.
         react("service_request.registering", request, actor=actor, to_state=request.status)
@@ -177,6 +177,53 @@ def service_request_create(*, actor, customer: Customer, description: str,
         # Last: the counter's row lock is then held only until the commit.
         number_assign(request, doc_type="service_request", prefix=REQUEST_PREFIX,
                       moment=reported_at)
+    return request
+
+
+REPAIRED_FIRST_MAX = 300
+
+
+def service_request_create_repaired_first(*, actor, technician: User, arrived_at: datetime | None,
+                                          reason: str, reported_at: datetime | None,
+                                          **registration) -> ServiceRequest:
+    """先抢修后补单 (DS-6): the paperwork of an emergency a technician was sent to before it was
+    made out. The call is registered as it came in (``reported_at``) and as an emergency, marked
+    repaired first because of ``reason``, assigned to ``technician``, and his arrival recorded at
+    ``arrived_at`` — its arrival deadline met then, not when the paperwork is done. He then
+    records the work, the parts and the customer's signature on his phone as on any visit.
+
+    Only who both sends and may record a visit does it: a supervisor or an administrator."""
+    if not (actor.is_superuser or actor.role in {Role.SUPERVISOR, Role.ADMIN}):
+        raise PermissionDenied(_("Only a supervisor records a repair made before its paperwork."))
+    now = timezone.now()
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["repaired_first"] = [_("Say why the repair could not wait for its paperwork.")]
+    elif len(reason) > REPAIRED_FIRST_MAX:
+        errors["repaired_first"] = [_("Say why in %(count)d characters at most.")
+                                    % {"count": REPAIRED_FIRST_MAX}]
+    if reported_at is None:
+        errors["reported_at"] = [_("Enter when the call came in.")]
+    if arrived_at is None:
+        errors["arrived_at"] = [_("Enter when the technician arrived.")]
+    elif arrived_at > now + timezone.timedelta(minutes=1):
+        errors["arrived_at"] = [_("The technician's arrival cannot be in the future.")]
+    elif reported_at is not None and arrived_at < reported_at:
+        errors["arrived_at"] = [_("The technician cannot have arrived before the call came in.")]
+    if errors:
+        raise ValidationError(errors)
+    registration["urgency"] = Urgency.EMERGENCY
+    with transaction.atomic():
+        request = service_request_create(actor=actor, reported_at=reported_at,
+                                         repaired_first=reason, **registration)
+        if request.status == Status.AWAITING_AGREEMENT:
+            raise ValidationError({"customer_agreed": [_(
+                "This repair is chargeable: the customer's agreement to the charge is needed "
+                "before its paperwork is registered.")]})
+        request = service_request_assign(actor=actor, request=request, technician=technician,
+                                         note=reason, extra_data={"repaired_first": True})
+        request = service_request_arrive(actor=actor, request=request, at=arrived_at)
     return request
 
 
@@ -312,11 +359,16 @@ def service_request_depart(*, actor, request, note="", expected_version=None):
     return request
 
 
-def service_request_arrive(*, actor, request, note="", expected_version=None):
+def service_request_arrive(*, actor, request, note="", expected_version=None,
+                           at: datetime | None = None):
+    """The technician is on site; ``at``: when he arrived, for an arrival recorded afterwards
+    (the step's event is dated when it is recorded and says when he arrived; the handlers time
+    what follows from it, e.g. the arrival deadline met)."""
     with transaction.atomic():
-        request = _transition(request, "arrive", actor, note=note, expected_version=expected_version)
+        request = _transition(request, "arrive", actor, note=note, expected_version=expected_version,
+                              data={HAPPENED_AT: at} if at is not None else None)
         visit = _current_visit(request)
-        visit.arrived_at = timezone.now()
+        visit.arrived_at = at or timezone.now()
         visit.save(update_fields=["arrived_at", "updated_at"])
     return request
 

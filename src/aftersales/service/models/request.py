@@ -66,6 +66,10 @@ class ServiceRequest(BaseModel):
                                default=Urgency.NORMAL)
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     internal = models.BooleanField(_("internal work"), default=False)
+    # DS-6 先抢修后补单: a technician was sent on an emergency before this request — its paperwork
+    # — was made; why it could not wait. Empty for every other request (and raw SQL's rows).
+    repaired_first = models.CharField(_("repaired before its paperwork, because"), max_length=300,
+                                      blank=True, default="", db_default="")
     cause = models.CharField(_("cause"), max_length=30, choices=Cause.choices, blank=True)
 
     # SR-3 / SR-2 / SR-4: derived at registration and whenever the cause changes.
@@ -116,6 +120,9 @@ class ServiceRequest(BaseModel):
             models.Index(fields=["customer", "status", "service_centre", "-reported_at"]),
             models.Index(fields=["completed_at"]),  # reports (bench/reports)
             models.Index(fields=["closed_at"]),
+            # the few repaired before their paperwork (DS-6), for the supervisor's review
+            models.Index(fields=["-reported_at"], condition=~models.Q(repaired_first=""),
+                         name="service_request_repaired_first"),
         ]
         constraints = [
             models.CheckConstraint(

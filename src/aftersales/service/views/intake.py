@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import trigger_client_event
 
+from aftersales.accounts.choices import Role
 from aftersales.accounts.permissions import desk_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
@@ -17,8 +18,8 @@ from aftersales.customers.services import customer_create, installed_product_reg
 
 from .. import selectors
 from ..choices import Kind
-from ..forms import NEW, NONE, IntakeForm, NewCustomerForm, NewProductForm
-from ..services import service_request_create
+from ..forms import NEW, NONE, IntakeForm, NewCustomerForm, NewProductForm, RepairedFirstForm
+from ..services import service_request_create, service_request_create_repaired_first
 
 MIN_PHONE_DIGITS = 4
 MAX_MATCHES = 8
@@ -126,6 +127,15 @@ def _preview(user, data):
     return selectors.intake_terms(user=user, customer=customer, product=product, cause=cause)
 
 
+def _repaired_first_form(user, data=None) -> RepairedFirstForm | None:
+    """The "sent before the paperwork" part (DS-6), for who sends technicians and may record
+    their visits: a supervisor or an administrator; None for everyone else."""
+    if not (user.is_superuser or user.role in {Role.SUPERVISOR, Role.ADMIN}):
+        return None
+    technicians = selectors.centre_technicians(centre=user.service_centre)
+    return RepairedFirstForm(data, prefix="r", technicians=technicians)
+
+
 # --- pages and partials -----------------------------------------------------------------------
 
 @desk_required
@@ -141,7 +151,8 @@ def intake(request):
     return _render(request, form, data, focus="description" if prefill else "phone")
 
 
-def _render(request, form, data, *, cust_form=None, prod_form=None, status=200, focus="phone"):
+def _render(request, form, data, *, cust_form=None, prod_form=None, repaired_form=None,
+            status=200, focus="phone"):
     user = request.user
     customer_state = _customer_state(user, data)
     product_state = _product_state(user, customer_state["chosen_customer"], data,
@@ -159,6 +170,7 @@ def _render(request, form, data, *, cust_form=None, prod_form=None, status=200, 
         **product_state,
         "preview": _preview(user, preview_data),
         "focus": focus,
+        "repaired_form": repaired_form or _repaired_first_form(user),
     }
     return render(request, "service/intake/page.html", context, status=status)
 
@@ -174,10 +186,15 @@ def _intake_post(request):
         valid = cust_form.is_valid() and valid
     if data.get("installed_product") == NEW:
         valid = prod_form.is_valid() and valid
+    repaired_form = _repaired_first_form(user, data)
+    repaired = repaired_form is not None and bool(data.get("r-on"))
+    if repaired:
+        valid = repaired_form.is_valid() and valid
     if valid:
         try:
             with transaction.atomic():
-                service_request = _register(user, form, cust_form, prod_form)
+                service_request = _register(user, form, cust_form, prod_form,
+                                            repaired_form if repaired else None)
         except _Abort:
             pass
         else:
@@ -186,7 +203,8 @@ def _intake_post(request):
             return redirect("service:detail", pk=service_request.pk)
     return _render(request, form, data, status=400, focus="",
                    cust_form=cust_form if data.get("customer") == NEW else None,
-                   prod_form=prod_form if data.get("installed_product") == NEW else None)
+                   prod_form=prod_form if data.get("installed_product") == NEW else None,
+                   repaired_form=repaired_form)
 
 
 def _step(call, form, *, rename=None, routes=None):
@@ -207,7 +225,7 @@ def _step(call, form, *, rename=None, routes=None):
         raise _Abort from None
 
 
-def _register(user, form, cust_form, prod_form):
+def _register(user, form, cust_form, prod_form, repaired_form=None):
     data = form.cleaned_data
     customer = data["customer"]
     if customer == NEW:
@@ -223,14 +241,19 @@ def _register(user, form, cust_form, prod_form):
                                                **prod_form.cleaned_data),
             prod_form,
         )
-    return _step(
-        lambda: service_request_create(
-            actor=user, customer=customer, installed_product=product,
-            channel=data["channel"], urgency=data["urgency"], description=data["description"],
-            cause=data["cause"], customer_agreed=data["customer_agreed"],
-            kind=data.get("kind") or Kind.REPAIR),
-        form,
-    )
+    registration = dict(
+        actor=user, customer=customer, installed_product=product, channel=data["channel"],
+        description=data["description"], cause=data["cause"],
+        customer_agreed=data["customer_agreed"], kind=data.get("kind") or Kind.REPAIR)
+    if repaired_form is not None:
+        sent = repaired_form.cleaned_data
+        return _step(
+            lambda: service_request_create_repaired_first(
+                technician=sent["technician"], arrived_at=sent["arrived_at"],
+                reason=sent["repaired_first"], reported_at=sent["reported_at"], **registration),
+            form, routes={name: repaired_form for name in
+                          ("reported_at", "technician", "arrived_at", "repaired_first")})
+    return _step(lambda: service_request_create(urgency=data["urgency"], **registration), form)
 
 
 @desk_required

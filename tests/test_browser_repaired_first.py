@@ -1,0 +1,79 @@
+"""先抢修后补单 (DS-6) in a real browser: the supervisor makes out the paperwork of an emergency
+he sent a technician to by phone — on the call screen he ticks "a technician was sent before
+this paperwork", says when the call came, who went, when he arrived and why it could not wait;
+the request's page shows it on site, its arrival deadline met when he arrived. Screenshots:
+docs/screenshots/desk-repaired-first.png and desk-repaired-first-request.png (SCREENSHOT_DIR)."""
+
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import login
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from aftersales.customers.tests.factories import CustomerFactory, InstalledProductFactory
+from aftersales.dispatch.choices import ClockState
+from aftersales.service.choices import Status
+from aftersales.service.models import ServiceRequest
+from aftersales.service.tests.factories import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/tmp/shots/desk")
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+    if target := os.environ.get("SCREENSHOT_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(SHOTS / name, Path(target) / f"desk-{name}")
+
+
+def _local(moment):
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def test_the_supervisor_makes_out_an_emergencys_paperwork_afterwards(page, live_server):
+    cast = Cast()
+    cast.technician.first_name = "李师傅"
+    cast.technician.save()
+    customer = CustomerFactory(service_centre=cast.centre, name="赵女士", phone="+8613900139001")
+    InstalledProductFactory(customer=customer)
+    now = timezone.now()
+    called, arrived = now - timedelta(hours=3), now - timedelta(hours=2, minutes=20)
+
+    login(page, live_server, cast.supervisor.username)
+    page.goto(f"{live_server.url}/requests/new/")
+    page.fill("#id_phone", "139 0013 9001")
+    expect(page.locator("#customer-area")).to_contain_text("赵女士")
+    page.fill("#id_description", "热水器底部大量漏水，已关总阀")
+    fields = page.locator(".repaired-fields")
+    expect(fields).to_be_hidden()  # nothing to fill in unless a technician was sent
+    page.locator("#id_r-on").check()
+    expect(fields).to_be_visible()
+    page.fill("#id_r-reported_at", _local(called))
+    page.select_option("#id_r-technician", str(cast.technician.pk))
+    page.fill("#id_r-arrived_at", _local(now + timedelta(hours=1)))  # a slip: in the future
+    page.fill("#id_r-repaired_first", "漏水淹到楼下，等不及开单")
+    page.locator("#intake-form button[type=submit]").click()
+    expect(page.locator("label.field-error")).to_contain_text("技术员的到达时间不能在将来。")
+    expect(fields).to_be_visible()  # the part stays open with what was typed
+    expect(page.locator("#id_r-repaired_first")).to_have_value("漏水淹到楼下，等不及开单")
+    assert not ServiceRequest.objects.exists()
+    shot(page, "repaired-first.png")
+
+    page.fill("#id_r-arrived_at", _local(arrived))
+    page.locator("#intake-form button[type=submit]").click()
+    expect(page.locator("[data-repaired-first]").first).to_be_visible()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "on_site")
+    expect(page.locator("main")).to_contain_text("漏水淹到楼下，等不及开单")
+    expect(page.locator("[data-happened-at]")).to_contain_text(_local(arrived))  # the arrival
+    shot(page, "repaired-first-request.png")
+    request = ServiceRequest.objects.get()
+    assert request.status == Status.ON_SITE and request.assigned_technician == cast.technician
+    clock = request.clocks.get()
+    assert clock.state == ClockState.MET
+    assert _local(clock.met_at) == _local(arrived)
