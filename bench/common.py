@@ -185,8 +185,9 @@ def machine(env: dict | None = None) -> dict:
         info["postgresql"] = f"unknown ({exc})"
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                          capture_output=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, text=True,
-                           capture_output=True).stdout.strip()
+    # changed tracked files only: untracked ones (earlier results, local links) are no code
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           text=True, capture_output=True).stdout.strip()
     info["commit"] = git + (" + uncommitted changes" if dirty else "")
     from aftersales.config.env import postgres_options, search_random_page_cost
 

@@ -183,6 +183,7 @@ class Seeder:
         self.total = (2 + self.n_customers + self.n_products + self.n_contracts
                       + sum(self.status_counts.values()))
         self.done = 0
+        self.repaired_first_done = False
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -585,12 +586,29 @@ class Seeder:
         supervisor = staff[Role.SUPERVISOR][0]
         technician = rng.choice(staff[Role.TECHNICIAN])
         timeline = self._timeline(plan)
+        # One job on site was an emergency the supervisor sent its technician to by phone: its
+        # paperwork is made out once he is there (先抢修后补单, DS-6).
+        actions = [action for _moment, action in timeline]
+        repaired_first = (not self.repaired_first_done and not plan.internal
+                          and plan.target == Status.ON_SITE and "arrive" in actions
+                          and set(actions[:actions.index("arrive")]) <= {"register", "assign",
+                                                                         "depart"})
+        self.repaired_first_done |= repaired_first
         request = None
         signer = plan.customer.name if plan.customer.kind == CustomerKind.INDIVIDUAL else (
             f"{people.person_name(rng)}（{plan.customer.name[:6]}）")
         for index, (moment, action) in enumerate(timeline):
             self._at(moment)
-            if action == "register":
+            if repaired_first and action in {"register", "assign", "depart"}:
+                continue
+            if repaired_first and action == "arrive":
+                request = request_services.service_request_create_repaired_first(
+                    actor=supervisor, technician=technician, arrived_at=moment,
+                    reported_at=plan.reported_at, reason="客户称情况紧急，主管电话先派师傅上门抢修",
+                    customer=plan.customer, installed_product=plan.product,
+                    description=plan.problem.description, channel=plan.channel,
+                    service_centre=self.centres[code], customer_agreed=plan.agreed_at_call)
+            elif action == "register":
                 urgency = plan.problem.urgency
                 if urgency == "normal" and rng.random() < 0.15:
                     urgency = "urgent"

@@ -89,10 +89,17 @@ def test_timelines_are_in_the_past_in_order_and_start_at_the_call():
     for pk, request in requests.items():
         timeline = events[pk]
         assert timeline[0].action == "register"
-        assert timeline[0].at == request.reported_at
+        if request.repaired_first:  # made out after the technician arrived (DS-6)
+            arrived = request.visits.get().arrived_at
+            assert request.reported_at < arrived == timeline[0].at
+        else:
+            assert timeline[0].at == request.reported_at
         assert [e for e in timeline if e.to_state][-1].to_state == request.status
         assert all(e.at <= now for e in timeline)
         assert [e.at for e in timeline] == sorted(e.at for e in timeline)
+    [repaired_first] = [r for r in requests.values() if r.repaired_first]
+    assert repaired_first.status == Status.ON_SITE
+    assert repaired_first.clocks.get(kind="arrival").met_at == repaired_first.visits.get().arrived_at
     # SR-5: some of today's or yesterday's calls are still waiting for dispatch.
     waiting = ServiceRequest.objects.filter(status=Status.REGISTERED)
     assert all(now - r.reported_at < timedelta(days=2) for r in waiting)

@@ -146,6 +146,10 @@ def test_the_supervisor_finds_them_on_the_list(clock_at):
     voucher = client.get(f"/field/print/{first.pk}/voucher/").content.decode()
     assert "data-repaired-first" in voucher
     assert "data-repaired-first" not in client.get(f"/requests/{plain.pk}/").content.decode()
+    technician = Client()
+    technician.force_login(cast.technician)
+    jobs = technician.get("/field/").content.decode()
+    assert jobs.count("data-repaired-first") == 1 and first.number in jobs
 
 
 def _intake_data(customer, product, **extra):
