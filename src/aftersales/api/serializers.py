@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
 from aftersales.customers.models import Customer, InstalledProduct, ProductModel
 from aftersales.parts.models import Part
@@ -183,6 +184,23 @@ class ServiceRequestSerializer(ModelSerializer):
                          "remaining_seconds": int(left.total_seconds()) if left is not None else None,
                          "extension_reason": clock.extension_reason})
         return [_CLOCK_ROW.to_representation(row) for row in rows]
+
+
+class RepairedFirstSerializer(ServiceRequestSerializer):
+    """先抢修后补单 (DS-6): a call registered after a technician was sent on the emergency —
+    the registration's fields (``reported_at`` required) and who went, when he arrived, why."""
+
+    reported_at = DateTimeField(help_text="When the call came in.")
+    technician = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.TECHNICIAN), write_only=True,
+        help_text="The technician who was sent (the request's centre's).")
+    arrived_at = DateTimeField(write_only=True, help_text="When he arrived on site.")
+    repaired_first = serializers.CharField(
+        max_length=300, help_text="Why the repair could not wait for its paperwork.")
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "technician", "arrived_at",
+                  "repaired_first"]
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -158,6 +158,27 @@ class ServiceRequestViewSet(RestrictedViewSet):
             **fields)
         return self._respond(updated)
 
+    @extend_schema(request=s.RepairedFirstSerializer, responses={201: s.RepairedFirstSerializer},
+                   summary="Register a call after its emergency repair began (先抢修后补单, DS-6)",
+                   description="The call registered as it came in (reported_at) and as an "
+                               "emergency, the technician who was sent assigned and his arrival "
+                               "recorded at arrived_at (its arrival deadline met then). "
+                               "Supervisors and administrators only.",
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=False, methods=["post"], url_path="repaired-first")
+    @idempotent
+    def repaired_first(self, request):
+        data = s.RepairedFirstSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        created = request_services.service_request_create_repaired_first(
+            actor=request.user, technician=fields.pop("technician"),
+            arrived_at=fields.pop("arrived_at"), reason=fields.pop("repaired_first"),
+            reported_at=fields.pop("reported_at"), **fields)
+        fresh = self.get_queryset().get(pk=created.pk)
+        return Response(s.RepairedFirstSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
     def _run(self, request, name, serializer_class):
         instance = self.get_object()
         data = serializer_class(data=request.data, context=self.get_serializer_context())

@@ -176,6 +176,7 @@ SPECTACULAR_SETTINGS = {
         "CauseEnum": "aftersales.service.choices.Cause",
         "ChannelEnum": "aftersales.service.choices.Channel",
         "RequestKindEnum": "aftersales.service.choices.Kind",
+        "ServiceStatusEnum": "aftersales.service.choices.Status",  # its name before RepairedFirst
         "ComplaintChannelEnum": "aftersales.complaints.choices.Channel",
         "ComplaintKindEnum": "aftersales.complaints.choices.Kind",
         "ComplaintOutcomeEnum": "aftersales.complaints.choices.OutcomeKind",

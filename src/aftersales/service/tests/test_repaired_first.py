@@ -190,3 +190,37 @@ def test_the_call_screen_records_it_for_a_supervisor_only(clock_at):
         customer, product, **{**sent, "r-on": "", "r-repaired_first": ""}))
     ordinary = ServiceRequest.objects.exclude(pk=request.pk).get()
     assert ordinary.status == Status.REGISTERED and ordinary.repaired_first == ""
+
+
+def test_the_api_registers_it_through_the_same_rule(clock_at):
+    from rest_framework.test import APIClient
+
+    cast = Cast()
+    clock_at(15, 0, day=WEDNESDAY, tick=False)
+    customer = CustomerFactory(service_centre=cast.centre)
+    product = InstalledProductFactory(customer=customer)
+    body = {"customer": customer.pk, "installed_product": product.pk, "description": "燃气味重",
+            "reported_at": "2026-12-02T09:00:00+08:00", "technician": cast.technician.pk,
+            "arrived_at": "2026-12-02T08:50:00+08:00", "repaired_first": "燃气泄漏"}
+    api = APIClient()
+    api.force_authenticate(cast.agent)
+    url = "/api/v1/service-requests/repaired-first/"
+    assert api.post(url, body, format="json").status_code == 403  # an agent does not send
+    api.force_authenticate(cast.supervisor)
+    refused = api.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400
+    assert refused.json()["arrived_at"] == ["技术员不可能在来电之前到达。"]
+    assert not ServiceRequest.objects.exists()
+
+    body["arrived_at"] = "2026-12-02T09:30:00+08:00"
+    created = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="rf-1")
+    assert created.status_code == 201, created.json()
+    answer = created.json()
+    assert answer["status"] == "on_site" and answer["urgency"] == "emergency"
+    assert answer["repaired_first"] == "燃气泄漏" and answer["assigned_technician"] == cast.technician.pk
+    [clock] = answer["clocks"]
+    assert clock["state"] == "met" and not clock["breached"]
+    again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="rf-1")
+    assert again.json()["number"] == answer["number"] and ServiceRequest.objects.count() == 1
+    listed = api.get("/api/v1/service-requests/?repaired_first=true").json()
+    assert [r["number"] for r in listed["results"]] == [answer["number"]]
