@@ -127,6 +127,18 @@ def phone_page(browser):
     context.close()
 
 
+def screenshot(page, group: str, name: str, *, full_page: bool = True) -> Path:
+    """A browser test's screenshot: kept under /tmp/shots/<group>/<name>, and copied to
+    $SCREENSHOT_DIR as <group>-<name> when that is set (docs/screenshots for the docs)."""
+    path = Path("/tmp/shots") / group / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)
+    if target := os.environ.get("SCREENSHOT_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / f"{group}-{name}")
+    return path
+
+
 def login(page, live_server, username, password="secret-pass-1"):
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)

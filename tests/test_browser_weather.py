@@ -4,14 +4,11 @@ and tells them; the notice's page lists the customer to call first. Screenshots:
 docs/screenshots/dispatch-weather.png and dispatch-weather-notice.png (SCREENSHOT_DIR keeps them)."""
 
 import json
-import os
-import shutil
 from datetime import datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from playwright.sync_api import expect
 
 from aftersales.core.dates import local_today
@@ -21,15 +18,10 @@ from aftersales.service import services
 from aftersales.service.tests.factories import Cast, new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/dispatch")
 
 
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
-    if target := os.environ.get("SCREENSHOT_DIR"):
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(SHOTS / name, Path(target) / f"dispatch-{name}")
+    screenshot(page, "dispatch", name)
 
 
 def test_the_supervisor_tells_the_days_customers_and_calls_the_one_without_a_mobile(
