@@ -202,7 +202,10 @@ def key_figures(figures: dict, *, viewer_id: int | None = None) -> list[Figure]:
                                  tone="warn" if totals.get("unfinished") else ""))
         return out
     if kind in (ReportKind.SUPERVISOR_DAILY, ReportKind.WEEKLY_REPAIR):
-        out = [Figure(_("Calls taken"), centre.get("calls")),
+        repaired_first = centre.get("repaired_first")  # absent from runs before it was counted
+        out = [Figure(_("Calls taken"), centre.get("calls"),
+                      sub=str(_("%(n)s repaired before their paperwork") % {"n": repaired_first})
+                      if repaired_first else ""),
                Figure(_("Dispatched"), centre.get("dispatched")),
                Figure(_("Completed"), centre.get("completed"), tone="ok"),
                Figure(_("Not dispatched"), centre.get("undispatched"),

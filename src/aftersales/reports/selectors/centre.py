@@ -1,5 +1,6 @@
 """A service centre's figures for a period (RP-2 supervisor daily report, RP-3 weekly report):
-calls taken, dispatched, completed, closed, cancelled, what is left open, arrival deadlines."""
+calls taken (and of them repaired before their paperwork), dispatched, completed, closed,
+cancelled, what is left open, arrival deadlines."""
 
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast, NullIf, TruncDate
@@ -42,7 +43,9 @@ def centre_figures(*, centre, period, now) -> dict:
     """Calls, dispatches, completions and deadlines of a centre in a period (5 queries)."""
     requests = ServiceRequest.objects.filter(service_centre=centre)
     calls = requests.filter(in_period("reported_at", period)).aggregate(
-        calls=Count("pk"), **{f"calls_{c}": Count("pk", filter=Q(category=c)) for c in CATEGORIES})
+        calls=Count("pk"), **{f"calls_{c}": Count("pk", filter=Q(category=c)) for c in CATEGORIES},
+        # technicians sent before the paperwork (先抢修后补单): the supervisor keeps them rare
+        repaired_first=Count("pk", filter=~Q(repaired_first="")))
     finished = completed_in(requests, period).aggregate(
         completed=Count("pk"),
         **{f"completed_{c}": Count("pk", filter=Q(category=c)) for c in CATEGORIES})

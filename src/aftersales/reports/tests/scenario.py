@@ -244,7 +244,8 @@ EXPECTED_DAY = {
     "centre": {"calls": 8, "calls_A": 3, "calls_B": 0, "calls_C": 4, "calls_D": 1,
                "completed": 2, "completed_A": 1, "completed_C": 1, "closed": 1, "open": 10,
                "undispatched": 1, "awaiting_agreement": 1, "at_workshop": 1, "dispatched": 4,
-               "cancelled": 1, "deadlines": 5, "on_time": 2, "missed": 3, "punctuality": 0.4},
+               "cancelled": 1, "deadlines": 5, "on_time": 2, "missed": 3, "punctuality": 0.4,
+               "repaired_first": 0},
 }
 
 
