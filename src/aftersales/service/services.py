@@ -183,6 +183,13 @@ def service_request_create(*, actor, customer: Customer, description: str,
 REPAIRED_FIRST_MAX = 300
 
 
+def may_record_repaired_first(user) -> bool:
+    """Who makes out a repair's paperwork afterwards: who may both send a technician and record
+    his arrival (the workflow's assign and arrive) — a supervisor or an administrator."""
+    roles = WF.get("assign").roles & WF.get("arrive").roles
+    return bool(user.is_superuser or user.role in roles)
+
+
 def service_request_create_repaired_first(*, actor, technician: User, arrived_at: datetime | None,
                                           reason: str, reported_at: datetime | None,
                                           **registration) -> ServiceRequest:
@@ -190,10 +197,8 @@ def service_request_create_repaired_first(*, actor, technician: User, arrived_at
     made out. The call is registered as it came in (``reported_at``) and as an emergency, marked
     repaired first because of ``reason``, assigned to ``technician``, and his arrival recorded at
     ``arrived_at`` — its arrival deadline met then, not when the paperwork is done. He then
-    records the work, the parts and the customer's signature on his phone as on any visit.
-
-    Only who both sends and may record a visit does it: a supervisor or an administrator."""
-    if not (actor.is_superuser or actor.role in {Role.SUPERVISOR, Role.ADMIN}):
+    records the work, the parts and the customer's signature on his phone as on any visit."""
+    if not may_record_repaired_first(actor):
         raise PermissionDenied(_("Only a supervisor records a repair made before its paperwork."))
     now = timezone.now()
     reason = (reason or "").strip()

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import trigger_client_event
 
-from aftersales.accounts.choices import Role
 from aftersales.accounts.permissions import desk_required
 from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.forms import apply_errors
@@ -19,7 +18,11 @@ from aftersales.customers.services import customer_create, installed_product_reg
 from .. import selectors
 from ..choices import Kind
 from ..forms import NEW, NONE, IntakeForm, NewCustomerForm, NewProductForm, RepairedFirstForm
-from ..services import service_request_create, service_request_create_repaired_first
+from ..services import (
+    may_record_repaired_first,
+    service_request_create,
+    service_request_create_repaired_first,
+)
 
 MIN_PHONE_DIGITS = 4
 MAX_MATCHES = 8
@@ -128,9 +131,8 @@ def _preview(user, data):
 
 
 def _repaired_first_form(user, data=None) -> RepairedFirstForm | None:
-    """The "sent before the paperwork" part (DS-6), for who sends technicians and may record
-    their visits: a supervisor or an administrator; None for everyone else."""
-    if not (user.is_superuser or user.role in {Role.SUPERVISOR, Role.ADMIN}):
+    """The "sent before the paperwork" part (DS-6), for who may record it; None for others."""
+    if not may_record_repaired_first(user):
         return None
     technicians = selectors.centre_technicians(centre=user.service_centre)
     return RepairedFirstForm(data, prefix="r", technicians=technicians)
