@@ -1,9 +1,10 @@
 """先抢修后补单 (DS-6) in a real browser: the supervisor makes out the paperwork of an emergency
 he sent a technician to by phone — on the call screen he ticks "a technician was sent before
 this paperwork", says when the call came, who went, when he arrived and why it could not wait;
-the request's page shows it on site, its arrival deadline met when he arrived, and the
-technician's phone lists it so marked. Screenshots: docs/screenshots/desk-repaired-first.png,
-desk-repaired-first-request.png and desk-repaired-first-phone.png (SCREENSHOT_DIR)."""
+the request's page shows it on site, its arrival deadline met when he arrived; the
+request list finds it with its filter, and the technician's phone lists it so marked.
+Screenshots: docs/screenshots/desk-repaired-first.png, desk-repaired-first-request.png,
+desk-repaired-first-list.png and desk-repaired-first-phone.png (SCREENSHOT_DIR)."""
 
 from datetime import timedelta
 
@@ -68,6 +69,14 @@ def test_the_supervisor_makes_out_an_emergencys_paperwork_afterwards(page, phone
     shot(page, "repaired-first-request.png")
     request = ServiceRequest.objects.get()
     assert request.status == Status.ON_SITE and request.assigned_technician == cast.technician
+    # the supervisor's review: the list filtered to the calls repaired first
+    page.goto(f"{live_server.url}/requests/")
+    page.locator("input[name=repaired_first]").check()
+    page.locator("form.filters button[type=submit]").click()
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
+    expect(page.locator(".msg-error")).to_have_count(0)  # "all" statuses is no wrong choice
+    expect(page.locator("table.list [data-repaired-first]")).to_be_visible()
+    shot(page, "repaired-first-list.png")
     clock = request.clocks.get()
     assert clock.state == ClockState.MET
     assert _local(clock.met_at) == _local(arrived)

@@ -4,6 +4,10 @@ IsoDateTimeFilter: an ISO 8601 time with a UTC offset no time zone has (``-21:49
 on to the database, which PostgreSQL refuses (offsets beyond ±15:59): a 500. Offsets beyond
 ±14:00 (the widest any zone uses) are a validation error, so a 400 naming the filter in the API
 and a form error on a page; the time is handed on in UTC.
+
+MultipleChoiceFilter: a page's select whose first option is "all" sends an empty value
+(``?status=``), which django-filter refused as no valid choice — every filtered list showed
+"选择一个有效的选项" when filtered with "all" selected. An empty value now selects nothing.
 """
 
 from datetime import UTC
@@ -32,3 +36,14 @@ class IsoDateTimeField(fields.IsoDateTimeField):
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = IsoDateTimeField
+
+
+class MultipleChoiceField(fields.MultipleChoiceField):
+    def clean(self, value):
+        return super().clean([v for v in (value or []) if v not in self.empty_values])
+
+
+class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Several choices; an empty value among them (a select's "all") is no choice."""
+
+    field_class = MultipleChoiceField

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
+from aftersales.core.filters import MultipleChoiceFilter
 from aftersales.core.validators import phone_search_key
 
 from .choices import (
@@ -69,7 +70,7 @@ class FollowUpCallFilterSet(CentreFilterMixin):
 
 class FollowUpCaseFilterSet(CentreFilterMixin):
     centre_path = "service_centre"
-    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, label=_("status"))
+    status = MultipleChoiceFilter(choices=CaseStatus.choices, label=_("status"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
     serious = django_filters.BooleanFilter(method="filter_serious", label=_("serious only"))
     overdue = django_filters.BooleanFilter(method="filter_overdue",

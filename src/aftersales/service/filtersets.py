@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.filters import IsoDateTimeFilter
+from aftersales.core.filters import IsoDateTimeFilter, MultipleChoiceFilter
 from aftersales.core.lookups import Ids
 from aftersales.core.numbering import period_bounds
 from aftersales.core.validators import phone_search_key
@@ -54,9 +54,9 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
     """One filterset for the request list page, the API and exports (house style rule 9)."""
 
     # No to-many join here, so no DISTINCT (it would sort every match on all columns).
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"),
+    status = MultipleChoiceFilter(choices=Status.choices, label=_("status"),
                                                  distinct=False)
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("category"),
+    category = MultipleChoiceFilter(choices=Category.choices, label=_("category"),
                                                    distinct=False)
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))

@@ -141,6 +141,13 @@ def test_the_supervisor_finds_them_on_the_list(clock_at):
     client.force_login(cast.supervisor)
     page = client.get("/requests/?repaired_first=true").content.decode()
     assert first.number in page and plain.number not in page
+    assert page.count("data-repaired-first") == 1  # the row's badge
+    # the filter form as sent with "all" statuses and categories: no error, the same rows
+    sent = client.get("/requests/?q=&status=&category=&repaired_first=true").content.decode()
+    assert 'class="msg msg-error"' not in sent and first.number in sent
+    assert plain.number not in sent
+    assert "data-repaired-first" not in client.get(
+        "/requests/?repaired_first=false").content.decode()
     detail = client.get(f"/requests/{first.pk}/").content.decode()
     assert "data-repaired-first" in detail and "热水器漏水，水淹厨房" in detail
     voucher = client.get(f"/field/print/{first.pk}/voucher/").content.decode()
