@@ -4,7 +4,8 @@ this paperwork", says when the call came, who went, when he arrived and why it c
 the request's page shows it on site, its arrival deadline met when he arrived; the
 request list finds it with its filter, and the technician's phone lists it so marked.
 Screenshots: docs/screenshots/desk-repaired-first.png, desk-repaired-first-request.png,
-desk-repaired-first-list.png and desk-repaired-first-phone.png (SCREENSHOT_DIR)."""
+desk-repaired-first-voucher.png, desk-repaired-first-list.png and desk-repaired-first-phone.png
+(SCREENSHOT_DIR)."""
 
 from datetime import timedelta
 
@@ -69,6 +70,10 @@ def test_the_supervisor_makes_out_an_emergencys_paperwork_afterwards(page, phone
     shot(page, "repaired-first-request.png")
     request = ServiceRequest.objects.get()
     assert request.status == Status.ON_SITE and request.assigned_technician == cast.technician
+    # the printed service voucher says it was made out after the repair
+    page.goto(f"{live_server.url}/field/print/{request.pk}/voucher/")
+    expect(page.locator("[data-repaired-first]")).to_contain_text("漏水淹到楼下，等不及开单")
+    shot(page, "repaired-first-voucher.png")
     # the supervisor's review: the list filtered to the calls repaired first
     page.goto(f"{live_server.url}/requests/")
     page.locator("input[name=repaired_first]").check()

@@ -175,9 +175,8 @@ class ServiceRequestViewSet(RestrictedViewSet):
             actor=request.user, technician=fields.pop("technician"),
             arrived_at=fields.pop("arrived_at"), reason=fields.pop("repaired_first"),
             reported_at=fields.pop("reported_at"), **fields)
-        fresh = self.get_queryset().get(pk=created.pk)
-        return Response(s.RepairedFirstSerializer(fresh, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self._respond(created, serializer_class=s.RepairedFirstSerializer,
+                             code=status.HTTP_201_CREATED)
 
     def _run(self, request, name, serializer_class):
         instance = self.get_object()
@@ -310,9 +309,10 @@ class ServiceRequestViewSet(RestrictedViewSet):
         service(actor=request.user, request=instance, reason=data.validated_data["reason"])
         return self._respond(instance)
 
-    def _respond(self, instance):
+    def _respond(self, instance, *, serializer_class=s.ServiceRequestSerializer, code=200):
         fresh = self.get_queryset().get(pk=instance.pk)
-        return Response(s.ServiceRequestSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data,
+                        status=code)
 
     @_action_schema(s.RecordWorkSerializer, "Record fault → cause → action (AR-4)")
     @action(detail=True, methods=["post"], url_path="record-work")

@@ -54,10 +54,9 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
     """One filterset for the request list page, the API and exports (house style rule 9)."""
 
     # No to-many join here, so no DISTINCT (it would sort every match on all columns).
-    status = MultipleChoiceFilter(choices=Status.choices, label=_("status"),
-                                                 distinct=False)
+    status = MultipleChoiceFilter(choices=Status.choices, label=_("status"), distinct=False)
     category = MultipleChoiceFilter(choices=Category.choices, label=_("category"),
-                                                   distinct=False)
+                                    distinct=False)
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
     reported_after = IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
