@@ -18,12 +18,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aftersales.billing import services
-from aftersales.billing.choices import AgreedVia, FreeReason, Method
+from aftersales.billing.choices import RECEIVED_METHODS, AgreedVia, FreeReason
 from aftersales.billing.models import ChargeLine, ChargeSheet, Handover, Payment, Quote, QuoteLine
 from aftersales.billing.selectors import handover_list
 
 from .fields import RestrictedPrimaryKeyRelatedField
-from .idempotency import key_required
+from .idempotency import idempotent, key_required
 from .serializers import ModelSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -91,11 +91,25 @@ class PaymentSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class SheetPaymentSerializer(PaymentSerializer):
+    """A payment as billing's own endpoints show it: with, for a sheet paid from money on
+    account (method ``account``), the payment it was drawn from, and for its reversal the
+    payment reversed and why."""
+
+    class Meta(PaymentSerializer.Meta):
+        fields = [*PaymentSerializer.Meta.fields, "drawn_from", "reverses", "reason"]
+        read_only_fields = fields
+
+
 class PaymentCreateSerializer(serializers.Serializer):
     sheet = RestrictedPrimaryKeyRelatedField(queryset=ChargeSheet.objects.all())
     amount = serializers.DecimalField(**MONEY, min_value=0)
-    method = serializers.ChoiceField(choices=Method.choices)
+    method = serializers.ChoiceField(choices=RECEIVED_METHODS)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class PaymentReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
 
 
 class HandoverSerializer(ModelSerializer):
@@ -153,14 +167,14 @@ class QuoteViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = PaymentSerializer
+    serializer_class = SheetPaymentSerializer
     filterset_fields = ["sheet", "customer", "method", "handover", "received_by"]
 
     def get_queryset(self):
         return Payment.objects.restrict(self.request.user, "view").order_by("-received_at", "-id")
 
     @extend_schema(request=PaymentCreateSerializer,
-                   responses={201: PaymentSerializer, 200: PaymentSerializer},
+                   responses={201: SheetPaymentSerializer, 200: SheetPaymentSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED])
     def create(self, request, *args, **kwargs):
         refused = key_required(request, _("This header is required for a payment."))
@@ -173,11 +187,32 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payment, created = services.payment_record(
             actor=request.user, sheet=v["sheet"], amount=v["amount"], method=v["method"],
             reference=v.get("reference", ""), idempotency_key=key)
-        response = Response(PaymentSerializer(payment).data,
+        response = Response(SheetPaymentSerializer(payment).data,
                             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
         if not created:
             response["Idempotent-Replayed"] = "true"
         return response
+
+
+    @extend_schema(request=PaymentReverseSerializer, responses={201: SheetPaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Reverse a sheet paid from money on account by mistake",
+                   description="A new payment of the opposite amount naming it (``reverses``), "
+                               "with the reason: the sheet owes it again and the money is back "
+                               "on account. Only a payment of method ``account``; once (400 "
+                               "under ``payment`` after that).")
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def reverse(self, request, pk=None):
+        refused = key_required(request, _("This header is required for a payment."))
+        if refused:
+            return refused
+        payment = self.get_object()
+        data = PaymentReverseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reversal = services.payment_draw_reverse(actor=request.user, payment=payment,
+                                                 reason=data.validated_data["reason"])
+        return Response(SheetPaymentSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
 class HandoverViewSet(viewsets.ReadOnlyModelViewSet):

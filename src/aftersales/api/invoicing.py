@@ -40,7 +40,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aftersales.billing.choices import Method
+from aftersales.billing.choices import RECEIVED_METHODS, Method
 from aftersales.billing.models import ChargeSheet, Payment
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.filters import IsoDateTimeFilter
@@ -67,7 +67,7 @@ from aftersales.invoicing.selectors import (
 )
 from aftersales.parts.models import MaterialRequest, Part
 
-from .billing import PaymentSerializer
+from .billing import PaymentSerializer, SheetPaymentSerializer
 from .idempotency import idempotent, key_required
 from .material_requests import MaterialRequestPaymentSerializer
 from .serializers import ModelSerializer
@@ -251,7 +251,7 @@ class PaymentScheduleCreateSerializer(serializers.Serializer):
 
 class InvoicePaymentCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
-    method = serializers.ChoiceField(choices=Method.choices, default=Method.TRANSFER)
+    method = serializers.ChoiceField(choices=RECEIVED_METHODS, default=Method.TRANSFER)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     payment = serializers.PrimaryKeyRelatedField(
         queryset=Payment.objects.filter(sheet__isnull=True), required=False, allow_null=True,
@@ -278,7 +278,8 @@ class CustomerPaymentSerializer(PaymentSerializer):
 
     allocations = serializers.SerializerMethodField()
     on_account = serializers.SerializerMethodField(
-        help_text="What of the payment no invoice has taken (its amount less its allocations).")
+        help_text="What of the payment no invoice nor charge sheet has taken (its amount less "
+                  "its allocations and the sheets paid from it).")
 
     class Meta(PaymentSerializer.Meta):
         fields = [*PaymentSerializer.Meta.fields, "allocations", "on_account"]
@@ -291,7 +292,8 @@ class CustomerPaymentSerializer(PaymentSerializer):
     @extend_schema_field(serializers.DecimalField(**MONEY))
     def get_on_account(self, payment) -> str:
         applied = sum((a.amount for a in payment.invoice_allocations.all()), Decimal("0.00"))
-        return str(payment.amount - applied)
+        drawn = sum((d.amount for d in payment.draws.all()), Decimal("0.00"))
+        return str(payment.amount - applied - drawn)
 
 
 class CustomerPaymentCreateSerializer(serializers.Serializer):
@@ -300,13 +302,20 @@ class CustomerPaymentCreateSerializer(serializers.Serializer):
 
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
-    method = serializers.ChoiceField(choices=Method.choices, default=Method.TRANSFER)
+    method = serializers.ChoiceField(choices=RECEIVED_METHODS, default=Method.TRANSFER)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     allocations = AllocationInputSerializer(many=True, required=False)
 
 
 class PaymentApplySerializer(serializers.Serializer):
     allocations = AllocationInputSerializer(many=True, allow_empty=False)
+
+
+class SheetFromAccountSerializer(serializers.Serializer):
+    sheet = serializers.PrimaryKeyRelatedField(
+        queryset=ChargeSheet.objects.all(),
+        help_text="A job's issued charge sheet of the payment's customer, on no invoice yet.")
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
 
 
 class AllocationReverseSerializer(serializers.Serializer):
@@ -503,7 +512,7 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         # the back office's sheet-less payments: staff who read invoices, never customers
         payments = (Payment.objects.filter(sheet__isnull=True)
-                    .prefetch_related("invoice_allocations__invoice")
+                    .prefetch_related("invoice_allocations__invoice", "draws")
                     .order_by("-received_at", "-id"))
         user = self.request.user
         if getattr(user, "is_superuser", False) or getattr(user, "role", None) in READ_ROLES:
@@ -542,6 +551,28 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             allocations=[(row["invoice"], row["amount"])
                          for row in data.validated_data["allocations"]])
         return _answer(CustomerPaymentSerializer(self.get_object()).data, created)
+
+    @extend_schema(request=SheetFromAccountSerializer,
+                   responses={201: SheetPaymentSerializer, 200: SheetPaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Pay a job's charge sheet from money on account",
+                   description="The sheet's payment (method ``account``, ``drawn_from`` this "
+                               "payment); never beyond what the sheet has due nor what is left "
+                               "on account. A sheet already on an invoice: 400 under ``sheet`` "
+                               "(apply the money to the invoice).")
+    @action(detail=True, methods=["post"], url_path="pay-sheet")
+    def pay_sheet(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        payment = self.get_object()
+        data = SheetFromAccountSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        drawn, created = services.sheet_pay_from_account(
+            actor=request.user, payment=payment, sheet=data.validated_data["sheet"],
+            amount=data.validated_data["amount"],
+            idempotency_key=request.headers["Idempotency-Key"].strip())
+        return _answer(SheetPaymentSerializer(drawn).data, created)
 
     @extend_schema(request=AllocationReverseSerializer, responses={201: CustomerPaymentSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED],

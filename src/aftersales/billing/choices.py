@@ -38,9 +38,15 @@ class Method(models.TextChoices):
     QR = "qr", _("QR payment")
     TRANSFER = "transfer", _("Bank transfer")
     CARD = "card", _("Card")
+    # paid from the customer's money on account (a deposit received earlier): no money changes
+    # hands, so it is never a way to take a payment (RECEIVED_METHODS)
+    ACCOUNT = "account", _("Money on account")
 
 
 ON_SITE_METHODS = frozenset({Method.CASH, Method.QR})
+# the ways money is received — what a payment form or the API offers
+RECEIVED_METHODS = [(m.value, m.label) for m in (Method.CASH, Method.QR, Method.TRANSFER,
+                                                 Method.CARD)]
 
 
 class QuoteState(models.TextChoices):

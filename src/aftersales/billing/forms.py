@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import ON_SITE_METHODS, ExpenseKind, Method
+from .choices import ON_SITE_METHODS, RECEIVED_METHODS, ExpenseKind, Method
 
 
 class ExpenseForm(forms.Form):
@@ -26,7 +26,7 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, all_methods: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if all_methods:
-            self.fields["method"].choices = Method.choices
+            self.fields["method"].choices = RECEIVED_METHODS
 
 
 class SignForm(forms.Form):

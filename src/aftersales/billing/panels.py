@@ -12,10 +12,11 @@ from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_sectio
 from aftersales.core.panels import Panel
 from aftersales.service.choices import Category, Status
 
-from .choices import ExpenseKind, QuoteState
+from .choices import ExpenseKind, Method, QuoteState
 from .models import BillingSettings, ChargeExpense, ChargeSheet
 from .selectors import charge_summary, hourly_rate_for, quote_list
 from .services import QUOTE_PREFIX, SHEET_PREFIX, WORK_OPEN
+from .workflow import ACCOUNTING
 
 QUOTABLE = frozenset({Status.AWAITING_AGREEMENT, Status.REGISTERED}) | WORK_OPEN
 
@@ -40,7 +41,14 @@ def request_charges_panel(http_request, job) -> dict | None:
     if not summary.lines and summary.quote is None:
         return None
     desk = user.is_superuser or user.role in DESK_ROLES
-    return {"job": job, "charges": summary, "quote": summary.quote, "payments": _payments(summary),
+    payments = _payments(summary)
+    reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
+    for payment in payments:
+        # a sheet paid from money on account by mistake may be undone by the back office
+        payment.reversible = (payment.method == Method.ACCOUNT and payment.amount > 0
+                              and payment.pk not in reversed_ids)
+    return {"job": job, "charges": summary, "quote": summary.quote, "payments": payments,
+            "may_reverse": user.is_superuser or user.role in ACCOUNTING,
             "quoted": _open_quote(summary.quote), "can_answer": desk,
             "can_quote": desk and job.category == Category.A and job.status in QUOTABLE}
 

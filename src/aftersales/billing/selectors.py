@@ -224,7 +224,8 @@ def charge_summary(job: ServiceRequest) -> ChargeSummary:
     if sheet is not None:
         lines = list(sheet.lines.select_related("part"))
         # one read gives both the payments the pages list and what is paid
-        payments = tuple(sheet.payments.select_related("received_by").order_by("received_at", "id"))
+        payments = tuple(sheet.payments.select_related("received_by", "drawn_from", "reverses")
+                         .order_by("received_at", "id"))
         paid = money(sum((p.amount for p in payments), ZERO))
         total = sheet.total
     else:

@@ -340,9 +340,10 @@ def _handover_open(technician, day) -> Handover:
                                                     state=HandoverState.OPEN)
 
 
-def _same(payment: Payment, *, sheet, amount, method) -> bool:
+def _same(payment: Payment, *, sheet, amount, method, drawn_from=None) -> bool:
     return (payment.sheet_id == sheet.pk and payment.amount == amount
-            and payment.method == method)
+            and payment.method == method
+            and payment.drawn_from_id == getattr(drawn_from, "pk", None))
 
 
 def _payment_input(actor, amount, method: str, idempotency_key: str) -> tuple[str, Decimal]:
@@ -352,7 +353,7 @@ def _payment_input(actor, amount, method: str, idempotency_key: str) -> tuple[st
     errors = {}
     if not key or len(key) > 100:
         errors["idempotency_key"] = [_("An idempotency key (1–100 characters) is required.")]
-    if method not in Method.values:
+    if method not in Method.values or method == Method.ACCOUNT:
         errors["method"] = [_("Choose cash, QR payment, transfer or card.")]
     if errors:
         raise ValidationError(errors)
@@ -368,13 +369,30 @@ def _key_reused() -> ValidationError:
 
 
 def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotency_key: str,
-                   reference: str = "") -> tuple[Payment, bool]:
+                   reference: str = "", drawn_from: Payment | None = None,
+                   ) -> tuple[Payment, bool]:
     """Record money taken for an issued sheet, once per idempotency key: a repeat of the same
     key returns the first payment (created False); the same key with other figures, or an
     amount beyond what is still due, is refused. Cash and QR taken by a technician join his
-    hand-over of the day."""
-    key, amount = _payment_input(actor, amount, method, idempotency_key)
+    hand-over of the day.
+
+    ``drawn_from``: the sheet is paid from the customer's money on account — that earlier
+    payment without a sheet — by the back office; the method is then ``account``. Whether the
+    payment has that much left is the caller's to check under its lock, in the same transaction
+    (invoicing's ``sheet_pay_from_account``: its allocations are invoicing's)."""
+    if drawn_from is not None:
+        key, amount = _payment_input(actor, amount, Method.TRANSFER, idempotency_key)
+        method = Method.ACCOUNT
+    else:
+        key, amount = _payment_input(actor, amount, method, idempotency_key)
     role = getattr(actor, "role", None)
+    if drawn_from is not None and (role == Role.TECHNICIAN or not sees_all(actor)):
+        raise PermissionDenied()
+    if drawn_from is not None and (drawn_from.sheet_id is not None
+                                   or drawn_from.customer_id != sheet.customer_id):
+        raise ValidationError({"payment": [
+            _("Payment %(number)s is not money on account of %(customer)s.")
+            % {"number": drawn_from.number, "customer": sheet.customer}]})
     if role == Role.TECHNICIAN:
         if method not in ON_SITE_METHODS:
             raise ValidationError({"method": [_("On site a payment is cash or a QR payment.")]})
@@ -388,7 +406,8 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
             locked = ChargeSheet.objects.select_for_update().get(pk=sheet.pk)
             first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
             if first is not None:
-                if not _same(first, sheet=locked, amount=amount, method=method):
+                if not _same(first, sheet=locked, amount=amount, method=method,
+                             drawn_from=drawn_from):
                     raise _key_reused()
                 return first, False
             paid = sum((p.amount for p in Payment.objects.filter(sheet=locked)), Decimal("0.00"))
@@ -403,17 +422,20 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
             payment = Payment.objects.create(
                 number=next_number("payment", PAYMENT_PREFIX, now), customer_id=locked.customer_id,
                 sheet=locked, amount=amount, method=method, received_by=actor, received_at=now,
-                idempotency_key=key, handover=handover, reference=(reference or "").strip()[:100])
+                idempotency_key=key, handover=handover, reference=(reference or "").strip()[:100],
+                drawn_from=drawn_from)
+            data = {"sheet": locked.number}
+            if drawn_from is not None:
+                data["drawn_from"] = drawn_from.number
             event_append(subject=payment, action="record", actor=actor,
-                         note=f"¥{amount} {payment.get_method_display()}",
-                         data={"sheet": locked.number})
+                         note=f"¥{amount} {payment.get_method_display()}", data=data)
             return payment, True
     except IntegrityError:
         # a concurrent twin with the same key committed first (unique constraint)
         first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
         if first is None:
             raise
-        if not _same(first, sheet=sheet, amount=amount, method=method):
+        if not _same(first, sheet=sheet, amount=amount, method=method, drawn_from=drawn_from):
             raise _key_reused() from None
         return first, False
 
@@ -442,6 +464,49 @@ def payment_record_unsheeted(*, actor, customer, amount, method: str, idempotenc
         event_append(subject=payment, action="record", actor=actor,
                      note=f"¥{amount} {payment.get_method_display()}", data={"for": note})
         return payment, True
+
+
+def payment_draw_reverse(*, actor, payment: Payment, reason: str) -> Payment:
+    """Undo a sheet paid from money on account by mistake: a new payment of the opposite
+    amount naming it (``reverses``), with the reason — the sheet owes it again and the money is
+    back on the customer's account. Once per payment (a one-to-one); a reversal is not reversed
+    (pay the sheet from the money again instead). The back office's: accountants, managers,
+    administrators."""
+    if not (actor.is_superuser or getattr(actor, "role", None) in ACCOUNTING):
+        raise PermissionDenied()
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for reversing it.")]})
+    with transaction.atomic():
+        if payment.sheet_id is not None:
+            # the sheet's row lock orders this with every other payment of the sheet
+            ChargeSheet.objects.select_for_update().get(pk=payment.sheet_id)
+        payment = Payment.objects.select_related("drawn_from").get(pk=payment.pk)
+        if payment.method != Method.ACCOUNT or payment.reverses_id is not None:
+            raise ValidationError({"payment": [
+                _("Only a charge sheet paid from money on account is reversed; %(number)s is "
+                  "not one.") % {"number": payment.number}]})
+        if Payment.objects.filter(reverses=payment).exists():
+            raise ValidationError({"payment": [_("Payment %(number)s was already reversed.")
+                                               % {"number": payment.number}]})
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                reversal = Payment.objects.create(
+                    number=next_number("payment", PAYMENT_PREFIX, now),
+                    customer_id=payment.customer_id, sheet_id=payment.sheet_id,
+                    amount=-payment.amount, method=Method.ACCOUNT, drawn_from=payment.drawn_from,
+                    reverses=payment, reason=reason, received_by=actor, received_at=now,
+                    idempotency_key=f"reverse:{payment.pk}")
+        except IntegrityError:
+            # another reversal of the same payment committed first (one-to-one)
+            raise ValidationError({"payment": [_("Payment %(number)s was already reversed.")
+                                               % {"number": payment.number}]}) from None
+        event_append(subject=payment, action="reverse", actor=actor, at=now,
+                     note=f"{reversal.number} ¥{payment.amount}: {reason}",
+                     data={"reversal": reversal.number, "drawn_from": payment.drawn_from.number,
+                           "reason": reason})
+    return reversal
 
 
 # --- hand-overs -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sheets/<int:pk>/", pages.sheet_print, name="sheet"),
     path("sheets/<int:pk>/pay/", jobs.payment_add, name="pay"),
     path("payments/<int:pk>/receipt/", pages.receipt, name="receipt"),
+    path("payments/<int:pk>/reverse/", jobs.payment_reverse, name="payment_reverse"),
     path("jobs/<int:pk>/quote/", jobs.quote_make, name="quote_make"),
     path("jobs/<int:pk>/expenses/", jobs.expense_add, name="expense_add"),
     path("expenses/<int:pk>/remove/", jobs.expense_remove, name="expense_remove"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
+from aftersales.billing.selectors import sheet_due
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.invoicing import services as invoicing
@@ -70,6 +71,7 @@ def seed_invoicing(rng, admin, today, clock=None) -> None:
                                     kind=CreditKind.ALLOWANCE, reason="等待时间过长，给予服务补偿")
         _returned_goods(rng, accountant, admin, invoices)
         _contract_fees(rng, accountant, clock, first)
+        _deposits(accountant, clock, today)
     except ValidationError:
         pass  # a demo set too small for a correction: nothing to show
     finally:
@@ -97,6 +99,32 @@ def _returned_goods(rng, accountant, admin, invoices) -> None:
             invoicing.return_note_receive(actor=admin, return_note=note, warehouse=store,
                                           note="包装完好，已入库")
         return
+
+
+def _deposits(accountant, clock, today) -> None:
+    """Two customers invoiced monthly paid in advance this month (预收款): the first has his
+    first job of the month paid from the deposit, the second's deposit waits for his jobs (their
+    pages show it can pay them)."""
+    waiting = [sheet for sheet in invoicing.invoiceable_sheets()
+               .filter(issued_at__date__gte=today.replace(day=1))
+               .select_related("customer").order_by("issued_at", "pk")
+               if invoicing.invoicing_mode_for(sheet.customer) == InvoicingMode.LATER
+               and sheet_due(sheet) > 0]
+    customers = list(dict.fromkeys(sheet.customer for sheet in waiting))[:2]
+    for n, customer in enumerate(customers):
+        first_sheet = next(sheet for sheet in waiting if sheet.customer == customer)
+        if clock is not None:
+            clock.set(first_sheet.issued_at - timedelta(hours=2))
+        deposit, _created = invoicing.customer_payment_record(
+            actor=accountant, customer=customer, amount="1000.00", method="transfer",
+            idempotency_key=f"demo-deposit-{customer.pk}", reference="年度维修预付款")
+        if n == 0:
+            if clock is not None:
+                clock.set(min(first_sheet.issued_at + timedelta(hours=1), clock.real_now()))
+            invoicing.sheet_pay_from_account(
+                actor=accountant, payment=deposit, sheet=first_sheet,
+                amount=min(first_sheet.total, deposit.amount),
+                idempotency_key=f"demo-draw-{first_sheet.pk}")
 
 
 def _moment(day, hour=10) -> datetime:

@@ -1,11 +1,16 @@
 """What invoicing adds to other apps' pages (core.panels)."""
 
+import uuid
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import Role
+from aftersales.billing.choices import SheetState
+from aftersales.billing.models import ChargeSheet, Payment
+from aftersales.billing.selectors import sheet_due
 from aftersales.core.find import (
     FIND_PAGE,
     Hit,
@@ -18,7 +23,7 @@ from aftersales.core.find import (
 from aftersales.core.panels import Panel
 
 from .choices import AGEING_BUCKETS, InvoicingMode
-from .models import CreditNote, Invoice, InvoicingPreference, ReturnNote
+from .models import CreditNote, Invoice, InvoiceLine, InvoicingPreference, ReturnNote
 from .models.base import READ_ROLES
 from .permissions import may_issue
 from .selectors import (
@@ -27,6 +32,8 @@ from .selectors import (
     invoice_balances,
     invoice_plan,
     invoices_matching,
+    on_account_rows,
+    payments_on_account,
 )
 from .services import contract_invoice_of, invoicing_mode_for, order_invoice_of
 from .services.credits import PREFIX as CREDIT_PREFIX
@@ -56,6 +63,58 @@ def customer_balance_panel(http_request, customer) -> dict | None:
         "note": preference.note if preference else "", "modes": InvoicingMode.choices,
         "may_issue": may_issue(user), "request": http_request,
     }
+
+
+def _job_owes(job):
+    """What of the job's issued charge sheet is still open: ``(sheet, None, due)`` for a sheet
+    on no invoice, ``(sheet, invoice, outstanding)`` for one invoiced (then the invoice is
+    paid); None when nothing is open."""
+    sheet = (ChargeSheet.objects.filter(request=job, state=SheetState.ISSUED, total__gt=0)
+             .only("pk", "number", "total", "customer_id").first())
+    if sheet is None:
+        return None
+    line = InvoiceLine.objects.filter(sheet=sheet).only("invoice_id").first()
+    if line is None:
+        due = sheet_due(sheet)
+        return (sheet, None, due) if due > 0 else None
+    balance = invoice_balances(Invoice.objects.filter(pk=line.invoice_id))[0]
+    return (sheet, balance.invoice, balance.outstanding) if balance.outstanding > 0 else None
+
+
+def request_on_account_panel(http_request, job) -> dict | None:
+    """The desk's request page: the job still owes money and its customer has money on account
+    — whoever issues invoices pays the sheet from there (oldest payment first), or applies it to
+    the sheet's invoice; the desk sees that it can be done."""
+    user = http_request.user
+    if not may_open(user, READ_ROLES):
+        return None
+    owes = _job_owes(job)
+    if owes is None:
+        return None
+    deposits = on_account_rows(payments_on_account(
+        Payment.objects.filter(customer=job.customer_id)))
+    if not deposits:
+        return None
+    sheet, invoice, due = owes
+    for deposit in deposits:
+        deposit.pay = min(due, deposit.on_account)
+    return {"job": job, "sheet": sheet, "invoice": invoice, "due": due, "deposits": deposits,
+            "on_account": sum((d.on_account for d in deposits), Decimal("0.00")),
+            "may_issue": may_issue(user), "key": uuid.uuid4().hex, "request": http_request}
+
+
+def job_on_account_panel(http_request, job) -> dict | None:
+    """The technician's phone: the customer has money on account that may pay this job, so the
+    office may settle it — he asks before taking money."""
+    user = http_request.user
+    if not (user.is_superuser or job.assigned_technician_id == user.pk):
+        return None
+    owes = _job_owes(job)
+    if owes is None or not payments_on_account(
+            Payment.objects.filter(customer=job.customer_id)).exists():
+        return None
+    sheet, _invoice, due = owes
+    return {"job": job, "sheet": sheet, "due": due}
 
 
 def contract_fee_panel(http_request, contract) -> dict | None:
@@ -158,6 +217,15 @@ PANELS = {
     "customer.detail": [
         Panel(template="invoicing/panels/customer_balance.html",
               context=customer_balance_panel, order=30),
+    ],
+    "service_request.detail": [
+        Panel(template="invoicing/panels/request_on_account.html",
+              context=request_on_account_panel, order=25),
+    ],
+    "field.job": [
+        # before the charges and "take payment": he asks before he takes money
+        Panel(template="invoicing/panels/job_on_account.html", context=job_on_account_panel,
+              order=15),
     ],
     "contract.detail": [
         Panel(template="invoicing/panels/contract_fee.html", context=contract_fee_panel,

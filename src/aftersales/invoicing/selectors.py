@@ -7,10 +7,22 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from aftersales.billing.choices import Method, SheetState
 from aftersales.billing.models import ChargeLine, ChargeSheet, Payment
 from aftersales.core.dates import local_today
 from aftersales.core.validators import phone_search_key
@@ -320,7 +332,9 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         "since": since, "until": until,
         "revenue": revenue, "revenue_by_kind": by_kind,
         "collected": collected, "outstanding": revenue - collected,
-        "received": _money(payments.aggregate(s=Sum("amount"))["s"]),
+        # money received: a sheet paid from money on account was received as the deposit
+        "received": _money(payments.exclude(method=Method.ACCOUNT)
+                           .aggregate(s=Sum("amount"))["s"]),
         "invoiced": _money(invoices.aggregate(s=Sum("total"))["s"]),
         "credited": _money(credits.aggregate(s=Sum("amount"))["s"]),
         "free": sum((r["free"] for r in by_category), ZERO),
@@ -333,13 +347,24 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
 HALF_CENT = Decimal("0.005")  # SQLite compares decimals as floats: a sum may be off by a hair
 
 
+def _sum_of(rows, column: str = "amount"):
+    """A correlated subquery: the sum of ``column`` over ``rows`` (filtered on an OuterRef), 0
+    when there are none — one subquery per relation, so two relations' rows never multiply."""
+    summed = rows.order_by().annotate(s=Func(F(column), function="SUM")).values("s")
+    return Coalesce(Subquery(summed, output_field=MONEY_FIELD), Value(ZERO),
+                    output_field=MONEY_FIELD)
+
+
 def payments_on_account(payments):
     """Of ``payments``, those received by the back office without a charge sheet with money
-    not yet applied to an invoice (预收款), oldest first; each with ``on_account``: what of it
-    is left (its amount less its allocations, reversals taken back)."""
-    left = ExpressionWrapper(F("amount") - Coalesce(Sum("invoice_allocations__amount"),
-                                                    Value(ZERO), output_field=MONEY_FIELD),
-                             output_field=MONEY_FIELD)
+    not yet applied (预收款), oldest first; each with ``on_account``: what of it is left (its
+    amount less its allocations to invoices, reversals taken back, and less the charge sheets
+    paid from it)."""
+    left = ExpressionWrapper(
+        F("amount")
+        - _sum_of(InvoicePayment.objects.filter(payment=OuterRef("pk")))
+        - _sum_of(Payment.objects.filter(drawn_from=OuterRef("pk"))),
+        output_field=MONEY_FIELD)
     return (payments.filter(sheet__isnull=True).annotate(left=left)
             .filter(left__gt=HALF_CENT).order_by("received_at", "id"))
 
@@ -353,9 +378,25 @@ def on_account_rows(payments) -> list:
 
 
 def payment_unapplied(payment) -> Decimal:
-    """What of a sheet-less payment is not applied to any invoice (on account)."""
+    """What of a sheet-less payment is still on account: not applied to any invoice nor drawn
+    to pay a charge sheet."""
     applied = payment.invoice_allocations.aggregate(s=Sum("amount"))["s"]
-    return (payment.amount - _money(applied)).quantize(CENT)
+    drawn = payment.draws.aggregate(s=Sum("amount"))["s"]
+    return (payment.amount - _money(applied) - _money(drawn)).quantize(CENT)
+
+
+def sheets_payable_from_account(customer) -> list:
+    """The customer's issued charge sheets on no invoice with money still due, oldest first —
+    what his money on account may pay directly (``sheet_pay_from_account``); each with
+    ``due``."""
+    sheets = list(ChargeSheet.objects.filter(customer=customer, state=SheetState.ISSUED, total__gt=0,
+                                             invoice_line__isnull=True)
+                  .annotate(paid=Coalesce(Sum("payments__amount"), Value(ZERO),
+                                          output_field=MONEY_FIELD))
+                  .select_related("request").order_by("issued_at", "id"))
+    for sheet in sheets:
+        sheet.due = _money(sheet.total - sheet.paid)
+    return [sheet for sheet in sheets if sheet.due > 0]
 
 
 def customer_on_account(customer) -> Decimal:

@@ -29,6 +29,8 @@ urlpatterns = [
     path("figures/export.xlsx", reports.figures_excel, name="figures_excel"),
     path("customers/<int:customer_pk>/pay/", allocations.customer_pay, name="customer_pay"),
     path("on-account/", allocations.on_account_page, name="on_account"),
+    path("sheets/<int:sheet_pk>/pay-from-account/", allocations.sheet_pay_from_account_view,
+         name="sheet_pay_from_account"),
     path("allocations/<int:pk>/reverse/", allocations.allocation_reverse_view,
          name="allocation_reverse"),
     path("customers/<int:customer_pk>/preference/", reports.preference_set,

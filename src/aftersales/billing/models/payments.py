@@ -32,6 +32,15 @@ class Payment(AppendOnlyModel):
                                  verbose_name=_("hand-over"))
     reference = models.CharField(_("reference"), max_length=100, blank=True,
                                  help_text=_("The QR payment's transaction number, if any."))
+    # a sheet paid from money on account: the earlier payment without a sheet it draws on
+    drawn_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="draws", verbose_name=_("paid from"))
+    # a sheet paid from money on account by mistake is undone by a row of the opposite amount
+    # naming it, with the reason (once: one-to-one); the sheet owes it again, the money is back
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversal",
+                                    verbose_name=pgettext_lazy("payment", "reverses"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     objects = LedgerQuerySet.as_manager()
     restrict_rule = staticmethod(by_technician("received_by"))
@@ -44,7 +53,17 @@ class Payment(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["received_by", "idempotency_key"],
                                     name="billing_payment_once"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive"),
+            # money taken is above zero; only a reversal (of a sheet paid from money on
+            # account) is below it
+            models.CheckConstraint(
+                condition=(Q(amount__gt=0, reverses__isnull=True)
+                           | Q(amount__lt=0, reverses__isnull=False, method="account")),
+                name="billing_payment_positive"),
+            # paid from money on account ⇔ drawn from a payment, and always for a sheet
+            models.CheckConstraint(
+                condition=(Q(method="account", drawn_from__isnull=False, sheet__isnull=False)
+                           | (~Q(method="account") & Q(drawn_from__isnull=True))),
+                name="billing_payment_drawn_from_account"),
         ]
 
     def __str__(self) -> str:

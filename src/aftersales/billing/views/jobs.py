@@ -19,7 +19,7 @@ from aftersales.service.models import ServiceRequest
 from .. import services
 from ..choices import AgreedVia
 from ..forms import ExpenseForm, PaymentForm, PhoneAnswerForm, SignForm
-from ..models import ChargeExpense, ChargeSheet, Quote
+from ..models import ChargeExpense, ChargeSheet, Payment, Quote
 from .common import back, run
 
 
@@ -182,4 +182,23 @@ def payment_add(request, pk):
         text = _("Payment %(number)s recorded: ¥%(amount)s.") if created else \
             _("Payment %(number)s was already recorded: ¥%(amount)s.")
         messages.success(request, text % {"number": payment.number, "amount": payment.amount})
+    return response
+
+
+@require_POST
+@staff_required
+def payment_reverse(request, pk):
+    """Undo a sheet paid from money on account by mistake (a reason is required): the sheet owes
+    it again and the money is back on the customer's account."""
+    payment = get_restricted(Payment.objects.select_related("sheet__request"), request.user,
+                             "view", pk=pk)
+    to = back(request, payment.sheet.request if payment.sheet_id else None)
+    response, result = run(request, lambda: services.payment_draw_reverse(
+        actor=request.user, payment=payment, reason=request.POST.get("reason", "")),
+        success="", to=to)
+    if result is not None:
+        messages.success(request, _("Payment %(number)s reversed by %(reversal)s: ¥%(amount)s is "
+                                    "back on account.")
+                         % {"number": payment.number, "reversal": result.number,
+                            "amount": payment.amount})
     return response

@@ -150,9 +150,10 @@ def sheets(request):
 @require_GET
 @staff_required
 def receipt(request, pk):
-    payment = get_restricted(Payment.objects.select_related("customer", "sheet", "sheet__request",
-                                                            "received_by"),
-                             request.user, "view", pk=pk)
+    payment = get_restricted(
+        Payment.objects.select_related("customer", "sheet", "sheet__request", "received_by",
+                                       "drawn_from", "reverses"),
+        request.user, "view", pk=pk)
     return render(request, "billing/print/receipt.html", {"payment": payment})
 
 
@@ -173,4 +174,5 @@ def sheet_print(request, pk):
                            request.user, "view", pk=pk)
     return render(request, "billing/print/sheet.html", {
         "sheet": sheet, "lines": sheet.lines.select_related("part"),
-        "payments": sheet.payments.all(), "money_wide": sees_all(request.user)})
+        "payments": sheet.payments.select_related("drawn_from"),
+        "money_wide": sees_all(request.user)})

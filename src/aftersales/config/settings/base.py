@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
         "SurveyChannelEnum": "aftersales.feedback.choices.SurveyChannel",
         "SurveyRatingEnum": "aftersales.feedback.choices.Rating",
         "MethodEnum": "aftersales.billing.choices.Method",  # its name before dealers paid
+        "PaymentInputMethodEnum": "aftersales.billing.choices.RECEIVED_METHODS",
         "OrderPaymentMethodEnum": "aftersales.parts.choices.PaymentMethod",
         "OrderPaymentInputMethodEnum": "aftersales.parts.choices.PAYABLE_METHODS",
     },

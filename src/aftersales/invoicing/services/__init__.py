@@ -1,6 +1,11 @@
 """Every write of invoicing, one module per document (each area adds its import here)."""
 
-from .allocations import allocation_reverse, customer_payment_record, payment_apply
+from .allocations import (
+    allocation_reverse,
+    customer_payment_record,
+    payment_apply,
+    sheet_pay_from_account,
+)
 from .credits import credit_note_issue, invoice_credited, order_return_credit
 from .invoices import (
     contract_invoice_issue,
@@ -38,4 +43,4 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "last_period", "month_bounds", "order_invoice_issue", "order_invoice_of",
            "order_return_credit",
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
-           "return_note_issue", "return_note_receive"]
+           "return_note_issue", "return_note_receive", "sheet_pay_from_account"]

@@ -6,10 +6,15 @@ it pays, and how much of each, are ``InvoicePayment`` rows (allocations). What n
 takes stays on the customer's account until it is applied. Rows are never changed: a mistaken
 application is undone by a reversing row (negative, naming it, with a reason).
 
+Money on account may also pay a job's charge sheet that is on no invoice yet
+(``sheet_pay_from_account``): billing's payment of the sheet with method ``account``, drawn from
+that payment.
+
 Locking, the same in every write here and in ``invoice_payment_record``: the invoices' rows in
-ascending id, then the payment's row — so two cashiers applying the same money or paying the
-same invoice at once queue instead of over-applying, and never deadlock. Under the locks each
-invoice's outstanding amount and the payment's unapplied amount are read again and checked.
+ascending id, then the payment's row (a sheet paid from it: then the sheet's row, which billing
+takes) — so two cashiers applying the same money or paying the same invoice at once queue
+instead of over-applying, and never deadlock. Under the locks each invoice's outstanding amount
+and the payment's unapplied amount are read again and checked.
 """
 
 from decimal import Decimal
@@ -19,12 +24,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.billing.models import Payment
-from aftersales.billing.services import payment_record_unsheeted
+from aftersales.billing.choices import Method
+from aftersales.billing.models import ChargeSheet, Payment
+from aftersales.billing.services import payment_record, payment_record_unsheeted
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
 
-from ..models import Invoice, InvoicePayment
+from ..models import Invoice, InvoiceLine, InvoicePayment
 from ..money import money
 from ..permissions import may_issue
 from ..selectors import invoice_balances, payment_unapplied
@@ -231,3 +237,49 @@ def allocation_reverse(*, actor, allocation, reason: str, payment=None) -> Invoi
                      data={"payment": payment.number, "amount": str(allocation.amount),
                            "reason": reason})
     return reversal
+
+
+def sheet_pay_from_account(*, actor, payment, sheet, amount,
+                           idempotency_key: str) -> tuple[Payment, bool]:
+    """Pay a job's charge sheet from money on account: ``amount`` of what is left of
+    ``payment`` (a payment of the sheet's customer without a sheet) becomes billing's payment of
+    ``sheet`` with method ``account``, drawn from it — no new money, so it joins no hand-over
+    and is no money received in the month's figures. Never beyond what the sheet has due nor
+    beyond what the payment has left; a sheet already on an invoice is paid through its invoice
+    (``payment_apply``). One transaction; once per idempotency key: a repeat returns the first
+    payment (created False), the same key with other figures is refused."""
+    _may_allocate(actor)
+    key = (idempotency_key or "").strip()
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("customer").get(
+            pk=payment.pk)
+        sheet = ChargeSheet.objects.select_related("customer").get(pk=sheet.pk)
+        first = Payment.objects.filter(received_by=actor, idempotency_key=key).first() \
+            if key else None
+        if first is not None:
+            # billing's own check: the same sheet, amount and payment drawn from, or refused
+            return payment_record(actor=actor, sheet=sheet, amount=amount, method=Method.ACCOUNT,
+                                  idempotency_key=key, drawn_from=payment)
+        if payment.sheet_id is not None or payment.method == Method.ACCOUNT:
+            raise _refused(_("Payment %(number)s was taken for a job's charge sheet; it is no "
+                             "money on account.") % {"number": payment.number}, "payment")
+        if payment.customer_id != sheet.customer_id:
+            raise _refused(_("Payment %(number)s is %(customer)s's money, not the charge "
+                             "sheet's customer's.") % {"number": payment.number,
+                                                       "customer": payment.customer}, "payment")
+        line = InvoiceLine.objects.filter(sheet=sheet).select_related("invoice").first()
+        if line is not None:
+            raise _refused(_("Charge sheet %(sheet)s is on invoice %(number)s: apply the money "
+                             "on account to the invoice.") % {"sheet": sheet.number,
+                                                              "number": line.invoice.number},
+                           "sheet")
+        left = payment_unapplied(payment)
+        try:
+            value = money(amount)
+        except ValidationError:
+            value = None  # billing refuses it, naming the amount
+        if value is not None and value > left:
+            raise _refused(_("Only ¥%(left)s of payment %(number)s is left on account.")
+                           % {"left": max(left, 0), "number": payment.number}, "amount")
+        return payment_record(actor=actor, sheet=sheet, amount=amount, method=Method.ACCOUNT,
+                              idempotency_key=key, drawn_from=payment)

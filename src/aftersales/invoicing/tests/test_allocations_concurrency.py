@@ -129,3 +129,47 @@ def test_an_application_reversed_at_once_is_reversed_once():
     assert InvoicePayment.objects.filter(reverses=row).count() == 1
     assert _outstanding(invoice) == Decimal("300.00")
     assert customer_on_account(customer) == Decimal("300.00")
+
+
+def test_the_same_money_on_account_paying_sheets_at_once_is_never_over_drawn():
+    """¥1,000 on account; eight cashiers each pay another job's ¥300 sheet from it at once:
+    three go through (the payment's row lock orders them), the rest are refused."""
+    from aftersales.billing.selectors import sheet_due
+
+    from ..services import sheet_pay_from_account
+    from .factories import sheet_make
+
+    actor = accountant()
+    customer = CustomerFactory()
+    sheets = [sheet_make(customer, "300.00") for _ in range(WORKERS)]
+    deposit, _ = customer_payment_record(actor=actor, customer=customer, amount="1000.00",
+                                         method="transfer", idempotency_key="deposit")
+    results = at_once(ok(lambda i: sheet_pay_from_account(
+        actor=actor, payment=deposit, sheet=sheets[i], amount="300.00",
+        idempotency_key=f"sheet-{i}")), WORKERS, outcomes=OUTCOMES)
+    assert results.count("ok") == 3 and results.count("refused") == WORKERS - 3
+    drawn = Payment.objects.filter(drawn_from=deposit).aggregate(s=Sum("amount"))["s"]
+    assert drawn == Decimal("900.00") and customer_on_account(customer) == Decimal("100.00")
+    assert sorted(sheet_due(s) for s in sheets) == [Decimal("0.00")] * 3 + [Decimal("300.00")] * 5
+
+
+def test_several_deposits_paying_one_sheet_at_once_never_pay_it_twice():
+    """One ¥500 sheet; eight deposits of ¥200 each pay it at once (each holds its own payment's
+    lock, then waits on the sheet's): ¥400 is paid by two of them, the rest refused."""
+    from aftersales.billing.selectors import sheet_due
+
+    from ..services import sheet_pay_from_account
+    from .factories import sheet_make
+
+    actor = accountant()
+    customer = CustomerFactory()
+    sheet = sheet_make(customer, "500.00")
+    deposits = [customer_payment_record(actor=actor, customer=customer, amount="200.00",
+                                        method="transfer", idempotency_key=f"deposit-{i}")[0]
+                for i in range(WORKERS)]
+    results = at_once(ok(lambda i: sheet_pay_from_account(
+        actor=actor, payment=deposits[i], sheet=sheet, amount="200.00",
+        idempotency_key=f"sheet-{i}")), WORKERS, outcomes=OUTCOMES)
+    assert results.count("ok") == 2 and results.count("refused") == WORKERS - 2
+    assert sheet_due(sheet) == Decimal("100.00")
+    assert customer_on_account(customer) == Decimal("1200.00")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.models import ServiceCentre
-from aftersales.billing.models import Payment
+from aftersales.billing.models import ChargeSheet, Payment
 from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_value
 from aftersales.customers.models import Customer
 
@@ -30,8 +30,14 @@ from ..selectors import (
     on_account_rows,
     payment_unapplied,
     payments_on_account,
+    sheets_payable_from_account,
 )
-from ..services import allocation_reverse, customer_payment_record, payment_apply
+from ..services import (
+    allocation_reverse,
+    customer_payment_record,
+    payment_apply,
+    sheet_pay_from_account,
+)
 from .invoices import PAYMENT_METHODS
 
 ZERO = Decimal("0.00")
@@ -62,6 +68,16 @@ def _on_account_payment(customer, pk) -> Payment | None:
     return rows[0] if rows else None
 
 
+def _sheets_with_default(customer, payment) -> list:
+    """Sheets the payment may pay, each with what it would pay by default (all that is due, as
+    far as the money goes) and a key of its own for its form."""
+    sheets = sheets_payable_from_account(customer)
+    for sheet in sheets:
+        sheet.pay = min(sheet.due, payment.on_account)
+        sheet.key = uuid.uuid4().hex
+    return sheets
+
+
 def _pay_page(request, customer, *, payment=None, typed=None, amount="", status=200):
     """The customer's payment page: his open invoices, oldest due first, each with the amount
     the money pays of it — split oldest first by default, as typed after a refusal."""
@@ -76,6 +92,8 @@ def _pay_page(request, customer, *, payment=None, typed=None, amount="", status=
         "open_total": sum((b.outstanding for b in balances), ZERO),
         "on_account": on_account_rows(payments_on_account(
             Payment.objects.filter(customer=customer))),
+        # applying money on account: it may also pay a job's sheet that is on no invoice yet
+        "sheets": _sheets_with_default(customer, payment) if payment else [],
         "methods": PAYMENT_METHODS, "key": request.POST.get("key") or uuid.uuid4().hex,
         "method": request.POST.get("method", ""), "reference": request.POST.get("reference", ""),
         "next": safe_next(request, request.POST.get("next") or request.GET.get("next")),
@@ -120,6 +138,35 @@ def customer_pay(request, customer_pk: int):
                          amount=request.POST.get("amount", ""), status=400)
     return redirect(safe_next(request, request.POST.get("next"))
                     or reverse("invoicing:customer_pay", args=[customer.pk]))
+
+
+@require_POST
+@accounting_required
+def sheet_pay_from_account_view(request, sheet_pk: int):
+    """Pay a job's charge sheet (on no invoice yet) from the customer's money on account; back
+    to the page the form was on, which says what was done or why not."""
+    sheet = ChargeSheet.objects.filter(pk=sheet_pk).select_related("customer").first()
+    if sheet is None:
+        raise Http404
+    pk = request.POST.get("payment", "")
+    payment = Payment.objects.filter(pk=pk, customer=sheet.customer_id).first() \
+        if pk.isdigit() else None
+    back = safe_next(request, request.POST.get("next")) or (
+        reverse("invoicing:customer_pay", args=[sheet.customer_id])
+        + (f"?payment={payment.pk}" if payment else ""))
+    if payment is None:
+        messages.error(request, _("Choose the money on account that pays the sheet."))
+        return redirect(back)
+    done, result = service_value(request, lambda: sheet_pay_from_account(
+        actor=request.user, payment=payment, sheet=sheet, amount=request.POST.get("amount", ""),
+        idempotency_key=request.POST.get("key", "")))
+    if done:
+        drawn, _created = result
+        messages.success(request, _("Charge sheet %(sheet)s: ¥%(amount)s paid from money on "
+                                    "account (payment %(payment)s), receipt %(number)s.")
+                         % {"sheet": sheet.number, "amount": drawn.amount,
+                            "payment": payment.number, "number": drawn.number})
+    return redirect(back)
 
 
 @require_POST
