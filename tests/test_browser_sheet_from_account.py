@@ -58,7 +58,7 @@ def test_a_deposit_pays_the_jobs_sheet_and_a_mistake_is_undone(page, live_server
     page.set_viewport_size(PHONE)
     login(page, live_server, cast.technician.username)
     page.goto(f"{live_server.url}{reverse('field:job', args=[job.pk])}")
-    notice = page.locator("[data-job-on-account]")
+    notice = page.locator("[data-job-money-notice]")
     expect(notice).to_contain_text("客户有预收款")
     expect(notice).to_contain_text(f"收费单 {sheet.number}（未收 ¥221.00）")
     notice.scroll_into_view_if_needed()

@@ -103,18 +103,28 @@ def request_on_account_panel(http_request, job) -> dict | None:
             "may_issue": may_issue(user), "key": uuid.uuid4().hex, "request": http_request}
 
 
-def job_on_account_panel(http_request, job) -> dict | None:
-    """The technician's phone: the customer has money on account that may pay this job, so the
-    office may settle it — he asks before taking money."""
+def job_money_notice_panel(http_request, job) -> dict | None:
+    """The technician's phone, above "take payment": what the office knows and he does not —
+    the job's invoice was paid (in part) against the invoice itself, so no more than what it has
+    left is to be taken; or the customer has money on account that may pay the job, so he asks
+    the office before taking money."""
     user = http_request.user
     if not (user.is_superuser or job.assigned_technician_id == user.pk):
         return None
-    owes = _job_owes(job)
-    if owes is None or not payments_on_account(
-            Payment.objects.filter(customer=job.customer_id)).exists():
+    sheet = (ChargeSheet.objects.filter(request=job, state=SheetState.ISSUED, total__gt=0)
+             .only("pk", "number", "total", "customer_id").first())
+    due = sheet_due(sheet) if sheet is not None else Decimal("0.00")
+    if due <= 0:
         return None
-    sheet, _invoice, due = owes
-    return {"job": job, "sheet": sheet, "due": due}
+    line = InvoiceLine.objects.filter(sheet=sheet).only("invoice_id").first()
+    if line is not None:
+        balance = invoice_balances(Invoice.objects.filter(pk=line.invoice_id))[0]
+        if balance.outstanding < due:
+            return {"job": job, "sheet": sheet, "due": due, "invoice": balance.invoice,
+                    "left": max(balance.outstanding, Decimal("0.00"))}
+    if payments_on_account(Payment.objects.filter(customer=job.customer_id)).exists():
+        return {"job": job, "sheet": sheet, "due": due, "invoice": None}
+    return None
 
 
 def contract_fee_panel(http_request, contract) -> dict | None:
@@ -224,8 +234,8 @@ PANELS = {
     ],
     "field.job": [
         # before the charges and "take payment": he asks before he takes money
-        Panel(template="invoicing/panels/job_on_account.html", context=job_on_account_panel,
-              order=15),
+        Panel(template="invoicing/panels/job_money_notice.html",
+              context=job_money_notice_panel, order=15),
     ],
     "contract.detail": [
         Panel(template="invoicing/panels/contract_fee.html", context=contract_fee_panel,

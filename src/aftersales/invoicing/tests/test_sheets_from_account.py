@@ -45,6 +45,7 @@ from ..selectors import (
 from ..services import (
     customer_payment_record,
     invoice_issue,
+    invoice_payment_record,
     invoicing_preference_set,
     payment_apply,
     sheet_pay_from_account,
@@ -350,7 +351,7 @@ def test_the_request_page_and_the_technicians_phone_say_the_customer_has_money_o
     client.force_login(cast.technician)
     phone = client.get(reverse("field:job", args=[job.pk]),
                        HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "data-job-on-account" in phone and "收款前请先问财务" in phone
+    assert "data-job-money-notice" in phone and "收款前请先问财务" in phone
     client.force_login(cast.agent)
     response = client.post(reverse("invoicing:sheet_pay_from_account", args=[sheet.pk]),
                            {"payment": deposit.pk, "amount": "1.00", "key": "x"})
@@ -397,6 +398,18 @@ def test_an_invoiced_jobs_page_leads_to_applying_the_money_to_its_invoice(client
                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert invoice.number in page and "data-apply-to-invoice" in page
     assert f"?payment={deposit.pk}&amp;next=" in page and "data-pay-from-account" not in page
+    # the money applied to the invoice: the technician's phone says the job is paid
+    payment_apply(actor=books, payment=deposit, allocations=[(invoice, "100.00")])
+    client.force_login(cast.technician)
+    phone = client.get(reverse("field:job", args=[job.pk]),
+                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"发票 {invoice.number} 已按发票收款。" in phone
+    assert f"收费单 {charge_sheet_for(job).number} 最多再收 ¥121.00，其余已付。" in phone
+    invoice_payment_record(actor=books, invoice=invoice, amount="121.00", method="transfer",
+                           idempotency_key="rest")
+    phone = client.get(reverse("field:job", args=[job.pk]),
+                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"收费单 {charge_sheet_for(job).number} 已付清：请勿再收款。" in phone
 
 
 # --- API --------------------------------------------------------------------------------------
