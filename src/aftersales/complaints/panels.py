@@ -1,5 +1,6 @@
 """What complaints add to other apps' pages (core.panels)."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,18 @@ def customer_open_complaint_alert(http_request, customer) -> dict | None:
     return {"number": number} if number else None
 
 
+def order_complaints_panel(http_request, order) -> dict | None:
+    """An online-shop order's page: the complaints that name its number (CP-3) — its buyer's,
+    and anyone's whose customer is not known — newest first."""
+    user = http_request.user
+    if not may_open(user, DESK_ROLES):
+        return None
+    complaints = list(Complaint.objects.restrict(user).filter(order_ref__iexact=order.number)
+                      .filter(Q(customer=order.customer_id) | Q(customer__isnull=True))
+                      .order_by("-received_at", "-id")[:RECENT_COMPLAINTS])
+    return {"complaints": complaints, "order": order} if complaints else None
+
+
 def reports_card_panel(http_request, subject) -> dict | None:
     """The reports start page: a card with the monthly complaint statistics (RP-5) and, for
     readers of the internal form, the month's penalty deductions for payroll (CP-13)."""
@@ -89,4 +102,6 @@ PANELS = {
                                    context=case_handover_panel, order=10)],
     "reports.index": [Panel(template="complaints/panels/reports_card.html",
                             context=reports_card_panel, order=40)],
+    "shop_order.detail": [Panel(template="complaints/panels/order_complaints.html",
+                                context=order_complaints_panel, order=40)],
 }

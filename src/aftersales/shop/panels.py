@@ -25,6 +25,24 @@ def customer_orders_panel(http_request, customer) -> dict | None:
     return {"orders": orders} if orders else None
 
 
+def complaint_order_panel(http_request, complaint) -> dict | None:
+    """A complaint's page: the online-shop order its order number names (CP-3) — the
+    complaining customer's first, any shop's order of that number otherwise — with what was
+    bought, paid, shipped and delivered, and its after-sales cases."""
+    user = http_request.user
+    number = (complaint.order_ref or "").strip()
+    if not number or not may_open(user, DESK_ROLES):
+        return None
+    orders = (Order.objects.restrict(user).filter(number__iexact=number)
+              .select_related("shop").prefetch_related("cases").order_by("-paid_at", "-id"))
+    own = [order for order in orders[:MATCHES] if order.customer_id == complaint.customer_id]
+    found = own or list(orders[:MATCHES])
+    return {"orders": found, "number": number, "theirs": bool(own)} if found else None
+
+
+MATCHES = 5
+
+
 def order_find(http_request, q) -> dict | None:
     """Quick find: online-shop orders as their list's search box finds them (order number,
     buyer's name or phone); an order's page leads to its after-sales cases."""
@@ -46,4 +64,6 @@ PANELS = {
                             context=reports_card_panel, order=60)],
     "customer.detail": [Panel(template="shop/panels/customer_orders.html",
                               context=customer_orders_panel, order=60)],
+    "complaint.detail": [Panel(template="shop/panels/complaint_order.html",
+                               context=complaint_order_panel, order=60)],
 }
