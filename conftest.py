@@ -127,15 +127,17 @@ def phone_page(browser):
     context.close()
 
 
-def screenshot(page, group: str, name: str, *, full_page: bool = True) -> Path:
-    """A browser test's screenshot: kept under /tmp/shots/<group>/<name>, and copied to
-    $SCREENSHOT_DIR as <group>-<name> when that is set (docs/screenshots for the docs)."""
+def screenshot(page, group: str, name: str, *, full_page: bool = True, keep: bool = True,
+               keep_as: str | None = None) -> Path:
+    """A browser test's screenshot: kept under /tmp/shots/<group>/<name>, and — unless ``keep``
+    is False — copied to $SCREENSHOT_DIR when that is set (docs/screenshots for the docs), as
+    ``keep_as`` or else <group>-<name>."""
     path = Path("/tmp/shots") / group / name
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
-    if target := os.environ.get("SCREENSHOT_DIR"):
+    if keep and (target := os.environ.get("SCREENSHOT_DIR")):
         Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"{group}-{name}")
+        shutil.copy(path, Path(target) / (keep_as or f"{group}-{name}"))
     return path
 
 

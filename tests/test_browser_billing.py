@@ -5,15 +5,12 @@ site with a receipt → the accountant confirms the technician's hand-over → t
 Screenshots go to /tmp/shots/billing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (billing-*.png)."""
 
-import os
 import re
-import shutil
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
@@ -27,17 +24,10 @@ from aftersales.service.choices import Category, Status
 from aftersales.service.tests.factories import Cast, new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/billing")
 
 
 def shot(page, name, *, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"billing-{name}")
+    screenshot(page, "billing", name, full_page=full_page)
 
 
 def sign(page, pad_id):

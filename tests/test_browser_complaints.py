@@ -7,13 +7,10 @@ Screenshots go to /tmp/shots/complaints/; set SCREENSHOT_DIR=docs/screenshots to
 (docs/screenshots/complaints-*.png).
 """
 
-import os
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,17 +21,10 @@ from aftersales.complaints.tests.factories import Team
 from aftersales.customers.tests.factories import CustomerFactory, ProductModelFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/complaints")
 
 
 def shot(page, name, *, keep=False, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if keep and target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"complaints-{name}")
+    screenshot(page, "complaints", name, full_page=full_page, keep=keep)
 
 
 def step(page, opinion, **fields):

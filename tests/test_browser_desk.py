@@ -2,16 +2,16 @@
 (new customer, new product), sees the terms, submits; the supervisor assigns it in the queue;
 the request's page shows it assigned with its timeline.
 
-Set DESK_SCREENSHOTS=/some/dir to also save screenshots of the pages (1280×800).
+Screenshots of the pages (1280×800) go to /tmp/shots/desk/; set SCREENSHOT_DIR=docs/screenshots
+to keep the call screen's (intake.png).
 """
 
-import os
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import screenshot
 from playwright.sync_api import expect
 
 from aftersales.accounts.choices import Role
@@ -21,13 +21,10 @@ from aftersales.service.choices import Category, Status
 from aftersales.service.models import ServiceRequest
 from aftersales.service.tests.factories import Cast
 
-SHOTS = os.environ.get("DESK_SCREENSHOTS")
 
-
-def shot(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+def shot(page, name, *, keep_as=None):
+    screenshot(page, "desk", f"{name}.png", full_page=False, keep=keep_as is not None,
+               keep_as=keep_as)
 
 
 def desk_page(browser):
@@ -121,11 +118,7 @@ def test_call_to_assignment_with_the_keyboard(browser, live_server):
     page.keyboard.press("Space")
     expect(agreement).to_be_checked()
     page.evaluate("window.scrollTo(0, 0)")
-    shot(page, "intake")
-    if SHOTS:
-        docs = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-        docs.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(docs / "intake.png"))
+    shot(page, "intake", keep_as="intake.png")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
 

@@ -9,15 +9,12 @@ technician's phone page and the printed voucher there too.
 """
 
 import math
-import os
 import re
-import shutil
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -33,17 +30,11 @@ from aftersales.service.models import (
 from aftersales.service.tests.factories import Cast, drive, new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/field")
 
 
 def shot(page, name, *, keep_as=None, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if keep_as and target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / keep_as)
+    screenshot(page, "field", name, full_page=full_page, keep=keep_as is not None,
+               keep_as=keep_as)
 
 
 def sign(page, pad_id):

@@ -7,16 +7,13 @@ another's split into four quarterly instalments.
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-*.png)."""
 
-import os
 import re
-import shutil
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
-from conftest import login
+from conftest import login, screenshot
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -28,17 +25,10 @@ from aftersales.invoicing.tests.factories import accountant, payment_make, sheet
 from aftersales.service.tests.factories import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/invoicing")
 
 
 def shot(page, name, *, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"invoicing-{name}")
+    screenshot(page, "invoicing", name, full_page=full_page)
 
 
 def _at(day, hour=10):

@@ -8,14 +8,11 @@ on the customer's page. Each page also at a phone's width (390 px).
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-allocate*.png, invoicing-on-account*.png)."""
 
-import os
-import shutil
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -27,19 +24,12 @@ from aftersales.invoicing.tests.factories import accountant, invoice_make
 from aftersales.service.tests.factories import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/invoicing")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=True)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"invoicing-{name}")
+    screenshot(page, "invoicing", name)
 
 
 def both_widths(page, name):

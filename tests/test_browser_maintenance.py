@@ -11,13 +11,10 @@ Screenshots go to /tmp/shots/maintenance/; set SCREENSHOT_DIR=docs/screenshots t
 """
 
 import math
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from playwright.sync_api import expect
 
 from aftersales.core.dates import add_months, local_today
@@ -34,17 +31,10 @@ from aftersales.service.choices import Kind, Status
 from aftersales.service.tests.factories import Cast, drive
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/maintenance")
 
 
 def shot(page, name, *, keep=False, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if keep and target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"maintenance-{name}")
+    screenshot(page, "maintenance", name, full_page=full_page, keep=keep)
 
 
 def sign(page, pad_id):

@@ -3,12 +3,8 @@ phone, the centre's supervisor approves, picks and ships it (printable shipping 
 technician confirms receipt; the part is then in his van. Screenshots go to /tmp/shots/parts/;
 set SCREENSHOT_DIR=docs/screenshots to keep them (parts-material-request-*.png)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from playwright.sync_api import expect
 
 from aftersales.parts import services
@@ -19,17 +15,10 @@ from aftersales.service.choices import Status
 from aftersales.service.tests.factories import Cast, drive, new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/parts")
 
 
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    page.screenshot(path=str(path), full_page=True)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / name)
+    screenshot(page, "parts", name, keep_as=name)
 
 
 def test_request_ship_and_receive_a_part(phone_page, page, live_server):

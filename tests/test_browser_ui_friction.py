@@ -5,14 +5,11 @@ technician's job page.
 Set SCREENSHOT_DIR (e.g. docs/screenshots) to keep the pages the README shows.
 """
 
-import os
-import shutil
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import login
+from conftest import login, screenshot
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -34,16 +31,10 @@ from aftersales.service.choices import Cause, Status
 from aftersales.service.tests.factories import SIGNATURE, Cast, drive, new_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/friction")
 
 
 def shot(page, name, *, keep=False, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=full_page)
-    target = os.environ.get("SCREENSHOT_DIR")
-    if keep and target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(SHOTS / name, Path(target) / name)
+    screenshot(page, "friction", name, full_page=full_page, keep=keep, keep_as=name)
 
 
 def no_horizontal_overflow(page) -> tuple[int, int]:
