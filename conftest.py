@@ -141,6 +141,22 @@ def screenshot(page, group: str, name: str, *, full_page: bool = True, keep: boo
     return path
 
 
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+def screenshot_both_widths(page, group: str, name: str) -> None:
+    """The page as it is at its width (a desk's) and at a phone's — nothing wider than the
+    phone's screen —, as <name>.png and <name>-phone.png (:func:`screenshot`); back to the
+    page's width after."""
+    width_before = page.viewport_size
+    screenshot(page, group, f"{name}.png")
+    page.set_viewport_size(PHONE_VIEWPORT)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_VIEWPORT["width"] + 1, f"{name}: {width}px wide at 390px"
+    screenshot(page, group, f"{name}-phone.png")
+    page.set_viewport_size(width_before)
+
+
 def login(page, live_server, username, password="secret-pass-1"):
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)

@@ -6,7 +6,7 @@ Screenshots go to /tmp/shots/complaints/; set SCREENSHOT_DIR=docs/screenshots to
 (complaints-order*.png)."""
 
 import pytest
-from conftest import login, screenshot
+from conftest import login, screenshot_both_widths
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -16,17 +16,7 @@ from aftersales.shop import services
 from aftersales.shop.tests.factories import ShopFactory, order_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _both(page, name):
-    screenshot(page, "complaints", f"{name}.png")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + 1, f"{name}: {width}px wide at 390px"
-    screenshot(page, "complaints", f"{name}-phone.png")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_a_complaint_and_the_online_order_it_names(page, live_server):
@@ -45,11 +35,11 @@ def test_a_complaint_and_the_online_order_it_names(page, live_server):
     expect(panel).to_contain_text("海川天猫旗舰店 · T1001")
     expect(panel).to_contain_text("实付 ¥1299.00")
     panel.scroll_into_view_if_needed()
-    _both(page, "order")
+    screenshot_both_widths(page, "complaints", "order")
     panel.locator(f"a[href='{reverse('shop:order', args=[order.pk])}']").click()
     listed = page.locator("[data-panel=order-complaints]")
     expect(listed).to_contain_text(complaint.number)
     listed.scroll_into_view_if_needed()
-    _both(page, "order-shop")
+    screenshot_both_widths(page, "complaints", "order-shop")
     listed.locator("a").first.click()
     expect(page.locator("h1")).to_contain_text(complaint.number)

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import login, screenshot
+from conftest import login, screenshot, screenshot_both_widths
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -30,16 +30,6 @@ DESKTOP = {"width": 1280, "height": 900}
 
 def shot(page, name):
     screenshot(page, "invoicing", name)
-
-
-def both_widths(page, name):
-    """The page as it is at a desk and at a phone's width (nothing wider than the screen)."""
-    shot(page, f"{name}.png")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + 1, f"{name}: {width}px wide at 390px"
-    shot(page, f"{name}-phone.png")
-    page.set_viewport_size(DESKTOP)
 
 
 def _at(day, hour=10):
@@ -89,7 +79,7 @@ def test_a_deposit_one_transfer_for_three_invoices_and_a_reversal(page, live_ser
     rows.nth(2).fill("1000.00")
     expect(page.locator("[data-remainder]")).to_have_text("¥400.00")
     page.fill("input[name=reference]", "工行回单 2002")
-    both_widths(page, "allocate")
+    screenshot_both_widths(page, "invoicing", "allocate")
     page.locator("[data-pay-submit]").click()
     expect(page.locator(".messages")).to_contain_text("¥400.00 计入预收款")
     assert (_open(first), _open(second), _open(third)) == (
@@ -121,14 +111,14 @@ def test_a_deposit_one_transfer_for_three_invoices_and_a_reversal(page, live_ser
     expect(page.locator("[data-outstanding]")).to_have_text("¥2600.00")
     expect(page.locator("[data-invoice-payments]")).to_contain_text("定金应抵下一期合同")
     assert customer_on_account(company) == Decimal("3400.00")
-    both_widths(page, "allocate-invoice")
+    screenshot_both_widths(page, "invoicing", "allocate-invoice")
 
     # 4. the list of money on account
     page.goto(f"{live_server.url}/invoicing/on-account/")
     expect(page.locator("[data-on-account-total]")).to_have_text("¥3400.00")
     expect(page.locator(f"[data-on-account-row='{deposit.pk}']")).to_contain_text("3000.00")
     expect(page.locator(f"[data-on-account-row='{transfer.pk}']")).to_contain_text("400.00")
-    both_widths(page, "on-account")
+    screenshot_both_widths(page, "invoicing", "on-account")
 
     # 5. the service manager sees it on the customer's page
     page.context.clear_cookies()
@@ -137,7 +127,7 @@ def test_a_deposit_one_transfer_for_three_invoices_and_a_reversal(page, live_ser
     panel = page.locator("[data-invoicing-panel]")
     expect(panel.locator("[data-customer-on-account]")).to_contain_text("¥3400.00")
     panel.scroll_into_view_if_needed()
-    both_widths(page, "on-account-customer")
+    screenshot_both_widths(page, "invoicing", "on-account-customer")
 
 
 def test_an_amount_typed_before_the_pages_script_ran_is_split_too(page, live_server):

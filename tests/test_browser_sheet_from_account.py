@@ -11,7 +11,7 @@ Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to 
 from decimal import Decimal
 
 import pytest
-from conftest import login, screenshot
+from conftest import login, screenshot, screenshot_both_widths
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -29,15 +29,6 @@ from aftersales.invoicing.tests.factories import accountant
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _fits_a_phone(page, name):
-    screenshot(page, "invoicing", f"{name}.png")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + 1, f"{name}: {width}px wide at 390px"
-    screenshot(page, "invoicing", f"{name}-phone.png")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_a_deposit_pays_the_jobs_sheet_and_a_mistake_is_undone(page, live_server):
@@ -75,7 +66,7 @@ def test_a_deposit_pays_the_jobs_sheet_and_a_mistake_is_undone(page, live_server
     row = section.locator(f"[data-sheet-row='{sheet.pk}']")
     expect(row).to_contain_text("¥221.00")
     expect(row.locator("input[name=amount]")).to_have_value("221.00")
-    _fits_a_phone(page, "sheet-from-account")
+    screenshot_both_widths(page, "invoicing", "sheet-from-account")
     row.locator(f"[data-pay-sheet='{sheet.pk}']").click()
     expect(page.locator(".messages")).to_contain_text(
         f"收费单 {sheet.number}：已从预收款（收款 {deposit.number}）支付 ¥221.00")
@@ -105,7 +96,7 @@ def test_a_deposit_pays_the_jobs_sheet_and_a_mistake_is_undone(page, live_server
     expect(card.locator("input[name=amount]")).to_have_value("221.00")
     assert sheet_due(sheet) == Decimal("221.00")
     card.scroll_into_view_if_needed()
-    _fits_a_phone(page, "sheet-from-account-request")
+    screenshot_both_widths(page, "invoicing", "sheet-from-account-request")
     card.locator("input[name=amount]").fill("200.00")
     card.locator("button[type=submit]").click()
     expect(page.locator("[data-request-on-account]")).to_contain_text("¥100.00")
