@@ -24,7 +24,6 @@ from aftersales.invoicing.tests.factories import accountant, invoice_make
 from aftersales.service.tests.factories import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
