@@ -399,6 +399,27 @@ def sheets_payable_from_account(customer) -> list:
     return [sheet for sheet in sheets if sheet.due > 0]
 
 
+def what_money_on_account_can_pay(customer_ids) -> dict[int, tuple[int, int]]:
+    """For each of these customers, what his money on account could pay now: ``(open
+    invoices, charge sheets on no invoice with money due)`` — three reads for any number of
+    customers (the list of money on account shows it on each row)."""
+    ids = set(customer_ids)
+    invoices = defaultdict(int)
+    for balance in invoice_balances(Invoice.objects.filter(customer__in=ids)):
+        if balance.outstanding > 0:
+            invoices[balance.invoice.customer_id] += 1
+    sheets = defaultdict(int)
+    for customer_id, total, paid in (
+            ChargeSheet.objects.filter(customer__in=ids, state=SheetState.ISSUED, total__gt=0,
+                                       invoice_line__isnull=True)
+            .annotate(paid=Coalesce(Sum("payments__amount"), Value(ZERO),
+                                    output_field=MONEY_FIELD))
+            .values_list("customer_id", "total", "paid")):
+        if _money(total - paid) > 0:
+            sheets[customer_id] += 1
+    return {pk: (invoices[pk], sheets[pk]) for pk in ids}
+
+
 def customer_on_account(customer) -> Decimal:
     """All the customer's money on account."""
     return sum((p.on_account for p in on_account_rows(

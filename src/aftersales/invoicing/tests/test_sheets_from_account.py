@@ -412,6 +412,38 @@ def test_an_invoiced_jobs_page_leads_to_applying_the_money_to_its_invoice(client
     assert f"收费单 {charge_sheet_for(job).number} 已付清：请勿再收款。" in phone
 
 
+def test_the_list_of_money_on_account_says_what_each_can_pay_in_constant_reads(client, books):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(books)
+    url = reverse("invoicing:on_account")
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    rich = CustomerFactory(name="海燕物业")
+    _deposit(books, rich, key="rich")
+    invoice_make(rich, "100.00"), invoice_make(rich, "50.00")
+    sheet_make(rich, "300.00")
+    first = reads()
+    for n in range(4):  # four more customers with money on account, invoices and jobs
+        other = CustomerFactory(name=f"客户{n}")
+        _deposit(books, other, key=f"d{n}")
+        invoice_make(other, "10.00")
+        sheet_make(other, "20.00")
+    assert reads() == first
+    idle = CustomerFactory(name="只有预收款")
+    _deposit(books, idle, key="idle")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    row = page.split(f'data-on-account-row="{Payment.objects.get(customer=rich).pk}"')[1]
+    assert "2 张未结清发票" in row.split("</tr>")[0] and "1 个未开票工单" in row.split("</tr>")[0]
+    row = page.split(f'data-on-account-row="{Payment.objects.get(customer=idle).pk}"')[1]
+    assert "暂无" in row.split("</tr>")[0]
+
+
 # --- API --------------------------------------------------------------------------------------
 
 def test_the_api_pays_a_sheet_from_money_on_account_once_per_key(books, customer):

@@ -31,6 +31,7 @@ from ..selectors import (
     payment_unapplied,
     payments_on_account,
     sheets_payable_from_account,
+    what_money_on_account_can_pay,
 )
 from ..services import (
     allocation_reverse,
@@ -202,6 +203,9 @@ def on_account_page(request):
         payments = payments.filter(customer__service_centre_id=int(centre))
     rows = on_account_rows(payments_on_account(payments))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    payable = what_money_on_account_can_pay(p.customer_id for p in page.object_list)
+    for payment in page.object_list:
+        payment.open_invoices, payment.open_sheets = payable[payment.customer_id]
     customers = []
     if q and may_issue(request.user):
         customers = list(Customer.objects.filter(customer_matching(q, path=""))
