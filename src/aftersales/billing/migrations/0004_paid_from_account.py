@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from aftersales.core.ledger import append_only_sqlite_again
+
 
 class Migration(migrations.Migration):
 
@@ -46,4 +48,6 @@ class Migration(migrations.Migration):
             model_name='payment',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('drawn_from__isnull', False), ('method', 'account'), ('sheet__isnull', False)), models.Q(models.Q(('method', 'account'), _negated=True), ('drawn_from__isnull', True)), _connector='OR'), name='billing_payment_drawn_from_account'),
         ),
+        # SQLite rebuilt the table for the new constraints, and dropped its triggers with it
+        append_only_sqlite_again("billing_payment"),
     ]
