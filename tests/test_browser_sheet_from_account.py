@@ -115,3 +115,28 @@ def test_a_deposit_pays_the_jobs_sheet_and_a_mistake_is_undone(page, live_server
     page.goto(f"{live_server.url}{reverse('service:detail', args=[job.pk])}")
     expect(page.locator("[data-request-on-account]")).to_contain_text("财务可从预收款中支付")
     expect(page.locator("[data-pay-from-account]")).to_have_count(0)
+
+
+def test_money_on_account_paid_back_to_the_customer(page, live_server):
+    books = accountant(first_name="周敏")
+    customer = CustomerFactory(name="海燕物业管理有限公司", kind="company")
+    deposit, _ = customer_payment_record(actor=books, customer=customer, amount="1000.00",
+                                         method="transfer", idempotency_key="deposit",
+                                         reference="合同定金")
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, books.username)
+    page.goto(f"{live_server.url}/invoicing/on-account/")
+    page.locator(f"[data-apply-payment='{deposit.pk}']").click()
+    card = page.locator("[data-deposit-refund]")
+    expect(card.locator("h2")).to_have_text("退还给客户")
+    form = card.locator("[data-refund-form]")
+    expect(form.locator("input[name=amount]")).to_have_value("1000.00")  # open: nothing to pay
+    form.locator("input[name=amount]").fill("400.00")
+    form.locator("input[name=reference]").fill("工行回单 8801")
+    form.locator("input[name=reason]").fill("合同取消，退还部分订金")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("¥400.00 已退还给 海燕物业管理有限公司")
+    expect(page.locator("[data-money-total]")).to_have_text("¥600.00")
+    expect(card.locator("[data-refund]")).to_contain_text("合同取消，退还部分订金")
+    screenshot_both_widths(page, "invoicing", "deposit-refund")
+    assert customer_on_account(customer) == Decimal("600.00")

@@ -50,6 +50,7 @@ from aftersales.invoicing.choices import CreditKind, InstalmentState
 from aftersales.invoicing.models import (
     CreditNote,
     CreditNoteLine,
+    DepositRefund,
     Invoice,
     InvoiceLine,
     InvoicePayment,
@@ -57,6 +58,7 @@ from aftersales.invoicing.models import (
     ReturnNoteLine,
 )
 from aftersales.invoicing.models.base import READ_ROLES
+from aftersales.invoicing.models.documents import REFUND_METHODS
 from aftersales.invoicing.permissions import may_issue
 from aftersales.invoicing.schedules import INSTALMENTS_OR_SPLIT
 from aftersales.invoicing.selectors import (
@@ -272,17 +274,28 @@ class AllocationInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
 
 
+class DepositRefundSerializer(ModelSerializer):
+    class Meta:
+        model = DepositRefund
+        fields = ["id", "number", "amount", "method", "reference", "reason", "refunded_at",
+                  "refunded_by"]
+        read_only_fields = fields
+
+
 class CustomerPaymentSerializer(PaymentSerializer):
     """A payment received by the back office (no charge sheet): how much of it pays which
     invoice, and what is left on the customer's account."""
 
     allocations = serializers.SerializerMethodField()
     on_account = serializers.SerializerMethodField(
-        help_text="What of the payment no invoice nor charge sheet has taken (its amount less "
-                  "its allocations and the sheets paid from it).")
+        help_text="What of the payment no invoice nor charge sheet has taken nor was paid back "
+                  "(its amount less its allocations, the sheets paid from it and its refunds).")
+
+    refunds = DepositRefundSerializer(many=True, read_only=True,
+                                      help_text="What of it was paid back to the customer.")
 
     class Meta(PaymentSerializer.Meta):
-        fields = [*PaymentSerializer.Meta.fields, "allocations", "on_account"]
+        fields = [*PaymentSerializer.Meta.fields, "allocations", "on_account", "refunds"]
         read_only_fields = fields
 
     @extend_schema_field(AllocationSerializer(many=True))
@@ -293,7 +306,8 @@ class CustomerPaymentSerializer(PaymentSerializer):
     def get_on_account(self, payment) -> str:
         applied = sum((a.amount for a in payment.invoice_allocations.all()), Decimal("0.00"))
         drawn = sum((d.amount for d in payment.draws.all()), Decimal("0.00"))
-        return str(payment.amount - applied - drawn)
+        refunded = sum((r.amount for r in payment.refunds.all()), Decimal("0.00"))
+        return str(payment.amount - applied - drawn - refunded)
 
 
 class CustomerPaymentCreateSerializer(serializers.Serializer):
@@ -316,6 +330,13 @@ class SheetFromAccountSerializer(serializers.Serializer):
         queryset=ChargeSheet.objects.all(),
         help_text="A job's issued charge sheet of the payment's customer, on no invoice yet.")
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+
+
+class DepositRefundCreateSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=300)
+    method = serializers.ChoiceField(choices=REFUND_METHODS, default=Method.TRANSFER)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class AllocationReverseSerializer(serializers.Serializer):
@@ -512,7 +533,7 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         # the back office's sheet-less payments: staff who read invoices, never customers
         payments = (Payment.objects.filter(sheet__isnull=True)
-                    .prefetch_related("invoice_allocations__invoice", "draws")
+                    .prefetch_related("invoice_allocations__invoice", "draws", "refunds")
                     .order_by("-received_at", "-id"))
         user = self.request.user
         if getattr(user, "is_superuser", False) or getattr(user, "role", None) in READ_ROLES:
@@ -573,6 +594,28 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             amount=data.validated_data["amount"],
             idempotency_key=request.headers["Idempotency-Key"].strip())
         return _answer(SheetPaymentSerializer(drawn).data, created)
+
+    @extend_schema(request=DepositRefundCreateSerializer,
+                   responses={201: CustomerPaymentSerializer, 200: CustomerPaymentSerializer},
+                   parameters=[IDEMPOTENCY_REQUIRED],
+                   summary="Pay money on account back to the customer",
+                   description="Never more than is left ``on_account`` (400 under ``amount``); "
+                               "the reason is required. Answers the payment with its "
+                               "``refunds``.")
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        refused = _key_missing(request)
+        if refused:
+            return refused
+        payment = self.get_object()
+        data = DepositRefundCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        _refund, created = services.deposit_refund(
+            actor=request.user, payment=payment, amount=v["amount"], reason=v["reason"],
+            method=v["method"], reference=v.get("reference", ""),
+            idempotency_key=request.headers["Idempotency-Key"].strip())
+        return _answer(CustomerPaymentSerializer(self.get_object()).data, created)
 
     @extend_schema(request=AllocationReverseSerializer, responses={201: CustomerPaymentSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED],

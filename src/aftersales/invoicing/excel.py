@@ -66,6 +66,7 @@ def figures_workbook(figures: dict, centre, filename: str):
     row_append(sheet, [_("Service centre"), centre.name if centre else _("All service centres")])
     for label, key in ((_("After-sales revenue"), "revenue"), (_("Collected"), "collected"),
                        (_("Outstanding"), "outstanding"), (_("Payments received"), "received"),
+                       (_("Money on account paid back"), "refunded"),
                        (_("Invoiced"), "invoiced"), (_("Credited"), "credited"),
                        (_("Free work value"), "free")):
         row_append(sheet, [label, figures[key]])

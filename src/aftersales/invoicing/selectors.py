@@ -29,7 +29,7 @@ from aftersales.core.validators import phone_search_key
 from aftersales.parts.models import MaterialRequestPayment
 
 from .choices import AGEING_BUCKETS
-from .models import CreditNote, Invoice, InvoicePayment, PaymentSchedule
+from .models import CreditNote, DepositRefund, Invoice, InvoicePayment, PaymentSchedule
 from .money import CENT
 from .schedules import InstalmentStatus, PaymentPlan, plan_apply
 
@@ -278,14 +278,17 @@ CATEGORIES = ("A", "B", "C", "D")
 
 def monthly_figures(*, since: date, until: date, centre=None) -> dict:
     """BL-3 for the days ``since``…``until``: after-sales revenue (what issued charge sheets
-    charge, by line kind), collected vs outstanding of that revenue, payments received, invoiced
-    and credited, and the value of free against charged work by category and service centre."""
+    charge, by line kind), collected vs outstanding of that revenue, payments received, money
+    on account paid back, invoiced and credited, and the value of free against charged work by
+    category and service centre."""
     start, end = day_end(since - timedelta(days=1)), day_end(until)
     sheets = ChargeSheet.objects.filter(issued_at__gte=start, issued_at__lt=end)
     payments = Payment.objects.filter(received_at__gte=start, received_at__lt=end)
     invoices = Invoice.objects.filter(issued_at__gte=start, issued_at__lt=end)
     credits = CreditNote.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    refunds = DepositRefund.objects.filter(refunded_at__gte=start, refunded_at__lt=end)
     if centre is not None:
+        refunds = refunds.filter(payment__customer__service_centre=centre)
         sheets = sheets.filter(request__service_centre=centre)
         payments = payments.filter(Q(sheet__request__service_centre=centre)
                                    | Q(sheet__isnull=True, customer__service_centre=centre))
@@ -335,6 +338,7 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         # money received: a sheet paid from money on account was received as the deposit
         "received": _money(payments.exclude(method=Method.ACCOUNT)
                            .aggregate(s=Sum("amount"))["s"]),
+        "refunded": _money(refunds.aggregate(s=Sum("amount"))["s"]),
         "invoiced": _money(invoices.aggregate(s=Sum("total"))["s"]),
         "credited": _money(credits.aggregate(s=Sum("amount"))["s"]),
         "free": sum((r["free"] for r in by_category), ZERO),
@@ -358,12 +362,13 @@ def _sum_of(rows, column: str = "amount"):
 def payments_on_account(payments):
     """Of ``payments``, those received by the back office without a charge sheet with money
     not yet applied (预收款), oldest first; each with ``on_account``: what of it is left (its
-    amount less its allocations to invoices, reversals taken back, and less the charge sheets
-    paid from it)."""
+    amount less its allocations to invoices, reversals taken back, less the charge sheets paid
+    from it and less what was paid back to the customer)."""
     left = ExpressionWrapper(
         F("amount")
         - _sum_of(InvoicePayment.objects.filter(payment=OuterRef("pk")))
-        - _sum_of(Payment.objects.filter(drawn_from=OuterRef("pk"))),
+        - _sum_of(Payment.objects.filter(drawn_from=OuterRef("pk")))
+        - _sum_of(DepositRefund.objects.filter(payment=OuterRef("pk"))),
         output_field=MONEY_FIELD)
     return (payments.filter(sheet__isnull=True).annotate(left=left)
             .filter(left__gt=HALF_CENT).order_by("received_at", "id"))
@@ -378,11 +383,12 @@ def on_account_rows(payments) -> list:
 
 
 def payment_unapplied(payment) -> Decimal:
-    """What of a sheet-less payment is still on account: not applied to any invoice nor drawn
-    to pay a charge sheet."""
+    """What of a sheet-less payment is still on account: not applied to any invoice, drawn to
+    pay a charge sheet nor paid back."""
     applied = payment.invoice_allocations.aggregate(s=Sum("amount"))["s"]
     drawn = payment.draws.aggregate(s=Sum("amount"))["s"]
-    return (payment.amount - _money(applied) - _money(drawn)).quantize(CENT)
+    refunded = payment.refunds.aggregate(s=Sum("amount"))["s"]
+    return (payment.amount - _money(applied) - _money(drawn) - _money(refunded)).quantize(CENT)
 
 
 def sheets_payable_from_account(customer) -> list:

@@ -4,6 +4,7 @@ preferences."""
 from .documents import (
     CreditNote,
     CreditNoteLine,
+    DepositRefund,
     Invoice,
     InvoiceLine,
     InvoicePayment,
@@ -14,6 +15,6 @@ from .documents import (
 from .preferences import InvoicingPreference
 from .schedules import Instalment, InstalmentOverdueCheck, PaymentSchedule
 
-__all__ = ["CreditNote", "CreditNoteLine", "Instalment", "InstalmentOverdueCheck", "Invoice",
+__all__ = ["CreditNote", "CreditNoteLine", "DepositRefund", "Instalment", "InstalmentOverdueCheck", "Invoice",
            "InvoiceLine", "InvoicePayment", "InvoicingPreference", "PaymentSchedule",
            "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]

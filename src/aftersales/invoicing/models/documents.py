@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.billing.choices import Method
+
 from ..choices import CreditKind, InvoiceKind
 from .base import DocumentMixin, DocumentQuerySet, back_office_rule
 
@@ -166,6 +168,45 @@ class InvoicePayment(DocumentMixin, models.Model):
                                     name="inv_allocation_once_per_key"),
         ]
 
+
+REFUND_METHODS = [(m.value, m.label) for m in (Method.TRANSFER, Method.CASH)]
+
+
+class DepositRefund(DocumentMixin, models.Model):
+    """Money on account paid back to the customer (退还预收款): what of a payment without a
+    charge sheet no invoice nor job has taken goes back to him, all of it or a part, with the
+    reason. A ledger like the allocations — never changed or deleted (the ORM and database
+    triggers refuse it); what is left on account is the payment's amount less its allocations,
+    the charge sheets paid from it and its refunds. The service locks the payment's row while it
+    checks that no more is paid back than is left."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    payment = models.ForeignKey("billing.Payment", on_delete=models.PROTECT,
+                                related_name="refunds", verbose_name=_("payment"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=REFUND_METHODS)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    refunded_at = models.DateTimeField(_("paid back at"), db_index=True)
+    refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("paid back by"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+
+    objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
+
+    class Meta:
+        ordering = ["refunded_at", "id"]
+        verbose_name = _("money on account paid back")
+        verbose_name_plural = _("money on account paid back")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="inv_deposit_refund_positive"),
+            models.UniqueConstraint(fields=["refunded_by", "idempotency_key"],
+                                    name="inv_deposit_refund_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
 
 class CreditNote(PartyMixin, IssuedDocument):
     """销货折让证明单: money taken off what a customer (or a dealer, against its invoice) owes

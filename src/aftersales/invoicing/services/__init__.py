@@ -3,6 +3,7 @@
 from .allocations import (
     allocation_reverse,
     customer_payment_record,
+    deposit_refund,
     payment_apply,
     sheet_pay_from_account,
 )
@@ -35,7 +36,7 @@ from .schedules import (
 
 __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now",
            "contract_invoice_of", "credit_note_issue", "customer_payment_record",
-           "dealer_refund_record",
+           "dealer_refund_record", "deposit_refund",
            "instalments_overdue_notify", "invoice_amount_due", "invoice_credited",
            "invoice_issue", "invoice_issue_for_job", "invoice_payment_record",
            "invoiceable_contracts", "invoiceable_orders", "invoiceable_sheets",

@@ -8,7 +8,7 @@ application is undone by a reversing row (negative, naming it, with a reason).
 
 Money on account may also pay a job's charge sheet that is on no invoice yet
 (``sheet_pay_from_account``): billing's payment of the sheet with method ``account``, drawn from
-that payment.
+that payment; or be paid back to the customer (``deposit_refund``).
 
 Locking, the same in every write here and in ``invoice_payment_record``: the invoices' rows in
 ascending id, then the payment's row (a sheet paid from it: then the sheet's row, which billing
@@ -29,8 +29,10 @@ from aftersales.billing.models import ChargeSheet, Payment
 from aftersales.billing.services import payment_record, payment_record_unsheeted
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.numbering import next_number
 
-from ..models import Invoice, InvoiceLine, InvoicePayment
+from ..models import DepositRefund, Invoice, InvoiceLine, InvoicePayment
+from ..models.documents import REFUND_METHODS
 from ..money import money
 from ..permissions import may_issue
 from ..selectors import invoice_balances, payment_unapplied
@@ -283,3 +285,59 @@ def sheet_pay_from_account(*, actor, payment, sheet, amount,
                            % {"left": max(left, 0), "number": payment.number}, "amount")
         return payment_record(actor=actor, sheet=sheet, amount=amount, method=Method.ACCOUNT,
                               idempotency_key=key, drawn_from=payment)
+
+
+REFUND_PREFIX = "TK"  # 退款
+
+
+def deposit_refund(*, actor, payment, amount, reason: str, idempotency_key: str,
+                   method: str = Method.TRANSFER, reference: str = "") -> tuple[DepositRefund, bool]:
+    """Pay money on account back to the customer (退还预收款): ``amount`` of what is left of
+    ``payment`` — never more — by transfer or in cash, with the reason. One transaction under
+    the payment's row lock (the lock every application and sheet paid from it takes), with an
+    event on the payment. Once per idempotency key: a repeat returns the first refund (created
+    False); the same key with other figures is refused."""
+    _may_allocate(actor)
+    key = (idempotency_key or "").strip()[:100]
+    reason = (reason or "").strip()[:300]
+    reference = (reference or "").strip()[:100]
+    errors = {}
+    if not key:
+        errors["idempotency_key"] = [_("An idempotency key (1–100 characters) is required.")]
+    if not reason:
+        errors["reason"] = [_("Give the reason for paying it back.")]
+    if method not in dict(REFUND_METHODS):
+        errors["method"] = [_("Pay it back by transfer or in cash.")]
+    try:
+        value = money(amount)
+    except ValidationError:
+        value = None
+    if value is None or value <= 0:
+        errors["amount"] = [_("Enter an amount above zero, such as 120.50.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("customer").get(
+            pk=payment.pk)
+        first = DepositRefund.objects.filter(refunded_by=actor, idempotency_key=key).first()
+        if first is not None:
+            if (first.payment_id, first.amount, first.method) != (payment.pk, value, method):
+                raise _key_reused()
+            return first, False
+        if payment.sheet_id is not None or payment.method == Method.ACCOUNT:
+            raise _refused(_("Payment %(number)s was taken for a job's charge sheet; it is no "
+                             "money on account.") % {"number": payment.number}, "payment")
+        left = payment_unapplied(payment)
+        if value > left:
+            raise _refused(_("Only ¥%(left)s of payment %(number)s is left on account.")
+                           % {"left": max(left, 0), "number": payment.number}, "amount")
+        now = timezone.now()
+        refund = DepositRefund.objects.create(
+            number=next_number("deposit_refund", REFUND_PREFIX, now), payment=payment,
+            amount=value, method=method, reference=reference, reason=reason, refunded_at=now,
+            refunded_by=actor, idempotency_key=key)
+        event_append(subject=payment, action="refund", actor=actor, at=now,
+                     note=f"{refund.number} ¥{value}: {reason}",
+                     data={"refund": refund.number, "amount": str(value), "method": method,
+                           "reason": reason})
+    return refund, True

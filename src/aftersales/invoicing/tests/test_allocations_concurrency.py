@@ -173,3 +173,30 @@ def test_several_deposits_paying_one_sheet_at_once_never_pay_it_twice():
     assert results.count("ok") == 2 and results.count("refused") == WORKERS - 2
     assert sheet_due(sheet) == Decimal("100.00")
     assert customer_on_account(customer) == Decimal("1200.00")
+
+
+def test_money_on_account_paid_back_and_applied_at_once_is_never_over_drawn():
+    """¥1,000 on account; four cashiers pay ¥300 of it back while four apply ¥300 of it to
+    invoices, all at once: three go through, whichever they are, the rest are refused."""
+    from ..models import DepositRefund
+    from ..services import deposit_refund
+
+    actor = accountant()
+    customer = CustomerFactory()
+    invoices = [invoice_make(customer, "500.00") for _ in range(WORKERS)]
+    deposit, _ = customer_payment_record(actor=actor, customer=customer, amount="1000.00",
+                                         method="transfer", idempotency_key="deposit")
+
+    def one(i):
+        if i % 2:
+            return deposit_refund(actor=actor, payment=deposit, amount="300.00", reason="退",
+                                  idempotency_key=f"refund-{i}")
+        return payment_apply(actor=actor, payment=deposit, allocations=[(invoices[i], "300.00")],
+                             idempotency_key=f"apply-{i}")
+
+    results = at_once(ok(one), WORKERS, outcomes=OUTCOMES)
+    assert results.count("ok") == 3 and results.count("refused") == WORKERS - 3
+    refunded = DepositRefund.objects.filter(payment=deposit).aggregate(s=Sum("amount"))["s"]
+    applied = InvoicePayment.objects.filter(payment=deposit).aggregate(s=Sum("amount"))["s"]
+    assert (refunded or 0) + (applied or 0) == Decimal("900.00")
+    assert customer_on_account(customer) == Decimal("100.00")

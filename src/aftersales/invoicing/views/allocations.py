@@ -22,6 +22,7 @@ from aftersales.customers.models import Customer
 
 from ..allocations import split_oldest_first
 from ..models import InvoicePayment
+from ..models.documents import REFUND_METHODS
 from ..money import money
 from ..permissions import accounting_required, customer_for_books, invoicing_required, may_issue
 from ..selectors import (
@@ -36,6 +37,7 @@ from ..selectors import (
 from ..services import (
     allocation_reverse,
     customer_payment_record,
+    deposit_refund,
     payment_apply,
     sheet_pay_from_account,
 )
@@ -95,6 +97,8 @@ def _pay_page(request, customer, *, payment=None, typed=None, amount="", status=
             Payment.objects.filter(customer=customer))),
         # applying money on account: it may also pay a job's sheet that is on no invoice yet
         "sheets": _sheets_with_default(customer, payment) if payment else [],
+        "refund_methods": REFUND_METHODS, "refund_key": uuid.uuid4().hex,
+        "refunds": list(payment.refunds.select_related("refunded_by")) if payment else [],
         "methods": PAYMENT_METHODS, "key": request.POST.get("key") or uuid.uuid4().hex,
         "method": request.POST.get("method", ""), "reference": request.POST.get("reference", ""),
         "next": safe_next(request, request.POST.get("next") or request.GET.get("next")),
@@ -167,6 +171,31 @@ def sheet_pay_from_account_view(request, sheet_pk: int):
                                     "account (payment %(payment)s), receipt %(number)s.")
                          % {"sheet": sheet.number, "amount": drawn.amount,
                             "payment": payment.number, "number": drawn.number})
+    return redirect(back)
+
+
+@require_POST
+@accounting_required
+def deposit_refund_view(request, customer_pk: int, pk: int):
+    """Pay money on account back to the customer (a reason is required); back to the page of
+    that money, which says what was done or why not."""
+    customer = customer_for_books(customer_pk)
+    payment = Payment.objects.filter(pk=pk, customer=customer).first()
+    if payment is None:
+        raise Http404
+    back = reverse("invoicing:customer_pay", args=[customer.pk]) + f"?payment={payment.pk}"
+    done, result = service_value(request, lambda: deposit_refund(
+        actor=request.user, payment=payment, amount=request.POST.get("amount", ""),
+        reason=request.POST.get("reason", ""), method=request.POST.get("method", ""),
+        reference=request.POST.get("reference", ""), idempotency_key=request.POST.get("key", "")))
+    if done:
+        refund, _created = result
+        messages.success(request, _("%(number)s: ¥%(amount)s of payment %(payment)s paid back to "
+                                    "%(customer)s.")
+                         % {"number": refund.number, "amount": refund.amount,
+                            "payment": payment.number, "customer": customer.name})
+        if payment_unapplied(payment) <= 0:
+            back = reverse("invoicing:on_account")
     return redirect(back)
 
 
