@@ -241,6 +241,14 @@ def allocation_reverse(*, actor, allocation, reason: str, payment=None) -> Invoi
     return reversal
 
 
+def _money_on_account_required(payment) -> None:
+    """Refused, naming the payment: money taken for a job's sheet, or a sheet paid from money
+    on account, is no money on account."""
+    if payment.sheet_id is not None or payment.method == Method.ACCOUNT:
+        raise _refused(_("Payment %(number)s was taken for a job's charge sheet; it is no money "
+                         "on account.") % {"number": payment.number}, "payment")
+
+
 def sheet_pay_from_account(*, actor, payment, sheet, amount,
                            idempotency_key: str) -> tuple[Payment, bool]:
     """Pay a job's charge sheet from money on account: ``amount`` of what is left of
@@ -262,9 +270,7 @@ def sheet_pay_from_account(*, actor, payment, sheet, amount,
             # billing's own check: the same sheet, amount and payment drawn from, or refused
             return payment_record(actor=actor, sheet=sheet, amount=amount, method=Method.ACCOUNT,
                                   idempotency_key=key, drawn_from=payment)
-        if payment.sheet_id is not None or payment.method == Method.ACCOUNT:
-            raise _refused(_("Payment %(number)s was taken for a job's charge sheet; it is no "
-                             "money on account.") % {"number": payment.number}, "payment")
+        _money_on_account_required(payment)
         if payment.customer_id != sheet.customer_id:
             raise _refused(_("Payment %(number)s is %(customer)s's money, not the charge "
                              "sheet's customer's.") % {"number": payment.number,
@@ -324,9 +330,7 @@ def deposit_refund(*, actor, payment, amount, reason: str, idempotency_key: str,
             if (first.payment_id, first.amount, first.method) != (payment.pk, value, method):
                 raise _key_reused()
             return first, False
-        if payment.sheet_id is not None or payment.method == Method.ACCOUNT:
-            raise _refused(_("Payment %(number)s was taken for a job's charge sheet; it is no "
-                             "money on account.") % {"number": payment.number}, "payment")
+        _money_on_account_required(payment)
         left = payment_unapplied(payment)
         if value > left:
             raise _refused(_("Only ¥%(left)s of payment %(number)s is left on account.")
