@@ -135,7 +135,11 @@ def test_money_on_account_paid_back_to_the_customer(page, live_server):
     form.locator("input[name=reference]").fill("工行回单 8801")
     form.locator("input[name=reason]").fill("合同取消，退还部分订金")
     form.locator("button[type=submit]").click()
+    # the slip to print for the customer to sign
     expect(page.locator(".messages")).to_contain_text("¥400.00 已退还给 海燕物业管理有限公司")
+    expect(page.locator("[data-refund-amount]")).to_have_text("¥400.00")
+    screenshot(page, "invoicing", "deposit-refund-slip.png")
+    page.locator("[data-back]").click()
     expect(page.locator("[data-money-total]")).to_have_text("¥600.00")
     expect(card.locator("[data-refund]")).to_contain_text("合同取消，退还部分订金")
     screenshot_both_widths(page, "invoicing", "deposit-refund")

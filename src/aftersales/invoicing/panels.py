@@ -23,7 +23,14 @@ from aftersales.core.find import (
 from aftersales.core.panels import Panel
 
 from .choices import AGEING_BUCKETS, InvoicingMode
-from .models import CreditNote, Invoice, InvoiceLine, InvoicingPreference, ReturnNote
+from .models import (
+    CreditNote,
+    DepositRefund,
+    Invoice,
+    InvoiceLine,
+    InvoicingPreference,
+    ReturnNote,
+)
 from .models.base import READ_ROLES
 from .permissions import may_issue
 from .selectors import (
@@ -36,6 +43,7 @@ from .selectors import (
     payments_on_account,
 )
 from .services import contract_invoice_of, invoicing_mode_for, order_invoice_of
+from .services.allocations import REFUND_PREFIX
 from .services.credits import PREFIX as CREDIT_PREFIX
 from .services.invoices import INVOICED_ORDER_STATUSES
 from .services.returns import PREFIX as RETURN_PREFIX
@@ -202,7 +210,8 @@ def _credit_note_url(note) -> str:
 
 
 def credit_note_find(http_request, q) -> dict | None:
-    """Quick find: credit and return notes by number (CN…, RN…), on their invoice's page."""
+    """Quick find: credit and return notes by number (CN…, RN…), on their invoice's page;
+    refunds of money on account (TK…), on their slip."""
 
     def detail(note):
         party = note.party if isinstance(note, CreditNote) else note.customer
@@ -219,7 +228,15 @@ def credit_note_find(http_request, q) -> dict | None:
     ) or number_section(
         http_request, q, prefix=RETURN_PREFIX, roles=READ_ROLES, title=_("Return notes"),
         rows=rows(ReturnNote),
-        url=lambda note: reverse("invoicing:invoice", args=[note.invoice_id]), detail=detail)
+        url=lambda note: reverse("invoicing:invoice", args=[note.invoice_id]), detail=detail,
+    ) or number_section(
+        http_request, q, prefix=REFUND_PREFIX, roles=READ_ROLES,
+        title=_("Refunds of money on account"),
+        rows=lambda user: (DepositRefund.objects.restrict(user)
+                           .select_related("payment__customer").order_by("-refunded_at", "-id")),
+        url=lambda refund: reverse("invoicing:deposit_refund_print", args=[refund.pk]),
+        detail=lambda refund: (f"{refund.payment.customer.name} · ¥{refund.amount} · "
+                               f"{local_day(refund.refunded_at)}"))
 
 
 PANELS = {

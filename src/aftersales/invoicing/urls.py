@@ -30,6 +30,7 @@ urlpatterns = [
     path("customers/<int:customer_pk>/pay/", allocations.customer_pay, name="customer_pay"),
     path("customers/<int:customer_pk>/on-account/<int:pk>/refund/",
          allocations.deposit_refund_view, name="deposit_refund"),
+    path("refunds/<int:pk>/print/", allocations.deposit_refund_print, name="deposit_refund_print"),
     path("on-account/", allocations.on_account_page, name="on_account"),
     path("sheets/<int:sheet_pk>/pay-from-account/", allocations.sheet_pay_from_account_view,
          name="sheet_pay_from_account"),

@@ -137,16 +137,24 @@ def test_the_payment_page_pays_money_on_account_back(client, books, deposit):
     action = reverse("invoicing:deposit_refund", args=[deposit.customer_id, deposit.pk])
     for _ in range(2):  # the same form sent twice pays back once
         response = client.post(action, post, HTTP_ACCEPT_LANGUAGE="zh-hans")
-        assert response.status_code == 302 and response["Location"] == url
-    [refund] = DepositRefund.objects.all()
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        [refund] = DepositRefund.objects.all()
+        slip = reverse("invoicing:deposit_refund_print", args=[refund.pk])
+        assert response.status_code == 302 and response["Location"] == slip
+    page = client.get(slip, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f"{refund.number}：收款 {deposit.number} 中的 ¥300.00 已退还给 海燕物业。" in page
+    assert "预收款退款单" in page and "客户签收" in page and "客户要求退还部分订金" in page
+    assert f'href="{url.replace("&", "&amp;")}" data-back' in page  # back to what is left
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f'data-refund="{refund.number}"' in page and "¥700.00" in page
     refused = client.post(action, {**post, "amount": "700.01", "key": "k2"},
                           HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True).content.decode()
     assert f"收款 {deposit.number} 只剩 ¥700.00 预收款。" in refused
-    done = client.post(action, {**post, "amount": "700.00", "key": "k3"})
-    assert done["Location"] == reverse("invoicing:on_account")  # nothing left on that payment
+    done = client.post(action, {**post, "amount": "700.00", "key": "k3"}, follow=True)
+    back = reverse("invoicing:on_account")  # nothing left on that payment
+    assert f'href="{back}" data-back' in done.content.decode()
+    found = client.get(reverse("web:find"), {"q": refund.number.lower()})  # quick find
+    assert found.status_code == 302
+    assert found["Location"] == reverse("invoicing:deposit_refund_print", args=[refund.pk])
     client.force_login(UserFactory(role=Role.AGENT))
     assert client.post(action, {**post, "key": "k4"}).status_code == 403
 

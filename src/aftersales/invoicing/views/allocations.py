@@ -21,7 +21,8 @@ from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_valu
 from aftersales.customers.models import Customer
 
 from ..allocations import split_oldest_first
-from ..models import InvoicePayment
+from ..issuers import company
+from ..models import DepositRefund, InvoicePayment
 from ..models.documents import REFUND_METHODS
 from ..money import money
 from ..permissions import accounting_required, customer_for_books, invoicing_required, may_issue
@@ -177,8 +178,8 @@ def sheet_pay_from_account_view(request, sheet_pk: int):
 @require_POST
 @accounting_required
 def deposit_refund_view(request, customer_pk: int, pk: int):
-    """Pay money on account back to the customer (a reason is required); back to the page of
-    that money, which says what was done or why not."""
+    """Pay money on account back to the customer (a reason is required); then its slip to print
+    for the customer to sign — or, refused, back to the page of that money, which says why."""
     customer = customer_for_books(customer_pk)
     payment = Payment.objects.filter(pk=pk, customer=customer).first()
     if payment is None:
@@ -194,9 +195,21 @@ def deposit_refund_view(request, customer_pk: int, pk: int):
                                     "%(customer)s.")
                          % {"number": refund.number, "amount": refund.amount,
                             "payment": payment.number, "customer": customer.name})
-        if payment_unapplied(payment) <= 0:
-            back = reverse("invoicing:on_account")
+        back = reverse("invoicing:deposit_refund_print", args=[refund.pk])
     return redirect(back)
+
+
+@require_GET
+@invoicing_required
+def deposit_refund_print(request, pk: int):
+    """A refund of money on account as a slip to print, for the customer to sign."""
+    refund = (DepositRefund.objects.restrict(request.user).filter(pk=pk)
+              .select_related("payment__customer", "refunded_by").first())
+    if refund is None:
+        raise Http404
+    return render(request, "invoicing/print/refund.html", {
+        "refund": refund, "payment": refund.payment, "customer": refund.payment.customer,
+        "left": payment_unapplied(refund.payment), "company": company()})
 
 
 @require_POST
