@@ -144,3 +144,36 @@ def test_money_on_account_paid_back_to_the_customer(page, live_server):
     expect(card.locator("[data-refund]")).to_contain_text("合同取消，退还部分订金")
     screenshot_both_widths(page, "invoicing", "deposit-refund")
     assert customer_on_account(customer) == Decimal("600.00")
+
+
+def test_the_customer_sees_his_money_paid_in_advance_on_his_phone(phone_page, live_server):
+    """The portal: his start page says what is left of his deposit, the job's page what was
+    paid from it and what is still to pay."""
+    from django.test import Client
+
+    from aftersales.invoicing.services import sheet_pay_from_account
+    from aftersales.portal.tests.helpers import portal_user_for
+
+    cast = Cast()
+    books = accountant()
+    customer = CustomerFactory(service_centre=cast.centre, name="李海燕")
+    invoicing_preference_set(actor=cast.manager, customer=customer, mode=InvoicingMode.LATER)
+    ServiceFee.objects.get_or_create(category="water_heater", defaults={"fee": Decimal("150.00")})
+    job = complete(cast, on_site_with_part(cast, job_a(cast, customer=customer),
+                                           priced_part("IGN-1", price="35.50", cost="10.00"), 2))
+    deposit, _ = customer_payment_record(actor=books, customer=customer, amount="300.00",
+                                         method="transfer", idempotency_key="deposit")
+    sheet_pay_from_account(actor=books, payment=deposit, sheet=charge_sheet_for(job),
+                           amount="200.00", idempotency_key="draw")
+    client = Client()
+    client.force_login(portal_user_for(customer))  # signed in (the SMS sign-in is tested apart)
+    phone_page.context.add_cookies([{"name": "sessionid", "url": live_server.url,
+                                     "value": client.cookies["sessionid"].value}])
+    phone_page.goto(f"{live_server.url}{reverse('portal:home')}")
+    expect(phone_page.locator("[data-on-account]")).to_contain_text("您有预付款 ¥100.00 尚未使用")
+    screenshot(phone_page, "invoicing", "portal-on-account.png", full_page=False)
+    phone_page.goto(f"{live_server.url}{reverse('portal:request', args=[job.number])}")
+    expect(phone_page.locator("[data-paid]")).to_contain_text("其中 ¥200.00 由预付款支付")
+    expect(phone_page.locator("[data-due]")).to_contain_text("¥21.00")
+    phone_page.locator("[data-paid]").scroll_into_view_if_needed()
+    screenshot(phone_page, "invoicing", "portal-paid-from-account.png", full_page=False)

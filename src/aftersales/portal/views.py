@@ -25,6 +25,7 @@ from aftersales.core.exceptions import ConflictError, PermissionDenied
 from aftersales.core.ratelimit import client_ip
 from aftersales.core.views import safe_next
 from aftersales.customers.models import Customer
+from aftersales.invoicing.selectors import customer_on_account
 from aftersales.service import services as service_services
 from aftersales.service.choices import Status
 
@@ -170,6 +171,8 @@ def home(request):
         "pending_surveys": list(selectors.portal_pending_surveys(user=request.user)[:5])
         if show == "all" else [],
         "invitations": invitations_open(customer) if customer is not None else [],
+        # what he paid in advance and has not been used yet (预收款)
+        "on_account": customer_on_account(customer) if customer is not None else 0,
     })
 
 
@@ -205,6 +208,8 @@ def request_detail(request, number):
             Status.CARRIED_IN, Status.REPAIRED, Status.INSPECTED} else None,
         "upcoming": selectors.upcoming_visit(sr),
         "bill": bill,
+        # paid from his money on account (a deposit), less any such payment undone
+        "paid_from_account": sum((p.amount for p in bill.payments if p.drawn_from_id), 0),
         "quote": bill.quote,
         "can_answer_quote": is_owner and quote_open,
         "can_decide": is_owner and sr.status == Status.AWAITING_AGREEMENT and not quote_open,
