@@ -1,6 +1,7 @@
 """What invoicing adds to other apps' pages (core.panels)."""
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -73,20 +74,34 @@ def customer_balance_panel(http_request, customer) -> dict | None:
     }
 
 
-def _job_owes(job):
-    """What of the job's issued charge sheet is still open: ``(sheet, None, due)`` for a sheet
-    on no invoice, ``(sheet, invoice, outstanding)`` for one invoiced (then the invoice is
-    paid); None when nothing is open."""
+@dataclass(frozen=True)
+class JobMoney:
+    """A job's issued charge sheet and what is open on it: ``due``, as billing counts it (the
+    sheet's own payments), and — when the sheet is on an invoice — ``outstanding``, what that
+    invoice has open (payments against the invoice count there)."""
+
+    sheet: object
+    due: Decimal
+    invoice: object = None
+    outstanding: Decimal | None = None
+
+    @property
+    def owed(self) -> Decimal:
+        """What is still to pay: the invoice's open amount, else the sheet's due."""
+        return self.outstanding if self.invoice is not None else self.due
+
+
+def _job_money(job) -> JobMoney | None:
     sheet = (ChargeSheet.objects.filter(request=job, state=SheetState.ISSUED, total__gt=0)
              .only("pk", "number", "total", "customer_id").first())
     if sheet is None:
         return None
     line = InvoiceLine.objects.filter(sheet=sheet).only("invoice_id").first()
     if line is None:
-        due = sheet_due(sheet)
-        return (sheet, None, due) if due > 0 else None
+        return JobMoney(sheet=sheet, due=sheet_due(sheet))
     balance = invoice_balances(Invoice.objects.filter(pk=line.invoice_id))[0]
-    return (sheet, balance.invoice, balance.outstanding) if balance.outstanding > 0 else None
+    return JobMoney(sheet=sheet, due=sheet_due(sheet), invoice=balance.invoice,
+                    outstanding=balance.outstanding)
 
 
 def request_on_account_panel(http_request, job) -> dict | None:
@@ -96,17 +111,17 @@ def request_on_account_panel(http_request, job) -> dict | None:
     user = http_request.user
     if not may_open(user, READ_ROLES):
         return None
-    owes = _job_owes(job)
-    if owes is None:
+    money = _job_money(job)
+    if money is None or money.owed <= 0:
         return None
     deposits = on_account_rows(payments_on_account(
         Payment.objects.filter(customer=job.customer_id)))
     if not deposits:
         return None
-    sheet, invoice, due = owes
     for deposit in deposits:
-        deposit.pay = min(due, deposit.on_account)
-    return {"job": job, "sheet": sheet, "invoice": invoice, "due": due, "deposits": deposits,
+        deposit.pay = min(money.owed, deposit.on_account)
+    return {"job": job, "sheet": money.sheet, "invoice": money.invoice, "due": money.owed,
+            "deposits": deposits,
             "on_account": sum((d.on_account for d in deposits), Decimal("0.00")),
             "may_issue": may_issue(user), "key": uuid.uuid4().hex, "request": http_request}
 
@@ -119,19 +134,14 @@ def job_money_notice_panel(http_request, job) -> dict | None:
     user = http_request.user
     if not (user.is_superuser or job.assigned_technician_id == user.pk):
         return None
-    sheet = (ChargeSheet.objects.filter(request=job, state=SheetState.ISSUED, total__gt=0)
-             .only("pk", "number", "total", "customer_id").first())
-    due = sheet_due(sheet) if sheet is not None else Decimal("0.00")
-    if due <= 0:
+    money = _job_money(job)
+    if money is None or money.due <= 0:
         return None
-    line = InvoiceLine.objects.filter(sheet=sheet).only("invoice_id").first()
-    if line is not None:
-        balance = invoice_balances(Invoice.objects.filter(pk=line.invoice_id))[0]
-        if balance.outstanding < due:
-            return {"job": job, "sheet": sheet, "due": due, "invoice": balance.invoice,
-                    "left": max(balance.outstanding, Decimal("0.00"))}
+    if money.invoice is not None and money.outstanding < money.due:
+        return {"job": job, "sheet": money.sheet, "due": money.due, "invoice": money.invoice,
+                "left": max(money.outstanding, Decimal("0.00"))}
     if payments_on_account(Payment.objects.filter(customer=job.customer_id)).exists():
-        return {"job": job, "sheet": sheet, "due": due, "invoice": None}
+        return {"job": job, "sheet": money.sheet, "due": money.due, "invoice": None}
     return None
 
 

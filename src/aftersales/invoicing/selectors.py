@@ -391,18 +391,23 @@ def payment_unapplied(payment) -> Decimal:
     return (payment.amount - _money(applied) - _money(drawn) - _money(refunded)).quantize(CENT)
 
 
-def sheets_payable_from_account(customer) -> list:
-    """The customer's issued charge sheets on no invoice with money still due, oldest first —
-    what his money on account may pay directly (``sheet_pay_from_account``); each with
-    ``due``."""
-    sheets = list(ChargeSheet.objects.filter(customer=customer, state=SheetState.ISSUED, total__gt=0,
-                                             invoice_line__isnull=True)
+def _sheets_due_on_no_invoice(**where) -> list:
+    """Issued charge sheets (above zero) on no invoice with money still due, oldest first, each
+    with ``due`` — what money on account may pay directly."""
+    sheets = list(ChargeSheet.objects.filter(state=SheetState.ISSUED, total__gt=0,
+                                             invoice_line__isnull=True, **where)
                   .annotate(paid=Coalesce(Sum("payments__amount"), Value(ZERO),
                                           output_field=MONEY_FIELD))
                   .select_related("request").order_by("issued_at", "id"))
     for sheet in sheets:
         sheet.due = _money(sheet.total - sheet.paid)
     return [sheet for sheet in sheets if sheet.due > 0]
+
+
+def sheets_payable_from_account(customer) -> list:
+    """The customer's sheets his money on account may pay directly (``sheet_pay_from_account``):
+    issued, on no invoice, with money still due, oldest first; each with ``due``."""
+    return _sheets_due_on_no_invoice(customer=customer)
 
 
 def what_money_on_account_can_pay(customer_ids) -> dict[int, tuple[int, int]]:
@@ -415,14 +420,8 @@ def what_money_on_account_can_pay(customer_ids) -> dict[int, tuple[int, int]]:
         if balance.outstanding > 0:
             invoices[balance.invoice.customer_id] += 1
     sheets = defaultdict(int)
-    for customer_id, total, paid in (
-            ChargeSheet.objects.filter(customer__in=ids, state=SheetState.ISSUED, total__gt=0,
-                                       invoice_line__isnull=True)
-            .annotate(paid=Coalesce(Sum("payments__amount"), Value(ZERO),
-                                    output_field=MONEY_FIELD))
-            .values_list("customer_id", "total", "paid")):
-        if _money(total - paid) > 0:
-            sheets[customer_id] += 1
+    for sheet in _sheets_due_on_no_invoice(customer__in=ids):
+        sheets[sheet.customer_id] += 1
     return {pk: (invoices[pk], sheets[pk]) for pk in ids}
 
 
