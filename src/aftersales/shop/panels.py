@@ -25,6 +25,9 @@ def customer_orders_panel(http_request, customer) -> dict | None:
     return {"orders": orders} if orders else None
 
 
+MATCHES = 5  # orders of one number shown on a complaint
+
+
 def complaint_order_panel(http_request, complaint) -> dict | None:
     """A complaint's page: the online-shop order its order number names (CP-3) — the
     complaining customer's first, any shop's order of that number otherwise — with what was
@@ -35,12 +38,10 @@ def complaint_order_panel(http_request, complaint) -> dict | None:
         return None
     orders = (Order.objects.restrict(user).filter(number__iexact=number)
               .select_related("shop").prefetch_related("cases").order_by("-paid_at", "-id"))
-    own = [order for order in orders[:MATCHES] if order.customer_id == complaint.customer_id]
-    found = own or list(orders[:MATCHES])
+    candidates = list(orders[:MATCHES])
+    own = [order for order in candidates if order.customer_id == complaint.customer_id]
+    found = own or candidates
     return {"orders": found, "number": number, "theirs": bool(own)} if found else None
-
-
-MATCHES = 5
 
 
 def order_find(http_request, q) -> dict | None:
