@@ -82,7 +82,20 @@ def test_a_deposit_pays_the_jobs_sheet_and_a_mistake_is_undone(page, live_server
     page.goto(f"{live_server.url}{reverse('billing:receipt', args=[drawn.pk])}")
     expect(page.locator("body")).to_contain_text(f"来自收款 {deposit.number}")
     screenshot(page, "invoicing", "sheet-from-account-receipt.png")
+    page.goto(f"{live_server.url}{reverse('billing:sheet', args=[sheet.pk])}")  # printed sheet
+    expect(page.locator("body")).to_contain_text(f"预收款 {deposit.number}")
+    screenshot(page, "invoicing", "sheet-from-account-sheet-print.png")
     page.context.clear_cookies()
+
+    # the technician's phone: the sheet paid, the payment named, no notice left
+    page.set_viewport_size(PHONE)
+    login(page, live_server, cast.technician.username)
+    page.goto(f"{live_server.url}{reverse('field:job', args=[job.pk])}")
+    expect(page.locator("body")).to_contain_text(f"预收款 {deposit.number}")
+    expect(page.locator("[data-job-money-notice]")).to_have_count(0)
+    screenshot(page, "invoicing", "sheet-from-account-technician-paid.png")
+    page.context.clear_cookies()
+    page.set_viewport_size(DESKTOP)
 
     # 3. the service manager undoes it on the request page and pays it again from the card
     login(page, live_server, cast.manager.username)
