@@ -5,7 +5,8 @@
   answer given on the phone (the portal and the technician's phone have their own pages).
 - ``payments/``: payments (read); POST records one and REQUIRES an ``Idempotency-Key`` header: the
   same key again returns the first payment (200, ``Idempotent-Replayed: true``), the same key
-  with other figures is refused (400), an amount beyond what is due is refused (400).
+  with other figures is refused (400), an amount beyond what is due — or, for a sheet on an
+  invoice, beyond what the invoice has open — is refused (400 under ``amount``).
 - ``handovers/``: a technician's cash/QR per day (read); ``POST handovers/{id}/confirm/`` by the
   accountant.
 A technician sees his own payments and hand-overs and the sheets of his own jobs.

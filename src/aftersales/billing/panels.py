@@ -14,7 +14,7 @@ from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, Method, QuoteState
 from .models import BillingSettings, ChargeExpense, ChargeSheet
-from .selectors import charge_summary, hourly_rate_for, quote_list
+from .selectors import charge_summary, charge_to_take, hourly_rate_for, quote_list
 from .services import QUOTE_PREFIX, SHEET_PREFIX, WORK_OPEN
 from .workflow import ACCOUNTING
 
@@ -60,14 +60,15 @@ def job_billing_panel(http_request, job) -> dict | None:
     mine = user.is_superuser or (user.role == Role.TECHNICIAN and job.assigned_technician_id == user.pk)
     can_work = mine and job.status in WORK_OPEN
     quote = summary.quote
+    to_take = charge_to_take(summary) if mine else summary.due
     return {
         "job": job, "charges": summary, "quote": quote, "payments": _payments(summary),
         "quoted": _open_quote(quote), "can_work": can_work,
         "can_quote": can_work and job.category == Category.A
         and (quote is None or quote.state != QuoteState.AGREED or quote.total != summary.total),
-        "can_pay": mine and summary.issued and summary.due > 0,
+        "can_pay": mine and summary.issued and to_take > 0, "to_take": to_take,
         # WK-2: a small fee is paid on the spot; above the limit the invoice usually follows
-        "over_limit": summary.issued and summary.due > BillingSettings.current().on_site_limit,
+        "over_limit": summary.issued and to_take > BillingSettings.current().on_site_limit,
         "payment_key": uuid.uuid4().hex,
         "expenses": list(ChargeExpense.objects.filter(request=job)) if can_work else [],
         "expense_kinds": ExpenseKind.choices,

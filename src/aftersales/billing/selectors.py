@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.handlers import react
 from aftersales.parts.selectors_catalogue import part_prices_on
 from aftersales.service.choices import Category, Channel, Status
 from aftersales.service.models import ServiceRequest
@@ -233,6 +234,17 @@ def charge_summary(job: ServiceRequest) -> ChargeSummary:
         lines, paid, total, payments = sheet.lines, ZERO, sheet.total, ()
     return ChargeSummary(sheet=sheet, lines=lines, total=total, issued=sheet.state == SheetState.ISSUED,
                          paid=paid, quote=quote_current(job), payments=payments)
+
+
+def charge_to_take(summary: ChargeSummary) -> Decimal:
+    """What is still to take for the job's issued sheet: its due, which the handlers of
+    ``charge_sheet.to_take`` may lower (invoicing: no more than the sheet's invoice has open,
+    when it was paid against the invoice or credited). The phone offers it, the portal says it
+    is still to pay. A read: nothing is written; ``payment_record`` checks the same under its
+    locks."""
+    if not summary.issued or summary.due <= 0:
+        return summary.due
+    return react("charge_sheet.to_take", summary.sheet, data={"due": summary.due}).data["due"]
 
 
 def sheet_due(sheet: ChargeSheet) -> Decimal:

@@ -12,6 +12,7 @@ from aftersales.accounts.choices import Role
 from aftersales.core.changelog import change_log, snapshot
 from aftersales.core.events import event_append
 from aftersales.core.exceptions import ConflictError, IllegalTransition, PermissionDenied
+from aftersales.core.handlers import react
 from aftersales.core.numbering import next_number
 from aftersales.core.workflow import transition_apply
 from aftersales.parts.services import quantity_clean
@@ -374,7 +375,8 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
     """Record money taken for an issued sheet, once per idempotency key: a repeat of the same
     key returns the first payment (created False); the same key with other figures, or an
     amount beyond what is still due, is refused. Cash and QR taken by a technician join his
-    hand-over of the day.
+    hand-over of the day. Under the sheet's lock the handlers of ``charge_sheet.paying`` may
+    refuse it too (invoicing: a sheet on an invoice takes no more than the invoice has open).
 
     ``drawn_from``: the sheet is paid from the customer's money on account — that earlier
     payment without a sheet — by the back office; the method is then ``account``. Whether the
@@ -416,6 +418,11 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
                 raise ValidationError({"amount": [
                     _("Only ¥%(due)s is still due on %(sheet)s.") % {"due": max(due, 0),
                                                                       "sheet": locked.number}]})
+            # what the sheet may take beyond its own payments is other apps' to say (a sheet on
+            # an invoice paid against the invoice: invoicing), under this lock; a refusal
+            # raises and nothing is saved
+            react("charge_sheet.paying", locked, actor=actor,
+                  data={"amount": amount, "method": method, "drawn_from": drawn_from})
             handover = None
             if role == Role.TECHNICIAN and method in ON_SITE_METHODS:
                 handover = _handover_open(actor, centre_local_date(now, actor.service_centre))

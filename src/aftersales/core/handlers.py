@@ -24,6 +24,10 @@ read, searched and stepped through.
 Workflow transitions fire ``"<workflow>.<transition>"`` from ``core.workflow.transition_apply``;
 a document's registration fires ``"<workflow>.registering"`` (unsaved: a handler may fill in
 fields) and ``"<workflow>.register"`` (saved, with its registration event) from its service.
+A service may also ask before a write whether apps above it refuse it (billing's
+``"charge_sheet.paying"``, under the sheet's lock: a handler raises ``ValidationError``), or let
+them lower a figure it is about to show (``"charge_sheet.to_take"``: a handler changes
+``change.data`` and writes nothing) — the answer comes back in the returned ``Change``.
 """
 
 from collections.abc import Callable

@@ -7,10 +7,12 @@ job's charge sheet: a customer who is invoiced now gets the job's invoice at onc
 A contract signed by such a customer gets its fee's invoice at once; a contract whose fee is
 invoiced keeps that fee (a correction is a credit note). A dealer's charged parts order, paid in
 full, is invoiced to the dealer as it ships (PT-1); parts the dealer sends back against it credit
-that invoice by what the store refunded.
+that invoice by what the store refunded. Money taken for a job's sheet that is on an invoice
+takes no more than the invoice has open, and the technician's phone offers no more.
 """
 
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.handlers import Change
 from aftersales.parts.services import order_due, order_paid
 
+from .selectors import sheet_invoice_balance
 from .services import (
     contract_invoice_now,
     contract_invoice_of,
@@ -26,6 +29,7 @@ from .services import (
     invoice_issue_for_job,
     order_invoice_issue,
     order_return_credit,
+    sheet_payment_within_invoice,
 )
 from .services.invoices import INVOICED_ORDER_STATUSES
 
@@ -89,11 +93,28 @@ def contract_fee_kept_for(change: Change) -> None:
               "note against that invoice.") % {"number": invoice.number}]})
 
 
+def sheet_payment_within_invoice_for(change: Change) -> None:
+    """Money taken for a job's charge sheet that is on an invoice: never more than the invoice
+    has open (it may have been paid against the invoice); refused, nothing saved."""
+    sheet_payment_within_invoice(sheet=change.subject, amount=change.data["amount"],
+                                 drawn_from=change.data.get("drawn_from"))
+
+
+def sheet_to_take_within_invoice_for(change: Change) -> None:
+    """What the technician's phone offers to take for a sheet on an invoice: no more than the
+    invoice has open (a read: ``data["due"]`` lowered, nothing written)."""
+    balance = sheet_invoice_balance(change.subject)
+    if balance is not None:
+        change.data["due"] = max(min(change.data["due"], balance.outstanding), Decimal("0.00"))
+
+
 def instalments_overdue_notify_for(change: Change) -> None:
     instalments_overdue_notify()
 
 
 HANDLERS = {
+    "charge_sheet.paying": [sheet_payment_within_invoice_for],
+    "charge_sheet.to_take": [sheet_to_take_within_invoice_for],
     "contract.create": [contract_invoice_now_for],
     "contract.update": [contract_fee_kept_for],
     "material_request.return": [order_return_credit_for],

@@ -28,7 +28,6 @@ from .models import (
     CreditNote,
     DepositRefund,
     Invoice,
-    InvoiceLine,
     InvoicingPreference,
     ReturnNote,
 )
@@ -42,6 +41,7 @@ from .selectors import (
     invoices_matching,
     on_account_rows,
     payments_on_account,
+    sheet_invoice_balance,
 )
 from .services import contract_invoice_of, invoicing_mode_for, order_invoice_of
 from .services.allocations import REFUND_PREFIX
@@ -96,10 +96,9 @@ def _job_money(job) -> JobMoney | None:
              .only("pk", "number", "total", "customer_id").first())
     if sheet is None:
         return None
-    line = InvoiceLine.objects.filter(sheet=sheet).only("invoice_id").first()
-    if line is None:
+    balance = sheet_invoice_balance(sheet)
+    if balance is None:
         return JobMoney(sheet=sheet, due=sheet_due(sheet))
-    balance = invoice_balances(Invoice.objects.filter(pk=line.invoice_id))[0]
     return JobMoney(sheet=sheet, due=sheet_due(sheet), invoice=balance.invoice,
                     outstanding=balance.outstanding)
 

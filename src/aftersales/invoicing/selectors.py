@@ -29,7 +29,14 @@ from aftersales.core.validators import phone_search_key
 from aftersales.parts.models import MaterialRequestPayment
 
 from .choices import AGEING_BUCKETS
-from .models import CreditNote, DepositRefund, Invoice, InvoicePayment, PaymentSchedule
+from .models import (
+    CreditNote,
+    DepositRefund,
+    Invoice,
+    InvoiceLine,
+    InvoicePayment,
+    PaymentSchedule,
+)
 from .money import CENT
 from .schedules import InstalmentStatus, PaymentPlan, plan_apply
 
@@ -166,6 +173,17 @@ def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBala
                            age_days=(as_of - timezone.localtime(i.issued_at).date()).days,
                            as_of=as_of)
             for i in invoices]
+
+
+def sheet_invoice_balance(sheet) -> InvoiceBalance | None:
+    """The balance of the invoice ``sheet`` is on, or None for a sheet on no invoice: what is
+    open there is what may still be taken for the sheet (its own payments do not know payments
+    against the invoice, money on account applied to it, or credits)."""
+    invoice_id = (InvoiceLine.objects.filter(sheet=sheet).values_list("invoice_id", flat=True)
+                  .first())
+    if invoice_id is None:
+        return None
+    return invoice_balances(Invoice.objects.filter(pk=invoice_id))[0]
 
 
 def payment_plans(balances: list[InvoiceBalance]) -> dict[int, PaymentPlan]:

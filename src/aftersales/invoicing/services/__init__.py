@@ -25,7 +25,7 @@ from .invoices import (
     order_invoice_issue,
     order_invoice_of,
 )
-from .payments import dealer_refund_record, invoice_payment_record
+from .payments import dealer_refund_record, invoice_payment_record, sheet_payment_within_invoice
 from .returns import return_note_issue, return_note_receive
 from .schedules import (
     instalments_overdue_notify,
@@ -44,4 +44,5 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "last_period", "month_bounds", "order_invoice_issue", "order_invoice_of",
            "order_return_credit",
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
-           "return_note_issue", "return_note_receive", "sheet_pay_from_account"]
+           "return_note_issue", "return_note_receive", "sheet_pay_from_account",
+           "sheet_payment_within_invoice"]

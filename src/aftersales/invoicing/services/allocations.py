@@ -13,7 +13,9 @@ that payment; or be paid back to the customer (``deposit_refund``).
 Locking, the same in every write here and in ``invoice_payment_record``: the invoices' rows in
 ascending id, then the payment's row (a sheet paid from it: then the sheet's row, which billing
 takes) — so two cashiers applying the same money or paying the same invoice at once queue
-instead of over-applying, and never deadlock. Under the locks each invoice's outstanding amount
+instead of over-applying, and never deadlock. Money taken for a sheet locks the sheet and then,
+if the sheet is on an invoice, the invoice (``sheet_payment_within_invoice``); no write here
+holds an invoice and then waits for a sheet. Under the locks each invoice's outstanding amount
 and the payment's unapplied amount are read again and checked.
 """
 
@@ -249,6 +251,13 @@ def _money_on_account_required(payment) -> None:
                          "on account.") % {"number": payment.number}, "payment")
 
 
+def sheet_on_invoice_refused(sheet, invoice) -> ValidationError:
+    """Money on account pays an invoiced job through its invoice, never its sheet directly."""
+    return _refused(_("Charge sheet %(sheet)s is on invoice %(number)s: apply the money on "
+                      "account to the invoice.") % {"sheet": sheet.number,
+                                                    "number": invoice.number}, "sheet")
+
+
 def sheet_pay_from_account(*, actor, payment, sheet, amount,
                            idempotency_key: str) -> tuple[Payment, bool]:
     """Pay a job's charge sheet from money on account: ``amount`` of what is left of
@@ -277,10 +286,7 @@ def sheet_pay_from_account(*, actor, payment, sheet, amount,
                                                        "customer": payment.customer}, "payment")
         line = InvoiceLine.objects.filter(sheet=sheet).select_related("invoice").first()
         if line is not None:
-            raise _refused(_("Charge sheet %(sheet)s is on invoice %(number)s: apply the money "
-                             "on account to the invoice.") % {"sheet": sheet.number,
-                                                              "number": line.invoice.number},
-                           "sheet")
+            raise sheet_on_invoice_refused(sheet, line.invoice)
         left = payment_unapplied(payment)
         try:
             value = money(amount)

@@ -2,7 +2,8 @@
 payment without a charge sheet, and the allocation that says it pays this invoice in full of
 its amount. A payment split over several invoices and money on account: services.allocations.
 Money paid back to a dealer that a credit note against its invoice left owed:
-``dealer_refund_record``."""
+``dealer_refund_record``. Money taken for a job's charge sheet that is on an invoice is never
+more than the invoice has open: ``sheet_payment_within_invoice``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from aftersales.parts.services import order_refund
 from ..models import Invoice, InvoiceLine, InvoicePayment
 from ..money import money
 from ..selectors import invoice_balances
-from .allocations import _allocation_write, _key_reused, invoices_lock
+from .allocations import _allocation_write, _key_reused, invoices_lock, sheet_on_invoice_refused
 from .invoices import customer_invoice_required
 
 
@@ -97,3 +98,32 @@ def dealer_refund_record(*, actor, invoice, amount, reference: str = "", note: s
                      data={"amount": str(value), "reference": payment.reference,
                            "order": order.number})
     return payment
+
+
+def sheet_payment_within_invoice(*, sheet, amount, drawn_from=None) -> None:
+    """Refuse money taken for a job's charge sheet (billing's ``payment_record``, under the
+    sheet's lock) beyond what the sheet's invoice has open: the invoice may have been paid, in
+    part or in full, against the invoice itself or from money on account, and the sheet's own
+    payments do not know it. The invoice's row is locked while that is read (the sheet's, then
+    the invoice's: no write here locks an invoice and then a sheet), so a payment against the
+    invoice and one on site at once cannot both take its last yuan. A sheet on no invoice: its
+    due, as billing counts it, is all there is. Money on account pays an invoiced sheet through
+    the invoice, never the sheet directly."""
+    line = InvoiceLine.objects.filter(sheet=sheet).only("invoice_id").first()
+    if line is None:
+        return
+    if drawn_from is not None:
+        # refused before the invoice is locked: a write holding the deposit takes no invoice
+        raise sheet_on_invoice_refused(sheet, Invoice.objects.only("number").get(
+            pk=line.invoice_id))
+    invoice = invoices_lock([line.invoice_id])[line.invoice_id]
+    outstanding = invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0].outstanding
+    if outstanding <= 0:
+        raise ValidationError({"amount": [
+            _("Charge sheet %(sheet)s is on invoice %(number)s, which is paid in full: take no "
+              "money for this job.") % {"sheet": sheet.number, "number": invoice.number}]})
+    if money(amount) > outstanding:
+        raise ValidationError({"amount": [
+            _("Charge sheet %(sheet)s is on invoice %(number)s, which has only ¥%(left)s "
+              "outstanding: take no more than that.")
+            % {"sheet": sheet.number, "number": invoice.number, "left": outstanding}]})

@@ -3,7 +3,7 @@ their own amounts, never beyond an invoice's outstanding amount nor beyond the p
 balance (invoices, receivables, instalments, the customer's panel, Excel) sums allocations; the
 ledger is append-only; the pages and the API."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -12,7 +12,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -41,30 +40,12 @@ from ..services import (
     payment_apply,
     payment_schedule_set,
 )
+from .conftest import BOOKS_DAY as DAY
 from .factories import accountant, invoice_make
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
 SH = ZoneInfo("Asia/Shanghai")
-DAY = date(2026, 11, 16)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are read in English here (the pages answer in Chinese)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def books(clock_at):
-    clock_at(10, 30, day=DAY)
-    return accountant()
-
-
-@pytest.fixture
-def customer():
-    return CustomerFactory(name="海燕物业")
 
 
 def _at(days_ago: int):

@@ -3,7 +3,6 @@ reason, by transfer or in cash, once per key, nothing saved on a refusal; an app
 what is left on account, the month's figures, the payment page and the API count it."""
 
 import re
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -23,23 +22,11 @@ from aftersales.customers.tests.factories import CustomerFactory
 from ..models import DepositRefund
 from ..selectors import customer_on_account, monthly_figures, payment_unapplied
 from ..services import customer_payment_record, deposit_refund, payment_apply
-from .factories import accountant, invoice_make
+from .conftest import BOOKS_DAY as DAY
+from .factories import invoice_make
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
-DAY = date(2026, 11, 16)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def books(clock_at):
-    clock_at(10, 30, day=DAY)
-    return accountant()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ a sheet or an invoice has paid and the month's money received counts it once; th
 customer's payment page, the request page, the technician's phone) and the API."""
 
 import re
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -50,29 +49,11 @@ from ..services import (
     payment_apply,
     sheet_pay_from_account,
 )
-from .factories import accountant, invoice_make, sheet_make
+from .conftest import BOOKS_DAY as DAY
+from .factories import invoice_make, sheet_make
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
-DAY = date(2026, 11, 16)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The services' messages are read in English here (the pages answer in Chinese)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def books(clock_at):
-    clock_at(10, 30, day=DAY)
-    return accountant()
-
-
-@pytest.fixture
-def customer():
-    return CustomerFactory(name="海燕物业")
 
 
 def _deposit(books, customer, amount="500.00", key="deposit"):
