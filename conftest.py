@@ -165,6 +165,18 @@ def login(page, live_server, username, password="secret-pass-1"):
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def login_as(page, live_server, user):
+    """Sign ``user`` in without the login page (a portal customer, who signs in by a one-time
+    code that its own tests cover): Django's test client makes the session, the browser gets its
+    cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "url": live_server.url,
+                               "value": client.cookies["sessionid"].value}])
+
+
 def offsite_references(html: str) -> list[str]:
     """Every address in a page that points at another host: absolute ones (http, https) and
     protocol-relative ones ("//host/..." after a quote or url(). The page's own paths, random

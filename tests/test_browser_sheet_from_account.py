@@ -11,7 +11,7 @@ Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to 
 from decimal import Decimal
 
 import pytest
-from conftest import login, screenshot, screenshot_both_widths
+from conftest import login, login_as, screenshot, screenshot_both_widths
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -162,8 +162,6 @@ def test_money_on_account_paid_back_to_the_customer(page, live_server):
 def test_the_customer_sees_his_money_paid_in_advance_on_his_phone(phone_page, live_server):
     """The portal: his start page says what is left of his deposit, the job's page what was
     paid from it and what is still to pay."""
-    from django.test import Client
-
     from aftersales.invoicing.services import sheet_pay_from_account
     from aftersales.portal.tests.helpers import portal_user_for
 
@@ -178,10 +176,7 @@ def test_the_customer_sees_his_money_paid_in_advance_on_his_phone(phone_page, li
                                          method="transfer", idempotency_key="deposit")
     sheet_pay_from_account(actor=books, payment=deposit, sheet=charge_sheet_for(job),
                            amount="200.00", idempotency_key="draw")
-    client = Client()
-    client.force_login(portal_user_for(customer))  # signed in (the SMS sign-in is tested apart)
-    phone_page.context.add_cookies([{"name": "sessionid", "url": live_server.url,
-                                     "value": client.cookies["sessionid"].value}])
+    login_as(phone_page, live_server, portal_user_for(customer))  # the SMS sign-in: its own tests
     phone_page.goto(f"{live_server.url}{reverse('portal:home')}")
     expect(phone_page.locator("[data-on-account]")).to_contain_text("您有预付款 ¥100.00 尚未使用")
     screenshot(phone_page, "invoicing", "portal-on-account.png", full_page=False)

@@ -11,8 +11,7 @@ Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to 
 from decimal import Decimal
 
 import pytest
-from conftest import login, screenshot
-from django.test import Client
+from conftest import login, login_as, screenshot
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -69,10 +68,7 @@ def test_the_technician_takes_only_what_the_invoice_has_open(page, live_server):
     page.context.clear_cookies()
 
     # the customer's portal: paid on the invoice, nothing left to pay
-    client = Client()
-    client.force_login(portal_user_for(customer))  # signed in (the SMS sign-in is tested apart)
-    page.context.add_cookies([{"name": "sessionid", "url": live_server.url,
-                               "value": client.cookies["sessionid"].value}])
+    login_as(page, live_server, portal_user_for(customer))  # the SMS sign-in: its own tests
     page.goto(f"{live_server.url}{reverse('portal:request', args=[job.number])}")
     expect(page.locator("[data-paid]")).to_contain_text("¥121.00")
     expect(page.locator("[data-settled]")).to_contain_text("已按发票付款或减免")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -298,6 +298,11 @@ def takings_on(technician, day: date):
 
 
 def sheets_waiting(user):
-    """Issued sheets of category A with money still due (the desk's list)."""
-    return (ChargeSheet.objects.restrict(user, "view").filter(category=Category.A, total__gt=0)
-            .annotate(paid=Sum("payments__amount")).select_related("request", "customer"))
+    """Issued sheets of category A with money still due (the desk's list): not paid in full by
+    their own payments, and not settled elsewhere — the handlers of ``charge_sheet.list_due``
+    may narrow the queryset (invoicing: a sheet whose invoice has nothing open is paid)."""
+    sheets = (ChargeSheet.objects.restrict(user, "view").filter(category=Category.A, total__gt=0)
+              .annotate(paid=Sum("payments__amount"))
+              .filter(Q(paid__isnull=True) | Q(paid__lt=F("total")))
+              .select_related("request", "customer"))
+    return react("charge_sheet.list_due", sheets, data={"sheets": sheets}).data["sheets"]

@@ -26,8 +26,9 @@ a document's registration fires ``"<workflow>.registering"`` (unsaved: a handler
 fields) and ``"<workflow>.register"`` (saved, with its registration event) from its service.
 A service may also ask before a write whether apps above it refuse it (billing's
 ``"charge_sheet.paying"``, under the sheet's lock: a handler raises ``ValidationError``), or let
-them lower a figure it is about to show (``"charge_sheet.to_take"``: a handler changes
-``change.data`` and writes nothing) — the answer comes back in the returned ``Change``.
+them lower a figure or narrow a list it is about to show (``"charge_sheet.to_take"``,
+``"charge_sheet.list_due"``: a handler changes ``change.data`` and writes nothing) — the answer
+comes back in the returned ``Change``.
 """
 
 from collections.abc import Callable

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.handlers import Change
 from aftersales.parts.services import order_due, order_paid
 
-from .selectors import sheet_invoice_balance
+from .selectors import sheet_invoice_balance, sheets_not_settled_on_invoice
 from .services import (
     contract_invoice_now,
     contract_invoice_of,
@@ -108,11 +108,18 @@ def sheet_to_take_within_invoice_for(change: Change) -> None:
         change.data["due"] = max(min(change.data["due"], balance.outstanding), Decimal("0.00"))
 
 
+def sheets_due_not_settled_for(change: Change) -> None:
+    """The desk's list of sheets with money due leaves out those whose invoice has nothing open
+    (a read: ``data["sheets"]`` narrowed, nothing written)."""
+    change.data["sheets"] = sheets_not_settled_on_invoice(change.data["sheets"])
+
+
 def instalments_overdue_notify_for(change: Change) -> None:
     instalments_overdue_notify()
 
 
 HANDLERS = {
+    "charge_sheet.list_due": [sheets_due_not_settled_for],
     "charge_sheet.paying": [sheet_payment_within_invoice_for],
     "charge_sheet.to_take": [sheet_to_take_within_invoice_for],
     "contract.create": [contract_invoice_now_for],

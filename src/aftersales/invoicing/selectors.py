@@ -392,6 +392,30 @@ def payments_on_account(payments):
             .filter(left__gt=HALF_CENT).order_by("received_at", "id"))
 
 
+def invoices_settled(invoices):
+    """Of ``invoices``, those with nothing open now: their total less what was paid through
+    their charge sheets, their dealer's order (less refunds) and against them (allocations,
+    reversals negative), and credited — the figures of :func:`invoice_balances`, as one query
+    for other lists to filter on."""
+    open_amount = ExpressionWrapper(
+        F("total")
+        - _sum_of(Payment.objects.filter(sheet__invoice_line__invoice=OuterRef("pk")))
+        - _sum_of(MaterialRequestPayment.objects.filter(
+            material_request__invoice_line__invoice=OuterRef("pk")))
+        - _sum_of(InvoicePayment.objects.filter(invoice=OuterRef("pk")))
+        - _sum_of(CreditNote.objects.filter(invoice=OuterRef("pk"))),
+        output_field=MONEY_FIELD)
+    return invoices.annotate(open_amount=open_amount).filter(open_amount__lt=HALF_CENT)
+
+
+def sheets_not_settled_on_invoice(sheets):
+    """``sheets`` less those on an invoice that has nothing open (paid against the invoice, from
+    money on account, or credited): such a sheet's money is not due any more, whatever its own
+    payments say."""
+    return sheets.exclude(invoice_line__invoice__in=invoices_settled(Invoice.objects.all())
+                          .values("pk"))
+
+
 def on_account_rows(payments) -> list:
     """``payments`` of :func:`payments_on_account` with ``on_account`` as money."""
     rows = list(payments)

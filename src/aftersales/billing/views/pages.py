@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -137,7 +137,7 @@ def sheets(request):
     """The desk's list: quotes waiting for the customer and issued sheets with money due."""
     q = (request.GET.get("q") or "").strip()
     quotes = quote_list(request.user).filter(state=QuoteState.OPEN).order_by("created_at")
-    due = sheets_waiting(request.user).filter(Q(paid__isnull=True) | Q(paid__lt=F("total")))
+    due = sheets_waiting(request.user)
     if q:
         quotes = quotes.filter(Q(number__icontains=q) | Q(request__number__icontains=q)
                                | Q(request__customer__name__icontains=q))

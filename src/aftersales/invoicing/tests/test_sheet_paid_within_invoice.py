@@ -232,3 +232,57 @@ def test_the_portal_says_what_is_left_to_pay_after_the_invoice_was_paid(client):
     invoice_payment_record(actor=books, invoice=invoice, amount="121.00", method="transfer",
                            idempotency_key="bank-2")
     assert rows() == {"settled": "已按发票付款或减免 ¥221.00", "due": "尚需支付 ¥0.00"}
+
+
+@pytest.mark.django_db
+def test_the_desks_list_leaves_out_a_sheet_whose_invoice_is_paid(client):
+    cast = Cast()
+    _job, sheet, invoice = _invoiced_job(cast)
+    _other_job, other, _other_invoice = _invoiced_job(cast)
+    books = accountant()
+    client.force_login(cast.agent)
+    url = reverse("billing:sheets")
+
+    def listed() -> set:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        return set(re.findall(r">(CS\d+)</a>", page))
+
+    assert listed() == {sheet.number, other.number}
+    invoice_payment_record(actor=books, invoice=invoice, amount="100.00", method="transfer",
+                           idempotency_key="bank-1")
+    assert listed() == {sheet.number, other.number}  # ¥121.00 still open on its invoice
+    invoice_payment_record(actor=books, invoice=invoice, amount="121.00", method="transfer",
+                           idempotency_key="bank-2")
+    assert listed() == {other.number}
+    # a sheet paid on site leaves the list as before (its own payments)
+    payment_record(actor=cast.technician, sheet=other, amount="221.00", method="cash",
+                   idempotency_key="phone")
+    assert listed() == set()
+
+
+@pytest.mark.django_db
+def test_invoices_settled_agrees_with_the_balances():
+    """One query for lists and the balances' reading in Python say the same of each invoice:
+    paid against it in part or in full, through its sheet, credited, reversed."""
+    from ..selectors import invoices_settled
+    from ..services import allocation_reverse
+
+    cast = Cast()
+    books = accountant()
+    invoices = [_invoiced_job(cast)[2] for _ in range(5)]
+    first, second, third, fourth, fifth = invoices
+    invoice_payment_record(actor=books, invoice=first, amount="221.00", method="transfer",
+                           idempotency_key="a")
+    invoice_payment_record(actor=books, invoice=second, amount="220.99", method="transfer",
+                           idempotency_key="b")
+    payment_record(actor=cast.technician, sheet=third.lines.get().sheet, amount="121.00",
+                   method="cash", idempotency_key="c")
+    credit_note_issue(actor=books, invoice=third, amount=D("100.00"), reason="减免")
+    allocation, _ = invoice_payment_record(actor=books, invoice=fourth, amount="221.00",
+                                           method="transfer", idempotency_key="d")
+    allocation_reverse(actor=books, allocation=allocation, reason="付错了发票")
+    balances = {b.invoice.pk: b.outstanding for b in invoice_balances(
+        Invoice.objects.filter(pk__in=[i.pk for i in invoices]))}
+    settled = set(invoices_settled(Invoice.objects.all()).values_list("pk", flat=True))
+    assert settled == {pk for pk, left in balances.items() if left <= 0}
+    assert settled == {first.pk, third.pk} and fifth.pk not in settled
