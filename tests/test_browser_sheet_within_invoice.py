@@ -2,8 +2,9 @@
 chromium: a customer invoiced per job has his water heater repaired for ¥221.00 and pays ¥100 of
 the invoice by bank transfer before the technician comes back for the money. The technician's
 phone (390 px) says why and offers only the rest; typing the whole sheet is refused by name,
-nothing saved; the rest is taken; the customer's portal page then says what was paid on the
-invoice and that nothing is left to pay.
+nothing saved; the rest is taken; the desk's list of sheets with money due no longer lists it;
+the customer's portal page then says what was paid on the invoice and that nothing is left to
+pay.
 
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-sheet-within-invoice*.png)."""
@@ -66,6 +67,20 @@ def test_the_technician_takes_only_what_the_invoice_has_open(page, live_server):
     expect(page.locator("[data-job-money-notice]")).to_contain_text("已付清：请勿再收款")
     assert invoice_balances(Invoice.objects.filter(pk=invoice.pk))[0].outstanding == 0
     page.context.clear_cookies()
+
+    # the desk's list of sheets with money due: this one is paid on its invoice, another is not
+    other = complete(cast, on_site_with_part(
+        cast, job_a(cast, customer=CustomerFactory(service_centre=cast.centre, name="王建国")),
+        priced_part("IGN-2", price="35.50", cost="10.00"), 1))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server, cast.agent.username)
+    page.goto(f"{live_server.url}{reverse('billing:sheets')}")
+    listed = page.locator("[data-sheets]")
+    expect(listed).to_contain_text(charge_sheet_for(other).number)
+    expect(listed).not_to_contain_text(sheet.number)
+    screenshot(page, "invoicing", "sheet-within-invoice-desk-list.png")
+    page.context.clear_cookies()
+    page.set_viewport_size(PHONE)
 
     # the customer's portal: paid on the invoice, nothing left to pay
     login_as(page, live_server, portal_user_for(customer))  # the SMS sign-in: its own tests
