@@ -14,7 +14,7 @@ from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, Method, QuoteState
 from .models import BillingSettings, ChargeExpense, ChargeSheet
-from .selectors import charge_summary, charge_to_take, hourly_rate_for, quote_list
+from .selectors import charge_summary, hourly_rate_for, quote_list
 from .services import QUOTE_PREFIX, SHEET_PREFIX, WORK_OPEN
 from .workflow import ACCOUNTING
 
@@ -60,7 +60,7 @@ def job_billing_panel(http_request, job) -> dict | None:
     mine = user.is_superuser or (user.role == Role.TECHNICIAN and job.assigned_technician_id == user.pk)
     can_work = mine and job.status in WORK_OPEN
     quote = summary.quote
-    to_take = charge_to_take(summary) if mine else summary.due
+    to_take = summary.to_take if mine else summary.due
     return {
         "job": job, "charges": summary, "quote": quote, "payments": _payments(summary),
         "quoted": _open_quote(quote), "can_work": can_work,

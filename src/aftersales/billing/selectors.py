@@ -7,6 +7,7 @@ the technician's phone, the portal and the printed voucher show (issue 11).
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -207,6 +208,22 @@ class ChargeSummary:
     def due(self) -> Decimal:
         return max(self.total - self.paid, ZERO)
 
+    @cached_property
+    def to_take(self) -> Decimal:
+        """What is still to take for the issued sheet: ``due``, which the handlers of
+        ``charge_sheet.to_take`` may lower (invoicing: no more than the sheet's invoice has open,
+        when it was paid against the invoice or credited). The phone offers it, the desk, the
+        voucher and the portal say it is still due. A read: nothing is written;
+        ``payment_record`` checks the same under its locks."""
+        if not self.issued or self.due <= 0:
+            return self.due
+        return react("charge_sheet.to_take", self.sheet, data={"due": self.due}).data["due"]
+
+    @property
+    def settled_elsewhere(self) -> Decimal:
+        """What of ``due`` is no longer to take: paid or reduced on the sheet's invoice."""
+        return self.due - self.to_take
+
     @property
     def number(self) -> str:
         return self.sheet.number
@@ -234,17 +251,6 @@ def charge_summary(job: ServiceRequest) -> ChargeSummary:
         lines, paid, total, payments = sheet.lines, ZERO, sheet.total, ()
     return ChargeSummary(sheet=sheet, lines=lines, total=total, issued=sheet.state == SheetState.ISSUED,
                          paid=paid, quote=quote_current(job), payments=payments)
-
-
-def charge_to_take(summary: ChargeSummary) -> Decimal:
-    """What is still to take for the job's issued sheet: its due, which the handlers of
-    ``charge_sheet.to_take`` may lower (invoicing: no more than the sheet's invoice has open,
-    when it was paid against the invoice or credited). The phone offers it, the portal says it
-    is still to pay. A read: nothing is written; ``payment_record`` checks the same under its
-    locks."""
-    if not summary.issued or summary.due <= 0:
-        return summary.due
-    return react("charge_sheet.to_take", summary.sheet, data={"due": summary.due}).data["due"]
 
 
 def sheet_due(sheet: ChargeSheet) -> Decimal:

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.choices import Role
-from aftersales.billing.selectors import charge_summary, charge_to_take
+from aftersales.billing.selectors import charge_summary
 from aftersales.care import services as care_services
 from aftersales.care.models import SeminarGuest
 from aftersales.care.selectors import invitations_open
@@ -197,7 +197,6 @@ def request_detail(request, number):
     step = selectors.STEP_OF.get(sr.status)
     bill = charge_summary(sr)  # billing's sheet: the figures of the phone, desk and voucher
     quote_open = bill.quote is not None and bill.quote.is_open
-    to_pay = charge_to_take(bill)
     context = {
         "sr": sr,
         "plain_status": selectors.plain_status(sr.status),
@@ -209,8 +208,6 @@ def request_detail(request, number):
             Status.CARRIED_IN, Status.REPAIRED, Status.INSPECTED} else None,
         "upcoming": selectors.upcoming_visit(sr),
         "bill": bill,
-        # what is still to pay: the sheet's due, less what its invoice was paid or credited
-        "to_pay": to_pay, "settled_on_invoice": bill.due - to_pay if bill.issued else 0,
         # paid from his money on account (a deposit), less any such payment undone
         "paid_from_account": sum((p.amount for p in bill.payments if p.drawn_from_id), 0),
         "quote": bill.quote,

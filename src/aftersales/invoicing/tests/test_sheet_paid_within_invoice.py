@@ -235,6 +235,28 @@ def test_the_portal_says_what_is_left_to_pay_after_the_invoice_was_paid(client):
 
 
 @pytest.mark.django_db
+def test_the_request_page_says_what_was_paid_on_the_invoice_and_what_is_still_due(client):
+    """The desk's request page (the charges' table) and the technician's phone (the charges'
+    list): a row for what the invoice was paid, and "still due" what is left to take."""
+    cast = Cast()
+    job, sheet, invoice = _invoiced_job(cast)
+    invoice_payment_record(actor=accountant(), invoice=invoice, amount="100.00",
+                           method="transfer", idempotency_key="bank")
+    payment_record(actor=cast.technician, sheet=sheet, amount="21.00", method="cash",
+                   idempotency_key="phone")
+
+    def figures(user, url) -> dict:
+        client.force_login(user)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        return {name: value for name, value in
+                re.findall(r"data-(paid|settled|due)>¥([\d.]+)<", page)}
+
+    expected = {"paid": "21.00", "settled": "100.00", "due": "100.00"}
+    assert figures(cast.agent, reverse("service:detail", args=[job.pk])) == expected
+    assert figures(cast.technician, reverse("field:job", args=[job.pk])) == expected
+
+
+@pytest.mark.django_db
 def test_the_desks_list_leaves_out_a_sheet_whose_invoice_is_paid(client):
     cast = Cast()
     _job, sheet, invoice = _invoiced_job(cast)
