@@ -3,7 +3,10 @@ has open: the invoice may have been paid against the invoice itself, from money 
 credited, which the sheet's own payments do not know. Billing asks (``charge_sheet.paying``)
 under the sheet's lock; invoicing answers under the invoice's. Refused by name, nothing saved —
 through the service, the technician's phone and the API; and never twice the last yuan when a
-technician and a cashier take it at the same moment (real threads, SQLite and PostgreSQL)."""
+technician and a cashier take it at the same moment (real threads, SQLite and PostgreSQL).
+What the pages show follows (``charge_sheet.to_take``, ``charge_sheet.list_due``): the phone
+offers only what is open, the charges say what was paid on the invoice and what is still due,
+the desk's list leaves out a sheet whose invoice is paid."""
 
 import re
 from decimal import Decimal
