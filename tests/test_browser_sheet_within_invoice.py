@@ -79,6 +79,13 @@ def test_the_technician_takes_only_what_the_invoice_has_open(page, live_server):
     expect(listed).to_contain_text(charge_sheet_for(other).number)
     expect(listed).not_to_contain_text(sheet.number)
     screenshot(page, "invoicing", "sheet-within-invoice-desk-list.png")
+    # the request page's charges: paid on site, paid on the invoice, nothing still due
+    page.goto(f"{live_server.url}{reverse('service:detail', args=[job.pk])}")
+    expect(page.locator("[data-charge-sheet] [data-paid]")).to_have_text("¥121.00")
+    expect(page.locator("[data-charge-sheet] [data-settled]")).to_have_text("¥100.00")
+    expect(page.locator("[data-charge-sheet] [data-due]")).to_have_text("¥0.00")
+    page.locator("[data-charge-sheet]").scroll_into_view_if_needed()
+    screenshot(page, "invoicing", "sheet-within-invoice-request.png", full_page=False)
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
 
