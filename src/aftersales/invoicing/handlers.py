@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.handlers import Change
 from aftersales.parts.services import order_due, order_paid
 
-from .selectors import sheet_invoice_balance, sheets_not_settled_on_invoice
+from .selectors import sheet_invoice, sheets_not_settled_on_invoice
 from .services import (
     contract_invoice_now,
     contract_invoice_of,
@@ -103,9 +103,9 @@ def sheet_payment_within_invoice_for(change: Change) -> None:
 def sheet_to_take_within_invoice_for(change: Change) -> None:
     """What the technician's phone offers to take for a sheet on an invoice: no more than the
     invoice has open (a read: ``data["due"]`` lowered, nothing written)."""
-    balance = sheet_invoice_balance(change.subject)
-    if balance is not None:
-        change.data["due"] = max(min(change.data["due"], balance.outstanding), Decimal("0.00"))
+    invoice = sheet_invoice(change.subject)
+    if invoice is not None:
+        change.data["due"] = max(min(change.data["due"], invoice.open_amount), Decimal("0.00"))
 
 
 def sheets_due_not_settled_for(change: Change) -> None:

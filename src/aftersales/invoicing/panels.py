@@ -41,7 +41,7 @@ from .selectors import (
     invoices_matching,
     on_account_rows,
     payments_on_account,
-    sheet_invoice_balance,
+    sheet_invoice,
 )
 from .services import contract_invoice_of, invoicing_mode_for, order_invoice_of
 from .services.allocations import REFUND_PREFIX
@@ -96,11 +96,11 @@ def _job_money(job) -> JobMoney | None:
              .only("pk", "number", "total", "customer_id").first())
     if sheet is None:
         return None
-    balance = sheet_invoice_balance(sheet)
-    if balance is None:
+    invoice = sheet_invoice(sheet)
+    if invoice is None:
         return JobMoney(sheet=sheet, due=sheet_due(sheet))
-    return JobMoney(sheet=sheet, due=sheet_due(sheet), invoice=balance.invoice,
-                    outstanding=balance.outstanding)
+    return JobMoney(sheet=sheet, due=sheet_due(sheet), invoice=invoice,
+                    outstanding=invoice.open_amount)
 
 
 def request_on_account_panel(http_request, job) -> dict | None:

@@ -29,14 +29,7 @@ from aftersales.core.validators import phone_search_key
 from aftersales.parts.models import MaterialRequestPayment
 
 from .choices import AGEING_BUCKETS
-from .models import (
-    CreditNote,
-    DepositRefund,
-    Invoice,
-    InvoiceLine,
-    InvoicePayment,
-    PaymentSchedule,
-)
+from .models import CreditNote, DepositRefund, Invoice, InvoicePayment, PaymentSchedule
 from .money import CENT
 from .schedules import InstalmentStatus, PaymentPlan, plan_apply
 
@@ -173,17 +166,6 @@ def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBala
                            age_days=(as_of - timezone.localtime(i.issued_at).date()).days,
                            as_of=as_of)
             for i in invoices]
-
-
-def sheet_invoice_balance(sheet) -> InvoiceBalance | None:
-    """The balance of the invoice ``sheet`` is on, or None for a sheet on no invoice: what is
-    open there is what may still be taken for the sheet (its own payments do not know payments
-    against the invoice, money on account applied to it, or credits)."""
-    invoice_id = (InvoiceLine.objects.filter(sheet=sheet).values_list("invoice_id", flat=True)
-                  .first())
-    if invoice_id is None:
-        return None
-    return invoice_balances(Invoice.objects.filter(pk=invoice_id))[0]
 
 
 def payment_plans(balances: list[InvoiceBalance]) -> dict[int, PaymentPlan]:
@@ -392,12 +374,11 @@ def payments_on_account(payments):
             .filter(left__gt=HALF_CENT).order_by("received_at", "id"))
 
 
-def invoices_settled(invoices):
-    """Of ``invoices``, those with nothing open now: their total less what was paid through
-    their charge sheets, their dealer's order (less refunds) and against them (allocations,
-    reversals negative), and credited — the figures of :func:`invoice_balances`, as one query
-    for other lists to filter on."""
-    open_amount = ExpressionWrapper(
+def _open_amount():
+    """An invoice's open amount now, as an expression: its total less what was paid through its
+    charge sheets, its dealer's order (less refunds) and against it (allocations, reversals
+    negative), and credited — the figures of :func:`invoice_balances`, for one query."""
+    return ExpressionWrapper(
         F("total")
         - _sum_of(Payment.objects.filter(sheet__invoice_line__invoice=OuterRef("pk")))
         - _sum_of(MaterialRequestPayment.objects.filter(
@@ -405,7 +386,22 @@ def invoices_settled(invoices):
         - _sum_of(InvoicePayment.objects.filter(invoice=OuterRef("pk")))
         - _sum_of(CreditNote.objects.filter(invoice=OuterRef("pk"))),
         output_field=MONEY_FIELD)
-    return invoices.annotate(open_amount=open_amount).filter(open_amount__lt=HALF_CENT)
+
+
+def invoices_settled(invoices):
+    """Of ``invoices``, those with nothing open now (for other lists to filter on)."""
+    return invoices.annotate(open_amount=_open_amount()).filter(open_amount__lt=HALF_CENT)
+
+
+def sheet_invoice(sheet) -> Invoice | None:
+    """The invoice ``sheet`` is on, with ``open_amount`` (money) — what may still be taken for
+    the sheet, whose own payments do not know payments against the invoice, money on account
+    applied to it, or credits — in one query; None for a sheet on no invoice."""
+    invoice = (Invoice.objects.filter(lines__sheet=sheet).annotate(open_amount=_open_amount())
+               .only("pk", "number", "customer_id", "dealer_id", "total").first())
+    if invoice is not None:
+        invoice.open_amount = _money(invoice.open_amount)
+    return invoice
 
 
 def sheets_not_settled_on_invoice(sheets):
