@@ -17,6 +17,7 @@ from . import (
     returns_loans,
     seminars,
     shop,
+    statements,
     stock_counts,
     views,
     warranty,
@@ -38,7 +39,7 @@ router.register("return-obligations", returns_loans.ReturnObligationViewSet,
 router.register("loans", returns_loans.LoanViewSet, basename="loan")
 # Each area's API module lists its own routes.
 for module in (billing, invoicing, contracts, warranty, complaints, dealers, maintenance, care,
-               seminars, shop, feedback, stock_counts, dispatch):
+               seminars, shop, feedback, stock_counts, dispatch, statements):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

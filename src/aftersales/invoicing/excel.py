@@ -99,3 +99,32 @@ def instalments_due_workbook(rows, today, filename: str):
                            f"{s.instalment.position}/{r.plan.count}", s.instalment.due_on,
                            s.instalment.amount, s.paid, s.open, s.state_label, s.days_overdue])
     return xlsx_response(book, filename)
+
+
+def statement_book(statement):
+    """A customer's statement of account as a workbook (downloaded, or sent to him by mail):
+    the period and the opening balance, a row per movement with the balance after it, the
+    totals and the closing balance, the jobs not invoiced yet."""
+    customer = statement.customer
+    book = workbook_new(title=_("Statement of account"), subject=customer.name)
+    sheet = sheet_add(book, _("Statement of account"))
+    row_append(sheet, [_("Customer"), customer.name, customer.phone])
+    row_append(sheet, [pgettext("statement", "From"), statement.since,
+                       pgettext("statement", "To"), statement.until])
+    row_append(sheet, [])
+    row_append(sheet, [_("Date"), _("Number"), _("Description"), _("Owed more"),
+                       _("Owed less"), _("Balance")])
+    row_append(sheet, [statement.since, "", _("Opening balance"), None, None, statement.opening])
+    for r in statement.rows:
+        row_append(sheet, [r.at, r.number,
+                           r.description, r.debit or None, r.credit or None, r.balance])
+    row_append(sheet, [statement.until, "", _("Closing balance"), statement.debits,
+                       statement.credits, statement.closing])
+    if statement.pending:
+        row_append(sheet, [])
+        row_append(sheet, [_("Jobs finished, not yet invoiced")])
+        row_append(sheet, [_("Date"), _("Charge sheet"), _("Service request"), _("Total"),
+                           _("Still due")])
+        for s in statement.pending:
+            row_append(sheet, [s.issued_at, s.number, s.request.number, s.total, s.due])
+    return book

@@ -1,6 +1,6 @@
 """Forms of invoicing's pages: shape only; the rules are the services'."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +95,33 @@ class InstalmentsDueForm(forms.Form):
     days = forms.IntegerField(label=_("Due within (days)"), min_value=0, max_value=366,
                               required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+STATEMENT_MAX_DAYS = 3 * 366
+
+
+def statement_default_since(today: date) -> date:
+    """A statement starts on the first of last month unless asked otherwise."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+class StatementForm(forms.Form):
+    """The period of a customer's statement of account (page, Excel, API): from and to, both
+    days included, to today at the latest, at most three years."""
+
+    since = forms.DateField(label=pgettext_lazy("statement", "From"), required=False)
+    until = forms.DateField(label=pgettext_lazy("statement", "To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        today = local_today()
+        until = data.get("until") or today
+        since = data.get("since") or statement_default_since(min(until, today))
+        if until > today:
+            self.add_error("until", _("A statement cannot end after today."))
+        elif since > until:
+            self.add_error("since", _("The statement starts after it ends."))
+        elif (until - since).days > STATEMENT_MAX_DAYS:
+            self.add_error("since", _("A statement covers at most three years."))
+        data["since"], data["until"] = since, until
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import allocations, invoices, reports
+from .views import allocations, invoices, reports, statements
 
 app_name = "invoicing"
 urlpatterns = [
@@ -36,6 +36,11 @@ urlpatterns = [
          name="sheet_pay_from_account"),
     path("allocations/<int:pk>/reverse/", allocations.allocation_reverse_view,
          name="allocation_reverse"),
+    path("customers/<int:customer_pk>/statement/", statements.statement_page, name="statement"),
+    path("customers/<int:customer_pk>/statement.xlsx", statements.statement_excel,
+         name="statement_excel"),
+    path("customers/<int:customer_pk>/statement/send/", statements.statement_send_view,
+         name="statement_send"),
     path("customers/<int:customer_pk>/preference/", reports.preference_set,
          name="preference_set"),
 ]

@@ -1,5 +1,6 @@
 """Test helpers for invoicing: documents made the way the services make them."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -62,3 +63,51 @@ def payment_make(sheet, amount, *, at=None, by=None, method="cash"):
             number=next_number("payment", "PM", at), customer=sheet.customer, sheet=sheet,
             amount=Decimal(amount), method=method, received_by=by or sheet.issued_by,
             received_at=at or timezone.now(), idempotency_key=next_number("test_key", "K"))
+
+
+def autumn_of(customer, *, books, clock_at) -> dict:
+    """A customer's autumn: an invoice in October; in November a job paid in part on the spot
+    and then invoiced, a transfer that pays both invoices and leaves money on account, a credit
+    note, money on account paying a job that is not invoiced (and taken back), some of it paid
+    back; a cash job never invoiced. Read on the first of December (``clock_at``: the root
+    conftest's fixture). The statement tests' history, by name."""
+    from aftersales.billing.services import payment_draw_reverse
+
+    from ..services import (
+        credit_note_issue,
+        customer_payment_record,
+        deposit_refund,
+        invoice_issue,
+        sheet_pay_from_account,
+    )
+
+    clock_at(10, 0, day=date(2026, 10, 20))
+    october = invoice_issue(actor=books, customer=customer,
+                            sheet_ids=[sheet_make(customer, "80.00").pk])
+    cash_job = sheet_make(customer, "60.00")
+    payment_make(cash_job, "60.00")
+    clock_at(9, 0, day=date(2026, 11, 2))
+    job = sheet_make(customer, "300.00")
+    on_site = payment_make(job, "100.00")
+    clock_at(9, 0, day=date(2026, 11, 3))
+    november = invoice_issue(actor=books, customer=customer, sheet_ids=[job.pk])
+    clock_at(9, 0, day=date(2026, 11, 5))
+    deposit, _ = customer_payment_record(
+        actor=books, customer=customer, amount="500.00", method="transfer",
+        idempotency_key="transfer", allocations=[(october, "80.00"), (november, "200.00")])
+    clock_at(9, 0, day=date(2026, 11, 10))
+    credit = credit_note_issue(actor=books, customer=customer, invoice=november,
+                               amount=Decimal("30.00"), reason="上门迟到")
+    clock_at(9, 0, day=date(2026, 11, 12))
+    unbilled = sheet_make(customer, "150.00")
+    drawn, _ = sheet_pay_from_account(actor=books, payment=deposit, sheet=unbilled,
+                                      amount="150.00", idempotency_key="draw")
+    clock_at(9, 0, day=date(2026, 11, 13))
+    taken_back = payment_draw_reverse(actor=books, payment=drawn, reason="付错了工单")
+    clock_at(9, 0, day=date(2026, 11, 16))
+    refund, _ = deposit_refund(actor=books, payment=deposit, amount="50.00", reason="客户要求",
+                               idempotency_key="refund")
+    clock_at(9, 0, day=date(2026, 12, 1))
+    return {"october": october, "november": november, "on_site": on_site, "deposit": deposit,
+            "credit": credit, "drawn": drawn, "taken_back": taken_back, "refund": refund,
+            "unbilled": unbilled, "cash_job": cash_job}

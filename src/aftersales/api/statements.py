@@ -1,0 +1,143 @@
+"""The integration API's statement of account (对账单): ``customer-statements/{customer id}/``
+with ``?since=YYYY-MM-DD&until=YYYY-MM-DD`` (both included; by default from the first of last
+month to today): the opening balance, every invoice, credit, payment and refund of the period
+with the balance after it, and the closing balance (a positive balance is what the customer
+owes, a negative one what he has in credit). Desk staff and the back office read it.
+``customer-statements/{customer id}/send/``: POST mails it to the customer (REQUIRES an
+``Idempotency-Key``; accountants, service managers and administrators) — docs/invoicing.md,
+"Statements of account"."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.views import may_open
+from aftersales.customers.models import Customer
+from aftersales.invoicing.forms import StatementForm
+from aftersales.invoicing.models.base import READ_ROLES
+from aftersales.invoicing.services import statement_send
+from aftersales.invoicing.statements import KINDS, customer_statement
+
+from .idempotency import key_required
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class StatementRowSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(
+        choices=KINDS, help_text="invoice, credit (a credit note), received (money received), "
+                                 "drawn (money on account paid a job on no invoice; a reversal "
+                                 "is a credit), refund (money on account paid back).")
+    number = serializers.CharField()
+    description = serializers.CharField()
+    debit = serializers.DecimalField(**MONEY, help_text="What the customer owes more.")
+    credit = serializers.DecimalField(**MONEY, help_text="What the customer owes less.")
+    balance = serializers.DecimalField(**MONEY, help_text="The balance after this row.")
+
+
+class NotInvoicedSerializer(serializers.Serializer):
+    sheet = serializers.CharField(source="number")
+    request = serializers.CharField(source="request.number")
+    issued_at = serializers.DateTimeField()
+    total = serializers.DecimalField(**MONEY)
+    due = serializers.DecimalField(**MONEY)
+
+
+class StatementSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer.pk")
+    customer_name = serializers.CharField(source="customer.name")
+    since = serializers.DateField()
+    until = serializers.DateField()
+    opening = serializers.DecimalField(**MONEY)
+    debits = serializers.DecimalField(**MONEY)
+    credits = serializers.DecimalField(**MONEY)
+    closing = serializers.DecimalField(
+        **MONEY, help_text="What the customer owes at the end of ``until`` (negative: in credit).")
+    rows = StatementRowSerializer(many=True)
+    not_invoiced = NotInvoicedSerializer(
+        many=True, source="pending",
+        help_text="Jobs finished by ``until`` and not invoiced yet, with what is still due on "
+                  "them now: owed, but not on the statement until they are invoiced.")
+
+
+class StatementSendSerializer(serializers.Serializer):
+    since = serializers.DateField(required=False, help_text="Default: the first of last month.")
+    until = serializers.DateField(required=False, help_text="Default and latest: today.")
+    to = serializers.EmailField(required=False,
+                                help_text="Default: the customer's e-mail address.")
+
+
+class StatementSentSerializer(StatementSerializer):
+    sent_to = serializers.EmailField()
+
+
+SEND_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
+    description="Required: the statement is sent once per key; the same key answers again "
+                "without sending.")
+
+
+class CustomerStatementViewSet(viewsets.GenericViewSet):
+    serializer_class = StatementSerializer
+    queryset = Customer.objects.none()
+
+    @extend_schema(parameters=[
+        OpenApiParameter("since", OpenApiTypes.DATE,
+                         description="The first day (default: the first of last month)."),
+        OpenApiParameter("until", OpenApiTypes.DATE,
+                         description="The last day (default and latest: today).")])
+    def retrieve(self, request, pk=None):
+        customer, since, until = _asked(request, pk, request.query_params)
+        statement = customer_statement(customer, since=since, until=until)
+        return Response(StatementSerializer(statement).data)
+
+    @extend_schema(request=StatementSendSerializer,
+                   responses={201: StatementSentSerializer, 200: StatementSentSerializer},
+                   parameters=[SEND_KEY], summary="Mail the customer his statement",
+                   description="In the customer's language, the Excel attached, after the "
+                               "commit; an event on the customer. A customer without an e-mail "
+                               "address (and no ``to``) → 400 under ``to``. Accountants, "
+                               "service managers and administrators send.")
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        refused = key_required(request, _("This header is required to send a statement."))
+        if refused:
+            return refused
+        data = StatementSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = {k: v.isoformat() for k, v in data.validated_data.items() if k != "to"}
+        customer, since, until = _asked(request, pk, period)
+        statement, sent, created = statement_send(
+            actor=request.user, customer=customer, since=since, until=until,
+            to=data.validated_data.get("to", ""),
+            idempotency_key=request.headers["Idempotency-Key"].strip())
+        statement.sent_to = sent.data["to"]
+        response = Response(StatementSentSerializer(statement).data,
+                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+def _asked(request, pk, period) -> tuple:
+    """The customer and the period an API call asks for: 403 to any but the desk and the back
+    office, 404 for no customer, 400 for a wrong period."""
+    if not may_open(request.user, READ_ROLES):
+        raise PermissionDenied(_("Only the desk and the back office read statements."))
+    customer = Customer.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if customer is None:
+        raise Http404
+    form = StatementForm(period)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    return customer, form.cleaned_data["since"], form.cleaned_data["until"]
+
+
+ROUTES: list = [("customer-statements", CustomerStatementViewSet, "customer-statement")]

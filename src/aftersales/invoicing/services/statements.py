@@ -1,0 +1,96 @@
+"""Sending a customer his statement of account (对账单) by e-mail: the period's statement in his
+language — what it says in the mail, the whole of it as an Excel attachment — once per key, an
+event on the customer saying who sent which period to which address."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from aftersales.core.events import event_append
+from aftersales.core.excel import CONTENT_TYPE, workbook_bytes
+from aftersales.core.exceptions import PermissionDenied
+from aftersales.core.messaging import mail_send_after_commit
+from aftersales.core.models import Event
+from aftersales.customers.models import Customer
+from aftersales.customers.selectors import message_language
+
+from ..excel import statement_book
+from ..issuers import company
+from ..permissions import may_issue
+from ..statements import (
+    STATEMENT_SENT,
+    Statement,
+    customer_statement,
+    statement_file_name,
+    statements_sent,
+)
+
+
+def statement_text(statement: Statement) -> tuple[str, str]:
+    """(subject, text) of the mail that carries ``statement``, in the active language."""
+    values = {"company": company().name, "customer": statement.customer.name,
+              "since": statement.since.isoformat(), "until": statement.until.isoformat(),
+              "opening": statement.opening, "closing": statement.closing,
+              "credit": statement.in_credit, "rows": len(statement.rows)}
+    subject = _("Statement of account %(since)s – %(until)s, %(company)s") % values
+    if statement.closing > 0:
+        says = _("On %(until)s you owe us ¥%(closing)s.") % values
+    elif statement.closing < 0:
+        says = _("On %(until)s you have ¥%(credit)s in credit with us.") % values
+    else:
+        says = _("On %(until)s you owe us nothing.") % values
+    lines = [_("Dear %(customer)s,") % values, "",
+             _("Attached is your statement of account for %(since)s – %(until)s: the opening "
+               "balance of ¥%(opening)s and %(rows)s invoices, credits, payments and refunds "
+               "since, each with the balance after it.") % values,
+             says]
+    if statement.pending:
+        lines.append(_("Finished jobs not invoiced yet: %(count)s, ¥%(due)s still due; they "
+                       "are on your statement once invoiced.")
+                     % {"count": len(statement.pending),
+                        "due": sum(sheet.due for sheet in statement.pending)})
+    lines += ["", _("Please check it against your records and tell us within 15 days what "
+                    "does not agree."), "", values["company"]]
+    return subject, "\n".join(lines)
+
+
+def statement_send(*, actor, customer, since, until, idempotency_key: str = "",
+                   to: str = "") -> tuple[Statement, Event, bool]:
+    """Mail ``customer`` his statement for ``since`` … ``until`` (to ``to``, else his e-mail
+    address), in his language with the Excel attached, after the commit; an event on him (which
+    says what was sent where). Once per key: a repeat sends nothing more and answers with the
+    first send's event (created False). Accountants, service managers and
+    administrators send; a customer without an address is refused by name."""
+    if not may_issue(actor):
+        raise PermissionDenied(_("Only accountants, service managers and administrators send "
+                                 "statements."))
+    address = (to or customer.email or "").strip()
+    if not address:
+        raise ValidationError({"to": [_("%(customer)s has no e-mail address: print the "
+                                        "statement or add his address first.")
+                                      % {"customer": customer.name}]})
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"to": [_("“%(address)s” is no e-mail address.")
+                                      % {"address": address}]}) from None
+    with transaction.atomic():
+        Customer.objects.select_for_update().filter(pk=customer.pk).first()
+        key = (idempotency_key or "").strip()[:100]
+        earlier = statements_sent(customer).filter(data__key=key).first() if key else None
+        if earlier is not None:
+            return customer_statement(customer, since=since, until=until), earlier, False
+        statement = customer_statement(customer, since=since, until=until)
+        with translation.override(message_language(customer)):
+            subject, text = statement_text(statement)
+            content = workbook_bytes(statement_book(statement))
+        mail_send_after_commit(address, subject, text,
+                               attachments=((statement_file_name(statement), content,
+                                             CONTENT_TYPE),))
+        event = event_append(subject=customer, action=STATEMENT_SENT, actor=actor,
+                     note=f"{since.isoformat()} – {until.isoformat()} · {address}",
+                     data={"since": since.isoformat(), "until": until.isoformat(),
+                           "to": address, "closing": str(statement.closing), "key": key})
+    return statement, event, True

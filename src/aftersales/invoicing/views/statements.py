@@ -1,0 +1,86 @@
+"""A customer's statement of account (对账单): the page, which prints as the document for the
+customer to check and sign, and its Excel (docs/invoicing.md, "Statements of account")."""
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core.excel import xlsx_response
+from aftersales.core.forms import error_text
+from aftersales.core.views import page_query, service_value
+
+from ..excel import statement_book
+from ..forms import StatementForm
+from ..issuers import company
+from ..permissions import (
+    accounting_required,
+    customer_for_books,
+    invoicing_required,
+    may_issue,
+    sees_customer_pages,
+)
+from ..services import statement_send
+from ..statements import customer_statement, statement_file_name, statements_sent
+
+SENDS_SHOWN = 5
+
+
+def _statement(request, customer_pk: int):
+    customer = customer_for_books(customer_pk)
+    form = StatementForm(request.GET)
+    if not form.is_valid():
+        return customer, form, None
+    return customer, form, customer_statement(customer, since=form.cleaned_data["since"],
+                                              until=form.cleaned_data["until"])
+
+
+@require_GET
+@invoicing_required
+def statement_page(request, customer_pk: int):
+    customer, form, statement = _statement(request, customer_pk)
+    return render(request, "invoicing/statement.html", {
+        "customer": customer, "form": form, "statement": statement, "company": company(),
+        "query": page_query(request), "may_issue": may_issue(request.user),
+        "customer_pages": sees_customer_pages(request.user),
+        "since": form.data.get("since") or (statement.since.isoformat() if statement else ""),
+        "until": form.data.get("until") or (statement.until.isoformat() if statement else ""),
+        "sent": list(statements_sent(customer)[:SENDS_SHOWN]), "key": uuid.uuid4().hex,
+    }, status=200 if statement else 400)
+
+
+@require_GET
+@invoicing_required
+def statement_excel(request, customer_pk: int):
+    customer, form, statement = _statement(request, customer_pk)
+    if statement is None:
+        return HttpResponseBadRequest(error_text(ValidationError(form.errors)))
+    return xlsx_response(statement_book(statement), statement_file_name(statement))
+
+
+@require_POST
+@accounting_required
+def statement_send_view(request, customer_pk: int):
+    """Mail the period's statement to the customer (his address, or the one typed)."""
+    customer = customer_for_books(customer_pk)
+    form = StatementForm(request.POST)
+    back = reverse("invoicing:statement", args=[customer.pk])
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(form.errors)))
+        return redirect(back)
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    done, result = service_value(request, lambda: statement_send(
+        actor=request.user, customer=customer, since=since, until=until,
+        to=request.POST.get("to", ""), idempotency_key=request.POST.get("key", "")))
+    if done:
+        sent = result[1].data
+        messages.success(request, _("The statement for %(since)s – %(until)s is sent to "
+                                    "%(to)s.") % sent)
+    period = urlencode({"since": since.isoformat(), "until": until.isoformat()})
+    return redirect(f"{back}?{period}")
