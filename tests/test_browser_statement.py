@@ -3,18 +3,19 @@ customer on the receivables, opens his statement (from the first of last month t
 default), reads the opening balance, each movement with the balance after it and what the
 customer has in credit, prints it (only the document on paper), mails it to the customer (a
 real SMTP server receives it with the Excel attached), and asks for a period that ends before it
-starts — refused by name.
+starts — refused by name. The customer reads his own on his phone in the portal.
 
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-statement*.png)."""
 
 import pytest
-from conftest import login, screenshot
+from conftest import PHONE_VIEWPORT, login, login_as, screenshot
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.invoicing.tests.factories import accountant, autumn_of
+from aftersales.portal.tests.helpers import portal_user_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,3 +71,22 @@ def test_the_accountant_reads_prints_and_mails_a_customers_statement(page, live_
     page.locator("[data-statement-period] button[type=submit]").click()
     expect(page.locator("[data-statement-errors]")).to_have_text("对账期间的开始晚于结束。")
     expect(page.locator("[data-statement]")).to_have_count(0)
+
+
+def test_the_customer_reads_his_statement_on_his_phone(page, live_server, clock_at):
+    customer = CustomerFactory(name="海燕物业")
+    history = autumn_of(customer, books=accountant(), clock_at=clock_at)
+    page.set_viewport_size(PHONE_VIEWPORT)
+    login_as(page, live_server, portal_user_for(customer))
+    page.goto(f"{live_server.url}{reverse('portal:home')}")
+    page.locator("[data-statement-link]").click()
+    expect(page.locator("[data-statement-says]")).to_have_text(
+        "截至 2026-12-01，贵方在我方尚有余款 ¥200.00。")
+    rows = page.locator("[data-statement-rows] tr[data-row]")
+    expect(rows).to_have_count(7)
+    expect(rows.nth(2)).to_contain_text("−500.00")
+    expect(page.locator("[data-statement-pending]")).to_contain_text(
+        history["unbilled"].request.number)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_VIEWPORT["width"] + 1, f"{width}px wide at 390px"
+    screenshot(page, "invoicing", "statement-portal.png")

@@ -8,7 +8,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -21,11 +21,17 @@ from aftersales.care import services as care_services
 from aftersales.care.models import SeminarGuest
 from aftersales.care.selectors import invitations_open
 from aftersales.core.dates import local_today
+from aftersales.core.excel import xlsx_response
 from aftersales.core.exceptions import ConflictError, PermissionDenied
+from aftersales.core.forms import error_text
 from aftersales.core.ratelimit import client_ip
 from aftersales.core.views import safe_next
 from aftersales.customers.models import Customer
+from aftersales.invoicing.excel import statement_book
+from aftersales.invoicing.forms import StatementForm
+from aftersales.invoicing.models import Invoice
 from aftersales.invoicing.selectors import customer_on_account
+from aftersales.invoicing.statements import customer_statement, statement_file_name
 from aftersales.service import services as service_services
 from aftersales.service.choices import Status
 
@@ -173,6 +179,8 @@ def home(request):
         "invitations": invitations_open(customer) if customer is not None else [],
         # what he paid in advance and has not been used yet (预收款)
         "on_account": customer_on_account(customer) if customer is not None else 0,
+        # invoiced customers check what they owe on their statement of account
+        "invoiced": customer is not None and Invoice.objects.filter(customer=customer).exists(),
     })
 
 
@@ -302,3 +310,40 @@ def new_request(request):
         "form": form, "products": products, "customer": customer, "today": local_today(),
         "selected": form["product"].value() or (None if products else "none"),
     })
+
+
+# --- his statement of account -----------------------------------------------------------------
+
+def _statement(request):
+    """The signed-in customer and the statement his period asks for (None if the period is
+    wrong), with the form."""
+    customer = _customer_of(request.user)
+    if customer is None:
+        raise Http404
+    form = StatementForm(request.GET)
+    if not form.is_valid():
+        return customer, form, None
+    return customer, form, customer_statement(customer, since=form.cleaned_data["since"],
+                                              until=form.cleaned_data["until"])
+
+
+@never_cache
+@customer_only
+def statement(request):
+    """What we say he owes, movement by movement (对账单), to check against his books."""
+    customer, form, found = _statement(request)
+    return render(request, "portal/statement.html", {
+        "customer": customer, "form": form, "statement": found,
+        "since": form.data.get("since") or (found.since.isoformat() if found else ""),
+        "until": form.data.get("until") or (found.until.isoformat() if found else ""),
+        "query": request.GET.urlencode(),
+    }, status=200 if found else 400)
+
+
+@never_cache
+@customer_only
+def statement_excel(request):
+    _customer, form, found = _statement(request)
+    if found is None:
+        return HttpResponseBadRequest(error_text(ValidationError(form.errors)))
+    return xlsx_response(statement_book(found), statement_file_name(found))
