@@ -22,6 +22,8 @@ urlpatterns = [
     path("credit-notes/", reports.credit_notes_page, name="credit_notes"),
     path("credit-notes/export.xlsx", reports.credit_notes_excel, name="credit_notes_excel"),
     path("receivables/", reports.receivables_page, name="receivables"),
+    path("receivables/statements/", statements.statements_monthly_view,
+         name="statements_monthly"),
     path("receivables/export.xlsx", reports.receivables_excel, name="receivables_excel"),
     path("instalments/", reports.instalments_due_page, name="instalments_due"),
     path("instalments/export.xlsx", reports.instalments_due_excel, name="instalments_due_excel"),

@@ -33,7 +33,12 @@ from .schedules import (
     payment_schedule_set,
     payment_schedule_split,
 )
-from .statements import statement_send
+from .statements import (
+    statement_send,
+    statements_month,
+    statements_send_for_month,
+    statements_sent_for_month,
+)
 
 __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now",
            "contract_invoice_of", "credit_note_issue", "customer_payment_record",
@@ -46,4 +51,5 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "order_return_credit",
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
            "return_note_issue", "return_note_receive", "sheet_pay_from_account",
-           "sheet_payment_within_invoice", "statement_send"]
+           "sheet_payment_within_invoice", "statement_send", "statements_month",
+           "statements_send_for_month", "statements_sent_for_month"]

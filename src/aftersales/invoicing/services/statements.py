@@ -1,6 +1,9 @@
 """Sending a customer his statement of account (对账单) by e-mail: the period's statement in his
 language — what it says in the mail, the whole of it as an Excel attachment — once per key, an
-event on the customer saying who sent which period to which address."""
+event on the customer saying who sent which period to which address; and the month's run that
+sends every customer his (the page, ``aftersales statements_monthly`` and its task)."""
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -8,6 +11,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from aftersales.billing.models import Payment
+from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.excel import CONTENT_TYPE, workbook_bytes
 from aftersales.core.exceptions import PermissionDenied
@@ -18,7 +23,9 @@ from aftersales.customers.selectors import message_language
 
 from ..excel import statement_book
 from ..issuers import company
+from ..models import Invoice
 from ..permissions import may_issue
+from ..selectors import day_end
 from ..statements import (
     STATEMENT_SENT,
     Statement,
@@ -26,6 +33,7 @@ from ..statements import (
     statement_file_name,
     statements_sent,
 )
+from .invoices import month_bounds
 
 
 def statement_text(statement: Statement) -> tuple[str, str]:
@@ -63,7 +71,7 @@ def statement_send(*, actor, customer, since, until, idempotency_key: str = "",
     says what was sent where). Once per key: a repeat sends nothing more and answers with the
     first send's event (created False). Accountants, service managers and
     administrators send; a customer without an address is refused by name."""
-    if not may_issue(actor):
+    if actor is not None and not may_issue(actor):  # None: the monthly run on its own
         raise PermissionDenied(_("Only accountants, service managers and administrators send "
                                  "statements."))
     address = (to or customer.email or "").strip()
@@ -94,3 +102,68 @@ def statement_send(*, actor, customer, since, until, idempotency_key: str = "",
                      data={"since": since.isoformat(), "until": until.isoformat(),
                            "to": address, "closing": str(statement.closing), "key": key})
     return statement, event, True
+
+
+@dataclass
+class MonthlySend:
+    """What a month's run of statements did: each customer with something to say once."""
+
+    period: str
+    sent: list = field(default_factory=list)       # customers mailed now
+    before: list = field(default_factory=list)     # mailed by an earlier run of the month
+    no_address: list = field(default_factory=list)  # to print: no e-mail address
+
+
+def monthly_key(period: str) -> str:
+    return f"month-{period}"
+
+
+def statement_customers(until) -> list[Customer]:
+    """Customers a statement up to ``until`` may concern: those with an invoice issued, or money
+    received without a job, by then."""
+    end = day_end(until)
+    ids = set(Invoice.objects.filter(customer__isnull=False, issued_at__lt=end)
+              .values_list("customer", flat=True))
+    ids |= set(Payment.objects.filter(sheet__isnull=True, received_at__lt=end)
+               .values_list("customer", flat=True))
+    return list(Customer.objects.filter(pk__in=ids).order_by("name", "pk"))
+
+
+def statements_month(period: str) -> tuple:
+    """The days of the month ``period`` (YYMM) a monthly run covers: to today at the latest; a
+    month not begun yet is refused by name."""
+    since, until = month_bounds(period)
+    today = local_today()
+    if since > today:
+        raise ValidationError({"period": [_("%(month)s has not begun: choose a month up to this "
+                                            "one.") % {"month": since.strftime("%Y-%m")}]})
+    return since, min(until, today)
+
+
+def statements_sent_for_month(period: str) -> int:
+    """How many customers the month's runs have mailed their statement."""
+    return Event.objects.filter(action=STATEMENT_SENT, data__key=monthly_key(period)).count()
+
+
+def statements_send_for_month(*, actor, period: str, on_progress=None) -> MonthlySend:
+    """Mail every customer whose statement for the month ``period`` (YYMM) has a movement or a
+    balance his statement — each once for the month (a second run sends to those the first did
+    not reach, e.g. an address added since); each in a transaction of its own. Customers without
+    an address are listed to print for. ``on_progress(done, total)`` after each customer."""
+    since, until = statements_month(period)
+    result = MonthlySend(period=period)
+    customers = statement_customers(until)
+    key = monthly_key(period)
+    for done, customer in enumerate(customers, start=1):
+        statement = customer_statement(customer, since=since, until=until)
+        if statement.rows or statement.opening or statement.closing:
+            if not customer.email:
+                result.no_address.append(customer)
+            else:
+                _statement, _event, created = statement_send(
+                    actor=actor, customer=customer, since=since, until=until,
+                    idempotency_key=key)
+                (result.sent if created else result.before).append(customer)
+        if on_progress is not None:
+            on_progress(done, len(customers))
+    return result

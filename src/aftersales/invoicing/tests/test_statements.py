@@ -6,13 +6,16 @@ the Excel, the API; a wrong period refused by name; who may read it."""
 
 from datetime import date, timedelta
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 from tests.test_api_schema import (  # noqa: F401
@@ -25,12 +28,20 @@ from tests.test_api_schema import (  # noqa: F401
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.exceptions import PermissionDenied
+from aftersales.customers.tests.factories import CustomerFactory
 
 from ..models import Invoice
 from ..selectors import customer_on_account, invoice_balances
-from ..services import statement_send
+from ..services import (
+    credit_note_issue,
+    statement_send,
+    statements_month,
+    statements_send_for_month,
+    statements_sent_for_month,
+)
 from ..statements import customer_statement, statements_sent
-from .factories import autumn_of
+from ..tasks import send_monthly_statements
+from .factories import autumn_of, invoice_make
 
 pytestmark = [pytest.mark.django_db]
 D = Decimal
@@ -244,7 +255,7 @@ def test_the_page_and_the_api_send_it(history, customer, books, client, mailoutb
     client.force_login(books)
     url = reverse("invoicing:statement", args=[customer.pk])
     page = client.get(url, {"since": "2026-11-01", "until": "2026-11-30"}).content.decode()
-    assert 'name="to" value="caiwu@haiyan.example"' in page
+    assert 'type="email" name="to" size="30" value="caiwu@haiyan.example"' in page
     key = page.split('name="key" value="')[1].split('"')[0]
     post = {"since": "2026-11-01", "until": "2026-11-30", "to": "zhang@haiyan.example",
             "key": key}
@@ -285,3 +296,84 @@ def test_the_statement_endpoints_answer_as_their_schema_says(in_process, demo, r
                                          ("/api/v1/customer-statements/",))
     assert ran == 2
     assert not failures, disagreements_text(failures)
+
+
+@pytest.mark.usefixtures("english")
+def test_the_months_run_mails_each_customer_once_and_lists_those_to_print_for(
+        history, customer, books, mailoutbox, django_capture_on_commit_callbacks, clock_at):
+    customer.email = "caiwu@haiyan.example"
+    customer.save(update_fields=["email"])
+    quiet = CustomerFactory(name="没有往来", email="quiet@example.com")  # nothing to say
+    no_address = CustomerFactory(name="王建国")
+    invoice_make(no_address, "99.00", at=timezone.now() - timedelta(days=20))
+    clock_at(9, 0, day=date(2026, 9, 1))  # settled long before November
+    credit_note_issue(actor=books, customer=quiet, invoice=invoice_make(quiet, "0.01"),
+                      amount=D("0.01"), reason="抹零")
+    clock_at(9, 0, day=date(2026, 12, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = statements_send_for_month(actor=None, period="2611")
+    assert ([c.name for c in first.sent], first.before, [c.name for c in first.no_address]) == (
+        ["海燕物业"], [], ["王建国"])
+    [mail] = mailoutbox
+    assert mail.to == ["caiwu@haiyan.example"] and "2026-11-01 – 2026-11-30" in mail.subject
+    # again, with an address added since: only he is mailed now
+    no_address.email = "wang@example.com"
+    no_address.save(update_fields=["email"])
+    seen = []
+    with django_capture_on_commit_callbacks(execute=True):
+        second = statements_send_for_month(actor=books, period="2611",
+                                           on_progress=lambda done, total: seen.append(done))
+    assert ([c.name for c in second.sent], [c.name for c in second.before]) == (
+        ["王建国"], ["海燕物业"])
+    assert [m.to for m in mailoutbox] == [["caiwu@haiyan.example"], ["wang@example.com"]]
+    assert seen == [1, 2, 3] and statements_sent_for_month("2611") == 2
+    # this month runs to today; next month has not begun
+    assert statements_month("2612") == (date(2026, 12, 1), date(2026, 12, 1))
+    assert _refused(lambda: statements_month("2701")) == {
+        "period": ["2027-01 has not begun: choose a month up to this one."]}
+
+
+def test_the_page_starts_the_months_run_in_the_background(history, customer, books, client,
+                                                          mailoutbox,
+                                                          django_capture_on_commit_callbacks):
+    client.force_login(books)
+    page = client.get(reverse("invoicing:receivables")).content.decode()
+    assert 'name="period" value="2026-11"' in page and "2026-11：目前已发送 0 份。" in page
+    response = client.post(reverse("invoicing:statements_monthly"), {"period": "2026-11"},
+                           follow=True)
+    assert "正在向每位有电子邮箱的客户发送 2026-11 的对账单" in response.content.decode()
+    [task] = DBTaskResult.objects.filter(task_path__endswith="send_monthly_statements")
+    assert (task.args_kwargs["args"], task.args_kwargs["kwargs"]) == (
+        ["2611"], {"actor_id": books.pk})
+    customer.email = "caiwu@haiyan.example"
+    customer.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):  # what the worker will run
+        assert send_monthly_statements.call(*task.args_kwargs["args"],
+                                            **task.args_kwargs["kwargs"]) == {
+            "period": "2611", "sent": 1, "before": 0, "no_address": []}
+    assert [m.to for m in mailoutbox] == [["caiwu@haiyan.example"]]
+    assert "2026-11：目前已发送 1 份。" in client.get(
+        reverse("invoicing:receivables")).content.decode()
+    assert statements_sent(customer).get().actor == books
+    refused = client.post(reverse("invoicing:statements_monthly"), {"period": "2027-01"},
+                          follow=True)
+    assert "2027-01 尚未开始" in refused.content.decode()
+    assert DBTaskResult.objects.count() == 1
+    agent = UserFactory(role=Role.AGENT, service_centre=customer.service_centre)
+    client.force_login(agent)
+    assert "data-statements-monthly" not in client.get(
+        reverse("invoicing:receivables")).content.decode()
+    assert client.post(reverse("invoicing:statements_monthly"), {"period": "2026-11"}
+                       ).status_code == 403
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_the_command_runs_the_month(history, customer, mailoutbox,
+                                    django_capture_on_commit_callbacks):
+    customer.email = "caiwu@haiyan.example"
+    customer.save(update_fields=["email"])
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("statements_monthly", "2611", stdout=out)
+    assert "2611: 1 statement(s) sent, 0 sent before, 0 customer(s) without" in out.getvalue()
+    assert len(mailoutbox) == 1

@@ -25,12 +25,20 @@ from ..excel import (
     instalments_due_workbook,
     receivables_workbook,
 )
-from ..forms import DUE_WITHIN_DAYS, InstalmentsDueForm, PreferenceForm, month_input, month_value
+from ..forms import (
+    DUE_WITHIN_DAYS,
+    InstalmentsDueForm,
+    PreferenceForm,
+    month_input,
+    month_value,
+    statement_default_since,
+)
 from ..models import CreditNote, Invoice
 from ..permissions import (
     accounting_required,
     customer_for_books,
     invoicing_required,
+    may_issue,
     sees_customer_pages,
 )
 from ..selectors import (
@@ -41,7 +49,7 @@ from ..selectors import (
     receivables,
     receivables_totals,
 )
-from ..services import invoicing_preference_set, month_bounds
+from ..services import invoicing_preference_set, month_bounds, statements_sent_for_month
 
 
 def _as_of(request) -> date:
@@ -86,7 +94,16 @@ def receivables_page(request):
         "bucket": request.GET.get("bucket", ""), "open": request.GET.get("open", "1"),
         "centres": ServiceCentre.objects.order_by("name"),
         "customer_pages": sees_customer_pages(request.user),
+        **_statements_card(request),
     })
+
+
+def _statements_card(request) -> dict:
+    """The month's statements: which month (last month unless asked), how many were sent."""
+    period = month_value(request.GET.get("month"),
+                         default=statement_default_since(local_today()))
+    return {"statements_month": month_input(period), "may_issue": may_issue(request.user),
+            "statements_sent": statements_sent_for_month(period)}
 
 
 @require_GET

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.core.dates import local_today
 from aftersales.core.excel import xlsx_response
 from aftersales.core.forms import error_text
-from aftersales.core.views import page_query, service_value
+from aftersales.core.tasks import enqueue
+from aftersales.core.views import page_query, service_run, service_value
 
 from ..excel import statement_book
-from ..forms import StatementForm
+from ..forms import StatementForm, month_input, month_value, statement_default_since
 from ..issuers import company
 from ..permissions import (
     accounting_required,
@@ -26,7 +28,7 @@ from ..permissions import (
     may_issue,
     sees_customer_pages,
 )
-from ..services import statement_send
+from ..services import statement_send, statements_month
 from ..statements import customer_statement, statement_file_name, statements_sent
 
 SENDS_SHOWN = 5
@@ -84,3 +86,21 @@ def statement_send_view(request, customer_pk: int):
                                     "%(to)s.") % sent)
     period = urlencode({"since": since.isoformat(), "until": until.isoformat()})
     return redirect(f"{back}?{period}")
+
+
+@require_POST
+@accounting_required
+def statements_monthly_view(request):
+    """Every customer his statement for a month, in the background (the task mails each once
+    for the month); back to the receivables, which count what was sent."""
+    period = month_value(request.POST.get("period"), default=statement_default_since(
+        local_today()))
+    back = f"{reverse('invoicing:receivables')}?{urlencode({'month': month_input(period)})}"
+    if not service_run(request, lambda: statements_month(period)):
+        return redirect(back)
+    enqueue("aftersales.invoicing.tasks.send_monthly_statements", period,
+            actor_id=request.user.pk)
+    messages.success(request, _("The statements for %(month)s are being sent to every customer "
+                                "with an e-mail address; each customer's statement page lists "
+                                "what was sent.") % {"month": month_input(period)})
+    return redirect(back)
