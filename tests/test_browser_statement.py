@@ -29,6 +29,8 @@ def test_the_accountant_reads_prints_and_mails_a_customers_statement(page, live_
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live_server, books.username)
     page.goto(f"{live_server.url}{reverse('invoicing:receivables')}?open=0")
+    expect(page.locator("[data-statements-sent]")).to_contain_text("2026-11：目前已发送 0 份。")
+    screenshot(page, "invoicing", "statement-receivables.png", full_page=False)
     page.locator(f"[data-customer='{customer.pk}'] [data-statement-link]").click()
 
     statement = page.locator("[data-statement]")
