@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from aftersales.core.dates import local_today
 
 from .choices import MAX_INSTALMENTS, CreditKind, InvoicingMode
+from .statements import customer_statement
 
 
 def month_value(value: str | None, default: date | None = None) -> str:
@@ -125,3 +126,16 @@ class StatementForm(forms.Form):
             self.add_error("since", _("A statement covers at most three years."))
         data["since"], data["until"] = since, until
         return data
+
+    def statement_for(self, customer):
+        """The customer's statement for the period asked, or None if the period is wrong."""
+        if not self.is_valid():
+            return None
+        return customer_statement(customer, since=self.cleaned_data["since"],
+                                  until=self.cleaned_data["until"])
+
+    def period_shown(self, statement) -> dict:
+        """The dates the period's inputs show: as typed, else the statement's."""
+        return {key: self.data.get(key) or (getattr(statement, key).isoformat()
+                                            if statement else "")
+                for key in ("since", "until")}

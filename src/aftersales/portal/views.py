@@ -31,7 +31,7 @@ from aftersales.invoicing.excel import statement_book
 from aftersales.invoicing.forms import StatementForm
 from aftersales.invoicing.models import Invoice
 from aftersales.invoicing.selectors import customer_on_account
-from aftersales.invoicing.statements import customer_statement, statement_file_name
+from aftersales.invoicing.statements import statement_file_name
 from aftersales.service import services as service_services
 from aftersales.service.choices import Status
 
@@ -321,10 +321,7 @@ def _statement(request):
     if customer is None:
         raise Http404
     form = StatementForm(request.GET)
-    if not form.is_valid():
-        return customer, form, None
-    return customer, form, customer_statement(customer, since=form.cleaned_data["since"],
-                                              until=form.cleaned_data["until"])
+    return customer, form, form.statement_for(customer)
 
 
 @never_cache
@@ -334,9 +331,7 @@ def statement(request):
     customer, form, found = _statement(request)
     return render(request, "portal/statement.html", {
         "customer": customer, "form": form, "statement": found,
-        "since": form.data.get("since") or (found.since.isoformat() if found else ""),
-        "until": form.data.get("until") or (found.until.isoformat() if found else ""),
-        "query": request.GET.urlencode(),
+        **form.period_shown(found), "query": request.GET.urlencode(),
     }, status=200 if found else 400)
 
 

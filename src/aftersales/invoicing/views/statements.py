@@ -29,7 +29,7 @@ from ..permissions import (
     sees_customer_pages,
 )
 from ..services import statement_send, statements_month
-from ..statements import customer_statement, statement_file_name, statements_sent
+from ..statements import statement_file_name, statements_sent
 
 SENDS_SHOWN = 5
 
@@ -37,10 +37,7 @@ SENDS_SHOWN = 5
 def _statement(request, customer_pk: int):
     customer = customer_for_books(customer_pk)
     form = StatementForm(request.GET)
-    if not form.is_valid():
-        return customer, form, None
-    return customer, form, customer_statement(customer, since=form.cleaned_data["since"],
-                                              until=form.cleaned_data["until"])
+    return customer, form, form.statement_for(customer)
 
 
 @require_GET
@@ -51,9 +48,7 @@ def statement_page(request, customer_pk: int):
         "customer": customer, "form": form, "statement": statement, "company": company(),
         "query": page_query(request), "may_issue": may_issue(request.user),
         "customer_pages": sees_customer_pages(request.user),
-        "since": form.data.get("since") or (statement.since.isoformat() if statement else ""),
-        "until": form.data.get("until") or (statement.until.isoformat() if statement else ""),
-        "sent": list(statements_sent(customer)[:SENDS_SHOWN]), "key": uuid.uuid4().hex,
+        **form.period_shown(statement), "sent": list(statements_sent(customer)[:SENDS_SHOWN]), "key": uuid.uuid4().hex,
     }, status=200 if statement else 400)
 
 
