@@ -90,8 +90,8 @@ def statement_send(*, actor, customer, since, until, idempotency_key: str = "",
         earlier = statements_sent(customer).filter(data__key=key).first() if key else None
         if earlier is not None:
             return customer_statement(customer, since=since, until=until), earlier, False
-        statement = customer_statement(customer, since=since, until=until)
-        with translation.override(message_language(customer)):
+        with translation.override(message_language(customer)):  # the rows' words too
+            statement = customer_statement(customer, since=since, until=until)
             subject, text = statement_text(statement)
             content = workbook_bytes(statement_book(statement))
         mail_send_after_commit(address, subject, text,

@@ -220,6 +220,7 @@ def test_it_is_mailed_to_the_customer_in_his_language_once_per_key(
     name, rows = _attachment(message)
     assert name == f"statement-{customer.pk}-2026-11-01-2026-11-30.xlsx"
     assert rows[4][2:] == ["Opening balance", None, None, 80]
+    assert rows[7][2] == "Payment received (Bank transfer)"  # the rows in his language too
     assert rows[12][2:] == ["Closing balance", 500, 780, -200]
     assert (sent.action, sent.actor, sent.data["to"], sent.data["closing"]) == (
         "statement_sent", books, "caiwu@haiyan.example", "-200.00")
