@@ -94,19 +94,20 @@ def autumn_of(customer, *, books, clock_at) -> dict:
     clock_at(9, 0, day=date(2026, 11, 5))
     deposit, _ = customer_payment_record(
         actor=books, customer=customer, amount="500.00", method="transfer",
-        idempotency_key="transfer", allocations=[(october, "80.00"), (november, "200.00")])
+        idempotency_key=f"transfer-{customer.pk}",
+        allocations=[(october, "80.00"), (november, "200.00")])
     clock_at(9, 0, day=date(2026, 11, 10))
     credit = credit_note_issue(actor=books, customer=customer, invoice=november,
                                amount=Decimal("30.00"), reason="上门迟到")
     clock_at(9, 0, day=date(2026, 11, 12))
     unbilled = sheet_make(customer, "150.00")
     drawn, _ = sheet_pay_from_account(actor=books, payment=deposit, sheet=unbilled,
-                                      amount="150.00", idempotency_key="draw")
+                                      amount="150.00", idempotency_key=f"draw-{customer.pk}")
     clock_at(9, 0, day=date(2026, 11, 13))
     taken_back = payment_draw_reverse(actor=books, payment=drawn, reason="付错了工单")
     clock_at(9, 0, day=date(2026, 11, 16))
     refund, _ = deposit_refund(actor=books, payment=deposit, amount="50.00", reason="客户要求",
-                               idempotency_key="refund")
+                               idempotency_key=f"refund-{customer.pk}")
     clock_at(9, 0, day=date(2026, 12, 1))
     return {"october": october, "november": november, "on_site": on_site, "deposit": deposit,
             "credit": credit, "drawn": drawn, "taken_back": taken_back, "refund": refund,
