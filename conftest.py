@@ -5,6 +5,7 @@ except under CI=true, where a missing service fails the run.
 """
 
 import email
+import json
 import os
 import re
 import shutil
@@ -270,3 +271,27 @@ def smtp_server(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+class SmsOutbox:
+    """The texts the file SMS backend wrote (what an SMS gateway would have been sent)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @property
+    def messages(self) -> list[dict]:
+        path = self.folder / "outbox.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                if line]
+
+
+@pytest.fixture
+def sms_outbox(settings, tmp_path) -> SmsOutbox:
+    """Texts go to a folder of this test's own through the file SMS backend; yields its outbox
+    (``messages``: each a dict with ``to`` and ``text``). Texts go after commit, as mail does."""
+    settings.SMS_BACKEND = "aftersales.core.sms.FileSmsBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    return SmsOutbox(tmp_path / "sms")

@@ -1,6 +1,6 @@
 """A customer's statement of account (对账单) in Debian's chromium: the accountant finds the
 customer on the receivables, opens his statement (from the first of last month to today by
-default), reads the opening balance, each movement with the balance after it and what the
+default) — and reminds another who owes to pay, by a text —, reads the opening balance, each movement with the balance after it and what the
 customer has in credit, prints it (only the document on paper), mails it to the customer (a
 real SMTP server receives it with the Excel attached), and asks for a period that ends before it
 starts — refused by name. The customer reads his own on his phone in the portal.
@@ -8,28 +8,41 @@ starts — refused by name. The customer reads his own on his phone in the porta
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-statement*.png)."""
 
+from datetime import timedelta
+
 import pytest
 from conftest import PHONE_VIEWPORT, login, login_as, screenshot
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.invoicing.tests.factories import accountant, autumn_of
+from aftersales.invoicing.tests.factories import accountant, autumn_of, invoice_make
 from aftersales.portal.tests.helpers import portal_user_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_accountant_reads_prints_and_mails_a_customers_statement(page, live_server,
-                                                                     clock_at, smtp_server):
+                                                                     clock_at, smtp_server,
+                                                                     sms_outbox):
     books = accountant()
     customer = CustomerFactory(name="海燕物业", email="caiwu@haiyan.example")
     history = autumn_of(customer, books=books, clock_at=clock_at)
+    owing = CustomerFactory(name="王建国", phone="13912345678")
+    invoice_make(owing, "260.00", at=timezone.now() - timedelta(days=40))
 
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live_server, books.username)
     page.goto(f"{live_server.url}{reverse('invoicing:receivables')}?open=0")
     expect(page.locator("[data-statements-sent]")).to_contain_text("2026-11：目前已发送 0 份。")
+    # a customer who owes is reminded to pay by a text, once today
+    page.locator(f"[data-remind='{owing.pk}'] button").click()
+    expect(page.locator(".messages")).to_contain_text("已提醒 王建国 付款 ¥260.00（13912345678）。")
+    expect(page.locator(f"[data-customer='{owing.pk}'] [data-reminded]")).to_have_text(
+        "已于 12-01 催款")
+    [text] = sms_outbox.messages
+    assert text["to"] == "13912345678" and "尚有 ¥260.00 未付" in text["text"]
     screenshot(page, "invoicing", "statement-receivables.png", full_page=False)
     page.locator(f"[data-customer='{customer.pk}'] [data-statement-link]").click()
 

@@ -4,8 +4,9 @@ month to today): the opening balance, every invoice, credit, payment and refund 
 with the balance after it, and the closing balance (a positive balance is what the customer
 owes, a negative one what he has in credit). Desk staff and the back office read it.
 ``customer-statements/{customer id}/send/``: POST mails it to the customer (REQUIRES an
-``Idempotency-Key``; accountants, service managers and administrators) — docs/invoicing.md,
-"Statements of account"."""
+``Idempotency-Key``; accountants, service managers and administrators). ``payment-reminders/``:
+POST reminds a customer to pay what fell due (a text, else an e-mail; once a day) —
+docs/invoicing.md, "Statements of account", "Payment reminders"."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,10 +22,10 @@ from aftersales.core.views import may_open
 from aftersales.customers.models import Customer
 from aftersales.invoicing.forms import StatementForm
 from aftersales.invoicing.models.base import READ_ROLES
-from aftersales.invoicing.services import statement_send
+from aftersales.invoicing.services import payment_reminder_send, statement_send
 from aftersales.invoicing.statements import KINDS, customer_statement
 
-from .idempotency import key_required
+from .idempotency import idempotent, key_required
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -126,6 +127,44 @@ class CustomerStatementViewSet(viewsets.GenericViewSet):
         return response
 
 
+class ReminderInputSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(min_value=1)
+
+
+class ReminderSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="object_id")
+    at = serializers.DateTimeField()
+    channel = serializers.ChoiceField(choices=["sms", "email"], source="data.channel")
+    to = serializers.CharField(source="data.to")
+    amount = serializers.DecimalField(**MONEY, source="data.amount",
+                                      help_text="What fell due by the day and is not paid.")
+    invoices = serializers.ListField(child=serializers.CharField(), source="data.invoices")
+
+
+class PaymentReminderViewSet(viewsets.GenericViewSet):
+    serializer_class = ReminderSerializer
+    queryset = Customer.objects.none()
+
+    @extend_schema(request=ReminderInputSerializer,
+                   responses={201: ReminderSerializer, 200: ReminderSerializer},
+                   summary="Remind a customer to pay what fell due",
+                   description="A text to his mobile, else an e-mail, in his language, after "
+                               "the commit. Once a day: the same day again answers the first "
+                               "reminder (200) and sends nothing. Nothing due, or no mobile and "
+                               "no e-mail → 400 under ``customer``. Accountants, service "
+                               "managers and administrators remind.")
+    @idempotent
+    def create(self, request):
+        data = ReminderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = Customer.objects.filter(pk=data.validated_data["customer"]).first()
+        if customer is None:
+            raise ValidationError({"customer": [_("No such customer.")]})
+        event, created = payment_reminder_send(actor=request.user, customer=customer)
+        return Response(ReminderSerializer(event).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
 def _asked(request, pk, period) -> tuple:
     """The customer and the period an API call asks for: 403 to any but the desk and the back
     office, 404 for no customer, 400 for a wrong period."""
@@ -140,4 +179,5 @@ def _asked(request, pk, period) -> tuple:
     return customer, form.cleaned_data["since"], form.cleaned_data["until"]
 
 
-ROUTES: list = [("customer-statements", CustomerStatementViewSet, "customer-statement")]
+ROUTES: list = [("customer-statements", CustomerStatementViewSet, "customer-statement"),
+                ("payment-reminders", PaymentReminderViewSet, "payment-reminder")]

@@ -483,3 +483,20 @@ def invoices_open_for(customer) -> list[InvoiceBalance]:
         balance.due_on = (next_open.instalment.due_on if next_open
                           else timezone.localtime(balance.invoice.issued_at).date())
     return sorted(balances, key=lambda b: (b.due_on, b.invoice.issued_at, b.invoice.pk))
+
+
+def invoices_due_now(customer) -> list[tuple[InvoiceBalance, Decimal]]:
+    """What the customer should have paid by today, invoice by invoice (the oldest due first):
+    of an invoice paid in instalments, its open instalments due by today; of any other, all that
+    is open (it fell due when it was issued) — what a payment reminder asks for."""
+    today = local_today()
+    due = []
+    for balance in invoices_open_for(customer):
+        if balance.plan is None:
+            amount = balance.outstanding
+        else:
+            amount = sum((s.open for s in balance.plan.instalments
+                          if s.open > 0 and s.instalment.due_on <= today), ZERO)
+        if amount > 0:
+            due.append((balance, amount))
+    return due

@@ -41,6 +41,7 @@ from .selectors import day_end, sheets_payable_from_account
 ZERO = Decimal("0.00")
 KINDS = ("invoice", "credit", "received", "drawn", "refund")
 STATEMENT_SENT = "statement_sent"  # the event on a customer sent his statement
+PAYMENT_REMINDED = "payment_reminded"  # the event on a customer reminded to pay
 
 
 @dataclass
@@ -166,8 +167,28 @@ def statement_file_name(statement: Statement) -> str:
             f"-{statement.until.isoformat()}.xlsx")
 
 
+def _customer_events(customer, action: str):
+    return (Event.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
+                                 object_id=customer.pk, action=action)
+            .select_related("actor").order_by("-at", "-id"))
+
+
 def statements_sent(customer):
     """The events of the statements sent to ``customer``, the latest first."""
-    return (Event.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
-                                 object_id=customer.pk, action=STATEMENT_SENT)
-            .select_related("actor").order_by("-at", "-id"))
+    return _customer_events(customer, STATEMENT_SENT)
+
+
+def payment_reminders(customer):
+    """The events of the payment reminders sent to ``customer``, the latest first."""
+    return _customer_events(customer, PAYMENT_REMINDED)
+
+
+def last_reminders(customer_ids) -> dict:
+    """When each of these customers was last reminded to pay: customer id → event (one read)."""
+    events = (Event.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
+                                   object_id__in=list(customer_ids), action=PAYMENT_REMINDED)
+              .order_by("object_id", "-at", "-id"))
+    last = {}
+    for event in events:
+        last.setdefault(event.object_id, event)
+    return last

@@ -43,6 +43,8 @@ urlpatterns = [
          name="statement_excel"),
     path("customers/<int:customer_pk>/statement/send/", statements.statement_send_view,
          name="statement_send"),
+    path("customers/<int:customer_pk>/remind/", statements.payment_reminder_view,
+         name="payment_reminder"),
     path("customers/<int:customer_pk>/preference/", reports.preference_set,
          name="preference_set"),
 ]

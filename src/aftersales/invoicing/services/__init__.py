@@ -26,6 +26,7 @@ from .invoices import (
     order_invoice_of,
 )
 from .payments import dealer_refund_record, invoice_payment_record, sheet_payment_within_invoice
+from .reminders import payment_reminder_send
 from .returns import return_note_issue, return_note_receive
 from .schedules import (
     instalments_overdue_notify,
@@ -48,7 +49,7 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "invoiceable_contracts", "invoiceable_orders", "invoiceable_sheets",
            "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
            "last_period", "month_bounds", "order_invoice_issue", "order_invoice_of",
-           "order_return_credit",
+           "order_return_credit", "payment_reminder_send",
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
            "return_note_issue", "return_note_receive", "sheet_pay_from_account",
            "sheet_payment_within_invoice", "statement_send", "statements_month",

@@ -50,6 +50,7 @@ from ..selectors import (
     receivables_totals,
 )
 from ..services import invoicing_preference_set, month_bounds, statements_sent_for_month
+from ..statements import last_reminders
 
 
 def _as_of(request) -> date:
@@ -87,6 +88,9 @@ def _receivables(request):
 def receivables_page(request):
     rows, as_of = _receivables(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    reminded = last_reminders(row.customer.pk for row in page.object_list)
+    for row in page.object_list:
+        row.reminded = reminded.get(row.customer.pk)
     return render(request, "invoicing/receivables.html", {
         "page": page, "query": page_query(request), "totals": receivables_totals(rows),
         "buckets": [(key, label) for key, label, *_ in AGEING_BUCKETS], "as_of": as_of,

@@ -1,5 +1,7 @@
 """A customer's statement of account (对账单): the page, which prints as the document for the
-customer to check and sign, and its Excel (docs/invoicing.md, "Statements of account")."""
+customer to check and sign, its Excel, mailing it (one customer, or every customer for a month);
+and reminding a customer to pay (docs/invoicing.md, "Statements of account", "Payment
+reminders")."""
 
 import uuid
 from urllib.parse import urlencode
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +19,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.excel import xlsx_response
 from aftersales.core.forms import error_text
 from aftersales.core.tasks import enqueue
-from aftersales.core.views import page_query, service_run, service_value
+from aftersales.core.views import page_query, safe_next, service_run, service_value
 
 from ..excel import statement_book
 from ..forms import StatementForm, month_input, month_value, statement_default_since
@@ -28,7 +31,7 @@ from ..permissions import (
     may_issue,
     sees_customer_pages,
 )
-from ..services import statement_send, statements_month
+from ..services import payment_reminder_send, statement_send, statements_month
 from ..statements import statement_file_name, statements_sent
 
 SENDS_SHOWN = 5
@@ -99,3 +102,25 @@ def statements_monthly_view(request):
                                 "with an e-mail address; each customer's statement page lists "
                                 "what was sent.") % {"month": month_input(period)})
     return redirect(back)
+
+
+@require_POST
+@accounting_required
+def payment_reminder_view(request, customer_pk: int):
+    """Remind the customer of what fell due (a text, else an e-mail); back where it was asked."""
+    customer = customer_for_books(customer_pk)
+    done, result = service_value(request, lambda: payment_reminder_send(actor=request.user,
+                                                                        customer=customer))
+    if done:
+        event, created = result
+        values = {"customer": customer.name, "to": event.data["to"],
+                  "amount": event.data["amount"],
+                  "time": timezone.localtime(event.at).strftime("%H:%M")}
+        if created:
+            messages.success(request, _("%(customer)s is reminded to pay ¥%(amount)s (%(to)s).")
+                             % values)
+        else:
+            messages.info(request, _("%(customer)s was reminded today already, at %(time)s "
+                                     "(%(to)s).") % values)
+    return redirect(safe_next(request, request.POST.get("next"))
+                    or reverse("invoicing:receivables"))
