@@ -8,7 +8,7 @@ starts — refused by name. The customer reads his own on his phone in the porta
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-statement*.png)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from conftest import PHONE_VIEWPORT, login, login_as, screenshot
@@ -16,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
 from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.invoicing.services import payment_reminder_send, statement_send
 from aftersales.invoicing.tests.factories import accountant, autumn_of, invoice_make
 from aftersales.portal.tests.helpers import portal_user_for
 
@@ -105,3 +108,25 @@ def test_the_customer_reads_his_statement_on_his_phone(page, live_server, clock_
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_VIEWPORT["width"] + 1, f"{width}px wide at 390px"
     screenshot(page, "invoicing", "statement-portal.png")
+
+
+def test_the_customers_page_says_what_was_sent(page, live_server, clock_at, sms_outbox):
+    books = accountant()
+    customer = CustomerFactory(name="海燕物业", email="caiwu@haiyan.example")
+    autumn_of(customer, books=books, clock_at=clock_at)
+    invoice_make(customer, "260.00")
+    payment_reminder_send(actor=books, customer=customer)
+    statement_send(actor=books, customer=customer, since=date(2026, 11, 1),
+                   until=date(2026, 11, 30))
+    manager = UserFactory(username="manager-li", role=Role.MANAGER,
+                          service_centre=customer.service_centre)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server, manager.username)
+    page.goto(f"{live_server.url}{reverse('customers:detail', args=[customer.pk])}")
+    panel = page.locator("[data-invoicing-panel]")
+    expect(panel.locator("[data-customer-contacted]")).to_have_text(
+        "已于 2026-12-01 催款 ¥60.00。 2026-11-01 – 2026-11-30 的对账单已于 2026-12-01 发送。")
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "invoicing", "statement-customer-panel.png", full_page=False)
+    panel.locator("[data-statement-link]").click()
+    expect(page.locator("[data-statement]")).to_contain_text("对账单")

@@ -48,6 +48,7 @@ from .services.allocations import REFUND_PREFIX
 from .services.credits import PREFIX as CREDIT_PREFIX
 from .services.invoices import INVOICED_ORDER_STATUSES
 from .services.returns import PREFIX as RETURN_PREFIX
+from .statements import payment_reminders, statements_sent
 
 RECENT_INVOICES = 5
 
@@ -68,6 +69,8 @@ def customer_balance_panel(http_request, customer) -> dict | None:
                  in zip(AGEING_BUCKETS, balance.bucket_list, strict=True)],
         "invoices": list(Invoice.objects.restrict(user).filter(customer=customer)
                          .order_by("-issued_at", "-id")[:RECENT_INVOICES]),
+        "reminded": payment_reminders(customer).first(),
+        "statement_sent": statements_sent(customer).first(),
         "mode": mode, "mode_label": dict(InvoicingMode.choices)[mode],
         "note": preference.note if preference else "", "modes": InvoicingMode.choices,
         "may_issue": may_issue(user), "request": http_request,

@@ -500,3 +500,11 @@ def invoices_due_now(customer) -> list[tuple[InvoiceBalance, Decimal]]:
         if amount > 0:
             due.append((balance, amount))
     return due
+
+
+def customer_credit(customer) -> Decimal:
+    """What the customer has with us that may pay what he owes: his money on account and what
+    his invoices owe him back (paid, then credited)."""
+    owed_back = sum((b.owed_back for b in invoice_balances(Invoice.objects.filter(
+        customer=customer))), ZERO)
+    return customer_on_account(customer) + owed_back

@@ -3,7 +3,7 @@ invoice, only the instalments due on one paid in instalments — by a text to th
 mobile, else by e-mail, in his language; once a day; nothing due or no way to reach him refused
 by name, nothing sent; who may remind; the receivables page and the API."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,13 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.customers.tests.factories import CustomerFactory
 
 from ..selectors import invoices_due_now
-from ..services import invoice_payment_record, payment_reminder_send, payment_schedule_set
+from ..services import (
+    customer_payment_record,
+    invoice_payment_record,
+    payment_reminder_send,
+    payment_schedule_set,
+    statement_send,
+)
 from ..statements import payment_reminders
 from .conftest import BOOKS_DAY
 from .factories import invoice_make
@@ -128,4 +134,39 @@ def test_the_receivables_page_and_the_api_remind(owing, customer, books, client,
                     format="json").status_code == 403
     client.force_login(agent)
     assert f'data-remind="{customer.pk}"' not in client.get(url).content.decode()
+    assert len(sms_outbox.messages) == 1
+
+
+def test_the_customers_page_says_when_he_was_reminded_and_sent_his_statement(
+        owing, customer, books, client, sms_outbox):
+    customer.email = "cw@haiyan.example"
+    customer.save(update_fields=["email"])
+    payment_reminder_send(actor=books, customer=customer)
+    statement_send(actor=books, customer=customer, since=date(2026, 11, 1),
+                   until=date(2026, 11, 15))
+    manager = UserFactory(role=Role.MANAGER, service_centre=customer.service_centre)
+    client.force_login(manager)
+    page = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    said = page.split("data-customer-contacted>")[1].split("</p>")[0]
+    assert "已于 2026-11-16 催款 ¥600.00。" in said
+    assert "2026-11-01 – 2026-11-15 的对账单已于 2026-11-16 发送。" in said
+    assert f'href="{reverse("invoicing:statement", args=[customer.pk])}" data-statement-link' in page
+
+
+@pytest.mark.usefixtures("english")
+def test_what_he_has_with_us_is_taken_off_and_may_cover_it(owing, customer, books, sms_outbox,
+                                                           django_capture_on_commit_callbacks):
+    customer_payment_record(actor=books, customer=customer, amount="450.00", method="transfer",
+                            idempotency_key="deposit")  # on account, not applied yet
+    with django_capture_on_commit_callbacks(execute=True):
+        event, _created = payment_reminder_send(actor=books, customer=customer)
+    assert event.data["amount"] == "150.00"  # ¥600 fell due, ¥450 on account
+    assert "尚有 ¥150.00 未付" in sms_outbox.messages[0]["text"]  # his language: the company's
+    other = CustomerFactory(name="王建国")
+    invoice_make(other, "100.00")
+    customer_payment_record(actor=books, customer=other, amount="100.00", method="transfer",
+                            idempotency_key="other")
+    assert _refused(lambda: payment_reminder_send(actor=books, customer=other)) == {
+        "customer": ["王建国 has ¥100.00 with us (money on account, invoices owing him back), "
+                     "which covers the ¥100.00 due: apply it to his invoices instead."]}
     assert len(sms_outbox.messages) == 1
