@@ -1,15 +1,16 @@
 """A statement mailed from two places at the same moment with the same key (a double click, a
-retried call; the month's run started twice) goes out once: real threads, SQLite and
-PostgreSQL — the customer's row lock decides, and the mail follows the one commit."""
+retried call; the month's run started twice), or a customer reminded to pay by two accountants
+at once, is told once: real threads, SQLite and PostgreSQL — the customer's row lock decides,
+and the mail or text follows the one commit."""
 
 import pytest
 
 from aftersales.core.tests.concurrency import at_once
 from aftersales.customers.tests.factories import CustomerFactory
 
-from ..services import statement_send, statements_send_for_month
-from ..statements import statements_sent
-from .factories import accountant, autumn_of
+from ..services import payment_reminder_send, statement_send, statements_send_for_month
+from ..statements import payment_reminders, statements_sent
+from .factories import accountant, autumn_of, invoice_make
 from .test_statements import NOVEMBER
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
@@ -37,3 +38,13 @@ def test_the_months_run_started_twice_mails_each_customer_once(clock_at, mailout
     assert sum(len(run.sent) for run in runs) == 3  # each by one run, the other saw it sent
     assert sum(len(run.before) for run in runs) == 3
     assert sorted(m.to[0] for m in mailoutbox) == sorted(c.email for c in customers)
+
+
+def test_two_accountants_reminding_at_once_send_one_reminder(clock_at, sms_outbox):
+    books = accountant()
+    customer = CustomerFactory(name="王建国", phone="13912345678")
+    invoice_make(customer, "260.00")
+    results = at_once(lambda i: payment_reminder_send(actor=books, customer=customer)[1],
+                      WORKERS)
+    assert sorted(results) == [False] * (WORKERS - 1) + [True]
+    assert payment_reminders(customer).count() == 1 and len(sms_outbox.messages) == 1
