@@ -40,9 +40,10 @@ def reminder_text(customer, due, total) -> tuple[str, str]:
 
 def payment_reminder_send(*, actor, customer) -> tuple[Event, bool]:
     """Remind ``customer`` of what he should have paid by today, less what he has with us: a
-    text to his mobile, else an e-mail, after the commit; an event on him. Once a day: a second reminder the same day sends
-    nothing and answers with the first (created False). Nothing due, or no mobile and no e-mail
-    address, is refused by name; accountants, service managers and administrators remind."""
+    text to his mobile, else an e-mail, after the commit; an event on him. Once a day: a second
+    reminder the same day sends nothing and answers with the first (created False). Nothing
+    due, what he has with us covering it, or no mobile and no e-mail address is refused by
+    name; accountants, service managers and administrators remind."""
     if not may_issue(actor):
         raise PermissionDenied(_("Only accountants, service managers and administrators remind "
                                  "customers to pay."))
