@@ -167,10 +167,16 @@ def statement_file_name(statement: Statement) -> str:
             f"-{statement.until.isoformat()}.xlsx")
 
 
-def _customer_events(customer, action: str):
+def customers_events(action: str):
+    """The events of one action on customers (by the (content type, object) index), the latest
+    first."""
     return (Event.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
-                                 object_id=customer.pk, action=action)
+                                 action=action)
             .select_related("actor").order_by("-at", "-id"))
+
+
+def _customer_events(customer, action: str):
+    return customers_events(action).filter(object_id=customer.pk)
 
 
 def statements_sent(customer):
@@ -185,8 +191,7 @@ def payment_reminders(customer):
 
 def last_reminders(customer_ids) -> dict:
     """When each of these customers was last reminded to pay: customer id → event (one read)."""
-    events = (Event.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
-                                   object_id__in=list(customer_ids), action=PAYMENT_REMINDED)
+    events = (customers_events(PAYMENT_REMINDED).filter(object_id__in=list(customer_ids))
               .order_by("object_id", "-at", "-id"))
     last = {}
     for event in events:

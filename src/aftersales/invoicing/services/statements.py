@@ -30,6 +30,7 @@ from ..statements import (
     STATEMENT_SENT,
     Statement,
     customer_statement,
+    customers_events,
     statement_file_name,
     statements_sent,
 )
@@ -65,12 +66,15 @@ def statement_text(statement: Statement) -> tuple[str, str]:
 
 
 def statement_send(*, actor, customer, since, until, idempotency_key: str = "",
-                   to: str = "") -> tuple[Statement, Event, bool]:
+                   to: str = "", statement: Statement | None = None
+                   ) -> tuple[Statement, Event, bool]:
     """Mail ``customer`` his statement for ``since`` … ``until`` (to ``to``, else his e-mail
     address), in his language with the Excel attached, after the commit; an event on him (which
     says what was sent where). Once per key: a repeat sends nothing more and answers with the
-    first send's event (created False). Accountants, service managers and
-    administrators send; a customer without an address is refused by name."""
+    first send's event (created False). ``statement``: that period's, already read in his
+    language (the month's run reads it to see whether there is anything to say). Accountants,
+    service managers and administrators send; a customer without an address is refused by
+    name."""
     if actor is not None and not may_issue(actor):  # None: the monthly run on its own
         raise PermissionDenied(_("Only accountants, service managers and administrators send "
                                  "statements."))
@@ -89,18 +93,20 @@ def statement_send(*, actor, customer, since, until, idempotency_key: str = "",
         key = (idempotency_key or "").strip()[:100]
         earlier = statements_sent(customer).filter(data__key=key).first() if key else None
         if earlier is not None:
-            return customer_statement(customer, since=since, until=until), earlier, False
+            return (statement or customer_statement(customer, since=since, until=until),
+                    earlier, False)
         with translation.override(message_language(customer)):  # the rows' words too
-            statement = customer_statement(customer, since=since, until=until)
+            statement = statement or customer_statement(customer, since=since, until=until)
             subject, text = statement_text(statement)
             content = workbook_bytes(statement_book(statement))
         mail_send_after_commit(address, subject, text,
                                attachments=((statement_file_name(statement), content,
                                              CONTENT_TYPE),))
-        event = event_append(subject=customer, action=STATEMENT_SENT, actor=actor,
-                     note=f"{since.isoformat()} – {until.isoformat()} · {address}",
-                     data={"since": since.isoformat(), "until": until.isoformat(),
-                           "to": address, "closing": str(statement.closing), "key": key})
+        event = event_append(
+            subject=customer, action=STATEMENT_SENT, actor=actor,
+            note=f"{since.isoformat()} – {until.isoformat()} · {address}",
+            data={"since": since.isoformat(), "until": until.isoformat(), "to": address,
+                  "closing": str(statement.closing), "key": key})
     return statement, event, True
 
 
@@ -142,7 +148,7 @@ def statements_month(period: str) -> tuple:
 
 def statements_sent_for_month(period: str) -> int:
     """How many customers the month's runs have mailed their statement."""
-    return Event.objects.filter(action=STATEMENT_SENT, data__key=monthly_key(period)).count()
+    return customers_events(STATEMENT_SENT).filter(data__key=monthly_key(period)).count()
 
 
 def statements_send_for_month(*, actor, period: str, on_progress=None) -> MonthlySend:
@@ -155,15 +161,26 @@ def statements_send_for_month(*, actor, period: str, on_progress=None) -> Monthl
     customers = statement_customers(until)
     key = monthly_key(period)
     for done, customer in enumerate(customers, start=1):
-        statement = customer_statement(customer, since=since, until=until)
-        if statement.rows or statement.opening or statement.closing:
-            if not customer.email:
-                result.no_address.append(customer)
-            else:
-                _statement, _event, created = statement_send(
-                    actor=actor, customer=customer, since=since, until=until,
-                    idempotency_key=key)
-                (result.sent if created else result.before).append(customer)
+        _monthly_send_one(actor, customer, since, until, key, result)
         if on_progress is not None:
             on_progress(done, len(customers))
     return result
+
+
+def _monthly_send_one(actor, customer, since, until, key, result: MonthlySend) -> None:
+    """One customer of the month's run: nothing read again for one mailed already; his
+    statement read once, in his language, and sent if it has anything to say."""
+    if statements_sent(customer).filter(data__key=key).exists():
+        result.before.append(customer)
+        return
+    with translation.override(message_language(customer)):
+        statement = customer_statement(customer, since=since, until=until)
+    if not (statement.rows or statement.opening or statement.closing):
+        return
+    if not customer.email:
+        result.no_address.append(customer)
+        return
+    _statement, _event, created = statement_send(
+        actor=actor, customer=customer, since=since, until=until, idempotency_key=key,
+        statement=statement)
+    (result.sent if created else result.before).append(customer)
