@@ -505,6 +505,6 @@ def invoices_due_now(customer) -> list[tuple[InvoiceBalance, Decimal]]:
 def customer_credit(customer) -> Decimal:
     """What the customer has with us that may pay what he owes: his money on account and what
     his invoices owe him back (paid, then credited)."""
-    owed_back = sum((b.owed_back for b in invoice_balances(Invoice.objects.filter(
-        customer=customer))), ZERO)
-    return customer_on_account(customer) + owed_back
+    owed_back = (Invoice.objects.filter(customer=customer).annotate(open_amount=_open_amount())
+                 .filter(open_amount__lt=0).aggregate(s=Sum("open_amount"))["s"])
+    return customer_on_account(customer) - _money(owed_back)

@@ -31,7 +31,7 @@ from aftersales.core.exceptions import PermissionDenied
 from aftersales.customers.tests.factories import CustomerFactory
 
 from ..models import Invoice
-from ..selectors import customer_on_account, invoice_balances
+from ..selectors import customer_credit, customer_on_account, invoice_balances
 from ..services import (
     credit_note_issue,
     statement_send,
@@ -85,6 +85,8 @@ def test_every_movement_by_date_with_the_balance_after_it(history, customer):
     assert (statement.debits, statement.credits) == (D("500.00"), D("780.00"))
     assert statement.closing == D("-200.00") == _owed_now(customer)
     assert statement.in_credit == D("200.00")
+    # what he has with us: ¥170 on account and ¥30 his November invoice owes him back
+    assert customer_credit(customer) == D("200.00")
     # the cash job never invoiced is not on it; the job taken back is owed, listed apart
     assert h["cash_job"].payments.get().number not in {r.number for r in statement.rows}
     assert [(s.number, s.due) for s in statement.pending] == [(h["unbilled"].number,
