@@ -10,6 +10,7 @@ from aftersales.customers.tests.factories import CustomerFactory
 
 from ..services import payment_reminder_send, statement_send, statements_send_for_month
 from ..statements import payment_reminders, statements_sent
+from .conftest import BOOKS_DAY
 from .factories import accountant, autumn_of, invoice_make
 from .test_statements import NOVEMBER
 
@@ -41,6 +42,7 @@ def test_the_months_run_started_twice_mails_each_customer_once(clock_at, mailout
 
 
 def test_two_accountants_reminding_at_once_send_one_reminder(clock_at, sms_outbox):
+    clock_at(10, 30, day=BOOKS_DAY)  # one day: a reminder is once a day
     books = accountant()
     customer = CustomerFactory(name="王建国", phone="13912345678")
     invoice_make(customer, "260.00")
