@@ -24,7 +24,7 @@ from aftersales.billing.models import ChargeLine, ChargeSheet, Handover, Payment
 from aftersales.billing.selectors import handover_list
 
 from .fields import RestrictedPrimaryKeyRelatedField
-from .idempotency import idempotent, key_required
+from .idempotency import answer_once, idempotent, key_required
 from .serializers import ModelSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -188,11 +188,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payment, created = services.payment_record(
             actor=request.user, sheet=v["sheet"], amount=v["amount"], method=v["method"],
             reference=v.get("reference", ""), idempotency_key=key)
-        response = Response(SheetPaymentSerializer(payment).data,
-                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-        if not created:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        return answer_once(SheetPaymentSerializer(payment).data, created)
 
 
     @extend_schema(request=PaymentReverseSerializer, responses={201: SheetPaymentSerializer},

@@ -79,3 +79,12 @@ def key_required(request, message: str):
     if request.headers.get("Idempotency-Key", "").strip():
         return None
     return Response({"Idempotency-Key": [message]}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def answer_once(data, created: bool) -> Response:
+    """The answer of a write its service does once per key: 201 when done now, 200 with
+    ``Idempotent-Replayed`` for a repeat that answers with what was done the first time."""
+    response = Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response

@@ -70,7 +70,7 @@ from aftersales.invoicing.selectors import (
 from aftersales.parts.models import MaterialRequest, Part
 
 from .billing import PaymentSerializer, SheetPaymentSerializer
-from .idempotency import idempotent, key_required
+from .idempotency import answer_once, idempotent, key_required
 from .material_requests import MaterialRequestPaymentSerializer
 from .serializers import ModelSerializer
 
@@ -459,7 +459,7 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
                 actor=request.user, invoice=invoice, amount=v["amount"], method=v["method"],
                 reference=v.get("reference", ""), idempotency_key=key)
             payment = allocation.payment
-        return _answer(PaymentSerializer(payment).data, created)
+        return answer_once(PaymentSerializer(payment).data, created)
 
     @extend_schema(request=PaymentScheduleCreateSerializer, responses={201: InvoiceSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED],
@@ -495,14 +495,6 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
         payment = services.dealer_refund_record(actor=request.user, invoice=invoice, **v)
         return Response(MaterialRequestPaymentSerializer(payment).data,
                         status=status.HTTP_201_CREATED)
-
-
-def _answer(data, created: bool) -> Response:
-    """201 for money recorded now; 200 with ``Idempotent-Replayed`` for a repeated key."""
-    response = Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-    if not created:
-        response["Idempotent-Replayed"] = "true"
-    return response
 
 
 class CustomerPaymentFilterSet(filters.FilterSet):
@@ -552,7 +544,7 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             reference=v.get("reference", ""),
             idempotency_key=request.headers["Idempotency-Key"].strip(),
             allocations=[(row["invoice"], row["amount"]) for row in v.get("allocations", [])])
-        return _answer(CustomerPaymentSerializer(payment).data, created)
+        return answer_once(CustomerPaymentSerializer(payment).data, created)
 
     @extend_schema(request=PaymentApplySerializer,
                    responses={201: CustomerPaymentSerializer, 200: CustomerPaymentSerializer},
@@ -571,7 +563,7 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             idempotency_key=request.headers["Idempotency-Key"].strip(),
             allocations=[(row["invoice"], row["amount"])
                          for row in data.validated_data["allocations"]])
-        return _answer(CustomerPaymentSerializer(self.get_object()).data, created)
+        return answer_once(CustomerPaymentSerializer(self.get_object()).data, created)
 
     @extend_schema(request=SheetFromAccountSerializer,
                    responses={201: SheetPaymentSerializer, 200: SheetPaymentSerializer},
@@ -593,7 +585,7 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             actor=request.user, payment=payment, sheet=data.validated_data["sheet"],
             amount=data.validated_data["amount"],
             idempotency_key=request.headers["Idempotency-Key"].strip())
-        return _answer(SheetPaymentSerializer(drawn).data, created)
+        return answer_once(SheetPaymentSerializer(drawn).data, created)
 
     @extend_schema(request=DepositRefundCreateSerializer,
                    responses={201: CustomerPaymentSerializer, 200: CustomerPaymentSerializer},
@@ -615,7 +607,7 @@ class CustomerPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             actor=request.user, payment=payment, amount=v["amount"], reason=v["reason"],
             method=v["method"], reference=v.get("reference", ""),
             idempotency_key=request.headers["Idempotency-Key"].strip())
-        return _answer(CustomerPaymentSerializer(self.get_object()).data, created)
+        return answer_once(CustomerPaymentSerializer(self.get_object()).data, created)
 
     @extend_schema(request=AllocationReverseSerializer, responses={201: CustomerPaymentSerializer},
                    parameters=[IDEMPOTENCY_REQUIRED],

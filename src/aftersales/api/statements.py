@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,7 +25,7 @@ from aftersales.invoicing.models.base import READ_ROLES
 from aftersales.invoicing.services import payment_reminder_send, statement_send
 from aftersales.invoicing.statements import KINDS, customer_statement
 
-from .idempotency import idempotent, key_required
+from .idempotency import answer_once, idempotent, key_required
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -120,11 +120,7 @@ class CustomerStatementViewSet(viewsets.GenericViewSet):
             to=data.validated_data.get("to", ""),
             idempotency_key=request.headers["Idempotency-Key"].strip())
         statement.sent_to = sent.data["to"]
-        response = Response(StatementSentSerializer(statement).data,
-                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-        if not created:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        return answer_once(StatementSentSerializer(statement).data, created)
 
 
 class ReminderInputSerializer(serializers.Serializer):
@@ -161,8 +157,7 @@ class PaymentReminderViewSet(viewsets.GenericViewSet):
         if customer is None:
             raise ValidationError({"customer": [_("No such customer.")]})
         event, created = payment_reminder_send(actor=request.user, customer=customer)
-        return Response(ReminderSerializer(event).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return answer_once(ReminderSerializer(event).data, created)
 
 
 def _asked(request, pk, period) -> tuple:
