@@ -118,18 +118,21 @@ def _issue_schema(issue_serializer, serializer):
 
 
 class InvoiceLineSerializer(ModelSerializer):
-    """A line charges one job's charge sheet, one maintenance contract's fee or one dealer's
-    parts order (the others are null)."""
+    """A line charges one job's charge sheet, one maintenance contract's fee, one dealer's
+    parts order, a faulty part a dealer kept instead of sending it back (a return obligation) or
+    a lent part not brought back (a loan); the others are null."""
 
     sheet_number = serializers.CharField(source="sheet.number", read_only=True, allow_null=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True,
                                             allow_null=True)
     order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+    loan_number = serializers.CharField(source="loan.number", read_only=True, allow_null=True)
 
     class Meta:
         model = InvoiceLine
         fields = ["sheet", "sheet_number", "contract", "contract_number", "order",
-                  "order_number", "description", "net", "tax", "amount"]
+                  "order_number", "obligation", "loan", "loan_number", "description", "net",
+                  "tax", "amount"]
         read_only_fields = fields
 
 
@@ -401,7 +404,7 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
 
     def get_queryset(self):
         return (Invoice.objects.restrict(self.request.user, "view")
-                .prefetch_related("lines__sheet", "lines__contract", "lines__order",
+                .prefetch_related("lines__sheet", "lines__contract", "lines__order", "lines__loan",
                                   "payments__payment")
                 .order_by("-issued_at", "-id"))
 

@@ -447,25 +447,30 @@ def payment_record(*, actor, sheet: ChargeSheet, amount, method: str, idempotenc
         return first, False
 
 
-def payment_record_unsheeted(*, actor, customer, amount, method: str, idempotency_key: str,
-                             reference: str = "", note: str = "") -> tuple[Payment, bool]:
-    """Record money a customer paid that is not for one job's sheet (a transfer for a monthly
-    invoice, a contract's fee), taken by the back office, once per idempotency key. What it pays
-    and how much is due there is the caller's to check, under its own lock and in the same
-    transaction (invoicing's ``invoice_payment_record``)."""
+def payment_record_unsheeted(*, actor, customer=None, dealer=None, amount, method: str,
+                             idempotency_key: str, reference: str = "",
+                             note: str = "") -> tuple[Payment, bool]:
+    """Record money a customer (or a dealer) paid that is not for one job's sheet (a transfer
+    for a monthly invoice, a contract's fee, a dealer's invoice), taken by the back office, once
+    per idempotency key. What it pays and how much is due there is the caller's to check, under
+    its own lock and in the same transaction (invoicing's ``invoice_payment_record``)."""
+    if (customer is None) == (dealer is None):
+        raise ValueError("a payment has one payer: a customer or a dealer")
     key, amount = _payment_input(actor, amount, method, idempotency_key)
     if not sees_all(actor) or getattr(actor, "role", None) == Role.TECHNICIAN:
         raise PermissionDenied()
     with transaction.atomic():
         first = Payment.objects.filter(received_by=actor, idempotency_key=key).first()
         if first is not None:
-            if first.sheet_id is not None or first.customer_id != customer.pk \
-                    or first.amount != amount or first.method != method:
+            if first.sheet_id is not None or first.amount != amount or first.method != method \
+                    or first.customer_id != getattr(customer, "pk", None) \
+                    or first.dealer_id != getattr(dealer, "pk", None):
                 raise _key_reused()
             return first, False
         now = timezone.now()
         payment = Payment.objects.create(
-            number=next_number("payment", PAYMENT_PREFIX, now), customer=customer, sheet=None,
+            number=next_number("payment", PAYMENT_PREFIX, now), customer=customer,
+            dealer=dealer, sheet=None,
             amount=amount, method=method, received_by=actor, received_at=now,
             idempotency_key=key, reference=(reference or "").strip()[:100])
         event_append(subject=payment, action="record", actor=actor,

@@ -16,6 +16,7 @@ class InvoiceKind(models.TextChoices):
     BATCH = "batch", _("Batch for a period")
     CONTRACT = "contract", _("Contract fee")
     ORDER = "order", _("Dealer's parts order")
+    KEPT = "kept", _("Parts not given back")
 
 
 class CreditKind(models.TextChoices):

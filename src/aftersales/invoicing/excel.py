@@ -28,18 +28,18 @@ def receivables_workbook(rows, as_of, filename: str):
     book = workbook_new(title=_("Receivables"), subject=str(as_of))
     sheet = sheet_add(book, _("Receivables"))
     row_append(sheet, [_("As of"), as_of])
-    row_append(sheet, [_("Customer"), _("Phone"), _("Invoiced"), _("Paid"), _("Credited"),
-                       _("Balance"), _("Not yet due")]
+    row_append(sheet, [_("Customer or dealer"), _("Phone"), _("Invoiced"), _("Paid"),
+                       _("Credited"), _("Balance"), _("Not yet due")]
                + [str(label) for _k, label, *_r in AGEING_BUCKETS])
     for r in rows:
-        row_append(sheet, [r.customer.name, r.customer.phone, r.invoiced, r.paid, r.credited,
+        row_append(sheet, [r.party.name, r.party.phone, r.invoiced, r.paid, r.credited,
                            r.outstanding, r.not_due] + r.bucket_list)
     detail = sheet_add(book, _("Invoices"))
-    row_append(detail, [_("Customer"), _("Invoice"), _("Issued at"), _("Days"), _("Total"),
+    row_append(detail, [_("Customer or dealer"), _("Invoice"), _("Issued at"), _("Days"), _("Total"),
                         _("Paid"), _("Credited"), _("Outstanding")])
     for r in rows:
         for b in r.invoices:
-            row_append(detail, [r.customer.name, b.invoice.number,
+            row_append(detail, [r.party.name, b.invoice.number,
                                 timezone.localtime(b.invoice.issued_at).date(), b.age_days,
                                 b.invoice.total, b.paid, b.credited, b.outstanding])
     return xlsx_response(book, filename)

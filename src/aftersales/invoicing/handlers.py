@@ -7,8 +7,10 @@ job's charge sheet: a customer who is invoiced now gets the job's invoice at onc
 A contract signed by such a customer gets its fee's invoice at once; a contract whose fee is
 invoiced keeps that fee (a correction is a credit note). A dealer's charged parts order, paid in
 full, is invoiced to the dealer as it ships (PT-1); parts the dealer sends back against it credit
-that invoice by what the store refunded. Money taken for a job's sheet that is on an invoice
-takes no more than the invoice has open, and the technician's phone offers no more.
+that invoice by what the store refunded. A part a dealer kept instead of sending it back, or a
+lent part not brought back, is invoiced as it is charged (a customer's by his preference).
+Money taken for a job's sheet that is on an invoice takes no more than the invoice has open,
+and the technician's phone offers no more.
 """
 
 import logging
@@ -27,6 +29,7 @@ from .services import (
     contract_invoice_of,
     instalments_overdue_notify,
     invoice_issue_for_job,
+    kept_invoice_now,
     order_invoice_issue,
     order_return_credit,
     sheet_payment_within_invoice,
@@ -61,6 +64,17 @@ def order_invoice_now_for(change: Change) -> None:
             order_invoice_issue(actor=change.actor, order=order)
     except ValidationError as error:
         log.warning("invoice for %s not issued: %s", order, error.messages)
+
+
+def kept_invoice_now_for(change: Change) -> None:
+    """Invoice a part just counted as kept and charged (a return obligation a dealer owed, a
+    loan) to whoever kept it, if it is invoiced now. If the invoice cannot be issued (the tax
+    platform refuses it), the part is still charged and waits on the accountant's list."""
+    try:
+        with transaction.atomic():
+            kept_invoice_now(actor=change.actor, item=change.subject)
+    except ValidationError as error:
+        log.warning("invoice for %s not issued: %s", change.subject, error.messages)
 
 
 def order_return_credit_for(change: Change) -> None:
@@ -124,8 +138,10 @@ HANDLERS = {
     "charge_sheet.to_take": [sheet_to_take_within_invoice_for],
     "contract.create": [contract_invoice_now_for],
     "contract.update": [contract_fee_kept_for],
+    "loan.keep": [kept_invoice_now_for],
     "material_request.return": [order_return_credit_for],
     "material_request.ship": [order_invoice_now_for],
+    "return_obligation.keep": [kept_invoice_now_for],
     "service_request.complete": [invoice_now_for],
     "service_request.hand_back": [invoice_now_for],
     "service_request.dealer_complete": [invoice_now_for],

@@ -28,7 +28,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.validators import phone_search_key
 from aftersales.parts.models import MaterialRequestPayment
 
-from .choices import AGEING_BUCKETS
+from .choices import AGEING_BUCKETS, InvoiceKind
 from .models import CreditNote, DepositRefund, Invoice, InvoicePayment, PaymentSchedule
 from .money import CENT
 from .schedules import InstalmentStatus, PaymentPlan, plan_apply
@@ -115,6 +115,9 @@ class InvoiceBalance:
 
 @dataclass
 class CustomerBalance:
+    """A party's receivable: a customer's, or a dealer's (``dealer`` set, ``customer`` None) for
+    what it kept and was invoiced for."""
+
     customer: object
     invoiced: Decimal = ZERO
     paid: Decimal = ZERO
@@ -122,6 +125,11 @@ class CustomerBalance:
     buckets: dict = field(default_factory=lambda: {key: ZERO for key, *_ in AGEING_BUCKETS})
     invoices: list = field(default_factory=list)
     not_due: Decimal = ZERO  # open on scheduled instalments whose due date has not passed
+    dealer: object = None
+
+    @property
+    def party(self):
+        return self.customer if self.customer is not None else self.dealer
 
     @property
     def outstanding(self) -> Decimal:
@@ -194,19 +202,29 @@ def invoice_plan(balance: InvoiceBalance) -> PaymentPlan | None:
     return payment_plans([balance]).get(balance.invoice.pk)
 
 
-def receivables(invoices, *, as_of: date | None = None) -> list[CustomerBalance]:
-    """Per customer: invoiced − paid − credited, and what is still open by age (0–30, 31–60,
-    61–90, over 90 days since the invoice). A customer who paid more than an invoice (or was
-    credited after paying) has a negative balance on it; only open amounts are aged. An invoice
-    with a payment schedule is aged by its overdue instalments instead, each by the days since
-    its due date; what is open on instalments not yet overdue is ``not_due``, not aged. A
-    dealer's invoice is left out: its parts order was paid in full before it was issued."""
-    by_customer: dict[int, CustomerBalance] = {}
-    balances = invoice_balances(invoices.filter(customer__isnull=False), as_of=as_of)
+def receivables(invoices, *, as_of: date | None = None,
+                dealers: bool = False) -> list[CustomerBalance]:
+    """Per customer (and, with ``dealers``, per dealer): invoiced − paid − credited, and what is
+    still open by age (0–30, 31–60, 61–90, over 90 days since the invoice). A customer who paid
+    more than an invoice (or was credited after paying) has a negative balance on it; only open
+    amounts are aged. An invoice with a payment schedule is aged by its overdue instalments
+    instead, each by the days since its due date; what is open on instalments not yet overdue is
+    ``not_due``, not aged. Of a dealer's invoices only those for what it kept count: a parts
+    order's was paid in full before it was issued."""
+    by_party: dict[tuple, CustomerBalance] = {}
+    parties = Q(customer__isnull=False)
+    if dealers:
+        parties |= Q(kind=InvoiceKind.KEPT)
+    balances = invoice_balances(invoices.filter(parties), as_of=as_of)
     plans = payment_plans(balances)
     for balance in balances:
-        customer = balance.invoice.customer
-        row = by_customer.setdefault(customer.pk, CustomerBalance(customer=customer))
+        invoice = balance.invoice
+        if invoice.customer_id:
+            row = by_party.setdefault(("customer", invoice.customer_id),
+                                      CustomerBalance(customer=invoice.customer))
+        else:
+            row = by_party.setdefault(("dealer", invoice.dealer_id),
+                                      CustomerBalance(customer=None, dealer=invoice.dealer))
         row.invoiced += balance.invoice.total
         row.paid += balance.paid
         row.credited += balance.credited
@@ -220,7 +238,7 @@ def receivables(invoices, *, as_of: date | None = None) -> list[CustomerBalance]
             row.not_due += plan.not_due
         elif balance.outstanding > 0:
             row.buckets[balance.bucket] += balance.outstanding
-    return sorted(by_customer.values(), key=lambda r: (-r.outstanding, r.customer.name))
+    return sorted(by_party.values(), key=lambda r: (-r.outstanding, r.party.name))
 
 
 @dataclass

@@ -10,6 +10,7 @@ urlpatterns = [
     path("batch/", invoices.batch_run, name="batch_run"),
     path("contracts/<int:pk>/", invoices.contract_invoice, name="contract_invoice"),
     path("orders/<int:pk>/", invoices.order_invoice, name="order_invoice"),
+    path("kept/", invoices.kept_invoice, name="kept_invoice"),
     path("<int:pk>/", invoices.invoice_detail, name="invoice"),
     path("<int:pk>/print/", invoices.invoice_print, name="invoice_print"),
     path("<int:pk>/credit/", invoices.credit_note_new, name="credit_note_new"),

@@ -14,9 +14,16 @@ from .rules import LedgerQuerySet, by_technician
 
 
 class Payment(AppendOnlyModel):
+    """Money received: from a customer (for a job's sheet, or without one — for invoices, on
+    account), or from a dealer for its invoice (what it kept of parts owed back or lent: the back
+    office's, by transfer, never for a sheet). Exactly one payer (a check constraint)."""
+
     number = models.CharField(_("receipt number"), max_length=20, unique=True)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
-                                 related_name="payments", verbose_name=_("customer"))
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="payments",
+                                 verbose_name=_("customer"))
+    dealer = models.ForeignKey("dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="payments", verbose_name=_("dealer"))
     sheet = models.ForeignKey("billing.ChargeSheet", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="payments",
                               verbose_name=_("charge sheet"))
@@ -64,7 +71,17 @@ class Payment(AppendOnlyModel):
                 condition=(Q(method="account", drawn_from__isnull=False, sheet__isnull=False)
                            | (~Q(method="account") & Q(drawn_from__isnull=True))),
                 name="billing_payment_drawn_from_account"),
+            # a customer's, or a dealer's without a sheet
+            models.CheckConstraint(
+                condition=(Q(customer__isnull=False, dealer__isnull=True)
+                           | Q(customer__isnull=True, dealer__isnull=False, sheet__isnull=True)),
+                name="billing_payment_one_payer"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def payer(self):
+        """Who paid: the customer, or the dealer."""
+        return self.customer if self.customer_id else self.dealer

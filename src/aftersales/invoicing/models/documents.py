@@ -82,10 +82,23 @@ class Invoice(PartyMixin, IssuedDocument):
         ]
 
 
+LINE_SOURCES = ("sheet", "contract", "order", "obligation", "loan")
+
+
+def _one_source() -> Q:
+    """Exactly one of the line's sources is set."""
+    condition = Q()
+    for chosen in LINE_SOURCES:
+        condition |= Q(**{f"{source}__isnull": source != chosen for source in LINE_SOURCES})
+    return condition
+
+
 class InvoiceLine(DocumentMixin, models.Model):
-    """What an invoice charges for: one job's charge sheet, one maintenance contract's fee or
-    one dealer's parts order (exactly one of the three). Each is on one invoice at most (unique
-    constraints): two batch runs at once cannot invoice a job, a contract or an order twice."""
+    """What an invoice charges for: one job's charge sheet, one maintenance contract's fee, one
+    dealer's parts order, or the charge for a faulty part a dealer kept instead of sending it
+    back (a return obligation) or for a lent part not brought back (a loan) — exactly one. Each
+    is on one invoice at most (unique constraints): two batch runs at once cannot invoice a job,
+    a contract, an order or a kept part twice."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines",
                                 verbose_name=_("invoice"))
@@ -98,6 +111,11 @@ class InvoiceLine(DocumentMixin, models.Model):
     order = models.OneToOneField("parts.MaterialRequest", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="invoice_line",
                                  verbose_name=_("parts order"))
+    obligation = models.OneToOneField("parts.ReturnObligation", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="invoice_line",
+                                      verbose_name=_("faulty part kept"))
+    loan = models.OneToOneField("parts.Loan", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="invoice_line", verbose_name=_("loan kept"))
     description = models.CharField(_("description"), max_length=200)
     net = models.DecimalField(_("amount before tax"), max_digits=12, decimal_places=2)
     tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
@@ -111,19 +129,23 @@ class InvoiceLine(DocumentMixin, models.Model):
         verbose_name_plural = _("invoice lines")
         # amount = net + tax is kept by the service (SQLite compares decimals as floats)
         constraints = [
-            models.CheckConstraint(
-                condition=Q(sheet__isnull=False, contract__isnull=True, order__isnull=True)
-                | Q(sheet__isnull=True, contract__isnull=False, order__isnull=True)
-                | Q(sheet__isnull=True, contract__isnull=True, order__isnull=False),
-                name="inv_line_one_source"),
+            models.CheckConstraint(condition=_one_source(), name="inv_line_one_source"),
         ]
 
     @property
     def source_number(self) -> str:
-        """The charge sheet's, the contract's or the parts order's number."""
+        """The charge sheet's, the contract's, the parts order's or the loan's number; for a
+        faulty part kept, its job's (or the part's code, for a dealer's own call)."""
         if self.sheet_id:
             return self.sheet.number
-        return self.contract.number if self.contract_id else self.order.number
+        if self.contract_id:
+            return self.contract.number
+        if self.order_id:
+            return self.order.number
+        if self.loan_id:
+            return self.loan.number
+        obligation = self.obligation
+        return obligation.request.number if obligation.request_id else obligation.part.code
 
 
 class InvoicePayment(DocumentMixin, models.Model):

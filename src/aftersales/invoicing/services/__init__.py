@@ -15,9 +15,10 @@ from .invoices import (
     invoice_issue,
     invoice_issue_for_job,
     invoiceable_contracts,
+    invoiceable_loans,
+    invoiceable_obligations,
     invoiceable_orders,
     invoiceable_sheets,
-    invoices_issue_for_period,
     invoicing_mode_for,
     invoicing_preference_set,
     last_period,
@@ -25,6 +26,8 @@ from .invoices import (
     order_invoice_issue,
     order_invoice_of,
 )
+from .kept import kept_invoice_issue, kept_invoice_now
+from .month import invoices_issue_for_period
 from .payments import dealer_refund_record, invoice_payment_record, sheet_payment_within_invoice
 from .reminders import payment_reminder_send
 from .returns import return_note_issue, return_note_receive
@@ -46,7 +49,8 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "dealer_refund_record", "deposit_refund",
            "instalments_overdue_notify", "invoice_amount_due", "invoice_credited",
            "invoice_issue", "invoice_issue_for_job", "invoice_payment_record",
-           "invoiceable_contracts", "invoiceable_orders", "invoiceable_sheets",
+           "invoiceable_contracts", "invoiceable_loans", "invoiceable_obligations",
+           "invoiceable_orders", "invoiceable_sheets", "kept_invoice_issue", "kept_invoice_now",
            "invoices_issue_for_period", "invoicing_mode_for", "invoicing_preference_set",
            "last_period", "month_bounds", "order_invoice_issue", "order_invoice_of",
            "order_return_credit", "payment_reminder_send",

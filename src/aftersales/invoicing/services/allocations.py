@@ -59,7 +59,7 @@ def _key_reused() -> ValidationError:
 def invoices_lock(ids) -> dict[int, Invoice]:
     """The invoices' rows locked in ascending id (the one order every payment write takes)."""
     return {i.pk: i for i in Invoice.objects.select_for_update(of=("self",))
-            .filter(pk__in=set(ids)).select_related("customer").order_by("pk")}
+            .filter(pk__in=set(ids)).select_related("customer", "dealer").order_by("pk")}
 
 
 def _rows_read(allocations) -> list[tuple[int, Decimal]]:
@@ -186,7 +186,7 @@ def payment_apply(*, actor, payment, allocations, idempotency_key: str = "",
     key = (idempotency_key or "").strip()[:100]
     with transaction.atomic():
         invoices = invoices_lock(pk for pk, _amount in rows)
-        payment = Payment.objects.select_for_update().select_related("customer").get(
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("customer").get(
             pk=payment.pk)
         if payment.sheet_id is not None:
             raise _refused(_("Payment %(number)s was taken for a job's charge sheet; only money "
@@ -270,7 +270,7 @@ def sheet_pay_from_account(*, actor, payment, sheet, amount,
     _may_allocate(actor)
     key = (idempotency_key or "").strip()
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("customer").get(
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("customer").get(
             pk=payment.pk)
         sheet = ChargeSheet.objects.select_related("customer").get(pk=sheet.pk)
         first = Payment.objects.filter(received_by=actor, idempotency_key=key).first() \
@@ -329,7 +329,7 @@ def deposit_refund(*, actor, payment, amount, reason: str, idempotency_key: str,
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("customer").get(
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("customer").get(
             pk=payment.pk)
         first = DepositRefund.objects.filter(refunded_by=actor, idempotency_key=key).first()
         if first is not None:

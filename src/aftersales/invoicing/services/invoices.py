@@ -1,8 +1,9 @@
 """Invoices (BL-1): a job's charge sheet invoiced now, a customer's sheets of a month collected
 into one invoice later, or never — and the customer's preference that says which. A maintenance
-contract's fee (AR-6) is invoiced the same way: at signing, in the month's batch, or by hand. A
-dealer's charged parts order (PT-1: sold at cost, paid before shipping) is invoiced to the dealer
-when it ships, or by hand.
+contract's fee (AR-6) and a part a customer kept instead of bringing it back (PT-3) are invoiced
+the same way: at once, in the month's invoice, or by hand. A dealer's charged parts order (PT-1:
+sold at cost, paid before shipping) is invoiced to the dealer when it ships, or by hand; what a
+dealer kept: services.kept.
 
 An invoice is issued in one transaction: the customer's row is locked (two batch runs for the
 same customer queue instead of racing), the sheets not yet invoiced are read again under the
@@ -28,7 +29,15 @@ from aftersales.core.dates import local_today
 from aftersales.core.events import event_append
 from aftersales.core.numbering import next_number, period_bounds
 from aftersales.customers.models import Customer, MaintenanceContract
-from aftersales.parts.models import MaterialRequest, MaterialRequestLine, MaterialRequestStatus
+from aftersales.parts.models import (
+    Loan,
+    LoanStatus,
+    MaterialRequest,
+    MaterialRequestLine,
+    MaterialRequestStatus,
+    ReturnObligation,
+    ReturnStatus,
+)
 from aftersales.parts.services import order_due, order_paid
 from aftersales.service.choices import Category
 
@@ -113,6 +122,26 @@ def _order_description(order) -> str:
             % {"number": order.number, "count": len(lines)})[:200]
 
 
+def _obligation_description(obligation) -> str:
+    values = {"part": obligation.part.code, "name": obligation.part.name,
+              "quantity": obligation.quantity, "due": obligation.due_on.isoformat()}
+    if obligation.request_id:  # a dealer's own call has no request
+        text = _("Faulty part %(part)s %(name)s × %(quantity)s not sent back (%(job)s, due "
+                 "%(due)s)") % {**values, "job": obligation.request.number}
+    else:
+        text = _("Faulty part %(part)s %(name)s × %(quantity)s not sent back (due %(due)s)") % (
+            values)
+    return text[:200]
+
+
+def _loan_description(loan) -> str:
+    return (_("Loan %(number)s: %(part)s %(name)s × %(quantity)s not brought back (due "
+              "%(due)s)")
+            % {"number": loan.number, "part": loan.part.code, "name": loan.part.name,
+               "quantity": f"{loan.quantity:f}".rstrip("0").rstrip("."),
+               "due": loan.due_on.isoformat()})[:200]
+
+
 def _line_source(item) -> tuple[Decimal, dict, str]:
     """What an invoice line of ``item`` charges: (amount, the line's source field, its
     description)."""
@@ -120,6 +149,10 @@ def _line_source(item) -> tuple[Decimal, dict, str]:
         return item.total, {"sheet": item}, _sheet_description(item)
     if isinstance(item, MaterialRequest):
         return order_due(item), {"order": item}, _order_description(item)
+    if isinstance(item, ReturnObligation):
+        return item.charge_amount, {"obligation": item}, _obligation_description(item)
+    if isinstance(item, Loan):
+        return item.charge_amount, {"loan": item}, _loan_description(item)
     return item.fee, {"contract": item}, _contract_description(item)
 
 
@@ -164,7 +197,9 @@ def _issue(*, actor, customer=None, dealer=None, kind: str, items, start=None, e
                        "contracts": [i.number for i in items
                                      if isinstance(i, MaintenanceContract)],
                        **({"orders": [i.number for i in items if isinstance(i, MaterialRequest)]}
-                          if dealer is not None else {})})
+                          if dealer is not None else {}),
+                       **({"kept": [str(i) for i in items if isinstance(i, (ReturnObligation, Loan))]}
+                          if kind == InvoiceKind.KEPT else {})})
     invoice._lines_known = lines
     return invoice
 
@@ -197,7 +232,7 @@ def invoice_issue(*, actor, customer, sheet_ids=None, period: str | None = None)
     with transaction.atomic():
         customer = _customer_locked(customer)
         sheets = invoiceable_sheets().filter(customer=customer)
-        contracts = []
+        contracts, loans = [], []
         if sheet_ids is not None:
             sheets = sheets.filter(pk__in=list(sheet_ids))
         if period is not None:
@@ -206,18 +241,35 @@ def invoice_issue(*, actor, customer, sheet_ids=None, period: str | None = None)
             contracts = list(invoiceable_contracts().filter(
                 customer=customer, created_at__gte=since, created_at__lt=until)
                 .order_by("created_at", "id"))
+            loans = list(invoiceable_loans().filter(
+                customer=customer, kept_at__gte=since, kept_at__lt=until)
+                .select_related("part").order_by("kept_at", "id"))
         sheets = list(sheets.select_related("request__installed_product").order_by("issued_at",
                                                                                       "id"))
-        if not sheets and not contracts:
+        if not sheets and not contracts and not loans:
             raise _nothing_left(customer)
         kind = InvoiceKind.BATCH if period is not None else InvoiceKind.SINGLE
-        return _issue(actor=actor, customer=customer, kind=kind, items=[*sheets, *contracts],
-                      start=start, end=end, data={"period": period})
+        return _issue(actor=actor, customer=customer, kind=kind,
+                      items=[*sheets, *contracts, *loans], start=start, end=end,
+                      data={"period": period})
 
 
 def invoiceable_contracts():
     """Maintenance contracts with a fee whose fee is not on an invoice yet."""
     return MaintenanceContract.objects.filter(fee__gt=0, invoice_line__isnull=True)
+
+
+def invoiceable_obligations():
+    """Faulty parts dealers kept instead of sending them back, charged and not on an invoice
+    yet (a technician's kept part is not invoiced)."""
+    return ReturnObligation.objects.filter(status=ReturnStatus.KEPT, dealer__isnull=False,
+                                           charge_amount__gt=0, invoice_line__isnull=True)
+
+
+def invoiceable_loans():
+    """Lent parts a customer or a dealer kept, charged and not on an invoice yet."""
+    return Loan.objects.filter(status=LoanStatus.KEPT, charge_amount__gt=0,
+                               invoice_line__isnull=True)
 
 
 def contract_invoice_issue(*, actor, contract) -> Invoice:
@@ -255,32 +307,6 @@ def invoice_issue_for_job(*, actor, request) -> Invoice | None:
     if sheet is None or invoicing_mode_for(sheet.customer) != InvoicingMode.NOW:
         return None
     return invoice_issue(actor=actor, customer=sheet.customer, sheet_ids=[sheet.pk])
-
-
-def invoices_issue_for_period(*, actor, period: str, customer_ids=None) -> list[Invoice]:
-    """The month's batch: one invoice per customer who is invoiced later (or each of
-    ``customer_ids``, whatever their preference but never) for the charged sheets of ``period``
-    not yet invoiced. Each customer in a transaction of its own; running it twice, or twice at
-    once, invoices each job once."""
-    month_bounds(period)
-    since, until = period_bounds(period)
-    sheets = invoiceable_sheets().filter(issued_at__gte=since, issued_at__lt=until)
-    contracts = invoiceable_contracts().filter(created_at__gte=since, created_at__lt=until)
-    if customer_ids is not None:
-        sheets = sheets.filter(customer_id__in=list(customer_ids))
-        contracts = contracts.filter(customer_id__in=list(customer_ids))
-    candidates = sorted(set(sheets.values_list("customer_id", flat=True))
-                        | set(contracts.values_list("customer_id", flat=True)))
-    issued = []
-    for customer in Customer.objects.filter(pk__in=candidates).order_by("pk"):
-        mode = invoicing_mode_for(customer)
-        if mode == InvoicingMode.NEVER or (customer_ids is None and mode != InvoicingMode.LATER):
-            continue
-        try:
-            issued.append(invoice_issue(actor=actor, customer=customer, period=period))
-        except ValidationError:
-            continue  # another run took them first: nothing left for this customer
-    return issued
 
 
 INVOICED_ORDER_STATUSES = (MaterialRequestStatus.SHIPPED, MaterialRequestStatus.RECEIVED)
@@ -324,15 +350,25 @@ def order_invoice_issue(*, actor, order) -> Invoice:
         return _issue(actor=actor, dealer=locked.dealer, kind=InvoiceKind.ORDER, items=[locked])
 
 
-def customer_invoice_required(invoice) -> None:
-    """Refuse what only a customer's invoice takes — a payment against it, a schedule, a return
-    note — on a dealer's: its order was paid in full before it was issued (a correction is a
-    credit note; parts the dealer sends back come back against the order, parts' OrderReturn,
-    which credits the invoice)."""
-    if invoice is not None and invoice.dealer_id is not None:
+def payable_invoice_required(invoice) -> None:
+    """Refuse a payment against a dealer's parts order's invoice: the order was paid in full
+    before it was issued (a correction is a credit note; parts the dealer sends back come back
+    against the order, parts' OrderReturn, which credits the invoice). A dealer's invoice for
+    what it kept is paid like a customer's."""
+    if invoice is not None and invoice.kind == InvoiceKind.ORDER:
         raise ValidationError({"invoice": [
             _("%(number)s is a dealer's invoice for a parts order paid in full; it takes no "
               "payments, schedules or return notes (correct it with a credit note).")
+            % {"number": invoice.number}]})
+
+
+def customer_invoice_required(invoice) -> None:
+    """Refuse what only a customer's invoice takes — a payment schedule, a return note — on a
+    dealer's."""
+    payable_invoice_required(invoice)
+    if invoice is not None and invoice.dealer_id is not None:
+        raise ValidationError({"invoice": [
+            _("%(number)s is a dealer's invoice: it takes no payment schedule or return note.")
             % {"number": invoice.number}]})
 
 

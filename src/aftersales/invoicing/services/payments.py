@@ -18,20 +18,21 @@ from ..models import Invoice, InvoiceLine, InvoicePayment
 from ..money import money
 from ..selectors import invoice_balances
 from .allocations import _allocation_write, _key_reused, invoices_lock, sheet_on_invoice_refused
-from .invoices import customer_invoice_required
+from .invoices import payable_invoice_required
 
 
 def invoice_payment_record(*, actor, invoice, amount, method: str, idempotency_key: str,
                            reference: str = "") -> tuple[InvoicePayment, bool]:
-    """Record what the customer paid against ``invoice`` — never more than it has outstanding
-    (its total less what was paid through its charge sheets or against it, and credited): the
-    invoice's row is locked while that is checked, so two payments at once cannot both take
-    the last of it. Once per idempotency key: a repeat returns the first (created False)."""
-    customer_invoice_required(invoice)
+    """Record what the customer (or the dealer) paid against ``invoice`` — never more than it
+    has outstanding (its total less what was paid through its charge sheets or against it, and
+    credited): the invoice's row is locked while that is checked, so two payments at once cannot
+    both take the last of it. Once per idempotency key: a repeat returns the first (created False)."""
+    payable_invoice_required(invoice)
     with transaction.atomic():
         invoice = invoices_lock([invoice.pk])[invoice.pk]
         payment, created = payment_record_unsheeted(
-            actor=actor, customer=invoice.customer, amount=amount, method=method,
+            actor=actor, customer=invoice.customer, dealer=invoice.dealer, amount=amount,
+            method=method,
             idempotency_key=idempotency_key, reference=reference, note=invoice.number)
         if not created:
             allocation = (payment.invoice_allocations.filter(reverses__isnull=True)

@@ -25,6 +25,7 @@ from aftersales.core.pagination import CappedPaginator
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_run
 from aftersales.customers.models import Customer, MaintenanceContract
+from aftersales.dealers.models import Dealer
 from aftersales.parts.models import MaterialRequest, MaterialRequestPayment, Part, Warehouse
 from aftersales.parts.services import order_due, order_paid
 
@@ -54,9 +55,12 @@ from ..services import (
     invoice_issue,
     invoice_payment_record,
     invoiceable_contracts,
+    invoiceable_loans,
+    invoiceable_obligations,
     invoiceable_orders,
     invoiceable_sheets,
     invoices_issue_for_period,
+    kept_invoice_issue,
     order_invoice_issue,
     payment_schedule_set,
     return_note_issue,
@@ -95,6 +99,35 @@ def _contracts_to_invoice():
         customer__in={c.customer_id for c in contracts}, mode=InvoicingMode.NEVER)
         .values_list("customer", flat=True))
     return [c for c in contracts if c.customer_id not in never]
+
+
+KEPT_SHOWN = 100
+
+
+def _kept_to_invoice() -> list[dict]:
+    """Parts kept and charged that wait for an invoice (the dealer's when its invoice was
+    refused as they were charged, a customer's kept loan until his month's invoice), one row per
+    dealer or customer (customers who take no invoice left out), the oldest charged first."""
+    obligations = list(invoiceable_obligations().select_related("dealer", "part", "request")
+                       .order_by("kept_at", "id")[:KEPT_SHOWN])
+    loans = list(invoiceable_loans().select_related("customer", "dealer", "part")
+                 .order_by("kept_at", "id")[:KEPT_SHOWN])
+    never = set(InvoicingPreference.objects.filter(
+        customer__in={loan.customer_id for loan in loans if loan.customer_id},
+        mode=InvoicingMode.NEVER).values_list("customer", flat=True))
+    rows: dict[tuple, dict] = {}
+    for item in sorted([*obligations, *loans], key=lambda i: i.kept_at):
+        customer = getattr(item, "customer", None)
+        if customer is not None and customer.pk in never:
+            continue
+        party = customer or item.dealer
+        row = rows.setdefault((type(party).__name__, party.pk), {
+            "party": party, "dealer": item.dealer if customer is None else None,
+            "customer": customer, "items": [], "total": Decimal("0.00"),
+            "oldest": item.kept_at})
+        row["items"].append(item)
+        row["total"] += item.charge_amount
+    return list(rows.values())
 
 
 def invoice_filter(request, queryset):
@@ -146,6 +179,7 @@ def home(request):
         "page": page, "query": page_query(request), "to_invoice": to_invoice,
         "contracts_to_invoice": _contracts_to_invoice(),
         "orders_to_invoice": orders_to_invoice, "orders_to_invoice_count": orders_count,
+        "kept_to_invoice": _kept_to_invoice(),
         "to_invoice_total": sum((r["total"] for r in to_invoice), Decimal("0.00")),
         "period": period, "period_input": month_input(period) if period else "",
         "this_month": month_input(month_value(None)),
@@ -214,6 +248,23 @@ def order_invoice(request, pk: int):
 
 @require_POST
 @accounting_required
+def kept_invoice(request):
+    """"Invoice what it kept": every kept part of one dealer (``dealer``) or customer
+    (``customer``) that waits for an invoice (the start page)."""
+    dealer_id, customer_id = request.POST.get("dealer", ""), request.POST.get("customer", "")
+    if dealer_id.isdigit():
+        dealer = Dealer.objects.filter(pk=int(dealer_id)).first()
+        if dealer is None:
+            raise Http404
+        party = {"dealer": dealer}
+    else:
+        party = {"customer": customer_for_books(customer_id)}
+    return _issue_and_open(request, lambda: kept_invoice_issue(actor=request.user, **party),
+                           back=reverse("invoicing:home"))
+
+
+@require_POST
+@accounting_required
 def batch_run(request):
     """The month's batch for every customer invoiced later (what the monthly task does)."""
     period = month_value(request.POST.get("period"))
@@ -276,7 +327,8 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
                    .prefetch_related("lines__part"))
     return render(request, "invoicing/invoice.html", {
         "invoice": invoice, "balance": balance,
-        "lines": invoice.lines.select_related("sheet__request", "contract", "order")
+        "lines": invoice.lines.select_related("sheet__request", "contract", "order",
+                                              "obligation__request", "obligation__part", "loan")
         .order_by("id"),
         "order_payments": _order_payments(invoice),
         **_allocations_context(invoice),
@@ -331,7 +383,8 @@ def payment_schedule_new(request, pk: int):
 @invoicing_required
 def invoice_print(request, pk: int):
     invoice = _invoice_get(request, pk)
-    lines = list(invoice.lines.select_related("sheet__request", "contract", "order")
+    lines = list(invoice.lines.select_related("sheet__request", "contract", "order",
+                                              "obligation__request", "obligation__part", "loan")
                  .prefetch_related("order__lines__part").order_by("id"))
     return render(request, "invoicing/print/invoice.html", {
         "invoice": invoice, "lines": lines, "company": company(),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ from ..permissions import (
     invoicing_required,
     may_issue,
     sees_customer_pages,
+    sees_dealer_pages,
 )
 from ..selectors import (
     credit_notes_matching,
@@ -60,21 +62,24 @@ def _as_of(request) -> date:
         return local_today()
 
 
-def _customers_invoices(request):
-    """The invoices of the customers asked for: by name or phone (``q``), by service centre."""
+def _parties_invoices(request):
+    """The invoices of the customers (or dealers) asked for: by name or phone (``q``; a dealer
+    by part of its name or its code), by service centre."""
     invoices = Invoice.objects.restrict(request.user)
     q = (request.GET.get("q") or "").strip()
     if q:
-        invoices = invoices.filter(customer_matching(q))
+        invoices = invoices.filter(customer_matching(q) | Q(dealer__name__icontains=q)
+                                   | Q(dealer__code__iexact=q))
     centre = request.GET.get("centre") or ""
     if centre.isdigit():
-        invoices = invoices.filter(customer__service_centre_id=int(centre))
+        invoices = invoices.filter(Q(customer__service_centre_id=int(centre))
+                                   | Q(dealer__service_centre_id=int(centre)))
     return invoices
 
 
 def _receivables(request):
     as_of = _as_of(request)
-    rows = receivables(_customers_invoices(request), as_of=as_of)
+    rows = receivables(_parties_invoices(request), as_of=as_of, dealers=True)
     bucket = request.GET.get("bucket") or ""
     if bucket in {key for key, *_ in AGEING_BUCKETS}:
         rows = [r for r in rows if r.buckets[bucket] > 0]
@@ -88,9 +93,9 @@ def _receivables(request):
 def receivables_page(request):
     rows, as_of = _receivables(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    reminded = last_reminders(row.customer.pk for row in page.object_list)
+    reminded = last_reminders(row.customer.pk for row in page.object_list if row.customer)
     for row in page.object_list:
-        row.reminded = reminded.get(row.customer.pk)
+        row.reminded = reminded.get(row.customer.pk) if row.customer else None
     return render(request, "invoicing/receivables.html", {
         "page": page, "query": page_query(request), "totals": receivables_totals(rows),
         "buckets": [(key, label) for key, label, *_ in AGEING_BUCKETS], "as_of": as_of,
@@ -98,6 +103,7 @@ def receivables_page(request):
         "bucket": request.GET.get("bucket", ""), "open": request.GET.get("open", "1"),
         "centres": ServiceCentre.objects.order_by("name"),
         "customer_pages": sees_customer_pages(request.user),
+        "dealer_pages": sees_dealer_pages(request.user),
         **_statements_card(request),
     })
 
@@ -124,7 +130,7 @@ def _instalments_due(request):
     if not form.is_valid():
         return form, None
     days = form.cleaned_data["days"]
-    return form, instalments_due(_customers_invoices(request), as_of=local_today(),
+    return form, instalments_due(_parties_invoices(request), as_of=local_today(),
                                  within_days=DUE_WITHIN_DAYS if days is None else days,
                                  overdue_only=form.cleaned_data["overdue"])
 

@@ -1,0 +1,72 @@
+"""Parts a dealer kept, invoiced and paid, in Debian's chromium: a dealer never sent back two
+faulty ignition parts; the sweep charged them but the tax platform refused the invoice, so the
+accountant finds them on the start page ("未归还件待开票"), invoices them, records the dealer's
+transfer for part of it — more than is open is refused by name — and finds the dealer with
+what is left on the receivables.
+
+Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
+(invoicing-kept*.png)."""
+
+import pytest
+from conftest import login, screenshot
+from django.test import override_settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from aftersales.dealers.tests.test_job_parts import complete, handed
+from aftersales.dealers.tests.test_orders import DAY
+from aftersales.invoicing.models import Invoice
+from aftersales.invoicing.tests.test_kept_invoices import LATER, REFUSING, _kept_world
+from aftersales.parts import services as parts
+from aftersales.service.tests.factories import Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_accountant_invoices_what_a_dealer_kept_and_records_its_transfer(page, live_server,
+                                                                           clock_at):
+    clock_at(10, 0, day=DAY)
+    net = _kept_world(Cast())
+    complete(net, handed(net), (net["part"], 2))
+    with override_settings(INVOICE_ISSUER=REFUSING):
+        assert parts.obligations_sweep(today=LATER) == 1
+    assert not Invoice.objects.exists()
+    dealer = net["d1"]
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server, net["accountant"].username)
+    page.goto(f"{live_server.url}{reverse('invoicing:home')}")
+    kept = page.locator(f"[data-kept-to-invoice] tr[data-dealer='{dealer.pk}']")
+    expect(kept).to_contain_text("浦东经销商")
+    expect(kept).to_contain_text("IGN-1")
+    expect(kept).to_contain_text("¥71.00")
+    kept.scroll_into_view_if_needed()
+    screenshot(page, "invoicing", "kept-home.png", full_page=False)
+    kept.locator("[data-kept-invoice-now]").click()
+
+    expect(page.locator(".messages")).to_contain_text("已向 浦东经销商 开具发票")
+    invoice = Invoice.objects.get()
+    expect(page.locator("[data-invoice-number]")).to_have_text(invoice.number)
+    expect(page.locator("[data-invoice-dealer]")).to_contain_text("浦东经销商")
+    expect(page.locator("main")).to_contain_text("旧件 IGN-1")
+    expect(page.locator("[data-outstanding]")).to_have_text("¥71.00")
+    form = page.locator("[data-payment-form]")
+    form.locator("input[name=amount]").fill("80")
+    form.locator("input[name=reference]").fill("HX-20261110")
+    form.locator("[data-record-payment]").click()
+    expect(page.locator(".messages")).to_contain_text("71.00")  # only that much is open
+    expect(page.locator("[data-outstanding]")).to_have_text("¥71.00")
+    form.locator("input[name=amount]").fill("50")
+    form.locator("input[name=reference]").fill("HX-20261110")
+    form.locator("[data-record-payment]").click()
+    expect(page.locator("[data-outstanding]")).to_have_text("¥21.00")
+    expect(page.locator("[data-invoice-payments]")).to_contain_text("HX-20261110")
+    screenshot(page, "invoicing", "kept-invoice.png")
+
+    page.goto(f"{live_server.url}{reverse('invoicing:receivables')}")
+    row = page.locator(f"[data-receivables] tr[data-dealer='{dealer.pk}']")
+    expect(row).to_contain_text("经销商")
+    expect(row).to_contain_text("21.00")
+    expect(row.locator("a[href*='/invoicing/']").first).to_have_text(invoice.number)
+    screenshot(page, "invoicing", "kept-receivables.png", full_page=False)
+    assert Invoice.objects.get().payments.get().payment.dealer == dealer
