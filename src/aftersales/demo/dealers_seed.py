@@ -11,15 +11,16 @@ from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre, User
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Customer, InstalledProduct
 from aftersales.dealers import services
 from aftersales.dealers.choices import JobKind, JobState, ReportState
 from aftersales.dealers.models import Dealer, DealerUser, MonthlyReport
 from aftersales.parts import services as stock
 from aftersales.parts.choices import WarehouseKind
-from aftersales.parts.models import Part, Warehouse
+from aftersales.parts.models import Part, StockMove, Warehouse
 from aftersales.service.choices import Status
 from aftersales.service.models import ServiceRequest
+from aftersales.service.services import service_request_terms
 
 from . import people
 
@@ -175,8 +176,12 @@ def _history(rng, clock, today, dealers, logins) -> None:
                 received = _local(day, rng.randint(8, 17))
                 description, kind = rng.choice(OWN_CALLS)
                 clock.set(received)
+                customer = rng.choice(customers)
+                fitted = {}
+                if back == 2 and n == 0:  # a part fitted free, its faulty part never sent back
+                    customer, fitted = _fitted_in_warranty(dealer, customers, received, customer)
                 job = services.dealer_job_record(
-                    actor=user, dealer=dealer, customer=rng.choice(customers), kind=kind,
+                    actor=user, dealer=dealer, customer=customer, kind=kind,
                     description=description, reference=f"{dealer.code}-{month:%y%m}-{n + 1:02d}")
                 late = rng.random() < 0.15
                 done_at = received + timedelta(hours=rng.randint(30, 40) if late else rng.randint(2, 20))
@@ -184,8 +189,28 @@ def _history(rng, clock, today, dealers, logins) -> None:
                 services.dealer_job_complete(actor=user, job=job, fault_found=WORK[0],
                                              fault_cause=WORK[1], action_taken=WORK[2],
                                              confirmed_by=job.customer.name,
-                                             rating=rng.choice([4, 4, 4, 3, 3, 2]))
+                                             rating=rng.choice([4, 4, 4, 3, 3, 2]), **fitted)
     clock.set(None)
+
+
+def _fitted_in_warranty(dealer, customers, at, default) -> tuple:
+    """A customer of the dealer's with a unit in warranty on ``at`` and one part of the dealer's
+    stock fitted free on it — its faulty part is owed back and, never sent, the daily sweep that
+    ``make demo`` runs counts it as kept and invoicing invoices it to the dealer. (``default``,
+    nothing fitted, if there is no such unit or no stock.)"""
+    place = Warehouse.objects.filter(dealer=dealer).first()
+    part_id = (StockMove.objects.filter(warehouse=place).order_by("pk")
+               .values_list("part", flat=True).first() if place else None)
+    if part_id is None:
+        return default, {}
+    for customer in customers:
+        for product in InstalledProduct.objects.filter(customer=customer).order_by("pk"):
+            terms = service_request_terms(product=product, reported_at=at,
+                                          centre=dealer.service_centre)
+            if not terms.chargeable:
+                return customer, {"installed_product": product,
+                                  "parts": [(Part.objects.get(pk=part_id), 1)]}
+    return default, {}
 
 
 def _hand_over(clock, dealers, logins) -> None:

@@ -23,7 +23,7 @@ from aftersales.core.find import (
 )
 from aftersales.core.panels import Panel
 
-from .choices import AGEING_BUCKETS, InvoicingMode
+from .choices import AGEING_BUCKETS, InvoiceKind, InvoicingMode
 from .models import (
     CreditNote,
     DepositRefund,
@@ -41,6 +41,7 @@ from .selectors import (
     invoices_matching,
     on_account_rows,
     payments_on_account,
+    receivables,
     sheet_invoice,
 )
 from .services import contract_invoice_of, invoicing_mode_for, order_invoice_of
@@ -183,12 +184,15 @@ def order_invoice_panel(http_request, order) -> dict | None:
 
 
 def dealer_invoices_panel(http_request, dealer) -> dict | None:
-    """A dealer's page: its latest invoices (parts orders), for those who read invoices."""
+    """A dealer's page: its latest invoices (parts orders, parts it kept) and what it owes on
+    them, for those who read invoices."""
     user = http_request.user
     if not may_open(user, READ_ROLES):
         return None
     invoices = Invoice.objects.restrict(user).filter(dealer=dealer)
+    owed = receivables(invoices.filter(kind=InvoiceKind.KEPT), dealers=True)
     return {"dealer": dealer, "count": invoices.count(),
+            "owes": owed[0].outstanding if owed else None,
             "invoices": list(invoices.order_by("-issued_at", "-id")[:RECENT_INVOICES])}
 
 

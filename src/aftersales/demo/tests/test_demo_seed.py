@@ -214,9 +214,16 @@ def test_faulty_parts_of_past_jobs_are_in_every_state(settings, clock_at):
 
     overdue_before = ReturnObligation.objects.filter(due_on__lt=timezone.localdate())
     assert overdue_before.count() >= 3
-    assert overdue_before.filter(status="open").count() == 1  # the oldest, left for the sweep
+    assert overdue_before.filter(status="open", dealer__isnull=True).count() == 1  # the oldest
     assert overdue_before.filter(status="sent").count() == 1  # the last, still on its way
     obligations_sweep()  # what make demo runs at start
     states = set(ReturnObligation.objects.values_list("status", flat=True))
     assert {"received", "sent", "kept"} <= states
-    assert ReturnObligation.objects.filter(status="kept").count() == 1
+    assert ReturnObligation.objects.filter(status="kept", dealer__isnull=True).count() == 1
+    # the dealers' faulty parts fitted free two months ago were never sent back: kept, and each
+    # invoiced to its dealer
+    from aftersales.invoicing.models import InvoiceLine
+
+    dealers_kept = ReturnObligation.objects.filter(status="kept", dealer__isnull=False)
+    assert dealers_kept.exists()
+    assert InvoiceLine.objects.filter(obligation__in=dealers_kept).count() == dealers_kept.count()

@@ -209,6 +209,11 @@ def test_the_invoice_and_receivables_pages_show_the_dealer_and_take_its_payment(
     rows = client.get(reverse("invoicing:receivables"),
                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f'data-dealer="{net["d1"].pk}"' in rows and invoice.number in rows
+    client.force_login(net["cast"].manager)  # the dealer's page says what it owes
+    dealer_page = client.get(reverse("dealers:detail", args=[net["d1"].pk]),
+                             HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "data-dealer-owes" in dealer_page and "未归还件尚欠 ¥71.00" in dealer_page
+    client.login(username=net["accountant"].username, password=PASSWORD)
     answer = client.post(reverse("invoicing:invoice_payment_new", args=[invoice.pk]),
                          {"amount": "71.00", "method": "transfer", "key": "form-1",
                           "reference": "HX-10"})
