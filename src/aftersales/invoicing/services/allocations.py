@@ -227,6 +227,11 @@ def allocation_reverse(*, actor, allocation, reason: str, payment=None) -> Invoi
         allocation = InvoicePayment.objects.get(pk=allocation.pk)
         if allocation.reverses_id is not None:
             raise _refused(_("A reversal is not reversed; apply the money again instead."))
+        if payment.dealer_id is not None:
+            # a dealer has no money on account for the money to go back to
+            raise _refused(_("Payment %(payment)s is a dealer's: it is not put on account. "
+                             "Correct the invoice with a credit note.")
+                           % {"payment": payment.number}, "allocation")
         if InvoicePayment.objects.filter(reverses=allocation).exists():
             raise _refused(_("Payment %(payment)s's ¥%(amount)s on invoice %(number)s was "
                              "already reversed.") % {"payment": payment.number,

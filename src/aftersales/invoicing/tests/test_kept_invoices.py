@@ -29,6 +29,7 @@ from ..choices import InvoiceKind, InvoicingMode
 from ..models import Invoice, InvoiceLine
 from ..selectors import invoice_balances, receivables
 from ..services import (
+    allocation_reverse,
     invoice_payment_record,
     invoices_issue_for_period,
     invoicing_preference_set,
@@ -118,8 +119,12 @@ def test_the_dealer_pays_its_invoice_by_transfer_never_beyond_what_is_open(net):
                            method="transfer", idempotency_key="k-3")
     balance = invoice_balances(Invoice.objects.all())[0]
     assert (balance.paid, balance.outstanding) == (Decimal("71.00"), Decimal("0.00"))
-    # nothing of it is a customer's money on account
+    # nothing of it is a customer's money on account, nor goes back on account
     assert not Payment.objects.filter(customer__isnull=False).exists()
+    with pytest.raises(ValidationError) as error:
+        allocation_reverse(actor=accountant, allocation=allocation, reason="记错")
+    assert "经销商" in error.value.message_dict["allocation"][0]
+    assert invoice_balances(Invoice.objects.all())[0].outstanding == Decimal("0.00")
     # a dealer's invoice takes no payment schedule
     with pytest.raises(ValidationError) as error:
         payment_schedule_set(actor=accountant, invoice=invoice,
