@@ -135,7 +135,7 @@ class InvoiceLine(DocumentMixin, models.Model):
     @property
     def source_number(self) -> str:
         """The charge sheet's, the contract's, the parts order's or the loan's number; for a
-        faulty part kept, its job's (or the part's code, for a dealer's own call)."""
+        faulty part kept, its job's (``ReturnObligation.job_label``)."""
         if self.sheet_id:
             return self.sheet.number
         if self.contract_id:
@@ -144,8 +144,7 @@ class InvoiceLine(DocumentMixin, models.Model):
             return self.order.number
         if self.loan_id:
             return self.loan.number
-        obligation = self.obligation
-        return obligation.request.number if obligation.request_id else obligation.part.code
+        return self.obligation.job_label
 
 
 class InvoicePayment(DocumentMixin, models.Model):

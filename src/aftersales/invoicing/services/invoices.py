@@ -125,9 +125,9 @@ def _order_description(order) -> str:
 def _obligation_description(obligation) -> str:
     values = {"part": obligation.part.code, "name": obligation.part.name,
               "quantity": obligation.quantity, "due": obligation.due_on.isoformat()}
-    if obligation.request_id:  # a dealer's own call has no request
+    if obligation.job_label:  # a dealer's own call has no request, maybe its own reference
         text = _("Faulty part %(part)s %(name)s × %(quantity)s not sent back (%(job)s, due "
-                 "%(due)s)") % {**values, "job": obligation.request.number}
+                 "%(due)s)") % {**values, "job": obligation.job_label}
     else:
         text = _("Faulty part %(part)s %(name)s × %(quantity)s not sent back (due %(due)s)") % (
             values)

@@ -60,7 +60,8 @@ def kept_invoice_issue(*, actor, customer=None, dealer=None, since=None, until=N
         if since is not None:
             obligations = obligations.filter(kept_at__gte=since, kept_at__lt=until)
             loans = loans.filter(kept_at__gte=since, kept_at__lt=until)
-        items = [*obligations.select_related("part", "request").order_by("kept_at", "id"),
+        items = [*obligations.select_related("part", "request", "dealer_job_part__job")
+                 .order_by("kept_at", "id"),
                  *loans.select_related("part").order_by("kept_at", "id")]
         if not items:
             raise ValidationError({"customer": [

@@ -108,7 +108,8 @@ def _kept_to_invoice() -> list[dict]:
     """Parts kept and charged that wait for an invoice (the dealer's when its invoice was
     refused as they were charged, a customer's kept loan until his month's invoice), one row per
     dealer or customer (customers who take no invoice left out), the oldest charged first."""
-    obligations = list(invoiceable_obligations().select_related("dealer", "part", "request")
+    obligations = list(invoiceable_obligations().select_related("dealer", "part", "request",
+                                                             "dealer_job_part__job")
                        .order_by("kept_at", "id")[:KEPT_SHOWN])
     loans = list(invoiceable_loans().select_related("customer", "dealer", "part")
                  .order_by("kept_at", "id")[:KEPT_SHOWN])
@@ -328,7 +329,8 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
     return render(request, "invoicing/invoice.html", {
         "invoice": invoice, "balance": balance,
         "lines": invoice.lines.select_related("sheet__request", "contract", "order",
-                                              "obligation__request", "obligation__part", "loan")
+                                              "obligation__request", "obligation__part",
+                                              "obligation__dealer_job_part__job", "loan")
         .order_by("id"),
         "order_payments": _order_payments(invoice),
         **_allocations_context(invoice),
@@ -384,7 +386,8 @@ def payment_schedule_new(request, pk: int):
 def invoice_print(request, pk: int):
     invoice = _invoice_get(request, pk)
     lines = list(invoice.lines.select_related("sheet__request", "contract", "order",
-                                              "obligation__request", "obligation__part", "loan")
+                                              "obligation__request", "obligation__part",
+                                              "obligation__dealer_job_part__job", "loan")
                  .prefetch_related("order__lines__part").order_by("id"))
     return render(request, "invoicing/print/invoice.html", {
         "invoice": invoice, "lines": lines, "company": company(),

@@ -108,3 +108,12 @@ class ReturnObligation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.part.code} × {self.quantity} ({self.get_status_display()})"
+
+    @property
+    def job_label(self) -> str:
+        """The job the part was fitted on: its request's number, or — a dealer's own call —
+        the dealer's reference for it ("" if it gave none)."""
+        if self.request_id:
+            return self.request.number
+        line = self.dealer_job_part
+        return line.job.reference if line is not None else ""
