@@ -7,9 +7,10 @@ dealer kept: services.kept.
 
 An invoice is issued in one transaction: the customer's row is locked (two batch runs for the
 same customer queue instead of racing), the sheets not yet invoiced are read again under the
-lock, the invoice takes its gap-free number (core.numbering), the configured issuer
-(issuers.py) registers it, and the invoice and its lines are saved, never to change. A charge
-sheet is on one invoice at most — a unique constraint backs the lock.
+lock and locked themselves (money taken on site for one of them meanwhile queues: ADR 0023),
+the invoice takes its gap-free number (core.numbering), the configured issuer (issuers.py)
+registers it, and the invoice and its lines are saved, never to change. A charge sheet is on
+one invoice at most — a unique constraint backs the lock.
 """
 
 from datetime import date, timedelta
@@ -205,8 +206,11 @@ def _issue(*, actor, customer=None, dealer=None, kind: str, items, start=None, e
 
 
 def _customer_locked(customer) -> Customer:
-    """The customer's row, locked (two runs for one customer queue), if he takes invoices."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    """The customer's row, locked (two runs for one customer queue), if he takes invoices. A
+    no-key lock: rows that merely refer to him (money taken on site for his job's sheet, which
+    holds the sheet's lock that issuing waits for) insert meanwhile, so the two never
+    deadlock."""
+    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
     if invoicing_mode_for(customer) == InvoicingMode.NEVER:
         raise ValidationError({"customer": [
             _("%(customer)s takes no invoices (invoicing preference: never).")
@@ -244,8 +248,11 @@ def invoice_issue(*, actor, customer, sheet_ids=None, period: str | None = None)
             loans = list(invoiceable_loans().filter(
                 customer=customer, kept_at__gte=since, kept_at__lt=until)
                 .select_related("part").order_by("kept_at", "id"))
-        sheets = list(sheets.select_related("request__installed_product").order_by("issued_at",
-                                                                                      "id"))
+        # the sheets' rows are locked too: money taken on site for one of them (billing's
+        # payment_record, under the sheet's lock) either commits first, and the invoice counts
+        # it, or waits and then finds the sheet on the invoice and takes no more than is open
+        sheets = list(sheets.select_related("request__installed_product")
+                      .select_for_update(of=("self",)).order_by("issued_at", "id"))
         if not sheets and not contracts and not loans:
             raise _nothing_left(customer)
         kind = InvoiceKind.BATCH if period is not None else InvoiceKind.SINGLE

@@ -51,7 +51,7 @@ def kept_invoice_issue(*, actor, customer=None, dealer=None, since=None, until=N
             obligations = ReturnObligation.objects.none()
             loans = invoiceable_loans().filter(customer=customer)
         else:
-            dealer = Dealer.objects.select_for_update().get(pk=dealer.pk)
+            dealer = Dealer.objects.select_for_update(no_key=True).get(pk=dealer.pk)
             obligations = invoiceable_obligations().filter(dealer=dealer)
             loans = invoiceable_loans().filter(dealer=dealer)
         if obligation_ids is not None or loan_ids is not None:

@@ -211,6 +211,58 @@ def test_a_technician_and_a_cashier_taking_the_last_of_an_invoice_at_once_take_i
     assert Payment.objects.filter(customer=invoice.customer).count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.concurrency
+def test_a_job_paid_on_site_while_its_invoice_is_issued_and_paid_is_paid_once(monkeypatch):
+    """Four customers invoiced monthly, each with a finished job of ¥221.00 on no invoice yet:
+    for each, at the same moment, the technician takes the ¥221.00 on site and the accountant
+    invoices the job and records a transfer of what the invoice then has open. Either the
+    payment on site commits first and the invoice counts it (nothing open, no transfer), or it
+    waits for the invoice (issuing it locks the sheet) and is refused: never paid twice. The
+    payment on site lingers a moment after it has found no invoice, before it commits — the
+    window in which, without the sheet's lock, the invoice was issued and paid in full."""
+    import time
+
+    from aftersales.core import handlers
+
+    from ..choices import InvoicingMode
+    from ..services import invoice_issue, invoicing_preference_set
+
+    def lingering(change):
+        time.sleep(0.3)
+
+    monkeypatch.setitem(handlers._registry, "charge_sheet.paying",
+                        [*handlers._registry["charge_sheet.paying"], lingering])
+
+    cast = Cast()
+    books = accountant()
+    sheets = []
+    for n in range(4):
+        customer = CustomerFactory(service_centre=cast.centre, name=f"月结客户{n}")
+        invoicing_preference_set(actor=books, customer=customer, mode=InvoicingMode.LATER)
+        sheets.append(charge_sheet_for(_finished(cast, customer)))
+    assert not Invoice.objects.exists()
+
+    def race(i):
+        sheet = sheets[i // 2]
+        if i % 2:
+            payment_record(actor=cast.technician, sheet=sheet, amount="221.00", method="cash",
+                           idempotency_key=f"phone-{i}")
+            return
+        invoice = invoice_issue(actor=books, customer=sheet.customer, sheet_ids=[sheet.pk])
+        left = _outstanding(invoice)
+        if left > 0:
+            invoice_payment_record(actor=books, invoice=invoice, amount=str(left),
+                                   method="transfer", idempotency_key=f"bank-{i}")
+
+    at_once(ok(race), 8)
+    for sheet in sheets:
+        invoice = Invoice.objects.get(lines__sheet=sheet)
+        assert _outstanding(invoice) == 0
+        taken = sum(p.amount for p in Payment.objects.filter(customer=sheet.customer))
+        assert taken == D("221.00"), (sheet.customer.name, taken)
+
+
 @pytest.mark.django_db
 def test_the_portal_says_what_is_left_to_pay_after_the_invoice_was_paid(client):
     """The customer paid half of the job's invoice by transfer: his request's page does not ask
