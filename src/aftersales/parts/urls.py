@@ -52,8 +52,10 @@ urlpatterns = [
     path("prices/<int:pk>/", pr.part_prices, name="part_prices"),
     path("prices/<int:pk>/fits/", pr.part_fits, name="part_fits"),
     path("returns/", rt.return_list, name="returns"),
+    path("returns/export.xlsx", rt.returns_excel, name="returns_excel"),
     path("returns/<int:pk>/<str:step>/", rt.return_step, name="return_step"),
     path("loans/", ln.loan_list, name="loans"),
+    path("loans/export.xlsx", ln.loans_excel, name="loans_excel"),
     path("loans/new/", ln.loan_new, name="loan_new"),
     path("loans/<int:pk>/return/", ln.loan_back, name="loan_back"),
 ]

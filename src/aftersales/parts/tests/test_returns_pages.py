@@ -1,6 +1,6 @@
 """Pages of return obligations and loans (PT-3): lists, send / receive, lend / return."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.utils import translation
@@ -67,6 +67,67 @@ def test_the_overdue_filter_lists_open_obligations_past_their_day(client, fitted
     clock_at(10, 0, day=date(2026, 12, 19), tick=False)
     client.force_login(cast.supervisor)  # the session of 16 days ago has expired
     assert "data-obligation" in client.get("/parts/returns/?status=overdue").content.decode()
+
+
+def _sheet(response) -> list[tuple]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(BytesIO(response.content)).active.values)
+
+
+def test_the_kept_parts_go_to_excel_with_what_each_was_charged(client, fitted, clock_at):
+    """The list's filters give the workbook its rows: the kept faulty parts of each technician
+    with their charge (payroll's list), a technician only his own; a serial typed as a formula
+    stays text."""
+    from aftersales.parts.services import obligation_serials_record, obligations_sweep
+
+    cast, van, central, part, request = fitted
+    obligation = ReturnObligation.objects.get()
+    obligation_serials_record(actor=cast.technician, obligation=obligation,
+                              new_serial="=1+1", faulty_serial="F-77")
+    clock_at(10, 0, day=date(2026, 12, 19), tick=False)
+    assert obligations_sweep() == 1
+    client.force_login(cast.supervisor)
+    with translation.override("zh-hans"):
+        page = client.get("/parts/returns/?status=kept").content.decode()
+        assert 'href="/parts/returns/export.xlsx?status=kept"' in page
+        rows = _sheet(client.get("/parts/returns/export.xlsx?status=kept",
+                                 HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    head, *lines = rows
+    assert head[:5] == ("配件", "名称", "数量", "工单", "返还责任人") and head[-1] == "收费"
+    [line] = lines
+    assert line[0] == part.code and line[3] == request.number
+    assert line[4] == str(cast.technician) and line[5] == "=1+1"  # text, not a formula
+    obligation.refresh_from_db()
+    assert line[8] == "未返还（已扣款）" and line[12] == datetime(2026, 12, 19, 10, 0)
+    assert line[13] == float(obligation.charge_amount) == 35.5
+    # the open list has nothing left; another technician's export is empty
+    assert len(_sheet(client.get("/parts/returns/export.xlsx"))) == 1
+    client.force_login(UserFactory(username="tech-x", role="technician",
+                                   service_centre=cast.centre))
+    assert len(_sheet(client.get("/parts/returns/export.xlsx?status=all"))) == 1
+
+
+def test_the_loans_go_to_excel(client, fitted):
+    cast, van, central, part, request = fitted
+    customer = CustomerFactory(service_centre=cast.centre, name="借用客户")
+    stock_move(actor=cast.manager, warehouse=central, part=part, kind=MoveKind.RECEIPT,
+               quantity=1)
+    from aftersales.parts.services import loan_create
+
+    loan = loan_create(actor=cast.manager, warehouse=central, part=part, quantity=1,
+                       customer=customer, due_on=date(2026, 12, 10))
+    client.force_login(cast.manager)
+    assert 'href="/parts/loans/export.xlsx?status=out"' in client.get(
+        "/parts/loans/?status=out").content.decode()
+    head, *lines = _sheet(client.get("/parts/loans/export.xlsx?status=out&q=借用"))
+    assert [(line[0], line[1], line[4], line[7]) for line in lines] == [
+        (loan.number, part.code, "借用客户", datetime(2026, 12, 10))]
+    assert len(_sheet(client.get("/parts/loans/export.xlsx?status=returned"))) == 1
 
 
 def test_lend_and_bring_back_from_the_page(client, fitted):

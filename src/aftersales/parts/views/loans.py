@@ -9,16 +9,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.permissions import staff_required
 from aftersales.core.dates import local_today
+from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.forms import error_text
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import service_run
+from aftersales.core.views import page_query, service_run
 from aftersales.customers.models import Customer
 
 from ..models import Loan, LoanStatus, Part, Warehouse
@@ -32,6 +34,7 @@ FILTERS = {
     "kept": gettext_lazy("kept (charged)"),
     "all": gettext_lazy("all"),
 }
+EXPORT_LIMIT = 50_000
 # dealers sit above parts (docs/architecture.md): their model is reached through the loan's FK
 Dealer = Loan._meta.get_field("dealer").related_model
 
@@ -41,15 +44,16 @@ NOT_LOANS = [gettext_lazy("gifts"), gettext_lazy("office supplies"), gettext_laz
              gettext_lazy("items given out on a special approval")]
 
 
-@require_GET
-@staff_required
-def loan_list(request):
+def _listed(request) -> dict:
+    """The loans the list's filters ask for (the page and its Excel read the same query string):
+    the status (out by default), part of the number, a part's code, the borrower's name or a
+    customer's phone."""
     status = request.GET.get("status") or "out"
     if status not in FILTERS:
         status = "out"
     today = local_today()
-    visible = Loan.objects.restrict(request.user)
-    rows = visible.select_related("part", "warehouse", "customer", "dealer", "lent_by")
+    rows = (Loan.objects.restrict(request.user)
+            .select_related("part", "warehouse", "customer", "dealer", "lent_by"))
     if status == "out":
         rows = rows.filter(status=LoanStatus.OUT)
     elif status == "overdue":
@@ -63,12 +67,41 @@ def loan_list(request):
         rows = rows.filter(Q(number__icontains=q) | Q(part__code__icontains=q)
                            | Q(customer__name__icontains=q) | Q(customer__phone=q)
                            | Q(dealer__name__icontains=q))
-    page = Paginator(rows.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    return {"rows": rows.order_by("due_on", "id"), "status": status, "q": q, "today": today}
+
+
+@require_GET
+@staff_required
+def loan_list(request):
+    listed = _listed(request)
+    page = Paginator(listed["rows"], 50).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row.overdue = row.status == LoanStatus.OUT and row.due_on < today
+        row.overdue = row.status == LoanStatus.OUT and row.due_on < listed["today"]
     return render(request, "parts/loans/list.html", {
-        "page": page, "status": status, "filters": list(FILTERS.items()), "q": q,
-        "by_borrower": loans_out_by_borrower(visible)[:20]})
+        "page": page, "status": listed["status"], "filters": list(FILTERS.items()),
+        "q": listed["q"], "query": page_query(request),
+        "by_borrower": loans_out_by_borrower(Loan.objects.restrict(request.user))[:20]})
+
+
+@require_GET
+@staff_required
+def loans_excel(request):
+    """The filtered list as an Excel workbook (``core.excel``): what was lent to whom from where,
+    when it was due and came back — and, kept, what was charged."""
+    title = _("Loans")
+    workbook = workbook_new(title=title, write_only=True)
+    sheet = sheet_add(workbook, title)
+    row_append(sheet, [_("Number"), _("Part"), pgettext("part", "Name"), _("Quantity"),
+                       _("Borrower"), _("Lent from"), _("Lent by"), _("Due on"), _("Status"),
+                       _("Returned at"), _("Counted as kept at"), _("Charge"), _("Note")])
+    for loan in _listed(request)["rows"][:EXPORT_LIMIT]:
+        row_append(sheet, [
+            loan.number, loan.part.code, loan.part.name, loan.quantity, str(loan.borrower),
+            loan.warehouse.name, str(loan.lent_by), loan.due_on, loan.get_status_display(),
+            loan.returned_at, loan.kept_at, loan.charge_amount, loan.note])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(workbook, f"loans-{stamp}.xlsx")
+
 
 
 def _places(user):

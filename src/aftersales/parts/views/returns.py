@@ -7,15 +7,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.accounts.models import User
 from aftersales.core.dates import local_today
+from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
 from aftersales.core.querysets import get_restricted
-from aftersales.core.views import roles_required, safe_next, service_run
+from aftersales.core.views import page_query, roles_required, safe_next, service_run
 
 from ..models import ReturnObligation, ReturnStatus
 from ..services import returns as services
@@ -31,20 +33,19 @@ FILTERS = {
     "all": (gettext_lazy("all"), Q()),
 }
 STEPS = {"serials", "send", "receive"}
+EXPORT_LIMIT = 50_000
 # staff, and a dealer's login for what its own jobs owe (ReturnObligation.restrict_rule)
 returns_required = roles_required(STAFF_ROLES | {Role.DEALER})
 
 
-@require_GET
-@returns_required
-def return_list(request):
-    """Faulty parts owed back: a technician sees his own, a dealer its own, a centre its own, HQ
-    all."""
-    user = request.user
+def _listed(request) -> dict:
+    """The obligations the list's filters ask for (the page and its Excel read the same query
+    string): the status (open by default), the technician, part of a part's code, a request's
+    number or a serial."""
     status = request.GET.get("status") or "open"
     if status not in FILTERS:
         status = "open"
-    rows = (ReturnObligation.objects.restrict(user)
+    rows = (ReturnObligation.objects.restrict(request.user)
             .select_related("part", "request", "owed_by", "dealer", "dealer_job_part__job",
                             "receiving_point"))
     today = local_today()
@@ -59,11 +60,23 @@ def return_list(request):
     if q:
         rows = rows.filter(Q(part__code__icontains=q) | Q(request__number__icontains=q)
                            | Q(faulty_serial__icontains=q) | Q(new_serial__icontains=q))
+    return {"rows": rows.order_by("due_on", "id"), "status": status, "technician": technician,
+            "q": q, "today": today}
+
+
+@require_GET
+@returns_required
+def return_list(request):
+    """Faulty parts owed back: a technician sees his own, a dealer its own, a centre its own, HQ
+    all."""
+    user = request.user
+    listed = _listed(request)
+    today = listed["today"]
     technicians = []
     if user.role not in {Role.TECHNICIAN, Role.DEALER}:
         owed = ReturnObligation.objects.restrict(user).values("owed_by")
         technicians = User.objects.filter(pk__in=owed).order_by("username")
-    page = Paginator(rows.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(listed["rows"], 50).get_page(request.GET.get("page"))
     for row in page.object_list:
         row.overdue = row.status == ReturnStatus.OPEN and row.due_on < today
         row.may_send = services.obligation_may_send(user, row)
@@ -72,9 +85,34 @@ def return_list(request):
                            and row.receiving_point is not None
                            and may_move(user, row.receiving_point))
     return render(request, "parts/returns/list.html", {
-        "page": page, "status": status, "filters": [(k, v[0]) for k, v in FILTERS.items()],
-        "technicians": technicians, "technician": technician, "q": q,
-        "receiving_point": services.return_point()})
+        "page": page, "status": listed["status"],
+        "filters": [(k, v[0]) for k, v in FILTERS.items()], "technicians": technicians,
+        "technician": listed["technician"], "q": listed["q"],
+        "receiving_point": services.return_point(), "query": page_query(request)})
+
+
+@require_GET
+@returns_required
+def returns_excel(request):
+    """The filtered list as an Excel workbook (``core.excel``): who owes which faulty part, its
+    serials, when it was due, sent and received — and, kept, what was charged (the payroll's
+    list for technicians, the month's kept parts by ``?status=kept``)."""
+    title = _("Faulty parts owed back")
+    workbook = workbook_new(title=title, write_only=True)
+    sheet = sheet_add(workbook, title)
+    row_append(sheet, [_("Part"), pgettext("part", "Name"), _("Quantity"), _("Job"), _("Owed by"),
+                       _("New part's serial"), _("Faulty part's serial"), _("Due on"),
+                       _("Status"), pgettext("return", "Sent at"), _("Waybill"),
+                       _("Received at"), _("Counted as kept at"), _("Charge")])
+    for row in _listed(request)["rows"][:EXPORT_LIMIT]:
+        row_append(sheet, [
+            row.part.code, row.part.name, row.quantity, row.job_label,
+            str(row.owed_by or row.dealer or ""), row.new_serial, row.faulty_serial, row.due_on,
+            row.get_status_display(), row.sent_at, row.tracking,
+            row.received_at, row.kept_at, row.charge_amount])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(workbook, f"faulty-parts-{stamp}.xlsx")
+
 
 
 @require_POST
