@@ -170,6 +170,23 @@ def test_a_customers_kept_loan_follows_his_invoicing_preference(net, clock_at):
     assert Invoice.objects.count() == 2
 
 
+def test_a_loan_a_dealer_kept_is_invoiced_to_the_dealer_with_its_kept_faulty_part(net):
+    """Two things D1 kept, charged by the two sweeps: each invoiced to D1 as it is charged."""
+    loan = parts.loan_create(actor=net["cast"].manager, warehouse=net["central"],
+                             part=net["valve"], quantity=2, dealer=net["d1"],
+                             due_on=DAY + timedelta(days=3))
+    assert parts.loans_sweep(today=LATER) == 1
+    obligation = dealer_kept(net)
+    invoices = list(Invoice.objects.order_by("number"))
+    assert [(i.dealer, i.kind, i.total) for i in invoices] == [
+        (net["d1"], InvoiceKind.KEPT, Decimal("160.00")),
+        (net["d1"], InvoiceKind.KEPT, Decimal("71.00"))]
+    assert [line.loan for line in invoices[0].lines.all()] == [loan]
+    assert [line.obligation for line in invoices[1].lines.all()] == [obligation]
+    [row] = receivables(Invoice.objects.all(), dealers=True)
+    assert (row.dealer, row.outstanding, len(row.invoices)) == (net["d1"], Decimal("231.00"), 2)
+
+
 def test_a_refused_invoice_waits_on_the_start_page_and_is_issued_from_there(net, client):
     with override_settings(INVOICE_ISSUER=REFUSING):
         obligation = dealer_kept(net)
