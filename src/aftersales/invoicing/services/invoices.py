@@ -199,7 +199,9 @@ def _issue(*, actor, customer=None, dealer=None, kind: str, items, start=None, e
                                      if isinstance(i, MaintenanceContract)],
                        **({"orders": [i.number for i in items if isinstance(i, MaterialRequest)]}
                           if dealer is not None else {}),
-                       **({"kept": [str(i) for i in items if isinstance(i, (ReturnObligation, Loan))]}
+                       **({"obligations": [i.pk for i in items
+                                           if isinstance(i, ReturnObligation)],
+                           "loans": [i.number for i in items if isinstance(i, Loan)]}
                           if kind == InvoiceKind.KEPT else {})})
     invoice._lines_known = lines
     return invoice

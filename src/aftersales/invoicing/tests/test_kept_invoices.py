@@ -84,7 +84,7 @@ def test_a_faulty_part_a_dealer_kept_is_invoiced_to_the_dealer_as_it_is_charged(
                                 f"（{obligation.request.number}，应于 "
                                 f"{obligation.due_on.isoformat()} 前）")
     issued = [e for e in event_list(invoice) if e.action == "issue"]
-    assert issued[0].data["kept"] == [str(obligation)]
+    assert (issued[0].data["obligations"], issued[0].data["loans"]) == ([obligation.pk], [])
     # a receivable of the dealer's (the customers' list alone leaves dealers out)
     rows = receivables(Invoice.objects.all(), dealers=True)
     assert [(r.dealer, r.customer, r.outstanding) for r in rows] == [
@@ -261,6 +261,7 @@ def test_the_api_shows_the_kept_line_and_takes_the_dealers_payment(net, client):
                          {"amount": "71.00", "method": "transfer"},
                          content_type="application/json", HTTP_IDEMPOTENCY_KEY="api-1")
     assert answer.status_code == 201, answer.content
+    assert answer.json()["customer"] is None  # the payer is the invoice's dealer
     assert Payment.objects.get().dealer == net["d1"]
 
 
