@@ -4,7 +4,9 @@ month to today): the opening balance, every invoice, credit, payment and refund 
 with the balance after it, and the closing balance (a positive balance is what the customer
 owes, a negative one what he has in credit). Desk staff and the back office read it.
 ``customer-statements/{customer id}/send/``: POST mails it to the customer (REQUIRES an
-``Idempotency-Key``; accountants, service managers and administrators). ``payment-reminders/``:
+``Idempotency-Key``; accountants, service managers and administrators).
+``dealer-statements/{dealer id}/``: a dealer's, the same way — for the back office, and for the
+dealer's own system (its own dealer only). ``payment-reminders/``:
 POST reminds a customer to pay what fell due (a text, else an e-mail; once a day) —
 docs/invoicing.md, "Statements of account", "Payment reminders"."""
 
@@ -22,10 +24,17 @@ from aftersales.core.views import may_open
 from aftersales.customers.models import Customer
 from aftersales.invoicing.forms import StatementForm
 from aftersales.invoicing.models.base import READ_ROLES
+from aftersales.invoicing.permissions import dealer_for_books
 from aftersales.invoicing.services import payment_reminder_send, statement_send
-from aftersales.invoicing.statements import KINDS, customer_statement
+from aftersales.invoicing.statements import (
+    DEALER_KINDS,
+    KINDS,
+    customer_statement,
+    dealer_statement,
+)
 
 from .idempotency import answer_once, idempotent, key_required
+from .permissions import StaffOrDealer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -68,6 +77,55 @@ class StatementSerializer(serializers.Serializer):
                   "them now: owed, but not on the statement until they are invoiced.")
 
 
+class DealerStatementRowSerializer(StatementRowSerializer):
+    kind = serializers.ChoiceField(
+        choices=DEALER_KINDS, help_text="invoice, credit (a credit note against its invoice), "
+                                        "order (paid for a parts order that is invoiced; a "
+                                        "refund on it is a debit), received (a payment "
+                                        "against an invoice).")
+    debit = serializers.DecimalField(**MONEY, help_text="What the dealer owes more.")
+    credit = serializers.DecimalField(**MONEY, help_text="What the dealer owes less.")
+
+
+class PaidAheadSerializer(serializers.Serializer):
+    order = serializers.CharField(source="order.number")
+    status = serializers.CharField(source="order.status")
+    paid = serializers.DecimalField(**MONEY, help_text="Paid less what was paid back.")
+
+
+class KeptWaitingSerializer(serializers.Serializer):
+    part = serializers.CharField(source="part.code")
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    charge = serializers.DecimalField(**MONEY, source="charge_amount")
+    kept_at = serializers.DateTimeField()
+    loan = serializers.SerializerMethodField(help_text="The loan's number for a lent part it "
+                                                       "kept; null for a faulty part owed back.")
+
+    def get_loan(self, item) -> str | None:
+        return getattr(item, "number", None)
+
+
+class DealerStatementSerializer(serializers.Serializer):
+    dealer = serializers.IntegerField(source="party.pk")
+    dealer_code = serializers.CharField(source="party.code")
+    dealer_name = serializers.CharField(source="party.name")
+    since = serializers.DateField()
+    until = serializers.DateField()
+    opening = serializers.DecimalField(**MONEY)
+    debits = serializers.DecimalField(**MONEY)
+    credits = serializers.DecimalField(**MONEY)
+    closing = serializers.DecimalField(
+        **MONEY, help_text="What the dealer owes at the end of ``until`` (negative: it is owed "
+                           "back).")
+    rows = DealerStatementRowSerializer(many=True)
+    paid_ahead = PaidAheadSerializer(
+        many=True, help_text="Parts orders it paid for that are not invoiced yet (they are "
+                             "invoiced as they ship).")
+    kept_waiting = KeptWaitingSerializer(
+        many=True, help_text="Parts it kept, charged by ``until`` and not invoiced yet: owed, "
+                             "but not on the statement until they are invoiced.")
+
+
 class StatementSendSerializer(serializers.Serializer):
     since = serializers.DateField(required=False, help_text="Default: the first of last month.")
     until = serializers.DateField(required=False, help_text="Default and latest: today.")
@@ -85,15 +143,17 @@ SEND_KEY = OpenApiParameter(
                 "without sending.")
 
 
+PERIOD = [OpenApiParameter("since", OpenApiTypes.DATE,
+                           description="The first day (default: the first of last month)."),
+          OpenApiParameter("until", OpenApiTypes.DATE,
+                           description="The last day (default and latest: today).")]
+
+
 class CustomerStatementViewSet(viewsets.GenericViewSet):
     serializer_class = StatementSerializer
     queryset = Customer.objects.none()
 
-    @extend_schema(parameters=[
-        OpenApiParameter("since", OpenApiTypes.DATE,
-                         description="The first day (default: the first of last month)."),
-        OpenApiParameter("until", OpenApiTypes.DATE,
-                         description="The last day (default and latest: today).")])
+    @extend_schema(parameters=PERIOD)
     def retrieve(self, request, pk=None):
         customer, since, until = _asked(request, pk, request.query_params)
         statement = customer_statement(customer, since=since, until=until)
@@ -121,6 +181,25 @@ class CustomerStatementViewSet(viewsets.GenericViewSet):
             idempotency_key=request.headers["Idempotency-Key"].strip())
         statement.sent_to = sent.data["to"]
         return answer_once(StatementSentSerializer(statement).data, created)
+
+
+class DealerStatementViewSet(viewsets.GenericViewSet):
+    """A dealer's statement of account: the back office reads any dealer's, a dealer's system
+    its own (another dealer's is 404)."""
+
+    serializer_class = DealerStatementSerializer
+    queryset = Customer.objects.none()
+    permission_classes = [StaffOrDealer]
+
+    @extend_schema(parameters=PERIOD)
+    def retrieve(self, request, pk=None):
+        user = request.user
+        if user.is_staff_role and not may_open(user, READ_ROLES):
+            raise PermissionDenied(_("Only the desk and the back office read statements."))
+        dealer = dealer_for_books(user, pk)
+        since, until = _period(request.query_params)
+        statement = dealer_statement(dealer, since=since, until=until)
+        return Response(DealerStatementSerializer(statement).data)
 
 
 class ReminderInputSerializer(serializers.Serializer):
@@ -168,11 +247,17 @@ def _asked(request, pk, period) -> tuple:
     customer = Customer.objects.filter(pk=pk).first() if str(pk).isdigit() else None
     if customer is None:
         raise Http404
+    return (customer, *_period(period))
+
+
+def _period(period) -> tuple:
+    """The statement's first and last day as asked; 400 for a wrong period."""
     form = StatementForm(period)
     if not form.is_valid():
         raise ValidationError(form.errors)
-    return customer, form.cleaned_data["since"], form.cleaned_data["until"]
+    return form.cleaned_data["since"], form.cleaned_data["until"]
 
 
 ROUTES: list = [("customer-statements", CustomerStatementViewSet, "customer-statement"),
+                ("dealer-statements", DealerStatementViewSet, "dealer-statement"),
                 ("payment-reminders", PaymentReminderViewSet, "payment-reminder")]

@@ -102,13 +102,16 @@ def instalments_due_workbook(rows, today, filename: str):
 
 
 def statement_book(statement):
-    """A customer's statement of account as a workbook (downloaded, or sent to him by mail):
-    the period and the opening balance, a row per movement with the balance after it, the
-    totals and the closing balance, the jobs not invoiced yet."""
-    customer = statement.customer
-    book = workbook_new(title=_("Statement of account"), subject=customer.name)
+    """A customer's or dealer's statement of account as a workbook (downloaded, or sent to a
+    customer by mail): the period and the opening balance, a row per movement with the balance
+    after it, the totals and the closing balance, what is not invoiced yet."""
+    party = statement.party
+    book = workbook_new(title=_("Statement of account"), subject=party.name)
     sheet = sheet_add(book, _("Statement of account"))
-    row_append(sheet, [_("Customer"), customer.name, customer.phone])
+    if statement.is_dealer:
+        row_append(sheet, [_("Dealer"), party.name, party.code, party.phone])
+    else:
+        row_append(sheet, [_("Customer"), party.name, party.phone])
     row_append(sheet, [pgettext("statement", "From"), statement.since,
                        pgettext("statement", "To"), statement.until])
     row_append(sheet, [])
@@ -127,4 +130,18 @@ def statement_book(statement):
                            _("Still due")])
         for s in statement.pending:
             row_append(sheet, [s.issued_at, s.number, s.request.number, s.total, s.due])
+    if statement.kept_waiting:
+        row_append(sheet, [])
+        row_append(sheet, [_("Parts kept, charged, not yet invoiced")])
+        row_append(sheet, [_("Date"), _("Part"), _("Quantity"), _("Charge")])
+        for item in statement.kept_waiting:
+            row_append(sheet, [item.kept_at, f"{item.part.code} {item.part.name}",
+                               item.quantity, item.charge_amount])
+    if statement.paid_ahead:
+        row_append(sheet, [])
+        row_append(sheet, [_("Parts orders paid, not yet invoiced")])
+        row_append(sheet, [_("Date"), _("Parts order"), _("Status"), _("Paid")])
+        for item in statement.paid_ahead:
+            row_append(sheet, [item.order.created_at, item.order.number,
+                               item.order.get_status_display(), item.paid])
     return book

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from aftersales.core.dates import local_today
 
 from .choices import MAX_INSTALMENTS, CreditKind, InvoicingMode
-from .statements import customer_statement
+from .statements import party_statement
 
 
 def month_value(value: str | None, default: date | None = None) -> str:
@@ -107,7 +107,7 @@ def statement_default_since(today: date) -> date:
 
 
 class StatementForm(forms.Form):
-    """The period of a customer's statement of account (page, Excel, API): from and to, both
+    """The period of a customer's or dealer's statement of account (page, Excel, API): from and to, both
     days included, to today at the latest, at most three years."""
 
     since = forms.DateField(label=pgettext_lazy("statement", "From"), required=False)
@@ -127,12 +127,13 @@ class StatementForm(forms.Form):
         data["since"], data["until"] = since, until
         return data
 
-    def statement_for(self, customer):
-        """The customer's statement for the period asked, or None if the period is wrong."""
+    def statement_for(self, party):
+        """The customer's or dealer's statement for the period asked, or None if the period is
+        wrong."""
         if not self.is_valid():
             return None
-        return customer_statement(customer, since=self.cleaned_data["since"],
-                                  until=self.cleaned_data["until"])
+        return party_statement(party, since=self.cleaned_data["since"],
+                               until=self.cleaned_data["until"])
 
     def period_shown(self, statement) -> dict:
         """The dates the period's inputs show: as typed, else the statement's."""

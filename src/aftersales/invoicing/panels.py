@@ -196,6 +196,17 @@ def dealer_invoices_panel(http_request, dealer) -> dict | None:
             "invoices": list(invoices.order_by("-issued_at", "-id")[:RECENT_INVOICES])}
 
 
+def dealer_account_panel(http_request, dealer) -> dict | None:
+    """A dealer's own home: what it owes on its invoices (or is owed back), the invoices with
+    something open, and its statement of account."""
+    if getattr(http_request.user, "role", None) != Role.DEALER:
+        return None
+    balances = invoice_balances(Invoice.objects.filter(dealer=dealer))
+    owes = sum((b.outstanding for b in balances), Decimal("0.00"))
+    return {"dealer": dealer, "count": len(balances), "owes": owes, "owed_back": -owes,
+            "open": [b for b in balances if b.outstanding][-RECENT_INVOICES:][::-1]}
+
+
 def reports_money_card(http_request, subject) -> dict | None:
     return {} if may_open(http_request.user, READ_ROLES) else None
 
@@ -284,6 +295,10 @@ PANELS = {
     ],
     "dealer.detail": [
         Panel(template="invoicing/panels/dealer_invoices.html", context=dealer_invoices_panel,
+              order=30),
+    ],
+    "dealer.home": [
+        Panel(template="invoicing/panels/dealer_account.html", context=dealer_account_panel,
               order=30),
     ],
 }

@@ -1,11 +1,14 @@
 """Who may open invoicing's pages and who may issue its documents."""
 
+from aftersales.accounts.choices import Role
 from aftersales.core.views import roles_required
 
 from .models.base import READ_ROLES, WRITE_ROLES
 
 invoicing_required = roles_required(READ_ROLES)   # desk staff read
 accounting_required = roles_required(WRITE_ROLES)  # accountant, service manager, admin issue
+# a dealer's statement: those who read invoices, and the dealer's own logins (its own only)
+dealer_books_required = roles_required(READ_ROLES | {Role.DEALER})
 
 
 def may_issue(user) -> bool:
@@ -23,6 +26,21 @@ def customer_for_books(pk):
     if customer is None:
         raise Http404
     return customer
+
+
+def dealer_for_books(user, pk):
+    """A dealer whose books this user may read: any, for those who read invoices; its own, for a
+    dealer's login. 404 otherwise (another dealer's books are not said to exist)."""
+    from django.http import Http404
+
+    from aftersales.dealers.models import Dealer
+    from aftersales.dealers.selectors import dealer_for
+
+    dealer = Dealer.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    if dealer is None or (getattr(user, "role", None) == Role.DEALER
+                          and getattr(dealer_for(user), "pk", None) != dealer.pk):
+        raise Http404
+    return dealer
 
 
 def sees_dealer_pages(user) -> bool:

@@ -1,6 +1,6 @@
-"""A customer's statement of account (对账单): what he owed at the start of a period, every
-invoice, credit, payment and refund in it by date with the running balance, and what he owes at
-its end — the page, its print, its Excel and the API all read it here.
+"""A customer's or a dealer's statement of account (对账单): what it owed at the start of a
+period, every invoice, credit, payment and refund in it by date with the running balance, and
+what it owes at its end — the page, its print, its Excel and the API all read it here.
 
 The balance is the receivables' (invoices − what was paid on them − credits, as
 :func:`~aftersales.invoicing.selectors.invoice_balances` counts) less his money on account, and
@@ -19,6 +19,20 @@ A job paid on site and never invoiced is a cash sale, not on the statement; nor 
 note on no invoice (a refund or allowance outside the invoices). Jobs finished and not invoiced
 yet with money still due are listed apart (``pending``): owed, but not on the statement until
 they are invoiced. A positive balance is what he owes, a negative one what he has in credit.
+
+A dealer's balance is the receivables' too: its invoices (parts orders as they ship, parts it kept
+as they are charged) − what it paid on them − credits. Its rows:
+
+- an invoice issued: owed more;
+- a credit note against one of its invoices (parts of an order sent back): owed less;
+- money it paid for a parts order that is on an invoice (before it shipped, so usually before the
+  invoice: the balance dips below zero until the invoice comes): owed less; what was paid back
+  on such an order (a refund row of the order's ledger): owed more;
+- a payment it made against an invoice (what it kept): owed less.
+
+What is not on an invoice yet is listed apart: orders it paid for that are not invoiced (not
+shipped yet: money it has paid ahead) and parts it kept that are charged and wait for their
+invoice (owed).
 """
 
 from dataclasses import dataclass, field
@@ -33,13 +47,24 @@ from django.utils.translation import gettext as _
 from aftersales.billing.models import Payment
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer
+from aftersales.dealers.models import Dealer
+from aftersales.parts.models import (
+    Loan,
+    LoanStatus,
+    MaterialRequest,
+    MaterialRequestPayment,
+    ReturnObligation,
+    ReturnStatus,
+)
 
 from .models import CreditNote, DepositRefund, Invoice
 from .money import CENT
 from .selectors import day_end, sheets_payable_from_account
 
 ZERO = Decimal("0.00")
-KINDS = ("invoice", "credit", "received", "drawn", "refund")
+KINDS = ("invoice", "credit", "received", "drawn", "refund")  # a customer's rows
+DEALER_KINDS = ("invoice", "credit", "order", "received")  # a dealer's rows
+_ROW_ORDER = ("invoice", "credit", "order", "received", "drawn", "refund")  # at the same moment
 STATEMENT_SENT = "statement_sent"  # the event on a customer sent his statement
 PAYMENT_REMINDED = "payment_reminded"  # the event on a customer reminded to pay
 
@@ -58,12 +83,23 @@ class StatementRow:
 
 @dataclass
 class Statement:
-    customer: object
+    party: object  # a customer or a dealer
     since: date
     until: date
     opening: Decimal = ZERO
     rows: list[StatementRow] = field(default_factory=list)
     pending: list = field(default_factory=list)  # charge sheets not invoiced yet, with ``due``
+    paid_ahead: list = field(default_factory=list)  # a dealer's orders paid, not invoiced yet
+    kept_waiting: list = field(default_factory=list)  # a dealer's kept parts to invoice yet
+
+    @property
+    def is_dealer(self) -> bool:
+        return isinstance(self.party, Dealer)
+
+    @property
+    def customer(self):
+        """The customer whose statement this is (None for a dealer's)."""
+        return None if self.is_dealer else self.party
 
     @property
     def debits(self) -> Decimal:
@@ -83,7 +119,7 @@ class Statement:
         return max(-self.closing, ZERO)
 
 
-def _sources(customer) -> dict:
+def _customer_sources(customer) -> dict:
     """Each kind of row as a queryset of the customer's documents and the column of its moment;
     ``sign`` +1 owes more, −1 owes less."""
     received = Payment.objects.filter(customer=customer, drawn_from__isnull=True).filter(
@@ -128,7 +164,67 @@ def _describe(kind: str, document) -> tuple[str, str]:
             reverse("invoicing:deposit_refund_print", args=[document.pk]))
 
 
-RELATED = {"credit": ("invoice",), "received": ("sheet",), "drawn": ("sheet",)}
+def _dealer_sources(dealer) -> dict:
+    """A dealer's rows as :func:`_customer_sources` gives a customer's."""
+    return {
+        "invoice": (Invoice.objects.filter(dealer=dealer), "issued_at", "total", 1),
+        "credit": (CreditNote.objects.filter(invoice__dealer=dealer), "issued_at", "amount", -1),
+        "order": (MaterialRequestPayment.objects.filter(
+            material_request__dealer=dealer, material_request__invoice_line__isnull=False),
+            "recorded_at", "amount", -1),
+        "received": (Payment.objects.filter(dealer=dealer), "received_at", "amount", -1),
+    }
+
+
+def _describe_dealers(kind: str, document) -> tuple[str, str]:
+    if kind in ("invoice", "credit"):
+        return _describe(kind, document)
+    if kind == "order":
+        order = document.material_request
+        url = reverse("parts:material_request", args=[order.pk])
+        if document.amount > 0:
+            return (_("Paid for parts order %(order)s (%(method)s)")
+                    % {"order": order.number, "method": document.get_method_display()}, url)
+        if document.note:  # it says what was paid back and why
+            return (_("Parts order %(order)s: %(note)s")
+                    % {"order": order.number, "note": document.note}, url)
+        return _("Paid back on parts order %(order)s") % {"order": order.number}, url
+    allocation = next(iter(document.invoice_allocations.all()), None)
+    return (_("Payment received (%(method)s)") % {"method": document.get_method_display()},
+            reverse("invoicing:invoice", args=[allocation.invoice_id]) if allocation else "")
+
+
+RELATED = {"credit": ("invoice",), "received": ("sheet",), "drawn": ("sheet",),
+           "order": ("material_request",)}
+
+
+def _number(kind: str, document) -> str:
+    return document.material_request.number if kind == "order" else document.number
+
+
+def _rows(statement: Statement, sources: dict, describe, *, start, end) -> None:
+    """The opening balance at ``start`` and the rows from ``start`` until ``end``, by time,
+    each with the balance after it: two reads a kind."""
+    rows = []
+    for kind, (documents, moment, amount, sign) in sources.items():
+        before = documents.filter(**{f"{moment}__lt": start}).aggregate(s=Sum(amount))["s"]
+        statement.opening += sign * (before or ZERO)
+        within = (documents.filter(**{f"{moment}__gte": start, f"{moment}__lt": end})
+                  .select_related(*RELATED.get(kind, ())).order_by(moment, "pk"))
+        if kind == "received" and statement.is_dealer:
+            within = within.prefetch_related("invoice_allocations")
+        for document in within:
+            signed = sign * getattr(document, amount)  # a reversal's amount is below zero
+            description, url = describe(kind, document)
+            rows.append(StatementRow(at=getattr(document, moment), kind=kind,
+                                     number=_number(kind, document), description=description,
+                                     url=url, debit=max(signed, ZERO), credit=max(-signed, ZERO)))
+    rows.sort(key=lambda r: (r.at, _ROW_ORDER.index(r.kind), r.number))
+    balance = statement.opening = statement.opening.quantize(CENT)
+    for row in rows:
+        balance += row.debit - row.credit
+        row.balance = balance
+    statement.rows = rows
 
 
 def customer_statement(customer, *, since: date, until: date) -> Statement:
@@ -136,34 +232,58 @@ def customer_statement(customer, *, since: date, until: date) -> Statement:
     included): the opening balance at the start of ``since``, the rows by time, each with the
     balance after it, and the jobs not invoiced yet — eleven reads whatever the number of
     rows."""
-    start = day_end(since - timedelta(days=1))
-    end = day_end(until)
-    statement = Statement(customer=customer, since=since, until=until)
-    rows = []
-    for kind, (documents, moment, amount, sign) in _sources(customer).items():
-        before = documents.filter(**{f"{moment}__lt": start}).aggregate(s=Sum(amount))["s"]
-        statement.opening += sign * (before or ZERO)
-        within = (documents.filter(**{f"{moment}__gte": start, f"{moment}__lt": end})
-                  .select_related(*RELATED.get(kind, ())).order_by(moment, "pk"))
-        for document in within:
-            signed = sign * getattr(document, amount)  # a reversal's amount is below zero
-            description, url = _describe(kind, document)
-            rows.append(StatementRow(at=getattr(document, moment), kind=kind,
-                                     number=document.number, description=description, url=url,
-                                     debit=max(signed, ZERO), credit=max(-signed, ZERO)))
-    rows.sort(key=lambda r: (r.at, KINDS.index(r.kind), r.number))
-    balance = statement.opening = statement.opening.quantize(CENT)
-    for row in rows:
-        balance += row.debit - row.credit
-        row.balance = balance
-    statement.rows = rows
+    start, end = day_end(since - timedelta(days=1)), day_end(until)
+    statement = Statement(party=customer, since=since, until=until)
+    _rows(statement, _customer_sources(customer), _describe, start=start, end=end)
     statement.pending = [sheet for sheet in sheets_payable_from_account(customer)
                          if sheet.issued_at < end]
     return statement
 
 
+@dataclass(frozen=True)
+class PaidAhead:
+    """A dealer's parts order paid (what it paid less what was paid back) and on no invoice."""
+
+    order: object
+    paid: Decimal
+
+
+def dealer_statement(dealer, *, since: date, until: date) -> Statement:
+    """The dealer's statement for the days ``since`` … ``until``, as a customer's: the opening
+    balance, the rows with the balance after each, and what is not invoiced yet — its orders
+    paid ahead and the parts it kept that wait for their invoice; the same reads whatever the
+    number of rows."""
+    start, end = day_end(since - timedelta(days=1)), day_end(until)
+    statement = Statement(party=dealer, since=since, until=until)
+    _rows(statement, _dealer_sources(dealer), _describe_dealers, start=start, end=end)
+    paid = dict(MaterialRequestPayment.objects
+                .filter(material_request__dealer=dealer, recorded_at__lt=end,
+                        material_request__invoice_line__isnull=True)
+                .values("material_request").annotate(s=Sum("amount"))
+                .filter(s__gt=0).values_list("material_request", "s"))
+    orders = MaterialRequest.objects.filter(pk__in=list(paid)).order_by("created_at", "pk")
+    statement.paid_ahead = [PaidAhead(order=order, paid=paid[order.pk].quantize(CENT))
+                            for order in orders]
+    obligations = (ReturnObligation.objects.filter(
+        dealer=dealer, status=ReturnStatus.KEPT, charge_amount__gt=0, kept_at__lt=end,
+        invoice_line__isnull=True).select_related("part").order_by("kept_at", "pk"))
+    loans = (Loan.objects.filter(dealer=dealer, status=LoanStatus.KEPT, charge_amount__gt=0,
+                                 kept_at__lt=end, invoice_line__isnull=True)
+             .select_related("part").order_by("kept_at", "pk"))
+    statement.kept_waiting = sorted([*obligations, *loans], key=lambda item: item.kept_at)
+    return statement
+
+
+def party_statement(party, *, since: date, until: date) -> Statement:
+    """A customer's or a dealer's statement, whichever ``party`` is."""
+    if isinstance(party, Dealer):
+        return dealer_statement(party, since=since, until=until)
+    return customer_statement(party, since=since, until=until)
+
+
 def statement_file_name(statement: Statement) -> str:
-    return (f"statement-{statement.customer.pk}-{statement.since.isoformat()}"
+    party = f"dealer-{statement.party.code}" if statement.is_dealer else statement.party.pk
+    return (f"statement-{party}-{statement.since.isoformat()}"
             f"-{statement.until.isoformat()}.xlsx")
 
 

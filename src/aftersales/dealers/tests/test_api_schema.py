@@ -69,7 +69,8 @@ def test_dealer_endpoints_answer_as_their_schema_says(in_process, clock_at, role
                                       job=new_request(cast, customer=CustomerFactory()))
     services.monthly_reports_open(today=date(2026, 11, 18))
     report = dealer.reports.get()
-    ids = {"dealers": [dealer.pk], "dealer-jobs": [job.pk], "dealer-reports": [report.pk]}
+    ids = {"dealers": [dealer.pk], "dealer-jobs": [job.pk], "dealer-reports": [report.pk],
+           "dealer-statements": [dealer.pk]}
     actor = user if role == "dealer" else cast.supervisor
     token = Token.objects.create(user=actor)
     headers = {"Authorization": f"Token {token.key}", "Accept-Language": "en"}
@@ -78,7 +79,8 @@ def test_dealer_endpoints_answer_as_their_schema_says(in_process, clock_at, role
     failures: list[str] = []
     operations = [r.ok() for r in schema.get_all_operations()
                   if r.ok().path.startswith("/api/v1/dealer")]
-    assert len(operations) == 13  # the dealer jobs' two part corrections among them
+    # the dealer jobs' two part corrections and the dealer's statement of account among them
+    assert len(operations) == 14
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             free = operation.as_strategy(generation_mode=mode)

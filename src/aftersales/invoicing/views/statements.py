@@ -1,7 +1,7 @@
 """A customer's statement of account (对账单): the page, which prints as the document for the
 customer to check and sign, its Excel, mailing it (one customer, or every customer for a month);
-and reminding a customer to pay (docs/invoicing.md, "Statements of account", "Payment
-reminders")."""
+a dealer's, the same page and Excel, which its own logins open too; and reminding a customer to
+pay (docs/invoicing.md, "Statements of account", "Payment reminders")."""
 
 import uuid
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.accounts.choices import Role
 from aftersales.core.dates import local_today
 from aftersales.core.excel import xlsx_response
 from aftersales.core.forms import error_text
@@ -27,9 +28,12 @@ from ..issuers import company
 from ..permissions import (
     accounting_required,
     customer_for_books,
+    dealer_books_required,
+    dealer_for_books,
     invoicing_required,
     may_issue,
     sees_customer_pages,
+    sees_dealer_pages,
 )
 from ..services import payment_reminder_send, statement_send, statements_month
 from ..statements import statement_file_name, statements_sent
@@ -48,11 +52,44 @@ def _statement(request, customer_pk: int):
 def statement_page(request, customer_pk: int):
     customer, form, statement = _statement(request, customer_pk)
     return render(request, "invoicing/statement.html", {
-        "customer": customer, "form": form, "statement": statement, "company": company(),
+        "party": customer, "form": form, "statement": statement, "company": company(),
         "query": page_query(request), "may_issue": may_issue(request.user),
         "customer_pages": sees_customer_pages(request.user),
-        **form.period_shown(statement), "sent": list(statements_sent(customer)[:SENDS_SHOWN]), "key": uuid.uuid4().hex,
+        **form.period_shown(statement), "sent": list(statements_sent(customer)[:SENDS_SHOWN]),
+        "key": uuid.uuid4().hex,
     }, status=200 if statement else 400)
+
+
+def _dealer_statement(request, dealer_pk: int):
+    dealer = dealer_for_books(request.user, dealer_pk)
+    form = StatementForm(request.GET)
+    statement = form.statement_for(dealer)
+    if statement is not None and getattr(request.user, "role", None) == Role.DEALER:
+        for row in statement.rows:  # its own orders open for it; the back office's pages do not
+            if row.kind != "order":
+                row.url = ""
+    return dealer, form, statement
+
+
+@require_GET
+@dealer_books_required
+def dealer_statement_page(request, dealer_pk: int):
+    """A dealer's statement of account: the back office's, and the dealer's own."""
+    dealer, form, statement = _dealer_statement(request, dealer_pk)
+    return render(request, "invoicing/statement.html", {
+        "party": dealer, "is_dealer": True, "form": form, "statement": statement,
+        "company": company(), "query": page_query(request),
+        "dealer_pages": sees_dealer_pages(request.user), **form.period_shown(statement),
+    }, status=200 if statement else 400)
+
+
+@require_GET
+@dealer_books_required
+def dealer_statement_excel(request, dealer_pk: int):
+    _dealer, form, statement = _dealer_statement(request, dealer_pk)
+    if statement is None:
+        return HttpResponseBadRequest(error_text(ValidationError(form.errors)))
+    return xlsx_response(statement_book(statement), statement_file_name(statement))
 
 
 @require_GET
