@@ -1,7 +1,7 @@
 """A dealer's statement of account (对账单) in Debian's chromium: the dealer's own login, on its
 phone, reads on its start page what it owes on our invoices and which invoices are open, opens
-its statement — each movement with the balance after it, its orders paid ahead apart — and
-prints it with only the document on paper; head office opens the same statement from the
+its statement — each movement with the balance after it, its orders paid ahead apart —, prints
+it with only the document on paper and opens one of its invoices as printed; head office opens the same statement from the
 dealer's page.
 
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
@@ -53,14 +53,20 @@ def test_the_dealer_reads_its_account_and_statement_and_head_office_finds_it(pag
     expect(page.locator("[data-statement-says]")).to_contain_text("¥41.00")
     expect(page.locator("[data-statement-paid-ahead]")).to_contain_text(month["ahead"].number)
     expect(page.locator("[data-statement-kept]")).to_contain_text("35.50")
-    # its orders open for it; our invoices' pages are not linked
+    # its orders open for it, and its invoices as printed; the back office's pages do not
     expect(rows.nth(0).locator("td.wide-only a")).to_have_attribute(
         "href", reverse("parts:material_request", args=[month["first"].pk]))
-    expect(rows.nth(1).locator("a")).to_have_count(0)
+    expect(rows.nth(2).locator("a")).to_have_count(0)  # a credit note
+    expect(rows.nth(1).locator("td.wide-only a")).to_have_attribute(
+        "href", reverse("invoicing:invoice_print", args=[month["order_invoice"].pk]))
     page.emulate_media(media="print")
     expect(page.locator(".print-toolbar").first).to_be_hidden()
     expect(statement).to_be_visible()
     page.emulate_media(media="screen")
+    rows.nth(1).locator(".narrow-only a").click()  # on the phone the number is in the row's text
+    expect(page.locator("[data-buyer]")).to_contain_text("浦东经销商")
+    expect(page.locator("[data-total]")).to_have_text("¥108.30")
+    page.go_back()
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.context.clear_cookies()

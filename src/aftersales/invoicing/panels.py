@@ -169,7 +169,7 @@ def contract_fee_panel(http_request, contract) -> dict | None:
 def order_invoice_panel(http_request, order) -> dict | None:
     """A dealer's charged parts order: its invoice to the dealer, or that it is invoiced when it
     ships — with the button for whoever issues invoices if it shipped without one. The dealer's
-    logins see the invoice's number (the page is theirs already); the back office opens it."""
+    logins open its print; the back office opens its page."""
     user = http_request.user
     dealer_login = getattr(user, "role", None) == Role.DEALER
     if (not order.is_dealer_order or not order.chargeable

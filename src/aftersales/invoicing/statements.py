@@ -79,6 +79,7 @@ class StatementRow:
     credit: Decimal = ZERO  # owed less
     balance: Decimal = ZERO  # after this row
     url: str = ""
+    pk: int | None = None  # the document's id
 
 
 @dataclass
@@ -218,7 +219,8 @@ def _rows(statement: Statement, sources: dict, describe, *, start, end) -> None:
             description, url = describe(kind, document)
             rows.append(StatementRow(at=getattr(document, moment), kind=kind,
                                      number=_number(kind, document), description=description,
-                                     url=url, debit=max(signed, ZERO), credit=max(-signed, ZERO)))
+                                     url=url, debit=max(signed, ZERO), credit=max(-signed, ZERO),
+                                     pk=document.pk))
     rows.sort(key=lambda r: (r.at, _ROW_ORDER.index(r.kind), r.number))
     balance = statement.opening = statement.opening.quantize(CENT)
     for row in rows:

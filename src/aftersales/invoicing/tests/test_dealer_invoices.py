@@ -186,7 +186,8 @@ def test_the_pages_show_the_dealers_invoice(net, client):
     client.login(username=net["u1"].username, password=PASSWORD)
     mine = client.get(reverse("parts:material_request", args=[material.pk])).content.decode()
     assert invoice.number in mine
-    assert reverse("invoicing:invoice", args=[invoice.pk]) not in mine
+    assert f'href="{reverse("invoicing:invoice", args=[invoice.pk])}"' not in mine
+    assert reverse("invoicing:invoice_print", args=[invoice.pk]) in mine  # its print opens
     # head office finds the invoices on the dealer's page
     client.login(username=net["cast"].manager.username, password=PASSWORD)
     dealer_page = client.get(reverse("dealers:detail", args=[net["d1"].pk])).content.decode()

@@ -181,7 +181,12 @@ def test_the_back_office_and_the_dealer_read_it_on_the_page_and_in_excel(history
     assert mine.status_code == 200 and "data-closing>41.00<" in mine.content.decode()
     text = mine.content.decode()
     assert reverse("parts:material_request", args=[history["first"].pk]) in text
-    assert reverse("invoicing:invoice", args=[history["kept_invoice"].pk]) not in text
+    assert f'href="{reverse("invoicing:invoice", args=[history["kept_invoice"].pk])}"' not in text
+    printed = reverse("invoicing:invoice_print", args=[history["kept_invoice"].pk])
+    assert printed in text  # its invoices open as printed
+    invoice = client.get(printed)
+    assert invoice.status_code == 200
+    assert "浦东经销商" in invoice.content.decode() and url in invoice.content.decode()  # back
     home = client.get(reverse("dealers:home")).content.decode()
     assert "data-dealer-account-panel" in home and "¥41.00" in home and url in home
     assert history["kept_invoice"].number in home  # open: 41.00 of it
@@ -191,11 +196,15 @@ def test_the_back_office_and_the_dealer_read_it_on_the_page_and_in_excel(history
     assert client.get(url).status_code == 404
     assert client.get(reverse("invoicing:dealer_statement_excel",
                               args=[history["d1"].pk])).status_code == 404
+    assert client.get(printed).status_code == 404
+    assert client.get(reverse("invoicing:invoice", args=[history["kept_invoice"].pk])
+                      ).status_code == 403  # the back office's page is not a dealer's
     other_home = client.get(reverse("dealers:home")).content.decode()
     assert "data-dealer-account-panel" in other_home and "您在本公司的发票上无欠款" in other_home
     # a technician reads no statement
     client.login(username=history["cast"].technician.username, password=PASSWORD)
     assert client.get(url).status_code == 403
+    assert client.get(printed).status_code == 403
 
 
 def test_head_office_finds_it_from_the_dealer_and_the_receivables(history, client):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCentre
 from aftersales.billing.choices import Method
 from aftersales.billing.models import Payment
@@ -26,6 +27,7 @@ from aftersales.core.querysets import get_restricted
 from aftersales.core.views import PAGE_SIZE, page_query, safe_next, service_run
 from aftersales.customers.models import Customer, MaintenanceContract
 from aftersales.dealers.models import Dealer
+from aftersales.dealers.selectors import dealer_for
 from aftersales.parts.models import MaterialRequest, MaterialRequestPayment, Part, Warehouse
 from aftersales.parts.services import order_due, order_paid
 
@@ -37,6 +39,7 @@ from ..models import Invoice, InvoicingPreference, ReturnNote
 from ..permissions import (
     accounting_required,
     customer_for_books,
+    dealer_books_required,
     invoicing_required,
     may_issue,
     sees_customer_pages,
@@ -382,15 +385,25 @@ def payment_schedule_new(request, pk: int):
 
 
 @require_GET
-@invoicing_required
+@dealer_books_required
 def invoice_print(request, pk: int):
-    invoice = _invoice_get(request, pk)
+    """The invoice as printed; a dealer's login prints its own (another's is 404)."""
+    user = request.user
+    if getattr(user, "role", None) == Role.DEALER:
+        invoice = Invoice.objects.filter(pk=pk, dealer=dealer_for(user)).select_related(
+            "dealer", "issued_by").first()
+        if invoice is None:
+            raise Http404
+        back = reverse("invoicing:dealer_statement", args=[invoice.dealer_id])
+    else:
+        invoice = _invoice_get(request, pk)
+        back = reverse("invoicing:invoice", args=[invoice.pk])
     lines = list(invoice.lines.select_related("sheet__request", "contract", "order",
                                               "obligation__request", "obligation__part",
                                               "obligation__dealer_job_part__job", "loan")
                  .prefetch_related("order__lines__part").order_by("id"))
     return render(request, "invoicing/print/invoice.html", {
-        "invoice": invoice, "lines": lines, "company": company(),
+        "invoice": invoice, "lines": lines, "company": company(), "back": back,
         "issuer": issuer_get(), "extra": issuer_get().print_context(invoice),
         "centre": invoice.party.service_centre,
     })

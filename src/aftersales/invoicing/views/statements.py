@@ -65,8 +65,10 @@ def _dealer_statement(request, dealer_pk: int):
     form = StatementForm(request.GET)
     statement = form.statement_for(dealer)
     if statement is not None and getattr(request.user, "role", None) == Role.DEALER:
-        for row in statement.rows:  # its own orders open for it; the back office's pages do not
-            if row.kind != "order":
+        for row in statement.rows:  # its orders and its invoices' print open for it; the back
+            if row.kind == "invoice":  # office's pages do not
+                row.url = reverse("invoicing:invoice_print", args=[row.pk])
+            elif row.kind != "order":
                 row.url = ""
     return dealer, form, statement
 
