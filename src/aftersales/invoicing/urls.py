@@ -25,6 +25,8 @@ urlpatterns = [
     path("receivables/", reports.receivables_page, name="receivables"),
     path("receivables/statements/", statements.statements_monthly_view,
          name="statements_monthly"),
+    path("receivables/statements/print/", statements.statements_print_view,
+         name="statements_print"),
     path("receivables/export.xlsx", reports.receivables_excel, name="receivables_excel"),
     path("instalments/", reports.instalments_due_page, name="instalments_due"),
     path("instalments/export.xlsx", reports.instalments_due_excel, name="instalments_due_excel"),

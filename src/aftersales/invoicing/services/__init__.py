@@ -42,6 +42,7 @@ from .statements import (
     statements_month,
     statements_send_for_month,
     statements_sent_for_month,
+    statements_to_print,
 )
 
 __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now",
@@ -57,4 +58,4 @@ __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now
            "payment_apply", "payment_schedule_set", "payment_schedule_split",
            "return_note_issue", "return_note_receive", "sheet_pay_from_account",
            "sheet_payment_within_invoice", "statement_send", "statements_month",
-           "statements_send_for_month", "statements_sent_for_month"]
+           "statements_send_for_month", "statements_sent_for_month", "statements_to_print"]

@@ -167,6 +167,17 @@ def statements_send_for_month(*, actor, period: str, on_progress=None) -> Monthl
     return result
 
 
+def statements_to_print(period: str) -> list[Statement]:
+    """The month's statements of the customers it cannot mail — those without an e-mail
+    address whose statement for the month ``period`` (YYMM) has a movement or a balance — by
+    name, for the accountant to print and post (the same the month's run lists as
+    ``no_address``)."""
+    since, until = statements_month(period)
+    statements = (customer_statement(customer, since=since, until=until)
+                  for customer in statement_customers(until) if not customer.email)
+    return [s for s in statements if s.rows or s.opening or s.closing]
+
+
 def _monthly_send_one(actor, customer, since, until, key, result: MonthlySend) -> None:
     """One customer of the month's run: nothing read again for one mailed already; his
     statement read once, in his language, and sent if it has anything to say."""

@@ -337,6 +337,44 @@ def test_the_months_run_mails_each_customer_once_and_lists_those_to_print_for(
         "period": ["2027-01 has not begun: choose a month up to this one."]}
 
 
+def test_the_statements_to_post_print_one_after_another(history, customer, books, client,
+                                                        clock_at):
+    """Those the month's run cannot mail: each customer without an e-mail address whose month
+    has something to say, his statement on pages of its own; nobody else's."""
+    with_mail = CustomerFactory(name="有邮箱", email="a@example.com")
+    invoice_make(with_mail, "50.00", at=timezone.now() - timedelta(days=20))
+    second = CustomerFactory(name="王建国")
+    invoice_make(second, "99.00", at=timezone.now() - timedelta(days=20))
+    CustomerFactory(name="没有往来")
+    client.force_login(books)
+    receivables = client.get(reverse("invoicing:receivables")).content.decode()
+    link = f'{reverse("invoicing:statements_print")}?month=2026-11'
+    assert link in receivables
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(link)
+    text = page.content.decode()
+    assert page.status_code == 200 and text.count("data-statement=") == 2
+    assert f'data-statement="{customer.pk}"' in text and f'data-statement="{second.pk}"' in text
+    assert "有邮箱" not in text and "没有往来" not in text
+    assert "2026-11：2 位没有电子邮箱的客户有对账单需邮寄。" in text
+    assert "2026-11-01 – 2026-11-30" in text and "99.00" in text
+    # a third customer to post adds his own reads, no more
+    invoice_make(CustomerFactory(name="第三位"), "10.00",
+                 at=timezone.now() - timedelta(days=20))
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(link).content.decode().count("data-statement=") == 3
+    per_customer = len(three.captured_queries) - len(two.captured_queries)
+    assert per_customer <= 12
+    # a month with nothing to post says so; a month not begun is refused by name
+    clock_at(9, 0, day=date(2026, 12, 1))
+    none = client.get(reverse("invoicing:statements_print"), {"month": "2026-08"})
+    assert "data-statements-none" in none.content.decode()
+    later = client.get(reverse("invoicing:statements_print"), {"month": "2027-01"})
+    assert later.status_code == 400 and "2027-01 尚未开始" in later.content.decode()
+    client.force_login(UserFactory(role=Role.TECHNICIAN))
+    assert client.get(link).status_code == 403
+
+
 def test_the_page_starts_the_months_run_in_the_background(history, customer, books, client,
                                                           mailoutbox,
                                                           django_capture_on_commit_callbacks):

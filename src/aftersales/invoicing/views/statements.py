@@ -35,7 +35,12 @@ from ..permissions import (
     sees_customer_pages,
     sees_dealer_pages,
 )
-from ..services import payment_reminder_send, statement_send, statements_month
+from ..services import (
+    payment_reminder_send,
+    statement_send,
+    statements_month,
+    statements_to_print,
+)
 from ..statements import statement_file_name, statements_sent
 
 SENDS_SHOWN = 5
@@ -141,6 +146,21 @@ def statements_monthly_view(request):
                                 "with an e-mail address; each customer's statement page lists "
                                 "what was sent.") % {"month": month_input(period)})
     return redirect(back)
+
+
+@require_GET
+@invoicing_required
+def statements_print_view(request):
+    """The month's statements of the customers without an e-mail address, one after another,
+    each on pages of its own: printed at once and posted."""
+    period = month_value(request.GET.get("month"), default=statement_default_since(
+        local_today()))
+    try:
+        statements = statements_to_print(period)
+    except ValidationError as error:
+        return HttpResponseBadRequest(error_text(error))
+    return render(request, "invoicing/statements_print.html", {
+        "statements": statements, "month": month_input(period), "company": company()})
 
 
 @require_POST
