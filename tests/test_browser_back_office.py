@@ -71,4 +71,8 @@ def test_finance_opens_the_months_deductions_from_its_navigation(browser, live_s
         expect(page.locator("[data-table=lines] a")).to_have_count(0)  # finance does not open cases
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"] + 1, width  # nothing runs off a phone's screen
+        # beside it, what technicians kept of the faulty parts they owed back: none this month
+        page.locator("header a", has_text="旧件扣款").first.click()
+        page.wait_for_url("**/parts/returns/deductions/")
+        expect(page.locator("[data-deductions-empty]")).to_contain_text("2026-12")
         context.close()

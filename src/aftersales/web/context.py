@@ -49,6 +49,8 @@ NAV = [
     ("invoicing:home", _("Invoices"), LEADS | {Role.ACCOUNTANT}, MONEY),
     # payroll's monthly deductions (CP-13); the desk's leads reach them from the complaints
     ("complaints:deductions", _("Penalty deductions"), {Role.ACCOUNTANT}, MONEY),
+    # and what technicians kept of the faulty parts they owed back (PT-3)
+    ("parts:return_deductions", _("Kept parts to deduct"), {Role.ACCOUNTANT}, MONEY),
     # dealers pay for their parts orders before they ship (PT-1): the accountant records it
     ("parts:material_requests", _("Dealers' parts orders"), {Role.ACCOUNTANT}, MONEY),
     ("customers:contracts", _("Contracts"), DESK, MONEY),

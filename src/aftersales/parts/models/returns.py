@@ -24,14 +24,17 @@ class ReturnStatus(models.TextChoices):
 
 
 def return_obligation_rule(queryset, user, action):
-    """A technician sees what he owes; a dealer's login what its dealer owes; a centre's agents
-    and supervisors their centre's; the service department and administrators all."""
+    """A technician sees what he owes; a dealer's login what its dealer owes; a centre's agents,
+    supervisors and accountants their centre's; the service department, administrators and the
+    head office's accountants (payroll deducts what technicians kept) all."""
     if user.is_superuser or getattr(user, "sees_all_centres", False):
         return queryset
     role = getattr(user, "role", None)
     if role == "technician":
         return queryset.filter(owed_by=user)
-    if role in {"agent", "supervisor"} and user.service_centre_id:
+    if role == "accountant" and not user.service_centre_id:
+        return queryset
+    if role in {"agent", "supervisor", "accountant"} and user.service_centre_id:
         return queryset.filter(service_centre_id=user.service_centre_id)
     if role == "dealer":  # its dealer's
         return own_dealer_only(queryset, user)

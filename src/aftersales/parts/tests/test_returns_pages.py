@@ -201,3 +201,47 @@ def test_the_technician_sends_the_faulty_part_back_from_his_job_page(client, fit
     response = client.post(f"/parts/returns/{obligation.pk}/serials/",
                            {"next": "https://evil.example/"})
     assert response["Location"] == "/parts/returns/"
+
+
+def test_the_months_kept_parts_per_technician_for_payroll(client, fitted, clock_at):
+    """Payroll's month: each technician's faulty parts counted as kept in the month with his
+    total — head office all, a centre its own, a technician his own — on the page and in
+    Excel; another month has nothing."""
+    from aftersales.parts.services import obligations_sweep
+
+    cast, van, central, part, request = fitted
+    other_cast, _van, _central, other_part, other_request = _job(chargeable=False)
+    service.part_add(actor=other_cast.technician, request=other_request, part=other_part,
+                     quantity=2)
+    clock_at(10, 0, day=date(2026, 12, 19), tick=False)
+    assert obligations_sweep() == 2
+    client.force_login(cast.manager)
+    assert 'href="/parts/returns/deductions/"' in client.get("/parts/returns/").content.decode()
+    with translation.override("zh-hans"):
+        page = client.get("/parts/returns/deductions/").content.decode()
+    assert 'value="2026-12"' in page and page.count("data-kept=") == 2
+    assert f'data-technician-total="{cast.technician.username}"' in page
+    assert "¥35.50" in page and "¥71.00" in page and "data-deductions-total>¥106.50<" in page
+    assert request.number in page and other_request.number in page
+    book = client.get("/parts/returns/deductions.xlsx?month=2026-12")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    sheets = load_workbook(BytesIO(book.content))
+    by_person, each = (list(ws.values) for ws in sheets.worksheets)
+    assert sorted((row[1], row[2], row[3]) for row in by_person[1:]) == sorted([
+        (cast.technician.username, 1, 35.5), (other_cast.technician.username, 1, 71.0)])
+    assert len(each) == 3 and 'filename="kept-parts-deductions-2026-12.xlsx"' in book[
+        "Content-Disposition"]
+    november = client.get("/parts/returns/deductions/?month=2026-11").content.decode()
+    assert "data-deductions-empty" in november
+    # head office's accountant (payroll): all; a centre's supervisor: his centre's; the
+    # technician: his own
+    client.force_login(UserFactory(username="payroll", role="accountant", service_centre=None))
+    assert client.get("/parts/returns/deductions/").content.decode().count("data-kept=") == 2
+    client.force_login(cast.supervisor)
+    assert client.get("/parts/returns/deductions/").content.decode().count("data-kept=") == 1
+    client.force_login(other_cast.technician)
+    mine = client.get("/parts/returns/deductions/").content.decode()
+    assert mine.count("data-kept=") == 1 and other_request.number in mine
+    assert request.number not in mine

@@ -2,6 +2,9 @@
 his own, a dealer's login its dealer's), recording serials and sending the faulty part back,
 receiving it at the receiving point."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -15,11 +18,18 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.choices import STAFF_ROLES, Role
 from aftersales.accounts.models import User
 from aftersales.core.dates import local_today
-from aftersales.core.excel import row_append, sheet_add, workbook_new, xlsx_response
+from aftersales.core.excel import (
+    row_append,
+    sheet_add,
+    tables_workbook,
+    workbook_new,
+    xlsx_response,
+)
 from aftersales.core.querysets import get_restricted
 from aftersales.core.views import page_query, roles_required, safe_next, service_run
 
 from ..models import ReturnObligation, ReturnStatus
+from ..selectors_returns import kept_deductions
 from ..services import returns as services
 from ..services.stock import may_move
 
@@ -36,6 +46,8 @@ STEPS = {"serials", "send", "receive"}
 EXPORT_LIMIT = 50_000
 # staff, and a dealer's login for what its own jobs owe (ReturnObligation.restrict_rule)
 returns_required = roles_required(STAFF_ROLES | {Role.DEALER})
+# payroll's month of kept parts: staff (a technician his own, ReturnObligation.restrict_rule)
+deductions_required = roles_required(STAFF_ROLES)
 
 
 def _listed(request) -> dict:
@@ -88,7 +100,8 @@ def return_list(request):
         "page": page, "status": listed["status"],
         "filters": [(k, v[0]) for k, v in FILTERS.items()], "technicians": technicians,
         "technician": listed["technician"], "q": listed["q"],
-        "receiving_point": services.return_point(), "query": page_query(request)})
+        "receiving_point": services.return_point(), "query": page_query(request),
+        "dealer_login": user.role == Role.DEALER})
 
 
 @require_GET
@@ -113,6 +126,47 @@ def returns_excel(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(workbook, f"faulty-parts-{stamp}.xlsx")
 
+
+
+def _month(request) -> date:
+    """The month asked for (``?month=YYYY-MM``), else this one."""
+    try:
+        year, month = (int(x) for x in (request.GET.get("month") or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return local_today().replace(day=1)
+
+
+@require_GET
+@deductions_required
+def return_deductions(request):
+    """The month's faulty parts technicians kept, each technician's with his total: what
+    payroll deducts (a technician sees his own)."""
+    month = _month(request)
+    people = kept_deductions(user=request.user, month=month)
+    return render(request, "parts/returns/deductions.html", {
+        "month": month.strftime("%Y-%m"), "people": people,
+        "total": sum((p.total for p in people), Decimal("0.00"))})
+
+
+@require_GET
+@deductions_required
+def return_deductions_excel(request):
+    month = _month(request)
+    people = kept_deductions(user=request.user, month=month)
+    head = [_("Technician"), _("Username"), _("Counted as kept at"), _("Job"), _("Part"),
+            pgettext("part", "Name"), _("Quantity"), _("Charge")]
+    rows = [[str(p.technician), p.technician.username, row.kept_at, row.job_label,
+             row.part.code, row.part.name, row.quantity, row.charge_amount]
+            for p in people for row in p.rows]
+    totals = [[str(p.technician), p.technician.username, len(p.rows), p.total] for p in people]
+    workbook = tables_workbook(
+        title=_("Kept faulty parts to deduct %(month)s") % {"month": month.strftime("%Y-%m")},
+        tables=[{"title": _("By technician"),
+                 "head": [_("Technician"), _("Username"), _("Parts kept"), _("To deduct")],
+                 "rows": totals},
+                {"title": _("Each part"), "head": head, "rows": rows}])
+    return xlsx_response(workbook, f"kept-parts-deductions-{month:%Y-%m}.xlsx")
 
 
 @require_POST
