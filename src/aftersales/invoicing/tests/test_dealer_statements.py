@@ -17,6 +17,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from aftersales.accounts.tests.factories import PASSWORD
+from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.dealers.tests.test_job_parts import complete, handed
 from aftersales.dealers.tests.test_orders import DAY, order, pay, picked
 from aftersales.parts import services as parts
@@ -27,6 +28,7 @@ from ..models import Invoice
 from ..selectors import invoice_balances
 from ..services import credit_note_issue, dealer_refund_record, invoice_payment_record
 from ..statements import dealer_statement
+from .factories import invoice_make
 from .test_kept_invoices import LATER, _kept_world
 
 REFUSING = "aftersales.invoicing.tests.test_invoices.RefusingIssuer"
@@ -201,6 +203,17 @@ def test_the_back_office_and_the_dealer_read_it_on_the_page_and_in_excel(history
                       ).status_code == 403  # the back office's page is not a dealer's
     other_home = client.get(reverse("dealers:home")).content.decode()
     assert "data-dealer-account-panel" in other_home and "您在本公司的发票上无欠款" in other_home
+    # a dealer's login linked to no dealer: no dealer's statement, no invoice at all (a
+    # customer's neither)
+    from aftersales.accounts.tests.factories import UserFactory
+
+    unlinked = UserFactory(username="dealer-unlinked", role="dealer", service_centre=None)
+    customer_invoice = invoice_make(CustomerFactory(), "10.00")
+    client.force_login(unlinked)
+    assert client.get(url).status_code == 404
+    for invoice_pk in (customer_invoice.pk, history["kept_invoice"].pk):
+        assert client.get(reverse("invoicing:invoice_print", args=[invoice_pk])
+                          ).status_code == 404
     # a technician reads no statement
     client.login(username=history["cast"].technician.username, password=PASSWORD)
     assert client.get(url).status_code == 403

@@ -390,8 +390,9 @@ def invoice_print(request, pk: int):
     """The invoice as printed; a dealer's login prints its own (another's is 404)."""
     user = request.user
     if getattr(user, "role", None) == Role.DEALER:
-        invoice = Invoice.objects.filter(pk=pk, dealer=dealer_for(user)).select_related(
-            "dealer", "issued_by").first()
+        dealer = dealer_for(user)  # None: a login linked to no dealer sees no invoice at all
+        invoice = (Invoice.objects.filter(pk=pk, dealer=dealer).select_related(
+            "dealer", "issued_by").first() if dealer is not None else None)
         if invoice is None:
             raise Http404
         back = reverse("invoicing:dealer_statement", args=[invoice.dealer_id])
