@@ -67,6 +67,8 @@ def test_the_accountant_invoices_what_a_dealer_kept_and_records_its_transfer(pag
     row = page.locator(f"[data-receivables] tr[data-dealer='{dealer.pk}']")
     expect(row).to_contain_text("经销商")
     expect(row).to_contain_text("21.00")
-    expect(row.locator("a[href*='/invoicing/']").first).to_have_text(invoice.number)
+    expect(row.locator("[data-dealer-invoice]")).to_have_text(invoice.number)
+    expect(row.locator("[data-statement-link]")).to_have_attribute(
+        "href", f"/invoicing/dealers/{dealer.pk}/statement/")
     screenshot(page, "invoicing", "kept-receivables.png", full_page=False)
     assert Invoice.objects.get().payments.get().payment.dealer == dealer
