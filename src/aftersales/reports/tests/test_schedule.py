@@ -54,20 +54,24 @@ def test_worker_produces_scheduled_reports_once_catching_up_after_downtime():
     other = LiveCentre(surveys=False, code="SJ", name="松江服务中心")
     tz = centre_tz(live.centre)
     today = local_today(live.centre)
-    # The worker was down for two days: the wake-ups at 00:30 of today and the two days before
-    # fell due while it was down (today's only once it is 00:30); each makes the report of the
-    # day before it.
-    first = datetime.combine(today - timedelta(days=2), time(0, 30), tz)
+    # The worker (a real process on the real wall clock) was down for two days: the wake-ups of
+    # today and the two days before that fell due while it was down (today's only once its time
+    # has come); each makes the report of the day before it. The wake-up's time of day is twelve
+    # hours from now, so none falls due between working out what is due and the worker's run —
+    # at a fixed 00:30 a run started at 00:29 met one more report than it expected.
+    run_at = (timezone.localtime(timezone.now(), tz) - timedelta(hours=12)).time().replace(
+        second=0, microsecond=0)
+    first = datetime.combine(today - timedelta(days=2), run_at, tz)
     wakeups = [first + timedelta(days=n) for n in range(3)
                if first + timedelta(days=n) <= timezone.now()]
     dues = len(wakeups)
     expected_days = {w.date() - timedelta(days=1) for w in wakeups}
-    latest_day = max(expected_days)  # yesterday, or the day before when it is not yet 00:30
+    latest_day = max(expected_days)  # yesterday, or the day before when today's is still to come
     noon = datetime.combine(latest_day, time(12), tz)
     for _ in range(2):  # two calls taken on the latest reported day
         new_request(live.cast, reported_at=noon)
     schedule = next(s for s in services.schedules_ensure() if s.kind == ReportKind.SUPERVISOR_DAILY)
-    ReportSchedule.objects.filter(pk=schedule.pk).update(run_at=time(0, 30), next_run_at=first)
+    ReportSchedule.objects.filter(pk=schedule.pk).update(run_at=run_at, next_run_at=first)
     schedule.refresh_from_db()
     started = services.schedule_start(schedule=schedule)
 
@@ -85,7 +89,7 @@ def test_worker_produces_scheduled_reports_once_catching_up_after_downtime():
     assert latest.current_run.figures["centre"] == live.centre.pk
     assert latest.current_run.figures["centre_figures"]["calls"] == 2
     assert _strip(latest.current_run.figures) == _strip(build(latest, now=timezone.now()))
-    # The next wake-up is booked for tomorrow 00:30 (or today's, if it has not come yet).
+    # The next wake-up is booked for tomorrow at that time (or today's, if it has not come yet).
     schedule.refresh_from_db()
     assert schedule.next_run_at > timezone.now()
     assert schedule.chain == started.chain
