@@ -48,14 +48,7 @@ from aftersales.billing.models import Payment
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
-from aftersales.parts.models import (
-    Loan,
-    LoanStatus,
-    MaterialRequest,
-    MaterialRequestPayment,
-    ReturnObligation,
-    ReturnStatus,
-)
+from aftersales.parts.models import MaterialRequest, MaterialRequestPayment
 
 from .models import CreditNote, DepositRefund, Invoice
 from .money import CENT
@@ -266,11 +259,13 @@ def dealer_statement(dealer, *, since: date, until: date) -> Statement:
     orders = MaterialRequest.objects.filter(pk__in=list(paid)).order_by("created_at", "pk")
     statement.paid_ahead = [PaidAhead(order=order, paid=paid[order.pk].quantize(CENT))
                             for order in orders]
-    obligations = (ReturnObligation.objects.filter(
-        dealer=dealer, status=ReturnStatus.KEPT, charge_amount__gt=0, kept_at__lt=end,
-        invoice_line__isnull=True).select_related("part").order_by("kept_at", "pk"))
-    loans = (Loan.objects.filter(dealer=dealer, status=LoanStatus.KEPT, charge_amount__gt=0,
-                                 kept_at__lt=end, invoice_line__isnull=True)
+    # what waits for an invoice is the invoicing rule's (here: not at import, the services
+    # package reads this module as it loads)
+    from .services.invoices import invoiceable_loans, invoiceable_obligations
+
+    obligations = (invoiceable_obligations().filter(dealer=dealer, kept_at__lt=end)
+                   .select_related("part").order_by("kept_at", "pk"))
+    loans = (invoiceable_loans().filter(dealer=dealer, kept_at__lt=end)
              .select_related("part").order_by("kept_at", "pk"))
     statement.kept_waiting = sorted([*obligations, *loans], key=lambda item: item.kept_at)
     return statement
