@@ -5,6 +5,7 @@ except under CI=true, where a missing service fails the run.
 """
 
 import email
+import functools
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time as timing
 from datetime import datetime, time
 from email import policy
 from pathlib import Path
@@ -90,9 +92,43 @@ def _browser_unusable() -> str | None:
     return None
 
 
+def _patient_screenshots() -> None:
+    """Take a screenshot again when Chromium refuses the capture itself.
+
+    On a busy machine Chromium now and then answers a full-page capture with "Unable to capture
+    screenshot" (a DevTools protocol error after the fonts loaded; microsoft/playwright#32144):
+    the page is fine, the compositor was not ready. A screenshot documents a page and asserts
+    nothing, so it is taken again, up to three times, rather than failing the test that took it.
+    Every other error is raised at once."""
+    from playwright.sync_api import Error, Locator, Page
+
+    def patient(take):
+        if getattr(take, "patient", False):
+            return take
+
+        @functools.wraps(take)
+        def screenshot(self, *args, **kwargs):
+            for attempt in range(3):
+                try:
+                    return take(self, *args, **kwargs)
+                except Error as exc:
+                    if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                        raise
+                    timing.sleep(0.5 * (attempt + 1))
+            raise AssertionError("unreachable")
+
+        screenshot.patient = True
+        return screenshot
+
+    Page.screenshot = patient(Page.screenshot)
+    Locator.screenshot = patient(Locator.screenshot)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import expect, sync_playwright
+
+    _patient_screenshots()
 
     # CI machines are small and busy: give assertions the same patience as actions.
     expect.set_options(timeout=15_000)
