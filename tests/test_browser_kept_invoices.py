@@ -2,10 +2,13 @@
 faulty ignition parts; the sweep charged them but the tax platform refused the invoice, so the
 accountant finds them on the start page ("未归还件待开票"), invoices them, records the dealer's
 transfer for part of it — more than is open is refused by name — and finds the dealer with
-what is left on the receivables.
+what is left on the receivables. The dealer pays the rest; one part came back late after all,
+so the accountant credits it, and pays the dealer back what the credit left it owed, in cash.
 
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
 (invoicing-kept*.png)."""
+
+from decimal import Decimal
 
 import pytest
 from conftest import login, screenshot
@@ -15,7 +18,7 @@ from playwright.sync_api import expect
 
 from aftersales.dealers.tests.test_job_parts import complete, handed
 from aftersales.dealers.tests.test_orders import DAY
-from aftersales.invoicing.models import Invoice
+from aftersales.invoicing.models import Invoice, InvoiceRefund
 from aftersales.invoicing.tests.test_kept_invoices import LATER, REFUSING, _kept_world
 from aftersales.parts import services as parts
 from aftersales.service.tests.factories import Cast
@@ -72,3 +75,30 @@ def test_the_accountant_invoices_what_a_dealer_kept_and_records_its_transfer(pag
         "href", f"/invoicing/dealers/{dealer.pk}/statement/")
     screenshot(page, "invoicing", "kept-receivables.png", full_page=False)
     assert Invoice.objects.get().payments.get().payment.dealer == dealer
+
+    # the rest paid; a part came back late: credited, and what that leaves owed paid back
+    page.goto(f"{live_server.url}{reverse('invoicing:invoice', args=[invoice.pk])}")
+    form.locator("input[name=amount]").fill("21")
+    form.locator("input[name=reference]").fill("HX-20261120")
+    form.locator("[data-record-payment]").click()
+    expect(page.locator("[data-outstanding]")).to_have_text("¥0.00")
+    credit = page.locator("[data-credit-notes] form")
+    credit.locator("select[name=kind]").select_option("credit")
+    credit.locator("input[name=amount]").fill("35.50")
+    credit.locator("input[name=reason]").fill("逾期寄回一件点火针")
+    credit.locator("[data-credit]").click()
+    expect(page.locator("[data-outstanding]")).to_have_text("¥-35.50")
+    expect(page.locator("[data-owed-back]")).to_contain_text("35.50")
+    refund = page.locator("[data-dealer-refund]")
+    expect(refund.locator("input[name=amount]")).to_have_value("35.50")
+    refund.locator("select[name=method]").select_option("cash")
+    refund.locator("input[name=note]").fill("经销商来人领取")
+    refund.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("浦东经销商")
+    expect(page.locator("[data-outstanding]")).to_have_text("¥0.00")
+    expect(page.locator("[data-owed-back]")).to_have_count(0)
+    expect(page.locator("[data-invoice-refunds]")).to_contain_text("−¥35.50")
+    expect(page.locator("[data-invoice-refunds]")).to_contain_text("经销商来人领取")
+    screenshot(page, "invoicing", "kept-refund.png")
+    refunded = InvoiceRefund.objects.get()
+    assert (refunded.invoice, refunded.amount, refunded.method) == (invoice, Decimal("35.50"), "cash")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -54,6 +55,7 @@ from aftersales.invoicing.models import (
     Invoice,
     InvoiceLine,
     InvoicePayment,
+    InvoiceRefund,
     ReturnNote,
     ReturnNoteLine,
 )
@@ -186,6 +188,14 @@ def _allocation_data(allocations) -> list:
                                 context={"reversed_ids": reversed_ids}).data
 
 
+class InvoiceRefundSerializer(ModelSerializer):
+    class Meta:
+        model = InvoiceRefund
+        fields = ["id", "invoice", "amount", "method", "reference", "note", "refunded_at",
+                  "refunded_by"]
+        read_only_fields = fields
+
+
 class InvoiceSerializer(ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
     payments = serializers.SerializerMethodField(
@@ -197,12 +207,16 @@ class InvoiceSerializer(ModelSerializer):
                   "negative.")
     schedule = serializers.SerializerMethodField(
         help_text="The current payment schedule as of today, or null.")
+    refunds = InvoiceRefundSerializer(
+        many=True, read_only=True,
+        help_text="Money paid back on the invoice to the dealer a credit note left owed (a "
+                  "parts order's invoice is paid back on the order instead).")
 
     class Meta:
         model = Invoice
         fields = ["id", "number", "customer", "dealer", "kind", "period_start", "period_end", "net",
                   "tax_rate", "tax", "total", "issuer", "external_number", "issued_at",
-                  "issued_by", "lines", "payments", "allocations", "schedule"]
+                  "issued_by", "lines", "payments", "allocations", "schedule", "refunds"]
         read_only_fields = fields
 
     @extend_schema_field(PaymentSerializer(many=True))
@@ -268,6 +282,8 @@ class InvoicePaymentCreateSerializer(serializers.Serializer):
 class DealerRefundSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"),
                                       help_text="At most what the invoice owes the dealer back.")
+    method = serializers.ChoiceField(choices=REFUND_METHODS, required=False,
+                                     default=Method.TRANSFER)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -405,7 +421,7 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
     def get_queryset(self):
         return (Invoice.objects.restrict(self.request.user, "view")
                 .prefetch_related("lines__sheet", "lines__contract", "lines__order", "lines__loan",
-                                  "payments__payment")
+                                  "payments__payment", "refunds")
                 .order_by("-issued_at", "-id"))
 
     def paginate_queryset(self, queryset):
@@ -484,10 +500,17 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(InvoiceSerializer(self.get_object()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DealerRefundSerializer, responses={201: MaterialRequestPaymentSerializer},
-                   parameters=[IDEMPOTENCY_REQUIRED],
-                   summary="Pay a dealer back what a credit note against its invoice left it "
-                           "owed (a refund row on its parts order)")
+    @extend_schema(
+        request=DealerRefundSerializer,
+        responses={201: PolymorphicProxySerializer(
+            component_name="DealerRefundMade",
+            serializers=[MaterialRequestPaymentSerializer, InvoiceRefundSerializer],
+            resource_type_field_name=None)},
+        parameters=[IDEMPOTENCY_REQUIRED],
+        summary="Pay a dealer back what a credit note against its invoice left it owed",
+        description="A parts order's invoice: a refund row on the order's payment ledger (a "
+                    "negative amount). An invoice for parts the dealer kept: a refund on the "
+                    "invoice (``refunds`` of the invoice).")
     @action(detail=True, methods=["post"])
     @idempotent
     def refund(self, request, pk=None):
@@ -495,9 +518,10 @@ class InvoiceViewSet(IssuesDocuments, mixins.ListModelMixin, mixins.RetrieveMode
         if refused:
             return refused
         invoice, v = self._posted(DealerRefundSerializer)
-        payment = services.dealer_refund_record(actor=request.user, invoice=invoice, **v)
-        return Response(MaterialRequestPaymentSerializer(payment).data,
-                        status=status.HTTP_201_CREATED)
+        refund = services.dealer_refund_record(actor=request.user, invoice=invoice, **v)
+        answer = (InvoiceRefundSerializer if isinstance(refund, InvoiceRefund)
+                  else MaterialRequestPaymentSerializer)
+        return Response(answer(refund).data, status=status.HTTP_201_CREATED)
 
 
 class CustomerPaymentFilterSet(filters.FilterSet):

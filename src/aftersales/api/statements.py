@@ -82,7 +82,8 @@ class DealerStatementRowSerializer(StatementRowSerializer):
         choices=DEALER_KINDS, help_text="invoice, credit (a credit note against its invoice), "
                                         "order (paid for a parts order that is invoiced; a "
                                         "refund on it is a debit), received (a payment "
-                                        "against an invoice).")
+                                        "against an invoice), paid_back (money paid back on "
+                                        "an invoice a credit left owing it back: a debit).")
     debit = serializers.DecimalField(**MONEY, help_text="What the dealer owes more.")
     credit = serializers.DecimalField(**MONEY, help_text="What the dealer owes less.")
 

@@ -29,7 +29,14 @@ from aftersales.core.validators import phone_search_key
 from aftersales.parts.models import MaterialRequestPayment
 
 from .choices import AGEING_BUCKETS, InvoiceKind
-from .models import CreditNote, DepositRefund, Invoice, InvoicePayment, PaymentSchedule
+from .models import (
+    CreditNote,
+    DepositRefund,
+    Invoice,
+    InvoicePayment,
+    InvoiceRefund,
+    PaymentSchedule,
+)
 from .money import CENT
 from .schedules import InstalmentStatus, PaymentPlan, plan_apply
 
@@ -144,7 +151,7 @@ def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBala
     """Each invoice issued by the end of ``as_of`` (today) with what was paid by then — through
     its charge sheets (billing's payments), its dealer's parts order (the order's payments, less
     refunds) or against the invoice itself (the amounts its allocations applied, less their
-    reversals) — and credited."""
+    reversals), less what was paid back on it — and credited."""
     as_of = as_of or local_today()
     end = day_end(as_of)
     invoices = list(invoices.filter(issued_at__lt=end).select_related("customer", "dealer")
@@ -167,6 +174,11 @@ def invoice_balances(invoices, *, as_of: date | None = None) -> list[InvoiceBala
                                .values("invoice").annotate(s=Sum("amount"))
                                .values_list("invoice", "s")):
         paid[invoice_id] += amount
+    # paid back on the invoice (what a credit left it owing back): paid out again
+    for invoice_id, amount in (InvoiceRefund.objects.filter(invoice__in=ids, refunded_at__lt=end)
+                               .values("invoice").annotate(s=Sum("amount"))
+                               .values_list("invoice", "s")):
+        paid[invoice_id] -= amount
     credited = dict(CreditNote.objects.filter(invoice__in=ids, issued_at__lt=end)
                     .values("invoice").annotate(s=Sum("amount")).values_list("invoice", "s"))
     return [InvoiceBalance(invoice=i, paid=_money(paid.get(i.pk)),
@@ -395,13 +407,14 @@ def payments_on_account(payments):
 def _open_amount():
     """An invoice's open amount now, as an expression: its total less what was paid through its
     charge sheets, its dealer's order (less refunds) and against it (allocations, reversals
-    negative), and credited — the figures of :func:`invoice_balances`, for one query."""
+    negative) less what was paid back on it, and credited — the figures of :func:`invoice_balances`, for one query."""
     return ExpressionWrapper(
         F("total")
         - _sum_of(Payment.objects.filter(sheet__invoice_line__invoice=OuterRef("pk")))
         - _sum_of(MaterialRequestPayment.objects.filter(
             material_request__invoice_line__invoice=OuterRef("pk")))
         - _sum_of(InvoicePayment.objects.filter(invoice=OuterRef("pk")))
+        + _sum_of(InvoiceRefund.objects.filter(invoice=OuterRef("pk")))
         - _sum_of(CreditNote.objects.filter(invoice=OuterRef("pk"))),
         output_field=MONEY_FIELD)
 

@@ -50,14 +50,15 @@ from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
 from aftersales.parts.models import MaterialRequest, MaterialRequestPayment
 
-from .models import CreditNote, DepositRefund, Invoice
+from .models import CreditNote, DepositRefund, Invoice, InvoiceRefund
 from .money import CENT
 from .selectors import day_end, sheets_payable_from_account
 
 ZERO = Decimal("0.00")
 KINDS = ("invoice", "credit", "received", "drawn", "refund")  # a customer's rows
-DEALER_KINDS = ("invoice", "credit", "order", "received")  # a dealer's rows
-_ROW_ORDER = ("invoice", "credit", "order", "received", "drawn", "refund")  # at the same moment
+DEALER_KINDS = ("invoice", "credit", "order", "received", "paid_back")  # a dealer's rows
+_ROW_ORDER = ("invoice", "credit", "order", "received", "paid_back", "drawn", "refund")  # at
+# the same moment
 STATEMENT_SENT = "statement_sent"  # the event on a customer sent his statement
 PAYMENT_REMINDED = "payment_reminded"  # the event on a customer reminded to pay
 
@@ -167,6 +168,8 @@ def _dealer_sources(dealer) -> dict:
             material_request__dealer=dealer, material_request__invoice_line__isnull=False),
             "recorded_at", "amount", -1),
         "received": (Payment.objects.filter(dealer=dealer), "received_at", "amount", -1),
+        "paid_back": (InvoiceRefund.objects.filter(invoice__dealer=dealer), "refunded_at",
+                      "amount", 1),
     }
 
 
@@ -183,17 +186,25 @@ def _describe_dealers(kind: str, document) -> tuple[str, str]:
             return (_("Parts order %(order)s: %(note)s")
                     % {"order": order.number, "note": document.note}, url)
         return _("Paid back on parts order %(order)s") % {"order": order.number}, url
+    if kind == "paid_back":
+        return (_("Paid back on invoice %(number)s (%(method)s)")
+                % {"number": document.invoice.number, "method": document.get_method_display()},
+                reverse("invoicing:invoice", args=[document.invoice_id]))
     allocation = next(iter(document.invoice_allocations.all()), None)
     return (_("Payment received (%(method)s)") % {"method": document.get_method_display()},
             reverse("invoicing:invoice", args=[allocation.invoice_id]) if allocation else "")
 
 
 RELATED = {"credit": ("invoice",), "received": ("sheet",), "drawn": ("sheet",),
-           "order": ("material_request",)}
+           "order": ("material_request",), "paid_back": ("invoice",)}
 
 
 def _number(kind: str, document) -> str:
-    return document.material_request.number if kind == "order" else document.number
+    if kind == "order":
+        return document.material_request.number
+    if kind == "paid_back":
+        return document.invoice.number
+    return document.number
 
 
 def _rows(statement: Statement, sources: dict, describe, *, start, end) -> None:

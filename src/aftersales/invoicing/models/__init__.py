@@ -8,6 +8,7 @@ from .documents import (
     Invoice,
     InvoiceLine,
     InvoicePayment,
+    InvoiceRefund,
     ReturnNote,
     ReturnNoteLine,
     ReturnReceipt,
@@ -16,5 +17,6 @@ from .preferences import InvoicingPreference
 from .schedules import Instalment, InstalmentOverdueCheck, PaymentSchedule
 
 __all__ = ["CreditNote", "CreditNoteLine", "DepositRefund", "Instalment", "InstalmentOverdueCheck", "Invoice",
-           "InvoiceLine", "InvoicePayment", "InvoicingPreference", "PaymentSchedule",
+           "InvoiceLine", "InvoicePayment", "InvoiceRefund",
+           "InvoicingPreference", "PaymentSchedule",
            "ReturnNote", "ReturnNoteLine", "ReturnReceipt"]

@@ -229,6 +229,41 @@ class DepositRefund(DocumentMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
+class InvoiceRefund(DocumentMixin, models.Model):
+    """Money paid back on an invoice that owes its party back (退款): paid, then credited. A
+    dealer's invoice for parts it kept is paid through billing's payments applied to it; when a
+    credit note takes off some of what it paid, what the invoice owes back goes back to the
+    dealer as one of these rows — the payment and its application stay as they were, and the
+    invoice's balance counts the refund as paid out (a parts order's invoice is paid back on the
+    order's ledger instead). A ledger: never changed or deleted (the ORM and database triggers
+    refuse it); never more than the invoice owes back, checked under the invoice's row lock."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="refunds",
+                                verbose_name=_("invoice"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=REFUND_METHODS,
+                              default=Method.TRANSFER)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    refunded_at = models.DateTimeField(_("paid back at"), db_index=True)
+    refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("paid back by"))
+
+    objects = DocumentQuerySet.as_manager()
+    restrict_rule = staticmethod(back_office_rule)
+
+    class Meta:
+        ordering = ["refunded_at", "id"]
+        verbose_name = _("refund on an invoice")
+        verbose_name_plural = _("refunds on invoices")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="inv_invoice_refund_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number} −¥{self.amount}"
+
+
 class CreditNote(PartyMixin, IssuedDocument):
     """销货折让证明单: money taken off what a customer (or a dealer, against its invoice) owes
     (credit, allowance) or paid back (refund). A credit never exceeds what its invoice has left

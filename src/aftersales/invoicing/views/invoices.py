@@ -36,6 +36,7 @@ from ..excel import invoices_workbook
 from ..forms import CreditNoteForm, ReturnNoteForm, ScheduleForm, month_input, month_value
 from ..issuers import company, issuer_get
 from ..models import Invoice, InvoicingPreference, ReturnNote
+from ..models.documents import REFUND_METHODS
 from ..permissions import (
     accounting_required,
     customer_for_books,
@@ -336,6 +337,9 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
                                               "obligation__dealer_job_part__job", "loan")
         .order_by("id"),
         "order_payments": _order_payments(invoice),
+        "refunds": (invoice.refunds.select_related("refunded_by").order_by("refunded_at", "id")
+                    if invoice.dealer_id else []),
+        "refund_methods": REFUND_METHODS,
         **_allocations_context(invoice),
         "methods": PAYMENT_METHODS, "payment_key": uuid.uuid4().hex,
         "credit_notes": invoice.credit_notes.order_by("issued_at", "id"),
@@ -461,7 +465,8 @@ def dealer_refund_new(request, pk: int):
     if service_run(request, lambda: dealer_refund_record(
             actor=request.user, invoice=invoice, amount=request.POST.get("amount", ""),
             reference=request.POST.get("reference", ""), note=request.POST.get("note", ""),
-            owed_seen=request.POST.get("owed", ""))):
+            owed_seen=request.POST.get("owed", ""),
+            method=request.POST.get("method") or Method.TRANSFER)):
         messages.success(request, _("Refund to %(dealer)s recorded.")
                          % {"dealer": invoice.dealer.name})
     return redirect(reverse("invoicing:invoice", args=[invoice.pk]) + "#payments")
