@@ -2,7 +2,7 @@
 faulty ignition parts; the sweep charged them but the tax platform refused the invoice, so the
 accountant finds them on the start page ("未归还件待开票"), invoices them, records the dealer's
 transfer for part of it — more than is open is refused by name — and finds the dealer with
-what is left on the receivables. The dealer pays the rest; one part came back late after all,
+what is left on the receivables, and reminds it to pay. The dealer pays the rest; one part came back late after all,
 so the accountant credits it, and pays the dealer back what the credit left it owed, in cash.
 
 Screenshots go to /tmp/shots/invoicing/; set SCREENSHOT_DIR=docs/screenshots to keep them
@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from aftersales.core.models import Notification
 from aftersales.dealers.tests.test_job_parts import complete, handed
 from aftersales.dealers.tests.test_orders import DAY
 from aftersales.invoicing.models import Invoice, InvoiceRefund
@@ -73,6 +74,12 @@ def test_the_accountant_invoices_what_a_dealer_kept_and_records_its_transfer(pag
     expect(row.locator("[data-dealer-invoice]")).to_have_text(invoice.number)
     expect(row.locator("[data-statement-link]")).to_have_attribute(
         "href", f"/invoicing/dealers/{dealer.pk}/statement/")
+    # reminded to pay: no mobile, so a notice to its login that opens its statement
+    row.locator("[data-remind-dealer] button").click()
+    expect(page.locator(".messages")).to_contain_text("已提醒 浦东经销商 付款 ¥21.00（1 个登录账号）")
+    expect(row.locator("[data-reminded]")).to_be_visible()
+    assert Notification.objects.filter(
+        user=net["u1"], link=f"/invoicing/dealers/{dealer.pk}/statement/").count() == 1
     screenshot(page, "invoicing", "kept-receivables.png", full_page=False)
     assert Invoice.objects.get().payments.get().payment.dealer == dealer
 

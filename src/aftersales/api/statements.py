@@ -7,7 +7,8 @@ owes, a negative one what he has in credit). Desk staff and the back office read
 ``Idempotency-Key``; accountants, service managers and administrators).
 ``dealer-statements/{dealer id}/``: a dealer's, the same way — for the back office, and for the
 dealer's own system (its own dealer only). ``payment-reminders/``:
-POST reminds a customer to pay what fell due (a text, else an e-mail; once a day) —
+POST reminds a customer to pay what fell due (a text, else an e-mail; once a day);
+``dealer-payment-reminders/`` a dealer what its invoices have open (a text, its logins' notices) —
 docs/invoicing.md, "Statements of account", "Payment reminders"."""
 
 from django.core.exceptions import ValidationError
@@ -22,10 +23,15 @@ from rest_framework.response import Response
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.views import may_open
 from aftersales.customers.models import Customer
+from aftersales.dealers.models import Dealer
 from aftersales.invoicing.forms import StatementForm
 from aftersales.invoicing.models.base import READ_ROLES
 from aftersales.invoicing.permissions import dealer_for_books
-from aftersales.invoicing.services import payment_reminder_send, statement_send
+from aftersales.invoicing.services import (
+    dealer_payment_reminder_send,
+    payment_reminder_send,
+    statement_send,
+)
 from aftersales.invoicing.statements import (
     DEALER_KINDS,
     KINDS,
@@ -240,6 +246,50 @@ class PaymentReminderViewSet(viewsets.GenericViewSet):
         return answer_once(ReminderSerializer(event).data, created)
 
 
+class DealerReminderInputSerializer(serializers.Serializer):
+    dealer = serializers.IntegerField(min_value=1)
+
+
+class DealerReminderSerializer(serializers.Serializer):
+    dealer = serializers.IntegerField(source="object_id")
+    at = serializers.DateTimeField()
+    channel = serializers.ChoiceField(
+        choices=["sms", "notice"], source="data.channel",
+        help_text="sms: a text to its mobile (and a notice to each of its logins); notice: its "
+                  "logins' notices only (its phone is no mobile).")
+    mobile = serializers.CharField(source="data.mobile", allow_blank=True)
+    logins = serializers.IntegerField(source="data.logins",
+                                      help_text="How many of its logins were notified.")
+    amount = serializers.DecimalField(**MONEY, source="data.amount",
+                                      help_text="What its invoices have open, less what other "
+                                                "invoices owe it back.")
+    invoices = serializers.ListField(child=serializers.CharField(), source="data.invoices")
+
+
+class DealerPaymentReminderViewSet(viewsets.GenericViewSet):
+    serializer_class = DealerReminderSerializer
+    queryset = Dealer.objects.none()
+
+    @extend_schema(request=DealerReminderInputSerializer,
+                   responses={201: DealerReminderSerializer, 200: DealerReminderSerializer},
+                   summary="Remind a dealer to pay what its invoices have open",
+                   description="A text to its phone if that is a mobile (after the commit) and "
+                               "a notice to each of its logins, linking its statement of "
+                               "account. Once a day: the same day again answers the first "
+                               "reminder (200) and sends nothing. Nothing open, or no mobile "
+                               "and no login → 400 under ``dealer``. Accountants, service "
+                               "managers and administrators remind.")
+    @idempotent
+    def create(self, request):
+        data = DealerReminderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dealer = Dealer.objects.filter(pk=data.validated_data["dealer"]).first()
+        if dealer is None:
+            raise ValidationError({"dealer": [_("No such dealer.")]})
+        event, created = dealer_payment_reminder_send(actor=request.user, dealer=dealer)
+        return answer_once(DealerReminderSerializer(event).data, created)
+
+
 def _asked(request, pk, period) -> tuple:
     """The customer and the period an API call asks for: 403 to any but the desk and the back
     office, 404 for no customer, 400 for a wrong period."""
@@ -261,4 +311,6 @@ def _period(period) -> tuple:
 
 ROUTES: list = [("customer-statements", CustomerStatementViewSet, "customer-statement"),
                 ("dealer-statements", DealerStatementViewSet, "dealer-statement"),
-                ("payment-reminders", PaymentReminderViewSet, "payment-reminder")]
+                ("payment-reminders", PaymentReminderViewSet, "payment-reminder"),
+                ("dealer-payment-reminders", DealerPaymentReminderViewSet,
+                 "dealer-payment-reminder")]

@@ -42,6 +42,17 @@ def phone_normalize(raw: str, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_is_mobile(phone: str, region: str = DEFAULT_REGION) -> bool:
+    """Whether ``phone`` takes a text message: a mobile number (a landline is called, not
+    texted)."""
+    try:
+        number = phonenumbers.parse(phone or "", region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in {phonenumbers.PhoneNumberType.MOBILE,
+                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
 def phone_display(e164: str) -> str:
     try:
         number = phonenumbers.parse(e164, DEFAULT_REGION)

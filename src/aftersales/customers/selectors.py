@@ -1,11 +1,10 @@
-import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from aftersales.core.compiled_reads import CompiledRead, Slot
 from aftersales.core.dates import add_months, local_today
-from aftersales.core.validators import phone_search_key
+from aftersales.core.validators import phone_is_mobile, phone_search_key
 
 from .choices import ContractState, RenewalOutcome
 from .models import (
@@ -28,15 +27,8 @@ def message_language(customer: Customer | None, default: str | None = None) -> s
 def customer_mobile(customer: Customer) -> str:
     """The customer's number that takes a text message: his phone if it is a mobile, else his
     second phone if that is; empty if neither is (a landline is called, not texted)."""
-    for phone in (customer.phone, customer.phone_alt):
-        try:
-            number = phonenumbers.parse(phone or "", "CN")
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.number_type(number) in {phonenumbers.PhoneNumberType.MOBILE,
-                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}:
-            return phone
-    return ""
+    return next((phone for phone in (customer.phone, customer.phone_alt)
+                 if phone_is_mobile(phone)), "")
 
 
 def customer_list(*, user, q: str = "", phone: str = ""):

@@ -295,16 +295,16 @@ def statement_file_name(statement: Statement) -> str:
             f"-{statement.until.isoformat()}.xlsx")
 
 
-def customers_events(action: str):
-    """The events of one action on customers (by the (content type, object) index), the latest
-    first."""
-    return (Event.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
+def customers_events(action: str, model=Customer):
+    """The events of one action on customers — or on the parties of ``model`` (Dealer) — by
+    the (content type, object) index, the latest first."""
+    return (Event.objects.filter(content_type=ContentType.objects.get_for_model(model),
                                  action=action)
             .select_related("actor").order_by("-at", "-id"))
 
 
-def _customer_events(customer, action: str):
-    return customers_events(action).filter(object_id=customer.pk)
+def _customer_events(party, action: str):
+    return customers_events(action, type(party)).filter(object_id=party.pk)
 
 
 def statements_sent(customer):
@@ -312,14 +312,16 @@ def statements_sent(customer):
     return _customer_events(customer, STATEMENT_SENT)
 
 
-def payment_reminders(customer):
-    """The events of the payment reminders sent to ``customer``, the latest first."""
-    return _customer_events(customer, PAYMENT_REMINDED)
+def payment_reminders(party):
+    """The events of the payment reminders sent to ``party`` (a customer or a dealer), the
+    latest first."""
+    return _customer_events(party, PAYMENT_REMINDED)
 
 
-def last_reminders(customer_ids) -> dict:
-    """When each of these customers was last reminded to pay: customer id → event (one read)."""
-    events = (customers_events(PAYMENT_REMINDED).filter(object_id__in=list(customer_ids))
+def last_reminders(party_ids, model=Customer) -> dict:
+    """When each of these customers (or dealers: ``model``) was last reminded to pay: id →
+    event (one read)."""
+    events = (customers_events(PAYMENT_REMINDED, model).filter(object_id__in=list(party_ids))
               .order_by("object_id", "-at", "-id"))
     last = {}
     for event in events:

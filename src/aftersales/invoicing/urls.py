@@ -52,6 +52,8 @@ urlpatterns = [
          name="dealer_statement_excel"),
     path("customers/<int:customer_pk>/remind/", statements.payment_reminder_view,
          name="payment_reminder"),
+    path("dealers/<int:dealer_pk>/remind/", statements.dealer_payment_reminder_view,
+         name="dealer_payment_reminder"),
     path("customers/<int:customer_pk>/preference/", reports.preference_set,
          name="preference_set"),
 ]

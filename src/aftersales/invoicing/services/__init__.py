@@ -29,7 +29,7 @@ from .invoices import (
 from .kept import kept_invoice_issue, kept_invoice_now
 from .month import invoices_issue_for_period
 from .payments import dealer_refund_record, invoice_payment_record, sheet_payment_within_invoice
-from .reminders import payment_reminder_send
+from .reminders import dealer_payment_reminder_send, payment_reminder_send
 from .returns import return_note_issue, return_note_receive
 from .schedules import (
     instalments_overdue_notify,
@@ -47,7 +47,7 @@ from .statements import (
 
 __all__ = ["allocation_reverse", "contract_invoice_issue", "contract_invoice_now",
            "contract_invoice_of", "credit_note_issue", "customer_payment_record",
-           "dealer_refund_record", "deposit_refund",
+           "dealer_payment_reminder_send", "dealer_refund_record", "deposit_refund",
            "instalments_overdue_notify", "invoice_amount_due", "invoice_credited",
            "invoice_issue", "invoice_issue_for_job", "invoice_payment_record",
            "invoiceable_contracts", "invoiceable_loans", "invoiceable_obligations",

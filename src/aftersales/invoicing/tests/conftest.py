@@ -30,3 +30,17 @@ def books(clock_at):
 @pytest.fixture
 def customer():
     return CustomerFactory(name="海燕物业")
+
+
+@pytest.fixture
+def kept_net(db, clock_at):
+    """The dealers' world with stock to fit, on the dealers' day, in Chinese: where parts are
+    kept and invoiced (test_kept_invoices)."""
+    from aftersales.dealers.tests.test_orders import DAY
+    from aftersales.service.tests.factories import Cast
+
+    from .test_kept_invoices import _kept_world
+
+    clock_at(10, 0, day=DAY, tick=False)
+    with translation.override("zh-hans"):
+        yield _kept_world(Cast())

@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
 
 from aftersales.accounts.tests.factories import PASSWORD
 from aftersales.billing.models import Payment
@@ -49,10 +48,8 @@ def _kept_world(cast):
 
 
 @pytest.fixture
-def net(db, clock_at):
-    clock_at(10, 0, day=DAY, tick=False)
-    with translation.override("zh-hans"):
-        yield _kept_world(Cast())
+def net(kept_net):
+    return kept_net
 
 
 def dealer_kept(net, quantity=2):

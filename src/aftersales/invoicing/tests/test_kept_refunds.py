@@ -29,6 +29,11 @@ from ..statements import dealer_statement
 from .test_kept_invoices import LATER, _kept_world, dealer_kept
 
 
+@pytest.fixture
+def net(kept_net):
+    return kept_net
+
+
 def _paid_then_credited(net, credit="35.50"):
     """D1's invoice for two kept ignition parts (71.00), paid in full by transfer, then
     credited ``credit`` (one of the two came back late)."""
@@ -39,13 +44,6 @@ def _paid_then_credited(net, credit="35.50"):
     credit_note_issue(actor=net["accountant"], amount=credit, reason="逾期寄回一件",
                       kind=CreditKind.CREDIT, invoice=invoice)
     return invoice
-
-
-@pytest.fixture
-def net(db, clock_at):
-    clock_at(10, 0, day=DAY, tick=False)
-    with translation.override("zh-hans"):
-        yield _kept_world(Cast())
 
 
 def test_what_a_credit_leaves_owed_on_a_kept_parts_invoice_is_paid_back(net, client):

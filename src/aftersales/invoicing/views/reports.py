@@ -17,6 +17,7 @@ from aftersales.core.dates import local_today
 from aftersales.core.forms import error_text
 from aftersales.core.pagination import CappedPaginator
 from aftersales.core.views import PAGE_SIZE, page_query
+from aftersales.dealers.models import Dealer
 
 from ..charts import figures_charts
 from ..choices import AGEING_BUCKETS, CreditKind
@@ -94,8 +95,11 @@ def receivables_page(request):
     rows, as_of = _receivables(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     reminded = last_reminders(row.customer.pk for row in page.object_list if row.customer)
+    dealers_reminded = last_reminders((row.dealer.pk for row in page.object_list if row.dealer),
+                                      Dealer)
     for row in page.object_list:
-        row.reminded = reminded.get(row.customer.pk) if row.customer else None
+        row.reminded = (reminded.get(row.customer.pk) if row.customer
+                        else dealers_reminded.get(row.dealer.pk))
     return render(request, "invoicing/receivables.html", {
         "page": page, "query": page_query(request), "totals": receivables_totals(rows),
         "buckets": [(key, label) for key, label, *_ in AGEING_BUCKETS], "as_of": as_of,

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from aftersales.core.excel import xlsx_response
 from aftersales.core.forms import error_text
 from aftersales.core.tasks import enqueue
 from aftersales.core.views import page_query, safe_next, service_run, service_value
+from aftersales.dealers.models import Dealer
 
 from ..excel import statement_book
 from ..forms import StatementForm, month_input, month_value, statement_default_since
@@ -36,6 +37,7 @@ from ..permissions import (
     sees_dealer_pages,
 )
 from ..services import (
+    dealer_payment_reminder_send,
     payment_reminder_send,
     statement_send,
     statements_month,
@@ -173,6 +175,29 @@ def payment_reminder_view(request, customer_pk: int):
     if done:
         event, created = result
         values = {"customer": customer.name, "to": event.data["to"],
+                  "amount": event.data["amount"],
+                  "time": timezone.localtime(event.at).strftime("%H:%M")}
+        if created:
+            messages.success(request, _("%(customer)s is reminded to pay ¥%(amount)s (%(to)s).")
+                             % values)
+        else:
+            messages.info(request, _("%(customer)s was reminded today already, at %(time)s "
+                                     "(%(to)s).") % values)
+    return redirect(safe_next(request, request.POST.get("next"))
+                    or reverse("invoicing:receivables"))
+
+
+@require_POST
+@accounting_required
+def dealer_payment_reminder_view(request, dealer_pk: int):
+    """Remind the dealer of what its invoices have open (a text, its logins' notices); back
+    where it was asked."""
+    dealer = get_object_or_404(Dealer, pk=dealer_pk)
+    done, result = service_value(request, lambda: dealer_payment_reminder_send(
+        actor=request.user, dealer=dealer))
+    if done:
+        event, created = result
+        values = {"customer": dealer.name, "to": event.data["to"],
                   "amount": event.data["amount"],
                   "time": timezone.localtime(event.at).strftime("%H:%M")}
         if created:
