@@ -170,21 +170,8 @@ def statements_print_view(request):
 def payment_reminder_view(request, customer_pk: int):
     """Remind the customer of what fell due (a text, else an e-mail); back where it was asked."""
     customer = customer_for_books(customer_pk)
-    done, result = service_value(request, lambda: payment_reminder_send(actor=request.user,
-                                                                        customer=customer))
-    if done:
-        event, created = result
-        values = {"customer": customer.name, "to": event.data["to"],
-                  "amount": event.data["amount"],
-                  "time": timezone.localtime(event.at).strftime("%H:%M")}
-        if created:
-            messages.success(request, _("%(customer)s is reminded to pay ¥%(amount)s (%(to)s).")
-                             % values)
-        else:
-            messages.info(request, _("%(customer)s was reminded today already, at %(time)s "
-                                     "(%(to)s).") % values)
-    return redirect(safe_next(request, request.POST.get("next"))
-                    or reverse("invoicing:receivables"))
+    return _reminded(request, customer, lambda: payment_reminder_send(actor=request.user,
+                                                                      customer=customer))
 
 
 @require_POST
@@ -193,11 +180,17 @@ def dealer_payment_reminder_view(request, dealer_pk: int):
     """Remind the dealer of what its invoices have open (a text, its logins' notices); back
     where it was asked."""
     dealer = get_object_or_404(Dealer, pk=dealer_pk)
-    done, result = service_value(request, lambda: dealer_payment_reminder_send(
-        actor=request.user, dealer=dealer))
+    return _reminded(request, dealer, lambda: dealer_payment_reminder_send(actor=request.user,
+                                                                           dealer=dealer))
+
+
+def _reminded(request, party, remind):
+    """Run ``remind`` (a reminder service), say what it did — reminded now, or already today
+    and when — and go back where it was asked."""
+    done, result = service_value(request, remind)
     if done:
         event, created = result
-        values = {"customer": dealer.name, "to": event.data["to"],
+        values = {"customer": party.name, "to": event.data["to"],
                   "amount": event.data["amount"],
                   "time": timezone.localtime(event.at).strftime("%H:%M")}
         if created:
