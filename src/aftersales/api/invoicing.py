@@ -282,8 +282,10 @@ class InvoicePaymentCreateSerializer(serializers.Serializer):
 class DealerRefundSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"),
                                       help_text="At most what the invoice owes the dealer back.")
-    method = serializers.ChoiceField(choices=REFUND_METHODS, required=False,
-                                     default=Method.TRANSFER)
+    method = serializers.ChoiceField(
+        choices=REFUND_METHODS, required=False, default=Method.TRANSFER,
+        help_text="How an invoice for parts the dealer kept is paid back; a parts order's "
+                  "refund is a row of method refund on the order's ledger.")
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 

@@ -2,8 +2,9 @@
 payment without a charge sheet, and the allocation that says it pays this invoice in full of
 its amount. A payment split over several invoices and money on account: services.allocations.
 Money paid back to a dealer that a credit note against its invoice left owed (on its parts
-order's ledger, or as a refund on the invoice): ``dealer_refund_record``. Money taken for a job's charge sheet that is on an invoice is never
-more than the invoice has open: ``sheet_payment_within_invoice``."""
+order's ledger, or as a refund on the invoice): ``dealer_refund_record``. Money taken for a
+job's charge sheet that is on an invoice is never more than the invoice has open:
+``sheet_payment_within_invoice``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,6 +82,8 @@ def dealer_refund_record(*, actor, invoice, amount, reference: str = "", note: s
         value = money(amount)
     except ValidationError as error:
         raise ValidationError({"amount": error.messages}) from None
+    if value <= 0:
+        raise ValidationError({"amount": [_("Enter an amount above zero, such as 120.50.")]})
     if method not in dict(REFUND_METHODS):
         raise ValidationError({"method": [_("Pay it back by transfer or in cash.")]})
     with transaction.atomic():

@@ -70,6 +70,10 @@ def test_what_a_credit_leaves_owed_on_a_kept_parts_invoice_is_paid_back(net, cli
         dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="10.00",
                              method="card")
     assert "method" in method.value.message_dict
+    for nothing_to_pay in ("0", "-5.00"):
+        with pytest.raises(ValidationError) as below:
+            dealer_refund_record(actor=net["accountant"], invoice=invoice, amount=nothing_to_pay)
+        assert below.value.message_dict["amount"] == ["请输入大于零的金额，例如 120.50。"]
     assert not InvoiceRefund.objects.exists()
 
     # the page: what is owed back and the form; sent twice, it pays once
