@@ -98,6 +98,8 @@ def test_the_accountant_invoices_what_a_dealer_kept_and_records_its_transfer(pag
     expect(page.locator("[data-owed-back]")).to_contain_text("35.50")
     refund = page.locator("[data-dealer-refund]")
     expect(refund.locator("input[name=amount]")).to_have_value("35.50")
+    refund.scroll_into_view_if_needed()
+    screenshot(page, "invoicing", "kept-owed-back.png", full_page=False, keep=False)
     refund.locator("select[name=method]").select_option("cash")
     refund.locator("input[name=note]").fill("经销商来人领取")
     refund.locator("button[type=submit]").click()
