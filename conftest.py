@@ -108,14 +108,14 @@ def _patient_screenshots() -> None:
 
         @functools.wraps(take)
         def screenshot(self, *args, **kwargs):
-            for attempt in range(3):
+            for pause in (0.5, 1.0):
                 try:
                     return take(self, *args, **kwargs)
                 except Error as exc:
-                    if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                    if "Unable to capture screenshot" not in str(exc):
                         raise
-                    timing.sleep(0.5 * (attempt + 1))
-            raise AssertionError("unreachable")
+                    timing.sleep(pause)
+            return take(self, *args, **kwargs)
 
         screenshot.patient = True
         return screenshot
