@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from aftersales.core.excel import xlsx_response
 from aftersales.core.forms import error_text
 from aftersales.core.tasks import enqueue
 from aftersales.core.views import page_query, safe_next, service_run, service_value
-from aftersales.dealers.models import Dealer
 
 from ..excel import statement_book
 from ..forms import StatementForm, month_input, month_value, statement_default_since
@@ -179,7 +178,7 @@ def payment_reminder_view(request, customer_pk: int):
 def dealer_payment_reminder_view(request, dealer_pk: int):
     """Remind the dealer of what its invoices have open (a text, its logins' notices); back
     where it was asked."""
-    dealer = get_object_or_404(Dealer, pk=dealer_pk)
+    dealer = dealer_for_books(request.user, dealer_pk)
     return _reminded(request, dealer, lambda: dealer_payment_reminder_send(actor=request.user,
                                                                            dealer=dealer))
 
