@@ -407,7 +407,8 @@ def payments_on_account(payments):
 def _open_amount():
     """An invoice's open amount now, as an expression: its total less what was paid through its
     charge sheets, its dealer's order (less refunds) and against it (allocations, reversals
-    negative) less what was paid back on it, and credited — the figures of :func:`invoice_balances`, for one query."""
+    negative) less what was paid back on it, and credited — the figures of
+    :func:`invoice_balances`, for one query."""
     return ExpressionWrapper(
         F("total")
         - _sum_of(Payment.objects.filter(sheet__invoice_line__invoice=OuterRef("pk")))

@@ -57,8 +57,8 @@ from .selectors import day_end, sheets_payable_from_account
 ZERO = Decimal("0.00")
 KINDS = ("invoice", "credit", "received", "drawn", "refund")  # a customer's rows
 DEALER_KINDS = ("invoice", "credit", "order", "received", "paid_back")  # a dealer's rows
-_ROW_ORDER = ("invoice", "credit", "order", "received", "paid_back", "drawn", "refund")  # at
-# the same moment
+# the order of rows at the same moment
+_ROW_ORDER = ("invoice", "credit", "order", "received", "paid_back", "drawn", "refund")
 STATEMENT_SENT = "statement_sent"  # the event on a customer sent his statement
 PAYMENT_REMINDED = "payment_reminded"  # the event on a customer reminded to pay
 
