@@ -67,6 +67,7 @@ def figures_workbook(figures: dict, centre, filename: str):
     for label, key in ((_("After-sales revenue"), "revenue"), (_("Collected"), "collected"),
                        (_("Outstanding"), "outstanding"), (_("Payments received"), "received"),
                        (_("Money on account paid back"), "refunded"),
+                       (_("Paid back to dealers"), "dealers_paid_back"),
                        (_("Invoiced"), "invoiced"), (_("Credited"), "credited"),
                        (_("Free work value"), "free")):
         row_append(sheet, [label, figures[key]])

@@ -308,20 +308,25 @@ CATEGORIES = ("A", "B", "C", "D")
 
 def monthly_figures(*, since: date, until: date, centre=None) -> dict:
     """BL-3 for the days ``since``…``until``: after-sales revenue (what issued charge sheets
-    charge, by line kind), collected vs outstanding of that revenue, payments received, money
-    on account paid back, invoiced and credited, and the value of free against charged work by
-    category and service centre."""
+    charge, by line kind), collected vs outstanding of that revenue, payments received (a
+    customer's or a dealer's), money on account paid back to customers and money paid back to
+    dealers on their invoices, invoiced and credited, and the value of free against charged work
+    by category and service centre. A centre's figures take a dealer's money by the dealer's
+    service centre, as its invoices."""
     start, end = day_end(since - timedelta(days=1)), day_end(until)
     sheets = ChargeSheet.objects.filter(issued_at__gte=start, issued_at__lt=end)
     payments = Payment.objects.filter(received_at__gte=start, received_at__lt=end)
     invoices = Invoice.objects.filter(issued_at__gte=start, issued_at__lt=end)
     credits = CreditNote.objects.filter(issued_at__gte=start, issued_at__lt=end)
     refunds = DepositRefund.objects.filter(refunded_at__gte=start, refunded_at__lt=end)
+    paid_back = InvoiceRefund.objects.filter(refunded_at__gte=start, refunded_at__lt=end)
     if centre is not None:
         refunds = refunds.filter(payment__customer__service_centre=centre)
+        paid_back = paid_back.filter(invoice__dealer__service_centre=centre)
         sheets = sheets.filter(request__service_centre=centre)
         payments = payments.filter(Q(sheet__request__service_centre=centre)
-                                   | Q(sheet__isnull=True, customer__service_centre=centre))
+                                   | Q(sheet__isnull=True, customer__service_centre=centre)
+                                   | Q(sheet__isnull=True, dealer__service_centre=centre))
         invoices = invoices.filter(Q(customer__service_centre=centre)
                                    | Q(dealer__service_centre=centre))
         credits = credits.filter(Q(customer__service_centre=centre)
@@ -369,6 +374,7 @@ def monthly_figures(*, since: date, until: date, centre=None) -> dict:
         "received": _money(payments.exclude(method=Method.ACCOUNT)
                            .aggregate(s=Sum("amount"))["s"]),
         "refunded": _money(refunds.aggregate(s=Sum("amount"))["s"]),
+        "dealers_paid_back": _money(paid_back.aggregate(s=Sum("amount"))["s"]),
         "invoiced": _money(invoices.aggregate(s=Sum("total"))["s"]),
         "credited": _money(credits.aggregate(s=Sum("amount"))["s"]),
         "free": sum((r["free"] for r in by_category), ZERO),

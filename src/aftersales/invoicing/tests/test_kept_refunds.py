@@ -5,14 +5,16 @@ application stay as they were, the balance, the dealer's statement and the API c
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
-from aftersales.accounts.tests.factories import PASSWORD
+from aftersales.accounts.tests.factories import PASSWORD, ServiceCentreFactory
 from aftersales.billing.models import Payment
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
@@ -23,7 +25,7 @@ from aftersales.service.tests.factories import Cast
 
 from ..choices import CreditKind
 from ..models import Invoice, InvoicePayment, InvoiceRefund
-from ..selectors import invoice_balances, receivables
+from ..selectors import invoice_balances, monthly_figures, receivables
 from ..services import credit_note_issue, dealer_refund_record, invoice_payment_record
 from ..statements import dealer_statement
 from .test_kept_invoices import LATER, _kept_world, dealer_kept
@@ -125,6 +127,32 @@ def test_the_dealers_statement_shows_the_money_paid_back(net):
     assert paid_back.url == reverse("invoicing:invoice", args=[invoice.pk])
     assert [row.balance for row in statement.rows][-2:] == [Decimal("-35.50"), Decimal("0.00")]
     assert statement.closing == Decimal("0.00")
+
+
+def test_the_months_figures_count_what_the_dealer_paid_and_was_paid_back(net, client):
+    invoice = _paid_then_credited(net)
+    dealer_refund_record(actor=net["accountant"], invoice=invoice, amount="30.00")
+    centre, elsewhere = net["d1"].service_centre, ServiceCentreFactory()
+    everywhere = monthly_figures(since=DAY, until=DAY)
+    assert (everywhere["received"], everywhere["dealers_paid_back"], everywhere["refunded"]) == (
+        Decimal("71.00"), Decimal("30.00"), Decimal("0.00"))
+    # a centre's figures take the dealer's money by the dealer's centre, as its invoices
+    ours = monthly_figures(since=DAY, until=DAY, centre=centre)
+    assert (ours["received"], ours["dealers_paid_back"], ours["invoiced"]) == (
+        Decimal("71.00"), Decimal("30.00"), Decimal("71.00"))
+    theirs = monthly_figures(since=DAY, until=DAY, centre=elsewhere)
+    assert (theirs["received"], theirs["dealers_paid_back"], theirs["invoiced"]) == (
+        Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
+    assert monthly_figures(since=DAY + timedelta(days=1),
+                           until=DAY + timedelta(days=1))["dealers_paid_back"] == Decimal("0.00")
+
+    client.login(username=net["accountant"].username, password=PASSWORD)
+    month = f"?month={DAY:%Y-%m}"
+    page = client.get(reverse("invoicing:figures") + month).content.decode()
+    assert "data-dealers-paid-back" in page and "¥30.00" in page and "已退给经销商" in page
+    book = load_workbook(BytesIO(client.get(reverse("invoicing:figures_excel") + month).content))
+    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert summary["已退给经销商"] == 30
 
 
 def test_a_refund_on_an_invoice_is_never_changed(net):
