@@ -177,6 +177,24 @@ def test_print_views_and_the_fee_table_in_the_admin(client):
     assert sheet.total == charge_sheet_for(sheet.request).total  # an issued sheet stays
 
 
+def test_a_sheets_request_is_linked_only_for_whoever_may_open_it(client):
+    """The desk opens a request's page from the sheet; the accountant and the technician may
+    not (403), so their sheet and list show its number without a link."""
+    cast = Cast()
+    sheet = charge_sheet_for(_finished(cast))
+    request_url = reverse("service:detail", args=[sheet.request_id])
+    link = f'<a href="{request_url}">{sheet.request.number}</a>'
+    plain = f"<span data-request-number>{sheet.request.number}</span>"
+    pages = (reverse("billing:sheet", args=[sheet.pk]), reverse("billing:sheets"))
+    for user, may_open in ((cast.agent, True), (Money(cast).accountant, False),
+                           (cast.technician, False)):
+        client.force_login(user)
+        assert client.get(request_url).status_code == (200 if may_open else 403)
+        for url in pages:
+            page = client.get(url).content.decode()
+            assert (link in page, plain in page) == (may_open, not may_open), (user.role, url)
+
+
 def test_the_hand_over_list_reads_as_many_rows_for_many_technicians(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
