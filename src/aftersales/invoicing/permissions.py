@@ -56,3 +56,17 @@ def sees_customer_pages(user) -> bool:
     from aftersales.accounts.choices import DESK_ROLES
 
     return bool(user.is_superuser or getattr(user, "role", None) in DESK_ROLES)
+
+
+def orders_seen(user, ids) -> set[int]:
+    """Of the parts orders ``ids``, those whose page opens for this user (parts' own rule: a
+    centre's desk sees its centre's orders, the accountant and head office all, a dealer's login
+    its own). An invoice, a statement or the start page links only these; the rest show their
+    number alone — every desk reads every invoice, not every centre's orders."""
+    from aftersales.parts.models import MaterialRequest
+
+    ids = {pk for pk in ids if pk}
+    if not ids:
+        return set()
+    return set(MaterialRequest.objects.restrict(user, "view").filter(pk__in=ids)
+               .values_list("pk", flat=True))

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from aftersales.accounts.tests.factories import PASSWORD
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import PASSWORD, ServiceCentreFactory, UserFactory
 from aftersales.core.events import event_list
 from aftersales.core.exceptions import PermissionDenied
 from aftersales.core.tests.concurrency import at_once, ok
@@ -192,6 +193,32 @@ def test_the_pages_show_the_dealers_invoice(net, client):
     client.login(username=net["cast"].manager.username, password=PASSWORD)
     dealer_page = client.get(reverse("dealers:detail", args=[net["d1"].pk])).content.decode()
     assert "data-dealer-invoices-panel" in dealer_page and invoice.number in dealer_page
+
+
+def test_an_order_is_linked_only_where_its_page_opens(net, client):
+    """Every desk reads every invoice, but a centre's desk opens only its own centre's parts
+    orders: the invoice, the start page's orders to invoice and the dealer's statement link an
+    order for the dealer's centre and show its number alone to another centre."""
+    with override_settings(INVOICE_ISSUER=REFUSING):
+        waiting = ship(net, paid_order(net))  # paid, shipped, waiting for its invoice
+    material = ship(net, paid_order(net))
+    invoice = Invoice.objects.get()
+    elsewhere = UserFactory(username="sup-elsewhere", role=Role.SUPERVISOR,
+                            service_centre=ServiceCentreFactory())
+    statement = reverse("invoicing:dealer_statement", args=[net["d1"].pk])
+    for user, opens in ((net["cast"].supervisor, True), (elsewhere, False)):
+        client.force_login(user)
+        links = {o: f'href="{reverse("parts:material_request", args=[o.pk])}"'
+                 for o in (material, waiting)}
+        assert client.get(reverse("parts:material_request", args=[material.pk])
+                          ).status_code == (200 if opens else 404)
+        for url, order_shown in ((reverse("invoicing:invoice", args=[invoice.pk]), material),
+                                 (reverse("invoicing:home"), waiting),
+                                 (statement, material), (statement, waiting)):
+            response = client.get(url)
+            page = response.content.decode()
+            assert response.status_code == 200 and order_shown.number in page, url
+            assert (links[order_shown] in page) == opens, (user.username, url)
 
 
 def test_an_order_shipped_without_invoice_is_invoiced_from_the_start_page(net, client,

@@ -43,6 +43,7 @@ from ..permissions import (
     dealer_books_required,
     invoicing_required,
     may_issue,
+    orders_seen,
     sees_customer_pages,
     sees_dealer_pages,
 )
@@ -184,6 +185,7 @@ def home(request):
         "page": page, "query": page_query(request), "to_invoice": to_invoice,
         "contracts_to_invoice": _contracts_to_invoice(),
         "orders_to_invoice": orders_to_invoice, "orders_to_invoice_count": orders_count,
+        "orders_seen": orders_seen(request.user, (o.pk for o in orders_to_invoice)),
         "kept_to_invoice": _kept_to_invoice(),
         "to_invoice_total": sum((r["total"] for r in to_invoice), Decimal("0.00")),
         "period": period, "period_input": month_input(period) if period else "",
@@ -330,12 +332,13 @@ def _invoice_page(request, invoice, *, schedule_form=None, status: int = 200):
                   if invoice.customer_id else None)
     returns = list(invoice.return_notes.select_related("receipt__warehouse")
                    .prefetch_related("lines__part"))
-    return render(request, "invoicing/invoice.html", {
-        "invoice": invoice, "balance": balance,
-        "lines": invoice.lines.select_related("sheet__request", "contract", "order",
+    lines = list(invoice.lines.select_related("sheet__request", "contract", "order",
                                               "obligation__request", "obligation__part",
                                               "obligation__dealer_job_part__job", "loan")
-        .order_by("id"),
+                 .order_by("id"))
+    return render(request, "invoicing/invoice.html", {
+        "invoice": invoice, "balance": balance, "lines": lines,
+        "orders_seen": orders_seen(request.user, (line.order_id for line in lines)),
         "order_payments": _order_payments(invoice),
         "refunds": (invoice.refunds.select_related("refunded_by").order_by("refunded_at", "id")
                     if invoice.dealer_id else []),

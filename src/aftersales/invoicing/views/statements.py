@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +32,7 @@ from ..permissions import (
     dealer_for_books,
     invoicing_required,
     may_issue,
+    orders_seen,
     sees_customer_pages,
     sees_dealer_pages,
 )
@@ -70,22 +71,32 @@ def _dealer_statement(request, dealer_pk: int):
     dealer = dealer_for_books(request.user, dealer_pk)
     form = StatementForm(request.GET)
     statement = form.statement_for(dealer)
-    if statement is not None and getattr(request.user, "role", None) == Role.DEALER:
+    if statement is None:
+        return dealer, form, statement, set()
+    if getattr(request.user, "role", None) == Role.DEALER:
         for row in statement.rows:  # its orders and its invoices' print open for it; the back
             if row.kind == "invoice":  # office's pages do not
                 row.url = reverse("invoicing:invoice_print", args=[row.pk])
             elif row.kind != "order":
                 row.url = ""
-    return dealer, form, statement
+    # an order's page opens for a centre's desk only for its centre's orders: the rest unlinked
+    order_rows = [row for row in statement.rows if row.kind == "order" and row.url]
+    seen = orders_seen(request.user, [resolve(row.url).kwargs["pk"] for row in order_rows]
+                       + [item.order.pk for item in statement.paid_ahead])
+    for row in order_rows:
+        if resolve(row.url).kwargs["pk"] not in seen:
+            row.url = ""
+    return dealer, form, statement, seen
 
 
 @require_GET
 @dealer_books_required
 def dealer_statement_page(request, dealer_pk: int):
     """A dealer's statement of account: the back office's, and the dealer's own."""
-    dealer, form, statement = _dealer_statement(request, dealer_pk)
+    dealer, form, statement, seen = _dealer_statement(request, dealer_pk)
     return render(request, "invoicing/statement.html", {
         "party": dealer, "is_dealer": True, "form": form, "statement": statement,
+        "orders_seen": seen,
         "company": company(), "query": page_query(request),
         "dealer_pages": sees_dealer_pages(request.user), **form.period_shown(statement),
     }, status=200 if statement else 400)
@@ -94,7 +105,7 @@ def dealer_statement_page(request, dealer_pk: int):
 @require_GET
 @dealer_books_required
 def dealer_statement_excel(request, dealer_pk: int):
-    _dealer, form, statement = _dealer_statement(request, dealer_pk)
+    _dealer, form, statement, _seen = _dealer_statement(request, dealer_pk)
     if statement is None:
         return HttpResponseBadRequest(error_text(ValidationError(form.errors)))
     return xlsx_response(statement_book(statement), statement_file_name(statement))
