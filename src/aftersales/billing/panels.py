@@ -13,7 +13,7 @@ from aftersales.core.panels import Panel
 from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, Method, QuoteState
-from .models import BillingSettings, ChargeExpense, ChargeSheet
+from .models import BillingSettings, ChargeExpense, ChargeSheet, Payment
 from .selectors import charge_summary, hourly_rate_for, quote_list
 from .services import QUOTE_PREFIX, SHEET_PREFIX, WORK_OPEN
 from .workflow import ACCOUNTING
@@ -21,8 +21,17 @@ from .workflow import ACCOUNTING
 QUOTABLE = frozenset({Status.AWAITING_AGREEMENT, Status.REGISTERED}) | WORK_OPEN
 
 
-def _payments(summary):
-    return list(summary.payments) if summary.issued else []
+def _payments(summary, user):
+    """The sheet's payments, each with ``receipt_opens``: whether its receipt opens for ``user``
+    (payments' own rule: the technician who took it, his supervisor, the back office) — the
+    desk's agent sees the payment on the request, its number unlinked."""
+    payments = list(summary.payments) if summary.issued else []
+    if payments:
+        opens = set(Payment.objects.restrict(user, "view")
+                    .filter(pk__in=[p.pk for p in payments]).values_list("pk", flat=True))
+        for payment in payments:
+            payment.receipt_opens = payment.pk in opens
+    return payments
 
 
 def _open_quote(quote):
@@ -41,7 +50,7 @@ def request_charges_panel(http_request, job) -> dict | None:
     if not summary.lines and summary.quote is None:
         return None
     desk = user.is_superuser or user.role in DESK_ROLES
-    payments = _payments(summary)
+    payments = _payments(summary, user)
     reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
     for payment in payments:
         # a sheet paid from money on account by mistake may be undone by the back office
@@ -62,7 +71,7 @@ def job_billing_panel(http_request, job) -> dict | None:
     quote = summary.quote
     to_take = summary.to_take if mine else summary.due
     return {
-        "job": job, "charges": summary, "quote": quote, "payments": _payments(summary),
+        "job": job, "charges": summary, "quote": quote, "payments": _payments(summary, user),
         "quoted": _open_quote(quote), "can_work": can_work,
         "can_quote": can_work and job.category == Category.A
         and (quote is None or quote.state != QuoteState.AGREED or quote.total != summary.total),

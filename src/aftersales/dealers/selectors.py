@@ -28,6 +28,17 @@ def dealer_for(user):
     return link.dealer if link is not None else None
 
 
+def jobs_seen(user, ids) -> set[int]:
+    """Of the dealer jobs ``ids``, those whose page opens for ``user`` (the jobs' own rule: a
+    centre's agents and supervisors the jobs of their centre's dealers, head office all). Head
+    office's pages list every dealer's jobs and link only these; the rest show their number."""
+    ids = {pk for pk in ids if pk}
+    if not ids:
+        return set()
+    return set(DealerJob.objects.restrict(user, "view").filter(pk__in=ids)
+               .values_list("pk", flat=True))
+
+
 def job_list(user, *, state: str = "open"):
     rows = DealerJob.objects.restrict(user).select_related("dealer", "customer", "request")
     if state == "open":

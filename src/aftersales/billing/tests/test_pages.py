@@ -84,6 +84,24 @@ def test_another_technician_sees_no_receipt_and_cannot_pay(client):
     assert "¥1.00" not in client.get(reverse("billing:takings")).content.decode()
 
 
+def test_a_receipt_is_linked_on_the_request_only_for_whoever_may_open_it(client):
+    """The desk's agent sees the payment on the request's page, but receipts are the
+    technician's, his supervisor's and the back office's: the agent gets the number alone."""
+    cast = Cast()
+    sheet = charge_sheet_for(_finished(cast))
+    payment, _ = payment_record(actor=cast.technician, sheet=sheet, amount="221.00",
+                                method="cash", idempotency_key="r")
+    receipt = reverse("billing:receipt", args=[payment.pk])
+    for user, opens in ((cast.supervisor, True), (cast.agent, False)):
+        client.force_login(user)
+        assert client.get(receipt).status_code == (200 if opens else 404)
+        page = client.get(reverse("service:detail", args=[sheet.request_id])).content.decode()
+        assert payment.number in page and (f'href="{receipt}"' in page) == opens, user.role
+    client.force_login(cast.technician)
+    phone = client.get(reverse("field:job", args=[sheet.request_id])).content.decode()
+    assert f'href="{receipt}"' in phone and "data-receipt-link" in phone
+
+
 def test_the_accountant_confirms_a_hand_over_and_exports_the_list(client):
     cast = Cast()
     accountant = Money(cast).accountant

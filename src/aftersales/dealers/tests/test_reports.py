@@ -102,6 +102,36 @@ def test_audit_sample_draws_completed_jobs_per_dealer_and_records_the_call(clock
 
 
 @pytest.mark.django_db
+def test_head_office_pages_link_a_job_only_where_its_page_opens(clock_at, client):
+    """The dealer's page and the audit list every job of the dealer; a supervisor of another
+    centre may not open them (the jobs' rule), so he sees their numbers without a link."""
+    from django.urls import reverse
+
+    from aftersales.accounts.tests.factories import ServiceCentreFactory
+
+    cast = Cast()
+    dealer = dealer_make("D1", "甲经销商", region_make("PD", "浦东", "浦东新区"),
+                         centre=cast.centre)
+    clock_at(9, 0, day=date(2026, 11, 10), tick=False)
+    job = new_request(cast, customer=CustomerFactory(service_centre=cast.centre))
+    row = services.job_hand_to_dealer(actor=cast.supervisor, job=job, dealer=dealer)
+    services.dealer_job_complete(actor=dealer_login(dealer, "dl-a"), job=row, fault_found="a",
+                                 fault_cause="b", action_taken="c", confirmed_by="d")
+    services.audit_sample_draw(actor=cast.manager, month=date(2026, 11, 1))
+    elsewhere = UserFactory(username="sup-else", role=Role.SUPERVISOR,
+                            service_centre=ServiceCentreFactory())
+    link = f'href="{reverse("dealers:job", args=[row.pk])}"'
+    for user, opens in ((cast.supervisor, True), (elsewhere, False)):
+        client.force_login(user)
+        assert client.get(reverse("dealers:job", args=[row.pk])).status_code == (
+            200 if opens else 404)
+        for url in (reverse("dealers:detail", args=[dealer.pk]),
+                    reverse("dealers:audit") + "?month=2026-11"):
+            page = client.get(url).content.decode()
+            assert job.number in page and (link in page) == opens, (user.username, url)
+
+
+@pytest.mark.django_db
 def test_the_daily_command_and_task_run_the_reminders(two_dealers, clock_at):
     from io import StringIO
 

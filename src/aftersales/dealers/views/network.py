@@ -19,7 +19,7 @@ from .. import services
 from ..choices import OPEN_JOB_STATES, DealerState, ReportState
 from ..forms import FEE_LINES, ContractForm, DealerForm, RegionForm, TrainingForm
 from ..models import Dealer, DealerContract, Region
-from ..selectors import dealer_for, dealer_stock, job_list, open_orders, report_list
+from ..selectors import dealer_for, dealer_stock, job_list, jobs_seen, open_orders, report_list
 from .common import dealer_or_hq_required, hq_required, is_dealer, network_required
 
 STATES = {"": gettext_lazy("all"), **dict(DealerState.choices)}
@@ -77,12 +77,13 @@ def dealer_home(request):
 def dealer_detail(request, pk):
     dealer = get_restricted(Dealer.objects.prefetch_related("regions"), request.user, pk=pk)
     contracts = list(DealerContract.objects.filter(dealer=dealer).prefetch_related("fees"))
+    jobs = list(dealer.jobs.select_related("request", "customer").order_by("-handed_at")[:20])
     today = local_today()
     return render(request, "dealers/detail.html", {
         "dealer": dealer, "contracts": contracts,
         "current": next((c for c in contracts if c.active_on(today)), None),
         "logins": dealer.logins.select_related("user"),
-        "jobs": dealer.jobs.select_related("request", "customer").order_by("-handed_at")[:20],
+        "jobs": jobs, "jobs_seen": jobs_seen(request.user, (j.pk for j in jobs)),
         "reports": dealer.reports.order_by("-month")[:6], "today": today,
         "trainings": dealer.trainings.order_by("-held_on", "-id")[:TRAININGS_SHOWN],
         "training_form": TrainingForm(initial={"held_on": today}),

@@ -18,7 +18,7 @@ from .. import services
 from ..choices import AuditOutcome, ReportState
 from ..forms import AuditForm, ReportForm
 from ..models import AuditSample, Dealer, MonthlyReport
-from ..selectors import archive_figures, months_back, report_list
+from ..selectors import archive_figures, jobs_seen, months_back, report_list
 from .common import audit_required, dealer_or_hq_required, hq_required, is_dealer
 
 REPORT_FILTERS = {"": gettext_lazy("all"), "due": pgettext_lazy("report", "due"),
@@ -84,11 +84,11 @@ def audit(request):
         if service_run(request, call):
             messages.success(request, _("%(n)d jobs drawn for call-back checks.") % drawn)
         return redirect(f"{request.path}?month={month:%Y-%m}")
-    samples = (AuditSample.objects.restrict(request.user).filter(month=month)
-               .select_related("job__dealer", "job__customer", "job__request", "checked_by")
-               .order_by("job__dealer__code", "job_id"))
+    samples = list(AuditSample.objects.restrict(request.user).filter(month=month)
+                   .select_related("job__dealer", "job__customer", "job__request", "checked_by")
+                   .order_by("job__dealer__code", "job_id"))
     return render(request, "dealers/audit.html", {
-        "samples": samples, "month": month, "outcomes": AuditForm().fields["outcome"].choices,
+        "samples": samples, "jobs_seen": jobs_seen(request.user, (s.job_id for s in samples)), "month": month, "outcomes": AuditForm().fields["outcome"].choices,
         "pending": AuditOutcome.PENDING})
 
 

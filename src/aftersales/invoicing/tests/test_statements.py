@@ -147,6 +147,23 @@ def test_the_page_prints_it_and_the_excel_holds_it(history, customer, client, bo
     assert values[12][2:] == ["期末余额", 500, 780, -200]
 
 
+def test_the_desk_reads_money_received_unlinked_the_payment_page_being_the_back_offices(
+        history, customer, client, books):
+    url = reverse("invoicing:statement", args=[customer.pk])
+    period = {"since": "2026-11-01", "until": "2026-11-30"}
+    pay = reverse("invoicing:customer_pay", args=[customer.pk]) + f"?payment={history['deposit'].pk}"
+    agent = UserFactory(username="desk-statement", role=Role.AGENT,
+                        service_centre=customer.service_centre)
+    for user, opens in ((books, True), (agent, False)):
+        client.force_login(user)
+        assert client.get(pay).status_code == (200 if opens else 403)
+        page = client.get(url, period).content.decode()
+        assert history["deposit"].number in page, user.role
+        assert (f'href="{pay}"' in page) == opens, user.role
+        # the invoices still open for both
+        assert f'href="{reverse("invoicing:invoice", args=[history["november"].pk])}"' in page
+
+
 def test_a_wrong_period_is_refused_by_name(history, customer, client, books):
     client.force_login(books)
     url = reverse("invoicing:statement", args=[customer.pk])
