@@ -162,6 +162,16 @@ def test_the_desk_reads_money_received_unlinked_the_payment_page_being_the_back_
         assert (f'href="{pay}"' in page) == opens, user.role
         # the invoices still open for both
         assert f'href="{reverse("invoicing:invoice", args=[history["november"].pk])}"' in page
+    # a desk login of no centre (a complaints department's) opens no charge sheet: the row of
+    # the job paid on the spot stays, unlinked
+    sheet = reverse("billing:sheet", args=[history["on_site"].sheet_id])
+    client.force_login(books)
+    assert f'href="{sheet}"' in client.get(url, period).content.decode()
+    nowhere = UserFactory(username="desk-no-centre", role=Role.AGENT, service_centre=None)
+    client.force_login(nowhere)
+    assert client.get(sheet).status_code == 404
+    page = client.get(url, period).content.decode()
+    assert history["on_site"].number in page and f'href="{sheet}"' not in page
 
 
 def test_a_wrong_period_is_refused_by_name(history, customer, client, books):

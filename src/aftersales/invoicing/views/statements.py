@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -48,17 +48,48 @@ from ..statements import statement_file_name, statements_sent
 SENDS_SHOWN = 5
 
 
+def _sheets_seen(user, ids) -> set[int]:
+    from aftersales.billing.models import ChargeSheet
+
+    return set(ChargeSheet.objects.restrict(user, "view").filter(pk__in=set(ids))
+               .values_list("pk", flat=True)) if ids else set()
+
+
+# A statement's row leads to its document's page; these pages open only for some of those who
+# read statements: the rows of the others stay, unlinked. Page (view name) → the ids of it that
+# open for a user.
+_OPENS_FOR = {"parts:material_request": orders_seen, "billing:sheet": _sheets_seen}
+
+
+def _unlink_what_does_not_open(user, statement) -> None:
+    """Take the link off every row whose page this user may not open: the payment page (the
+    back office's), a centre's charge sheet or parts order for another centre's desk."""
+    issuer = may_issue(user)
+    by_page: dict[str, list] = {}
+    for row in statement.rows:
+        if not row.url:
+            continue
+        try:
+            match = resolve(row.url.partition("?")[0])
+        except Resolver404:  # not one of ours to judge (a site under a path prefix)
+            continue
+        if match.view_name == "invoicing:customer_pay" and not issuer:
+            row.url = ""
+        elif match.view_name in _OPENS_FOR:
+            by_page.setdefault(match.view_name, []).append((row, match.kwargs["pk"]))
+    for view_name, rows in by_page.items():
+        opens = _OPENS_FOR[view_name](user, [pk for _row, pk in rows])
+        for row, pk in rows:
+            if pk not in opens:
+                row.url = ""
+
+
 def _statement(request, customer_pk: int):
     customer = customer_for_books(customer_pk)
     form = StatementForm(request.GET)
     statement = form.statement_for(customer)
-    if statement is not None and not may_issue(request.user):
-        # money received without a job leads to the payment page, which is the back office's:
-        # the desk reads the row, unlinked
-        pay = reverse("invoicing:customer_pay", args=[customer.pk])
-        for row in statement.rows:
-            if row.url.startswith(pay):
-                row.url = ""
+    if statement is not None:
+        _unlink_what_does_not_open(request.user, statement)
     return customer, form, statement
 
 
@@ -87,14 +118,9 @@ def _dealer_statement(request, dealer_pk: int):
                 row.url = reverse("invoicing:invoice_print", args=[row.pk])
             elif row.kind != "order":
                 row.url = ""
-    # an order's page opens for a centre's desk only for its centre's orders: the rest unlinked
-    order_rows = [row for row in statement.rows if row.kind == "order" and row.url]
-    seen = orders_seen(request.user, [resolve(row.url).kwargs["pk"] for row in order_rows]
-                       + [item.order.pk for item in statement.paid_ahead])
-    for row in order_rows:
-        if resolve(row.url).kwargs["pk"] not in seen:
-            row.url = ""
-    return dealer, form, statement, seen
+    _unlink_what_does_not_open(request.user, statement)
+    return dealer, form, statement, orders_seen(
+        request.user, [item.order.pk for item in statement.paid_ahead])
 
 
 @require_GET

@@ -40,6 +40,18 @@ def test_report_list_is_scoped_to_the_centre(client, s):
         assert shown == expected, who
 
 
+def test_the_list_offers_the_dashboard_and_parts_report_only_to_who_opens_them(client, s):
+    """A desk login of no centre (a complaints department's agent) reads the reports list but
+    opens neither the dashboard nor the parts monthly report: no buttons to them."""
+    nowhere = UserFactory(username="cp-agent", role=Role.AGENT, service_centre=None)
+    for user, opens in ((s.agent, True), (s.hq, True), (nowhere, False)):
+        _as(client, user)
+        page = client.get("/reports/").content.decode()
+        for url in ("/reports/dashboard/", "/reports/parts/"):
+            assert client.get(url).status_code == (200 if opens else 403), (user.username, url)
+            assert (f'href="{url}"' in page) == opens, (user.username, url)
+
+
 @pytest.mark.parametrize("url", ["/reports/", "/reports/dashboard/", "/reports/dashboard/deadlines/"])
 def test_desk_pages_are_closed_to_technicians_and_customers(client, s, url):
     customer = UserFactory(username="cust", role=Role.CUSTOMER, service_centre=None)

@@ -78,6 +78,9 @@ def report_list(request):
     return render(request, "reports/list.html", {
         "form": form, "find": find, "page": page, "query": page_query(request),
         "filtered": bool(page_query(request)), "hq": hq,
+        # the dashboard and the parts report are a centre's (or head office's): a desk login of
+        # no centre (the complaints departments') opens neither
+        "centre_figures": hq or bool(request.user.service_centre_id),
         "schedules": ReportSchedule.objects.order_by("kind"),
     })
 
