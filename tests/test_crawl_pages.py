@@ -26,7 +26,10 @@ from aftersales.accounts.models import User
 from aftersales.demo.seed import PORTAL_EMAIL
 
 LOGINS = ["admin", "manager", "accountant", "pd.supervisor", "pd.agent", "pd.tech1",
-          "dealer1"]  # dealer1: demo/dealers_seed.py
+          "dealer1",  # dealer1: demo/dealers_seed.py
+          # the other centre's supervisor (pages that list every centre's documents, links to
+          # those only their own centre opens) and a complaints department's agent of no centre
+          "sj.supervisor", "cp_qa"]
 MAX_PAGES = 150  # per login: the admin reaches 129 URL patterns
 QUERY_VARIANTS = 3  # distinct query strings followed per path: pages, not filter combinations
 RECORDS = 3  # distinct paths followed per URL pattern: pages, not every record's copy of one
