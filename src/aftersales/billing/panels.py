@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.choices import DESK_ROLES, STAFF_ROLES, Role
 from aftersales.core.find import FIND_PAGE, find_panel, local_day, number_section
 from aftersales.core.panels import Panel
+from aftersales.core.querysets import ids_restricted
 from aftersales.service.choices import Category, Status
 
 from .choices import ExpenseKind, Method, QuoteState
@@ -26,11 +27,9 @@ def _payments(summary, user):
     (payments' own rule: the technician who took it, his supervisor, the back office) — the
     desk's agent sees the payment on the request, its number unlinked."""
     payments = list(summary.payments) if summary.issued else []
-    if payments:
-        opens = set(Payment.objects.restrict(user, "view")
-                    .filter(pk__in=[p.pk for p in payments]).values_list("pk", flat=True))
-        for payment in payments:
-            payment.receipt_opens = payment.pk in opens
+    opens = ids_restricted(Payment.objects, user, (p.pk for p in payments))
+    for payment in payments:
+        payment.receipt_opens = payment.pk in opens
     return payments
 
 

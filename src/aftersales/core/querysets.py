@@ -27,6 +27,16 @@ def get_restricted(queryset, user, action: str = "view", **lookup):
         raise Http404 from None
 
 
+def ids_restricted(queryset, user, ids, action: str = "view") -> set:
+    """Of the rows ``ids`` of ``queryset``, those this user may see (or act on): one read. A
+    page that lists documents of another app shows the number alone where its page would not
+    open (docs/architecture.md, "Navigation")."""
+    ids = {pk for pk in ids if pk}
+    if not ids:
+        return set()
+    return set(queryset.restrict(user, action).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def related_known(instance, name: str, objects) -> None:
     """Tell ``instance`` the rows of its reverse relation ``name`` that the caller has just
     created, as ``prefetch_related`` would: ``instance.<name>.all()`` then reads no rows again

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from aftersales.core.dates import local_today
+from aftersales.core.querysets import ids_restricted
 from aftersales.parts.models import (
     MaterialRequest,
     MaterialRequestStatus,
@@ -32,11 +33,7 @@ def jobs_seen(user, ids) -> set[int]:
     """Of the dealer jobs ``ids``, those whose page opens for ``user`` (the jobs' own rule: a
     centre's agents and supervisors the jobs of their centre's dealers, head office all). Head
     office's pages list every dealer's jobs and link only these; the rest show their number."""
-    ids = {pk for pk in ids if pk}
-    if not ids:
-        return set()
-    return set(DealerJob.objects.restrict(user, "view").filter(pk__in=ids)
-               .values_list("pk", flat=True))
+    return ids_restricted(DealerJob.objects, user, ids)
 
 
 def job_list(user, *, state: str = "open"):

@@ -63,10 +63,7 @@ def orders_seen(user, ids) -> set[int]:
     centre's desk sees its centre's orders, the accountant and head office all, a dealer's login
     its own). An invoice, a statement or the start page links only these; the rest show their
     number alone — every desk reads every invoice, not every centre's orders."""
+    from aftersales.core.querysets import ids_restricted
     from aftersales.parts.models import MaterialRequest
 
-    ids = {pk for pk in ids if pk}
-    if not ids:
-        return set()
-    return set(MaterialRequest.objects.restrict(user, "view").filter(pk__in=ids)
-               .values_list("pk", flat=True))
+    return ids_restricted(MaterialRequest.objects, user, ids)

@@ -88,7 +88,8 @@ def audit(request):
                    .select_related("job__dealer", "job__customer", "job__request", "checked_by")
                    .order_by("job__dealer__code", "job_id"))
     return render(request, "dealers/audit.html", {
-        "samples": samples, "jobs_seen": jobs_seen(request.user, (s.job_id for s in samples)), "month": month, "outcomes": AuditForm().fields["outcome"].choices,
+        "samples": samples, "jobs_seen": jobs_seen(request.user, (s.job_id for s in samples)),
+        "month": month, "outcomes": AuditForm().fields["outcome"].choices,
         "pending": AuditOutcome.PENDING})
 
 

@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.choices import Role
+from aftersales.billing.models import ChargeSheet
 from aftersales.core.dates import local_today
 from aftersales.core.excel import xlsx_response
 from aftersales.core.forms import error_text
+from aftersales.core.querysets import ids_restricted
 from aftersales.core.tasks import enqueue
 from aftersales.core.views import page_query, safe_next, service_run, service_value
+from aftersales.parts.models import MaterialRequest
 
 from ..excel import statement_book
 from ..forms import StatementForm, month_input, month_value, statement_default_since
@@ -48,17 +51,11 @@ from ..statements import statement_file_name, statements_sent
 SENDS_SHOWN = 5
 
 
-def _sheets_seen(user, ids) -> set[int]:
-    from aftersales.billing.models import ChargeSheet
-
-    return set(ChargeSheet.objects.restrict(user, "view").filter(pk__in=set(ids))
-               .values_list("pk", flat=True)) if ids else set()
-
-
 # A statement's row leads to its document's page; these pages open only for some of those who
 # read statements: the rows of the others stay, unlinked. Page (view name) → the ids of it that
-# open for a user.
-_OPENS_FOR = {"parts:material_request": orders_seen, "billing:sheet": _sheets_seen}
+# open for a user (their documents' restrict rules).
+_OPENS_FOR = {"parts:material_request": MaterialRequest.objects,
+              "billing:sheet": ChargeSheet.objects}
 
 
 def _unlink_what_does_not_open(user, statement) -> None:
@@ -78,7 +75,7 @@ def _unlink_what_does_not_open(user, statement) -> None:
         elif match.view_name in _OPENS_FOR:
             by_page.setdefault(match.view_name, []).append((row, match.kwargs["pk"]))
     for view_name, rows in by_page.items():
-        opens = _OPENS_FOR[view_name](user, [pk for _row, pk in rows])
+        opens = ids_restricted(_OPENS_FOR[view_name], user, (pk for _row, pk in rows))
         for row, pk in rows:
             if pk not in opens:
                 row.url = ""
